@@ -1,0 +1,46 @@
+"""Events and commands carried by queues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from parley_messages.base import Command, Event
+
+
+class TurnCompleted(Event, frozen=True, kw_only=True, tag="conversation.turn_completed"):
+    """A user turn was answered. Logged as a transcript turn and counted by analytics."""
+
+    bot: str
+    conversation_id: str
+    channel: str
+    user_text: str
+    replies: list[str]
+    intent: str | None = None
+    confidence: float | None = None
+    entities: list[dict[str, Any]] = []
+    slots: dict[str, Any] = {}
+    complete: bool = True
+    fallback: bool = False
+    latency_ms: float = 0.0
+    user_id: str | None = None
+
+
+class TrainModel(Command, frozen=True, kw_only=True, tag="nlu.train_model"):
+    """Train a model for `bot` from the dataset snapshot stored at `dataset_key`."""
+
+    bot: str
+    job_id: str
+    dataset_key: str
+    force: bool = False
+
+
+class ModelPublished(Event, frozen=True, kw_only=True, tag="nlu.model_published"):
+    """A new model version of `bot` is in the registry and serving replicas should load it."""
+
+    bot: str
+    version: str
+    artifact_key: str
+    job_id: str | None = None
+    metrics: dict[str, float] = msgspec.field(default_factory=dict)

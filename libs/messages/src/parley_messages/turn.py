@@ -1,0 +1,74 @@
+"""The synchronous turn path: gateway -> dialogue -> nlu and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+MAX_TEXT_CHARS = 2_000
+"""The longest user utterance accepted anywhere on the turn path."""
+
+
+class Button(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A quick reply: shown as `title`, sends `payload` (text or `/intent_id`) when chosen."""
+
+    title: str
+    payload: str
+
+
+class OutMessage(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One bubble of a bot reply."""
+
+    text: str
+    buttons: list[Button] = []
+
+
+class IntentScore(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    confidence: float
+
+
+class EntityValue(msgspec.Struct, frozen=True, kw_only=True):
+    """One entity found in an utterance, with its character span and normalised value."""
+
+    entity: str
+    value: Any
+    start: int
+    end: int
+    confidence: float = 1.0
+    extractor: str = "dictionary"
+
+
+class ParseRequest(msgspec.Struct, frozen=True, kw_only=True):
+    bot: str
+    text: str
+
+
+class ParseResult(msgspec.Struct, frozen=True, kw_only=True):
+    intent: IntentScore
+    ranking: list[IntentScore]
+    entities: list[EntityValue]
+    model_version: str = ""
+
+
+class ChatRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """One user turn as the dialogue service receives it."""
+
+    bot: str
+    text: str
+    conversation_id: str | None = None
+    context: dict[str, Any] = {}
+    channel: str = "rest"
+
+
+class ChatReply(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="bot_message"):
+    """The bot's answer to one turn; the websocket `bot_message` frame and the REST chat body."""
+
+    conversation_id: str
+    messages: list[OutMessage]
+    intent: IntentScore | None = None
+    entities: list[EntityValue] = []
+    slots: dict[str, Any] = {}
+    missing_slots: list[str] = []
+    complete: bool = True

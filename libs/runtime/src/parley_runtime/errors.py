@@ -1,0 +1,49 @@
+"""The runtime's exception tree. Adapters translate driver errors into these at their edge."""
+
+from __future__ import annotations
+
+
+class ParleyError(Exception):
+    """Base of every error Parley raises on purpose."""
+
+    code = "internal_error"
+
+
+class TransientError(ParleyError):
+    """Retrying later may succeed (timeouts, throttling, a broker or server restarting)."""
+
+    code = "unavailable"
+
+
+class PermanentError(ParleyError):
+    """Retrying cannot succeed (malformed message, failed validation, missing resource)."""
+
+    code = "permanent_error"
+
+
+class NotFoundError(PermanentError):
+    code = "not_found"
+
+
+class ConflictError(PermanentError):
+    code = "conflict"
+
+
+class InvalidInputError(PermanentError):
+    """Bad input from a client; `details` says precisely what and where."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str, *, details: object = None) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+class SettingsError(ParleyError):
+    """One or more settings are missing or malformed; the message lists every problem at once."""
+
+    code = "settings_error"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid settings:\n  " + "\n  ".join(problems))
+        self.problems = problems

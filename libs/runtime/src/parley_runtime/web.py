@@ -1,0 +1,91 @@
+"""Litestar pieces every HTTP service shares: the error body, exception mapping, health routes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import structlog
+from litestar import Request, Response, get
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers import HTTPRouteHandler
+from litestar.types import ExceptionHandlersMap
+
+from parley_runtime.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    ParleyError,
+    TransientError,
+)
+from parley_runtime.http import ErrorBody, ErrorDetail
+
+log = structlog.get_logger(__name__)
+
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+def error_response(status: int, code: str, message: str, details: object = None) -> Response[ErrorBody]:
+    return Response(ErrorBody(error=ErrorDetail(code=code, message=message, details=details)), status_code=status)
+
+
+def status_for(exc: ParleyError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, ConflictError):
+        return 409
+    if isinstance(exc, InvalidInputError):
+        return 400
+    if isinstance(exc, TransientError):
+        return 503
+    if isinstance(exc, ParleyError) and exc.code != "internal_error":
+        return 422
+    return 500
+
+
+def _parley_error(_: Request, exc: ParleyError) -> Response[ErrorBody]:
+    details = getattr(exc, "details", None)
+    return error_response(status_for(exc), exc.code, str(exc), details)
+
+
+def _validation_error(_: Request, exc: ValidationException) -> Response[ErrorBody]:
+    return error_response(400, "invalid_input", exc.detail, exc.extra)
+
+
+def _http_error(_: Request, exc: HTTPException) -> Response[ErrorBody]:
+    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+            413: "too_large", 429: "rate_limited"}.get(exc.status_code, "http_error")
+    return error_response(exc.status_code, code, exc.detail, getattr(exc, "extra", None))
+
+
+def _unexpected_error(request: Request, exc: Exception) -> Response[ErrorBody]:
+    log.exception("request.failed", path=request.url.path, error=type(exc).__name__)
+    return error_response(500, "internal_error", "internal error")
+
+
+def exception_handlers() -> ExceptionHandlersMap:
+    """Map every failure to `{"error": {...}}` with a stable code; never a stack trace."""
+    return {
+        ParleyError: _parley_error,
+        ValidationException: _validation_error,
+        HTTPException: _http_error,
+        Exception: _unexpected_error,
+    }
+
+
+def health_routes(ready_checks: list[ReadinessCheck]) -> list[HTTPRouteHandler]:
+    """`/health/live` (the process answers) and `/health/ready` (every dependency answers)."""
+
+    @get("/health/live", include_in_schema=False, sync_to_thread=False)
+    def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @get("/health/ready", include_in_schema=False)
+    async def ready() -> Response[dict[str, str]]:
+        for check in ready_checks:
+            try:
+                await check()
+            except Exception as exc:  # noqa: BLE001 - readiness reports any failure
+                return Response({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+        return Response({"status": "ok"})
+
+    return [live, ready]
