@@ -1,6 +1,7 @@
 """Parley's wire contracts. Depends on msgspec only."""
 
 from parley_messages.base import Command, Event, Message, new_id, utc_now
+from parley_messages.bots import BotSummary, WelcomeRequest
 from parley_messages.events import ModelPublished, TrainModel, TurnCompleted
 from parley_messages.routing import (
     ANALYTICS_QUEUE,
@@ -35,6 +36,7 @@ __all__ = [
     "ROUTES",
     "TRAINING_QUEUE",
     "AnyMessage",
+    "BotSummary",
     "Button",
     "ChatReply",
     "ChatRequest",
@@ -55,6 +57,7 @@ __all__ = [
     "Span",
     "TrainModel",
     "TurnCompleted",
+    "WelcomeRequest",
     "dead_letter_queue",
     "decode",
     "encode",

@@ -1,0 +1,26 @@
+"""Bot administration contracts shared by the gateway (admin API) and the dialogue service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+
+class BotSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """What listing or saving a bot answers."""
+
+    name: str
+    version: int
+    intents: int
+    entities: int
+    updated_at: datetime
+    description: str = ""
+
+
+class WelcomeRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """A new conversation was opened; the bot may greet first."""
+
+    bot: str
+    conversation_id: str
+    context: dict[str, object] = {}
