@@ -58,8 +58,8 @@ class JsonClient:
         idempotent: bool = False,
         headers: dict[str, str] | None = None,
     ) -> T:
-        """Send `body` (msgspec-encodable) and decode the reply as `response_type`."""
-        content = None if body is None else _encoder.encode(body)
+        """Send `body` (bytes as they are, else msgspec-encoded) and decode the reply as `response_type`."""
+        content = body if body is None or isinstance(body, bytes) else _encoder.encode(body)
         attempts = 2 if idempotent else 1
         for attempt in range(attempts):
             try:
@@ -79,7 +79,7 @@ class JsonClient:
 
 def _decode(response: httpx.Response, response_type: type[T]) -> T:
     if response.is_success:
-        return msgspec.json.decode(response.content, type=response_type)
+        return msgspec.json.decode(response.content or b"null", type=response_type)
     raise error_from_response(response)
 
 

@@ -1,0 +1,98 @@
+"""Daily analytics per bot, updated exactly once per event without transactions.
+
+Each bot x day is split into `SHARDS` bucket documents. An event is counted by one conditional
+single-document update: "add these counters and this event id, unless the id is already there".
+MongoDB applies a single-document update atomically, so a redelivered event can never count twice,
+and a crash before the update leaves nothing half-counted. Each bucket holds the ids of its share
+of the day's events only, which keeps documents bounded (64 shards x 16 MB).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from parley_messages import ModelPublished, TurnCompleted
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from parley_runtime.mongo import translate_errors
+
+SHARDS = 64
+
+
+class AnalyticsStore(Protocol):
+    async def count_turn(self, event: TurnCompleted) -> bool:
+        """Count one turn; False when it was counted before."""
+        ...
+
+    async def count_model(self, event: ModelPublished) -> bool: ...
+
+
+def bucket_id(bot: str, day: date, event_id: str) -> str:
+    shard = int(hashlib.blake2b(event_id.encode(), digest_size=2).hexdigest(), 16) % SHARDS
+    return f"{bot}:{day.isoformat()}:{shard:02d}"
+
+
+def turn_increments(event: TurnCompleted) -> dict[str, float]:
+    intent = (event.intent or "none").replace(".", "_").replace("$", "_")
+    return {
+        "turns": 1,
+        "fallbacks": int(event.fallback),
+        "completed": int(event.complete),
+        "confidence_sum": event.confidence or 0.0,
+        "latency_ms_sum": event.latency_ms,
+        f"intents.{intent}": 1,
+        f"channels.{event.channel}": 1,
+    }
+
+
+class MongoAnalyticsStore:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._daily = db["analytics_daily"]
+        self._conversations = db["analytics_conversations"]
+
+    async def ensure_indexes(self) -> None:
+        async with translate_errors():
+            await self._daily.create_index([("bot", ASCENDING), ("day", ASCENDING)])
+
+    async def count_turn(self, event: TurnCompleted) -> bool:
+        day = event.occurred_at.date()
+        increments = turn_increments(event)
+        if await self._first_turn_of_conversation(event, day):
+            increments["conversations"] = 1
+        return await self._apply(event.bot, day, event.message_id, increments)
+
+    async def count_model(self, event: ModelPublished) -> bool:
+        return await self._apply(event.bot, event.occurred_at.date(), event.message_id, {"models_published": 1})
+
+    async def _apply(self, bot: str, day: date, event_id: str, increments: dict[str, float]) -> bool:
+        query = {"_id": bucket_id(bot, day, event_id), "event_ids": {"$ne": event_id}}
+        update = {
+            "$inc": increments,
+            "$push": {"event_ids": event_id},
+            "$setOnInsert": {"bot": bot, "day": datetime(day.year, day.month, day.day)},
+        }
+        async with translate_errors():
+            try:
+                result = await self._daily.update_one(query, update, upsert=True)
+                return bool(result.modified_count or result.upserted_id)
+            except DuplicateKeyError:
+                # The bucket exists and either holds this event already or was created
+                # concurrently by another event: try again without creating it.
+                result = await self._daily.update_one(query, update)
+                return bool(result.modified_count)
+
+    async def _first_turn_of_conversation(self, event: TurnCompleted, day: date) -> bool:
+        """Whether this event is the one that opened the conversation (idempotent by event id)."""
+        async with translate_errors():
+            doc = await self._conversations.find_one_and_update(
+                {"_id": f"{event.bot}:{event.conversation_id}"},
+                {"$setOnInsert": {"first_event_id": event.message_id, "day": day.isoformat()}},
+                upsert=True,
+                return_document=True,
+            )
+        return doc is not None and doc.get("first_event_id") == event.message_id
+

@@ -1,0 +1,8 @@
+"""`python -m parley_gateway`: serve the public edge against real Redis, SQS, MongoDB and S3."""
+
+from parley_gateway.bootstrap import build_app
+from parley_gateway.settings import GatewaySettings
+from parley_runtime.process import serve_http
+
+if __name__ == "__main__":
+    serve_http(GatewaySettings, build_app)

@@ -1,0 +1,26 @@
+"""The gateway's collaborators, held in the app state and handed to route handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parley_gateway.chat import ChatTurns
+from parley_gateway.metrics import GatewayMetrics
+from parley_gateway.outbox import BackgroundPublisher
+from parley_gateway.ports import BotCatalog, Parser
+from parley_gateway.readmodels import Analytics, Transcripts
+from parley_gateway.settings import GatewaySettings
+from parley_gateway.training import TrainingJobs
+
+
+@dataclass(frozen=True)
+class Gateway:
+    settings: GatewaySettings
+    chat: ChatTurns
+    catalog: BotCatalog
+    parser: Parser
+    training: TrainingJobs
+    transcripts: Transcripts
+    analytics: Analytics
+    metrics: GatewayMetrics
+    publisher: BackgroundPublisher

@@ -1,0 +1,70 @@
+"""The websocket protocol (DESIGN.md §5): decoding client frames, building server frames. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from parley_messages import MAX_TEXT_CHARS
+
+
+class FrameError(Exception):
+    """A client frame the server refuses; answered with an `error` frame, the socket stays open."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class UserMessage(msgspec.Struct, frozen=True, kw_only=True):
+    text: str
+    context: dict[str, Any] = {}
+
+
+class Ping(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+ClientFrame = UserMessage | Ping
+
+_FRAME_TYPES: dict[str, type[UserMessage] | type[Ping]] = {"user_message": UserMessage, "ping": Ping}
+
+
+class ErrorFrame(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="error"):
+    code: str
+    message: str
+
+
+class PongFrame(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="pong"):
+    pass
+
+
+def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
+    """Decode one client frame; raise `FrameError` saying exactly what is wrong."""
+    if len(raw) > max_bytes:
+        raise FrameError("frame_too_large", f"frames are limited to {max_bytes} bytes")
+    try:
+        data = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        raise FrameError("invalid_json", "the frame is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise FrameError("invalid_frame", "a frame is a JSON object with a `type`")
+    frame_type = data.pop("type", None)
+    kind = _FRAME_TYPES.get(frame_type) if isinstance(frame_type, str) else None
+    if kind is None:
+        raise FrameError("unknown_type", f"unknown frame type {frame_type!r}; expected 'user_message'")
+    try:
+        frame = msgspec.convert(data, kind)
+    except msgspec.ValidationError as exc:
+        raise FrameError("invalid_frame", str(exc)) from None
+    if isinstance(frame, UserMessage):
+        check_text(frame.text)
+    return frame
+
+
+def check_text(text: str) -> None:
+    if not text.strip():
+        raise FrameError("empty_text", "`text` must not be empty")
+    if len(text) > MAX_TEXT_CHARS:
+        raise FrameError("text_too_long", f"`text` is limited to {MAX_TEXT_CHARS} characters")

@@ -1,0 +1,136 @@
+"""The admin API under `/api/v1` (DESIGN.md §5); every route needs an admin key."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Router, delete, get, post, put
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from parley_messages import BotSummary, ParseRequest, ParseResult
+
+from parley_gateway.auth import admin_guard
+from parley_gateway.deps import Gateway
+from parley_gateway.frames import FrameError, check_text
+from parley_gateway.names import check_bot_name, check_conversation_id
+from parley_gateway.training import TrainingJob
+from parley_runtime.errors import InvalidInputError
+
+
+class ParseBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    text: str
+
+
+class TrainBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    force: bool = False
+
+
+class TrainAccepted(msgspec.Struct, frozen=True, kw_only=True):
+    job_id: str
+    status: str
+
+
+@get("/bots", tags=["bots"])
+async def list_bots(gateway: Gateway) -> list[BotSummary]:
+    return await gateway.catalog.list_bots()
+
+
+@put("/bots/{bot:str}", tags=["bots"], status_code=200)
+async def put_bot(bot: str, request: Request[Any, Any, Any], gateway: Gateway) -> BotSummary:
+    """Create or replace a bot from a definition (native or AI Chatbot Framework format, JSON or YAML)."""
+    body = await request.body()
+    return await gateway.catalog.put_bot(check_bot_name(bot), body, request.headers.get("content-type"))
+
+
+@post("/bots/{bot:str}/import", tags=["bots"], status_code=200)
+async def import_bot(bot: str, request: Request[Any, Any, Any], gateway: Gateway) -> BotSummary:
+    """Import a definition: the document as the body, or a multipart upload with a `file` field."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInputError("the multipart upload needs a `file` field")
+        body, content_type = await upload.read(), upload.content_type
+    else:
+        body = await request.body()
+    return await gateway.catalog.put_bot(check_bot_name(bot), body, content_type)
+
+
+@get("/bots/{bot:str}", tags=["bots"])
+async def get_bot(
+    bot: str, gateway: Gateway,
+    export_format: Annotated[str, Parameter(query="format", pattern="^(native|acf)$")] = "native",
+) -> dict[str, Any]:
+    """Export a bot's definition (`format=acf` for the AI Chatbot Framework format)."""
+    return await gateway.catalog.get_bot(check_bot_name(bot), export_format)
+
+
+@delete("/bots/{bot:str}", tags=["bots"], status_code=204)
+async def delete_bot(bot: str, gateway: Gateway) -> None:
+    await gateway.catalog.delete_bot(check_bot_name(bot))
+
+
+@post("/bots/{bot:str}/train", tags=["training"], status_code=202)
+async def train(
+    bot: str, gateway: Gateway, data: Annotated[TrainBody | None, Body(media_type=RequestEncodingType.JSON)] = None
+) -> TrainAccepted:
+    """Queue a training job; poll `GET /bots/{bot}/train/{job_id}` for its status."""
+    job = await gateway.training.start(check_bot_name(bot), force=bool(data and data.force))
+    return TrainAccepted(job_id=job.job_id, status=job.status)
+
+
+@get("/bots/{bot:str}/train/{job_id:str}", tags=["training"])
+async def training_status(bot: str, job_id: str, gateway: Gateway) -> TrainingJob:
+    return await gateway.training.get(check_bot_name(bot), check_conversation_id(job_id))
+
+
+@post("/bots/{bot:str}/parse", tags=["nlu"], status_code=200)
+async def parse(bot: str, data: ParseBody, gateway: Gateway) -> ParseResult:
+    """Intent, ranking and entities of one utterance, as the bot's current model sees it."""
+    try:
+        check_text(data.text)
+    except FrameError as exc:
+        raise InvalidInputError(exc.message, details={"field": "text"}) from None
+    return await gateway.parser.parse(ParseRequest(bot=check_bot_name(bot), text=data.text))
+
+
+@get("/bots/{bot:str}/conversations", tags=["conversations"])
+async def conversations(
+    bot: str, gateway: Gateway,
+    limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+    before: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Conversations, newest first; page with `before` = the last `last_turn_at` seen."""
+    return await gateway.transcripts.conversations(check_bot_name(bot), limit=limit, before=before)
+
+
+@get("/bots/{bot:str}/conversations/{conversation_id:str}", tags=["conversations"])
+async def conversation(bot: str, conversation_id: str, gateway: Gateway) -> dict[str, Any]:
+    return await gateway.transcripts.conversation(check_bot_name(bot), check_conversation_id(conversation_id))
+
+
+@get("/bots/{bot:str}/analytics", tags=["analytics"])
+async def analytics(
+    bot: str, gateway: Gateway,
+    start: Annotated[date | None, Parameter(query="from")] = None,
+    end: Annotated[date | None, Parameter(query="to")] = None,
+) -> dict[str, Any]:
+    """Daily turns, conversations, fallback rate and intents for `from`..`to` (default: last 30 days)."""
+    end = end or datetime.now(UTC).date()
+    start = start or end - timedelta(days=30)
+    if start > end:
+        raise InvalidInputError("`from` must not be after `to`")
+    days = await gateway.analytics.daily(check_bot_name(bot), start=start, end=end)
+    return {"bot": bot, "from": start.isoformat(), "to": end.isoformat(), "days": days}
+
+
+admin_router = Router(
+    path="/api/v1",
+    guards=[admin_guard],
+    route_handlers=[list_bots, put_bot, import_bot, get_bot, delete_bot, train, training_status, parse,
+                    conversations, conversation, analytics],
+    security=[{"bearer": []}],
+)

@@ -1,0 +1,18 @@
+"""Composition root of the logger worker."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from parley_messages import LOGGER_QUEUE
+
+from parley_logger.handlers import handle
+from parley_logger.store import MongoTranscriptStore
+from parley_runtime.infra import Infra
+from parley_runtime.worker import Worker
+
+
+async def build_logger_worker(infra: Infra) -> Worker:
+    store = MongoTranscriptStore(infra.db)
+    await store.ensure_indexes()
+    return Worker(infra.bus, LOGGER_QUEUE, partial(handle, store=store), name="logger")

@@ -1,0 +1,75 @@
+"""Transcripts in MongoDB: `turns` is append-only (one per event), `conversations` one per conversation."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from parley_messages import TurnCompleted
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from parley_runtime.mongo import translate_errors
+
+
+class TranscriptStore(Protocol):
+    async def append(self, turn: TurnCompleted) -> bool:
+        """Store one turn; False when it was stored before (a redelivery)."""
+        ...
+
+
+class MongoTranscriptStore:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._turns = db["turns"]
+        self._conversations = db["conversations"]
+
+    async def ensure_indexes(self) -> None:
+        async with translate_errors():
+            await self._turns.create_index([("bot", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)])
+            await self._turns.create_index([("bot", ASCENDING), ("at", DESCENDING)])
+            await self._turns.create_index([("bot", ASCENDING), ("intent", ASCENDING), ("at", DESCENDING)])
+            await self._conversations.create_index([("bot", ASCENDING), ("last_turn_at", DESCENDING)])
+
+    async def append(self, turn: TurnCompleted) -> bool:
+        async with translate_errors():
+            try:
+                await self._turns.insert_one(turn_document(turn))
+                inserted = True
+            except DuplicateKeyError:
+                inserted = False
+            await self._update_conversation(turn)
+        return inserted
+
+    async def _update_conversation(self, turn: TurnCompleted) -> None:
+        """Idempotent and order-free: the count is recounted and only ever raised."""
+        key = {"bot": turn.bot, "conversation_id": turn.conversation_id}
+        count = await self._turns.count_documents(key)
+        await self._conversations.update_one(
+            {"_id": f"{turn.bot}:{turn.conversation_id}"},
+            {
+                "$setOnInsert": {**key, "channel": turn.channel},
+                "$min": {"first_turn_at": turn.occurred_at},
+                "$max": {"last_turn_at": turn.occurred_at, "turn_count": count},
+            },
+            upsert=True,
+        )
+
+
+def turn_document(turn: TurnCompleted) -> dict[str, Any]:
+    return {
+        "_id": turn.message_id,
+        "bot": turn.bot,
+        "conversation_id": turn.conversation_id,
+        "channel": turn.channel,
+        "at": turn.occurred_at,
+        "user_text": turn.user_text,
+        "replies": turn.replies,
+        "intent": turn.intent,
+        "confidence": turn.confidence,
+        "entities": turn.entities,
+        "slots": turn.slots,
+        "complete": turn.complete,
+        "fallback": turn.fallback,
+        "latency_ms": turn.latency_ms,
+        "correlation_id": turn.correlation_id,
+    }
