@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Create .venv and install every Parley package (editable) with pinned dependencies.
+# Re-running is cheap: nothing is installed when the requirement files have not changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  for candidate in python3.11 python3.12 python3.13; do
+    if command -v "$candidate" >/dev/null; then python=$candidate; break; fi
+  done
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "install: creating .venv with $("$python" --version)"
+  "$python" -m venv .venv
+fi
+
+stamp=.venv/.parley-installed
+inputs=$(cat requirements/*.txt pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml | sha256sum | cut -c1-16)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ]; then
+  exit 0
+fi
+
+echo "install: installing Parley and its pinned dependencies into .venv (first time: a few minutes)"
+.venv/bin/python -m pip install --quiet --upgrade pip
+# torch is pinned to the CPU build; any other version pulls a multi-GB CUDA build.
+.venv/bin/python -m pip install --quiet \
+  -c requirements/constraints.txt \
+  torch==2.13.0 \
+  -e libs/messages -e libs/runtime \
+  -e services/gateway -e services/dialogue -e services/nlu -e services/logger -e services/analytics \
+  -e . \
+  -r requirements/dev.txt 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -c "import parley, parley_gateway, parley_dialogue, parley_nlu, parley_logger, parley_analytics"
+echo "$inputs" > "$stamp"
