@@ -46,8 +46,8 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
         raise FrameError("frame_too_large", f"frames are limited to {max_bytes} bytes")
     try:
         data = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        raise FrameError("invalid_json", "the frame is not valid JSON") from None
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        raise FrameError("invalid_json", "the frame is not valid UTF-8 JSON") from None
     if not isinstance(data, dict):
         raise FrameError("invalid_frame", "a frame is a JSON object with a `type`")
     frame_type = data.pop("type", None)

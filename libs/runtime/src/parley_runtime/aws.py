@@ -1,0 +1,87 @@
+"""What the SQS and S3 adapters share: client options and the translation of AWS errors at their edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import aiohttp
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError as BotoConnectionError,
+    HTTPClientError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+
+from parley_runtime.errors import NotFoundError, ParleyError, PermanentError, TransientError
+
+_TRANSIENT_CODES = frozenset({
+    "InternalError",
+    "InternalFailure",
+    "RequestThrottled",
+    "RequestTimeout",
+    "ServiceUnavailable",
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "KmsThrottled",
+})
+_NOT_FOUND_CODES = frozenset({
+    "AWS.SimpleQueueService.NonExistentQueue",
+    "QueueDoesNotExist",
+    "NoSuchBucket",
+    "NoSuchKey",
+    "NotFound",
+})
+
+
+def client_options(*, region: str, endpoint_url: str | None, read_timeout: float = 30.0) -> dict[str, Any]:
+    """Keyword arguments for `aioboto3.Session().client(...)`: region, endpoint, timeouts, retries.
+
+    `read_timeout` must exceed the longest SQS long poll (20 s).
+    """
+    config = Config(
+        connect_timeout=5,
+        read_timeout=read_timeout,
+        retries={"mode": "standard", "max_attempts": 3},
+        max_pool_connections=50,
+    )
+    return {"region_name": region, "endpoint_url": endpoint_url, "config": config}
+
+
+def translate(exc: Exception, operation: str) -> ParleyError:
+    """The runtime error a botocore/aiohttp failure of `operation` stands for."""
+    if isinstance(exc, ClientError):
+        return _translate_client_error(exc, operation)
+    if isinstance(exc, NoCredentialsError):
+        return PermanentError(f"{operation}: no AWS credentials (LocalStack accepts test/test)")
+    if isinstance(exc, BotoConnectionError | HTTPClientError | ReadTimeoutError | aiohttp.ClientError | TimeoutError):
+        return TransientError(f"{operation}: {type(exc).__name__}")
+    return PermanentError(f"{operation}: {type(exc).__name__}: {exc}")
+
+
+def _translate_client_error(exc: ClientError, operation: str) -> ParleyError:
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+    message = f"{operation}: {code or status}: {error.get('Message', '')}".rstrip(": ")
+    if code in _NOT_FOUND_CODES or status == 404:
+        return NotFoundError(message)
+    if code in _TRANSIENT_CODES or status >= 500 or status == 429:
+        return TransientError(message)
+    return PermanentError(message)
+
+
+@contextmanager
+def aws_errors(operation: str) -> Iterator[None]:
+    """Re-raise botocore and aiohttp errors raised inside the block as `TransientError`/`PermanentError`."""
+    try:
+        yield
+    except (ClientError, BotoCoreError, aiohttp.ClientError, TimeoutError) as exc:
+        raise translate(exc, operation) from exc
+

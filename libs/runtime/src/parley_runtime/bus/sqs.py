@@ -1,0 +1,164 @@
+"""The production bus: Amazon SQS (or LocalStack) through one long-lived aioboto3 client.
+
+Queues are created by infrastructure (Terraform/Helm, or `localstack/init`), never here: each has a
+`-dlq` dead-letter queue and a redrive policy. Delivery.queue is the logical name, without prefix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+from types import TracebackType
+from typing import Any, Self
+
+import aioboto3
+
+from parley_messages import Message, dead_letter_queue, encode, queues_for
+
+from parley_runtime.aws import aws_errors, client_options
+from parley_runtime.bus.ports import Delivery
+from parley_runtime.errors import PermanentError, TransientError
+
+MAX_BATCH = 10
+"""SQS receives and deletes at most ten messages per call."""
+MAX_WAIT_SECONDS = 20
+MAX_VISIBILITY_SECONDS = 43_200
+
+
+class SqsBus:
+    """`Bus` on SQS. Open with `await bus.start()` (or `async with`), close with `await bus.aclose()`."""
+
+    def __init__(
+        self,
+        *,
+        region: str = "us-east-1",
+        endpoint_url: str | None = None,
+        queue_prefix: str = "",
+        session: aioboto3.Session | None = None,
+    ) -> None:
+        self._options = client_options(region=region, endpoint_url=endpoint_url)
+        self._prefix = queue_prefix
+        self._session = session or aioboto3.Session()
+        self._stack = AsyncExitStack()
+        self._client: Any = None
+        self._urls: dict[str, str] = {}
+
+    async def start(self) -> None:
+        """Open the SQS client (connection pool) used by every call until `aclose`."""
+        if self._client is None:
+            self._client = await self._stack.enter_async_context(self._session.client("sqs", **self._options))
+
+    async def aclose(self) -> None:
+        await self._stack.aclose()
+        self._client = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def publish(self, message: Message) -> None:
+        """Send `message` to every queue its routing entry lists."""
+        body = encode(message).decode()
+        await asyncio.gather(*(self._send(queue, body) for queue in queues_for(message)))
+
+    async def receive(self, queue: str, *, max_messages: int = 10, wait_seconds: float = 20.0) -> list[Delivery]:
+        """Up to `max_messages` deliveries, long-polling up to `wait_seconds` (at most 20) for the first."""
+        if not 1 <= max_messages <= MAX_BATCH:
+            raise ValueError(f"max_messages must be between 1 and {MAX_BATCH}, not {max_messages}")
+        url = await self._url(queue)
+        with aws_errors(f"sqs.receive_message {queue}"):
+            response = await self._sqs.receive_message(
+                QueueUrl=url,
+                MaxNumberOfMessages=max_messages,
+                WaitTimeSeconds=min(MAX_WAIT_SECONDS, max(0, math.ceil(wait_seconds))),
+                MessageSystemAttributeNames=["ApproximateReceiveCount"],
+            )
+        return [_delivery(queue, raw) for raw in response.get("Messages", [])]
+
+    async def ack(self, deliveries: Sequence[Delivery]) -> None:
+        """Delete handled deliveries, ten per request."""
+        by_queue: dict[str, list[Delivery]] = {}
+        for delivery in deliveries:
+            by_queue.setdefault(delivery.queue, []).append(delivery)
+        for queue, queued in by_queue.items():
+            for start in range(0, len(queued), MAX_BATCH):
+                await self._delete_batch(queue, queued[start : start + MAX_BATCH])
+
+    async def retry_later(self, delivery: Delivery, *, delay_seconds: float) -> None:
+        """Make `delivery` visible again after `delay_seconds` (also extends a long job's lease)."""
+        url = await self._url(delivery.queue)
+        timeout = min(MAX_VISIBILITY_SECONDS, max(0, math.ceil(delay_seconds)))
+        with aws_errors(f"sqs.change_message_visibility {delivery.queue}"):
+            await self._sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=delivery.receipt, VisibilityTimeout=timeout
+            )
+
+    async def dead_letter(self, delivery: Delivery, *, reason: str) -> None:
+        """Copy the body to the `-dlq` queue (with the reason as an attribute), then delete the original."""
+        url = await self._url(dead_letter_queue(delivery.queue))
+        attributes = {
+            "parley_reason": {"DataType": "String", "StringValue": reason[:1000] or "unspecified"},
+            "parley_source_queue": {"DataType": "String", "StringValue": delivery.queue},
+        }
+        with aws_errors(f"sqs.send_message {dead_letter_queue(delivery.queue)}"):
+            await self._sqs.send_message(
+                QueueUrl=url, MessageBody=delivery.body.decode(), MessageAttributes=attributes
+            )
+        source = await self._url(delivery.queue)
+        with aws_errors(f"sqs.delete_message {delivery.queue}"):
+            await self._sqs.delete_message(QueueUrl=source, ReceiptHandle=delivery.receipt)
+
+    async def depth(self, queue: str) -> int:
+        """Approximate number of messages in `queue`, in flight included (for metrics and tests)."""
+        url = await self._url(queue)
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        with aws_errors(f"sqs.get_queue_attributes {queue}"):
+            response = await self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)
+        return sum(int(response["Attributes"].get(name, 0)) for name in names)
+
+    @property
+    def _sqs(self) -> Any:
+        if self._client is None:
+            raise RuntimeError("SqsBus is not started: await bus.start() first")
+        return self._client
+
+    async def _url(self, queue: str) -> str:
+        url = self._urls.get(queue)
+        if url is None:
+            with aws_errors(f"sqs.get_queue_url {self._prefix}{queue}"):
+                response = await self._sqs.get_queue_url(QueueName=self._prefix + queue)
+            url = self._urls[queue] = str(response["QueueUrl"])
+        return url
+
+    async def _send(self, queue: str, body: str) -> None:
+        url = await self._url(queue)
+        with aws_errors(f"sqs.send_message {queue}"):
+            await self._sqs.send_message(QueueUrl=url, MessageBody=body)
+
+    async def _delete_batch(self, queue: str, deliveries: Sequence[Delivery]) -> None:
+        url = await self._url(queue)
+        entries = [{"Id": str(index), "ReceiptHandle": d.receipt} for index, d in enumerate(deliveries)]
+        with aws_errors(f"sqs.delete_message_batch {queue}"):
+            response = await self._sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+        failed = response.get("Failed", [])
+        if failed:
+            codes = sorted({str(entry.get("Code")) for entry in failed})
+            error = PermanentError if all(entry.get("SenderFault") for entry in failed) else TransientError
+            raise error(f"sqs.delete_message_batch {queue}: {len(failed)} not deleted ({', '.join(codes)})")
+
+
+def _delivery(queue: str, raw: dict[str, Any]) -> Delivery:
+    return Delivery(
+        queue=queue,
+        body=str(raw["Body"]).encode(),
+        receipt=str(raw["ReceiptHandle"]),
+        receive_count=int(raw.get("Attributes", {}).get("ApproximateReceiveCount", 1)),
+        message_id=str(raw["MessageId"]),
+    )

@@ -1,0 +1,178 @@
+"""The native bot definition: what a bot author writes (JSON or YAML) and what `bots` stores.
+
+Loose shapes that authors may use (an example as a plain string, a prompt as one string) are
+normalised on decode, so the rest of the service sees one canonical form.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from parley_messages import Button, EntityDef, EntityValueDef, Example, IntentExamples, NluDataset, Span
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Interruption = Literal["resume", "drop"]
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+FREE_TEXT = None
+"""A parameter whose `entity` is None takes the user's whole reply to its prompt."""
+
+
+class _Strict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """User-authored documents: a misspelt field is an error, not silently ignored."""
+
+
+class Settings(_Strict):
+    fallback_threshold: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] = 0.5
+    """Below this intent confidence the bot answers with the fallback intent."""
+    welcome_intent: str = "init_conversation"
+    """The intent whose replies greet a new conversation (absent: no greeting)."""
+    fallback_intent: str = "fallback"
+    """The intent whose replies answer what the bot did not understand."""
+    cancel_intent: str = "cancel"
+    """The intent that abandons the form being filled."""
+    interruption: Interruption = "resume"
+    """When another intent interrupts a form: `resume` asks for the form again, `drop` abandons it."""
+
+
+class SpanDef(_Strict):
+    """An annotated entity in an example. `value` is the normalised value (a synonym's canonical
+    value); `text`, when given, must equal the annotated characters."""
+
+    entity: str
+    start: int
+    end: int
+    value: str | None = None
+    text: str | None = None
+
+
+class ExampleDef(_Strict):
+    text: str
+    entities: list[SpanDef] = []
+
+
+class ParameterDef(_Strict):
+    name: Name
+    entity: str | None = FREE_TEXT
+    required: bool = True
+    prompt: list[str] = []
+    multiple: bool = False
+    choices: list[str] = []
+    pattern: str | None = None
+
+
+class ActionDef(_Strict):
+    """A webhook called when the intent is complete; its JSON answer is `result` in the replies."""
+
+    url: str
+    method: HttpMethod = "POST"
+    headers: dict[str, str] = {}
+    body: str | None = None
+    json: bool = True
+    send_slots: bool = False
+    """Without a body: send the slots as the query string (GET) or as a form (other methods)."""
+    timeout: Annotated[float, msgspec.Meta(gt=0, le=10)] = 5.0
+
+
+class IntentDef(_Strict):
+    id: Name
+    name: str = ""
+    examples: list[ExampleDef] = []
+    parameters: list[ParameterDef] = []
+    replies: list[str] = []
+    buttons: list[Button] = []
+    action: ActionDef | None = None
+
+    def parameter(self, name: str) -> ParameterDef | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+class EntityDefinition(_Strict):
+    name: Name
+    values: list[EntityValueDef] = []
+    pattern: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """No dictionary and no pattern: any text the NLU learns from the examples (ACF style)."""
+        return not self.values and self.pattern is None
+
+
+class BotDefinition(_Strict):
+    name: Name
+    description: str = ""
+    settings: Settings = Settings()
+    intents: list[IntentDef] = []
+    entities: list[EntityDefinition] = []
+
+    def intent(self, intent_id: str | None) -> IntentDef | None:
+        return next((i for i in self.intents if i.id == intent_id), None)
+
+    def entity(self, name: str | None) -> EntityDefinition | None:
+        return next((e for e in self.entities if e.name == name), None)
+
+
+def normalise(doc: dict[str, Any]) -> dict[str, Any]:
+    """Rewrite the loose shapes authors may use into the canonical one (does not validate)."""
+    out = dict(doc)
+    intents = out.get("intents")
+    if isinstance(intents, list):
+        out["intents"] = [_normalise_intent(i) if isinstance(i, dict) else i for i in intents]
+    return out
+
+
+def _normalise_intent(intent: dict[str, Any]) -> dict[str, Any]:
+    out = dict(intent)
+    examples = out.get("examples")
+    if isinstance(examples, list):
+        out["examples"] = [{"text": e} if isinstance(e, str) else e for e in examples]
+    if isinstance(out.get("replies"), str):
+        out["replies"] = [out["replies"]]
+    params = out.get("parameters")
+    if isinstance(params, list):
+        out["parameters"] = [_normalise_parameter(p) if isinstance(p, dict) else p for p in params]
+    return out
+
+
+def _normalise_parameter(param: dict[str, Any]) -> dict[str, Any]:
+    out = dict(param)
+    if isinstance(out.get("prompt"), str):
+        out["prompt"] = [out["prompt"]]
+    return out
+
+
+def to_document(definition: BotDefinition) -> dict[str, Any]:
+    """The definition as plain JSON-able data (what `bots` stores and `GET` exports)."""
+    doc: dict[str, Any] = msgspec.to_builtins(definition)
+    for intent in doc.get("intents", []):
+        intent["examples"] = [e["text"] if list(e) == ["text"] else e for e in intent.get("examples", [])]
+    return doc
+
+
+def to_dataset(definition: BotDefinition) -> NluDataset:
+    """What the NLU trainer needs: examples with spans, entity dictionaries, the threshold."""
+    fallback = definition.settings.fallback_intent
+    intents = [
+        IntentExamples(name=i.id, examples=[_example(e) for e in i.examples])
+        for i in definition.intents
+        if i.id != fallback and i.examples
+    ]
+    entities = [EntityDef(name=e.name, values=e.values, pattern=e.pattern) for e in definition.entities]
+    return NluDataset(
+        bot=definition.name,
+        intents=intents,
+        entities=entities,
+        fallback_threshold=definition.settings.fallback_threshold,
+    )
+
+
+def _example(example: ExampleDef) -> Example:
+    text = example.text.rstrip()
+    spans = [
+        Span(entity=s.entity, start=s.start, end=min(s.end, len(text)), value=s.value)
+        for s in sorted(example.entities, key=lambda s: s.start)
+        if s.start < len(text)
+    ]
+    return Example(text=text, spans=spans)

@@ -1,0 +1,148 @@
+"""Turn a decoded document into a `BotDefinition`, reporting every problem at once."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+
+from parley_dialogue.definition import BotDefinition, ExampleDef, IntentDef, ParameterDef, normalise
+from parley_dialogue.templates import template_problem
+from parley_messages import MAX_TEXT_CHARS
+from parley_runtime.errors import InvalidInputError
+
+MAX_INTENTS = 1_000
+MAX_EXAMPLES = 50_000
+MAX_PATTERN_CHARS = 300
+_TRIGGER = re.compile(r"^/([A-Za-z0-9][A-Za-z0-9_.\-]*)")
+# A quantified group that itself holds a quantifier ("(a+)+"): the classic catastrophic backtracking.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
+
+Problem = dict[str, str]
+
+
+def build_definition(doc: object) -> BotDefinition:
+    """Decode and validate a native document; `InvalidInputError` lists every problem."""
+    if not isinstance(doc, dict):
+        raise InvalidInputError("a bot definition must be an object", details=[])
+    try:
+        definition = msgspec.convert(normalise(doc), BotDefinition)  # pyright: ignore[reportUnknownArgumentType]
+    except msgspec.ValidationError as exc:
+        raise InvalidInputError("invalid bot definition", details=[_problem("$", str(exc))]) from exc
+    problems = list(validate(definition))
+    if problems:
+        raise InvalidInputError(f"invalid bot definition ({len(problems)} problems)", details=problems)
+    return definition
+
+
+def validate(bot: BotDefinition) -> Iterator[Problem]:
+    """Every semantic problem of `bot` (structure was checked when decoding)."""
+    if len(bot.intents) > MAX_INTENTS:
+        yield _problem("intents", f"at most {MAX_INTENTS} intents")
+    if sum(len(i.examples) for i in bot.intents) > MAX_EXAMPLES:
+        yield _problem("intents", f"at most {MAX_EXAMPLES} examples in all")
+    yield from _duplicates("intents", [i.id for i in bot.intents], "intent id")
+    yield from _duplicates("entities", [e.name for e in bot.entities], "entity name")
+    for n, entity in enumerate(bot.entities):
+        if entity.pattern is not None:
+            yield from _pattern_problems(f"entities[{n}].pattern", entity.pattern)
+    declared = {e.name for e in bot.entities}
+    intent_ids = {i.id for i in bot.intents}
+    for n, intent in enumerate(bot.intents):
+        yield from _intent_problems(f"intents[{n}]", intent, declared, intent_ids)
+
+
+def _intent_problems(path: str, intent: IntentDef, declared: set[str], intent_ids: set[str]) -> Iterator[Problem]:
+    yield from _duplicates(f"{path}.parameters", [p.name for p in intent.parameters], "parameter name")
+    for n, example in enumerate(intent.examples):
+        yield from _example_problems(f"{path}.examples[{n}]", example, declared)
+    for n, param in enumerate(intent.parameters):
+        yield from _parameter_problems(f"{path}.parameters[{n}]", param, declared)
+    for n, reply in enumerate(intent.replies):
+        yield from _template_problems(f"{path}.replies[{n}]", reply)
+    for n, button in enumerate(intent.buttons):
+        yield from _payload_problems(f"{path}.buttons[{n}].payload", button.payload, intent_ids)
+    if intent.action is not None:
+        action = intent.action
+        yield from _template_problems(f"{path}.action.url", action.url)
+        if action.body is not None:
+            yield from _template_problems(f"{path}.action.body", action.body)
+        for key, value in action.headers.items():
+            yield from _template_problems(f"{path}.action.headers.{key}", value)
+
+
+def _example_problems(path: str, example: ExampleDef, declared: set[str]) -> Iterator[Problem]:
+    text = example.text
+    if not text.strip():
+        yield _problem(f"{path}.text", "is empty")
+    if len(text) > MAX_TEXT_CHARS:
+        yield _problem(f"{path}.text", f"longer than {MAX_TEXT_CHARS} characters")
+    previous_end = -1
+    for n, span in sorted(enumerate(example.entities), key=lambda item: item[1].start):
+        where = f"{path}.entities[{n}]"
+        if span.entity not in declared:
+            yield _problem(f"{where}.entity", f"{span.entity!r} is not a declared entity")
+        if not 0 <= span.start < span.end <= len(text):
+            yield _problem(where, f"span {span.start}..{span.end} is outside the text (length {len(text)})")
+            continue
+        if span.text is not None and text[span.start : span.end] != span.text:
+            yield _problem(where, f"text[{span.start}:{span.end}] is {text[span.start:span.end]!r}, not {span.text!r}")
+        if span.start < previous_end:
+            yield _problem(where, "overlaps the previous span")
+        previous_end = max(previous_end, span.end)
+
+
+def _parameter_problems(path: str, param: ParameterDef, declared: set[str]) -> Iterator[Problem]:
+    if param.entity is not None and param.entity not in declared:
+        yield _problem(f"{path}.entity", f"{param.entity!r} is not a declared entity")
+    if param.pattern is not None:
+        yield from _pattern_problems(f"{path}.pattern", param.pattern)
+    for n, prompt in enumerate(param.prompt):
+        yield from _template_problems(f"{path}.prompt[{n}]", prompt)
+
+
+def _pattern_problems(path: str, pattern: str) -> Iterator[Problem]:
+    if len(pattern) > MAX_PATTERN_CHARS:
+        yield _problem(path, f"longer than {MAX_PATTERN_CHARS} characters")
+        return
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        yield _problem(path, f"not a valid regular expression: {exc}")
+        return
+    if _NESTED_QUANTIFIER.search(pattern):
+        yield _problem(path, "nested quantifiers (like '(a+)+') can take exponential time")
+
+
+def _template_problems(path: str, source: str) -> Iterator[Problem]:
+    problem = template_problem(source)
+    if problem is not None:
+        yield _problem(path, problem)
+
+
+def _payload_problems(path: str, payload: str, intent_ids: set[str]) -> Iterator[Problem]:
+    match = _TRIGGER.match(payload)
+    if match and match.group(1) not in intent_ids:
+        yield _problem(path, f"triggers {match.group(1)!r}, which is not an intent of this bot")
+
+
+def _duplicates(path: str, names: list[str], what: str) -> Iterator[Problem]:
+    for name, count in Counter(names).items():
+        if count > 1:
+            yield _problem(path, f"duplicate {what} {name!r} ({count} times)")
+
+
+def _problem(path: str, message: str) -> Problem:
+    return {"path": path, "message": message}
+
+
+def problems_of(doc: dict[str, Any]) -> list[Problem]:
+    """The problems of a native document (empty when it is valid); for tests and linting tools."""
+    try:
+        build_definition(doc)
+    except InvalidInputError as exc:
+        return list(exc.details) if isinstance(exc.details, list) else []  # pyright: ignore[reportUnknownArgumentType]
+    return []

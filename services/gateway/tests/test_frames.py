@@ -1,0 +1,60 @@
+import pytest
+
+from parley_gateway.frames import FrameError, Ping, UserMessage, parse_frame
+
+
+def _code(raw: str | bytes) -> str:
+    with pytest.raises(FrameError) as info:
+        parse_frame(raw, max_bytes=1000)
+    return info.value.code
+
+
+def test_a_user_message_frame_is_decoded() -> None:
+    frame = parse_frame(b'{"type": "user_message", "text": "hi", "context": {"username": "ana"}}', max_bytes=1000)
+    assert frame == UserMessage(text="hi", context={"username": "ana"})
+
+
+def test_a_ping_is_decoded() -> None:
+    assert parse_frame('{"type": "ping"}', max_bytes=1000) == Ping()
+
+
+def test_text_that_is_not_json_is_refused() -> None:
+    assert _code("hello") == "invalid_json"
+
+
+def test_a_json_value_that_is_not_an_object_is_refused() -> None:
+    assert _code("[1, 2]") == "invalid_frame"
+
+
+def test_an_unknown_type_is_refused() -> None:
+    assert _code('{"type": "shout"}') == "unknown_type"
+
+
+def test_a_missing_type_is_refused() -> None:
+    assert _code('{"text": "hi"}') == "unknown_type"
+
+
+def test_a_missing_text_is_refused() -> None:
+    assert _code('{"type": "user_message"}') == "invalid_frame"
+
+
+def test_text_of_the_wrong_type_is_refused() -> None:
+    assert _code('{"type": "user_message", "text": 5}') == "invalid_frame"
+
+
+def test_blank_text_is_refused() -> None:
+    assert _code('{"type": "user_message", "text": "   "}') == "empty_text"
+
+
+def test_text_over_the_limit_is_refused() -> None:
+    with pytest.raises(FrameError) as info:
+        parse_frame('{"type": "user_message", "text": "' + "x" * 2001 + '"}', max_bytes=10_000)
+    assert info.value.code == "text_too_long"
+
+
+def test_a_frame_over_the_byte_limit_is_refused_before_decoding() -> None:
+    assert _code(b"{" + b" " * 2000 + b"}") == "frame_too_large"
+
+
+def test_invalid_utf8_is_refused() -> None:
+    assert _code(b'{"type": "user_message", "text": "\xff"}') == "invalid_json"

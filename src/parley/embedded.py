@@ -1,0 +1,121 @@
+"""The embedded stack: every Parley service in one process on in-process adapters.
+
+Dialogue calls the NLU service object directly and the gateway calls both directly (DESIGN.md §3);
+the workers consume the in-process bus with the same worker loop and handlers as in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass, field
+from importlib import resources
+
+import structlog
+import uvicorn
+from litestar import Litestar
+from parley_analytics.bootstrap import build_analytics_worker
+from parley_dialogue.bootstrap import build_dialogue_service
+from parley_dialogue.service import DialogueService
+from parley_dialogue.settings import DialogueSettings
+from parley_gateway.bootstrap import app_for, build_gateway
+from parley_gateway.deps import Gateway
+from parley_gateway.settings import GatewaySettings
+from parley_logger.bootstrap import build_logger_worker
+from parley_nlu.bootstrap import build_nlu_service, build_trainer_worker
+from parley_nlu.service import NluService
+from parley_nlu.settings import NluSettings
+
+from parley.settings import EmbeddedSettings
+from parley_runtime.infra import Infra, InfraSettings, connect_infra
+from parley_runtime.settings import load_settings
+from parley_runtime.worker import Worker
+
+log = structlog.get_logger(__name__)
+
+DEMO_BOT = "pizzeria"
+
+
+@dataclass
+class EmbeddedStack:
+    infra: Infra
+    nlu: NluService
+    dialogue: DialogueService
+    gateway: Gateway
+    app: Litestar
+    workers: list[Worker]
+    admin_token: str
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def start_background(self) -> None:
+        """Start the queue workers and the model-change watcher."""
+        self._tasks = [asyncio.create_task(w.run(self._stop)) for w in self.workers]
+        self._tasks.append(asyncio.create_task(self.nlu.watch(self._stop)))
+
+    async def aclose(self) -> None:
+        await self.gateway.publisher.drain()
+        self._stop.set()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.infra.aclose()
+
+
+async def build_stack(settings: EmbeddedSettings, infra: Infra | None = None) -> EmbeddedStack:
+    infra = infra or await connect_infra(load_settings(InfraSettings))
+    nlu_settings = load_settings(NluSettings)
+    nlu = await build_nlu_service(infra, nlu_settings)
+    dialogue = await build_dialogue_service(infra, load_settings(DialogueSettings), nlu=nlu)
+    token = settings.admin_token or secrets.token_urlsafe(24)
+    gateway_settings = load_settings(GatewaySettings)
+    gateway_settings = GatewaySettings(**{**_fields(gateway_settings), "admin_token": token})
+    gateway = await build_gateway(infra, gateway_settings, dialogue=dialogue, parser=nlu)
+    workers = [
+        await build_logger_worker(infra),
+        await build_analytics_worker(infra),
+        await build_trainer_worker(infra, nlu_settings, encoder=nlu.encoder),
+    ]
+    return EmbeddedStack(infra=infra, nlu=nlu, dialogue=dialogue, gateway=gateway,
+                         app=app_for(gateway, infra), workers=workers, admin_token=token)
+
+
+def _fields(settings: GatewaySettings) -> dict[str, object]:
+    return {name: getattr(settings, name) for name in settings.__struct_fields__}
+
+
+async def ensure_demo_bot(stack: EmbeddedStack, *, timeout: float) -> None:
+    """Load the bundled demo bot and train it, unless a bot of that name already exists."""
+    if any(bot.name == DEMO_BOT for bot in await stack.dialogue.list_bots()):
+        return
+    document = resources.files("parley.demo").joinpath("pizzeria.yaml").read_bytes()
+    await stack.dialogue.put_bot(DEMO_BOT, document, "application/yaml")
+    job = await stack.gateway.training.start(DEMO_BOT)
+    log.info("demo.training", bot=DEMO_BOT, job_id=job.job_id)
+    async with asyncio.timeout(timeout):
+        while (job := await stack.gateway.training.get(DEMO_BOT, job.job_id)).status in ("queued", "running"):
+            await asyncio.sleep(0.1)
+    if job.status != "succeeded":
+        raise RuntimeError(f"training the demo bot failed: {job.error}")
+    log.info("demo.trained", bot=DEMO_BOT, version=job.model_version, metrics=job.metrics)
+
+
+async def serve(settings: EmbeddedSettings) -> None:
+    stack = await build_stack(settings)
+    stack.start_background()
+    try:
+        if settings.demo:
+            await ensure_demo_bot(stack, timeout=settings.training_timeout_seconds)
+        config = uvicorn.Config(stack.app, host=settings.host, port=settings.port, log_config=None,
+                                access_log=False, ws_max_size=1 << 20)
+        server = uvicorn.Server(config)
+        _announce(settings, stack.admin_token, generated=settings.admin_token is None)
+        await server.serve()
+    finally:
+        await stack.aclose()
+
+
+def _announce(settings: EmbeddedSettings, token: str, *, generated: bool) -> None:
+    url = f"http://{settings.host}:{settings.port}"
+    lines = [f"Parley is running at {url}  (chat page: {url}/?bot={DEMO_BOT}, API docs: {url}/docs)"]
+    if generated:
+        lines.append(f"Admin token (shown once; set PARLEY_ADMIN_TOKEN to choose your own): {token}")
+    print("\n".join(lines), flush=True)
