@@ -1,0 +1,78 @@
+"""Blobs in an S3 bucket (or LocalStack) through one long-lived aioboto3 client."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from types import TracebackType
+from typing import Any, Self
+
+import aioboto3
+
+from parley_runtime.aws import aws_errors, client_options
+
+
+class S3BlobStore:
+    """`BlobStore` on one bucket. Open with `await store.start()` (or `async with`), close with `aclose()`."""
+
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        region: str = "us-east-1",
+        endpoint_url: str | None = None,
+        session: aioboto3.Session | None = None,
+    ) -> None:
+        self._bucket = bucket
+        self._options = client_options(region=region, endpoint_url=endpoint_url, read_timeout=60.0)
+        self._session = session or aioboto3.Session()
+        self._stack = AsyncExitStack()
+        self._client: Any = None
+
+    async def start(self) -> None:
+        """Open the S3 client (connection pool) used by every call until `aclose`."""
+        if self._client is None:
+            self._client = await self._stack.enter_async_context(self._session.client("s3", **self._options))
+
+    async def aclose(self) -> None:
+        await self._stack.aclose()
+        self._client = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def put(self, key: str, data: bytes) -> None:
+        with aws_errors(f"s3.put_object {key}"):
+            await self._s3.put_object(Bucket=self._bucket, Key=key, Body=data)
+
+    async def get(self, key: str) -> bytes:
+        """The object's bytes; `NotFoundError` if there is none."""
+        with aws_errors(f"s3.get_object {self._bucket}/{key}"):
+            response = await self._s3.get_object(Bucket=self._bucket, Key=key)
+            async with response["Body"] as stream:
+                return bytes(await stream.read())
+
+    async def list(self, prefix: str) -> list[str]:
+        """Keys under `prefix`, sorted (every page of the listing)."""
+        keys: list[str] = []
+        with aws_errors(f"s3.list_objects_v2 {prefix}"):
+            paginator = self._s3.get_paginator("list_objects_v2")
+            async for page in paginator.paginate(Bucket=self._bucket, Prefix=prefix):
+                keys.extend(str(item["Key"]) for item in page.get("Contents", []))
+        return sorted(keys)
+
+    async def delete(self, key: str) -> None:
+        """Remove `key`; removing a missing key is not an error."""
+        with aws_errors(f"s3.delete_object {key}"):
+            await self._s3.delete_object(Bucket=self._bucket, Key=key)
+
+    @property
+    def _s3(self) -> Any:
+        if self._client is None:
+            raise RuntimeError("S3BlobStore is not started: await store.start() first")
+        return self._client

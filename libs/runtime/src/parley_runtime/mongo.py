@@ -1,0 +1,52 @@
+"""The MongoDB client factory: PyMongo's `AsyncMongoClient`, or the in-process emulation when no URL is set.
+
+Both return timezone-aware UTC datetimes. The emulation supports what Parley's stores use (and what
+the contract test checks): insert_one, update_one with upsert and $set/$setOnInsert/$inc/$min/$max,
+find with sort/limit, count_documents, unique indexes raising `DuplicateKeyError`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, cast
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, PyMongoError
+from pymongo_async_mock import AsyncMongoMockClient
+
+from parley_runtime.errors import PermanentError, TransientError
+from parley_runtime.infra import InfraSettings
+
+Document = dict[str, Any]
+
+
+def connect_mongo(settings: InfraSettings) -> AsyncDatabase[Document]:
+    """The database `settings.mongodb_database`, on MongoDB when `settings.mongodb_url` is set.
+
+    The client connects lazily; `ping` checks that the server answers.
+    """
+    if settings.mongodb_url:
+        client: AsyncMongoClient[Document] = AsyncMongoClient(
+            settings.mongodb_url, tz_aware=True, appname="parley", serverSelectionTimeoutMS=5_000
+        )
+        return client.get_database(settings.mongodb_database)
+    emulation: Any = AsyncMongoMockClient(tz_aware=True)
+    return cast(AsyncDatabase[Document], emulation.get_database(settings.mongodb_database))
+
+
+async def ping(db: AsyncDatabase[Document]) -> None:
+    """Raise `TransientError` unless the server answers (a readiness check)."""
+    try:
+        await db.command("ping")
+    except ConnectionFailure as exc:
+        raise TransientError(f"mongodb ping: {type(exc).__name__}") from exc
+    except PyMongoError as exc:
+        raise PermanentError(f"mongodb ping: {type(exc).__name__}: {exc}") from exc
+
+
+async def close_mongo(db: AsyncDatabase[Document]) -> None:
+    """Close the client behind `db` (the real client's `close` is a coroutine, the emulation's is not)."""
+    closed = db.client.close()
+    if inspect.isawaitable(closed):
+        await closed

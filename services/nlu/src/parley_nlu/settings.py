@@ -1,0 +1,39 @@
+"""NLU settings, read once from the environment in `main()`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Literal
+
+import msgspec
+
+from parley_runtime.settings import load_settings
+
+EncoderKind = Literal["onnx", "onnx-int8", "torch"]
+
+
+def _env(name: str) -> msgspec.Meta:
+    return msgspec.Meta(extra={"env": name})
+
+
+class NluSettings(msgspec.Struct, frozen=True, kw_only=True):
+    host: Annotated[str, _env("NLU_HOST")] = "127.0.0.1"
+    """Interface the NLU API listens on (`0.0.0.0` in a container)."""
+    port: Annotated[int, _env("NLU_PORT")] = 8002
+    """Port the NLU API listens on."""
+    encoder: Annotated[EncoderKind, _env("NLU_ENCODER")] = "onnx"
+    """`onnx` (exported fp32, the default), `onnx-int8` (quantised: faster, cosine ≈ 0.99) or `torch`."""
+    model_cache: Annotated[str, _env("NLU_MODEL_CACHE")] = "var/models"
+    """Directory holding the ONNX export of the sentence model (made on first use if missing)."""
+    threads: Annotated[int, _env("NLU_THREADS")] = 1
+    """Threads one encoding may use (ONNX Runtime intra-op pool, or torch's)."""
+    encode_workers: Annotated[int, _env("NLU_ENCODE_WORKERS")] = 1
+    """Encodings that may run at once, each on its own thread; requests queue and batch behind them."""
+    max_batch: Annotated[int, _env("NLU_MAX_BATCH")] = 32
+    """Most utterances encoded together when requests queue up (micro-batching)."""
+    training_concurrency: Annotated[int, _env("NLU_TRAINING_CONCURRENCY")] = 1
+    """Training jobs one trainer process runs at once."""
+
+
+def load_nlu_settings(environ: Mapping[str, str] | None = None) -> NluSettings:
+    return load_settings(NluSettings, environ)
