@@ -1,10 +1,31 @@
-"""Shared infrastructure settings. Unset URLs select the in-process adapters (embedded mode)."""
+"""Shared infrastructure: its settings and the connected clients and adapters they select.
+
+Unset URLs select the in-process adapters (embedded mode); `connect_infra` is what a composition
+root (`bootstrap.py`) calls once at start, and `Infra.aclose` what it calls at shutdown.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
+from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
+
+from parley_runtime.blobs.local import LocalBlobStore
+from parley_runtime.blobs.ports import BlobStore
+from parley_runtime.blobs.s3 import S3BlobStore
+from parley_runtime.bus.memory import MemoryBus
+from parley_runtime.bus.ports import Bus
+from parley_runtime.bus.sqs import SqsBus
+from parley_runtime.mongo import Document, close_mongo, connect_mongo, ping
+from parley_runtime.redis import connect_redis, ping_redis
+
+if TYPE_CHECKING:
+    from parley_runtime.web import ReadinessCheck
 
 
 def _env(name: str) -> msgspec.Meta:
@@ -22,7 +43,7 @@ class InfraSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Override for AWS endpoints (LocalStack: `http://127.0.0.1:4566`)."""
     aws_region: Annotated[str, _env("AWS_DEFAULT_REGION")] = "us-east-1"
     """AWS region of the queues and the bucket."""
-    bus: Annotated[str, _env("PARLEY_BUS")] = "memory"
+    bus: Annotated[Literal["memory", "sqs"], _env("PARLEY_BUS")] = "memory"
     """`sqs` for Amazon SQS (or LocalStack), `memory` for the in-process bus."""
     queue_prefix: Annotated[str, _env("PARLEY_QUEUE_PREFIX")] = ""
     """Prefix added to every queue name (separates environments sharing one account)."""
@@ -32,3 +53,62 @@ class InfraSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Local directory for blobs when no bucket is set."""
     log_level: Annotated[str, _env("PARLEY_LOG_LEVEL")] = "INFO"
     """Log level: DEBUG, INFO, WARNING or ERROR."""
+
+
+@dataclass(frozen=True)
+class Infra:
+    """The shared clients and adapters of one process. Services take what they need from it."""
+
+    settings: InfraSettings
+    db: AsyncDatabase[Document]
+    redis: Redis
+    bus: Bus
+    blobs: BlobStore
+    _resources: AsyncExitStack = field(default_factory=AsyncExitStack, repr=False, compare=False)
+
+    def ready_checks(self) -> list[ReadinessCheck]:
+        """Checks for `/health/ready`: MongoDB and Redis answer."""
+
+        async def mongo() -> None:
+            await ping(self.db)
+
+        async def redis() -> None:
+            await ping_redis(self.redis)
+
+        return [mongo, redis]
+
+    async def aclose(self) -> None:
+        """Close every client `connect_infra` opened, in reverse order."""
+        await self._resources.aclose()
+
+
+async def connect_infra(settings: InfraSettings) -> Infra:
+    """Open the adapters `settings` select: SQS or the memory bus, S3 or a local directory, and so on."""
+    resources = AsyncExitStack()
+    try:
+        db = connect_mongo(settings)
+        resources.push_async_callback(close_mongo, db)
+        redis = connect_redis(settings)
+        resources.push_async_callback(redis.aclose)
+        bus = await _open_bus(settings, resources)
+        blobs = await _open_blobs(settings, resources)
+    except BaseException:
+        await resources.aclose()
+        raise
+    return Infra(settings=settings, db=db, redis=redis, bus=bus, blobs=blobs, _resources=resources)
+
+
+async def _open_bus(settings: InfraSettings, resources: AsyncExitStack) -> Bus:
+    if settings.bus != "sqs":
+        return MemoryBus()
+    bus = SqsBus(
+        region=settings.aws_region, endpoint_url=settings.aws_endpoint_url, queue_prefix=settings.queue_prefix
+    )
+    return await resources.enter_async_context(bus)
+
+
+async def _open_blobs(settings: InfraSettings, resources: AsyncExitStack) -> BlobStore:
+    if not settings.bucket:
+        return LocalBlobStore(Path(settings.data_dir))
+    store = S3BlobStore(settings.bucket, region=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    return await resources.enter_async_context(store)

@@ -8,15 +8,26 @@ find with sort/limit, count_documents, unique indexes raising `DuplicateKeyError
 from __future__ import annotations
 
 import inspect
-from typing import Any, cast
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, cast
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, PyMongoError
+from pymongo.errors import (
+    ConnectionFailure,
+    DuplicateKeyError,
+    ExecutionTimeout,
+    NetworkTimeout,
+    PyMongoError,
+    WriteConcernError,
+)
 from pymongo_async_mock import AsyncMongoMockClient
 
 from parley_runtime.errors import PermanentError, TransientError
-from parley_runtime.infra import InfraSettings
+
+if TYPE_CHECKING:  # infra imports this module to build `Infra`
+    from parley_runtime.infra import InfraSettings
 
 Document = dict[str, Any]
 
@@ -50,3 +61,19 @@ async def close_mongo(db: AsyncDatabase[Document]) -> None:
     closed = db.client.close()
     if inspect.isawaitable(closed):
         await closed
+
+
+@asynccontextmanager
+async def translate_errors() -> AsyncIterator[None]:
+    """Turn driver errors raised inside the block into `TransientError` / `PermanentError`.
+
+    `DuplicateKeyError` passes through untouched: stores use it to detect redeliveries.
+    """
+    try:
+        yield
+    except DuplicateKeyError:
+        raise
+    except (ConnectionFailure, NetworkTimeout, ExecutionTimeout, WriteConcernError) as exc:
+        raise TransientError(f"mongodb: {type(exc).__name__}") from exc
+    except PyMongoError as exc:
+        raise PermanentError(f"mongodb: {type(exc).__name__}: {exc}") from exc

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 import fakeredis
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from parley_runtime.errors import TransientError
-from parley_runtime.infra import InfraSettings
+
+if TYPE_CHECKING:  # infra imports this module to build `Infra`
+    from parley_runtime.infra import InfraSettings
 
 
 def connect_redis(settings: InfraSettings) -> Redis:

@@ -1,0 +1,62 @@
+from datetime import UTC, datetime
+
+from parley_messages import ModelPublished, TurnCompleted
+
+from parley_analytics.store import SHARDS, MongoAnalyticsStore, bucket_id
+from parley_runtime.infra import InfraSettings
+from parley_runtime.mongo import connect_mongo
+
+DAY = datetime(2026, 11, 27, 12, tzinfo=UTC)
+
+
+def _turn(conversation: str, intent: str = "greet", fallback: bool = False) -> TurnCompleted:
+    return TurnCompleted(bot="pizzeria", conversation_id=conversation, channel="rest", user_text="hi",
+                         replies=["hello"], intent=intent, confidence=0.8, fallback=fallback, occurred_at=DAY)
+
+
+async def _store() -> tuple[MongoAnalyticsStore, object]:
+    db = connect_mongo(InfraSettings())
+    store = MongoAnalyticsStore(db)
+    await store.ensure_indexes()
+    return store, db
+
+
+async def _totals(db: object) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    async for doc in db["analytics_daily"].find({"bot": "pizzeria"}):  # type: ignore[index]
+        for key in ("turns", "conversations", "fallbacks"):
+            totals[key] = totals.get(key, 0) + doc.get(key, 0)
+        for intent, n in doc.get("intents", {}).items():
+            totals[f"intent:{intent}"] = totals.get(f"intent:{intent}", 0) + n
+    return totals
+
+
+async def test_each_turn_is_counted_once_however_often_it_is_delivered() -> None:
+    store, db = await _store()
+    events = [_turn("c1"), _turn("c1", "menu"), _turn("c2", "fallback", fallback=True)]
+    for event in events + events + list(reversed(events)):
+        await store.count_turn(event)
+    assert await _totals(db) == {"turns": 3, "conversations": 2, "fallbacks": 1,
+                                 "intent:greet": 1, "intent:menu": 1, "intent:fallback": 1}
+
+
+async def test_a_redelivered_turn_reports_it_was_already_counted() -> None:
+    store, _ = await _store()
+    event = _turn("c1")
+    assert await store.count_turn(event) is True
+    assert await store.count_turn(event) is False
+
+
+async def test_published_models_are_counted() -> None:
+    store, db = await _store()
+    event = ModelPublished(bot="pizzeria", version="v1", artifact_key="models/pizzeria/v1/model.npz",
+                           occurred_at=DAY)
+    await store.count_model(event)
+    await store.count_model(event)
+    docs = [d async for d in db["analytics_daily"].find({"models_published": {"$gt": 0}})]  # type: ignore[index]
+    assert sum(d["models_published"] for d in docs) == 1
+
+
+def test_events_spread_over_the_day_buckets() -> None:
+    shards = {bucket_id("b", DAY.date(), f"{i:032x}") for i in range(2000)}
+    assert len(shards) == SHARDS
