@@ -104,7 +104,8 @@ stop() {
   fi
   local pid
   pid="$(cat "$PID_FILE")"
-  if kill -0 "$pid" 2>/dev/null; then
+  # A stale pid file may name a process that is not ours any more: check before killing.
+  if kill -0 "$pid" 2>/dev/null && ps -o args= -p "$pid" | grep -q "localstack.runtime.main"; then
     kill "$pid"
     local deadline=$((SECONDS + 20))
     while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done

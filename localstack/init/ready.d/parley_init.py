@@ -32,7 +32,7 @@ def _client_options() -> dict[str, str]:
     return options
 
 
-def _ensure_queue(sqs, name: str) -> str:  # noqa: ANN001 - boto3 clients are untyped
+def _ensure_queue(sqs, name: str) -> str:
     attributes = {"VisibilityTimeout": str(VISIBILITY_TIMEOUT_SECONDS)}
     try:
         url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
@@ -44,16 +44,17 @@ def _ensure_queue(sqs, name: str) -> str:  # noqa: ANN001 - boto3 clients are un
     return url
 
 
-def ensure_queue_with_dlq(sqs, name: str) -> None:  # noqa: ANN001
+def ensure_queue_with_dlq(sqs, name: str) -> None:
     """Create `name` and `name-dlq`; receives beyond MAX_RECEIVE_COUNT move a message to the DLQ."""
     dlq_url = _ensure_queue(sqs, f"{name}-dlq")
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    response = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])
+    dlq_arn = response["Attributes"]["QueueArn"]
     url = _ensure_queue(sqs, name)
     policy = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)}
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": json.dumps(policy)})
 
 
-def ensure_bucket(s3, bucket: str, region: str) -> None:  # noqa: ANN001
+def ensure_bucket(s3, bucket: str, region: str) -> None:
     """Create `bucket` unless this account already owns it."""
     options: dict[str, object] = {"Bucket": bucket}
     if region != "us-east-1":
@@ -73,7 +74,7 @@ def main() -> None:
     for queue in QUEUES:
         ensure_queue_with_dlq(sqs, prefix + queue)
     ensure_bucket(boto3.client("s3", **options), bucket, options["region_name"])
-    print(f"parley_init: queues {[prefix + q for q in QUEUES]} and bucket {bucket!r} ready")  # noqa: T201
+    print(f"parley_init: queues {[prefix + q for q in QUEUES]} and bucket {bucket!r} ready")
 
 
 if __name__ == "__main__":

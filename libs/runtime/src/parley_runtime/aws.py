@@ -1,43 +1,58 @@
 """What the SQS and S3 adapters share: client options and the translation of AWS errors at their edge."""
 
+# pyright: reportMissingTypeStubs=false
+
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
-    ConnectionError as BotoConnectionError,
     HTTPClientError,
     NoCredentialsError,
     ReadTimeoutError,
 )
+from botocore.exceptions import (
+    ConnectionError as BotoConnectionError,
+)
 
 from parley_runtime.errors import NotFoundError, ParleyError, PermanentError, TransientError
 
-_TRANSIENT_CODES = frozenset({
-    "InternalError",
-    "InternalFailure",
-    "RequestThrottled",
-    "RequestTimeout",
-    "ServiceUnavailable",
-    "SlowDown",
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "KmsThrottled",
-})
-_NOT_FOUND_CODES = frozenset({
-    "AWS.SimpleQueueService.NonExistentQueue",
-    "QueueDoesNotExist",
-    "NoSuchBucket",
-    "NoSuchKey",
-    "NotFound",
-})
+_TRANSIENT_CODES = frozenset(
+    {
+        "InternalError",
+        "InternalFailure",
+        "RequestThrottled",
+        "RequestTimeout",
+        "ServiceUnavailable",
+        "SlowDown",
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "KmsThrottled",
+    }
+)
+_TRANSIENT_ERRORS = (
+    BotoConnectionError,
+    HTTPClientError,
+    ReadTimeoutError,
+    aiohttp.ClientError,
+    TimeoutError,
+)
+_NOT_FOUND_CODES = frozenset(
+    {
+        "AWS.SimpleQueueService.NonExistentQueue",
+        "QueueDoesNotExist",
+        "NoSuchBucket",
+        "NoSuchKey",
+        "NotFound",
+    }
+)
 
 
 def client_options(*, region: str, endpoint_url: str | None, read_timeout: float = 30.0) -> dict[str, Any]:
@@ -60,15 +75,16 @@ def translate(exc: Exception, operation: str) -> ParleyError:
         return _translate_client_error(exc, operation)
     if isinstance(exc, NoCredentialsError):
         return PermanentError(f"{operation}: no AWS credentials (LocalStack accepts test/test)")
-    if isinstance(exc, BotoConnectionError | HTTPClientError | ReadTimeoutError | aiohttp.ClientError | TimeoutError):
+    if isinstance(exc, _TRANSIENT_ERRORS):
         return TransientError(f"{operation}: {type(exc).__name__}")
     return PermanentError(f"{operation}: {type(exc).__name__}: {exc}")
 
 
 def _translate_client_error(exc: ClientError, operation: str) -> ParleyError:
-    error = exc.response.get("Error", {})
+    response = cast(dict[str, dict[str, Any]], exc.response)
+    error = response.get("Error", {})
     code = str(error.get("Code", ""))
-    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+    status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
     message = f"{operation}: {code or status}: {error.get('Message', '')}".rstrip(": ")
     if code in _NOT_FOUND_CODES or status == 404:
         return NotFoundError(message)
@@ -78,10 +94,9 @@ def _translate_client_error(exc: ClientError, operation: str) -> ParleyError:
 
 
 @contextmanager
-def aws_errors(operation: str) -> Iterator[None]:
+def aws_errors(operation: str) -> Generator[None]:
     """Re-raise botocore and aiohttp errors raised inside the block as `TransientError`/`PermanentError`."""
     try:
         yield
     except (ClientError, BotoCoreError, aiohttp.ClientError, TimeoutError) as exc:
         raise translate(exc, operation) from exc
-

@@ -5,10 +5,12 @@ the contract test checks): insert_one, update_one with upsert and $set/$setOnIns
 find with sort/limit, count_documents, unique indexes raising `DuplicateKeyError`.
 """
 
+# pyright: reportMissingTypeStubs=false
+
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, cast
 
@@ -64,7 +66,7 @@ async def close_mongo(db: AsyncDatabase[Document]) -> None:
 
 
 @asynccontextmanager
-async def translate_errors() -> AsyncIterator[None]:
+async def translate_errors() -> AsyncGenerator[None]:
     """Turn driver errors raised inside the block into `TransientError` / `PermanentError`.
 
     `DuplicateKeyError` passes through untouched: stores use it to detect redeliveries.

@@ -14,7 +14,6 @@ from parley_runtime.logging import configure_logging
 from parley_runtime.settings import load_settings
 from parley_runtime.worker import Worker, install_signal_handlers
 
-
 S = TypeVar("S", bound=msgspec.Struct)
 
 
@@ -26,12 +25,15 @@ def serve_http(settings_cls: type[S], build_app: Callable[[Infra, S], Awaitable[
     asyncio.run(_serve(infra_settings, settings, build_app))
 
 
-async def _serve(infra_settings: InfraSettings, settings: Any, build_app: Callable[[Infra, Any], Awaitable[Any]]) -> None:
+async def _serve(
+    infra_settings: InfraSettings, settings: Any, build_app: Callable[[Infra, Any], Awaitable[Any]]
+) -> None:
     infra = await connect_infra(infra_settings)
     try:
         app = await build_app(infra, settings)
-        config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None,
-                                access_log=False, lifespan="on")
+        config = uvicorn.Config(
+            app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on"
+        )
         await uvicorn.Server(config).serve()
     finally:
         await infra.aclose()

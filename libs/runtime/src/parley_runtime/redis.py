@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
 import fakeredis
-from redis.asyncio import Redis
+from redis.asyncio import Redis, from_url
 from redis.exceptions import RedisError
 
 from parley_runtime.errors import TransientError
@@ -19,7 +20,7 @@ def connect_redis(settings: InfraSettings) -> Redis:
     Responses are bytes (`decode_responses=False`) in both cases. The client connects lazily.
     """
     if settings.redis_url:
-        return Redis.from_url(settings.redis_url, decode_responses=False, health_check_interval=30)
+        return from_url(settings.redis_url, decode_responses=False, health_check_interval=30)
     # A server of its own: fakeredis otherwise shares data between clients created alike.
     return fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=False)
 
@@ -27,6 +28,6 @@ def connect_redis(settings: InfraSettings) -> Redis:
 async def ping_redis(redis: Redis) -> None:
     """Raise `TransientError` unless Redis answers (a readiness check)."""
     try:
-        await redis.ping()
+        await redis.ping()  # pyright: ignore[reportUnknownMemberType] - redis-py's **kwargs
     except (RedisError, OSError) as exc:
         raise TransientError(f"redis ping: {type(exc).__name__}") from exc

@@ -5,6 +5,9 @@ named by its `env` metadata, or else the field name upper-cased::
 
     class Settings(msgspec.Struct, frozen=True, kw_only=True):
         redis_url: Annotated[str | None, msgspec.Meta(extra={"env": "REDIS_URL"})] = None
+
+Lists, tuples and sets are written comma-separated (`10.0.0.0/8,192.168.0.0/16`); dicts and
+structs as JSON; everything else as text converted to the field's type (`30`, `true`, `0.5`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ def env_names(cls: type[msgspec.Struct]) -> dict[str, str]:
     assert isinstance(info, msgspec.inspect.StructType)
     names: dict[str, str] = {}
     for field in info.fields:
-        extra = getattr(field.type, "extra", None) or {}
+        extra: dict[str, Any] = getattr(field.type, "extra", None) or {}
         names[field.name] = str(extra.get("env", field.name.upper()))
     return names
 
@@ -48,9 +51,43 @@ def load_settings(cls: type[S], environ: Mapping[str, str] | None = None) -> S:
                 problems.append(f"{var}: required but not set")
             continue
         try:
-            values[field] = msgspec.convert(raw, hints[field], strict=False)
-        except msgspec.ValidationError as exc:
+            values[field] = _convert(raw, hints[field])
+        except msgspec.DecodeError as exc:
             problems.append(f"{var}={raw!r}: {exc}")
     if problems:
         raise SettingsError(problems)
     return cls(**values)
+
+
+_SEQUENCES = (
+    msgspec.inspect.ListType,
+    msgspec.inspect.TupleType,
+    msgspec.inspect.VarTupleType,
+    msgspec.inspect.SetType,
+    msgspec.inspect.FrozenSetType,
+)
+_MAPPINGS = (
+    msgspec.inspect.DictType,
+    msgspec.inspect.StructType,
+    msgspec.inspect.TypedDictType,
+    msgspec.inspect.DataclassType,
+)
+
+
+def _convert(raw: str, hint: Any) -> Any:
+    kinds = _kinds(hint)
+    if any(isinstance(kind, _SEQUENCES) for kind in kinds):
+        items = [item.strip() for item in raw.split(",") if item.strip()]
+        return msgspec.convert(items, hint, strict=False)
+    if any(isinstance(kind, _MAPPINGS) for kind in kinds):
+        return msgspec.json.decode(raw, type=hint, strict=False)
+    return msgspec.convert(raw, hint, strict=False)
+
+
+def _kinds(hint: Any) -> tuple[msgspec.inspect.Type, ...]:
+    """The msgspec type descriptions `hint` may take (the members of a union, metadata unwrapped)."""
+    info = msgspec.inspect.type_info(hint)
+    if isinstance(info, msgspec.inspect.Metadata):
+        info = info.type
+    members = info.types if isinstance(info, msgspec.inspect.UnionType) else (info,)
+    return tuple(m.type if isinstance(m, msgspec.inspect.Metadata) else m for m in members)

@@ -25,7 +25,8 @@ ReadinessCheck = Callable[[], Awaitable[None]]
 
 
 def error_response(status: int, code: str, message: str, details: object = None) -> Response[ErrorBody]:
-    return Response(ErrorBody(error=ErrorDetail(code=code, message=message, details=details)), status_code=status)
+    body = ErrorBody(error=ErrorDetail(code=code, message=message, details=details))
+    return Response(body, status_code=status)
 
 
 def status_for(exc: ParleyError) -> int:
@@ -52,8 +53,14 @@ def _validation_error(_: Request, exc: ValidationException) -> Response[ErrorBod
 
 
 def _http_error(_: Request, exc: HTTPException) -> Response[ErrorBody]:
-    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            413: "too_large", 429: "rate_limited"}.get(exc.status_code, "http_error")
+    code = {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+        429: "rate_limited",
+    }.get(exc.status_code, "http_error")
     return error_response(exc.status_code, code, exc.detail, getattr(exc, "extra", None))
 
 

@@ -6,7 +6,7 @@ normalised on decode, so the rest of the service sees one canonical form.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import msgspec
 
@@ -24,7 +24,7 @@ class _Strict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     """User-authored documents: a misspelt field is an error, not silently ignored."""
 
 
-class Settings(_Strict):
+class Settings(_Strict, frozen=True, kw_only=True):
     fallback_threshold: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] = 0.5
     """Below this intent confidence the bot answers with the fallback intent."""
     welcome_intent: str = "init_conversation"
@@ -37,7 +37,7 @@ class Settings(_Strict):
     """When another intent interrupts a form: `resume` asks for the form again, `drop` abandons it."""
 
 
-class SpanDef(_Strict):
+class SpanDef(_Strict, frozen=True, kw_only=True):
     """An annotated entity in an example. `value` is the normalised value (a synonym's canonical
     value); `text`, when given, must equal the annotated characters."""
 
@@ -48,12 +48,12 @@ class SpanDef(_Strict):
     text: str | None = None
 
 
-class ExampleDef(_Strict):
+class ExampleDef(_Strict, frozen=True, kw_only=True):
     text: str
     entities: list[SpanDef] = []
 
 
-class ParameterDef(_Strict):
+class ParameterDef(_Strict, frozen=True, kw_only=True):
     name: Name
     entity: str | None = FREE_TEXT
     required: bool = True
@@ -63,7 +63,7 @@ class ParameterDef(_Strict):
     pattern: str | None = None
 
 
-class ActionDef(_Strict):
+class ActionDef(_Strict, frozen=True, kw_only=True):
     """A webhook called when the intent is complete; its JSON answer is `result` in the replies."""
 
     url: str
@@ -76,7 +76,7 @@ class ActionDef(_Strict):
     timeout: Annotated[float, msgspec.Meta(gt=0, le=10)] = 5.0
 
 
-class IntentDef(_Strict):
+class IntentDef(_Strict, frozen=True, kw_only=True):
     id: Name
     name: str = ""
     examples: list[ExampleDef] = []
@@ -89,7 +89,7 @@ class IntentDef(_Strict):
         return next((p for p in self.parameters if p.name == name), None)
 
 
-class EntityDefinition(_Strict):
+class EntityDefinition(_Strict, frozen=True, kw_only=True):
     name: Name
     values: list[EntityValueDef] = []
     pattern: str | None = None
@@ -100,7 +100,7 @@ class EntityDefinition(_Strict):
         return not self.values and self.pattern is None
 
 
-class BotDefinition(_Strict):
+class BotDefinition(_Strict, frozen=True, kw_only=True):
     name: Name
     description: str = ""
     settings: Settings = Settings()
@@ -117,22 +117,28 @@ class BotDefinition(_Strict):
 def normalise(doc: dict[str, Any]) -> dict[str, Any]:
     """Rewrite the loose shapes authors may use into the canonical one (does not validate)."""
     out = dict(doc)
-    intents = out.get("intents")
+    intents: Any = out.get("intents")
     if isinstance(intents, list):
-        out["intents"] = [_normalise_intent(i) if isinstance(i, dict) else i for i in intents]
+        out["intents"] = [
+            _normalise_intent(cast(dict[str, Any], i)) if isinstance(i, dict) else i
+            for i in cast(list[Any], intents)
+        ]
     return out
 
 
 def _normalise_intent(intent: dict[str, Any]) -> dict[str, Any]:
     out = dict(intent)
-    examples = out.get("examples")
+    examples: Any = out.get("examples")
     if isinstance(examples, list):
-        out["examples"] = [{"text": e} if isinstance(e, str) else e for e in examples]
+        out["examples"] = [{"text": e} if isinstance(e, str) else e for e in cast(list[Any], examples)]
     if isinstance(out.get("replies"), str):
         out["replies"] = [out["replies"]]
-    params = out.get("parameters")
+    params: Any = out.get("parameters")
     if isinstance(params, list):
-        out["parameters"] = [_normalise_parameter(p) if isinstance(p, dict) else p for p in params]
+        out["parameters"] = [
+            _normalise_parameter(cast(dict[str, Any], p)) if isinstance(p, dict) else p
+            for p in cast(list[Any], params)
+        ]
     return out
 
 

@@ -1,4 +1,4 @@
-"""Reply, prompt and webhook templates: Jinja2 in an immutable sandbox with bounded work.
+"""Reply, prompt and webhook templates: Jinja2 in a sandbox with bounded work (`sandbox.py`).
 
 Bot authors are not trusted. Templates are checked when a bot is saved (no Python internals, an
 allow-list of filters, no macros or includes, loops nested at most twice) and every render runs
@@ -8,196 +8,143 @@ and on the output. Undefined variables render empty (ACF behaviour).
 
 from __future__ import annotations
 
-import contextvars
 import random
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Generator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import ChainableUndefined, Template, TemplateSyntaxError, nodes
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.visitor import NodeTransformer
+from jinja2 import Template, TemplateSyntaxError, nodes
 
 from parley_dialogue.errors import TemplateError
+from parley_dialogue.sandbox import FORBIDDEN_ATTRIBUTES, budget, environment, guarded
 from parley_runtime.errors import InvalidInputError
 
 MAX_SOURCE_CHARS = 10_000
 MAX_OUTPUT_CHARS = 10_000
-MAX_VALUE_SIZE = 20_000
-MAX_INT_ARGUMENT = 10_000
-MAX_LOOP_ITERATIONS = 10_000
 MAX_LOOP_DEPTH = 2
 RENDER_SECONDS = 0.05
-
-_SAFE_FILTERS = (
-    "abs capitalize count d default dictsort e escape first float int items last length list lower map "
-    "max min reject rejectattr reverse round select selectattr sort string striptags sum title tojson "
-    "trim truncate unique upper urlencode wordcount"
-).split()
 _FORBIDDEN_NODES = (
-    nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.Include, nodes.Import, nodes.FromImport,
-    nodes.Extends, nodes.Block, nodes.NSRef, nodes.ExprStmt, nodes.EvalContextModifier,
+    nodes.Macro,
+    nodes.CallBlock,
+    nodes.FilterBlock,
+    nodes.Include,
+    nodes.Import,
+    nodes.FromImport,
+    nodes.Extends,
+    nodes.Block,
+    nodes.NSRef,
+    nodes.ExprStmt,
+    nodes.EvalContextModifier,
 )
 _FORBIDDEN_NAMES = frozenset(
-    "self namespace lipsum cycler joiner config request caller varargs kwargs environment".split()
+    [
+        "self",
+        "namespace",
+        "lipsum",
+        "cycler",
+        "joiner",
+        "config",
+        "request",
+        "caller",
+        "varargs",
+        "kwargs",
+        "environment",
+    ]
 )
-_FORBIDDEN_ATTRIBUTES = frozenset(
-    "mro format format_map func_globals func_code gi_frame gi_code cr_frame f_globals f_locals f_back "
-    "tb_frame co_code im_func im_self globals builtins subclasses base bases".split()
-)
 
 
-class _Budget:
-    __slots__ = ("deadline", "iterations")
-
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-        self.iterations = 0
-
-    def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise SecurityError("the template took too long to render")
-
-    def iterate(self) -> None:
-        self.iterations += 1
-        if self.iterations > MAX_LOOP_ITERATIONS:
-            raise SecurityError("the template loops too many times")
-        self.tick()
+def template_problem(source: str) -> str | None:
+    """Why `source` may not be saved as a template, or None when it may."""
+    if len(source) > MAX_SOURCE_CHARS:
+        return f"templates are limited to {MAX_SOURCE_CHARS} characters"
+    try:
+        tree = environment().parse(source)
+    except TemplateSyntaxError as exc:
+        return f"template syntax error on line {exc.lineno}: {exc.message}"
+    return _unsafe_construct(tree)
 
 
-_budget: contextvars.ContextVar[_Budget] = contextvars.ContextVar("parley_template_budget")
-_rng: contextvars.ContextVar[random.Random] = contextvars.ContextVar("parley_template_rng")
+def check_template(source: str) -> None:
+    """Refuse a template that reaches for Python internals or unbounded work."""
+    problem = template_problem(source)
+    if problem is not None:
+        raise InvalidInputError(f"unsafe or invalid template: {problem}", details=[problem])
 
 
-def _tick() -> None:
-    _budget.get().tick()
+def _unsafe_construct(tree: nodes.Template) -> str | None:
+    for node in tree.find_all(nodes.Node):
+        problem = _node_problem(node)
+        if problem is not None:
+            return problem
+    if _loop_depth(tree) > MAX_LOOP_DEPTH:
+        return f"loops may be nested at most {MAX_LOOP_DEPTH} deep"
+    return None
 
 
-def _check_size(value: object) -> object:
-    if isinstance(value, str | list | tuple | dict | set) and len(value) > MAX_VALUE_SIZE:  # pyright: ignore[reportUnknownArgumentType]
-        raise SecurityError("a value in the template grew too large")
-    if isinstance(value, int) and value.bit_length() > 4096:
-        raise SecurityError("a number in the template grew too large")
-    return value
+def _node_problem(node: nodes.Node) -> str | None:  # noqa: PLR0911 - one check per construct
+    if isinstance(node, _FORBIDDEN_NODES):
+        return f"'{type(node).__name__.lower()}' is not allowed in templates"
+    if isinstance(node, nodes.Name) and node.name in _FORBIDDEN_NAMES:
+        return f"'{node.name}' is not available in templates"
+    if isinstance(node, nodes.Getattr) and _forbidden_attribute(node.attr):
+        return f"attribute '{node.attr}' is not accessible"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        key = node.arg.value
+        if isinstance(key, str) and key.startswith("_"):
+            return f"item '{key}' is not accessible"
+    if isinstance(node, nodes.Filter) and node.name not in environment().filters:
+        return f"filter '{node.name}' is not available"
+    if isinstance(node, nodes.Filter) and node.name.startswith("parley_"):
+        return f"filter '{node.name}' is not available"
+    if isinstance(node, nodes.For) and node.recursive:
+        return "recursive loops are not allowed"
+    return None
 
 
-def _check_arguments(args: Iterable[object]) -> None:
-    for arg in args:
-        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_INT_ARGUMENT:
-            raise SecurityError(f"numeric arguments are limited to {MAX_INT_ARGUMENT}")
+def _forbidden_attribute(name: str) -> bool:
+    return name.startswith("_") or name in FORBIDDEN_ATTRIBUTES
 
 
-def _sequence_times(left: object, right: object) -> None:
-    for seq, count in ((left, right), (right, left)):
-        if isinstance(seq, str | list | tuple) and isinstance(count, int) and len(seq) * count > MAX_VALUE_SIZE:  # pyright: ignore[reportUnknownArgumentType]
-            raise SecurityError("a value in the template grew too large")
+def _loop_depth(node: nodes.Node) -> int:
+    below = max((_loop_depth(child) for child in node.iter_child_nodes()), default=0)
+    return below + 1 if isinstance(node, nodes.For) else below
 
 
-class _GuardedEnvironment(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        _tick()
-        if operator == "%" and isinstance(left, str):
-            raise SecurityError("string formatting is not available in templates")
-        if operator == "**" and (not isinstance(right, int | float) or abs(right) > 64):
-            raise SecurityError("exponents are limited to 64")
-        if operator == "*":
-            _sequence_times(left, right)
-        return _check_size(super().call_binop(context, operator, left, right))
-
-    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
-        _tick()
-        _check_arguments((*args, *kwargs.values()))
-        return _check_size(super().call(context, obj, *args, **kwargs))
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        _tick()
-        if attribute in _FORBIDDEN_ATTRIBUTES:
-            return self.unsafe_undefined(obj, attribute)
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        _tick()
-        if isinstance(argument, str) and argument in _FORBIDDEN_ATTRIBUTES and not isinstance(obj, Mapping):
-            return self.unsafe_undefined(obj, argument)
-        return super().getitem(obj, argument)
+@lru_cache(maxsize=4096)
+def _compile(source: str) -> Template:
+    problem = template_problem(source)
+    if problem is not None:
+        raise TemplateError(f"unsafe or invalid template: {problem}")
+    env = environment()
+    tree = guarded(env.parse(source))
+    return env.template_class.from_code(env, env.compile(tree), env.make_globals(None), None)
 
 
-def _guard_filter(function: Callable[..., Any]) -> Callable[..., Any]:
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        _tick()
-        _check_arguments((*args[1:], *kwargs.values()))
-        result = function(*args, **kwargs)
-        if isinstance(result, Iterator):
-            result = list(_bounded(result))  # pyright: ignore[reportUnknownArgumentType]
-        return _check_size(result)
-
-    guarded.__dict__.update(function.__dict__)  # keeps Jinja's pass_context/pass_eval_context marks
-    return guarded
-
-
-def _bounded(values: Iterable[Any]) -> Iterator[Any]:
-    budget = _budget.get()
-    for value in values:
-        budget.iterate()
-        yield value
+def render(source: str, variables: Mapping[str, Any], *, rng: random.Random | None = None) -> str:
+    """Render `source` with `variables`; `TemplateError` when it is unsafe or exceeds its budget."""
+    if "{" not in source:
+        return source
+    try:
+        template = _compile(source)
+        with budget(RENDER_SECONDS, rng or random.Random()):
+            return _render(template, variables)
+    except TemplateError:
+        raise
+    except Exception as exc:  # author code fails in many ways, all of them the author's
+        raise TemplateError(f"the template failed: {type(exc).__name__}: {exc}"[:300]) from exc
 
 
-def _concat(values: list[Any]) -> str:
-    parts = [str(v) for v in values]
-    if sum(len(p) for p in parts) > MAX_VALUE_SIZE:
-        raise SecurityError("a value in the template grew too large")
-    return "".join(parts)
-
-
-def _join(values: Iterable[Any], separator: str = "") -> str:
-    return _concat([separator.join(str(v) for v in _bounded(values))])
-
-
-def _replace(value: object, old: object, new: object, count: int | None = None) -> str:
-    text, old_text, new_text = str(value), str(old), str(new)
-    hits = text.count(old_text) if old_text else len(text) + 1
-    hits = hits if count is None else min(hits, count)
-    if len(text) + hits * (len(new_text) - len(old_text)) > MAX_VALUE_SIZE:
-        raise SecurityError("a value in the template grew too large")
-    return text.replace(old_text, new_text, -1 if count is None else count)
-
-
-def _random(values: Iterable[Any]) -> Any:
-    items = list(_bounded(values))
-    return _rng.get().choice(items) if items else ""
-
-
-def _range(*args: int) -> range:
-    _check_arguments(args)
-    return range(*args)
-
-
-class _Guards(NodeTransformer):
-    """Route every loop and every `~` concatenation through the budgeted filters."""
-
-    def visit_For(self, node: nodes.For) -> nodes.Node:
-        self.generic_visit(node)
-        node.iter = nodes.Filter(node.iter, "parley_loop", [], [], None, None, lineno=node.lineno)
-        return node
-
-    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
-        self.generic_visit(node)
-        items = nodes.List(list(node.nodes), lineno=node.lineno)
-        return nodes.Filter(items, "parley_concat", [], [], None, None, lineno=node.lineno)
-
-
-@lru_cache(maxsize=1)
-def _environment() -> _GuardedEnvironment:
-    env = _GuardedEnvironment(undefined=ChainableUndefined, autoescape=False, keep_trailing_newline=True)
-    builtin = env.filters
-    env.filters = {name: _guard_filter(builtin[name]) for name in _SAFE_FILTERS}
-    env.filters.update(
-        join=_guard_filter(_join), replace=_guard_filter(_replace), random=_guard_filter(_random),
-        parley_loop=_bounded, parley_concat=_concat,
-    )
-    env.globals = {"range": _range, "dict": dict}
-    return env
+def _render(template: Template, variables: Mapping[str, Any]) -> str:
+    out: list[str] = []
+    size = 0
+    stream = template.generate(variables)
+    try:
+        for chunk in stream:
+            out.append(chunk)
+            size += len(chunk)
+            if size >= MAX_OUTPUT_CHARS:
+                break
+    finally:
+        if isinstance(stream, Generator):
+            stream.close()
+    return "".join(out)[:MAX_OUTPUT_CHARS]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -31,7 +31,7 @@ def build_definition(doc: object) -> BotDefinition:
     try:
         definition = msgspec.convert(normalise(doc), BotDefinition)  # pyright: ignore[reportUnknownArgumentType]
     except msgspec.ValidationError as exc:
-        raise InvalidInputError("invalid bot definition", details=[_problem("$", str(exc))]) from exc
+        raise InvalidInputError(f"invalid bot definition: {exc}", details=[_problem("$", str(exc))]) from exc
     problems = list(validate(definition))
     if problems:
         raise InvalidInputError(f"invalid bot definition ({len(problems)} problems)", details=problems)
@@ -55,7 +55,9 @@ def validate(bot: BotDefinition) -> Iterator[Problem]:
         yield from _intent_problems(f"intents[{n}]", intent, declared, intent_ids)
 
 
-def _intent_problems(path: str, intent: IntentDef, declared: set[str], intent_ids: set[str]) -> Iterator[Problem]:
+def _intent_problems(
+    path: str, intent: IntentDef, declared: set[str], intent_ids: set[str]
+) -> Iterator[Problem]:
     yield from _duplicates(f"{path}.parameters", [p.name for p in intent.parameters], "parameter name")
     for n, example in enumerate(intent.examples):
         yield from _example_problems(f"{path}.examples[{n}]", example, declared)
@@ -89,7 +91,9 @@ def _example_problems(path: str, example: ExampleDef, declared: set[str]) -> Ite
             yield _problem(where, f"span {span.start}..{span.end} is outside the text (length {len(text)})")
             continue
         if span.text is not None and text[span.start : span.end] != span.text:
-            yield _problem(where, f"text[{span.start}:{span.end}] is {text[span.start:span.end]!r}, not {span.text!r}")
+            yield _problem(
+                where, f"text[{span.start}:{span.end}] is {text[span.start : span.end]!r}, not {span.text!r}"
+            )
         if span.start < previous_end:
             yield _problem(where, "overlaps the previous span")
         previous_end = max(previous_end, span.end)
@@ -144,5 +148,6 @@ def problems_of(doc: dict[str, Any]) -> list[Problem]:
     try:
         build_definition(doc)
     except InvalidInputError as exc:
-        return list(exc.details) if isinstance(exc.details, list) else []  # pyright: ignore[reportUnknownArgumentType]
+        details: Any = exc.details
+        return cast(list[Problem], details)
     return []

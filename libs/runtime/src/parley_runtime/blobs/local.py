@@ -8,25 +8,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from parley_runtime.blobs.keys import validate_key
 from parley_runtime.errors import ConflictError, InvalidInputError, NotFoundError, TransientError
 
 _STAGING = ".staging"
 """Directory under the root for partly written files; never a key."""
-
-
-def validate_key(key: str) -> str:
-    """`key` if it is a safe relative path (no `..`, no absolute path); else `InvalidInputError`."""
-    parts = key.split("/")
-    problem = None
-    if not key or key.startswith("/") or "\\" in key or "\x00" in key:
-        problem = "must be a non-empty relative path with `/` separators"
-    elif any(part in ("", ".", "..") for part in parts):
-        problem = "must not contain empty, `.` or `..` segments"
-    elif parts[0] == _STAGING:
-        problem = f"must not start with {_STAGING}/"
-    if problem:
-        raise InvalidInputError(f"invalid blob key {key!r}: {problem}", details={"key": key})
-    return key
 
 
 class LocalBlobStore:
@@ -59,7 +45,12 @@ class LocalBlobStore:
         await asyncio.to_thread(self._unlink, path)
 
     def _path(self, key: str) -> Path:
-        return self._root.joinpath(*validate_key(key).split("/"))
+        parts = validate_key(key).split("/")
+        if parts[0] == _STAGING:
+            raise InvalidInputError(
+                f"invalid blob key {key!r}: {_STAGING}/ is reserved", details={"key": key}
+            )
+        return self._root.joinpath(*parts)
 
     def _write(self, path: Path, data: bytes) -> None:
         staging = self._root / _STAGING
@@ -77,7 +68,8 @@ class LocalBlobStore:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temp)
         except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
-            raise ConflictError(f"blob key {path.relative_to(self._root).as_posix()!r} collides with a prefix") from exc
+            key = path.relative_to(self._root).as_posix()
+            raise ConflictError(f"blob key {key!r} collides with another key's prefix") from exc
         except OSError as exc:
             raise TransientError(f"writing blob: {exc.strerror}") from exc
 

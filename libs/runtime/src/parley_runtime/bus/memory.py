@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from parley_messages import Message, dead_letter_queue, encode, queues_for
-
 from parley_runtime.bus.ports import Delivery
 
 MAX_BATCH = 10
@@ -57,7 +56,9 @@ class MemoryBus:
                 self._append(queue, body)
             self._changed.notify_all()
 
-    async def receive(self, queue: str, *, max_messages: int = 10, wait_seconds: float = 20.0) -> list[Delivery]:
+    async def receive(
+        self, queue: str, *, max_messages: int = 10, wait_seconds: float = 20.0
+    ) -> list[Delivery]:
         """Up to `max_messages` deliveries, waiting up to `wait_seconds` for the first (long poll)."""
         if not 1 <= max_messages <= MAX_BATCH:
             raise ValueError(f"max_messages must be between 1 and {MAX_BATCH}, not {max_messages}")
@@ -139,9 +140,9 @@ class MemoryBus:
         times = [stored.visible_at for stored in found.messages.values()] if found else []
         return min(times, default=float("inf"))
 
-    async def _wait_for_change(self, timeout: float) -> None:
+    async def _wait_for_change(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(timeout, 0.0)):
+            async with asyncio.timeout(max(seconds, 0.0)):
                 await self._changed.wait()
 
     def _current(self, delivery: Delivery) -> _Stored | None:

@@ -25,7 +25,9 @@ class Bus(Protocol):
         """Send `message` to every queue its routing entry lists."""
         ...
 
-    async def receive(self, queue: str, *, max_messages: int = 10, wait_seconds: float = 20.0) -> list[Delivery]:
+    async def receive(
+        self, queue: str, *, max_messages: int = 10, wait_seconds: float = 20.0
+    ) -> list[Delivery]:
         """Up to `max_messages` deliveries, waiting up to `wait_seconds` for the first."""
         ...
 

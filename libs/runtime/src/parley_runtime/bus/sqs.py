@@ -4,6 +4,8 @@ Queues are created by infrastructure (Terraform/Helm, or `localstack/init`), nev
 `-dlq` dead-letter queue and a redrive policy. Delivery.queue is the logical name, without prefix.
 """
 
+# pyright: reportMissingTypeStubs=false
+
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +18,6 @@ from typing import Any, Self
 import aioboto3
 
 from parley_messages import Message, dead_letter_queue, encode, queues_for
-
 from parley_runtime.aws import aws_errors, client_options
 from parley_runtime.bus.ports import Delivery
 from parley_runtime.errors import PermanentError, TransientError
@@ -40,7 +41,7 @@ class SqsBus:
     ) -> None:
         self._options = client_options(region=region, endpoint_url=endpoint_url)
         self._prefix = queue_prefix
-        self._session = session or aioboto3.Session()
+        self._session: Any = session or aioboto3.Session()
         self._stack = AsyncExitStack()
         self._client: Any = None
         self._urls: dict[str, str] = {}
@@ -68,7 +69,9 @@ class SqsBus:
         body = encode(message).decode()
         await asyncio.gather(*(self._send(queue, body) for queue in queues_for(message)))
 
-    async def receive(self, queue: str, *, max_messages: int = 10, wait_seconds: float = 20.0) -> list[Delivery]:
+    async def receive(
+        self, queue: str, *, max_messages: int = 10, wait_seconds: float = 20.0
+    ) -> list[Delivery]:
         """Up to `max_messages` deliveries, long-polling up to `wait_seconds` (at most 20) for the first."""
         if not 1 <= max_messages <= MAX_BATCH:
             raise ValueError(f"max_messages must be between 1 and {MAX_BATCH}, not {max_messages}")
@@ -114,14 +117,6 @@ class SqsBus:
         source = await self._url(delivery.queue)
         with aws_errors(f"sqs.delete_message {delivery.queue}"):
             await self._sqs.delete_message(QueueUrl=source, ReceiptHandle=delivery.receipt)
-
-    async def depth(self, queue: str) -> int:
-        """Approximate number of messages in `queue`, in flight included (for metrics and tests)."""
-        url = await self._url(queue)
-        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
-        with aws_errors(f"sqs.get_queue_attributes {queue}"):
-            response = await self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)
-        return sum(int(response["Attributes"].get(name, 0)) for name in names)
 
     @property
     def _sqs(self) -> Any:

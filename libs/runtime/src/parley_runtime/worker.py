@@ -1,0 +1,291 @@
+"""The worker loop every queue consumer runs: receive, decode, handle, then ack, retry or dead-letter.
+
+The handler's exception class alone decides what happens to a message:
+
+- success: ack (acks of concurrently finished handlers go out together, up to ten per call);
+- `PermanentError`, or a body that does not decode: move to the dead-letter queue now;
+- `TransientError`: visible again after an exponential backoff on the receive count (the queue's
+  redrive policy dead-letters it once its receives run out);
+- anything else: logged with its traceback and retried like a `TransientError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import msgspec
+import structlog
+from prometheus_client import Counter
+
+from parley_messages import AnyMessage, decode
+from parley_runtime.bus.ports import Bus, Delivery
+from parley_runtime.errors import ParleyError, PermanentError, TransientError
+
+Handler = Callable[[AnyMessage], Awaitable[None]]
+
+MAX_BATCH = 10
+MAX_RETRY_DELAY_SECONDS = 900.0
+MIN_RECEIVE_BACKOFF_SECONDS = 1.0
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    received: Counter
+    processed: Counter
+    failed: Counter
+    dead_lettered: Counter
+
+
+@functools.cache
+def _metrics() -> _Metrics:
+    # Created on first use, once per process, so that any number of workers share one registration.
+    def counter(name: str, documentation: str) -> Counter:
+        return Counter(f"parley_worker_messages_{name}", documentation, ["queue"])
+
+    return _Metrics(
+        received=counter("received", "Messages received from the queue."),
+        processed=counter("processed", "Messages handled successfully and acked."),
+        failed=counter("failed", "Messages whose handler raised (retried or dead-lettered)."),
+        dead_lettered=counter("dead_lettered", "Messages moved to the dead-letter queue by the worker."),
+    )
+
+
+def retry_delay(base_seconds: float, receive_count: int) -> float:
+    """Seconds before a failed delivery is visible again: `base * 2**(receives-1)`, capped at 15 minutes."""
+    exponent = min(max(receive_count - 1, 0), 16)
+    return min(base_seconds * 2**exponent, MAX_RETRY_DELAY_SECONDS)
+
+
+class Worker:
+    """Consumes `queue` with at most `concurrency` handlers running at once.
+
+    While a handler runs, its delivery's visibility is extended every `lease_seconds / 3` to
+    `lease_seconds` (the queues' visibility timeout), so a long job is not handed to a second consumer.
+    """
+
+    def __init__(
+        self,
+        bus: Bus,
+        queue: str,
+        handler: Handler,
+        *,
+        concurrency: int = 8,
+        batch_size: int = 10,
+        wait_seconds: float = 20.0,
+        retry_delay_seconds: float = 5.0,
+        name: str | None = None,
+        lease_seconds: float = 30.0,
+    ) -> None:
+        if concurrency < 1 or not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"need concurrency >= 1 and 1 <= batch_size <= {MAX_BATCH}")
+        self._bus = bus
+        self._queue = queue
+        self._handler = handler
+        self._batch_size = batch_size
+        self._wait_seconds = wait_seconds
+        self._retry_delay_seconds = retry_delay_seconds
+        self._lease_seconds = lease_seconds
+        self._name = name or f"worker:{queue}"
+        self._slots = asyncio.Semaphore(concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._pending_acks: list[Delivery] = []
+        self._ack_lock = asyncio.Lock()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Receive and handle until `stop` is set; then stop receiving, finish in-flight work, return."""
+        log.info("worker.started", worker=self._name, queue=self._queue)
+        try:
+            while not stop.is_set():
+                await self._receive_and_dispatch(stop)
+        finally:
+            await self._drain()
+            log.info("worker.stopped", worker=self._name, queue=self._queue)
+
+    async def run_once(self) -> int:
+        """Receive one batch, handle all of it, and return how many messages were received."""
+        slots = await self._acquire_slots()
+        try:
+            deliveries = await self._receive(slots)
+        except BaseException:
+            self._release(slots)
+            raise
+        self._dispatch(deliveries, slots)
+        await self._drain()
+        return len(deliveries)
+
+    async def _receive_and_dispatch(self, stop: asyncio.Event) -> None:
+        slots = await self._acquire_slots()
+        try:
+            deliveries = await _unless_stopped(self._receive(slots), stop)
+        except TransientError as exc:
+            self._release(slots)
+            log.warning("worker.receive_failed", worker=self._name, queue=self._queue, error=str(exc))
+            await _wait_or_stop(stop, max(self._retry_delay_seconds, MIN_RECEIVE_BACKOFF_SECONDS))
+            return
+        except BaseException:
+            self._release(slots)
+            raise
+        self._dispatch(deliveries, slots)
+
+    async def _acquire_slots(self) -> int:
+        """Wait for one free handler slot, then take up to a batch of the free ones."""
+        await self._slots.acquire()
+        taken = 1
+        while taken < self._batch_size and not self._slots.locked():
+            await self._slots.acquire()
+            taken += 1
+        return taken
+
+    def _release(self, count: int) -> None:
+        for _ in range(count):
+            self._slots.release()
+
+    async def _receive(self, max_messages: int) -> list[Delivery]:
+        deliveries = await self._bus.receive(
+            self._queue, max_messages=max_messages, wait_seconds=self._wait_seconds
+        )
+        if deliveries:
+            _metrics().received.labels(queue=self._queue).inc(len(deliveries))
+        return deliveries
+
+    def _dispatch(self, deliveries: list[Delivery], slots: int) -> None:
+        """Start one task per delivery; each owns one slot. Slots nobody needs are given back."""
+        self._release(slots - len(deliveries))
+        for delivery in deliveries:
+            task = asyncio.create_task(self._process(delivery), name=f"{self._name}:{delivery.message_id}")
+            self._tasks.add(task)
+            task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slots.release()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("worker.task_crashed", worker=self._name, exc_info=task.exception())
+
+    async def _drain(self) -> None:
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    async def _process(self, delivery: Delivery) -> None:
+        with structlog.contextvars.bound_contextvars(
+            worker=self._name, queue=delivery.queue, delivery_id=delivery.message_id
+        ):
+            try:
+                message = decode(delivery.body)
+            except msgspec.DecodeError as exc:
+                await self._dead_letter(delivery, f"undecodable body: {exc}")
+                return
+            with structlog.contextvars.bound_contextvars(
+                message_id=message.message_id,
+                correlation_id=message.correlation_id,
+                message_type=type(message).__name__,
+            ):
+                await self._handle(delivery, message)
+
+    async def _handle(self, delivery: Delivery, message: AnyMessage) -> None:
+        failure = await self._call_handler(delivery, message)
+        if failure is None:
+            await self._ack(delivery)
+            return
+        _metrics().failed.labels(queue=self._queue).inc()
+        if isinstance(failure, PermanentError):
+            await self._dead_letter(delivery, f"{type(failure).__name__}: {failure}")
+        else:
+            await self._retry_later(delivery)
+
+    async def _call_handler(self, delivery: Delivery, message: AnyMessage) -> Exception | None:
+        """Run the handler, keeping the delivery leased meanwhile; the exception it raised, if any."""
+        lease = asyncio.create_task(self._keep_leased(delivery))
+        try:
+            await self._handler(message)
+        except (PermanentError, TransientError) as exc:
+            log.warning(
+                "worker.handler_error",
+                error=f"{type(exc).__name__}: {exc}",
+                receive_count=delivery.receive_count,
+            )
+            return exc
+        except Exception as exc:  # the one catch-all: an unexpected failure is logged and retried
+            log.exception(
+                "worker.handler_failed", error=type(exc).__name__, receive_count=delivery.receive_count
+            )
+            return exc
+        finally:
+            lease.cancel()
+            await asyncio.gather(lease, return_exceptions=True)
+        return None
+
+    async def _keep_leased(self, delivery: Delivery) -> None:
+        """Keep a long-running delivery invisible to other consumers until its handler returns."""
+        while True:
+            await asyncio.sleep(self._lease_seconds / 3)
+            try:
+                await self._bus.retry_later(delivery, delay_seconds=self._lease_seconds)
+            except ParleyError as exc:
+                log.warning("worker.lease_failed", error=str(exc))
+
+    async def _ack(self, delivery: Delivery) -> None:
+        # Handlers that finish while an ack is in flight queue up here; the next one sends them together.
+        self._pending_acks.append(delivery)
+        async with self._ack_lock:
+            batch, self._pending_acks = self._pending_acks[:MAX_BATCH], self._pending_acks[MAX_BATCH:]
+            if not batch:
+                return
+            try:
+                await self._bus.ack(batch)
+            except ParleyError as exc:
+                log.warning("worker.ack_failed", error=str(exc), count=len(batch))
+                return
+            _metrics().processed.labels(queue=self._queue).inc(len(batch))
+
+    async def _retry_later(self, delivery: Delivery) -> None:
+        delay = retry_delay(self._retry_delay_seconds, delivery.receive_count)
+        try:
+            await self._bus.retry_later(delivery, delay_seconds=delay)
+        except ParleyError as exc:
+            log.warning("worker.retry_later_failed", error=str(exc))
+
+    async def _dead_letter(self, delivery: Delivery, reason: str) -> None:
+        log.error("worker.dead_lettered", reason=reason, receive_count=delivery.receive_count)
+        try:
+            await self._bus.dead_letter(delivery, reason=reason)
+        except ParleyError as exc:
+            log.warning("worker.dead_letter_failed", error=str(exc))
+            return
+        _metrics().dead_lettered.labels(queue=self._queue).inc()
+
+
+async def _unless_stopped(receive: Awaitable[list[Delivery]], stop: asyncio.Event) -> list[Delivery]:
+    """What `receive` returns, or nothing as soon as `stop` is set (the receive is then cancelled)."""
+    receiving = asyncio.ensure_future(receive)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({receiving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        # Whatever SQS handed a cancelled receive becomes visible again after its visibility timeout.
+        receiving.cancel()
+    await asyncio.gather(receiving, stopping, return_exceptions=True)
+    return [] if receiving.cancelled() else receiving.result()
+
+
+async def _wait_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    """Back off for `seconds`, returning early when `stop` is set."""
+    try:
+        async with asyncio.timeout(seconds):
+            await stop.wait()
+    except TimeoutError:
+        return
+
+
+def install_signal_handlers(stop: asyncio.Event) -> None:
+    """Make SIGTERM and SIGINT set `stop` (call from inside the running event loop)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)

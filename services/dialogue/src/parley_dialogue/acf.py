@@ -1,0 +1,200 @@
+"""The AI Chatbot Framework (ACF) export format: import into the native definition and back.
+
+ACF declares entity types in `entities[]` and, implicitly, through parameter `type`s and span
+names; the import declares every one of them. ACF's annotated spans are trusted by `begin`/`end`
+(its trainer tagged tokens from them), so a `value` that disagrees with the text is dropped, and a
+span outside its text or overlapping another is skipped rather than failing the whole import.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
+
+SPECIAL_INTENTS = frozenset({"fallback", "cancel", "init_conversation"})
+FREE_TEXT_TYPE = "free_text"
+_NOT_A_NAME = re.compile(r"[^A-Za-z0-9_.\-]+")
+
+
+def is_acf(doc: dict[str, Any]) -> bool:
+    """ACF exports have `intentId`/`speechResponse` intents or `entity_values` entities."""
+    acf_intent = any("intentId" in i or "speechResponse" in i for i in _dicts(doc.get("intents")))
+    acf_entity = any("entity_values" in e for e in _dicts(doc.get("entities")))
+    return acf_intent or acf_entity
+
+
+def from_acf(doc: dict[str, Any], *, name: str) -> dict[str, Any]:
+    """The native document for an ACF export (validated afterwards like any native document)."""
+    acf_entities = _dicts(doc.get("entities"))
+    declared = {_slug(str(e.get("name", ""))) for e in acf_entities}
+    intents = [_intent(i, declared) for i in _dicts(doc.get("intents"))]
+    entities = [_entity(e) for e in acf_entities]
+    for implied in _implied_entities(intents):
+        if implied not in declared:
+            declared.add(implied)
+            entities.append({"name": implied})
+    description = str(doc.get("description") or "")
+    return {"name": name, "description": description, "intents": intents, "entities": entities}
+
+
+def _intent(intent: dict[str, Any], declared: set[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": _slug(str(intent.get("intentId") or intent.get("name") or "")),
+        "name": str(intent.get("name") or ""),
+        "examples": [
+            _example(e) for e in _dicts(intent.get("trainingData")) if isinstance(e.get("text"), str)
+        ],
+        "parameters": [_parameter(p, declared) for p in _dicts(intent.get("parameters"))],
+        "replies": [intent["speechResponse"]] if isinstance(intent.get("speechResponse"), str) else [],
+    }
+    details = _dicts([intent.get("apiDetails")])
+    if intent.get("apiTrigger") and details:
+        out["action"] = _action(details[0])
+    return out
+
+
+def _example(item: dict[str, Any]) -> dict[str, Any]:
+    text = str(item["text"])
+    spans: list[dict[str, Any]] = []
+    previous_end = -1
+    for entity in sorted(_dicts(item.get("entities")), key=_begin):
+        begin, end = entity.get("begin"), entity.get("end")
+        if not (isinstance(begin, int) and isinstance(end, int) and 0 <= begin < end <= len(text)):
+            continue
+        if begin < previous_end:
+            continue
+        previous_end = end
+        spans.append({"entity": _slug(str(entity.get("name", ""))), "start": begin, "end": end})
+    return {"text": text, "entities": spans} if spans else {"text": text}
+
+
+def _begin(entity: dict[str, Any]) -> int:
+    begin = entity.get("begin")
+    return begin if isinstance(begin, int) else -1
+
+
+def _parameter(param: dict[str, Any], declared: set[str]) -> dict[str, Any]:
+    kind = _slug(str(param.get("type") or ""))
+    free_text = not kind or (kind == FREE_TEXT_TYPE and kind not in declared)
+    prompt = param.get("prompt")
+    return {
+        "name": _slug(str(param.get("name", ""))),
+        "entity": None if free_text else kind,
+        "required": bool(param.get("required", False)),
+        "prompt": [prompt] if isinstance(prompt, str) and prompt else [],
+    }
+
+
+def _action(details: dict[str, Any]) -> dict[str, Any]:
+    method = str(details.get("requestType") or "GET").upper()
+    is_json = bool(details.get("isJson"))
+    body = details.get("jsonData")
+    headers = {
+        str(h.get("headerKey")): str(h.get("headerValue", ""))
+        for h in _dicts(details.get("headers"))
+        if h.get("headerKey")
+    }
+    return {
+        "url": str(details.get("url") or ""),
+        "method": method if method in ("GET", "POST", "PUT", "PATCH", "DELETE") else "GET",
+        "headers": headers,
+        "body": body if is_json and isinstance(body, str) and body.strip() else None,
+        "json": is_json,
+        "send_slots": not is_json,
+    }
+
+
+def _entity(entity: dict[str, Any]) -> dict[str, Any]:
+    values = [
+        {"value": str(v["value"]), "synonyms": [str(s) for s in _list(v.get("synonyms"))]}
+        for v in _dicts(entity.get("entity_values"))
+        if v.get("value") is not None
+    ]
+    return {"name": _slug(str(entity.get("name", ""))), "values": values}
+
+
+def _implied_entities(intents: list[dict[str, Any]]) -> list[str]:
+    names: list[str] = []
+    for intent in intents:
+        names += [p["entity"] for p in intent["parameters"] if p["entity"]]
+        names += [s["entity"] for ex in intent["examples"] for s in ex.get("entities", [])]
+    return list(dict.fromkeys(names))
+
+
+def _list(value: object) -> list[Any]:
+    return cast(list[Any], value) if isinstance(value, list) else []
+
+
+def _dicts(value: object) -> list[dict[str, Any]]:
+    return [cast(dict[str, Any], item) for item in _list(value) if isinstance(item, dict)]
+
+
+def _slug(name: str) -> str:
+    return _NOT_A_NAME.sub("_", name.strip())
+
+
+def to_acf(bot: BotDefinition) -> dict[str, Any]:
+    """Export to ACF. Native-only features (buttons, choices, patterns, settings) do not survive."""
+    return {
+        "intents": [_acf_intent(i) for i in bot.intents],
+        "entities": [
+            {
+                "name": e.name,
+                "entity_values": [{"value": v.value, "synonyms": list(v.synonyms)} for v in e.values],
+            }
+            for e in bot.entities
+        ],
+    }
+
+
+def _acf_intent(intent: IntentDef) -> dict[str, Any]:
+    action = intent.action
+    return {
+        "name": intent.name or intent.id,
+        "userDefined": intent.id not in SPECIAL_INTENTS,
+        "intentId": intent.id,
+        "apiTrigger": action is not None,
+        "apiDetails": None
+        if action is None
+        else {
+            "url": action.url,
+            "requestType": action.method,
+            "headers": [{"headerKey": k, "headerValue": v} for k, v in action.headers.items()],
+            "isJson": action.json and action.body is not None,
+            "jsonData": action.body or "",
+        },
+        "speechResponse": _one_template(intent.replies),
+        "parameters": [_acf_parameter(p) for p in intent.parameters],
+        "labeledSentences": [],
+        "trainingData": [
+            {
+                "text": ex.text,
+                "entities": [
+                    {"value": ex.text[s.start : s.end], "begin": s.start, "end": s.end, "name": s.entity}
+                    for s in ex.entities
+                ],
+            }
+            for ex in intent.examples
+        ],
+    }
+
+
+def _acf_parameter(param: ParameterDef) -> dict[str, Any]:
+    return {
+        "name": param.name,
+        "required": param.required,
+        "type": param.entity or FREE_TEXT_TYPE,
+        "prompt": param.prompt[0] if param.prompt else "",
+    }
+
+
+def _one_template(variants: list[str]) -> str:
+    """ACF has one reply template; several variants become a random pick inside it."""
+    if len(variants) <= 1:
+        return variants[0] if variants else ""
+    branches = "".join(
+        f"{{% {'if' if n == 0 else 'elif'} parley_variant == {n} %}}{v}" for n, v in enumerate(variants)
+    )
+    return f"{{% set parley_variant = range({len(variants)}) | random %}}{branches}{{% endif %}}"

@@ -1,0 +1,114 @@
+"""Intent webhooks over httpx, refusing private destinations.
+
+The host is resolved once, every address is checked against the private, loopback and
+link-local ranges (unless `PARLEY_WEBHOOK_ALLOW_NETWORKS` lists its network), and the request
+goes to the checked address (with the original Host header and TLS server name), so a DNS answer
+that changes between check and connect cannot redirect it. Redirects are not followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import httpx
+import msgspec
+
+from parley_dialogue.errors import WebhookError
+from parley_dialogue.ports import WebhookRequest
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+MAX_RESPONSE_BYTES = 262_144
+
+
+async def resolve_host(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (the system resolver, without blocking the loop)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class HttpxWebhookCaller:
+    def __init__(
+        self,
+        *,
+        allow_networks: Sequence[Network] = (),
+        client: httpx.AsyncClient | None = None,
+        resolve: Resolver = resolve_host,
+    ) -> None:
+        self._allow = list(allow_networks)
+        self._client = client or httpx.AsyncClient(follow_redirects=False)
+        self._resolve = resolve
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def call(self, request: WebhookRequest) -> Any:
+        url = httpx.URL(request.url)
+        if url.scheme not in ("http", "https") or not url.host:
+            raise WebhookError("webhook URLs must be absolute http(s) URLs")
+        address = await self._checked_address(url)
+        headers = {**request.headers, "host": url.netloc.decode("ascii")}
+        extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+        try:
+            async with self._client.stream(
+                request.method,
+                url.copy_with(host=str(address)),
+                headers=headers,
+                params=request.params or None,
+                data=request.form or None,
+                content=request.body,
+                timeout=request.timeout,
+                extensions=extensions,
+            ) as response:
+                body = await _read_capped(response)
+        except httpx.HTTPError as exc:
+            raise WebhookError(f"webhook call failed: {type(exc).__name__}") from exc
+        if not response.is_success:
+            raise WebhookError(f"webhook answered HTTP {response.status_code}")
+        try:
+            return msgspec.json.decode(body) if body.strip() else {}
+        except msgspec.DecodeError as exc:
+            raise WebhookError("webhook did not answer JSON") from exc
+
+    async def _checked_address(self, url: httpx.URL) -> Address:
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            found = [ipaddress.ip_address(a.split("%")[0]) for a in await self._resolve(url.host, port)]
+        except (OSError, ValueError) as exc:
+            raise WebhookError(f"webhook host {url.host!r} does not resolve") from exc
+        if not found:
+            raise WebhookError(f"webhook host {url.host!r} does not resolve")
+        for address in found:
+            if is_private(address) and not any(address in net for net in self._allow):
+                raise WebhookError(f"webhook host {url.host!r} is a private address; refused")
+        return found[0]
+
+
+def is_private(address: Address) -> bool:
+    """Private, loopback, link-local, multicast, reserved or unspecified (also IPv4-mapped)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+async def _read_capped(response: httpx.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise WebhookError(f"webhook answer larger than {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,83 @@
+"""Bot definitions in MongoDB: collection `bots`, `{_id: name, version, definition, updated_at, ...}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from parley_dialogue.definition import BotDefinition, normalise, to_document
+from parley_dialogue.ports import StoredBot
+from parley_messages import BotSummary, utc_now
+from parley_runtime.errors import NotFoundError
+from parley_runtime.mongo import translate_errors
+
+_SUMMARY_FIELDS = {"version": 1, "updated_at": 1, "description": 1, "intents": 1, "entities": 1}
+
+
+class MongoBotStore:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._bots = db["bots"]
+
+    async def ensure_indexes(self) -> None:
+        """Lookups go by `_id`; the admin listing of recent changes by `updated_at`."""
+        async with translate_errors():
+            await self._bots.create_index([("updated_at", -1)], name="updated_at")
+
+    async def save(self, definition: BotDefinition) -> StoredBot:
+        now = utc_now()
+        fields = {
+            "definition": to_document(definition),
+            "updated_at": now,
+            "description": definition.description,
+            "intents": len(definition.intents),
+            "entities": len(definition.entities),
+        }
+        async with translate_errors():
+            doc = await self._bots.find_one_and_update(
+                {"_id": definition.name},
+                {"$set": fields, "$inc": {"version": 1}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+                projection={"version": 1},
+            )
+        assert doc is not None, "an upsert always returns the document"
+        return StoredBot(definition=definition, version=int(doc["version"]), updated_at=now)
+
+    async def get(self, bot: str) -> StoredBot:
+        async with translate_errors():
+            doc = await self._bots.find_one({"_id": bot})
+        if doc is None:
+            raise NotFoundError(f"no bot named {bot!r}")
+        definition = msgspec.convert(normalise(doc["definition"]), BotDefinition)
+        return StoredBot(definition=definition, version=int(doc["version"]), updated_at=doc["updated_at"])
+
+    async def version(self, bot: str) -> int:
+        async with translate_errors():
+            doc = await self._bots.find_one({"_id": bot}, {"version": 1})
+        if doc is None:
+            raise NotFoundError(f"no bot named {bot!r}")
+        return int(doc["version"])
+
+    async def summaries(self) -> list[BotSummary]:
+        async with translate_errors():
+            docs = await self._bots.find({}, _SUMMARY_FIELDS).sort("_id", 1).to_list(None)
+        return [
+            BotSummary(
+                name=d["_id"],
+                version=int(d["version"]),
+                intents=int(d.get("intents", 0)),
+                entities=int(d.get("entities", 0)),
+                updated_at=d["updated_at"],
+                description=str(d.get("description", "")),
+            )
+            for d in docs
+        ]
+
+    async def delete(self, bot: str) -> None:
+        async with translate_errors():
+            result = await self._bots.delete_one({"_id": bot})
+        if result.deleted_count == 0:
+            raise NotFoundError(f"no bot named {bot!r}")

@@ -1,0 +1,76 @@
+"""What the dialogue service needs from the outside world. Only `bootstrap.py` picks adapters."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+import msgspec
+
+from parley_dialogue.definition import BotDefinition
+from parley_dialogue.engine import ConversationState
+from parley_messages import BotSummary, ParseRequest, ParseResult
+
+
+class StoredBot(msgspec.Struct, frozen=True, kw_only=True):
+    definition: BotDefinition
+    version: int
+    updated_at: datetime
+
+
+class Nlu(Protocol):
+    async def parse(self, request: ParseRequest) -> ParseResult:
+        """Intent ranking and entities; `NotFoundError` with code `not_trained` before training."""
+        ...
+
+
+class BotStore(Protocol):
+    async def save(self, definition: BotDefinition) -> StoredBot:
+        """Create or replace; every save increments the version."""
+        ...
+
+    async def get(self, bot: str) -> StoredBot:
+        """The stored bot; `NotFoundError` if there is none."""
+        ...
+
+    async def version(self, bot: str) -> int:
+        """The current version only (cheap); `NotFoundError` if there is no such bot."""
+        ...
+
+    async def summaries(self) -> list[BotSummary]:
+        """Every bot, sorted by name."""
+        ...
+
+    async def delete(self, bot: str) -> None:
+        """Remove `bot`; `NotFoundError` if there is none."""
+        ...
+
+
+class ConversationStore(Protocol):
+    def turn_lock(self, bot: str, conversation_id: str) -> AbstractAsyncContextManager[None]:
+        """Hold the conversation while one turn runs: turns of one conversation never overlap,
+        whichever replica serves them."""
+        ...
+
+    async def load(self, bot: str, conversation_id: str) -> ConversationState | None: ...
+
+    async def save(self, state: ConversationState) -> None:
+        """Store `state` (restarting its time-to-live)."""
+        ...
+
+
+class WebhookRequest(msgspec.Struct, frozen=True, kw_only=True):
+    method: str
+    url: str
+    headers: dict[str, str] = {}
+    params: dict[str, str] = {}
+    form: dict[str, str] = {}
+    body: bytes | None = None
+    timeout: float = 5.0
+
+
+class WebhookCaller(Protocol):
+    async def call(self, request: WebhookRequest) -> Any:
+        """The decoded JSON answer; `WebhookError` when the call fails or is refused."""
+        ...

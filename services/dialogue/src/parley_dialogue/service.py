@@ -1,0 +1,203 @@
+"""The dialogue service: bot definitions and conversation turns. The gateway calls it in-process
+(embedded mode) or through `app.py` (HTTP)."""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+import msgspec
+import structlog
+
+from parley_dialogue.acf import to_acf
+from parley_dialogue.actions import build_request
+from parley_dialogue.cache import DefinitionCache
+from parley_dialogue.definition import BotDefinition, to_dataset, to_document
+from parley_dialogue.documents import parse_document
+from parley_dialogue.engine import Outcome, PendingAction, advance, direct_trigger, finish, new_state, welcome
+from parley_dialogue.errors import TemplateError, WebhookError
+from parley_dialogue.ports import BotStore, ConversationStore, Nlu, WebhookCaller
+from parley_messages import (
+    MAX_TEXT_CHARS,
+    BotSummary,
+    ChatReply,
+    ChatRequest,
+    IntentScore,
+    NluDataset,
+    ParseRequest,
+    ParseResult,
+    WelcomeRequest,
+    new_id,
+)
+from parley_runtime.errors import InvalidInputError, NotFoundError
+
+log = structlog.get_logger(__name__)
+
+MAX_CONTEXT_BYTES = 16_384
+_CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")
+_BOT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_EXPORT_FORMATS = ("native", "acf")
+
+
+class DialogueService:
+    def __init__(
+        self,
+        *,
+        bots: BotStore,
+        conversations: ConversationStore,
+        nlu: Nlu,
+        webhooks: WebhookCaller | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._bots = bots
+        self._definitions = DefinitionCache(bots)
+        self._conversations = conversations
+        self._nlu = nlu
+        self._webhooks = webhooks
+        self._rng = rng or random.Random()
+
+    async def turn(self, request: ChatRequest) -> ChatReply:
+        """Answer one user turn; a new conversation gets an id (uuid4 hex)."""
+        text = _checked_text(request.text)
+        _check_context(request.context)
+        conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
+        bot, version = await self._definitions.current(_checked_bot(request.bot))
+        parse = await self._parse(bot, text)
+        async with self._conversations.turn_lock(bot.name, conversation_id):
+            state = await self._conversations.load(bot.name, conversation_id)
+            state = state or new_state(bot, conversation_id, version, {})
+            state, outcome = advance(state, parse, text, bot, request.context, version=version, rng=self._rng)
+            if outcome.action is not None:
+                outcome = await self._run_action(bot, outcome, outcome.action)
+            await self._conversations.save(state)
+        _log_problems(bot.name, outcome)
+        return _reply(conversation_id, outcome)
+
+    async def welcome(self, request: WelcomeRequest) -> ChatReply | None:
+        """The greeting for a new conversation, or None when the bot has no welcome intent."""
+        _check_context(request.context)
+        conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
+        bot, version = await self._definitions.current(_checked_bot(request.bot))
+        async with self._conversations.turn_lock(bot.name, conversation_id):
+            state = await self._conversations.load(bot.name, conversation_id)
+            state = state or new_state(bot, conversation_id, version, {})
+            state = msgspec.structs.replace(state, context={**state.context, **request.context})
+            outcome = welcome(bot, state.context, rng=self._rng)
+            await self._conversations.save(state)
+        if outcome is None:
+            return None
+        _log_problems(bot.name, outcome)
+        return _reply(conversation_id, outcome)
+
+    async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
+        """Create or replace `bot` from a native or ACF document (JSON or YAML); the path's name wins."""
+        definition = parse_document(raw, content_type, name=bot)
+        stored = await self._bots.save(definition)
+        self._definitions.remember(bot, stored.version, definition)
+        log.info("bot.saved", bot=bot, version=stored.version, intents=len(definition.intents))
+        return _summary(definition, stored.version, stored.updated_at)
+
+    async def get_bot(self, bot: str, export_format: str = "native") -> dict[str, object]:
+        """The definition as a document: `native` (re-importable as is) or `acf`."""
+        if export_format not in _EXPORT_FORMATS:
+            raise InvalidInputError(f"unknown export format {export_format!r}", details=list(_EXPORT_FORMATS))
+        stored = await self._bots.get(_checked_bot(bot))
+        return to_acf(stored.definition) if export_format == "acf" else to_document(stored.definition)
+
+    async def list_bots(self) -> list[BotSummary]:
+        return await self._bots.summaries()
+
+    async def delete_bot(self, bot: str) -> None:
+        await self._bots.delete(_checked_bot(bot))
+        self._definitions.forget(bot)
+        log.info("bot.deleted", bot=bot)
+
+    async def training_dataset(self, bot: str) -> NluDataset:
+        definition, _ = await self._definitions.current(_checked_bot(bot))
+        return to_dataset(definition)
+
+    async def _parse(self, bot: BotDefinition, text: str) -> ParseResult:
+        """The NLU's parse; a direct trigger needs none, and an untrained bot parses as fallback."""
+        if direct_trigger(text, bot) is not None:
+            return _unparsed(bot)
+        try:
+            return await self._nlu.parse(ParseRequest(bot=bot.name, text=text))
+        except NotFoundError as exc:
+            log.info("turn.untrained", bot=bot.name, code=exc.code)
+            return _unparsed(bot)
+
+    async def _run_action(self, bot: BotDefinition, outcome: Outcome, pending: PendingAction) -> Outcome:
+        intent = bot.intent(pending.intent)
+        if intent is None or intent.action is None or self._webhooks is None:
+            return finish(outcome, bot, None, failed=True, rng=self._rng)
+        try:
+            result = await self._webhooks.call(build_request(intent.action, pending))
+        except (WebhookError, TemplateError) as exc:
+            log.warning("webhook.failed", bot=bot.name, intent=intent.id, error=str(exc))
+            return finish(outcome, bot, None, failed=True, rng=self._rng)
+        return finish(outcome, bot, result, rng=self._rng)
+
+
+def _unparsed(bot: BotDefinition) -> ParseResult:
+    return ParseResult(
+        intent=IntentScore(name=bot.settings.fallback_intent, confidence=0.0), ranking=[], entities=[]
+    )
+
+
+def _reply(conversation_id: str, outcome: Outcome) -> ChatReply:
+    return ChatReply(
+        conversation_id=conversation_id,
+        messages=outcome.messages,
+        intent=outcome.intent,
+        entities=outcome.entities,
+        slots=outcome.slots,
+        missing_slots=outcome.missing_slots,
+        complete=outcome.complete,
+    )
+
+
+def _summary(definition: BotDefinition, version: int, updated_at: Any) -> BotSummary:
+    return BotSummary(
+        name=definition.name,
+        version=version,
+        intents=len(definition.intents),
+        entities=len(definition.entities),
+        updated_at=updated_at,
+        description=definition.description,
+    )
+
+
+def _checked_text(text: str) -> str:
+    if not text.strip():
+        raise InvalidInputError("text is empty", details=[{"path": "text", "message": "is empty"}])
+    if len(text) > MAX_TEXT_CHARS:
+        message = f"longer than {MAX_TEXT_CHARS} characters"
+        raise InvalidInputError(f"text is {message}", details=[{"path": "text", "message": message}])
+    return text
+
+
+def _check_context(context: dict[str, Any]) -> None:
+    if len(msgspec.json.encode(context)) > MAX_CONTEXT_BYTES:
+        message = f"larger than {MAX_CONTEXT_BYTES} bytes encoded"
+        raise InvalidInputError(f"context is {message}", details=[{"path": "context", "message": message}])
+
+
+def _checked_conversation_id(conversation_id: str | None) -> str | None:
+    if conversation_id is not None and not _CONVERSATION_ID.match(conversation_id):
+        message = "must be 1-128 letters, digits, '-' or '_'"
+        raise InvalidInputError(
+            f"conversation_id {message}", details=[{"path": "conversation_id", "message": message}]
+        )
+    return conversation_id
+
+
+def _checked_bot(bot: str) -> str:
+    if not _BOT_NAME.match(bot):
+        raise NotFoundError(f"no bot named {bot!r}")
+    return bot
+
+
+def _log_problems(bot: str, outcome: Outcome) -> None:
+    for problem in outcome.problems:
+        log.warning("template.failed", bot=bot, problem=problem)

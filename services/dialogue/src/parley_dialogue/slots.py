@@ -1,0 +1,99 @@
+"""Slot filling: from the entities the NLU found, and from a reply to a prompt."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
+from parley_messages import EntityValue
+
+
+def missing(intent: IntentDef, slots: dict[str, Any]) -> list[str]:
+    """Required parameters without a value, in declaration order."""
+    return [p.name for p in intent.parameters if p.required and slots.get(p.name) in (None, "", [])]
+
+
+def fill(
+    intent: IntentDef,
+    bot: BotDefinition,
+    slots: dict[str, Any],
+    entities: list[EntityValue],
+    *,
+    prompted: str | None = None,
+    reply: str | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """New slots, and whether the prompted parameter got a value this turn.
+
+    Entities go to parameters of their type: the prompted parameter first, then missing ones,
+    then filled ones (a correction). If the prompted parameter got no entity, `reply` (the
+    user's whole text) is tried against it.
+    """
+    pool: dict[str, list[Any]] = defaultdict(list)
+    for entity in sorted(entities, key=lambda e: e.start):
+        pool[entity.entity].append(entity.value)
+    out = dict(slots)
+    filled: set[str] = set()
+    for param in _in_filling_order(intent, slots, prompted):
+        value = _take(param, pool)
+        if value is not None:
+            out[param.name] = value
+            filled.add(param.name)
+    prompted_param = intent.parameter(prompted) if prompted else None
+    if prompted_param is not None and prompted_param.name not in filled and reply is not None:
+        value = from_reply(prompted_param, bot, reply)
+        if value is not None:
+            out[prompted_param.name] = [value] if prompted_param.multiple else value
+            filled.add(prompted_param.name)
+    return out, prompted is not None and prompted in filled
+
+
+def _in_filling_order(intent: IntentDef, slots: dict[str, Any], prompted: str | None) -> list[ParameterDef]:
+    gaps = set(missing(intent, slots)) | {p.name for p in intent.parameters if p.name not in slots}
+
+    def rank(param: ParameterDef) -> int:
+        return 0 if param.name == prompted else 1 if param.name in gaps else 2
+
+    return sorted((p for p in intent.parameters if p.entity is not None), key=rank)
+
+
+def _take(param: ParameterDef, pool: dict[str, list[Any]]) -> Any:
+    candidates = pool.get(param.entity or "", [])
+    accepted: list[Any] = []
+    while candidates and (param.multiple or not accepted):
+        value = accept(param, candidates.pop(0))
+        if value is not None and value not in accepted:
+            accepted.append(value)
+    if not accepted:
+        return None
+    return accepted if param.multiple else accepted[0]
+
+
+def accept(param: ParameterDef, value: Any) -> Any:
+    """The value as the parameter stores it, or None when its choices or pattern refuse it."""
+    if param.choices:
+        wanted = str(value).strip().casefold()
+        return next((c for c in param.choices if c.casefold() == wanted), None)
+    if param.pattern is not None:
+        match = re.search(param.pattern, str(value))
+        return match.group(0) if match else None
+    return value
+
+
+def from_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:
+    """A prompted parameter's value read from the user's whole reply (ACF takes the reply as is)."""
+    text = reply.strip()
+    if not text:
+        return None
+    entity = bot.entity(param.entity)
+    if param.entity is None or entity is None:
+        return accept(param, text)
+    for value in entity.values:
+        for name in sorted([value.value, *value.synonyms], key=len, reverse=True):
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
+                return accept(param, value.value)
+    if entity.pattern is not None:
+        match = re.search(entity.pattern, text)
+        return accept(param, match.group(0)) if match else None
+    return accept(param, text) if entity.is_open else None

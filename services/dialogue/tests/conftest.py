@@ -1,0 +1,81 @@
+"""Fixtures: the dialogue service on its real store code over in-process Mongo and Redis, with a
+scripted NLU (a real class implementing the port)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import fakeredis
+import pytest
+from pymongo_async_mock import AsyncMongoMockClient
+from redis.asyncio import Redis
+
+from parley_dialogue.adapters.mongo_bots import MongoBotStore
+from parley_dialogue.adapters.redis_conversations import RedisConversationState
+from parley_dialogue.service import DialogueService
+from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu
+
+ACF_EXAMPLES = Path(__file__).parent / "acf_examples"
+
+
+@pytest.fixture
+def acf() -> Callable[[str], bytes]:
+    """The bytes of an ACF example export, unchanged."""
+
+    def read(name: str) -> bytes:
+        return (ACF_EXAMPLES / f"{name}.json").read_bytes()
+
+    return read
+
+
+@pytest.fixture
+def redis_server() -> fakeredis.FakeServer:
+    return fakeredis.FakeServer()
+
+
+@pytest.fixture
+async def redis(redis_server: fakeredis.FakeServer) -> AsyncIterator[Redis]:
+    client = fakeredis.FakeAsyncRedis(server=redis_server)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def mongo() -> Any:
+    return AsyncMongoMockClient(tz_aware=True).get_database("parley_test")
+
+
+@pytest.fixture
+def nlu() -> ScriptedNlu:
+    return ScriptedNlu()
+
+
+@pytest.fixture
+def webhooks() -> RecordingWebhooks:
+    return RecordingWebhooks({"status": "shipped"})
+
+
+@pytest.fixture
+def make_service(
+    mongo: Any, nlu: ScriptedNlu, webhooks: RecordingWebhooks
+) -> Callable[[Redis], DialogueService]:
+    """A service instance (a replica) on the shared Mongo and the given Redis client."""
+
+    def make(redis: Redis) -> DialogueService:
+        return DialogueService(
+            bots=MongoBotStore(mongo),
+            conversations=RedisConversationState(redis, ttl_seconds=600),
+            nlu=nlu,
+            webhooks=webhooks,
+            rng=random.Random(7),
+        )
+
+    return make
+
+
+@pytest.fixture
+def service(make_service: Callable[[Redis], DialogueService], redis: Redis) -> DialogueService:
+    return make_service(redis)

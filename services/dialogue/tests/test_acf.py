@@ -1,0 +1,148 @@
+"""The ACF example exports import unchanged, play as ACF intends, and round-trip."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parley_dialogue.acf import from_acf, is_acf, to_acf
+from parley_dialogue.documents import parse_document
+from parley_dialogue.templates import render
+from parley_dialogue.validation import build_definition
+
+EXAMPLES = ["default_intents", "order_status", "restaurant_search"]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_each_example_export_imports_unchanged(acf, name):
+    raw = acf(name)
+    bot = parse_document(raw, "application/json", name=name)
+    assert {"fallback", "cancel", "init_conversation"} <= {i.id for i in bot.intents}
+    assert acf(name) == raw
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_each_example_is_detected_as_acf(acf, name):
+    assert is_acf(json.loads(acf(name)))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_import_export_import_is_stable(acf, name):
+    first = parse_document(acf(name), name=name)
+    again = parse_document(json.dumps(to_acf(first)).encode(), name=name)
+    assert again == first
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_export_keeps_what_acf_reads(acf, name):
+    original = json.loads(acf(name))
+    exported = to_acf(parse_document(acf(name), name=name))
+    for before, after in zip(original["intents"], exported["intents"], strict=True):
+        assert after["intentId"] == before["intentId"]
+        assert after["name"] == before["name"]
+        assert after["speechResponse"] == before["speechResponse"]
+        assert after["apiTrigger"] == before["apiTrigger"]
+        assert [t["text"] for t in after["trainingData"]] == [
+            t["text"] for t in before.get("trainingData", [])
+        ]
+        assert [p["prompt"] for p in after["parameters"]] == [
+            p["prompt"] for p in before.get("parameters", [])
+        ]
+
+
+def test_the_order_status_webhook_becomes_a_get_action(acf):
+    bot = parse_document(acf("order_status"), name="orders")
+    intent = bot.intent("check_order_status")
+    assert intent is not None and intent.action is not None
+    assert intent.action.method == "GET"
+    assert intent.action.url.endswith("order_id={{ parameters['order_number'] }}")
+    assert intent.action.send_slots
+    assert intent.parameters[0].entity == "order_number"
+
+
+def test_annotated_spans_become_dataset_spans(acf):
+    bot = parse_document(acf("restaurant_search"), name="food")
+    search = bot.intent("restaurant_search")
+    assert search is not None
+    first = search.examples[0]
+    assert [(s.entity, first.text[s.start : s.end]) for s in first.entities] == [
+        ("location", "banglore"),
+        ("cuisine", "Chinese"),
+    ]
+
+
+def test_a_span_value_that_disagrees_with_its_text_trusts_begin_and_end():
+    doc = {
+        "intents": [
+            {
+                "intentId": "find",
+                "speechResponse": "ok",
+                "trainingData": [
+                    {
+                        "text": "I'm looking for south indian places",
+                        "entities": [
+                            {"begin": 16, "end": 28, "name": "cuisine", "value": "for south indian"}
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
+    bot = build_definition(from_acf(doc, name="x"))
+    span = bot.intents[0].examples[0].entities[0]
+    assert (span.start, span.end, span.value) == (16, 28, None)
+
+
+def test_spans_outside_their_text_or_overlapping_are_skipped_not_fatal():
+    doc = {
+        "intents": [
+            {
+                "intentId": "find",
+                "trainingData": [
+                    {
+                        "text": "in paris",
+                        "entities": [
+                            {"begin": 3, "end": 8, "name": "city", "value": "paris"},
+                            {"begin": 5, "end": 8, "name": "city", "value": "ris"},
+                            {"begin": 40, "end": 50, "name": "city", "value": "x"},
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
+    bot = build_definition(from_acf(doc, name="x"))
+    assert len(bot.intents[0].examples[0].entities) == 1
+
+
+def test_parameter_types_and_span_names_declare_entities():
+    doc = {
+        "intents": [
+            {
+                "intentId": "a",
+                "parameters": [{"name": "p", "type": "colour", "prompt": "?"}],
+                "trainingData": [{"text": "big", "entities": [{"begin": 0, "end": 3, "name": "size"}]}],
+            }
+        ]
+    }
+    bot = build_definition(from_acf(doc, name="x"))
+    assert [e.name for e in bot.entities] == ["colour", "size"]
+
+
+def test_the_fallback_reply_picks_one_of_its_variants(acf):
+    bot = parse_document(acf("default_intents"), name="d")
+    fallback = bot.intent("fallback")
+    assert fallback is not None
+    text = render(fallback.replies[0], {})
+    assert text.split("###")[0].strip(" \ufeff\n") in {
+        "Sorry",
+        "Hmm",
+        "Can you please re-phrase your query ?",
+    }
+
+
+def test_several_reply_variants_export_as_one_acf_template():
+    bot = build_definition({"name": "x", "intents": [{"id": "a", "replies": ["one", "two"]}]})
+    template = to_acf(bot)["intents"][0]["speechResponse"]
+    assert {render(template, {}) for _ in range(40)} == {"one", "two"}

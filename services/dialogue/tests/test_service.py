@@ -1,0 +1,165 @@
+"""The dialogue service on its real stores (in-process Mongo and Redis) with a scripted NLU."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parley_dialogue.adapters.mongo_bots import MongoBotStore
+from parley_dialogue.adapters.redis_conversations import RedisConversationState
+from parley_dialogue.errors import WebhookError
+from parley_dialogue.replies import WEBHOOK_FAILED
+from parley_dialogue.service import DialogueService
+from parley_dialogue.testing import RecordingWebhooks, parsed
+from parley_messages import MAX_TEXT_CHARS, ChatRequest, WelcomeRequest
+from parley_runtime.errors import InvalidInputError, NotFoundError
+
+GREETER = b"""
+name: ignored
+intents:
+  - id: init_conversation
+    replies: ["Hello {{ context.username }}"]
+  - id: fallback
+    replies: ["Pardon?"]
+  - id: hello
+    examples: [hi]
+    replies: ["Hi there"]
+"""
+
+
+async def test_a_saved_bot_is_listed_exported_and_deleted(service):
+    summary = await service.put_bot("greeter", GREETER, "application/yaml")
+    assert (summary.name, summary.version, summary.intents) == ("greeter", 1, 3)
+    assert [b.name for b in await service.list_bots()] == ["greeter"]
+    exported = await service.get_bot("greeter")
+    assert exported["name"] == "greeter"
+    await service.delete_bot("greeter")
+    with pytest.raises(NotFoundError):
+        await service.get_bot("greeter")
+
+
+async def test_every_save_increments_the_version(service):
+    await service.put_bot("greeter", GREETER)
+    assert (await service.put_bot("greeter", GREETER)).version == 2
+
+
+async def test_an_acf_export_is_accepted_and_exported_back(service, acf):
+    await service.put_bot("orders", acf("order_status"), "application/json")
+    exported = await service.get_bot("orders", "acf")
+    assert [i["intentId"] for i in exported["intents"]] == [
+        i["intentId"] for i in json.loads(acf("order_status"))["intents"]
+    ]
+
+
+async def test_an_unknown_export_format_is_an_input_error(service):
+    await service.put_bot("greeter", GREETER)
+    with pytest.raises(InvalidInputError):
+        await service.get_bot("greeter", "rasa")
+
+
+async def test_an_invalid_definition_is_never_stored(service):
+    with pytest.raises(InvalidInputError):
+        await service.put_bot("bad", b'{"intents": [{"id": "a"}, {"id": "a"}]}', "application/json")
+    assert await service.list_bots() == []
+
+
+async def test_the_training_dataset_comes_from_the_current_definition(service, acf):
+    await service.put_bot("food", acf("restaurant_search"))
+    dataset = await service.training_dataset("food")
+    assert dataset.bot == "food"
+    assert "fallback" not in [i.name for i in dataset.intents]
+
+
+async def test_a_turn_for_an_unknown_bot_is_not_found(service):
+    with pytest.raises(NotFoundError):
+        await service.turn(ChatRequest(bot="nobody", text="hi"))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * (MAX_TEXT_CHARS + 1)])
+async def test_empty_or_overlong_text_is_an_input_error(service, text):
+    await service.put_bot("greeter", GREETER)
+    with pytest.raises(InvalidInputError):
+        await service.turn(ChatRequest(bot="greeter", text=text))
+
+
+async def test_a_new_conversation_gets_an_id(service, nlu):
+    await service.put_bot("greeter", GREETER)
+    nlu.says("hi", parsed("hello"))
+    reply = await service.turn(ChatRequest(bot="greeter", text="hi"))
+    assert len(reply.conversation_id) == 32
+    assert [m.text for m in reply.messages] == ["Hi there"]
+
+
+async def test_welcome_greets_and_keeps_the_context_for_later_turns(service):
+    await service.put_bot("greeter", GREETER)
+    reply = await service.welcome(
+        WelcomeRequest(bot="greeter", conversation_id="c1", context={"username": "Ann"})
+    )
+    assert reply is not None
+    assert [m.text for m in reply.messages] == ["Hello Ann"]
+    again = await service.turn(ChatRequest(bot="greeter", text="/init_conversation", conversation_id="c1"))
+    assert [m.text for m in again.messages] == ["Hello Ann"]
+
+
+async def test_welcome_is_none_for_a_bot_without_a_welcome_intent(service):
+    await service.put_bot("quiet", b'{"intents": [{"id": "a", "replies": ["a"]}]}')
+    assert await service.welcome(WelcomeRequest(bot="quiet", conversation_id="c1")) is None
+
+
+async def test_an_untrained_bot_still_answers_triggers_and_falls_back_otherwise(service, nlu):
+    await service.put_bot("greeter", GREETER)
+    nlu.trained = False
+    triggered = await service.turn(ChatRequest(bot="greeter", text="/hello"))
+    other = await service.turn(ChatRequest(bot="greeter", text="hi"))
+    assert [m.text for m in triggered.messages] == ["Hi there"]
+    assert [m.text for m in other.messages] == ["Pardon?"]
+
+
+async def test_a_direct_trigger_does_not_call_the_nlu(service, nlu):
+    await service.put_bot("greeter", GREETER)
+    await service.turn(ChatRequest(bot="greeter", text="/hello"))
+    assert nlu.calls == []
+
+
+async def test_a_new_version_is_used_by_every_replica_at_the_next_turn(make_service, redis, nlu):
+    first, second = make_service(redis), make_service(redis)
+    await first.put_bot("greeter", GREETER)
+    await second.turn(ChatRequest(bot="greeter", text="/hello"))
+    await first.put_bot("greeter", GREETER.replace(b"Hi there", b"Howdy"))
+    reply = await second.turn(ChatRequest(bot="greeter", text="/hello"))
+    assert [m.text for m in reply.messages] == ["Howdy"]
+
+
+async def test_the_order_status_webhook_feeds_the_reply(service, nlu, webhooks, acf):
+    await service.put_bot("orders", acf("order_status"))
+    nlu.says("where is my order", parsed("check_order_status"))
+    first = await service.turn(ChatRequest(bot="orders", text="where is my order", conversation_id="c1"))
+    assert [m.text for m in first.messages] == ["Sure", "Can you please give me your order number ?"]
+    done = await service.turn(ChatRequest(bot="orders", text="ORD 12&x=1", conversation_id="c1"))
+    request = webhooks.requests[0]
+    assert request.method == "GET"
+    assert request.url.endswith("?order_id=ORD%2012%26x%3D1")
+    assert request.params == {"order_number": "ORD 12&x=1"}
+    assert [m.text for m in done.messages] == [
+        "Let me check the status of order ORD 12&x=1",
+        "Your order status is <b>shipped</b> and is expected to arrive in 2-3 business days.",
+    ]
+
+
+async def test_a_failing_webhook_gets_a_clear_reply(redis, nlu, mongo, acf):
+    service = DialogueService(
+        bots=MongoBotStore(mongo),
+        conversations=RedisConversationState(redis, ttl_seconds=60),
+        nlu=nlu,
+        webhooks=RecordingWebhooks(error=WebhookError("refused")),
+    )
+    await service.put_bot("orders", acf("order_status"))
+    reply = await service.turn(ChatRequest(bot="orders", text='/check_order_status{"order_number": "A1"}'))
+    assert [m.text for m in reply.messages] == [WEBHOOK_FAILED]
+
+
+async def test_a_malformed_conversation_id_is_an_input_error(service):
+    await service.put_bot("greeter", GREETER)
+    with pytest.raises(InvalidInputError):
+        await service.turn(ChatRequest(bot="greeter", text="hi", conversation_id="a:b"))

@@ -1,0 +1,103 @@
+"""Templates: ACF-compatible rendering, and a sandbox that refuses escapes at save and render time."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from parley_dialogue.errors import TemplateError
+from parley_dialogue.templates import MAX_OUTPUT_CHARS, check_template, render, template_problem
+from parley_runtime.errors import InvalidInputError
+
+ESCAPES = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ x.__class__ }}",
+    "{{ x.mro() }}",
+    "{{ x['__globals__'] }}",
+    "{{ x|attr('__class__') }}",
+    "{{ '{0.__class__}'.format(x) }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ lipsum.__globals__ }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ namespace() }}",
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "{% include 'x' %}",
+    "{% for a in x recursive %}{{ loop(a) }}{% endfor %}",
+    "{% for a in x %}{% for b in x %}{% for c in x %}{% endfor %}{% endfor %}{% endfor %}",
+    "{{ x|parley_loop }}",
+]
+
+BOMBS = [
+    "{{ 'a' * 100000 }}",
+    "{{ 9 ** 999 }}",
+    "{{ '%999999999d' % 1 }}",
+    "{{ 'a'.ljust(100000000) }}",
+    "{% for i in range(100000) %}x{% endfor %}",
+    "{% for i in range(5000) %}{% for j in range(5000) %}{% endfor %}{% endfor %}",
+    "{{ 'a'|replace('a', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')"
+    "|replace('a', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')"
+    "|replace('a', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa') }}",
+    "{% set a = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' %}{% set b = a~a~a~a~a~a~a~a~a~a %}"
+    "{% set c = b~b~b~b~b~b~b~b~b~b %}{% set d = c~c~c~c~c~c~c~c~c~c %}{{ d }}",
+]
+
+
+def test_acf_variables_render():
+    source = 'Hi {{context["username"] }} ### order {{ parameters.order_number }} is {{ result.status }}'
+    variables = {
+        "context": {"username": "Ann"},
+        "parameters": {"order_number": "X1"},
+        "result": {"status": "ok"},
+    }
+    assert render(source, variables) == "Hi Ann ### order X1 is ok"
+
+
+def test_undefined_variables_render_empty():
+    assert render("[{{ nothing }}{{ result.status }}{{ a.b.c }}]", {"result": {}}) == "[]"
+
+
+def test_random_picks_with_the_given_generator():
+    picks = {render("{{ ['a', 'b', 'c'] | random }}", {}, rng=random.Random(seed)) for seed in range(30)}
+    assert picks == {"a", "b", "c"}
+
+
+def test_everyday_filters_work():
+    source = "{{ names | map('upper') | join(', ') }} {{ 'x_y' | replace('_', ' ') }} {{ n | round }}"
+    assert render(source, {"names": ["a", "b"], "n": 2.4}) == "A, B x y 2.0"
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_a_template_reaching_for_internals_is_refused_at_save(source):
+    with pytest.raises(InvalidInputError):
+        check_template(source)
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_a_template_reaching_for_internals_is_refused_at_render(source):
+    with pytest.raises(TemplateError):
+        render(source, {"x": [1]})
+
+
+def test_a_computed_dunder_key_gets_nothing_at_render():
+    assert render("{{ x[k] }}{{ x[k][k] }}", {"x": "s", "k": "__class__"}) == ""
+
+
+@pytest.mark.parametrize("source", BOMBS)
+def test_unbounded_work_is_stopped(source):
+    assert template_problem(source) is None
+    with pytest.raises(TemplateError):
+        render(source, {})
+
+
+def test_the_output_is_capped():
+    source = "{% for i in range(5000) %}{{ 'abcdefghij' }}{% endfor %}"
+    assert len(render(source, {})) == MAX_OUTPUT_CHARS
+
+
+def test_an_oversized_template_is_refused():
+    assert template_problem("x" * 20_000) is not None
+
+
+def test_a_syntax_error_names_the_line():
+    assert "line 2" in (template_problem("ok\n{{ oops") or "")

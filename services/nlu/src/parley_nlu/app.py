@@ -1,0 +1,63 @@
+"""The NLU HTTP API: parse, reload, health. Bodies are msgspec structs; errors are `{"error": {...}}`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, Sequence
+
+import msgspec
+from litestar import Litestar, Router, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
+
+from parley_messages import ParseRequest, ParseResult
+from parley_nlu.service import NluService
+from parley_runtime.web import ReadinessCheck, exception_handlers, health_routes
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+class ReloadResult(msgspec.Struct, frozen=True, kw_only=True):
+    bot: str
+    version: str | None
+
+
+@post("/parse", status_code=200, summary="Intent, ranking and entities of one utterance")
+async def parse(data: JSONBody[ParseRequest], service: NamedDependency[NluService]) -> ParseResult:
+    return await service.parse(data)
+
+
+@post("/bots/{bot:str}/reload", status_code=200, summary="Load the bot's newest published model now")
+async def reload(bot: FromPath[str], service: NamedDependency[NluService]) -> ReloadResult:
+    return ReloadResult(bot=bot, version=await service.reload(bot))
+
+
+def create_app(
+    service: NluService, *, ready_checks: Sequence[ReadinessCheck] = (), watch_models: bool = True
+) -> Litestar:
+    """The ASGI app; while it runs, `service.watch` follows model announcements (if `watch_models`)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncGenerator[None]:
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(service.watch(stop)) if watch_models else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if watcher is not None:
+                watcher.cancel()  # rather than wait for its poll to notice `stop`
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+            await service.close()
+
+    return Litestar(
+        route_handlers=[Router("/v1", route_handlers=[parse, reload]), *health_routes(list(ready_checks))],
+        dependencies={"service": Provide(lambda: service, sync_to_thread=False)},
+        state=State({"service": service}),
+        exception_handlers=exception_handlers(),
+        request_max_body_size=MAX_BODY_BYTES,
+        lifespan=[lifespan],
+    )

@@ -1,0 +1,97 @@
+"""Composition root of the NLU service and the trainer: picks the encoder and the adapters."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from pathlib import Path
+
+import structlog
+from litestar import Litestar
+
+from parley_messages import TRAINING_QUEUE, AnyMessage, TrainModel
+from parley_nlu.app import create_app
+from parley_nlu.batching import EncodingQueue
+from parley_nlu.encoder import Encoder, HashingEncoder, OnnxEncoder, SentenceTransformerEncoder
+from parley_nlu.export import ensure_onnx
+from parley_nlu.service import NluService
+from parley_nlu.settings import NluSettings
+from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelChannel
+from parley_nlu.trainer import handle_train
+from parley_runtime.errors import PermanentError
+from parley_runtime.infra import Infra
+from parley_runtime.worker import Worker
+
+log = structlog.get_logger(__name__)
+
+
+def build_encoder(settings: NluSettings) -> Encoder:
+    """The encoder `NLU_ENCODER` names, warmed up (the first inference allocates its buffers)."""
+    encoder = _load_encoder(settings)
+    encoder.encode(["warm up"])
+    log.info("encoder.ready", encoder=settings.encoder, name=encoder.name, dim=encoder.dim)
+    return encoder
+
+
+def _load_encoder(settings: NluSettings) -> Encoder:
+    """ONNX falls back to torch when the export cannot be made (e.g. no `onnx` package)."""
+    if settings.encoder == "hashing":
+        return HashingEncoder()
+    if settings.encoder == "torch":
+        return SentenceTransformerEncoder.load(threads=settings.threads)
+    variant = "int8" if settings.encoder == "onnx-int8" else "fp32"
+    try:
+        path = ensure_onnx(Path(settings.model_cache), variant)
+    except (ImportError, OSError, RuntimeError) as exc:
+        log.warning("encoder.onnx_unavailable", error=f"{type(exc).__name__}: {exc}", fallback="torch")
+        return SentenceTransformerEncoder.load(threads=settings.threads)
+    return OnnxEncoder.load(path, threads=settings.threads)
+
+
+async def build_nlu_service(
+    infra: Infra, settings: NluSettings, *, encoder: Encoder | None = None
+) -> NluService:
+    """The serving side; pass `encoder` to share one already loaded (embedded mode, tests)."""
+    encoder = encoder or await asyncio.to_thread(build_encoder, settings)
+    registry = MongoModelRegistry(infra.db)
+    await registry.ensure_indexes()
+    return NluService(
+        registry=registry,
+        blobs=infra.blobs,
+        encoder=encoder,
+        channel=RedisModelChannel(infra.redis),
+        encoding=EncodingQueue(encoder, workers=settings.encode_workers, max_batch=settings.max_batch),
+    )
+
+
+async def build_app(infra: Infra, settings: NluSettings) -> Litestar:
+    """The stand-alone NLU API (`python -m parley_nlu`)."""
+    service = await build_nlu_service(infra, settings)
+    return create_app(service, ready_checks=infra.ready_checks())
+
+
+async def build_trainer_worker(
+    infra: Infra, *, settings: NluSettings, encoder: Encoder | None = None
+) -> Worker:
+    """The training worker on the training queue (`python -m parley_nlu.trainer`)."""
+    encoder = encoder or await asyncio.to_thread(build_encoder, settings)
+    registry = MongoModelRegistry(infra.db)
+    await registry.ensure_indexes()
+    train_job = partial(
+        handle_train,
+        jobs=MongoTrainingJobs(infra.db),
+        registry=registry,
+        blobs=infra.blobs,
+        bus=infra.bus,
+        channel=RedisModelChannel(infra.redis),
+        encoder=encoder,
+    )
+
+    async def handler(message: AnyMessage) -> None:
+        if not isinstance(message, TrainModel):
+            raise PermanentError(f"{type(message).__name__} does not belong on the training queue")
+        await train_job(message)
+
+    return Worker(
+        infra.bus, TRAINING_QUEUE, handler, concurrency=settings.training_concurrency, name="trainer"
+    )

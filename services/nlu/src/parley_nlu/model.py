@@ -1,0 +1,112 @@
+"""A trained NLU model: intent classifier + entity extractor + metadata, stored as npz + JSON (no pickle)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from parley_messages import EntityDef, IntentScore, ParseResult
+from parley_nlu.classifier import ClassifierParams, Floats, IntentClassifier
+from parley_nlu.entities import EntityExtractor
+from parley_runtime.errors import PermanentError
+
+FALLBACK_INTENT = "fallback"
+"""The intent of an utterance that belongs to none of the bot's intents."""
+RANKING_SIZE = 10
+FORMAT_VERSION = 1
+
+
+class ModelMeta(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything but the arrays; stored as the `meta` JSON member of the artifact."""
+
+    bot: str
+    version: str
+    encoder: str
+    dim: int
+    threshold: float
+    created_at: datetime
+    classifier: ClassifierParams
+    entities: list[EntityDef] = []
+    metrics: dict[str, float] = {}
+    format: int = FORMAT_VERSION
+
+
+_meta_encoder = msgspec.json.Encoder()
+_meta_decoder = msgspec.json.Decoder(ModelMeta)
+
+
+class ModelArtifactError(PermanentError):
+    code = "model_corrupt"
+
+
+class NluModel:
+    """Immutable once built; `parse` is pure and safe to call from many threads."""
+
+    def __init__(self, meta: ModelMeta, classifier: IntentClassifier) -> None:
+        if classifier.dim != meta.dim:
+            raise ValueError(f"classifier dimension {classifier.dim} != model dimension {meta.dim}")
+        self.meta = meta
+        self.classifier = classifier
+        self.extractor = EntityExtractor(meta.entities)
+
+    @property
+    def bot(self) -> str:
+        return self.meta.bot
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    @property
+    def intents(self) -> list[str]:
+        return self.classifier.intents
+
+    @property
+    def threshold(self) -> float:
+        return self.meta.threshold
+
+    @property
+    def created_at(self) -> datetime:
+        return self.meta.created_at
+
+    def parse(self, text: str, embedding: Floats) -> ParseResult:
+        """Intent, ranking and entities of `text`, whose sentence embedding is `embedding`."""
+        scores = self.classifier.scores(embedding)[0]
+        order = np.argsort(-scores, kind="stable")[:RANKING_SIZE]
+        ranking = [IntentScore(name=self.intents[int(i)], confidence=float(scores[i])) for i in order]
+        top = ranking[0]
+        intent = top if top.confidence >= self.threshold else fallback(top.confidence)
+        return ParseResult(
+            intent=intent, ranking=ranking, entities=self.extractor.extract(text), model_version=self.version
+        )
+
+    def to_bytes(self) -> bytes:
+        arrays = {f"classifier.{k}": v for k, v in self.classifier.arrays().items()}
+        meta = np.frombuffer(_meta_encoder.encode(self.meta), dtype=np.uint8)
+        buffer = io.BytesIO()
+        members: dict[str, Any] = {"meta": meta, **arrays}
+        np.savez(buffer, **members)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> NluModel:
+        """Load an artifact written by `to_bytes`; `ModelArtifactError` if it is not one."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+                meta = _meta_decoder.decode(archive["meta"].tobytes())
+                arrays = {k.removeprefix("classifier."): archive[k] for k in archive.files if k != "meta"}
+            if meta.format != FORMAT_VERSION:
+                raise ModelArtifactError(f"model format {meta.format} is not supported")
+            return cls(meta, IntentClassifier.from_arrays(meta.classifier, arrays))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, msgspec.DecodeError) as exc:
+            raise ModelArtifactError(f"model artifact is unreadable: {exc}") from exc
+
+
+def fallback(top_confidence: float) -> IntentScore:
+    """The out-of-scope intent; its confidence is that the utterance is not the top intent."""
+    return IntentScore(name=FALLBACK_INTENT, confidence=1.0 - top_confidence)

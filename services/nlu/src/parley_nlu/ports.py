@@ -1,0 +1,67 @@
+"""What the NLU service and trainer need from the outside world. Adapters live in `stores.py`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+import msgspec
+
+from parley_messages import utc_now
+
+JobFailure = Literal["failed", "rejected"]
+
+
+class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """One entry of the model registry (Mongo collection `models`)."""
+
+    bot: str
+    version: str
+    artifact_key: str
+    metrics: dict[str, float] = {}
+    status: str = "published"
+    created_at: datetime = msgspec.field(default_factory=utc_now)
+    job_id: str | None = None
+
+
+class ModelChange(msgspec.Struct, frozen=True, kw_only=True):
+    """A notification that `bot` has a new model; the JSON payload on the `parley:models` channel."""
+
+    bot: str
+    version: str
+
+
+class ModelRegistry(Protocol):
+    async def latest(self, bot: str) -> ModelRecord | None:
+        """The newest published model of `bot`, or None when it has none."""
+        ...
+
+    async def add(self, record: ModelRecord) -> None:
+        """Register a model whose artifact is already stored; adding the same version again is a no-op."""
+        ...
+
+
+class ModelChannel(Protocol):
+    async def announce(self, change: ModelChange) -> None:
+        """Tell every serving replica that a bot has a new model."""
+        ...
+
+    def changes(self, stop: asyncio.Event) -> AsyncIterator[ModelChange]:
+        """Announcements as they arrive, until `stop` is set."""
+        ...
+
+
+class TrainingJobs(Protocol):
+    async def status(self, job_id: str) -> str | None:
+        """The job's status (`queued`, `running`, `succeeded`, `failed`, `rejected`), None if unknown."""
+        ...
+
+    async def start(self, job_id: str, bot: str) -> None:
+        """Mark the job running (creating its document if the gateway has not)."""
+        ...
+
+    async def succeed(self, job_id: str, *, model_version: str, metrics: dict[str, Any]) -> None: ...
+
+    async def fail(self, job_id: str, *, status: JobFailure, error: str) -> None: ...

@@ -1,0 +1,160 @@
+"""Serving: parse utterances for many bots, each with its current model, swapped without a pause.
+
+A bot's model is loaded on its first parse and cached. A new version is loaded completely (artifact
+fetched, arrays decoded, compatibility checked) before one reference assignment swaps it in, so
+requests in flight never wait for a load and never see a half-loaded model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+
+import structlog
+
+from parley_messages import ParseRequest, ParseResult
+from parley_nlu.batching import EncodingQueue
+from parley_nlu.encoder import Encoder
+from parley_nlu.model import NluModel
+from parley_nlu.ports import ModelChannel, ModelRegistry
+from parley_nlu.validation import check_bot, check_text
+from parley_runtime.blobs.ports import BlobStore
+from parley_runtime.errors import NotFoundError, ParleyError, PermanentError
+
+log = structlog.get_logger(__name__)
+
+NOT_TRAINED_TTL_SECONDS = 1.0
+"""How long "this bot has no model" is remembered, so unknown bots don't cost a registry query each."""
+RECONCILE_SECONDS = 30.0
+"""How often loaded bots are checked against the registry, in case an announcement was missed."""
+
+
+class NotTrainedError(NotFoundError):
+    code = "not_trained"
+
+
+class IncompatibleModelError(PermanentError):
+    code = "model_incompatible"
+
+
+class NluService:
+    def __init__(
+        self,
+        *,
+        registry: ModelRegistry,
+        blobs: BlobStore,
+        encoder: Encoder,
+        channel: ModelChannel | None = None,
+        encoding: EncodingQueue | None = None,
+        reconcile_seconds: float = RECONCILE_SECONDS,
+    ) -> None:
+        self._registry = registry
+        self._blobs = blobs
+        self._encoder = encoder
+        self._channel = channel
+        self._encoding = encoding or EncodingQueue(encoder)
+        self._models: dict[str, NluModel] = {}
+        self._not_trained: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._reconcile_seconds = reconcile_seconds
+
+    async def parse(self, request: ParseRequest) -> ParseResult:
+        """Intent, ranking and entities of `request.text` by the bot's current model."""
+        text = check_text(request.text)
+        model = self._models.get(check_bot(request.bot)) or await self._first_load(request.bot)
+        embedding = await self._encoding.encode(text)
+        return model.parse(text, embedding)
+
+    def current_version(self, bot: str) -> str | None:
+        model = self._models.get(bot)
+        return None if model is None else model.version
+
+    async def reload(self, bot: str) -> str | None:
+        """Load the bot's newest published model if it is not the one serving; its version, or None."""
+        check_bot(bot)
+        self._not_trained.pop(bot, None)
+        async with self._lock(bot):
+            model = await self._load_latest(bot)
+        return None if model is None else model.version
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Reload bots as the trainer announces new models, until `stop` is set.
+
+        Announcements are fire-and-forget, so every loaded bot is also checked against the registry
+        every `reconcile_seconds`: a replica that missed one catches up without a restart.
+        """
+        async with asyncio.TaskGroup() as tasks:
+            if self._channel is not None:
+                tasks.create_task(self._follow(self._channel, stop))
+            tasks.create_task(self._reconcile(stop))
+
+    async def _follow(self, channel: ModelChannel, stop: asyncio.Event) -> None:
+        async for change in channel.changes(stop):
+            self._not_trained.pop(change.bot, None)
+            if change.bot in self._models and self.current_version(change.bot) != change.version:
+                await self._reload_logged(change.bot)
+
+    async def _reconcile(self, stop: asyncio.Event) -> None:
+        while not await _stopped_within(stop, self._reconcile_seconds):
+            for bot in list(self._models):
+                await self._reload_logged(bot)
+
+    async def close(self) -> None:
+        await self._encoding.close()
+
+    async def _first_load(self, bot: str) -> NluModel:
+        if self._not_trained.get(bot, 0.0) > time.monotonic():
+            raise _not_trained(bot)
+        async with self._lock(bot):
+            model = self._models.get(bot) or await self._load_latest(bot)
+        if model is None:
+            self._not_trained[bot] = time.monotonic() + NOT_TRAINED_TTL_SECONDS
+            raise _not_trained(bot)
+        return model
+
+    async def _load_latest(self, bot: str) -> NluModel | None:
+        """Fetch and swap in the newest model (callers hold the bot's lock)."""
+        record = await self._registry.latest(bot)
+        current = self._models.get(bot)
+        if record is None or (current is not None and current.version == record.version):
+            return current
+        started = time.perf_counter()
+        data = await self._blobs.get(record.artifact_key)
+        model = await asyncio.to_thread(NluModel.from_bytes, data)
+        self._check_compatible(model)
+        self._models[bot] = model
+        log.info(
+            "model.loaded",
+            bot=bot,
+            version=model.version,
+            load_ms=round((time.perf_counter() - started) * 1e3, 1),
+        )
+        return model
+
+    async def _reload_logged(self, bot: str) -> None:
+        try:
+            await self.reload(bot)
+        except ParleyError:  # a bad new model must not stop the watch; the old one keeps serving
+            log.exception("model.reload_failed", bot=bot)
+
+    def _check_compatible(self, model: NluModel) -> None:
+        if model.meta.encoder != self._encoder.name or model.meta.dim != self._encoder.dim:
+            raise IncompatibleModelError(
+                f"model {model.bot}/{model.version} needs encoder {model.meta.encoder!r} "
+                f"({model.meta.dim} dims); this service has {self._encoder.name!r} ({self._encoder.dim})"
+            )
+
+    def _lock(self, bot: str) -> asyncio.Lock:
+        return self._locks.setdefault(bot, asyncio.Lock())
+
+
+def _not_trained(bot: str) -> NotTrainedError:
+    return NotTrainedError(f"bot {bot!r} has no trained model yet; train it first")
+
+
+async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait up to `seconds` for `stop`; whether it is set."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()

@@ -1,0 +1,156 @@
+"""Adapters of the NLU ports: the model registry and training jobs in MongoDB, model news on Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import structlog
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from parley_messages import utc_now
+from parley_nlu.ports import JobFailure, ModelChange, ModelRecord
+from parley_runtime.errors import TransientError
+from parley_runtime.mongo import translate_errors
+
+log = structlog.get_logger(__name__)
+
+MODELS_CHANNEL = "parley:models"
+"""Redis pub/sub channel of `{"bot", "version"}` announcements."""
+
+_change_decoder = msgspec.json.Decoder(ModelChange)
+
+
+class MongoModelRegistry:
+    """`models`: one document per model version, `_id` = `{bot}:{version}`."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._models = db["models"]
+
+    async def ensure_indexes(self) -> None:
+        async with translate_errors():
+            await self._models.create_index([("bot", ASCENDING), ("created_at", DESCENDING)])
+
+    async def latest(self, bot: str) -> ModelRecord | None:
+        async with translate_errors():
+            doc = await self._models.find_one(
+                {"bot": bot, "status": "published"},
+                sort=[("created_at", DESCENDING), ("version", DESCENDING)],
+            )
+        if doc is None:
+            return None
+        doc.pop("_id", None)
+        return msgspec.convert(doc, ModelRecord, strict=False)
+
+    async def add(self, record: ModelRecord) -> None:
+        doc = msgspec.to_builtins(record, builtin_types=(datetime,))
+        async with translate_errors():
+            try:
+                await self._models.insert_one({"_id": f"{record.bot}:{record.version}", **doc})
+            except DuplicateKeyError:
+                return
+
+
+class MongoTrainingJobs:
+    """`training_jobs`, shared with the gateway, which creates a job as `queued`."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._jobs = db["training_jobs"]
+
+    async def status(self, job_id: str) -> str | None:
+        async with translate_errors():
+            doc = await self._jobs.find_one({"_id": job_id}, projection={"status": True})
+        return None if doc is None else str(doc.get("status"))
+
+    async def start(self, job_id: str, bot: str) -> None:
+        now = utc_now()
+        await self._update(
+            job_id,
+            {
+                "$set": {"status": "running", "started_at": now, "error": None},
+                "$setOnInsert": {"bot": bot, "created_at": now},
+            },
+        )
+
+    async def succeed(self, job_id: str, *, model_version: str, metrics: dict[str, Any]) -> None:
+        await self._update(
+            job_id,
+            {
+                "$set": {
+                    "status": "succeeded",
+                    "finished_at": utc_now(),
+                    "model_version": model_version,
+                    "metrics": metrics,
+                }
+            },
+        )
+
+    async def fail(self, job_id: str, *, status: JobFailure, error: str) -> None:
+        await self._update(job_id, {"$set": {"status": status, "finished_at": utc_now(), "error": error}})
+
+    async def _update(self, job_id: str, update: dict[str, Any]) -> None:
+        async with translate_errors():
+            await self._jobs.update_one({"_id": job_id}, update, upsert=True)
+
+
+class RedisModelChannel:
+    """Announcements on Redis pub/sub: fire-and-forget, so a replica also reloads when it first parses."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        channel: str = MODELS_CHANNEL,
+        poll_seconds: float = 0.5,
+        reconnect_seconds: float = 2.0,
+    ) -> None:
+        self._redis: Any = redis
+        self._channel = channel
+        self._poll_seconds = poll_seconds
+        self._reconnect_seconds = reconnect_seconds
+
+    async def announce(self, change: ModelChange) -> None:
+        try:
+            await self._redis.publish(self._channel, msgspec.json.encode(change))
+        except (RedisError, OSError) as exc:
+            raise TransientError(f"redis publish: {type(exc).__name__}") from exc
+
+    async def changes(self, stop: asyncio.Event) -> AsyncIterator[ModelChange]:
+        """Announcements until `stop`; a lost connection is re-established after a pause."""
+        while not stop.is_set():
+            try:
+                async for change in self._subscription(stop):
+                    yield change
+            except (RedisError, OSError) as exc:
+                log.warning("model_channel.disconnected", error=type(exc).__name__)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self._reconnect_seconds)
+
+    async def _subscription(self, stop: asyncio.Event) -> AsyncIterator[ModelChange]:
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(self._channel)
+            while not stop.is_set():
+                change = _decode_change(await pubsub.get_message(timeout=self._poll_seconds))
+                if change is not None:
+                    yield change
+        finally:
+            await pubsub.aclose()
+
+
+def _decode_change(message: dict[str, Any] | None) -> ModelChange | None:
+    if message is None or message.get("type") != "message":
+        return None
+    try:
+        return _change_decoder.decode(message["data"])
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        log.warning("model_change.malformed", data=repr(message["data"])[:200])
+        return None

@@ -1,0 +1,196 @@
+"""Training: a dataset snapshot in, a published model version out (`python -m parley_nlu.trainer`)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import msgspec
+import numpy as np
+import structlog
+
+from parley_messages import MAX_TEXT_CHARS, ModelPublished, NluDataset, TrainModel, new_id, utc_now
+from parley_nlu.classifier import fit_classifier
+from parley_nlu.encoder import Encoder
+from parley_nlu.entities import learn_entities
+from parley_nlu.evaluation import evaluate
+from parley_nlu.model import ModelMeta, NluModel
+from parley_nlu.ports import ModelChange, ModelChannel, ModelRecord, ModelRegistry, TrainingJobs
+from parley_runtime.blobs.ports import BlobStore
+from parley_runtime.bus.ports import Bus
+from parley_runtime.errors import InvalidInputError, NotFoundError, PermanentError
+
+log = structlog.get_logger(__name__)
+
+MAX_EXAMPLES = 50_000
+_dataset_decoder = msgspec.json.Decoder(NluDataset)
+
+
+def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) -> NluModel:
+    """Fit a model on every example; its `meta.metrics` come from k-fold held-out predictions."""
+    version = version or new_id()[:16]
+    started = time.perf_counter()
+    check_dataset(dataset)
+    intents = [intent.name for intent in dataset.intents]
+    texts = [example.text for intent in dataset.intents for example in intent.examples]
+    labels = np.repeat(np.arange(len(intents)), [len(intent.examples) for intent in dataset.intents])
+    embeddings = encoder.encode(texts)
+    evaluation = evaluate(embeddings, labels, len(intents), threshold=dataset.fallback_threshold)
+    classifier = fit_classifier(
+        embeddings,
+        labels,
+        intents,
+        temperature=evaluation.temperature,
+        similarity_floor=evaluation.similarity_floor,
+    )
+    metrics = evaluation.metrics | {
+        "intents": float(len(intents)),
+        "train_seconds": time.perf_counter() - started,
+    }
+    meta = ModelMeta(
+        bot=dataset.bot,
+        version=version,
+        encoder=encoder.name,
+        dim=encoder.dim,
+        threshold=dataset.fallback_threshold,
+        created_at=utc_now(),
+        classifier=classifier.params,
+        entities=learn_entities(dataset.entities, dataset.intents),
+        metrics={k: round(v, 4) for k, v in metrics.items()},
+    )
+    return NluModel(meta, classifier)
+
+
+def check_dataset(dataset: NluDataset) -> None:
+    """`InvalidInputError` naming the first reason `dataset` cannot be trained on."""
+    if not dataset.intents:
+        raise InvalidInputError("the dataset has no intents; add at least one intent with examples")
+    names = [intent.name for intent in dataset.intents]
+    if len(set(names)) != len(names) or not all(name.strip() for name in names):
+        raise InvalidInputError("intent names must be non-empty and unique")
+    if not 0.0 <= dataset.fallback_threshold <= 1.0:
+        raise InvalidInputError("fallback_threshold must be between 0 and 1")
+    if sum(len(intent.examples) for intent in dataset.intents) > MAX_EXAMPLES:
+        raise InvalidInputError(f"the dataset has more than {MAX_EXAMPLES} examples")
+    for intent in dataset.intents:
+        _check_examples(intent.name, [example.text for example in intent.examples])
+        for example in intent.examples:
+            for span in example.spans:
+                if not 0 <= span.start < span.end <= len(example.text):
+                    raise InvalidInputError(
+                        f"intent {intent.name!r}: span {span.start}..{span.end} is outside {example.text!r}"
+                    )
+
+
+def _check_examples(intent: str, texts: list[str]) -> None:
+    if not texts:
+        raise InvalidInputError(f"intent {intent!r} has no examples")
+    if not all(text.strip() and len(text) <= MAX_TEXT_CHARS for text in texts):
+        raise InvalidInputError(
+            f"intent {intent!r} has an empty example or one over {MAX_TEXT_CHARS} characters"
+        )
+
+
+def artifact_key(bot: str, version: str) -> str:
+    return f"models/{bot}/{version}/model.npz"
+
+
+def version_for(job_id: str) -> str:
+    """A job's model version: the same on every redelivery, so a retried job replaces, never duplicates."""
+    return job_id[:16]
+
+
+async def handle_train(
+    message: TrainModel,
+    *,
+    jobs: TrainingJobs,
+    registry: ModelRegistry,
+    blobs: BlobStore,
+    bus: Bus,
+    channel: ModelChannel,
+    encoder: Encoder,
+) -> None:
+    """Train, store the artifact, register it, mark the job succeeded; then announce the new model."""
+    if await jobs.status(message.job_id) in ("succeeded", "rejected"):
+        log.info("training.skipped", job_id=message.job_id, reason="already finished")
+        return
+    await jobs.start(message.job_id, message.bot)
+    model = await _train_job(message, jobs=jobs, blobs=blobs, encoder=encoder)
+    key = artifact_key(message.bot, model.version)
+    await blobs.put(key, model.to_bytes())
+    await registry.add(
+        ModelRecord(
+            bot=message.bot,
+            version=model.version,
+            artifact_key=key,
+            metrics=model.meta.metrics,
+            created_at=model.created_at,
+            job_id=message.job_id,
+        )
+    )
+    await jobs.succeed(message.job_id, model_version=model.version, metrics=model.meta.metrics)
+    await bus.publish(
+        ModelPublished(
+            bot=message.bot,
+            version=model.version,
+            artifact_key=key,
+            job_id=message.job_id,
+            metrics=model.meta.metrics,
+            correlation_id=message.correlation_id,
+        )
+    )
+    await channel.announce(ModelChange(bot=message.bot, version=model.version))
+    log.info(
+        "training.succeeded",
+        bot=message.bot,
+        job_id=message.job_id,
+        version=model.version,
+        **model.meta.metrics,
+    )
+
+
+async def _train_job(
+    message: TrainModel, *, jobs: TrainingJobs, blobs: BlobStore, encoder: Encoder
+) -> NluModel:
+    """The trained model; on a permanent failure the job is marked `rejected` or `failed` first."""
+    try:
+        dataset = await load_dataset(blobs, message)
+        return await asyncio.to_thread(train, dataset, encoder, version=version_for(message.job_id))
+    except InvalidInputError as exc:
+        await jobs.fail(message.job_id, status="rejected", error=str(exc))
+        raise
+    except PermanentError as exc:
+        await jobs.fail(message.job_id, status="failed", error=str(exc))
+        raise
+    except (ValueError, ArithmeticError) as exc:
+        await jobs.fail(message.job_id, status="failed", error=f"training failed: {exc}")
+        raise PermanentError(f"training job {message.job_id} failed: {exc}") from exc
+
+
+async def load_dataset(blobs: BlobStore, message: TrainModel) -> NluDataset:
+    try:
+        data = await blobs.get(message.dataset_key)
+    except NotFoundError as exc:
+        raise NotFoundError(f"dataset snapshot {message.dataset_key!r} is missing") from exc
+    try:
+        dataset = _dataset_decoder.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise InvalidInputError(f"dataset snapshot {message.dataset_key!r} is malformed: {exc}") from exc
+    if dataset.bot != message.bot:
+        raise InvalidInputError(f"dataset snapshot is for bot {dataset.bot!r}, not {message.bot!r}")
+    return dataset
+
+
+def main() -> None:
+    """Run the training worker on the training queue until SIGTERM."""
+    from functools import partial  # noqa: PLC0415
+
+    from parley_nlu.bootstrap import build_trainer_worker  # noqa: PLC0415
+    from parley_nlu.settings import load_nlu_settings  # noqa: PLC0415
+    from parley_runtime.process import run_worker_process  # noqa: PLC0415
+
+    run_worker_process(partial(build_trainer_worker, settings=load_nlu_settings()))
+
+
+if __name__ == "__main__":
+    main()

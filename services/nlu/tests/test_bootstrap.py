@@ -1,0 +1,57 @@
+"""The composition root, end to end on the in-process infrastructure: train through the queue, then parse."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from parley_messages import NluDataset, ParseRequest, TrainModel
+from parley_nlu.bootstrap import build_encoder, build_nlu_service, build_trainer_worker
+from parley_nlu.encoder import HashingEncoder, OnnxEncoder
+from parley_nlu.settings import load_nlu_settings
+from parley_runtime.infra import Infra, InfraSettings, connect_infra
+
+
+@pytest.fixture
+async def infra(tmp_path: Path) -> AsyncIterator[Infra]:
+    connected = await connect_infra(InfraSettings(data_dir=str(tmp_path / "data")))
+    yield connected
+    await connected.aclose()
+
+
+async def test_a_model_trained_from_the_queue_is_served(
+    infra: Infra, shop_dataset: NluDataset, poll: Callable[..., Any]
+) -> None:
+    settings = load_nlu_settings({"NLU_ENCODER": "hashing"})
+    service = await build_nlu_service(infra, settings)
+    worker = await build_trainer_worker(infra, settings=settings)
+    await infra.blobs.put("datasets/shop/j1.json", msgspec.json.encode(shop_dataset))
+    await infra.bus.publish(TrainModel(bot="shop", job_id="j1", dataset_key="datasets/shop/j1.json"))
+    assert await worker.run_once() == 1
+    result = await service.parse(ParseRequest(bot="shop", text="hello there"))
+    assert result.intent.name == "greet"
+    await service.close()
+
+
+def test_the_hashing_encoder_is_chosen_by_setting() -> None:
+    assert isinstance(build_encoder(load_nlu_settings({"NLU_ENCODER": "hashing"})), HashingEncoder)
+
+
+@pytest.mark.slow
+def test_the_int8_onnx_encoder_is_the_default(onnx_cache: Path) -> None:
+    encoder = build_encoder(load_nlu_settings({"NLU_MODEL_CACHE": str(onnx_cache)}))
+    assert isinstance(encoder, OnnxEncoder) and encoder.dim == 384
+
+
+async def test_watching_stops_when_told(infra: Infra) -> None:
+    service = await build_nlu_service(infra, load_nlu_settings({"NLU_ENCODER": "hashing"}))
+    stop = asyncio.Event()
+    watch = asyncio.create_task(service.watch(stop))
+    stop.set()
+    await asyncio.wait_for(watch, timeout=5)
+    await service.close()

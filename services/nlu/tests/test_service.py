@@ -1,0 +1,193 @@
+"""NluService on the in-process adapters: validation, lazy loading, hot swap, model announcements."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import msgspec
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
+
+from parley_messages import NluDataset, ParseRequest
+from parley_nlu.encoder import HashingEncoder
+from parley_nlu.model import NluModel
+from parley_nlu.ports import ModelChange, ModelRecord
+from parley_nlu.service import IncompatibleModelError, NluService
+from parley_nlu.stores import MongoModelRegistry, RedisModelChannel
+from parley_nlu.trainer import artifact_key, train
+from parley_runtime.blobs.local import LocalBlobStore
+from parley_runtime.errors import InvalidInputError, NotFoundError
+
+Train = Callable[..., NluModel]
+
+
+class GatedBlobStore:
+    """A blob store whose reads wait until `opened` is set: makes a slow model download observable."""
+
+    def __init__(self, inner: LocalBlobStore) -> None:
+        self.inner = inner
+        self.opened = asyncio.Event()
+        self.opened.set()
+
+    async def put(self, key: str, data: bytes) -> None:
+        await self.inner.put(key, data)
+
+    async def get(self, key: str) -> bytes:
+        await self.opened.wait()
+        return await self.inner.get(key)
+
+    async def list(self, prefix: str) -> list[str]:
+        return await self.inner.list(prefix)
+
+    async def delete(self, key: str) -> None:
+        await self.inner.delete(key)
+
+
+@pytest.fixture
+def registry(db: AsyncDatabase[dict[str, Any]]) -> MongoModelRegistry:
+    return MongoModelRegistry(db)
+
+
+@pytest.fixture
+def gated(blobs: LocalBlobStore) -> GatedBlobStore:
+    return GatedBlobStore(blobs)
+
+
+@pytest.fixture
+async def service(
+    registry: MongoModelRegistry, gated: GatedBlobStore, encoder: HashingEncoder, redis: Redis
+) -> AsyncIterator[NluService]:
+    nlu = NluService(
+        registry=registry, blobs=gated, encoder=encoder, channel=RedisModelChannel(redis, poll_seconds=0.02)
+    )
+    yield nlu
+    await nlu.close()
+
+
+@pytest.fixture
+def publish(registry: MongoModelRegistry, gated: GatedBlobStore) -> Callable[[NluModel], Any]:
+    async def store(model: NluModel) -> None:
+        key = artifact_key(model.bot, model.version)
+        await gated.put(key, model.to_bytes())
+        await registry.add(ModelRecord(bot=model.bot, version=model.version, artifact_key=key))
+
+    return store
+
+
+async def test_a_bot_without_a_model_is_not_trained(service: NluService) -> None:
+    with pytest.raises(NotFoundError, match="no trained model") as caught:
+        await service.parse(ParseRequest(bot="nobody", text="hello"))
+    assert caught.value.code == "not_trained"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 2001, "bad\x00text"])
+async def test_bad_text_is_invalid_input(service: NluService, text: str) -> None:
+    with pytest.raises(InvalidInputError):
+        await service.parse(ParseRequest(bot="shop", text=text))
+
+
+async def test_the_first_parse_loads_the_newest_model(
+    service: NluService, shop_dataset: NluDataset, train_model: Train, publish: Callable[[NluModel], Any]
+) -> None:
+    await publish(train_model(shop_dataset, "v1"))
+    await publish(train_model(shop_dataset, "v2"))
+    result = await service.parse(ParseRequest(bot="shop", text="a large pizza please"))
+    assert (result.intent.name, result.model_version) == ("order_pizza", "v2")
+
+
+async def test_many_bots_are_served_at_once(
+    service: NluService, shop_dataset: NluDataset, train_model: Train, publish: Callable[[NluModel], Any]
+) -> None:
+    await publish(train_model(shop_dataset, "s1"))
+    await publish(train_model(msgspec.structs.replace(shop_dataset, bot="other"), "o1"))
+    results = await asyncio.gather(
+        *(service.parse(ParseRequest(bot=bot, text="hello there")) for bot in ["shop", "other"] * 10)
+    )
+    assert {r.model_version for r in results} == {"s1", "o1"}
+
+
+async def test_a_model_swap_never_makes_requests_wait_or_fail(
+    service: NluService,
+    shop_dataset: NluDataset,
+    train_model: Train,
+    publish: Callable[[NluModel], Any],
+    gated: GatedBlobStore,
+) -> None:
+    await publish(train_model(shop_dataset, "v1"))
+    await service.parse(ParseRequest(bot="shop", text="hi"))
+    await publish(train_model(shop_dataset, "v2"))
+    gated.opened.clear()
+    reload = asyncio.create_task(service.reload("shop"))
+    during = await asyncio.gather(*(service.parse(ParseRequest(bot="shop", text="hello")) for _ in range(50)))
+    assert not reload.done()
+    assert {r.model_version for r in during} == {"v1"}
+    gated.opened.set()
+    assert await reload == "v2"
+    after = await service.parse(ParseRequest(bot="shop", text="hello"))
+    assert after.model_version == "v2"
+
+
+async def test_an_announced_model_is_loaded_by_the_watch(
+    service: NluService,
+    shop_dataset: NluDataset,
+    train_model: Train,
+    publish: Callable[[NluModel], Any],
+    redis: Redis,
+    poll: Callable[..., Any],
+) -> None:
+    await publish(train_model(shop_dataset, "v1"))
+    await service.parse(ParseRequest(bot="shop", text="hi"))
+    stop = asyncio.Event()
+    watch = asyncio.create_task(service.watch(stop))
+    try:
+        await publish(train_model(shop_dataset, "v2"))
+        channel = RedisModelChannel(redis)
+        await poll(lambda: redis_subscribers(redis))
+        await channel.announce(ModelChange(bot="shop", version="v2"))
+        await poll(lambda: service.current_version("shop") == "v2")
+    finally:
+        stop.set()
+        await watch
+
+
+async def test_a_model_trained_with_another_encoder_is_refused(
+    service: NluService, shop_dataset: NluDataset, publish: Callable[[NluModel], Any]
+) -> None:
+    await publish(train(shop_dataset, HashingEncoder(dim=64), version="v1"))
+    with pytest.raises(IncompatibleModelError, match="hashing-64"):
+        await service.parse(ParseRequest(bot="shop", text="hello"))
+
+
+async def test_reload_of_a_bot_without_models_answers_none(service: NluService) -> None:
+    assert await service.reload("nobody") is None
+
+
+async def redis_subscribers(redis: Redis) -> bool:
+    [(_, count)] = await redis.pubsub_numsub("parley:models")
+    return count > 0
+
+
+async def test_a_missed_announcement_is_caught_up_by_reconciling(
+    registry: MongoModelRegistry,
+    blobs: LocalBlobStore,
+    encoder: HashingEncoder,
+    shop_dataset: NluDataset,
+    train_model: Train,
+    publish: Callable[[NluModel], Any],
+    poll: Callable[..., Any],
+) -> None:
+    service = NluService(registry=registry, blobs=blobs, encoder=encoder, reconcile_seconds=0.02)
+    await publish(train_model(shop_dataset, "v1"))
+    await service.parse(ParseRequest(bot="shop", text="hi"))
+    stop = asyncio.Event()
+    watch = asyncio.create_task(service.watch(stop))
+    try:
+        await publish(train_model(shop_dataset, "v2"))
+        await poll(lambda: service.current_version("shop") == "v2")
+    finally:
+        stop.set()
+        await watch
+        await service.close()
