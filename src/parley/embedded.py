@@ -22,7 +22,7 @@ from parley_gateway.bootstrap import app_for, build_gateway
 from parley_gateway.deps import Gateway
 from parley_gateway.settings import GatewaySettings
 from parley_logger.bootstrap import build_logger_worker
-from parley_nlu.bootstrap import build_nlu_service, build_trainer_worker
+from parley_nlu.bootstrap import build_encoder, build_nlu_service, build_trainer_worker
 from parley_nlu.service import NluService
 from parley_nlu.settings import NluSettings
 
@@ -63,7 +63,8 @@ class EmbeddedStack:
 async def build_stack(settings: EmbeddedSettings, infra: Infra | None = None) -> EmbeddedStack:
     infra = infra or await connect_infra(load_settings(InfraSettings))
     nlu_settings = load_settings(NluSettings)
-    nlu = await build_nlu_service(infra, nlu_settings)
+    encoder = await asyncio.to_thread(build_encoder, nlu_settings)
+    nlu = await build_nlu_service(infra, nlu_settings, encoder=encoder)
     dialogue = await build_dialogue_service(infra, load_settings(DialogueSettings), nlu=nlu)
     token = settings.admin_token or secrets.token_urlsafe(24)
     gateway_settings = load_settings(GatewaySettings)
@@ -72,7 +73,7 @@ async def build_stack(settings: EmbeddedSettings, infra: Infra | None = None) ->
     workers = [
         await build_logger_worker(infra),
         await build_analytics_worker(infra),
-        await build_trainer_worker(infra, nlu_settings, encoder=nlu.encoder),
+        await build_trainer_worker(infra, settings=nlu_settings, encoder=encoder),
     ]
     return EmbeddedStack(infra=infra, nlu=nlu, dialogue=dialogue, gateway=gateway,
                          app=app_for(gateway, infra), workers=workers, admin_token=token)

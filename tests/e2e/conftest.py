@@ -35,6 +35,7 @@ def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         "PARLEY_ADMIN_TOKEN": token,
         "PARLEY_DATA_DIR": str(data_dir),
         "PARLEY_BUS": "memory",
+        "NLU_MODEL_CACHE": str(ROOT / "var" / "models"),
     }
     env.pop("AWS_ENDPOINT_URL", None)
     log_path = data_dir / "parley.log"

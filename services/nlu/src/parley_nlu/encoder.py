@@ -23,6 +23,9 @@ Embeddings = npt.NDArray[np.float32]
 MODEL_NAME = "all-MiniLM-L6-v2"
 """The name every adapter of the bundled model reports; stored in trained models to check compatibility."""
 
+ONNX_CHUNK = 64
+"""Most texts one ONNX Runtime call encodes (training sends thousands at once)."""
+
 
 class Encoder(Protocol):
     """Turns texts into unit-length float32 vectors of `dim` components, one row per text."""
@@ -132,13 +135,20 @@ class OnnxEncoder:
         return self._dim
 
     def encode(self, texts: list[str]) -> Embeddings:
-        if not texts:
-            return np.zeros((0, self._dim), dtype=np.float32)
+        """Encode in chunks of similar length, so padding and activations stay small for any count."""
+        vectors = np.zeros((len(texts), self._dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), ONNX_CHUNK):
+            chunk = order[start : start + ONNX_CHUNK]
+            vectors[chunk] = self._run([texts[i] for i in chunk])
+        return normalise_rows(vectors)
+
+    def _run(self, texts: list[str]) -> Embeddings:
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         (vectors,) = self._session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})
-        return normalise_rows(vectors)
+        return np.asarray(vectors, dtype=np.float32)
 
 
 def load_tokenizer(model_path: Path) -> Any:
