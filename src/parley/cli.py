@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run() -> int:
-    from parley.embedded import serve  # heavy: loads the language model stack
+    from parley.embedded import serve  # noqa: PLC0415 - heavy (torch, onnxruntime): only when running
 
     settings = load_settings(EmbeddedSettings)
     configure_logging(load_settings(InfraSettings).log_level)

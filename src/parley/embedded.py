@@ -14,6 +14,8 @@ from importlib import resources
 import structlog
 import uvicorn
 from litestar import Litestar
+
+from parley.settings import EmbeddedSettings
 from parley_analytics.bootstrap import build_analytics_worker
 from parley_dialogue.bootstrap import build_dialogue_service
 from parley_dialogue.service import DialogueService
@@ -25,8 +27,6 @@ from parley_logger.bootstrap import build_logger_worker
 from parley_nlu.bootstrap import build_encoder, build_nlu_service, build_trainer_worker
 from parley_nlu.service import NluService
 from parley_nlu.settings import NluSettings
-
-from parley.settings import EmbeddedSettings
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.settings import load_settings
 from parley_runtime.worker import Worker
@@ -75,15 +75,22 @@ async def build_stack(settings: EmbeddedSettings, infra: Infra | None = None) ->
         await build_analytics_worker(infra),
         await build_trainer_worker(infra, settings=nlu_settings, encoder=encoder),
     ]
-    return EmbeddedStack(infra=infra, nlu=nlu, dialogue=dialogue, gateway=gateway,
-                         app=app_for(gateway, infra), workers=workers, admin_token=token)
+    return EmbeddedStack(
+        infra=infra,
+        nlu=nlu,
+        dialogue=dialogue,
+        gateway=gateway,
+        app=app_for(gateway, infra),
+        workers=workers,
+        admin_token=token,
+    )
 
 
 def _fields(settings: GatewaySettings) -> dict[str, object]:
     return {name: getattr(settings, name) for name in settings.__struct_fields__}
 
 
-async def ensure_demo_bot(stack: EmbeddedStack, *, timeout: float) -> None:
+async def ensure_demo_bot(stack: EmbeddedStack, *, wait_seconds: float) -> None:
     """Load the bundled demo bot and train it, unless a bot of that name already exists."""
     if any(bot.name == DEMO_BOT for bot in await stack.dialogue.list_bots()):
         return
@@ -91,8 +98,8 @@ async def ensure_demo_bot(stack: EmbeddedStack, *, timeout: float) -> None:
     await stack.dialogue.put_bot(DEMO_BOT, document, "application/yaml")
     job = await stack.gateway.training.start(DEMO_BOT)
     log.info("demo.training", bot=DEMO_BOT, job_id=job.job_id)
-    async with asyncio.timeout(timeout):
-        while (job := await stack.gateway.training.get(DEMO_BOT, job.job_id)).status in ("queued", "running"):
+    async with asyncio.timeout(wait_seconds):
+        while (job := await stack.gateway.training.get(DEMO_BOT, job.job_id)).status in ("queued", "running"):  # noqa: ASYNC110 - polls the stored job status
             await asyncio.sleep(0.1)
     if job.status != "succeeded":
         raise RuntimeError(f"training the demo bot failed: {job.error}")
@@ -104,9 +111,15 @@ async def serve(settings: EmbeddedSettings) -> None:
     stack.start_background()
     try:
         if settings.demo:
-            await ensure_demo_bot(stack, timeout=settings.training_timeout_seconds)
-        config = uvicorn.Config(stack.app, host=settings.host, port=settings.port, log_config=None,
-                                access_log=False, ws_max_size=1 << 20)
+            await ensure_demo_bot(stack, wait_seconds=settings.training_timeout_seconds)
+        config = uvicorn.Config(
+            stack.app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            ws_max_size=1 << 20,
+        )
         server = uvicorn.Server(config)
         _announce(settings, stack.admin_token, generated=settings.admin_token is None)
         await server.serve()

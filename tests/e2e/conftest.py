@@ -40,8 +40,13 @@ def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     env.pop("AWS_ENDPOINT_URL", None)
     log_path = data_dir / "parley.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "parley", "run"], cwd=data_dir, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "parley", "run"],
+            cwd=data_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_ready(base, process, log_path)

@@ -57,7 +57,9 @@ def test_hi_on_the_websocket_gets_the_greeting_intent(parley: Running) -> None:
         ({"type": "user_message", "text": "x" * 2001}, "text_too_long"),
     ],
 )
-def test_bad_frames_get_an_error_frame_and_the_socket_stays_usable(parley: Running, payload: Any, code: str) -> None:
+def test_bad_frames_get_an_error_frame_and_the_socket_stays_usable(
+    parley: Running, payload: Any, code: str
+) -> None:
     with _open(parley) as ws:
         ws.recv(timeout=30)
         error = _frame(ws, payload)
@@ -72,7 +74,9 @@ def test_rest_chat_answers_like_the_websocket(parley: Running) -> None:
 
 
 def test_rest_chat_refuses_unknown_fields(parley: Running) -> None:
-    response = httpx.post(f"{parley.base_url}/api/v1/bots/pizzeria/chat", json={"text": "hi", "colour": "red"})
+    response = httpx.post(
+        f"{parley.base_url}/api/v1/bots/pizzeria/chat", json={"text": "hi", "colour": "red"}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_input"
 
@@ -91,10 +95,13 @@ def test_slot_is_prompted_for_then_filled(parley: Running) -> None:
 
 
 def test_a_turn_is_stored_as_a_transcript_and_counted(parley: Running) -> None:
-    reply = httpx.post(f"{parley.base_url}/api/v1/bots/pizzeria/chat", json={"text": "when are you open?"}).json()
+    reply = httpx.post(
+        f"{parley.base_url}/api/v1/bots/pizzeria/chat", json={"text": "when are you open?"}
+    ).json()
     cid = reply["conversation_id"]
-    conversation = _poll(lambda: httpx.get(
-        f"{parley.base_url}/api/v1/bots/pizzeria/conversations/{cid}", headers=parley.admin))
+    conversation = _poll(
+        lambda: httpx.get(f"{parley.base_url}/api/v1/bots/pizzeria/conversations/{cid}", headers=parley.admin)
+    )
     assert [t["user_text"] for t in conversation["turns"]] == ["when are you open?"]
     analytics = httpx.get(f"{parley.base_url}/api/v1/bots/pizzeria/analytics", headers=parley.admin).json()
     assert sum(day["turns"] for day in analytics["days"]) >= 1

@@ -1,8 +1,7 @@
 from datetime import UTC, datetime
 
-from parley_messages import ModelPublished, TurnCompleted
-
 from parley_analytics.store import SHARDS, MongoAnalyticsStore, bucket_id
+from parley_messages import ModelPublished, TurnCompleted
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import connect_mongo
 
@@ -10,8 +9,17 @@ DAY = datetime(2026, 11, 27, 12, tzinfo=UTC)
 
 
 def _turn(conversation: str, intent: str = "greet", fallback: bool = False) -> TurnCompleted:
-    return TurnCompleted(bot="pizzeria", conversation_id=conversation, channel="rest", user_text="hi",
-                         replies=["hello"], intent=intent, confidence=0.8, fallback=fallback, occurred_at=DAY)
+    return TurnCompleted(
+        bot="pizzeria",
+        conversation_id=conversation,
+        channel="rest",
+        user_text="hi",
+        replies=["hello"],
+        intent=intent,
+        confidence=0.8,
+        fallback=fallback,
+        occurred_at=DAY,
+    )
 
 
 async def _store() -> tuple[MongoAnalyticsStore, object]:
@@ -36,8 +44,14 @@ async def test_each_turn_is_counted_once_however_often_it_is_delivered() -> None
     events = [_turn("c1"), _turn("c1", "menu"), _turn("c2", "fallback", fallback=True)]
     for event in events + events + list(reversed(events)):
         await store.count_turn(event)
-    assert await _totals(db) == {"turns": 3, "conversations": 2, "fallbacks": 1,
-                                 "intent:greet": 1, "intent:menu": 1, "intent:fallback": 1}
+    assert await _totals(db) == {
+        "turns": 3,
+        "conversations": 2,
+        "fallbacks": 1,
+        "intent:greet": 1,
+        "intent:menu": 1,
+        "intent:fallback": 1,
+    }
 
 
 async def test_a_redelivered_turn_reports_it_was_already_counted() -> None:
@@ -49,8 +63,9 @@ async def test_a_redelivered_turn_reports_it_was_already_counted() -> None:
 
 async def test_published_models_are_counted() -> None:
     store, db = await _store()
-    event = ModelPublished(bot="pizzeria", version="v1", artifact_key="models/pizzeria/v1/model.npz",
-                           occurred_at=DAY)
+    event = ModelPublished(
+        bot="pizzeria", version="v1", artifact_key="models/pizzeria/v1/model.npz", occurred_at=DAY
+    )
     await store.count_model(event)
     await store.count_model(event)
     docs = [d async for d in db["analytics_daily"].find({"models_published": {"$gt": 0}})]  # type: ignore[index]

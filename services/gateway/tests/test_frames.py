@@ -10,7 +10,9 @@ def _code(raw: str | bytes) -> str:
 
 
 def test_a_user_message_frame_is_decoded() -> None:
-    frame = parse_frame(b'{"type": "user_message", "text": "hi", "context": {"username": "ana"}}', max_bytes=1000)
+    frame = parse_frame(
+        b'{"type": "user_message", "text": "hi", "context": {"username": "ana"}}', max_bytes=1000
+    )
     assert frame == UserMessage(text="hi", context={"username": "ana"})
 
 

@@ -1,16 +1,22 @@
 from datetime import UTC, datetime, timedelta
 
-from parley_messages import TurnCompleted
-
 from parley_logger.store import MongoTranscriptStore
+from parley_messages import TurnCompleted
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import connect_mongo
 
 
 def _turn(conversation: str = "c1", at: datetime | None = None, text: str = "hi") -> TurnCompleted:
-    return TurnCompleted(bot="pizzeria", conversation_id=conversation, channel="websocket", user_text=text,
-                         replies=["hello"], intent="greet", confidence=0.9,
-                         occurred_at=at or datetime(2026, 11, 27, 12, tzinfo=UTC))
+    return TurnCompleted(
+        bot="pizzeria",
+        conversation_id=conversation,
+        channel="websocket",
+        user_text=text,
+        replies=["hello"],
+        intent="greet",
+        confidence=0.9,
+        occurred_at=at or datetime(2026, 11, 27, 12, tzinfo=UTC),
+    )
 
 
 async def _store() -> tuple[MongoTranscriptStore, object]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from parley_messages import ANALYTICS_QUEUE
-
 from parley_analytics.handlers import handle
 from parley_analytics.store import MongoAnalyticsStore
+from parley_messages import ANALYTICS_QUEUE
 from parley_runtime.infra import Infra
 from parley_runtime.worker import Worker
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import structlog
-from parley_messages import AnyMessage, ModelPublished, TurnCompleted
 
 from parley_analytics.store import AnalyticsStore
+from parley_messages import AnyMessage, ModelPublished, TurnCompleted
 
 log = structlog.get_logger(__name__)
 

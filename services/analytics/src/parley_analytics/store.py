@@ -13,11 +13,11 @@ import hashlib
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from parley_messages import ModelPublished, TurnCompleted
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from parley_messages import ModelPublished, TurnCompleted
 from parley_runtime.mongo import translate_errors
 
 SHARDS = 64
@@ -66,7 +66,9 @@ class MongoAnalyticsStore:
         return await self._apply(event.bot, day, event.message_id, increments)
 
     async def count_model(self, event: ModelPublished) -> bool:
-        return await self._apply(event.bot, event.occurred_at.date(), event.message_id, {"models_published": 1})
+        return await self._apply(
+            event.bot, event.occurred_at.date(), event.message_id, {"models_published": 1}
+        )
 
     async def _apply(self, bot: str, day: date, event_id: str, increments: dict[str, float]) -> bool:
         query = {"_id": bucket_id(bot, day, event_id), "event_ids": {"$ne": event_id}}
@@ -95,4 +97,3 @@ class MongoAnalyticsStore:
                 return_document=True,
             )
         return doc is not None and doc.get("first_event_id") == event.message_id
-

@@ -49,7 +49,9 @@ def create_app(
             admin_router,
             metrics,
             *health_routes(list(ready_checks)),
-            create_static_files_router(path="/", directories=[static_dir], html_mode=True, include_in_schema=False),
+            create_static_files_router(
+                path="/", directories=[static_dir], html_mode=True, include_in_schema=False
+            ),
         ],
         dependencies={"gateway": Provide(_gateway, sync_to_thread=False)},
         state=State({"gateway": gateway, "admin_keys": admin_keys}),
@@ -60,8 +62,6 @@ def create_app(
             title="Parley",
             version="1.0.0",
             path="/docs",
-            components=Components(
-                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
-            ),
+            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         ),
     )

@@ -44,8 +44,9 @@ async def build_gateway(
     await training.ensure_indexes()
     return Gateway(
         settings=settings,
-        chat=ChatTurns(dialogue, publisher=publisher, metrics=metrics,
-                       timeout_seconds=settings.upstream_timeout_seconds),
+        chat=ChatTurns(
+            dialogue, publisher=publisher, metrics=metrics, timeout_seconds=settings.upstream_timeout_seconds
+        ),
         catalog=dialogue,
         parser=parser,
         training=training,

@@ -7,11 +7,11 @@ import time
 from typing import Any
 
 import structlog
-from parley_messages import ChatReply, ChatRequest, TurnCompleted, WelcomeRequest, new_id
 
 from parley_gateway.metrics import GatewayMetrics
-from parley_gateway.ports import Conversations
 from parley_gateway.outbox import BackgroundPublisher
+from parley_gateway.ports import Conversations
+from parley_messages import ChatReply, ChatRequest, TurnCompleted, WelcomeRequest, new_id
 from parley_runtime.errors import TransientError
 
 log = structlog.get_logger(__name__)
@@ -46,8 +46,12 @@ class ChatTurns:
         elapsed = time.perf_counter() - started
         self._metrics.turn_seconds.labels(request.channel).observe(elapsed)
         self._publisher.submit(turn_completed(request, reply, elapsed * 1000, correlation_id))
-        log.info("turn.answered", conversation_id=reply.conversation_id,
-                 intent=reply.intent.name if reply.intent else None, latency_ms=round(elapsed * 1000, 2))
+        log.info(
+            "turn.answered",
+            conversation_id=reply.conversation_id,
+            intent=reply.intent.name if reply.intent else None,
+            latency_ms=round(elapsed * 1000, 2),
+        )
         return reply
 
     async def welcome(self, bot: str, conversation_id: str, context: dict[str, Any]) -> ChatReply | None:
@@ -55,7 +59,9 @@ class ChatTurns:
         return await self._conversations.welcome(request)
 
 
-def turn_completed(request: ChatRequest, reply: ChatReply, latency_ms: float, correlation_id: str) -> TurnCompleted:
+def turn_completed(
+    request: ChatRequest, reply: ChatReply, latency_ms: float, correlation_id: str
+) -> TurnCompleted:
     intent = reply.intent
     return TurnCompleted(
         bot=request.bot,
@@ -65,7 +71,9 @@ def turn_completed(request: ChatRequest, reply: ChatReply, latency_ms: float, co
         replies=[m.text for m in reply.messages],
         intent=intent.name if intent else None,
         confidence=intent.confidence if intent else None,
-        entities=[{"entity": e.entity, "value": e.value, "start": e.start, "end": e.end} for e in reply.entities],
+        entities=[
+            {"entity": e.entity, "value": e.value, "start": e.start, "end": e.end} for e in reply.entities
+        ],
         slots=reply.slots,
         complete=reply.complete,
         fallback=intent is None or intent.name == FALLBACK_INTENT,

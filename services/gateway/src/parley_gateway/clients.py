@@ -13,7 +13,6 @@ from parley_messages import (
     ParseResult,
     WelcomeRequest,
 )
-
 from parley_runtime.http import JsonClient
 
 

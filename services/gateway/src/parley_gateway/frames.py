@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+
 from parley_messages import MAX_TEXT_CHARS
 
 

@@ -11,8 +11,11 @@ class GatewayMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.turn_seconds = Histogram(
-            "parley_turn_seconds", "Turn latency at the gateway", ["channel"],
-            buckets=_TURN_BUCKETS, registry=self.registry,
+            "parley_turn_seconds",
+            "Turn latency at the gateway",
+            ["channel"],
+            buckets=_TURN_BUCKETS,
+            registry=self.registry,
         )
         self.websockets = Gauge("parley_active_websockets", "Open chat websockets", registry=self.registry)
         self.errors = Counter("parley_errors", "Errors answered, by code", ["code"], registry=self.registry)

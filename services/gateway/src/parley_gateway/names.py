@@ -13,7 +13,7 @@ _CONVERSATION = re.compile(r"[A-Za-z0-9_-]{1,64}")
 def check_bot_name(bot: str) -> str:
     if not _BOT.fullmatch(bot):
         raise InvalidInputError(
-            f"invalid bot name {bot[:80]!r}: use 1-64 letters, digits, '-' or '_', starting with a letter or digit"
+            f"invalid bot name {bot[:80]!r}: use 1-64 letters, digits, '-' or '_', not starting with - or _"
         )
     return bot
 

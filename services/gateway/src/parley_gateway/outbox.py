@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import structlog
-from parley_messages import Message
 
+from parley_messages import Message
 from parley_runtime.bus.ports import Bus
 from parley_runtime.errors import TransientError
 

@@ -11,8 +11,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 from parley_runtime.errors import NotFoundError
 from parley_runtime.mongo import translate_errors
 
-_SUMMED = ("turns", "conversations", "fallbacks", "completed", "confidence_sum", "latency_ms_sum",
-           "models_published")
+_SUMMED = (
+    "turns",
+    "conversations",
+    "fallbacks",
+    "completed",
+    "confidence_sum",
+    "latency_ms_sum",
+    "models_published",
+)
 
 
 class Transcripts:

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from parley_messages import TrainModel, new_id, utc_now
 from pymongo.asynchronous.database import AsyncDatabase
 
 from parley_gateway.outbox import BackgroundPublisher
 from parley_gateway.ports import BotCatalog
+from parley_messages import TrainModel, new_id, utc_now
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.errors import NotFoundError
 from parley_runtime.mongo import translate_errors
@@ -31,8 +31,14 @@ class TrainingJob(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True)
 class TrainingJobs:
     """`training_jobs` in Mongo: the gateway creates a job, the trainer moves it along."""
 
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], *, catalog: BotCatalog, blobs: BlobStore,
-                 publisher: BackgroundPublisher) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase[dict[str, Any]],
+        *,
+        catalog: BotCatalog,
+        blobs: BlobStore,
+        publisher: BackgroundPublisher,
+    ) -> None:
         self._jobs = db["training_jobs"]
         self._catalog = catalog
         self._blobs = blobs
@@ -49,7 +55,9 @@ class TrainingJobs:
         key = f"datasets/{bot}/{job.job_id}.json"
         await self._blobs.put(key, msgspec.json.encode(dataset))
         async with translate_errors():
-            await self._jobs.insert_one({"_id": job.job_id, **msgspec.to_builtins(job, builtin_types=(datetime,))})
+            await self._jobs.insert_one(
+                {"_id": job.job_id, **msgspec.to_builtins(job, builtin_types=(datetime,))}
+            )
         self._publisher.submit(TrainModel(bot=bot, job_id=job.job_id, dataset_key=key, force=force))
         return job
 

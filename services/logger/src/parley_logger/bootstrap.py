@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from parley_messages import LOGGER_QUEUE
-
 from parley_logger.handlers import handle
 from parley_logger.store import MongoTranscriptStore
+from parley_messages import LOGGER_QUEUE
 from parley_runtime.infra import Infra
 from parley_runtime.worker import Worker
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import structlog
-from parley_messages import AnyMessage, TurnCompleted
 
 from parley_logger.store import TranscriptStore
+from parley_messages import AnyMessage, TurnCompleted
 
 log = structlog.get_logger(__name__)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from parley_messages import TurnCompleted
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from parley_messages import TurnCompleted
 from parley_runtime.mongo import translate_errors
 
 
@@ -25,7 +25,9 @@ class MongoTranscriptStore:
 
     async def ensure_indexes(self) -> None:
         async with translate_errors():
-            await self._turns.create_index([("bot", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)])
+            await self._turns.create_index(
+                [("bot", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)]
+            )
             await self._turns.create_index([("bot", ASCENDING), ("at", DESCENDING)])
             await self._turns.create_index([("bot", ASCENDING), ("intent", ASCENDING), ("at", DESCENDING)])
             await self._conversations.create_index([("bot", ASCENDING), ("last_turn_at", DESCENDING)])

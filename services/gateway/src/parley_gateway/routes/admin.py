@@ -9,13 +9,13 @@ import msgspec
 from litestar import Request, Router, delete, get, post, put
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
-from parley_messages import BotSummary, ParseRequest, ParseResult
 
 from parley_gateway.auth import admin_guard
 from parley_gateway.deps import Gateway
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import check_bot_name, check_conversation_id
 from parley_gateway.training import TrainingJob
+from parley_messages import BotSummary, ParseRequest, ParseResult
 from parley_runtime.errors import InvalidInputError
 
 
@@ -61,7 +61,8 @@ async def import_bot(bot: str, request: Request[Any, Any, Any], gateway: Gateway
 
 @get("/bots/{bot:str}", tags=["bots"])
 async def get_bot(
-    bot: str, gateway: Gateway,
+    bot: str,
+    gateway: Gateway,
     export_format: Annotated[str, Parameter(query="format", pattern="^(native|acf)$")] = "native",
 ) -> dict[str, Any]:
     """Export a bot's definition (`format=acf` for the AI Chatbot Framework format)."""
@@ -75,7 +76,9 @@ async def delete_bot(bot: str, gateway: Gateway) -> None:
 
 @post("/bots/{bot:str}/train", tags=["training"], status_code=202)
 async def train(
-    bot: str, gateway: Gateway, data: Annotated[TrainBody | None, Body(media_type=RequestEncodingType.JSON)] = None
+    bot: str,
+    gateway: Gateway,
+    data: Annotated[TrainBody | None, Body(media_type=RequestEncodingType.JSON)] = None,
 ) -> TrainAccepted:
     """Queue a training job; poll `GET /bots/{bot}/train/{job_id}` for its status."""
     job = await gateway.training.start(check_bot_name(bot), force=bool(data and data.force))
@@ -99,7 +102,8 @@ async def parse(bot: str, data: ParseBody, gateway: Gateway) -> ParseResult:
 
 @get("/bots/{bot:str}/conversations", tags=["conversations"])
 async def conversations(
-    bot: str, gateway: Gateway,
+    bot: str,
+    gateway: Gateway,
     limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
     before: datetime | None = None,
 ) -> list[dict[str, Any]]:
@@ -114,7 +118,8 @@ async def conversation(bot: str, conversation_id: str, gateway: Gateway) -> dict
 
 @get("/bots/{bot:str}/analytics", tags=["analytics"])
 async def analytics(
-    bot: str, gateway: Gateway,
+    bot: str,
+    gateway: Gateway,
     start: Annotated[date | None, Parameter(query="from")] = None,
     end: Annotated[date | None, Parameter(query="to")] = None,
 ) -> dict[str, Any]:
@@ -130,7 +135,18 @@ async def analytics(
 admin_router = Router(
     path="/api/v1",
     guards=[admin_guard],
-    route_handlers=[list_bots, put_bot, import_bot, get_bot, delete_bot, train, training_status, parse,
-                    conversations, conversation, analytics],
+    route_handlers=[
+        list_bots,
+        put_bot,
+        import_bot,
+        get_bot,
+        delete_bot,
+        train,
+        training_status,
+        parse,
+        conversations,
+        conversation,
+        analytics,
+    ],
     security=[{"bearer": []}],
 )

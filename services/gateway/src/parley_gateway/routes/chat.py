@@ -6,11 +6,11 @@ from typing import Any
 
 import msgspec
 from litestar import post
-from parley_messages import ChatReply, ChatRequest
 
 from parley_gateway.deps import Gateway
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import check_bot_name, check_conversation_id
+from parley_messages import ChatReply, ChatRequest
 from parley_runtime.errors import InvalidInputError
 
 
@@ -30,6 +30,7 @@ async def chat(bot: str, data: ChatBody, gateway: Gateway) -> ChatReply:
         check_text(data.text)
     except FrameError as exc:
         raise InvalidInputError(exc.message, details={"field": "text"}) from None
-    request = ChatRequest(bot=bot, text=data.text, conversation_id=data.conversation_id,
-                          context=data.context, channel="rest")
+    request = ChatRequest(
+        bot=bot, text=data.text, conversation_id=data.conversation_id, context=data.context, channel="rest"
+    )
     return await gateway.chat.turn(request)

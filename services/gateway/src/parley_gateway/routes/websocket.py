@@ -6,11 +6,11 @@ import msgspec
 import structlog
 from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
-from parley_messages import ChatRequest, new_id
 
 from parley_gateway.deps import Gateway
 from parley_gateway.frames import ErrorFrame, FrameError, Ping, PongFrame, parse_frame
 from parley_gateway.names import check_bot_name, check_conversation_id
+from parley_messages import ChatRequest, new_id
 from parley_runtime.errors import NotFoundError, ParleyError
 
 log = structlog.get_logger(__name__)
@@ -21,7 +21,9 @@ CLOSE_BAD_REQUEST = 4400
 
 
 @websocket("/ws/chat")
-async def chat_socket(socket: WebSocket, gateway: Gateway, bot: str, conversation_id: str | None = None) -> None:
+async def chat_socket(
+    socket: WebSocket, gateway: Gateway, bot: str, conversation_id: str | None = None
+) -> None:
     await socket.accept()
     gateway.metrics.websockets.inc()
     try:
@@ -61,8 +63,9 @@ async def _answer(gateway: Gateway, bot: str, cid: str, raw: str | bytes) -> msg
         frame = parse_frame(raw, max_bytes=gateway.settings.max_frame_bytes)
         if isinstance(frame, Ping):
             return PongFrame()
-        request = ChatRequest(bot=bot, text=frame.text, conversation_id=cid, context=frame.context,
-                              channel="websocket")
+        request = ChatRequest(
+            bot=bot, text=frame.text, conversation_id=cid, context=frame.context, channel="websocket"
+        )
         return await gateway.chat.turn(request)
     except FrameError as exc:
         gateway.metrics.errors.labels(exc.code).inc()
