@@ -41,7 +41,6 @@ typecheck: install
 [group('infra')]
 localstack-up:
     localstack/run.sh start
-    {{python}} localstack/init/ready.d/parley_init.py
 
 [group('infra')]
 localstack-down:

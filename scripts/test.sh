@@ -27,7 +27,6 @@ export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test} AWS_SECRET_ACCESS_KEY=${AWS_
 export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
 export PARLEY_TEST_REDIS_URL=${PARLEY_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 export PARLEY_REQUIRE_REAL_BACKENDS=1
-.venv/bin/python localstack/init/ready.d/parley_init.py
 
 status=0
 .venv/bin/python -m pytest libs services tests -p no:cacheprovider "$@" || status=$?

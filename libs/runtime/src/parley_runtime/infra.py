@@ -6,6 +6,7 @@ root (`bootstrap.py`) calls once at start, and `Infra.aclose` what it calls at s
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,10 @@ class Infra:
             await ping_redis(self.redis)
 
         return [mongo, redis]
+
+    def on_close(self, callback: Callable[[], Awaitable[object]]) -> None:
+        """Run `callback` when the infrastructure closes (clients a composition root opened on it)."""
+        self._resources.push_async_callback(callback)
 
     async def aclose(self) -> None:
         """Close every client `connect_infra` opened, in reverse order."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
+from litestar import Litestar
 
 from parley_dialogue.adapters.http_nlu import HttpNlu
 from parley_dialogue.adapters.httpx_webhooks import HttpxWebhookCaller
 from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
+from parley_dialogue.app import create_app
 from parley_dialogue.ports import Nlu
 from parley_dialogue.service import DialogueService
 from parley_dialogue.settings import DialogueSettings
@@ -19,22 +20,17 @@ async def build_dialogue_service(
     infra: Infra,
     settings: DialogueSettings,
     nlu: Nlu | None = None,
-    *,
-    resources: AsyncExitStack | None = None,
 ) -> DialogueService:
     """Wire the service on `infra`. Without `nlu` (embedded mode passes the NLU service itself)
-    the NLU is called over HTTP at `settings.nlu_url`. Clients opened here are closed by
-    `resources` when given (the caller's shutdown), else when `infra` closes."""
-    # Until Infra offers a public hook, its own exit stack closes what was opened for it.
-    closer = resources or infra._resources  # pyright: ignore[reportPrivateUsage]
+    the NLU is called over HTTP at `settings.nlu_url`. Clients opened here close with `infra`."""
     bots = MongoBotStore(infra.db)
     await bots.ensure_indexes()
     if nlu is None:
         client = JsonClient(settings.nlu_url, timeout=settings.nlu_timeout_seconds)
-        closer.push_async_callback(client.aclose)
+        infra.on_close(client.aclose)
         nlu = HttpNlu(client)
     webhooks = HttpxWebhookCaller(allow_networks=settings.allowed_networks())
-    closer.push_async_callback(webhooks.aclose)
+    infra.on_close(webhooks.aclose)
     conversations = RedisConversationState(
         infra.redis,
         ttl_seconds=settings.state_ttl_seconds,
@@ -42,3 +38,9 @@ async def build_dialogue_service(
         wait_seconds=settings.lock_wait_seconds,
     )
     return DialogueService(bots=bots, conversations=conversations, nlu=nlu, webhooks=webhooks)
+
+
+async def build_app(infra: Infra, settings: DialogueSettings) -> Litestar:
+    """The stand-alone dialogue API (`python -m parley_dialogue`), NLU over HTTP."""
+    service = await build_dialogue_service(infra, settings)
+    return create_app(service, ready_checks=infra.ready_checks())

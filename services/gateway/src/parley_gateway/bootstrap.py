@@ -19,7 +19,6 @@ from parley_gateway.settings import GatewaySettings
 from parley_gateway.training import TrainingJobs
 from parley_runtime.http import JsonClient
 from parley_runtime.infra import Infra
-from parley_runtime.mongo import ping
 
 
 class DialogueLike(Conversations, BotCatalog, Protocol):
@@ -59,7 +58,7 @@ async def build_gateway(
 
 def app_for(gateway: Gateway, infra: Infra) -> Litestar:
     keys = [gateway.settings.admin_token] if gateway.settings.admin_token else []
-    return create_app(gateway, admin_keys=AdminKeys(keys), ready_checks=[lambda: ping(infra.db)])
+    return create_app(gateway, admin_keys=AdminKeys(keys), ready_checks=infra.ready_checks())
 
 
 async def build_app(infra: Infra, settings: GatewaySettings) -> Litestar:

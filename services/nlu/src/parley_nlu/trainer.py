@@ -10,7 +10,7 @@ import numpy as np
 import structlog
 
 from parley_messages import MAX_TEXT_CHARS, ModelPublished, NluDataset, TrainModel, new_id, utc_now
-from parley_nlu.classifier import fit_classifier
+from parley_nlu.classifier import ClassifierParams, fit_classifier
 from parley_nlu.encoder import Encoder
 from parley_nlu.entities import learn_entities
 from parley_nlu.evaluation import evaluate
@@ -28,7 +28,6 @@ _dataset_decoder = msgspec.json.Decoder(NluDataset)
 
 def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) -> NluModel:
     """Fit a model on every example; its `meta.metrics` come from k-fold held-out predictions."""
-    version = version or new_id()[:16]
     started = time.perf_counter()
     check_dataset(dataset)
     intents = [intent.name for intent in dataset.intents]
@@ -43,22 +42,31 @@ def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) 
         temperature=evaluation.temperature,
         similarity_floor=evaluation.similarity_floor,
     )
-    metrics = evaluation.metrics | {
-        "intents": float(len(intents)),
-        "train_seconds": time.perf_counter() - started,
-    }
-    meta = ModelMeta(
+    seconds = time.perf_counter() - started
+    metrics = evaluation.metrics | {"intents": float(len(intents)), "train_seconds": seconds}
+    meta = _meta(dataset, encoder, classifier.params, metrics, version=version or new_id()[:16])
+    return NluModel(meta, classifier)
+
+
+def _meta(
+    dataset: NluDataset,
+    encoder: Encoder,
+    params: ClassifierParams,
+    metrics: dict[str, float],
+    *,
+    version: str,
+) -> ModelMeta:
+    return ModelMeta(
         bot=dataset.bot,
         version=version,
         encoder=encoder.name,
         dim=encoder.dim,
         threshold=dataset.fallback_threshold,
         created_at=utc_now(),
-        classifier=classifier.params,
+        classifier=params,
         entities=learn_entities(dataset.entities, dataset.intents),
         metrics={k: round(v, 4) for k, v in metrics.items()},
     )
-    return NluModel(meta, classifier)
 
 
 def check_dataset(dataset: NluDataset) -> None:
@@ -116,36 +124,35 @@ async def handle_train(
         return
     await jobs.start(message.job_id, message.bot)
     model = await _train_job(message, jobs=jobs, blobs=blobs, encoder=encoder)
-    key = artifact_key(message.bot, model.version)
-    await blobs.put(key, model.to_bytes())
-    await registry.add(
-        ModelRecord(
-            bot=message.bot,
-            version=model.version,
-            artifact_key=key,
-            metrics=model.meta.metrics,
-            created_at=model.created_at,
-            job_id=message.job_id,
-        )
-    )
+    record = model_record(model, job_id=message.job_id)
+    await blobs.put(record.artifact_key, model.to_bytes())
+    await registry.add(record)
     await jobs.succeed(message.job_id, model_version=model.version, metrics=model.meta.metrics)
-    await bus.publish(
-        ModelPublished(
-            bot=message.bot,
-            version=model.version,
-            artifact_key=key,
-            job_id=message.job_id,
-            metrics=model.meta.metrics,
-            correlation_id=message.correlation_id,
-        )
-    )
-    await channel.announce(ModelChange(bot=message.bot, version=model.version))
-    log.info(
-        "training.succeeded",
-        bot=message.bot,
-        job_id=message.job_id,
+    await bus.publish(published(record, correlation_id=message.correlation_id))
+    await channel.announce(ModelChange(bot=record.bot, version=record.version))
+    log.info("training.succeeded", bot=record.bot, job_id=message.job_id, version=record.version)
+
+
+def model_record(model: NluModel, *, job_id: str | None = None) -> ModelRecord:
+    """The registry entry of `model`, whose artifact lives at `artifact_key(bot, version)`."""
+    return ModelRecord(
+        bot=model.bot,
         version=model.version,
-        **model.meta.metrics,
+        artifact_key=artifact_key(model.bot, model.version),
+        metrics=model.meta.metrics,
+        created_at=model.created_at,
+        job_id=job_id,
+    )
+
+
+def published(record: ModelRecord, *, correlation_id: str | None) -> ModelPublished:
+    return ModelPublished(
+        bot=record.bot,
+        version=record.version,
+        artifact_key=record.artifact_key,
+        job_id=record.job_id,
+        metrics=record.metrics,
+        correlation_id=correlation_id,
     )
 
 
