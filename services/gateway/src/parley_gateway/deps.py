@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from litestar.di import NamedDependency
+
 from parley_gateway.chat import ChatTurns
 from parley_gateway.metrics import GatewayMetrics
 from parley_gateway.outbox import BackgroundPublisher
@@ -24,3 +26,7 @@ class Gateway:
     analytics: Analytics
     metrics: GatewayMetrics
     publisher: BackgroundPublisher
+
+
+GatewayDep = NamedDependency[Gateway]
+"""How route handlers ask for the gateway: `gateway: GatewayDep` (injected by name)."""

@@ -7,11 +7,10 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Router, delete, get, post, put
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from parley_gateway.auth import admin_guard
-from parley_gateway.deps import Gateway
+from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import check_bot_name, check_conversation_id
 from parley_gateway.training import TrainingJob
@@ -33,19 +32,19 @@ class TrainAccepted(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @get("/bots", tags=["bots"])
-async def list_bots(gateway: Gateway) -> list[BotSummary]:
+async def list_bots(gateway: GatewayDep) -> list[BotSummary]:
     return await gateway.catalog.list_bots()
 
 
 @put("/bots/{bot:str}", tags=["bots"], status_code=200)
-async def put_bot(bot: str, request: Request[Any, Any, Any], gateway: Gateway) -> BotSummary:
+async def put_bot(bot: FromPath[str], request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
     """Create or replace a bot from a definition (native or AI Chatbot Framework format, JSON or YAML)."""
     body = await request.body()
     return await gateway.catalog.put_bot(check_bot_name(bot), body, request.headers.get("content-type"))
 
 
 @post("/bots/{bot:str}/import", tags=["bots"], status_code=200)
-async def import_bot(bot: str, request: Request[Any, Any, Any], gateway: Gateway) -> BotSummary:
+async def import_bot(bot: FromPath[str], request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
     """Import a definition: the document as the body, or a multipart upload with a `file` field."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
@@ -61,24 +60,24 @@ async def import_bot(bot: str, request: Request[Any, Any, Any], gateway: Gateway
 
 @get("/bots/{bot:str}", tags=["bots"])
 async def get_bot(
-    bot: str,
-    gateway: Gateway,
-    export_format: Annotated[str, Parameter(query="format", pattern="^(native|acf)$")] = "native",
+    bot: FromPath[str],
+    gateway: GatewayDep,
+    export_format: Annotated[str, QueryParameter(name="format", pattern="^(native|acf)$")] = "native",
 ) -> dict[str, Any]:
     """Export a bot's definition (`format=acf` for the AI Chatbot Framework format)."""
     return await gateway.catalog.get_bot(check_bot_name(bot), export_format)
 
 
 @delete("/bots/{bot:str}", tags=["bots"], status_code=204)
-async def delete_bot(bot: str, gateway: Gateway) -> None:
+async def delete_bot(bot: FromPath[str], gateway: GatewayDep) -> None:
     await gateway.catalog.delete_bot(check_bot_name(bot))
 
 
 @post("/bots/{bot:str}/train", tags=["training"], status_code=202)
 async def train(
-    bot: str,
-    gateway: Gateway,
-    data: Annotated[TrainBody | None, Body(media_type=RequestEncodingType.JSON)] = None,
+    bot: FromPath[str],
+    gateway: GatewayDep,
+    data: JSONBody[TrainBody | None] = None,
 ) -> TrainAccepted:
     """Queue a training job; poll `GET /bots/{bot}/train/{job_id}` for its status."""
     job = await gateway.training.start(check_bot_name(bot), force=bool(data and data.force))
@@ -86,12 +85,12 @@ async def train(
 
 
 @get("/bots/{bot:str}/train/{job_id:str}", tags=["training"])
-async def training_status(bot: str, job_id: str, gateway: Gateway) -> TrainingJob:
+async def training_status(bot: FromPath[str], job_id: FromPath[str], gateway: GatewayDep) -> TrainingJob:
     return await gateway.training.get(check_bot_name(bot), check_conversation_id(job_id))
 
 
 @post("/bots/{bot:str}/parse", tags=["nlu"], status_code=200)
-async def parse(bot: str, data: ParseBody, gateway: Gateway) -> ParseResult:
+async def parse(bot: FromPath[str], data: JSONBody[ParseBody], gateway: GatewayDep) -> ParseResult:
     """Intent, ranking and entities of one utterance, as the bot's current model sees it."""
     try:
         check_text(data.text)
@@ -102,26 +101,28 @@ async def parse(bot: str, data: ParseBody, gateway: Gateway) -> ParseResult:
 
 @get("/bots/{bot:str}/conversations", tags=["conversations"])
 async def conversations(
-    bot: str,
-    gateway: Gateway,
-    limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-    before: datetime | None = None,
+    bot: FromPath[str],
+    gateway: GatewayDep,
+    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    before: FromQuery[datetime | None] = None,
 ) -> list[dict[str, Any]]:
     """Conversations, newest first; page with `before` = the last `last_turn_at` seen."""
     return await gateway.transcripts.conversations(check_bot_name(bot), limit=limit, before=before)
 
 
 @get("/bots/{bot:str}/conversations/{conversation_id:str}", tags=["conversations"])
-async def conversation(bot: str, conversation_id: str, gateway: Gateway) -> dict[str, Any]:
+async def conversation(
+    bot: FromPath[str], conversation_id: FromPath[str], gateway: GatewayDep
+) -> dict[str, Any]:
     return await gateway.transcripts.conversation(check_bot_name(bot), check_conversation_id(conversation_id))
 
 
 @get("/bots/{bot:str}/analytics", tags=["analytics"])
 async def analytics(
-    bot: str,
-    gateway: Gateway,
-    start: Annotated[date | None, Parameter(query="from")] = None,
-    end: Annotated[date | None, Parameter(query="to")] = None,
+    bot: FromPath[str],
+    gateway: GatewayDep,
+    start: Annotated[date | None, QueryParameter(name="from")] = None,
+    end: Annotated[date | None, QueryParameter(name="to")] = None,
 ) -> dict[str, Any]:
     """Daily turns, conversations, fallback rate and intents for `from`..`to` (default: last 30 days)."""
     end = end or datetime.now(UTC).date()

@@ -6,8 +6,9 @@ from typing import Any
 
 import msgspec
 from litestar import post
+from litestar.params import FromPath, JSONBody
 
-from parley_gateway.deps import Gateway
+from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import check_bot_name, check_conversation_id
 from parley_messages import ChatReply, ChatRequest
@@ -21,7 +22,7 @@ class ChatBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
 
 @post("/api/v1/bots/{bot:str}/chat", status_code=200, tags=["chat"])
-async def chat(bot: str, data: ChatBody, gateway: Gateway) -> ChatReply:
+async def chat(bot: FromPath[str], data: JSONBody[ChatBody], gateway: GatewayDep) -> ChatReply:
     """Send a user message to `bot`; omit `conversation_id` to start a new conversation."""
     check_bot_name(bot)
     if data.conversation_id is not None:

@@ -6,8 +6,9 @@ import msgspec
 import structlog
 from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
+from litestar.params import FromQuery
 
-from parley_gateway.deps import Gateway
+from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.frames import ErrorFrame, FrameError, Ping, PongFrame, parse_frame
 from parley_gateway.names import check_bot_name, check_conversation_id
 from parley_messages import ChatRequest, new_id
@@ -22,7 +23,7 @@ CLOSE_BAD_REQUEST = 4400
 
 @websocket("/ws/chat")
 async def chat_socket(
-    socket: WebSocket, gateway: Gateway, bot: str, conversation_id: str | None = None
+    socket: WebSocket, gateway: GatewayDep, bot: FromQuery[str], conversation_id: FromQuery[str | None] = None
 ) -> None:
     await socket.accept()
     gateway.metrics.websockets.inc()
