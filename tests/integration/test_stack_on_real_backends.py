@@ -19,10 +19,10 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
-from parley_messages import QUEUES, ChatRequest, dead_letter_queue
 
 from parley.embedded import EmbeddedStack, build_stack
 from parley.settings import EmbeddedSettings
+from parley_messages import QUEUES, ChatRequest, dead_letter_queue
 from parley_runtime.infra import InfraSettings, connect_infra
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
