@@ -50,9 +50,8 @@ async def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     prefix = f"it{uuid.uuid4().hex[:10]}-"
     bucket = f"parley-{uuid.uuid4().hex[:10]}"
     env = {**os.environ, "AWS_ENDPOINT_URL": ENDPOINT, "PARLEY_QUEUE_PREFIX": prefix, "PARLEY_BUCKET": bucket}
-    subprocess.run(
-        [sys.executable, str(ROOT / "localstack/init/ready.d/parley_init.py")], env=env, check=True
-    )
+    init = [sys.executable, str(ROOT / "localstack/init/ready.d/parley_init.py")]
+    await asyncio.to_thread(subprocess.run, init, env=env, check=True)
     infra = await connect_infra(
         InfraSettings(
             bus="sqs",
