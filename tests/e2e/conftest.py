@@ -36,6 +36,8 @@ def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         "PARLEY_DATA_DIR": str(data_dir),
         "PARLEY_BUS": "memory",
         "NLU_MODEL_CACHE": str(ROOT / "var" / "models"),
+        # The tests share one client address; the address limit has unit tests of its own.
+        "GATEWAY_ADDRESS_RATE_LIMIT": "0",
     }
     env.pop("AWS_ENDPOINT_URL", None)
     log_path = data_dir / "parley.log"

@@ -111,7 +111,7 @@ async def test_a_turn_crosses_sqs_into_transcripts_and_analytics(stack: Embedded
 
     async def counted() -> bool:
         days = await stack.gateway.analytics.daily("pizzeria", start=_today(), end=_today())
-        return bool(days) and days[0]["turns"] == 1
+        return bool(days) and days[0].turns == 1
 
     await _until(stored)
     await _until(counted)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +21,49 @@ SENTENCES = [
 ]
 
 
-def test_hashing_embeddings_are_unit_length_float32_and_deterministic() -> None:
-    vectors = HashingEncoder().encode(["hello world", "hello world", "other"])
-    assert vectors.dtype == np.float32 and vectors.shape == (3, 256)
-    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
-    assert np.array_equal(vectors[0], vectors[1])
+ADAPTERS = [
+    pytest.param("hashing", id="hashing"),
+    pytest.param("onnx-fp32", id="onnx-fp32", marks=pytest.mark.slow),
+    pytest.param("onnx-int8", id="onnx-int8", marks=pytest.mark.slow),
+    pytest.param("torch", id="torch", marks=pytest.mark.slow),
+]
 
 
-def test_encoding_no_texts_gives_an_empty_matrix() -> None:
-    assert HashingEncoder().encode([]).shape == (0, 256)
+@pytest.fixture(scope="session")
+def adapters(onnx_cache: Path) -> dict[str, Callable[[], Encoder]]:
+    """Each adapter is built on first use, then shared by the whole session."""
+    return {
+        "hashing": functools.cache(HashingEncoder),
+        "onnx-fp32": functools.cache(lambda: OnnxEncoder.load(ensure_onnx(onnx_cache, "fp32"))),
+        "onnx-int8": functools.cache(lambda: OnnxEncoder.load(ensure_onnx(onnx_cache, "int8"))),
+        "torch": functools.cache(SentenceTransformerEncoder.load),
+    }
+
+
+@pytest.fixture(params=ADAPTERS)
+def any_encoder(request: pytest.FixtureRequest, adapters: dict[str, Callable[[], Encoder]]) -> Encoder:
+    return adapters[request.param]()
+
+
+def test_embeddings_are_unit_length_float32_rows(any_encoder: Encoder) -> None:
+    vectors = any_encoder.encode(SENTENCES)
+    assert vectors.dtype == np.float32 and vectors.shape == (len(SENTENCES), any_encoder.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_encoding_is_deterministic_and_order_free(any_encoder: Encoder) -> None:
+    forward = any_encoder.encode(SENTENCES)
+    backward = any_encoder.encode(SENTENCES[::-1])[::-1]
+    assert (forward * backward).sum(axis=1).min() > 0.9999
+
+
+def test_encoding_no_texts_gives_an_empty_matrix(any_encoder: Encoder) -> None:
+    assert any_encoder.encode([]).shape == (0, any_encoder.dim)
+
+
+def test_similar_sentences_are_closer_than_unrelated_ones(any_encoder: Encoder) -> None:
+    a, b, c = any_encoder.encode(["book a table for two", "book a table for four", "the cat sleeps"])
+    assert a @ b > a @ c
 
 
 @pytest.mark.slow

@@ -191,3 +191,46 @@ async def test_a_missed_announcement_is_caught_up_by_reconciling(
         stop.set()
         await watch
         await service.close()
+
+
+async def test_a_burst_for_an_untrained_bot_costs_one_registry_query(
+    registry: MongoModelRegistry, blobs: LocalBlobStore, encoder: HashingEncoder
+) -> None:
+    counting = CountingRegistry(registry)
+    service = NluService(registry=counting, blobs=blobs, encoder=encoder)
+    for _ in range(20):
+        with pytest.raises(NotFoundError):
+            await service.parse(ParseRequest(bot="nobody", text="hello"))
+    assert counting.queries == 1
+    await service.close()
+
+
+async def test_the_least_recently_used_model_is_dropped_beyond_the_limit(
+    registry: MongoModelRegistry,
+    blobs: LocalBlobStore,
+    encoder: HashingEncoder,
+    shop_dataset: NluDataset,
+    train_model: Train,
+    publish: Callable[[NluModel], Any],
+) -> None:
+    service = NluService(registry=registry, blobs=blobs, encoder=encoder, max_models=2)
+    for bot in ["a", "b", "c"]:
+        await publish(train_model(msgspec.structs.replace(shop_dataset, bot=bot), f"{bot}1"))
+    for bot in ["a", "b", "a", "c"]:
+        await service.parse(ParseRequest(bot=bot, text="hello"))
+    assert [service.current_version(bot) for bot in ["a", "b", "c"]] == ["a1", None, "c1"]
+    assert (await service.parse(ParseRequest(bot="b", text="hello"))).model_version == "b1"
+    await service.close()
+
+
+class CountingRegistry:
+    def __init__(self, inner: MongoModelRegistry) -> None:
+        self.inner = inner
+        self.queries = 0
+
+    async def latest(self, bot: str) -> ModelRecord | None:
+        self.queries += 1
+        return await self.inner.latest(bot)
+
+    async def add(self, record: ModelRecord) -> None:
+        await self.inner.add(record)

@@ -16,6 +16,8 @@ class BotSummary(msgspec.Struct, frozen=True, kw_only=True):
     entities: int
     updated_at: datetime
     description: str = ""
+    chat_access: str = "public"
+    """`public`: anyone may chat with the bot; `key`: chatting needs an API key (chat or admin scope)."""
 
 
 class WelcomeRequest(msgspec.Struct, frozen=True, kw_only=True):

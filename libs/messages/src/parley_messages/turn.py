@@ -43,6 +43,8 @@ class EntityValue(msgspec.Struct, frozen=True, kw_only=True):
 class ParseRequest(msgspec.Struct, frozen=True, kw_only=True):
     bot: str
     text: str
+    correlation_id: str | None = None
+    """Identifies the turn (or admin request) across services' logs."""
 
 
 class ParseResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,6 +62,8 @@ class ChatRequest(msgspec.Struct, frozen=True, kw_only=True):
     conversation_id: str | None = None
     context: dict[str, Any] = {}
     channel: str = "rest"
+    correlation_id: str | None = None
+    """Identifies the turn across services' logs and its `TurnCompleted` event."""
 
 
 class ChatReply(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="bot_message"):

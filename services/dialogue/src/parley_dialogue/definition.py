@@ -14,6 +14,7 @@ from parley_messages import Button, EntityDef, EntityValueDef, Example, IntentEx
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 Interruption = Literal["resume", "drop"]
+ChatAccess = Literal["public", "key"]
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 FREE_TEXT = None
@@ -35,6 +36,8 @@ class Settings(_Strict, frozen=True, kw_only=True):
     """The intent that abandons the form being filled."""
     interruption: Interruption = "resume"
     """When another intent interrupts a form: `resume` asks for the form again, `drop` abandons it."""
+    chat_access: ChatAccess = "public"
+    """`public`: anyone may chat with the bot; `key`: the gateway asks for an API key (chat scope)."""
 
 
 class SpanDef(_Strict, frozen=True, kw_only=True):

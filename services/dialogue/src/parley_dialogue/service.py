@@ -63,7 +63,7 @@ class DialogueService:
         _check_context(request.context)
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
         bot, version = await self._definitions.current(_checked_bot(request.bot))
-        parse = await self._parse(bot, text)
+        parse = await self._parse(bot, text, request.correlation_id)
         async with self._conversations.turn_lock(bot.name, conversation_id):
             state = await self._conversations.load(bot.name, conversation_id)
             state = state or new_state(bot, conversation_id, version, {})
@@ -117,12 +117,12 @@ class DialogueService:
         definition, _ = await self._definitions.current(_checked_bot(bot))
         return to_dataset(definition)
 
-    async def _parse(self, bot: BotDefinition, text: str) -> ParseResult:
+    async def _parse(self, bot: BotDefinition, text: str, correlation_id: str | None) -> ParseResult:
         """The NLU's parse; a direct trigger needs none, and an untrained bot parses as fallback."""
         if direct_trigger(text, bot) is not None:
             return _unparsed(bot)
         try:
-            return await self._nlu.parse(ParseRequest(bot=bot.name, text=text))
+            return await self._nlu.parse(ParseRequest(bot=bot.name, text=text, correlation_id=correlation_id))
         except NotFoundError as exc:
             log.info("turn.untrained", bot=bot.name, code=exc.code)
             return _unparsed(bot)
@@ -165,6 +165,7 @@ def _summary(definition: BotDefinition, version: int, updated_at: Any) -> BotSum
         entities=len(definition.entities),
         updated_at=updated_at,
         description=definition.description,
+        chat_access=definition.settings.chat_access,
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Response, get
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -14,12 +15,14 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from parley_gateway.auth import AdminKeys
+from parley_gateway.correlation import HEADER, correlation_middleware
 from parley_gateway.deps import Gateway
+from parley_gateway.errorpages import gateway_exception_handlers
 from parley_gateway.routes.admin import admin_router
-from parley_gateway.routes.chat import chat
+from parley_gateway.routes.chat import chat_route
 from parley_gateway.routes.websocket import chat_socket
-from parley_runtime.web import ReadinessCheck, exception_handlers, health_routes
+from parley_gateway.settings import GatewaySettings
+from parley_runtime.web import ReadinessCheck, health_routes
 
 BUILTIN_STATIC = Path(__file__).parent / "static"
 
@@ -34,18 +37,30 @@ def metrics(state: State) -> Response[bytes]:
     return Response(generate_latest(gateway.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
+def _cors(settings: GatewaySettings) -> CORSConfig | None:
+    if not settings.cors_origins:
+        return None
+    return CORSConfig(
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["authorization", "content-type", HEADER],
+        expose_headers=[HEADER, "retry-after"],
+        max_age=600,
+    )
+
+
 def create_app(
     gateway: Gateway,
     *,
-    admin_keys: AdminKeys,
     ready_checks: Sequence[ReadinessCheck] = (),
     on_shutdown: Sequence[Callable[[], Any]] = (),
 ) -> Litestar:
-    static_dir = Path(gateway.settings.static_dir) if gateway.settings.static_dir else BUILTIN_STATIC
+    settings = gateway.settings
+    static_dir = Path(settings.static_dir) if settings.static_dir else BUILTIN_STATIC
     return Litestar(
         route_handlers=[
             chat_socket,
-            chat,
+            chat_route(settings.max_frame_bytes),
             admin_router,
             metrics,
             *health_routes(list(ready_checks)),
@@ -54,9 +69,11 @@ def create_app(
             ),
         ],
         dependencies={"gateway": Provide(_gateway, sync_to_thread=False)},
-        state=State({"gateway": gateway, "admin_keys": admin_keys}),
-        exception_handlers=exception_handlers(),
-        request_max_body_size=4 * 1024 * 1024,
+        state=State({"gateway": gateway}),
+        middleware=[correlation_middleware],
+        cors_config=_cors(settings),
+        exception_handlers=gateway_exception_handlers(gateway.metrics),
+        request_max_body_size=settings.max_body_bytes,
         on_shutdown=[gateway.publisher.drain, *on_shutdown],
         openapi_config=OpenAPIConfig(
             title="Parley",

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from litestar import Litestar
 
+from parley_gateway.access import Gatekeeper, KeyRing
+from parley_gateway.adapters.mongo_keys import MongoKeyStore
+from parley_gateway.adapters.redis_rates import RedisRateCounter
 from parley_gateway.app import create_app
-from parley_gateway.auth import AdminKeys
 from parley_gateway.chat import ChatTurns
 from parley_gateway.clients import HttpDialogue, HttpParser
 from parley_gateway.deps import Gateway
+from parley_gateway.limits import RateLimits
 from parley_gateway.metrics import GatewayMetrics
 from parley_gateway.outbox import BackgroundPublisher
+from parley_gateway.policies import ChatPolicies
 from parley_gateway.ports import BotCatalog, Conversations, Parser
 from parley_gateway.readmodels import Analytics, Transcripts
 from parley_gateway.settings import GatewaySettings
 from parley_gateway.training import TrainingJobs
 from parley_runtime.http import JsonClient
 from parley_runtime.infra import Infra
+from parley_runtime.web import ReadinessCheck
 
 
 class DialogueLike(Conversations, BotCatalog, Protocol):
@@ -33,14 +39,14 @@ async def build_gateway(
     parser: Parser | None = None,
 ) -> Gateway:
     """Wire the gateway; `dialogue`/`parser` are in-process services in embedded mode, else HTTP."""
-    if dialogue is None:
-        dialogue = HttpDialogue(JsonClient(settings.dialogue_url, timeout=settings.upstream_timeout_seconds))
-    if parser is None:
-        parser = HttpParser(JsonClient(settings.nlu_url, timeout=settings.upstream_timeout_seconds))
+    dialogue = dialogue or HttpDialogue(_client(infra, settings.dialogue_url, settings))
+    parser = parser or HttpParser(_client(infra, settings.nlu_url, settings))
     metrics = GatewayMetrics()
     publisher = BackgroundPublisher(infra.bus)
     training = TrainingJobs(infra.db, catalog=dialogue, blobs=infra.blobs, publisher=publisher)
-    await training.ensure_indexes()
+    transcripts = Transcripts(infra.db)
+    for store in (training, transcripts):
+        await store.ensure_indexes()
     return Gateway(
         settings=settings,
         chat=ChatTurns(
@@ -49,18 +55,42 @@ async def build_gateway(
         catalog=dialogue,
         parser=parser,
         training=training,
-        transcripts=Transcripts(infra.db),
+        transcripts=transcripts,
         analytics=Analytics(infra.db),
         metrics=metrics,
         publisher=publisher,
+        access=await _gatekeeper(infra, settings, dialogue),
     )
 
 
-def app_for(gateway: Gateway, infra: Infra) -> Litestar:
-    keys = [gateway.settings.admin_token] if gateway.settings.admin_token else []
-    return create_app(gateway, admin_keys=AdminKeys(keys), ready_checks=infra.ready_checks())
+async def _gatekeeper(infra: Infra, settings: GatewaySettings, catalog: BotCatalog) -> Gatekeeper:
+    store = MongoKeyStore(infra.db)
+    await store.ensure_indexes()
+    limits = RateLimits(
+        RedisRateCounter(infra.redis),
+        window_seconds=settings.rate_window_seconds,
+        per_address=settings.address_rate_limit,
+        per_key=settings.key_rate_limit,
+    )
+    bootstrap = [settings.admin_token] if settings.admin_token else []
+    keys = KeyRing(store, bootstrap=bootstrap)
+    return Gatekeeper(keys=keys, limits=limits, policies=ChatPolicies(catalog))
+
+
+def _client(infra: Infra, base_url: str, settings: GatewaySettings) -> JsonClient:
+    client = JsonClient(base_url, timeout=settings.upstream_timeout_seconds)
+    infra.on_close(client.aclose)
+    return client
+
+
+def app_for(gateway: Gateway, infra: Infra, upstream_checks: Sequence[ReadinessCheck] = ()) -> Litestar:
+    """The app on `gateway`; ready when Mongo, Redis and the upstream services answer."""
+    return create_app(gateway, ready_checks=[*infra.ready_checks(), *upstream_checks])
 
 
 async def build_app(infra: Infra, settings: GatewaySettings) -> Litestar:
     """The stand-alone gateway: dialogue and NLU over HTTP."""
-    return app_for(await build_gateway(infra, settings), infra)
+    dialogue = HttpDialogue(_client(infra, settings.dialogue_url, settings))
+    parser = HttpParser(_client(infra, settings.nlu_url, settings))
+    gateway = await build_gateway(infra, settings, dialogue=dialogue, parser=parser)
+    return app_for(gateway, infra, upstream_checks=[dialogue.ping, parser.ping])

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import structlog
 
+from parley_gateway.errors import UpstreamTimeoutError
 from parley_gateway.metrics import GatewayMetrics
 from parley_gateway.outbox import BackgroundPublisher
 from parley_gateway.ports import Conversations
-from parley_messages import ChatReply, ChatRequest, TurnCompleted, WelcomeRequest, new_id
+from parley_messages import ChatReply, ChatRequest, TurnCompleted, WelcomeRequest
 from parley_runtime.errors import TransientError
 
 log = structlog.get_logger(__name__)
 
 FALLBACK_INTENT = "fallback"
+T = TypeVar("T")
 
 
 class ChatTurns:
@@ -31,37 +34,39 @@ class ChatTurns:
         self._timeout = timeout_seconds
         self._conversations = conversations
         self._publisher = publisher
-        self._metrics = metrics
+        self._upstream_turn = metrics.upstream_seconds.labels("dialogue", "turn")
 
     async def turn(self, request: ChatRequest) -> ChatReply:
         """Answer one user message and publish `TurnCompleted` for the workers."""
         started = time.perf_counter()
-        correlation_id = new_id()
-        structlog.contextvars.bind_contextvars(correlation_id=correlation_id, bot=request.bot)
-        try:
-            async with asyncio.timeout(self._timeout):
-                reply = await self._conversations.turn(request)
-        except TimeoutError:
-            raise TransientError("the bot took too long to answer; please try again") from None
+        reply = await within_timeout(self._conversations.turn(request), self._timeout, "dialogue")
         elapsed = time.perf_counter() - started
-        self._metrics.turn_seconds.labels(request.channel).observe(elapsed)
-        self._publisher.submit(turn_completed(request, reply, elapsed * 1000, correlation_id))
-        log.info(
-            "turn.answered",
-            conversation_id=reply.conversation_id,
-            intent=reply.intent.name if reply.intent else None,
-            latency_ms=round(elapsed * 1000, 2),
-        )
+        self._upstream_turn.observe(elapsed)
+        self._publisher.submit(turn_completed(request, reply, elapsed * 1000))
         return reply
 
-    async def welcome(self, bot: str, conversation_id: str, context: dict[str, Any]) -> ChatReply | None:
+    async def welcome(
+        self, bot: str, conversation_id: str, context: dict[str, Any], correlation_id: str
+    ) -> ChatReply | None:
         request = WelcomeRequest(bot=bot, conversation_id=conversation_id, context=context)
-        return await self._conversations.welcome(request)
+        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
+            return await within_timeout(self._conversations.welcome(request), self._timeout, "dialogue")
 
 
-def turn_completed(
-    request: ChatRequest, reply: ChatReply, latency_ms: float, correlation_id: str
-) -> TurnCompleted:
+async def within_timeout(call: Awaitable[T], seconds: float, upstream: str) -> T:
+    """The upstream answer, or an error fit to show a user (the cause goes to the log)."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await call
+    except TimeoutError:
+        log.warning("upstream.timeout", upstream=upstream, timeout_s=seconds)
+        raise UpstreamTimeoutError("the bot took too long to answer; please try again") from None
+    except TransientError as exc:
+        log.warning("upstream.unavailable", upstream=upstream, error=str(exc))
+        raise TransientError("the bot is unavailable right now; please try again in a moment") from exc
+
+
+def turn_completed(request: ChatRequest, reply: ChatReply, latency_ms: float) -> TurnCompleted:
     intent = reply.intent
     return TurnCompleted(
         bot=request.bot,
@@ -78,5 +83,5 @@ def turn_completed(
         complete=reply.complete,
         fallback=intent is None or intent.name == FALLBACK_INTENT,
         latency_ms=latency_ms,
-        correlation_id=correlation_id,
+        correlation_id=request.correlation_id,
     )

@@ -45,6 +45,10 @@ class HttpDialogue:
     async def training_dataset(self, bot: str) -> NluDataset:
         return await self._client.call("GET", f"/v1/bots/{bot}/dataset", NluDataset, idempotent=True)
 
+    async def ping(self) -> None:
+        """Raise unless the dialogue service answers (a readiness check)."""
+        await self._client.call("GET", "/health/live", dict[str, Any], idempotent=True)
+
 
 class HttpParser:
     """`Parser` over the NLU service's HTTP API."""
@@ -54,3 +58,7 @@ class HttpParser:
 
     async def parse(self, request: ParseRequest) -> ParseResult:
         return await self._client.call("POST", "/v1/parse", ParseResult, body=request, idempotent=True)
+
+    async def ping(self) -> None:
+        """Raise unless the NLU service answers (a readiness check)."""
+        await self._client.call("GET", "/health/live", dict[str, Any], idempotent=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from litestar.di import NamedDependency
 
+from parley_gateway.access import Gatekeeper
 from parley_gateway.chat import ChatTurns
 from parley_gateway.metrics import GatewayMetrics
 from parley_gateway.outbox import BackgroundPublisher
@@ -26,6 +27,7 @@ class Gateway:
     analytics: Analytics
     metrics: GatewayMetrics
     publisher: BackgroundPublisher
+    access: Gatekeeper
 
 
 GatewayDep = NamedDependency[Gateway]

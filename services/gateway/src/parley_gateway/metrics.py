@@ -12,8 +12,15 @@ class GatewayMetrics:
         self.registry = CollectorRegistry()
         self.turn_seconds = Histogram(
             "parley_turn_seconds",
-            "Turn latency at the gateway",
+            "Turn latency at the gateway: user message received to reply ready",
             ["channel"],
+            buckets=_TURN_BUCKETS,
+            registry=self.registry,
+        )
+        self.upstream_seconds = Histogram(
+            "parley_upstream_seconds",
+            "Latency of calls to dialogue (which calls NLU) and NLU",
+            ["upstream", "operation"],
             buckets=_TURN_BUCKETS,
             registry=self.registry,
         )

@@ -22,3 +22,9 @@ def check_conversation_id(conversation_id: str) -> str:
     if not _CONVERSATION.fullmatch(conversation_id):
         raise InvalidInputError("invalid conversation_id: use 1-64 letters, digits, '-' or '_'")
     return conversation_id
+
+
+def check_key_id(key_id: str) -> str:
+    if not _CONVERSATION.fullmatch(key_id):
+        raise InvalidInputError("invalid key id: use 1-64 letters, digits, '-' or '_'")
+    return key_id

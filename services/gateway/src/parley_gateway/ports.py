@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
+from parley_gateway.keys import ApiKey
 from parley_messages import (
     BotSummary,
     ChatReply,
@@ -36,3 +38,30 @@ class BotCatalog(Protocol):
 
 class Parser(Protocol):
     async def parse(self, request: ParseRequest) -> ParseResult: ...
+
+
+class KeyStore(Protocol):
+    """API keys, stored by the digest of their secret (the secret itself is never stored)."""
+
+    async def add(self, key: ApiKey, digest: str) -> None: ...
+
+    async def find(self, digest: str) -> ApiKey | None:
+        """The key whose secret has this digest, revoked or not; None if there is none."""
+        ...
+
+    async def all(self) -> list[ApiKey]:
+        """Every key, newest first."""
+        ...
+
+    async def revoke(self, key_id: str) -> ApiKey:
+        """Mark the key revoked (idempotent); `NotFoundError` if there is none."""
+        ...
+
+
+class RateCounter(Protocol):
+    async def count(self, subjects: Sequence[str], window_seconds: int) -> tuple[list[int], float]:
+        """Count one request for each subject in the current fixed window, atomically.
+
+        Returns each subject's count so far in the window and the seconds until it ends.
+        """
+        ...

@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
+import msgspec
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from parley_runtime.errors import NotFoundError
@@ -22,20 +24,79 @@ _SUMMED = (
 )
 
 
+class ConversationSummary(msgspec.Struct, frozen=True, kw_only=True):
+    bot: str
+    conversation_id: str
+    channel: str | None = None
+    first_turn_at: datetime | None = None
+    last_turn_at: datetime | None = None
+    turn_count: int = 0
+
+
+class TurnRecord(msgspec.Struct, frozen=True, kw_only=True):
+    event_id: str
+    at: datetime
+    user_text: str
+    replies: list[str] = []
+    intent: str | None = None
+    confidence: float | None = None
+    entities: list[dict[str, Any]] = []
+    slots: dict[str, Any] = {}
+    complete: bool = True
+    fallback: bool = False
+    latency_ms: float = 0.0
+    channel: str | None = None
+    correlation_id: str | None = None
+
+
+class Transcript(ConversationSummary, frozen=True, kw_only=True):
+    turns: list[TurnRecord] = []
+
+
+class ConversationFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """Conversations whose last turn is in [`start`, `end`) and before `before` (the page cursor),
+    and, with `intent`, that have a turn of that intent in that time."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    before: datetime | None = None
+    intent: str | None = None
+
+
 class Transcripts:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self._conversations = db["conversations"]
         self._turns = db["turns"]
 
-    async def conversations(self, bot: str, *, limit: int, before: datetime | None) -> list[dict[str, Any]]:
-        query: dict[str, Any] = {"bot": bot}
-        if before is not None:
-            query["last_turn_at"] = {"$lt": before}
+    async def ensure_indexes(self) -> None:
+        """The logger creates these too; the reader makes sure its queries have them."""
         async with translate_errors():
-            cursor = self._conversations.find(query, {"_id": 0}).sort("last_turn_at", -1).limit(limit)
-            return [doc async for doc in cursor]
+            await self._conversations.create_index([("bot", ASCENDING), ("last_turn_at", DESCENDING)])
+            await self._turns.create_index([("bot", ASCENDING), ("intent", ASCENDING), ("at", DESCENDING)])
 
-    async def conversation(self, bot: str, conversation_id: str) -> dict[str, Any]:
+    async def conversations(
+        self, bot: str, *, limit: int, where: ConversationFilter | None = None
+    ) -> list[ConversationSummary]:
+        """Newest first (by last turn)."""
+        where = where or ConversationFilter()
+        query: dict[str, Any] = {"bot": bot}
+        window = _window(where.start, where.end, where.before)
+        if window:
+            query["last_turn_at"] = window
+        async with translate_errors():
+            if where.intent is not None:
+                query["conversation_id"] = {"$in": await self._with_intent(bot, where)}
+            cursor = self._conversations.find(query, {"_id": 0}).sort("last_turn_at", -1).limit(limit)
+            return [msgspec.convert(doc, ConversationSummary, strict=False) async for doc in cursor]
+
+    async def _with_intent(self, bot: str, where: ConversationFilter) -> list[str]:
+        query: dict[str, Any] = {"bot": bot, "intent": where.intent}
+        window = _window(where.start, where.end, None)
+        if window:
+            query["at"] = window
+        return list(await self._turns.distinct("conversation_id", query))
+
+    async def conversation(self, bot: str, conversation_id: str) -> Transcript:
         async with translate_errors():
             summary = await self._conversations.find_one(
                 {"bot": bot, "conversation_id": conversation_id}, {"_id": 0}
@@ -44,7 +105,17 @@ class Transcripts:
                 raise NotFoundError(f"no conversation {conversation_id!r} for bot {bot!r}")
             cursor = self._turns.find({"bot": bot, "conversation_id": conversation_id}).sort("at", 1)
             turns = [_turn(doc) async for doc in cursor]
-        return {**summary, "turns": turns}
+        return msgspec.convert({**summary, "turns": turns}, Transcript, strict=False)
+
+
+def _window(start: datetime | None, end: datetime | None, before: datetime | None) -> dict[str, Any]:
+    window: dict[str, Any] = {}
+    if start is not None:
+        window["$gte"] = start
+    upper = min((t for t in (end, before) if t is not None), default=None)
+    if upper is not None:
+        window["$lt"] = upper
+    return window
 
 
 def _turn(doc: dict[str, Any]) -> dict[str, Any]:
@@ -52,11 +123,24 @@ def _turn(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+class DayStats(msgspec.Struct, frozen=True, kw_only=True):
+    day: date
+    turns: int
+    conversations: int
+    fallback_rate: float
+    mean_confidence: float | None
+    mean_latency_ms: float | None
+    completed: int
+    models_published: int
+    intents: dict[str, int]
+    channels: dict[str, int]
+
+
 class Analytics:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self._daily = db["analytics_daily"]
 
-    async def daily(self, bot: str, *, start: date, end: date) -> list[dict[str, Any]]:
+    async def daily(self, bot: str, *, start: date, end: date) -> list[DayStats]:
         """One row per day in [start, end] that has data, shards summed."""
         query = {"bot": bot, "day": {"$gte": _midnight(start), "$lte": _midnight(end)}}
         days: dict[date, dict[str, Any]] = {}
@@ -81,17 +165,17 @@ def _merge(row: dict[str, Any], doc: dict[str, Any]) -> None:
     row["channels"].update(doc.get("channels", {}))
 
 
-def _finish(day: date, row: dict[str, Any]) -> dict[str, Any]:
+def _finish(day: date, row: dict[str, Any]) -> DayStats:
     turns = row["turns"]
-    return {
-        "day": day.isoformat(),
-        "turns": turns,
-        "conversations": row["conversations"],
-        "fallback_rate": row["fallbacks"] / turns if turns else 0.0,
-        "mean_confidence": row["confidence_sum"] / turns if turns else None,
-        "mean_latency_ms": row["latency_ms_sum"] / turns if turns else None,
-        "completed": row["completed"],
-        "models_published": row["models_published"],
-        "intents": dict(row["intents"].most_common()),
-        "channels": dict(row["channels"]),
-    }
+    return DayStats(
+        day=day,
+        turns=turns,
+        conversations=row["conversations"],
+        fallback_rate=row["fallbacks"] / turns if turns else 0.0,
+        mean_confidence=row["confidence_sum"] / turns if turns else None,
+        mean_latency_ms=row["latency_ms_sum"] / turns if turns else None,
+        completed=row["completed"],
+        models_published=row["models_published"],
+        intents=dict(row["intents"].most_common()),
+        channels=dict(row["channels"]),
+    )

@@ -61,6 +61,7 @@ async def build_nlu_service(
         encoder=encoder,
         channel=RedisModelChannel(infra.redis),
         encoding=EncodingQueue(encoder, workers=settings.encode_workers, max_batch=settings.max_batch),
+        max_models=settings.max_models,
     )
 
 

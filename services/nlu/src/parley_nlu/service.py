@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import time
 
 import structlog
@@ -24,8 +25,11 @@ from parley_runtime.errors import NotFoundError, ParleyError, PermanentError
 
 log = structlog.get_logger(__name__)
 
-NOT_TRAINED_TTL_SECONDS = 1.0
-"""How long "this bot has no model" is remembered, so unknown bots don't cost a registry query each."""
+REFUSAL_TTL_SECONDS = 1.0
+"""How long a bot's permanent load failure (no model yet, a corrupt or incompatible one) is
+remembered, so that a burst of requests for it costs one registry query, not one each."""
+MAX_MODELS = 500
+"""Models kept loaded; the least recently used is dropped (and reloaded on its next parse)."""
 RECONCILE_SECONDS = 30.0
 """How often loaded bots are checked against the registry, in case an announcement was missed."""
 
@@ -48,6 +52,7 @@ class NluService:
         channel: ModelChannel | None = None,
         encoding: EncodingQueue | None = None,
         reconcile_seconds: float = RECONCILE_SECONDS,
+        max_models: int = MAX_MODELS,
     ) -> None:
         self._registry = registry
         self._blobs = blobs
@@ -55,14 +60,15 @@ class NluService:
         self._channel = channel
         self._encoding = encoding or EncodingQueue(encoder)
         self._models: dict[str, NluModel] = {}
-        self._not_trained: dict[str, float] = {}
+        self._refusals: dict[str, tuple[float, PermanentError]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._reconcile_seconds = reconcile_seconds
+        self._max_models = max(1, max_models)
 
     async def parse(self, request: ParseRequest) -> ParseResult:
         """Intent, ranking and entities of `request.text` by the bot's current model."""
         text = check_text(request.text)
-        model = self._models.get(check_bot(request.bot)) or await self._first_load(request.bot)
+        model = self._recently_used(check_bot(request.bot)) or await self._first_load(request.bot)
         embedding = await self._encoding.encode(text)
         return model.parse(text, embedding)
 
@@ -73,7 +79,7 @@ class NluService:
     async def reload(self, bot: str) -> str | None:
         """Load the bot's newest published model if it is not the one serving; its version, or None."""
         check_bot(bot)
-        self._not_trained.pop(bot, None)
+        self._refusals.pop(bot, None)
         async with self._lock(bot):
             model = await self._load_latest(bot)
         return None if model is None else model.version
@@ -91,7 +97,7 @@ class NluService:
 
     async def _follow(self, channel: ModelChannel, stop: asyncio.Event) -> None:
         async for change in channel.changes(stop):
-            self._not_trained.pop(change.bot, None)
+            self._refusals.pop(change.bot, None)
             if change.bot in self._models and self.current_version(change.bot) != change.version:
                 await self._reload_logged(change.bot)
 
@@ -103,14 +109,25 @@ class NluService:
     async def close(self) -> None:
         await self._encoding.close()
 
+    def _recently_used(self, bot: str) -> NluModel | None:
+        """The bot's loaded model, now the most recently used (dicts keep insertion order)."""
+        model = self._models.pop(bot, None)
+        if model is not None:
+            self._models[bot] = model
+        return model
+
     async def _first_load(self, bot: str) -> NluModel:
-        if self._not_trained.get(bot, 0.0) > time.monotonic():
-            raise _not_trained(bot)
+        refused = self._refusals.get(bot)
+        if refused is not None and refused[0] > time.monotonic():
+            raise copy.copy(refused[1])
         async with self._lock(bot):
-            model = self._models.get(bot) or await self._load_latest(bot)
-        if model is None:
-            self._not_trained[bot] = time.monotonic() + NOT_TRAINED_TTL_SECONDS
-            raise _not_trained(bot)
+            try:
+                model = self._models.get(bot) or await self._load_latest(bot)
+                if model is None:
+                    raise NotTrainedError(f"bot {bot!r} has no trained model yet; train it first")
+            except PermanentError as exc:
+                self._refusals[bot] = (time.monotonic() + REFUSAL_TTL_SECONDS, exc)
+                raise
         return model
 
     async def _load_latest(self, bot: str) -> NluModel | None:
@@ -123,7 +140,7 @@ class NluService:
         data = await self._blobs.get(record.artifact_key)
         model = await asyncio.to_thread(NluModel.from_bytes, data)
         self._check_compatible(model)
-        self._models[bot] = model
+        self._keep(bot, model)
         log.info(
             "model.loaded",
             bot=bot,
@@ -145,12 +162,27 @@ class NluService:
                 f"({model.meta.dim} dims); this service has {self._encoder.name!r} ({self._encoder.dim})"
             )
 
+    def _keep(self, bot: str, model: NluModel) -> None:
+        self._models.pop(bot, None)
+        self._models[bot] = model
+        while len(self._models) > self._max_models:
+            evicted = next(iter(self._models))
+            del self._models[evicted]
+            log.info("model.evicted", bot=evicted)
+
     def _lock(self, bot: str) -> asyncio.Lock:
-        return self._locks.setdefault(bot, asyncio.Lock())
+        lock = self._locks.get(bot)
+        if lock is None:
+            if len(self._locks) >= 4 * self._max_models:
+                self._forget_idle_bots()
+            lock = self._locks[bot] = asyncio.Lock()
+        return lock
 
-
-def _not_trained(bot: str) -> NotTrainedError:
-    return NotTrainedError(f"bot {bot!r} has no trained model yet; train it first")
+    def _forget_idle_bots(self) -> None:
+        """Drop unused locks and expired refusals, so requests naming random bots can't grow memory."""
+        now = time.monotonic()
+        self._locks = {bot: lock for bot, lock in self._locks.items() if lock.locked() or bot in self._models}
+        self._refusals = {bot: r for bot, r in self._refusals.items() if r[0] > now}
 
 
 async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:

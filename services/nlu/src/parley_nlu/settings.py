@@ -33,6 +33,8 @@ class NluSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Encodings that may run at once, each on its own thread; requests queue and batch behind them."""
     max_batch: Annotated[int, _env("NLU_MAX_BATCH")] = 32
     """Most utterances encoded together when requests queue up (micro-batching)."""
+    max_models: Annotated[int, _env("NLU_MAX_MODELS")] = 500
+    """Models kept loaded at once; the least recently used is dropped and reloaded on its next parse."""
     training_concurrency: Annotated[int, _env("NLU_TRAINING_CONCURRENCY")] = 1
     """Training jobs one trainer process runs at once."""
 

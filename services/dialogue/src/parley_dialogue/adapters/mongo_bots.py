@@ -14,7 +14,14 @@ from parley_messages import BotSummary, utc_now
 from parley_runtime.errors import NotFoundError
 from parley_runtime.mongo import translate_errors
 
-_SUMMARY_FIELDS = {"version": 1, "updated_at": 1, "description": 1, "intents": 1, "entities": 1}
+_SUMMARY_FIELDS = {
+    "version": 1,
+    "updated_at": 1,
+    "description": 1,
+    "intents": 1,
+    "entities": 1,
+    "chat_access": 1,
+}
 
 
 class MongoBotStore:
@@ -34,6 +41,7 @@ class MongoBotStore:
             "description": definition.description,
             "intents": len(definition.intents),
             "entities": len(definition.entities),
+            "chat_access": definition.settings.chat_access,
         }
         async with translate_errors():
             doc = await self._bots.find_one_and_update(
@@ -72,6 +80,7 @@ class MongoBotStore:
                 entities=int(d.get("entities", 0)),
                 updated_at=d["updated_at"],
                 description=str(d.get("description", "")),
+                chat_access=str(d.get("chat_access", "public")),
             )
             for d in docs
         ]

@@ -9,10 +9,15 @@ import msgspec
 from litestar import Request, Router, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from parley_gateway.auth import admin_guard
+from parley_gateway.chat import within_timeout
+from parley_gateway.correlation import current_correlation_id
 from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import check_bot_name, check_conversation_id
+from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
+from parley_gateway.routes.guards import admin_guard
+from parley_gateway.routes.keys import key_routes
+from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
 from parley_gateway.training import TrainingJob
 from parley_messages import BotSummary, ParseRequest, ParseResult
 from parley_runtime.errors import InvalidInputError
@@ -31,19 +36,31 @@ class TrainAccepted(msgspec.Struct, frozen=True, kw_only=True):
     status: str
 
 
-@get("/bots", tags=["bots"])
+class AnalyticsReport(msgspec.Struct, frozen=True, kw_only=True):
+    bot: str
+    start: date = msgspec.field(name="from")
+    end: date = msgspec.field(name="to")
+    days: list[DayStats]
+
+
+_ERRORS = errors(*ADMIN_ERRORS)
+
+
+@get("/bots", tags=["bots"], responses=_ERRORS)
 async def list_bots(gateway: GatewayDep) -> list[BotSummary]:
     return await gateway.catalog.list_bots()
 
 
-@put("/bots/{bot:str}", tags=["bots"], status_code=200)
+@put("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, status_code=200)
 async def put_bot(bot: FromPath[str], request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
     """Create or replace a bot from a definition (native or AI Chatbot Framework format, JSON or YAML)."""
     body = await request.body()
-    return await gateway.catalog.put_bot(check_bot_name(bot), body, request.headers.get("content-type"))
+    summary = await gateway.catalog.put_bot(check_bot_name(bot), body, request.headers.get("content-type"))
+    gateway.access.policies.remember(bot, summary.chat_access)
+    return summary
 
 
-@post("/bots/{bot:str}/import", tags=["bots"], status_code=200)
+@post("/bots/{bot:str}/import", tags=["bots"], responses=_ERRORS, status_code=200)
 async def import_bot(bot: FromPath[str], request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
     """Import a definition: the document as the body, or a multipart upload with a `file` field."""
     content_type = request.headers.get("content-type", "")
@@ -55,10 +72,12 @@ async def import_bot(bot: FromPath[str], request: Request[Any, Any, Any], gatewa
         body, content_type = await upload.read(), upload.content_type
     else:
         body = await request.body()
-    return await gateway.catalog.put_bot(check_bot_name(bot), body, content_type)
+    summary = await gateway.catalog.put_bot(check_bot_name(bot), body, content_type)
+    gateway.access.policies.remember(bot, summary.chat_access)
+    return summary
 
 
-@get("/bots/{bot:str}", tags=["bots"])
+@get("/bots/{bot:str}", tags=["bots"], responses=_ERRORS)
 async def get_bot(
     bot: FromPath[str],
     gateway: GatewayDep,
@@ -68,12 +87,13 @@ async def get_bot(
     return await gateway.catalog.get_bot(check_bot_name(bot), export_format)
 
 
-@delete("/bots/{bot:str}", tags=["bots"], status_code=204)
+@delete("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, status_code=204)
 async def delete_bot(bot: FromPath[str], gateway: GatewayDep) -> None:
     await gateway.catalog.delete_bot(check_bot_name(bot))
+    gateway.access.policies.forget(bot)
 
 
-@post("/bots/{bot:str}/train", tags=["training"], status_code=202)
+@post("/bots/{bot:str}/train", tags=["training"], responses=_ERRORS, status_code=202)
 async def train(
     bot: FromPath[str],
     gateway: GatewayDep,
@@ -84,53 +104,61 @@ async def train(
     return TrainAccepted(job_id=job.job_id, status=job.status)
 
 
-@get("/bots/{bot:str}/train/{job_id:str}", tags=["training"])
+@get("/bots/{bot:str}/train/{job_id:str}", tags=["training"], responses=_ERRORS)
 async def training_status(bot: FromPath[str], job_id: FromPath[str], gateway: GatewayDep) -> TrainingJob:
     return await gateway.training.get(check_bot_name(bot), check_conversation_id(job_id))
 
 
-@post("/bots/{bot:str}/parse", tags=["nlu"], status_code=200)
+@post("/bots/{bot:str}/parse", tags=["nlu"], responses=_ERRORS, status_code=200)
 async def parse(bot: FromPath[str], data: JSONBody[ParseBody], gateway: GatewayDep) -> ParseResult:
     """Intent, ranking and entities of one utterance, as the bot's current model sees it."""
     try:
         check_text(data.text)
     except FrameError as exc:
         raise InvalidInputError(exc.message, details={"field": "text"}) from None
-    return await gateway.parser.parse(ParseRequest(bot=check_bot_name(bot), text=data.text))
+    request = ParseRequest(bot=check_bot_name(bot), text=data.text, correlation_id=current_correlation_id())
+    timeout = gateway.settings.upstream_timeout_seconds
+    return await within_timeout(gateway.parser.parse(request), timeout, "nlu")
 
 
-@get("/bots/{bot:str}/conversations", tags=["conversations"])
+@get("/bots/{bot:str}/conversations", tags=["conversations"], responses=_ERRORS)
 async def conversations(
     bot: FromPath[str],
     gateway: GatewayDep,
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     before: FromQuery[datetime | None] = None,
-) -> list[dict[str, Any]]:
-    """Conversations, newest first; page with `before` = the last `last_turn_at` seen."""
-    return await gateway.transcripts.conversations(check_bot_name(bot), limit=limit, before=before)
+    start: Annotated[datetime | None, QueryParameter(name="from")] = None,
+    end: Annotated[datetime | None, QueryParameter(name="to")] = None,
+    intent: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
+) -> list[ConversationSummary]:
+    """Conversations, newest first, whose last turn is in [`from`, `to`); with `intent`, only those
+    with a turn of that intent then. Page with `before` = the last `last_turn_at` seen."""
+    where = ConversationFilter(start=start, end=end, before=before, intent=intent)
+    return await gateway.transcripts.conversations(check_bot_name(bot), limit=limit, where=where)
 
 
-@get("/bots/{bot:str}/conversations/{conversation_id:str}", tags=["conversations"])
+@get("/bots/{bot:str}/conversations/{conversation_id:str}", tags=["conversations"], responses=_ERRORS)
 async def conversation(
     bot: FromPath[str], conversation_id: FromPath[str], gateway: GatewayDep
-) -> dict[str, Any]:
+) -> Transcript:
+    """One conversation and its turns, oldest first."""
     return await gateway.transcripts.conversation(check_bot_name(bot), check_conversation_id(conversation_id))
 
 
-@get("/bots/{bot:str}/analytics", tags=["analytics"])
+@get("/bots/{bot:str}/analytics", tags=["analytics"], responses=_ERRORS)
 async def analytics(
     bot: FromPath[str],
     gateway: GatewayDep,
     start: Annotated[date | None, QueryParameter(name="from")] = None,
     end: Annotated[date | None, QueryParameter(name="to")] = None,
-) -> dict[str, Any]:
+) -> AnalyticsReport:
     """Daily turns, conversations, fallback rate and intents for `from`..`to` (default: last 30 days)."""
     end = end or datetime.now(UTC).date()
     start = start or end - timedelta(days=30)
     if start > end:
         raise InvalidInputError("`from` must not be after `to`")
     days = await gateway.analytics.daily(check_bot_name(bot), start=start, end=end)
-    return {"bot": bot, "from": start.isoformat(), "to": end.isoformat(), "days": days}
+    return AnalyticsReport(bot=bot, start=start, end=end, days=days)
 
 
 admin_router = Router(
@@ -148,6 +176,7 @@ admin_router = Router(
         conversations,
         conversation,
         analytics,
+        *key_routes,
     ],
     security=[{"bearer": []}],
 )

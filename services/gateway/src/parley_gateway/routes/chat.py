@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import msgspec
 from litestar import post
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody
 
+from parley_gateway.correlation import current_correlation_id
 from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
-from parley_gateway.names import check_bot_name, check_conversation_id
+from parley_gateway.names import check_conversation_id
+from parley_gateway.routes.guards import chat_guard
+from parley_gateway.routes.openapi import CHAT_ERRORS, errors
 from parley_messages import ChatReply, ChatRequest
 from parley_runtime.errors import InvalidInputError
 
@@ -21,10 +26,12 @@ class ChatBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     context: dict[str, Any] = {}
 
 
-@post("/api/v1/bots/{bot:str}/chat", status_code=200, tags=["chat"])
 async def chat(bot: FromPath[str], data: JSONBody[ChatBody], gateway: GatewayDep) -> ChatReply:
-    """Send a user message to `bot`; omit `conversation_id` to start a new conversation."""
-    check_bot_name(bot)
+    """Send a user message to `bot`; omit `conversation_id` to start a new conversation.
+
+    Public bots need no key; a bot whose setting `chat_access` is `key` needs a chat (or admin) key.
+    """
+    started = time.perf_counter()
     if data.conversation_id is not None:
         check_conversation_id(data.conversation_id)
     try:
@@ -32,6 +39,26 @@ async def chat(bot: FromPath[str], data: JSONBody[ChatBody], gateway: GatewayDep
     except FrameError as exc:
         raise InvalidInputError(exc.message, details={"field": "text"}) from None
     request = ChatRequest(
-        bot=bot, text=data.text, conversation_id=data.conversation_id, context=data.context, channel="rest"
+        bot=bot,
+        text=data.text,
+        conversation_id=data.conversation_id,
+        context=data.context,
+        channel="rest",
+        correlation_id=current_correlation_id(),
     )
-    return await gateway.chat.turn(request)
+    reply = await gateway.chat.turn(request)
+    gateway.metrics.turn_seconds.labels("rest").observe(time.perf_counter() - started)
+    return reply
+
+
+def chat_route(max_body_bytes: int) -> HTTPRouteHandler:
+    """The REST chat route, its request body bounded like a websocket frame."""
+    return post(
+        "/api/v1/bots/{bot:str}/chat",
+        status_code=200,
+        tags=["chat"],
+        guards=[chat_guard],
+        request_max_body_size=max_body_bytes,
+        responses=errors(*CHAT_ERRORS),
+        security=[{}, {"bearer": []}],
+    )(chat)

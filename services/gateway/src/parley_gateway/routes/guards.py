@@ -1,0 +1,39 @@
+"""Route guards: every admin route needs an admin key; chat needs one when the bot says so.
+Both count the request against the address and key limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from parley_gateway.deps import Gateway
+from parley_gateway.keys import bearer
+from parley_gateway.names import check_bot_name
+
+
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    return connection.client.host if connection.client else "unknown"
+
+
+async def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    gateway: Gateway = connection.app.state.gateway
+    principal = await gateway.access.admit_admin(
+        bearer(connection.headers.get("authorization")),
+        client_address(connection),
+        connection.path_params.get("bot"),
+    )
+    structlog.contextvars.bind_contextvars(key_id=principal.key_id)
+
+
+async def chat_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    gateway: Gateway = connection.app.state.gateway
+    principal = await gateway.access.admit_chat(
+        bearer(connection.headers.get("authorization")),
+        client_address(connection),
+        check_bot_name(connection.path_params["bot"]),
+    )
+    if principal is not None:
+        structlog.contextvars.bind_contextvars(key_id=principal.key_id)

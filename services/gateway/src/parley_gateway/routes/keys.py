@@ -1,0 +1,33 @@
+"""API key management under `/api/v1/keys` (admin keys only): create, list, revoke."""
+
+from __future__ import annotations
+
+from litestar import delete, get, post
+from litestar.params import FromPath, JSONBody
+
+from parley_gateway.deps import GatewayDep
+from parley_gateway.keys import ApiKey, CreatedKey, NewKey
+from parley_gateway.names import check_key_id
+from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
+
+
+@post("/keys", tags=["keys"], status_code=201, responses=errors(*ADMIN_ERRORS))
+async def create_key(data: JSONBody[NewKey], gateway: GatewayDep) -> CreatedKey:
+    """Create a key with scopes `admin` and/or `chat`, optionally only for some bots and with its
+    own limit (requests per window per bot). The answer holds the secret: it is never shown again."""
+    return await gateway.access.keys.create(data)
+
+
+@get("/keys", tags=["keys"], responses=errors(*ADMIN_ERRORS))
+async def list_keys(gateway: GatewayDep) -> list[ApiKey]:
+    """Every key, newest first, revoked ones included; never a secret."""
+    return await gateway.access.keys.all()
+
+
+@delete("/keys/{key_id:str}", tags=["keys"], status_code=200, responses=errors(*ADMIN_ERRORS))
+async def revoke_key(key_id: FromPath[str], gateway: GatewayDep) -> ApiKey:
+    """Revoke a key: it stops working at once on this gateway, within seconds on the others."""
+    return await gateway.access.keys.revoke(check_key_id(key_id))
+
+
+key_routes = [create_key, list_keys, revoke_key]

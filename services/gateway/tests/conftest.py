@@ -1,0 +1,155 @@
+"""Fixtures: the gateway app on the in-process infrastructure (Mongo emulation, fakeredis, memory
+bus), with an in-memory dialogue service behind it (a real class implementing the ports)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from parley_gateway.bootstrap import app_for, build_gateway
+from parley_gateway.deps import Gateway
+from parley_gateway.settings import GatewaySettings
+from parley_messages import (
+    BotSummary,
+    ChatReply,
+    ChatRequest,
+    IntentScore,
+    NluDataset,
+    OutMessage,
+    ParseRequest,
+    ParseResult,
+    WelcomeRequest,
+    new_id,
+    utc_now,
+)
+from parley_runtime.errors import NotFoundError
+from parley_runtime.infra import Infra, InfraSettings, connect_infra
+
+ADMIN = "admin-secret"
+
+
+class InMemoryDialogue:
+    """Bots as documents in a dict; a turn echoes the text. `hold` makes turns wait (timeouts)."""
+
+    def __init__(self) -> None:
+        self.bots: dict[str, dict[str, Any]] = {}
+        self.requests: list[ChatRequest] = []
+        self.hold: Callable[[], Awaitable[None]] | None = None
+
+    async def turn(self, request: ChatRequest) -> ChatReply:
+        self._known(request.bot)
+        self.requests.append(request)
+        if self.hold is not None:
+            await self.hold()
+        return ChatReply(
+            conversation_id=request.conversation_id or new_id(),
+            messages=[OutMessage(text=f"you said {request.text}")],
+            intent=IntentScore(name="echo", confidence=0.9),
+        )
+
+    async def welcome(self, request: WelcomeRequest) -> ChatReply | None:
+        self._known(request.bot)
+        return ChatReply(conversation_id=request.conversation_id, messages=[OutMessage(text="welcome")])
+
+    async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
+        self.bots[bot] = {"name": bot, **msgspec.json.decode(raw or b"{}")}
+        return self._summary(bot)
+
+    async def get_bot(self, bot: str, export_format: str = "native") -> dict[str, Any]:
+        return self._known(bot)
+
+    async def list_bots(self) -> list[BotSummary]:
+        return [self._summary(name) for name in sorted(self.bots)]
+
+    async def delete_bot(self, bot: str) -> None:
+        self._known(bot)
+        del self.bots[bot]
+
+    async def training_dataset(self, bot: str) -> NluDataset:
+        self._known(bot)
+        return NluDataset(bot=bot, intents=[])
+
+    async def parse(self, request: ParseRequest) -> ParseResult:
+        self._known(request.bot)
+        intent = IntentScore(name="echo", confidence=0.9)
+        return ParseResult(intent=intent, ranking=[intent], entities=[])
+
+    def _known(self, bot: str) -> dict[str, Any]:
+        if bot not in self.bots:
+            raise NotFoundError(f"no bot named {bot!r}")
+        return self.bots[bot]
+
+    def _summary(self, bot: str) -> BotSummary:
+        access = self.bots[bot].get("settings", {}).get("chat_access", "public")
+        return BotSummary(name=bot, version=1, intents=0, entities=0, updated_at=utc_now(), chat_access=access)
+
+
+@pytest.fixture
+async def infra(tmp_path: Path) -> AsyncIterator[Infra]:
+    infra = await connect_infra(InfraSettings(data_dir=str(tmp_path)))
+    yield infra
+    await infra.aclose()
+
+
+@pytest.fixture
+def dialogue() -> InMemoryDialogue:
+    dialogue = InMemoryDialogue()
+    dialogue.bots = {
+        "pizzeria": {"name": "pizzeria"},
+        "vault": {"name": "vault", "settings": {"chat_access": "key"}},
+    }
+    return dialogue
+
+
+GatewayFactory = Callable[..., Awaitable[Gateway]]
+
+
+@pytest.fixture
+def make_gateway(infra: Infra, dialogue: InMemoryDialogue) -> GatewayFactory:
+    """A gateway with `GatewaySettings` overrides as keywords."""
+
+    async def make(**overrides: Any) -> Gateway:
+        settings = GatewaySettings(admin_token=ADMIN, **overrides)
+        return await build_gateway(infra, settings, dialogue=dialogue, parser=dialogue)
+
+    return make
+
+
+@pytest.fixture
+async def gateway(make_gateway: GatewayFactory) -> Gateway:
+    return await make_gateway()
+
+
+@pytest.fixture
+def app(gateway: Gateway, infra: Infra) -> Litestar:
+    return app_for(gateway, infra)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def admin() -> dict[str, str]:
+    """Headers with the bootstrap admin key."""
+    return {"authorization": f"Bearer {ADMIN}"}
+
+
+@pytest.fixture
+def new_key(client: AsyncTestClient[Litestar], admin: dict[str, str]) -> Callable[..., Awaitable[str]]:
+    """Create a key through the API (`await new_key(scopes=[...], ...)`); its secret."""
+
+    async def create(**body: Any) -> str:
+        response = await client.post("/api/v1/keys", headers=admin, json={"name": "test", **body})
+        assert response.status_code == 201, response.text
+        return str(response.json()["key"])
+
+    return create

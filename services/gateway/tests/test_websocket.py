@@ -1,0 +1,116 @@
+"""The chat websocket: welcome and resume, frames, per-connection rate, access and close codes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.exceptions import WebSocketDisconnect
+from litestar.testing import TestClient
+
+from parley_gateway.bootstrap import app_for
+from parley_runtime.infra import Infra
+
+
+@pytest.fixture
+def sync_client(app: Litestar) -> Any:
+    with TestClient(app) as client:
+        yield client
+
+
+def _say(ws: Any, text: str) -> dict[str, Any]:
+    ws.send_json({"type": "user_message", "text": text})
+    return dict(ws.receive_json())
+
+
+def test_a_new_conversation_is_welcomed_with_its_id(sync_client: Any) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria") as ws:
+        welcome = ws.receive_json()
+        reply = _say(ws, "hi")
+    assert welcome["messages"] == [{"text": "welcome"}]
+    assert reply["conversation_id"] == welcome["conversation_id"]
+
+
+def test_a_resumed_conversation_keeps_its_id_without_a_welcome(sync_client: Any) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=abc123") as ws:
+        reply = _say(ws, "hi again")
+    assert reply["type"] == "bot_message"
+    assert reply["conversation_id"] == "abc123"
+
+
+def test_a_ping_frame_gets_a_pong(sync_client: Any) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json() == {"type": "pong"}
+
+
+def test_a_bad_frame_gets_an_error_and_the_socket_stays_usable(sync_client: Any) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c2") as ws:
+        ws.send_text("not json")
+        assert ws.receive_json()["code"] == "invalid_json"
+        assert _say(ws, "hi")["type"] == "bot_message"
+
+
+def _close_code(client: Any, url: str) -> tuple[dict[str, Any], int]:
+    with client.websocket_connect(url) as ws:
+        error = ws.receive_json()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    return error, closed.value.code
+
+
+def test_an_unknown_bot_closes_with_4404(sync_client: Any) -> None:
+    error, code = _close_code(sync_client, "/ws/chat?bot=nobody")
+    assert (error["code"], code) == ("not_found", 4404)
+
+
+def test_a_key_protected_bot_without_a_key_closes_with_4401(sync_client: Any) -> None:
+    error, code = _close_code(sync_client, "/ws/chat?bot=vault")
+    assert (error["code"], code) == ("unauthorized", 4401)
+
+
+def test_a_bad_conversation_id_closes_with_4400(sync_client: Any) -> None:
+    error, code = _close_code(sync_client, "/ws/chat?bot=pizzeria&conversation_id=a%20b")
+    assert (error["code"], code) == ("invalid_input", 4400)
+
+
+def test_a_key_in_the_query_opens_a_key_protected_bot(sync_client: Any) -> None:
+    created = sync_client.post(
+        "/api/v1/keys",
+        headers={"authorization": "Bearer admin-secret"},
+        json={"name": "w", "scopes": ["chat"]},
+    ).json()
+    with sync_client.websocket_connect(f"/ws/chat?bot=vault&key={created['key']}") as ws:
+        assert ws.receive_json()["type"] == "bot_message"
+
+
+async def _app(make_gateway: Callable[..., Awaitable[Any]], infra: Infra, **settings: Any) -> Litestar:
+    return app_for(await make_gateway(**settings), infra)
+
+
+async def test_messages_over_the_connection_rate_are_refused(
+    make_gateway: Callable[..., Awaitable[Any]], infra: Infra
+) -> None:
+    app = await _app(make_gateway, infra, ws_messages_per_second=0.001, ws_message_burst=2)
+    with TestClient(app) as client, client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c3") as ws:
+        replies = [_say(ws, "hi") for _ in range(3)]
+    assert [r["type"] for r in replies] == ["bot_message", "bot_message", "error"]
+    assert replies[-1]["code"] == "rate_limited"
+
+
+async def test_an_idle_connection_is_closed_with_4408(
+    make_gateway: Callable[..., Awaitable[Any]], infra: Infra
+) -> None:
+    app = await _app(make_gateway, infra, ws_idle_seconds=0.05)
+    with TestClient(app) as client, client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c4") as ws:
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 4408
+
+
+def test_the_active_websocket_gauge_returns_to_zero(sync_client: Any) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c5") as ws:
+        _say(ws, "hi")
+    assert "parley_active_websockets 0.0" in sync_client.get("/metrics").text

@@ -1,0 +1,119 @@
+"""Contract of the registry and announcement adapters: the in-process emulations always, and real
+MongoDB / Redis too when `MONGODB_URL` / `PARLEY_TEST_REDIS_URL` (or `REDIS_URL`) name one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
+
+from parley_messages import new_id, utc_now
+from parley_nlu.ports import ModelChange, ModelRecord
+from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelChannel
+from parley_runtime.infra import InfraSettings
+from parley_runtime.mongo import close_mongo, connect_mongo
+from parley_runtime.redis import connect_redis
+
+REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL") or os.environ.get("REDIS_URL")
+MONGODB_URL = os.environ.get("MONGODB_URL")
+
+
+def backends(url: str | None, real: str) -> list[Any]:
+    return ["emulation", pytest.param(url, id=real, marks=pytest.mark.integration)] if url else ["emulation"]
+
+
+@pytest.fixture(params=backends(MONGODB_URL, "mongodb"))
+async def mongo(request: pytest.FixtureRequest) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
+    url = None if request.param == "emulation" else request.param
+    db = connect_mongo(InfraSettings(mongodb_url=url, mongodb_database=f"test_nlu_{new_id()[:8]}"))
+    yield db
+    await db.client.drop_database(db.name)
+    await close_mongo(db)
+
+
+@pytest.fixture(params=backends(REDIS_URL, "redis"))
+async def redis_client(request: pytest.FixtureRequest) -> AsyncIterator[Redis]:
+    client = connect_redis(InfraSettings(redis_url=None if request.param == "emulation" else request.param))
+    yield client
+    await client.aclose()
+
+
+async def test_the_latest_model_is_the_newest_published(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+    registry = MongoModelRegistry(mongo)
+    await registry.ensure_indexes()
+    now = utc_now()
+    await registry.add(
+        ModelRecord(bot="b", version="old", artifact_key="k1", created_at=now - timedelta(hours=1))
+    )
+    await registry.add(ModelRecord(bot="b", version="new", artifact_key="k2", created_at=now))
+    await registry.add(
+        ModelRecord(bot="b", version="draft", artifact_key="k3", created_at=now, status="draft")
+    )
+    await registry.add(
+        ModelRecord(bot="other", version="x", artifact_key="k4", created_at=now + timedelta(1))
+    )
+    latest = await registry.latest("b")
+    assert latest is not None and (latest.version, latest.artifact_key) == ("new", "k2")
+
+
+async def test_a_bot_without_models_has_no_latest(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+    assert await MongoModelRegistry(mongo).latest("nobody") is None
+
+
+async def test_adding_a_version_twice_keeps_one(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+    registry = MongoModelRegistry(mongo)
+    record = ModelRecord(bot="b", version="v1", artifact_key="k", metrics={"accuracy": 0.9})
+    await registry.add(record)
+    await registry.add(record)
+    assert await mongo["models"].count_documents({"bot": "b"}) == 1
+
+
+async def test_a_job_moves_from_running_to_succeeded(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+    jobs = MongoTrainingJobs(mongo)
+    assert await jobs.status("j") is None
+    await jobs.start("j", "b")
+    assert await jobs.status("j") == "running"
+    await jobs.succeed("j", model_version="v1", metrics={"accuracy": 1.0})
+    doc = await mongo["training_jobs"].find_one({"_id": "j"})
+    assert doc is not None and (doc["status"], doc["model_version"], doc["bot"]) == ("succeeded", "v1", "b")
+
+
+async def test_a_failed_job_keeps_its_error(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+    jobs = MongoTrainingJobs(mongo)
+    await jobs.start("j", "b")
+    await jobs.fail("j", status="rejected", error="no intents")
+    doc = await mongo["training_jobs"].find_one({"_id": "j"})
+    assert doc is not None and (doc["status"], doc["error"]) == ("rejected", "no intents")
+
+
+async def test_announcements_reach_a_listener_and_malformed_ones_are_skipped(
+    redis_client: Redis, poll: Callable[..., Any]
+) -> None:
+    name = f"parley:models:test:{new_id()}"  # pub/sub spans databases: a channel of our own
+    channel = RedisModelChannel(redis_client, channel=name, poll_seconds=0.02)
+    stop = asyncio.Event()
+    received: list[ModelChange] = []
+
+    async def listen() -> None:
+        async for change in channel.changes(stop):
+            received.append(change)
+
+    listener = asyncio.create_task(listen())
+    await poll(lambda: _subscribed(redis_client, name))
+    await redis_client.publish(name, b"not json")
+    await channel.announce(ModelChange(bot="b", version="v2"))
+    await poll(lambda: received)
+    stop.set()
+    await listener
+    assert received == [ModelChange(bot="b", version="v2")]
+
+
+async def _subscribed(redis: Redis, channel: str) -> bool:
+    [(_, count)] = await redis.pubsub_numsub(channel)
+    return count > 0

@@ -1,0 +1,98 @@
+"""Browser tests: Playwright drives Debian's Chromium (headless) against an embedded Parley that
+serves the built web frontend (web/dist). `scripts/test.sh` installs Chromium and builds the
+frontend; elsewhere the tests skip when either is missing, unless PARLEY_REQUIRE_BROWSER=1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.browser.server import WEB_DIST, EmbeddedParley
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TOKEN = "browser-admin-token"
+SHOP_ORIGIN = "http://shop.test"
+"""The origin of the plain third-party page the widget is embedded in (served by request routing)."""
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("PARLEY_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _missing("Chromium is not installed (apt-get install chromium; scripts/test.sh does it)")
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="session")
+def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedParley]:
+    if not (WEB_DIST / "console" / "index.html").is_file() or not (WEB_DIST / "widget.js").is_file():
+        _missing("the web frontend is not built (scripts/install.sh builds it when npm is available)")
+    server = EmbeddedParley(
+        port=_free_port(),
+        data_dir=tmp_path_factory.mktemp("parley-browser"),
+        token=TOKEN,
+        env={"GATEWAY_CORS_ORIGINS": SHOP_ORIGIN},
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context; an uncaught script error anywhere fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="light")
+    context.set_default_timeout(10_000)
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save `docs/screenshots/{name}.png` when PARLEY_SCREENSHOTS names the folder (just screenshots)."""
+    folder = os.environ.get("PARLEY_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)

@@ -1,0 +1,100 @@
+"""The values schema rejects typos: one schema (helm/values.schema.json) copied into every chart."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import helm_python as helm
+import jsonschema
+import pytest
+
+from tests.deploy.conftest import Render, load_yaml, merge
+from tests.deploy.deployables import DEPLOYABLES, ENVIRONMENTS, HELM, settings_of
+
+SCHEMA = HELM / "values.schema.json"
+
+
+def schema() -> dict:
+    return json.loads(SCHEMA.read_text())
+
+
+@pytest.mark.parametrize("deployable", DEPLOYABLES, ids=str)
+def test_every_chart_carries_the_one_schema(deployable) -> None:
+    copy = deployable.chart_dir / "values.schema.json"
+    assert copy.read_text() == SCHEMA.read_text(), f"{copy} is stale: run `just helm-schema`"
+
+
+def test_the_schema_rejects_unknown_keys_at_every_level_parley_defines() -> None:
+    def objects(node: object, path: str = "$"):
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" in node:
+                yield path, node
+            for key, value in node.items():
+                yield from objects(value, f"{path}.{key}")
+
+    open_objects = [path for path, node in objects(schema()) if node.get("additionalProperties") is not False]
+    assert not open_objects
+
+
+def test_every_setting_name_the_schema_allows_is_read_by_some_service() -> None:
+    allowed = set(schema()["definitions"]["settingName"]["enum"])
+    known = set().union(*(settings_of(d.package) for d in DEPLOYABLES))
+    assert allowed, "run `just helm-schema` to fill the setting names"
+    assert allowed <= known, f"not settings of any service: {sorted(allowed - known)}"
+
+
+def _every_values_file() -> list[Path]:
+    files = [HELM / "environments" / f"{env}.yaml" for env in ENVIRONMENTS]
+    for deployable in DEPLOYABLES:
+        files += [deployable.chart_dir / "values.yaml"]
+        files += [deployable.chart_dir / f"values-{env}.yaml" for env in ENVIRONMENTS]
+    return files
+
+
+@pytest.mark.parametrize("deployable", DEPLOYABLES, ids=str)
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_each_environments_values_satisfy_the_schema(deployable, environment: str) -> None:
+    values = load_yaml(deployable.chart_dir / "values.yaml")
+    for path in (HELM / "environments" / f"{environment}.yaml", deployable.chart_dir / f"values-{environment}.yaml"):
+        values = merge(values, load_yaml(path))
+    values["parley-lib"] = {}
+    jsonschema.Draft7Validator(schema()).validate(values)
+
+
+def test_every_values_file_is_covered() -> None:
+    on_disk = {p for p in HELM.glob("*/values*.yaml")} | set(HELM.glob("environments/*.yaml"))
+    assert on_disk == set(_every_values_file())
+
+
+TYPOS = [
+    # (file under helm/, text, the same text with a typo, what Helm's error names)
+    ("parley-gateway/values-prod.yaml", "maxReplicas: 10", "maxReplica: 10", "'maxReplica'"),
+    ("parley-gateway/values-prod.yaml", "zoneSpread:", "zoneSpred:", "'zoneSpred'"),
+    ("parley-nlu/values-prod.yaml", "nodeSelector:", "nodeSelecter:", "'nodeSelecter'"),
+    ("parley-logger/values-staging.yaml", "messagesPerReplica:", "messagesPerReplicas:", "'messagesPerReplicas'"),
+    ("parley-gateway/values-dev.yaml", "roleArn: arn:aws:iam::", "roleArn: arn:aws:iam:", "/serviceAccount/roleArn"),
+    ("parley-gateway/values-dev.yaml", "requests: {cpu: 100m", "request: {cpu: 100m", "'request'"),
+    ("environments/prod.yaml", "PARLEY_BUCKET:", "PARLEY_BUKET:", "'PARLEY_BUKET'"),
+    ("environments/prod.yaml", "key: mongodb-url", "kye: mongodb-url", "'kye'"),
+]
+
+
+@pytest.mark.parametrize(("relative", "text", "typo", "named"), TYPOS, ids=[t[2].split(":")[0] for t in TYPOS])
+def test_a_typo_in_a_values_file_fails_the_schema_check(
+    render: Render, tmp_path: Path, relative: str, text: str, typo: str, named: str
+) -> None:
+    original = (HELM / relative).read_text()
+    assert text in original, f"{relative} no longer contains {text!r}: update this test"
+    broken = tmp_path / Path(relative).name
+    broken.write_text(original.replace(text, typo, 1))
+    chart = relative.split("/")[0] if not relative.startswith("environments/") else "parley-gateway"
+    environment = Path(relative).stem.removeprefix("values-")
+    files = [HELM / "environments" / f"{environment}.yaml", HELM / chart / f"values-{environment}.yaml"]
+    values: dict = {}
+    for path in files:
+        values = merge(values, load_yaml(broken if path == HELM / relative else path))
+
+    with pytest.raises(helm.HelmValuesError, match=re.escape(named)):
+        render(chart, environment, values=values)

@@ -1,0 +1,34 @@
+"""Schemathesis against `/docs`: generated requests to every operation of the running system get
+no 5xx and no answer that the OpenAPI document does not describe."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.e2e.stack import Running
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def api_schema(parley: Running) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_url(f"{parley.base_url}/docs/openapi.json")
+
+
+api = schemathesis.pytest.from_fixture("api_schema")
+
+
+@api.parametrize()
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_the_api_answers_as_its_openapi_says(case: schemathesis.Case, parley: Running) -> None:
+    case.call_and_validate(headers=parley.admin, checks=CHECKS, timeout=30)

@@ -1,0 +1,128 @@
+// The admin API (DESIGN.md §5) over fetch. Every failure becomes an `ApiError` with the server's
+// stable code, message and details, or `network_error` when the server could not be reached.
+
+import { resolveBase } from "./config";
+import type {
+  Analytics,
+  BotDefinition,
+  BotSummary,
+  Conversation,
+  ConversationSummary,
+  ParseResult,
+  TrainingJob,
+} from "./types";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown = null,
+  ) {
+    super(message);
+  }
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+export class Api {
+  readonly base: string;
+  onUnauthorized: () => void = () => {};
+
+  constructor(apiBase: string, readonly token: string) {
+    this.base = resolveBase(apiBase);
+  }
+
+  url(path: string, query: Query = {}): string {
+    const url = new URL(path.replace(/^\//, ""), this.base);
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, String(value));
+    }
+    return url.href;
+  }
+
+  async request<T>(method: string, path: string, init: { body?: BodyInit; json?: unknown; query?: Query } = {}): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: "application/json" };
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(init.json);
+    }
+    let response: Response;
+    try {
+      response = await fetch(this.url(path, init.query), { method, headers, body: body ?? null });
+    } catch (error) {
+      throw new ApiError(0, "network_error", `Cannot reach the Parley server at ${this.base} (${String(error)})`);
+    }
+    if (response.status === 401) this.onUnauthorized();
+    if (!response.ok) throw await toError(response);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  listBots = () => this.request<BotSummary[]>("GET", "api/v1/bots");
+  getBot = (bot: string, format: "native" | "acf" = "native") =>
+    this.request<BotDefinition>("GET", `api/v1/bots/${enc(bot)}`, { query: { format } });
+  putBot = (bot: string, definition: BotDefinition) =>
+    this.request<BotSummary>("PUT", `api/v1/bots/${enc(bot)}`, { json: definition });
+  deleteBot = (bot: string) => this.request<void>("DELETE", `api/v1/bots/${enc(bot)}`);
+  importBot = (bot: string, file: Blob) => {
+    const form = new FormData();
+    form.append("file", file);
+    return this.request<BotSummary>("POST", `api/v1/bots/${enc(bot)}/import`, { body: form });
+  };
+  train = (bot: string, force = false) =>
+    this.request<{ job_id: string; status: string }>("POST", `api/v1/bots/${enc(bot)}/train`, { json: { force } });
+  trainingJob = (bot: string, jobId: string) =>
+    this.request<TrainingJob>("GET", `api/v1/bots/${enc(bot)}/train/${enc(jobId)}`);
+  parse = (bot: string, text: string) =>
+    this.request<ParseResult>("POST", `api/v1/bots/${enc(bot)}/parse`, { json: { text } });
+  conversations = (bot: string, query: { limit?: number; before?: string }) =>
+    this.request<ConversationSummary[]>("GET", `api/v1/bots/${enc(bot)}/conversations`, { query });
+  conversation = (bot: string, id: string) =>
+    this.request<Conversation>("GET", `api/v1/bots/${enc(bot)}/conversations/${enc(id)}`);
+  analytics = (bot: string, from: string, to: string) =>
+    this.request<Analytics>("GET", `api/v1/bots/${enc(bot)}/analytics`, { query: { from, to } });
+
+  /** The server's OpenAPI document (public): tells the console which optional routes exist. */
+  async openapi(): Promise<{ paths: Record<string, Record<string, unknown>> }> {
+    let last: unknown = null;
+    for (const path of ["docs/openapi.json", "schema/openapi.json"]) {
+      try {
+        const response = await fetch(this.url(path));
+        if (response.ok) return (await response.json()) as { paths: Record<string, Record<string, unknown>> };
+        last = await toError(response);
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw last;
+  }
+}
+
+const enc = encodeURIComponent;
+
+async function toError(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+    if (body.error) {
+      return new ApiError(response.status, body.error.code ?? "error", body.error.message ?? response.statusText, body.error.details);
+    }
+  } catch {
+    // not JSON
+  }
+  return new ApiError(response.status, `http_${response.status}`, `${response.status} ${response.statusText}`);
+}
+
+/** A readable message for any error, with the server's field problems when it gave them. */
+export function describe(error: unknown): string {
+  if (error instanceof ApiError) {
+    const details = Array.isArray(error.details)
+      ? (error.details as { path?: string; message?: string }[])
+          .map((d) => (d.path ? `${d.path}: ${d.message ?? ""}` : (d.message ?? "")))
+          .filter(Boolean)
+      : [];
+    return [error.message, ...details.filter((d) => !error.message.includes(d))].join("\n");
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,123 @@
+// Dependency-free SVG charts for daily series: bars (optionally stacked) and lines. Each chart is a
+// figure with a caption, a text summary for screen readers, and its numbers in a data table.
+
+import { useId } from "preact/hooks";
+
+export interface Series {
+  name: string;
+  values: number[];
+}
+
+interface ChartProps {
+  title: string;
+  labels: string[];
+  series: Series[];
+  format?: (value: number) => string;
+  kind: "bars" | "stacked" | "line";
+  max?: number;
+  summary: string;
+}
+
+const W = 640;
+const H = 200;
+const PAD = { top: 10, right: 10, bottom: 24, left: 44 };
+
+export function Chart(props: ChartProps) {
+  const id = useId();
+  const format = props.format ?? ((v: number) => String(Math.round(v)));
+  const n = props.labels.length;
+  const totals = props.labels.map((_, i) => props.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
+  const peak = props.max ?? niceMax(props.kind === "stacked" ? Math.max(0, ...totals) : Math.max(0, ...props.series.flatMap((s) => s.values)));
+  const plotW = W - PAD.left - PAD.right;
+  const plotH = H - PAD.top - PAD.bottom;
+  const x = (i: number): number => PAD.left + (n ? (i + 0.5) * (plotW / n) : 0);
+  const y = (v: number): number => PAD.top + plotH - (peak ? (v / peak) * plotH : 0);
+  const barW = n ? Math.max(1, (plotW / n) * (props.kind === "bars" ? 0.8 / Math.max(1, props.series.length) : 0.7)) : 0;
+  const every = Math.max(1, Math.ceil(n / 8));
+  return (
+    <figure class="chart">
+      <figcaption id={`${id}-title`}>{props.title}</figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} preserveAspectRatio="none">
+        <desc id={`${id}-desc`}>{props.summary}</desc>
+        {[0, 0.5, 1].map((f) => (
+          <g key={f} class="tick">
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(peak * f)} y2={y(peak * f)} />
+            <text x={PAD.left - 6} y={y(peak * f) + 4} text-anchor="end">
+              {format(peak * f)}
+            </text>
+          </g>
+        ))}
+        {props.labels.map((label, i) =>
+          i % every === 0 ? (
+            <text key={label} class="xlabel" x={x(i)} y={H - 6} text-anchor="middle">
+              {label.slice(5)}
+            </text>
+          ) : null,
+        )}
+        {props.kind === "line"
+          ? props.series.map((s, si) => (
+              <polyline key={s.name} class={`line s${si}`} points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")} />
+            ))
+          : props.labels.map((label, i) => {
+              let base = 0;
+              return (
+                <g key={label}>
+                  {props.series.map((s, si) => {
+                    const v = s.values[i] ?? 0;
+                    const left = props.kind === "stacked" ? x(i) - barW / 2 : x(i) - (barW * props.series.length) / 2 + si * barW;
+                    const top = props.kind === "stacked" ? y(base + v) : y(v);
+                    const height = props.kind === "stacked" ? y(base) - y(base + v) : y(0) - y(v);
+                    if (props.kind === "stacked") base += v;
+                    return (
+                      <rect key={s.name} class={`bar s${si}`} x={left} y={top} width={barW} height={Math.max(0, height)}>
+                        <title>{`${label} · ${s.name}: ${format(v)}`}</title>
+                      </rect>
+                    );
+                  })}
+                </g>
+              );
+            })}
+      </svg>
+      {props.series.length > 1 && (
+        <ul class="legend" aria-hidden="true">
+          {props.series.map((s, si) => (
+            <li key={s.name}>
+              <span class={`swatch s${si}`} /> {s.name}
+            </li>
+          ))}
+        </ul>
+      )}
+      <details>
+        <summary>Data</summary>
+        <table class="table compact">
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {props.series.map((s) => (
+                <th key={s.name} scope="col">{s.name}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {props.labels.map((label, i) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                {props.series.map((s) => (
+                  <td key={s.name}>{format(s.values[i] ?? 0)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}
+
+/** A round axis maximum at or above `value` (1, 2 or 5 times a power of ten). */
+export function niceMax(value: number): number {
+  if (value <= 0) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 5, 10].find((m) => m * power >= value) ?? 10;
+  return step * power;
+}

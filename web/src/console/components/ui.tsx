@@ -1,0 +1,183 @@
+// Small building blocks shared by the console's pages.
+
+import type { ComponentChildren } from "preact";
+import { useId, useState } from "preact/hooks";
+import { tokenize } from "../../shared/richtext";
+
+export function ErrorBox({ error, title }: { error: string | null; title?: string }) {
+  if (!error) return null;
+  return (
+    <div class="error-box" role="alert">
+      {title && <strong>{title}</strong>}
+      <pre>{error}</pre>
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p class="muted" role="status" aria-busy="true">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ComponentChildren }) {
+  return <div class="empty">{children}</div>;
+}
+
+export function Field(props: { label: string; hint?: string; children: (id: string) => ComponentChildren }) {
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      {props.children(id)}
+      {props.hint && <small class="muted">{props.hint}</small>}
+    </div>
+  );
+}
+
+interface InputProps {
+  value: string;
+  onValue: (value: string) => void;
+  id?: string;
+  placeholder?: string;
+  required?: boolean;
+  "aria-label"?: string;
+}
+
+export function TextInput({ value, onValue, ...rest }: InputProps) {
+  return <input type="text" {...rest} value={value} onInput={(e) => onValue(e.currentTarget.value)} />;
+}
+
+/** An editable list of strings (replies, prompts): one row each, add and remove. */
+export function StringList(props: {
+  label: string;
+  items: string[];
+  onChange: (items: string[]) => void;
+  placeholder?: string;
+  multiline?: boolean;
+  addLabel?: string;
+}) {
+  const { items, onChange } = props;
+  const set = (index: number, value: string): void => onChange(items.map((it, i) => (i === index ? value : it)));
+  return (
+    <fieldset class="string-list">
+      <legend>{props.label}</legend>
+      {items.map((item, index) => (
+        <div class="row" key={index}>
+          {props.multiline ? (
+            <textarea
+              aria-label={`${props.label} ${index + 1}`}
+              rows={2}
+              value={item}
+              placeholder={props.placeholder}
+              onInput={(e) => set(index, e.currentTarget.value)}
+            />
+          ) : (
+            <input
+              type="text"
+              aria-label={`${props.label} ${index + 1}`}
+              value={item}
+              placeholder={props.placeholder}
+              onInput={(e) => set(index, e.currentTarget.value)}
+            />
+          )}
+          <button
+            type="button"
+            class="icon"
+            aria-label={`Remove ${props.label.toLowerCase()} ${index + 1}`}
+            onClick={() => onChange(items.filter((_, i) => i !== index))}
+          >
+            ×
+          </button>
+        </div>
+      ))}
+      <button type="button" class="link" onClick={() => onChange([...items, ""])}>
+        + {props.addLabel ?? "Add"}
+      </button>
+    </fieldset>
+  );
+}
+
+/** Words as removable chips with an input that adds on Enter or comma (synonyms, choices). */
+export function ChipInput(props: { label: string; values: string[]; onChange: (values: string[]) => void; placeholder?: string }) {
+  const [text, setText] = useState("");
+  const id = useId();
+  const commit = (): void => {
+    const words = text.split(",").map((w) => w.trim()).filter((w) => w && !props.values.includes(w));
+    if (words.length) props.onChange([...props.values, ...words]);
+    setText("");
+  };
+  return (
+    <div class="chips">
+      <label for={id} class="sr-only">
+        {props.label}
+      </label>
+      <ul aria-label={props.label}>
+        {props.values.map((value) => (
+          <li key={value} class="chip">
+            {value}
+            <button
+              type="button"
+              aria-label={`Remove ${value}`}
+              onClick={() => props.onChange(props.values.filter((v) => v !== value))}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <input
+        id={id}
+        type="text"
+        value={text}
+        placeholder={props.placeholder ?? "Add…"}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" || e.key === ",") {
+            e.preventDefault();
+            commit();
+          } else if (e.key === "Backspace" && !text && props.values.length) {
+            props.onChange(props.values.slice(0, -1));
+          }
+        }}
+        onBlur={commit}
+      />
+    </div>
+  );
+}
+
+/** Bot text with the few formatting tags bots may use; everything else literal (never HTML). */
+export function RichText({ text }: { text: string }) {
+  return (
+    <>
+      {tokenize(text).map((token, index) => {
+        if (token.kind === "break") return <br key={index} />;
+        let node: ComponentChildren = token.text;
+        for (const style of [...token.styles].reverse()) node = style === "strong" ? <strong>{node}</strong> : <em>{node}</em>;
+        return <span key={index}>{node}</span>;
+      })}
+    </>
+  );
+}
+
+export function percent(value: number | null | undefined, digits = 0): string {
+  return value === null || value === undefined || Number.isNaN(value) ? "–" : `${(value * 100).toFixed(digits)} %`;
+}
+
+export function when(iso: string | undefined): string {
+  if (!iso) return "–";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** Trigger a browser download of `data` as a file. */
+export function download(name: string, data: string, type = "application/json"): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,90 @@
+// The bot being edited: the saved definition and a draft that every tab of the bot edits, so
+// switching tabs keeps unsaved work. Saving replaces the whole definition (PUT /bots/{bot}).
+
+import { createContext } from "preact";
+import { useCallback, useContext, useEffect, useMemo, useState } from "preact/hooks";
+import { describe } from "./api";
+import { useApi } from "./context";
+import type { BotDefinition } from "./types";
+
+export interface BotDraft {
+  bot: string;
+  saved: BotDefinition | null;
+  draft: BotDefinition | null;
+  loadError: string | null;
+  dirty: boolean;
+  saving: boolean;
+  saveError: string | null;
+  update: (change: (draft: BotDefinition) => void) => void;
+  save: () => Promise<boolean>;
+  discard: () => void;
+  reload: () => Promise<void>;
+}
+
+export function useBotDraftState(bot: string): BotDraft {
+  const api = useApi();
+  const [saved, setSaved] = useState<BotDefinition | null>(null);
+  const [draft, setDraft] = useState<BotDefinition | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+
+  const reload = useCallback(async () => {
+    setLoadError(null);
+    try {
+      const definition = await api.getBot(bot);
+      setSaved(definition);
+      setDraft(structuredClone(definition));
+      setSaveError(null);
+    } catch (error) {
+      setLoadError(describe(error));
+    }
+  }, [api, bot]);
+
+  useEffect(() => {
+    setSaved(null);
+    setDraft(null);
+    void reload();
+  }, [reload]);
+
+  const update = useCallback((change: (draft: BotDefinition) => void) => {
+    setDraft((current) => {
+      if (!current) return current;
+      const next = structuredClone(current);
+      change(next);
+      return next;
+    });
+  }, []);
+
+  const dirty = useMemo(() => JSON.stringify(saved) !== JSON.stringify(draft), [saved, draft]);
+
+  const save = useCallback(async () => {
+    if (!draft) return false;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      await api.putBot(bot, draft);
+      const definition = await api.getBot(bot);
+      setSaved(definition);
+      setDraft(structuredClone(definition));
+      return true;
+    } catch (error) {
+      setSaveError(describe(error));
+      return false;
+    } finally {
+      setSaving(false);
+    }
+  }, [api, bot, draft]);
+
+  const discard = useCallback(() => setDraft(saved && structuredClone(saved)), [saved]);
+
+  return { bot, saved, draft, loadError, dirty, saving, saveError, update, save, discard, reload };
+}
+
+export const DraftContext = createContext<BotDraft | null>(null);
+
+export function useDraft(): BotDraft & { draft: BotDefinition } {
+  const value = useContext(DraftContext);
+  if (!value?.draft) throw new Error("useDraft before the bot is loaded");
+  return value as BotDraft & { draft: BotDefinition };
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { addSpan, rangeOffsets, removeSpan, retext, segments } from "./examples";
+
+describe("addSpan", () => {
+  it("labels the selected words, trimming spaces", () => {
+    expect(addSpan("a large pizza", "size", 1, 8)).toEqual({
+      text: "a large pizza",
+      entities: [{ entity: "size", start: 2, end: 7 }],
+    });
+  });
+
+  it("refuses overlapping labels", () => {
+    const labelled = addSpan("a large pizza", "size", 2, 7);
+    expect(addSpan(labelled, "pizza", 4, 13)).toMatch(/overlaps/);
+  });
+
+  it("refuses an empty selection", () => {
+    expect(addSpan("a large pizza", "size", 3, 3)).toMatch(/Select/);
+  });
+});
+
+describe("removeSpan", () => {
+  it("falls back to the plain string form when no label is left", () => {
+    expect(removeSpan({ text: "big", entities: [{ entity: "size", start: 0, end: 3 }] }, 0)).toBe("big");
+  });
+});
+
+describe("retext", () => {
+  it("moves a label with its words", () => {
+    const example = { text: "a large pizza", entities: [{ entity: "size", start: 2, end: 7 }] };
+    expect(retext(example, "one large pizza")).toEqual({
+      text: "one large pizza",
+      entities: [{ entity: "size", start: 4, end: 9 }],
+    });
+  });
+
+  it("drops a label whose words are gone", () => {
+    const example = { text: "a large pizza", entities: [{ entity: "size", start: 2, end: 7 }] };
+    expect(retext(example, "a pizza")).toBe("a pizza");
+  });
+});
+
+describe("segments", () => {
+  it("cuts the text into plain and labelled runs", () => {
+    const example = { text: "a large pizza", entities: [{ entity: "size", start: 2, end: 7 }] };
+    expect(segments(example).map((s) => [s.text, s.span?.entity ?? null])).toEqual([
+      ["a ", null],
+      ["large", "size"],
+      [" pizza", null],
+    ]);
+  });
+});
+
+describe("rangeOffsets", () => {
+  it("counts characters across labelled and plain runs", () => {
+    const container = document.createElement("p");
+    container.innerHTML = "a <mark>large</mark> pepperoni pizza";
+    document.body.append(container);
+    const range = document.createRange();
+    const tail = container.lastChild as Text;
+    range.setStart(container.querySelector("mark")!.firstChild!, 2);
+    range.setEnd(tail, 10);
+    expect(rangeOffsets(container, range)).toEqual({ start: 4, end: 17 });
+  });
+});

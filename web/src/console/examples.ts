@@ -1,0 +1,91 @@
+// Training examples and their entity spans: pure functions the intent editor builds on.
+
+import type { Example, Span } from "./types";
+
+export function exampleText(example: Example): string {
+  return typeof example === "string" ? example : example.text;
+}
+
+export function exampleSpans(example: Example): Span[] {
+  return typeof example === "string" ? [] : [...(example.entities ?? [])].sort((a, b) => a.start - b.start);
+}
+
+/** The compact form the server exports: a plain string when nothing is labelled. */
+export function makeExample(text: string, spans: Span[]): Example {
+  return spans.length ? { text, entities: [...spans].sort((a, b) => a.start - b.start) } : text;
+}
+
+export function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+/** Label text[start:end] as `entity`, trimming surrounding spaces; an error message when it can't. */
+export function addSpan(example: Example, entity: string, start: number, end: number): Example | string {
+  const text = exampleText(example);
+  while (start < end && /\s/.test(text[start] ?? "")) start += 1;
+  while (end > start && /\s/.test(text[end - 1] ?? "")) end -= 1;
+  if (start >= end) return "Select some text of the example first.";
+  if (!entity) return "Choose an entity.";
+  const spans = exampleSpans(example);
+  if (spans.some((s) => overlaps(s, { start, end }))) return "That text overlaps a label; remove that label first.";
+  return makeExample(text, [...spans, { entity, start, end }]);
+}
+
+export function removeSpan(example: Example, index: number): Example {
+  const spans = exampleSpans(example);
+  spans.splice(index, 1);
+  return makeExample(exampleText(example), spans);
+}
+
+/** Change an example's text, keeping each label on the same words when they are still there. */
+export function retext(example: Example, text: string): Example {
+  const old = exampleText(example);
+  const kept: Span[] = [];
+  for (const span of exampleSpans(example)) {
+    const words = old.slice(span.start, span.end);
+    let start = text.slice(span.start, span.end) === words ? span.start : text.indexOf(words);
+    while (start >= 0 && kept.some((k) => overlaps(k, { start, end: start + words.length }))) {
+      start = text.indexOf(words, start + 1);
+    }
+    if (start >= 0) kept.push({ ...span, start, end: start + words.length });
+  }
+  return makeExample(text, kept);
+}
+
+export interface Segment {
+  text: string;
+  span: Span | null;
+  start: number;
+}
+
+/** The example cut into plain and labelled runs, for display. */
+export function segments(example: Example): Segment[] {
+  const text = exampleText(example);
+  const out: Segment[] = [];
+  let at = 0;
+  for (const span of exampleSpans(example)) {
+    if (span.start < at || span.end > text.length) continue; // malformed: show as plain text
+    if (span.start > at) out.push({ text: text.slice(at, span.start), span: null, start: at });
+    out.push({ text: text.slice(span.start, span.end), span, start: span.start });
+    at = span.end;
+  }
+  if (at < text.length) out.push({ text: text.slice(at), span: null, start: at });
+  return out;
+}
+
+/** Character offsets of `range` inside `container`'s text, or null when the range leaves it. */
+export function rangeOffsets(container: Node, range: Range): { start: number; end: number } | null {
+  if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) return null;
+  const start = offsetOf(container, range.startContainer, range.startOffset);
+  const end = offsetOf(container, range.endContainer, range.endOffset);
+  return start <= end ? { start, end } : { start: end, end: start };
+}
+
+function offsetOf(container: Node, node: Node, offset: number): number {
+  // Measure the text before the point: a range from the container's start to (node, offset).
+  const doc = container.ownerDocument ?? document;
+  const before = doc.createRange();
+  before.selectNodeContents(container);
+  before.setEnd(node, offset);
+  return before.toString().length;
+}

@@ -1,0 +1,69 @@
+// One bot: its tabs, and the save bar for the draft all editing tabs share.
+
+import { DraftContext, useBotDraftState } from "../draft";
+import { ErrorBox, Loading } from "../components/ui";
+import { useNotify } from "../context";
+import { href } from "../router";
+import { AnalyticsPage } from "./analytics";
+import { ConversationsPage } from "./conversations";
+import { EntitiesPage } from "./entities";
+import { IntentsPage } from "./intents";
+import { SettingsPage } from "./settings";
+import { TestChatPage } from "./test-chat";
+import { TrainPage } from "./train";
+
+const TABS = [
+  ["intents", "Intents"],
+  ["entities", "Entities"],
+  ["train", "Train"],
+  ["chat", "Test chat"],
+  ["conversations", "Conversations"],
+  ["analytics", "Analytics"],
+  ["settings", "Settings"],
+] as const;
+
+export function BotShell({ bot, path }: { bot: string; path: string[] }) {
+  const state = useBotDraftState(bot);
+  const notify = useNotify();
+  const [tab = "intents", item] = path;
+  if (state.loadError) return <ErrorBox title={`Bot ${bot}`} error={state.loadError} />;
+  if (!state.draft) return <Loading what={`bot ${bot}`} />;
+  const save = async (): Promise<void> => {
+    if (await state.save()) notify("Saved. Train the bot to use the changes.", "success");
+  };
+  return (
+    <DraftContext.Provider value={state}>
+      <div class="bot-head">
+        <h1>
+          <a href={href()} class="muted">Bots</a> / {bot}
+        </h1>
+        <nav aria-label={`Bot ${bot}`} class="tabs">
+          {TABS.map(([id, label]) => (
+            <a key={id} href={href("bots", bot, id)} aria-current={tab === id ? "page" : undefined}>
+              {label}
+            </a>
+          ))}
+        </nav>
+      </div>
+      {(state.dirty || state.saveError) && (
+        <div class="savebar" role="region" aria-label="Unsaved changes">
+          <span>{state.dirty ? "Unsaved changes" : "Not saved"}</span>
+          <button type="button" class="secondary" onClick={state.discard} disabled={state.saving}>
+            Discard
+          </button>
+          <button type="button" onClick={save} disabled={state.saving}>
+            {state.saving ? "Saving…" : "Save"}
+          </button>
+        </div>
+      )}
+      <ErrorBox title="The server refused the definition" error={state.saveError} />
+      {tab === "intents" && <IntentsPage selected={item} />}
+      {tab === "entities" && <EntitiesPage selected={item} />}
+      {tab === "train" && <TrainPage />}
+      {tab === "chat" && <TestChatPage />}
+      {tab === "conversations" && <ConversationsPage selected={item} />}
+      {tab === "analytics" && <AnalyticsPage />}
+      {tab === "settings" && <SettingsPage />}
+    </DraftContext.Provider>
+  );
+}

@@ -1,0 +1,170 @@
+// All bots: create, import (native or AI Chatbot Framework, JSON or YAML), export, delete.
+
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { describe } from "../api";
+import { Empty, ErrorBox, Field, Loading, TextInput, download, when } from "../components/ui";
+import { useApi, useNotify } from "../context";
+import { href, navigate } from "../router";
+import type { BotSummary } from "../types";
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export function BotsPage() {
+  const api = useApi();
+  const [bots, setBots] = useState<BotSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setBots(await api.listBots());
+      setError(null);
+    } catch (err) {
+      setError(describe(err));
+    }
+  }, [api]);
+  useEffect(() => void load(), [load]);
+
+  return (
+    <section aria-labelledby="bots-title">
+      <h1 id="bots-title">Bots</h1>
+      <ErrorBox error={error} />
+      {bots === null && !error && <Loading what="bots" />}
+      {bots && bots.length === 0 && <Empty>No bots yet: create one or import a definition.</Empty>}
+      {bots && bots.length > 0 && <BotTable bots={bots} onChanged={load} />}
+      <div class="columns">
+        <CreateBot />
+        <ImportBot onImported={load} />
+      </div>
+    </section>
+  );
+}
+
+function BotTable({ bots, onChanged }: { bots: BotSummary[]; onChanged: () => Promise<void> }) {
+  const api = useApi();
+  const notify = useNotify();
+  const exportBot = async (name: string, format: "native" | "acf"): Promise<void> => {
+    try {
+      const definition = await api.getBot(name, format);
+      download(`${name}${format === "acf" ? ".acf" : ""}.json`, JSON.stringify(definition, null, 2));
+    } catch (err) {
+      notify(describe(err), "error");
+    }
+  };
+  const remove = async (name: string): Promise<void> => {
+    if (!confirm(`Delete the bot “${name}” and its definition? Conversations stay in the logs.`)) return;
+    try {
+      await api.deleteBot(name);
+      notify(`Deleted ${name}`, "success");
+      await onChanged();
+    } catch (err) {
+      notify(describe(err), "error");
+    }
+  };
+  return (
+    <table class="table">
+      <thead>
+        <tr>
+          <th scope="col">Bot</th>
+          <th scope="col">Intents</th>
+          <th scope="col">Entities</th>
+          <th scope="col">Version</th>
+          <th scope="col">Updated</th>
+          <th scope="col">
+            <span class="sr-only">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {bots.map((bot) => (
+          <tr key={bot.name}>
+            <td>
+              <a href={href("bots", bot.name, "intents")}>{bot.name}</a>
+              {bot.description && <div class="muted small">{bot.description}</div>}
+            </td>
+            <td>{bot.intents}</td>
+            <td>{bot.entities}</td>
+            <td>{bot.version}</td>
+            <td>{when(bot.updated_at)}</td>
+            <td class="actions">
+              <button type="button" class="secondary" onClick={() => exportBot(bot.name, "native")} aria-label={`Export ${bot.name}`}>
+                Export
+              </button>
+              <button type="button" class="secondary" onClick={() => exportBot(bot.name, "acf")} aria-label={`Export ${bot.name} for AI Chatbot Framework`}>
+                Export ACF
+              </button>
+              <button type="button" class="danger" onClick={() => remove(bot.name)} aria-label={`Delete ${bot.name}`}>
+                Delete
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function CreateBot() {
+  const api = useApi();
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (!NAME.test(name)) {
+      setError("Names are letters, digits, “_”, “.” and “-”, starting with a letter or digit.");
+      return;
+    }
+    try {
+      await api.putBot(name, { name, description, intents: [], entities: [] });
+      navigate("bots", name, "intents");
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-labelledby="create-title">
+      <h2 id="create-title">New bot</h2>
+      <Field label="Name">{(id) => <TextInput id={id} value={name} onValue={setName} required />}</Field>
+      <Field label="Description">{(id) => <TextInput id={id} value={description} onValue={setDescription} />}</Field>
+      <ErrorBox error={error} />
+      <button type="submit">Create bot</button>
+    </form>
+  );
+}
+
+function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
+  const api = useApi();
+  const notify = useNotify();
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const choose = (chosen: File | null): void => {
+    setFile(chosen);
+    if (chosen && !name) setName(chosen.name.replace(/(\.acf)?\.(json|ya?ml)$/i, "").replace(/[^A-Za-z0-9_.-]/g, "-"));
+  };
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (!file) return;
+    try {
+      const summary = await api.importBot(name, file);
+      notify(`Imported ${summary.name}: ${summary.intents} intents, ${summary.entities} entities`, "success");
+      setError(null);
+      await onImported();
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-labelledby="import-title">
+      <h2 id="import-title">Import</h2>
+      <p class="muted small">A Parley definition or an AI Chatbot Framework export, JSON or YAML. An existing bot of that name is replaced.</p>
+      <Field label="Definition file">
+        {(id) => <input id={id} type="file" accept=".json,.yaml,.yml,application/json" onChange={(e) => choose(e.currentTarget.files?.[0] ?? null)} />}
+      </Field>
+      <Field label="Bot name">{(id) => <TextInput id={id} value={name} onValue={setName} required />}</Field>
+      <ErrorBox error={error} />
+      <button type="submit" disabled={!file || !name}>
+        Import
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,174 @@
+// The rest of an intent: parameters (slots to fill), buttons, and the webhook action.
+
+import { useState } from "preact/hooks";
+import { ChipInput, StringList } from "../components/ui";
+import { useDraft } from "../draft";
+import type { Action, Intent, Parameter } from "../types";
+
+type Change = (fn: (intent: Intent) => void) => void;
+
+export function ParametersEditor({ intent, change }: { intent: Intent; change: Change }) {
+  const { draft } = useDraft();
+  const parameters = intent.parameters ?? [];
+  const entities = (draft.entities ?? []).map((e) => e.name);
+  const edit = (index: number, fn: (p: Parameter) => void): void =>
+    change((i) => {
+      const p = i.parameters?.[index];
+      if (p) fn(p);
+    });
+  return (
+    <section aria-labelledby="parameters-title">
+      <h3 id="parameters-title">Parameters</h3>
+      <p class="muted small">What the bot must know before it answers; it asks for each missing one with its prompt.</p>
+      {parameters.map((param, index) => {
+        const prompts = typeof param.prompt === "string" ? [param.prompt] : (param.prompt ?? []);
+        const label = param.name || `parameter ${index + 1}`;
+        return (
+          <fieldset class="card parameter" key={index}>
+            <legend>{label}</legend>
+            <div class="grid">
+              <label class="field">
+                <span>Name</span>
+                <input type="text" value={param.name} onInput={(e) => { const v = e.currentTarget.value; edit(index, (p) => void (p.name = v)); }} />
+              </label>
+              <label class="field">
+                <span>Entity</span>
+                <select
+                  value={param.entity ?? ""}
+                  onChange={(e) => { const v = e.currentTarget.value; edit(index, (p) => void (p.entity = v || null)); }}
+                >
+                  <option value="">Free text (the whole reply)</option>
+                  {entities.map((name) => (
+                    <option key={name} value={name}>{name}</option>
+                  ))}
+                </select>
+              </label>
+              <label class="check">
+                <input type="checkbox" checked={param.required ?? true} onChange={(e) => { const v = e.currentTarget.checked; edit(index, (p) => void (p.required = v)); }} />
+                Required
+              </label>
+              <label class="check">
+                <input type="checkbox" checked={param.multiple ?? false} onChange={(e) => { const v = e.currentTarget.checked; edit(index, (p) => void (p.multiple = v)); }} />
+                Several values
+              </label>
+            </div>
+            <StringList label={`Prompts for ${label}`} items={prompts} addLabel="Add prompt variant" onChange={(items) => edit(index, (p) => void (p.prompt = items))} />
+            <div class="field">
+              <span>Choices (offered as quick replies)</span>
+              <ChipInput label={`Choices for ${label}`} values={param.choices ?? []} onChange={(values) => edit(index, (p) => void (p.choices = values))} />
+            </div>
+            <button type="button" class="link danger" onClick={() => change((i) => void i.parameters?.splice(index, 1))}>
+              Remove parameter {label}
+            </button>
+          </fieldset>
+        );
+      })}
+      <button
+        type="button"
+        class="secondary"
+        onClick={() => change((i) => void (i.parameters = [...(i.parameters ?? []), { name: `param${parameters.length + 1}`, entity: entities[0] ?? null, prompt: [] }]))}
+      >
+        Add parameter
+      </button>
+    </section>
+  );
+}
+
+export function ButtonsEditor({ intent, change }: { intent: Intent; change: Change }) {
+  const buttons = intent.buttons ?? [];
+  const edit = (index: number, field: "title" | "payload", value: string): void =>
+    change((i) => {
+      const b = i.buttons?.[index];
+      if (b) b[field] = value;
+    });
+  return (
+    <fieldset class="string-list">
+      <legend>Buttons</legend>
+      <p class="muted small">Shown under the last reply. A payload such as “/order_pizza” triggers that intent directly.</p>
+      {buttons.map((button, index) => (
+        <div class="row" key={index}>
+          <input type="text" aria-label={`Button ${index + 1} title`} placeholder="Title" value={button.title} onInput={(e) => edit(index, "title", e.currentTarget.value)} />
+          <input type="text" aria-label={`Button ${index + 1} payload`} placeholder="/intent or text" value={button.payload} onInput={(e) => edit(index, "payload", e.currentTarget.value)} />
+          <button type="button" class="icon" aria-label={`Remove button ${index + 1}`} onClick={() => change((i) => void i.buttons?.splice(index, 1))}>
+            ×
+          </button>
+        </div>
+      ))}
+      <button type="button" class="link" onClick={() => change((i) => void (i.buttons = [...buttons, { title: "", payload: "" }]))}>
+        + Add button
+      </button>
+    </fieldset>
+  );
+}
+
+const METHODS: Action["method"][] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+export function ActionEditor({ intent, change }: { intent: Intent; change: Change }) {
+  const action = intent.action ?? null;
+  const [headersText, setHeadersText] = useState(() => formatHeaders(action?.headers));
+  const edit = (fn: (a: Action) => void): void =>
+    change((i) => {
+      if (i.action) fn(i.action);
+    });
+  return (
+    <fieldset class="card">
+      <legend>Webhook action</legend>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={action !== null}
+          onChange={(e) => { const on = e.currentTarget.checked; change((i) => void (on ? (i.action = { url: "https://", method: "POST" }) : delete i.action)); }}
+        />
+        Call a webhook when the intent is complete
+      </label>
+      {action && (
+        <div class="grid">
+          <label class="field wide">
+            <span>URL</span>
+            <input type="url" value={action.url} onInput={(e) => { const v = e.currentTarget.value; edit((a) => void (a.url = v)); }} />
+          </label>
+          <label class="field">
+            <span>Method</span>
+            <select value={action.method ?? "POST"} onChange={(e) => { const v = e.currentTarget.value as Action["method"]; edit((a) => void (a.method = v)); }}>
+              {METHODS.map((m) => <option key={m} value={m}>{m}</option>)}
+            </select>
+          </label>
+          <label class="field">
+            <span>Timeout (s, ≤ 10)</span>
+            <input type="number" min="0.1" max="10" step="0.5" value={action.timeout ?? 5} onInput={(e) => { const v = Number(e.currentTarget.value); edit((a) => void (a.timeout = v)); }} />
+          </label>
+          <label class="field wide">
+            <span>Headers (one “Name: value” per line)</span>
+            <textarea
+              rows={2}
+              value={headersText}
+              onInput={(e) => {
+                const v = e.currentTarget.value;
+                setHeadersText(v);
+                edit((a) => void (a.headers = parseHeaders(v)));
+              }}
+            />
+          </label>
+          <label class="field wide">
+            <span>Body template (JSON; {"{{ slots.name }}"} values are JSON-escaped)</span>
+            <textarea rows={3} value={action.body ?? ""} onInput={(e) => { const v = e.currentTarget.value; edit((a) => void (a.body = v || null)); }} />
+          </label>
+          <p class="muted small wide">The webhook's JSON answer is “result” in the replies, e.g. {"{{ result.status }}"}.</p>
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+function formatHeaders(headers: Record<string, string> | undefined): string {
+  return Object.entries(headers ?? {}).map(([k, v]) => `${k}: ${v}`).join("\n");
+}
+
+function parseHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const at = line.indexOf(":");
+    if (at > 0) headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return headers;
+}

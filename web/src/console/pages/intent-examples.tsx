@@ -1,0 +1,250 @@
+// Example sentences, and labelling entities in them by selecting their words with the mouse (or,
+// from the keyboard, by typing the words into the label form).
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ErrorBox } from "../components/ui";
+import { useDraft } from "../draft";
+import { addSpan, exampleSpans, exampleText, rangeOffsets, removeSpan, retext, segments } from "../examples";
+import type { Example } from "../types";
+
+interface Selection {
+  index: number;
+  start: number;
+  end: number;
+}
+
+export function ExamplesEditor(props: {
+  examples: Example[];
+  onChange: (examples: Example[]) => void;
+  otherExample: (text: string) => string | null;
+}) {
+  const { examples, onChange } = props;
+  const [text, setText] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const list = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    const onSelection = (): void => {
+      const range = document.getSelection()?.rangeCount ? document.getSelection()!.getRangeAt(0) : null;
+      if (!range || range.collapsed || !list.current) return;
+      const owner = closestExample(range.commonAncestorContainer);
+      if (!owner || !list.current.contains(owner)) return;
+      const offsets = rangeOffsets(owner, range);
+      if (offsets && offsets.end > offsets.start) setSelection({ index: Number(owner.dataset.index), ...offsets });
+    };
+    document.addEventListener("selectionchange", onSelection);
+    return () => document.removeEventListener("selectionchange", onSelection);
+  }, []);
+
+  const add = (event: Event): void => {
+    event.preventDefault();
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    const owner = props.otherExample(trimmed);
+    if (owner) {
+      setError(`“${trimmed}” is already an example of ${owner}.`);
+      return;
+    }
+    onChange([...examples, trimmed]);
+    setText("");
+    setError(null);
+  };
+  const replace = (index: number, example: Example | null): void =>
+    onChange(example === null ? examples.filter((_, i) => i !== index) : examples.map((e, i) => (i === index ? example : e)));
+
+  return (
+    <section aria-labelledby="examples-title" class="examples">
+      <h3 id="examples-title">Examples</h3>
+      <p class="muted small">Select words in an example to label them as an entity.</p>
+      <form onSubmit={add} class="inline-form">
+        <input
+          type="text"
+          aria-label="New example"
+          placeholder="Type an example sentence and press Enter"
+          value={text}
+          maxLength={2000}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+        <button type="submit">Add example</button>
+      </form>
+      <ErrorBox error={error} />
+      <ol ref={list} class="example-list">
+        {examples.map((example, index) => (
+          <ExampleRow
+            key={`${index}:${exampleText(example)}`}
+            index={index}
+            example={example}
+            selection={selection?.index === index ? selection : null}
+            onClearSelection={() => setSelection(null)}
+            onChange={(next) => replace(index, next)}
+          />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function closestExample(node: Node): HTMLElement | null {
+  const element = node instanceof HTMLElement ? node : node.parentElement;
+  return element?.closest<HTMLElement>(".example-text") ?? null;
+}
+
+function ExampleRow(props: {
+  index: number;
+  example: Example;
+  selection: Selection | null;
+  onClearSelection: () => void;
+  onChange: (example: Example | null) => void;
+}) {
+  const { example, index, selection } = props;
+  const [editing, setEditing] = useState(false);
+  const [labelling, setLabelling] = useState(false);
+  const text = exampleText(example);
+  const spans = exampleSpans(example);
+  const open = labelling || selection !== null;
+  return (
+    <li class="example">
+      {editing ? (
+        <EditExample
+          index={index}
+          text={text}
+          onDone={(value) => {
+            setEditing(false);
+            if (value !== null && value !== text) props.onChange(value ? retext(example, value) : null);
+          }}
+        />
+      ) : (
+        <p class="example-text" data-index={index}>
+          {segments(example).map((segment) =>
+            segment.span ? (
+              <mark key={segment.start} data-entity={segment.span.entity} title={segment.span.entity}>
+                {segment.text}
+              </mark>
+            ) : (
+              <span key={segment.start}>{segment.text}</span>
+            ),
+          )}
+        </p>
+      )}
+      <div class="example-actions">
+        <button type="button" class="link" onClick={() => setLabelling(!open)} aria-expanded={open}>
+          Label words
+        </button>
+        <button type="button" class="link" onClick={() => setEditing(true)} aria-label={`Edit example ${index + 1}`}>
+          Edit
+        </button>
+        <button type="button" class="link danger" onClick={() => props.onChange(null)} aria-label={`Delete example ${index + 1}`}>
+          Delete
+        </button>
+      </div>
+      {spans.length > 0 && (
+        <ul class="spans" aria-label={`Labels of example ${index + 1}`}>
+          {spans.map((span, i) => (
+            <li key={`${span.start}-${span.end}`} class="chip" data-entity={span.entity}>
+              <span>
+                {span.entity}: “{text.slice(span.start, span.end)}”
+              </span>
+              <button type="button" aria-label={`Remove label ${span.entity} “${text.slice(span.start, span.end)}”`} onClick={() => props.onChange(removeSpan(example, i))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {open && (
+        <LabelForm
+          example={example}
+          selection={selection}
+          onDone={(next) => {
+            if (next) props.onChange(next);
+            setLabelling(false);
+            props.onClearSelection();
+            document.getSelection()?.removeAllRanges();
+          }}
+        />
+      )}
+    </li>
+  );
+}
+
+function LabelForm(props: { example: Example; selection: Selection | null; onDone: (example: Example | null) => void }) {
+  const { draft, update } = useDraft();
+  const text = exampleText(props.example);
+  const selected = props.selection ? text.slice(props.selection.start, props.selection.end) : "";
+  const [words, setWords] = useState(selected);
+  const entities = (draft.entities ?? []).map((e) => e.name);
+  const [entity, setEntity] = useState(entities[0] ?? "+new");
+  const [newEntity, setNewEntity] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setWords(selected), [selected]);
+
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    const name = entity === "+new" ? newEntity.trim() : entity;
+    const fromSelection = props.selection !== null && words === selected;
+    const start = fromSelection ? props.selection!.start : text.indexOf(words.trim());
+    if (start < 0) return setError(`“${words}” is not in the example.`);
+    const end = fromSelection ? props.selection!.end : start + words.trim().length;
+    const result = addSpan(props.example, name, start, end);
+    if (typeof result === "string") return setError(result);
+    if (entity === "+new" && !entities.includes(name)) {
+      update((d) => void (d.entities = [...(d.entities ?? []), { name }]));
+    }
+    props.onDone(result);
+  };
+  return (
+    <form class="label-form" onSubmit={submit} aria-label="Label an entity">
+      <label>
+        <span>Words</span>
+        <input type="text" value={words} onInput={(e) => setWords(e.currentTarget.value)} required />
+      </label>
+      <label>
+        <span>Entity</span>
+        <select value={entity} onChange={(e) => setEntity(e.currentTarget.value)}>
+          {entities.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+          <option value="+new">New entity…</option>
+        </select>
+      </label>
+      {entity === "+new" && (
+        <label>
+          <span>New entity name</span>
+          <input type="text" value={newEntity} pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" required onInput={(e) => setNewEntity(e.currentTarget.value)} />
+        </label>
+      )}
+      <button type="submit">Label</button>
+      <button type="button" class="secondary" onClick={() => props.onDone(null)}>
+        Cancel
+      </button>
+      <ErrorBox error={error} />
+    </form>
+  );
+}
+
+function EditExample(props: { index: number; text: string; onDone: (value: string | null) => void }) {
+  const [value, setValue] = useState(props.text);
+  const done = useRef(false);
+  const finish = (result: string | null): void => {
+    if (done.current) return;
+    done.current = true;
+    props.onDone(result === null ? null : result.trim());
+  };
+  return (
+    <input
+      type="text"
+      aria-label={`Example ${props.index + 1}`}
+      value={value}
+      ref={(input) => input?.focus()}
+      onInput={(e) => setValue(e.currentTarget.value)}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") finish(value);
+        else if (e.key === "Escape") finish(null);
+      }}
+      onBlur={() => finish(value)}
+    />
+  );
+}

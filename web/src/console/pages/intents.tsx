@@ -1,0 +1,136 @@
+// Intents: the list, a form for a new one, and the editor of the selected one.
+
+import { useState } from "preact/hooks";
+import { Empty, ErrorBox, StringList, TextInput } from "../components/ui";
+import { useDraft } from "../draft";
+import { exampleText } from "../examples";
+import { href, navigate } from "../router";
+import type { Intent } from "../types";
+import { ExamplesEditor } from "./intent-examples";
+import { ActionEditor, ButtonsEditor, ParametersEditor } from "./intent-details";
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export function IntentsPage({ selected }: { selected: string | undefined }) {
+  const { draft, bot } = useDraft();
+  const intents = draft.intents ?? [];
+  const [filter, setFilter] = useState("");
+  const shown = intents.filter((i) => `${i.id} ${i.name ?? ""}`.toLowerCase().includes(filter.toLowerCase()));
+  const current = intents.find((i) => i.id === selected) ?? null;
+  return (
+    <div class="split">
+      <aside class="sidebar" aria-label="Intents">
+        <NewIntent />
+        <input type="search" aria-label="Filter intents" placeholder="Filter…" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+        <ul class="nav-list">
+          {shown.map((intent) => (
+            <li key={intent.id}>
+              <a href={href("bots", bot, "intents", intent.id)} aria-current={intent.id === selected ? "page" : undefined}>
+                <span>{intent.id}</span>
+                <small class="muted">{(intent.examples ?? []).length} ex.</small>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <div class="content">
+        {current ? (
+          <IntentEditor key={current.id} intent={current} />
+        ) : selected ? (
+          <ErrorBox error={`No intent “${selected}” in this bot.`} />
+        ) : (
+          <Empty>Choose an intent, or create one. Intents are what users mean; each needs a few example sentences.</Empty>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function NewIntent() {
+  const { draft, update, bot } = useDraft();
+  const [id, setId] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    const trimmed = id.trim();
+    if (!ID.test(trimmed)) return setError("Use letters, digits, “_”, “.” or “-”.");
+    if ((draft.intents ?? []).some((i) => i.id === trimmed)) return setError("That intent exists already.");
+    update((d) => {
+      d.intents = [...(d.intents ?? []), { id: trimmed, name: "", examples: [], replies: [] }];
+    });
+    setId("");
+    setError(null);
+    navigate("bots", bot, "intents", trimmed);
+  };
+  return (
+    <form onSubmit={submit} class="inline-form">
+      <TextInput aria-label="New intent id" placeholder="new_intent_id" value={id} onValue={setId} />
+      <button type="submit">Add intent</button>
+      <ErrorBox error={error} />
+    </form>
+  );
+}
+
+function IntentEditor({ intent }: { intent: Intent }) {
+  const { draft, update, bot } = useDraft();
+  const change = (fn: (i: Intent) => void): void =>
+    update((d) => {
+      const target = d.intents?.find((i) => i.id === intent.id);
+      if (target) fn(target);
+    });
+  const replies = typeof intent.replies === "string" ? [intent.replies] : (intent.replies ?? []);
+  const isFallback = draft.settings?.fallback_intent === intent.id || (!draft.settings?.fallback_intent && intent.id === "fallback");
+  const remove = (): void => {
+    if (!confirm(`Delete the intent “${intent.id}”?`)) return;
+    update((d) => {
+      d.intents = (d.intents ?? []).filter((i) => i.id !== intent.id);
+    });
+    navigate("bots", bot, "intents");
+  };
+  return (
+    <article aria-labelledby="intent-title" class="editor">
+      <header class="editor-head">
+        <h2 id="intent-title">{intent.id}</h2>
+        <button type="button" class="danger" onClick={remove}>
+          Delete intent
+        </button>
+      </header>
+      <label class="field">
+        <span>Display name</span>
+        <input type="text" value={intent.name ?? ""} onInput={(e) => {
+            const name = e.currentTarget.value;
+            change((i) => void (i.name = name));
+          }} />
+      </label>
+      {isFallback ? (
+        <p class="muted">This is the fallback intent: it is never trained; its replies answer what the bot did not understand.</p>
+      ) : (
+        <ExamplesEditor
+          examples={intent.examples ?? []}
+          onChange={(examples) => change((i) => void (i.examples = examples))}
+          otherExample={(text) => findDuplicate(draft.intents ?? [], intent.id, text)}
+        />
+      )}
+      <ParametersEditor intent={intent} change={change} />
+      <StringList
+        label="Replies"
+        items={replies}
+        multiline
+        addLabel="Add reply variant"
+        placeholder="Great choice! ### A {{ parameters.size }} pizza is on its way."
+        onChange={(items) => change((i) => void (i.replies = items))}
+      />
+      <p class="muted small">One variant is picked at random. “###” splits a reply into several messages; {"{{ parameters.name }}"} inserts a parameter.</p>
+      <ButtonsEditor intent={intent} change={change} />
+      <ActionEditor intent={intent} change={change} />
+    </article>
+  );
+}
+
+function findDuplicate(intents: Intent[], self: string, text: string): string | null {
+  const wanted = text.trim().toLowerCase();
+  for (const intent of intents) {
+    if ((intent.examples ?? []).some((e) => exampleText(e).trim().toLowerCase() === wanted)) return intent.id === self ? self : intent.id;
+  }
+  return null;
+}

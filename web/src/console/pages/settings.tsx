@@ -1,0 +1,91 @@
+// Bot settings: description, thresholds and the special intents; export and replace by import.
+
+import { useState } from "preact/hooks";
+import { describe } from "../api";
+import { ErrorBox, download } from "../components/ui";
+import { useApi, useNotify } from "../context";
+import { useDraft } from "../draft";
+import type { BotSettings } from "../types";
+
+export function SettingsPage() {
+  const { draft, update, bot, reload } = useDraft();
+  const api = useApi();
+  const notify = useNotify();
+  const [error, setError] = useState<string | null>(null);
+  const settings = draft.settings ?? {};
+  const intents = (draft.intents ?? []).map((i) => i.id);
+  const set = <K extends keyof BotSettings>(key: K, value: BotSettings[K]): void =>
+    update((d) => void (d.settings = { ...(d.settings ?? {}), [key]: value }));
+  const intentSelect = (key: "welcome_intent" | "fallback_intent" | "cancel_intent", label: string, fallback: string) => (
+    <label class="field">
+      <span>{label}</span>
+      <select value={settings[key] ?? fallback} onChange={(e) => set(key, e.currentTarget.value)}>
+        {[...new Set([settings[key] ?? fallback, ...intents])].map((id) => (
+          <option key={id} value={id}>{id}</option>
+        ))}
+      </select>
+    </label>
+  );
+  const exportAs = async (format: "native" | "acf"): Promise<void> => {
+    try {
+      download(`${bot}${format === "acf" ? ".acf" : ""}.json`, JSON.stringify(await api.getBot(bot, format), null, 2));
+    } catch (err) {
+      notify(describe(err), "error");
+    }
+  };
+  const importFile = async (file: File | undefined): Promise<void> => {
+    if (!file || !confirm(`Replace ${bot} with the definition in ${file.name}?`)) return;
+    try {
+      await api.importBot(bot, file);
+      await reload();
+      setError(null);
+      notify(`Replaced ${bot} from ${file.name}`, "success");
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
+  return (
+    <section aria-labelledby="settings-title" class="editor">
+      <h2 id="settings-title">Settings</h2>
+      <label class="field">
+        <span>Description</span>
+        <input type="text" value={draft.description ?? ""} onInput={(e) => { const v = e.currentTarget.value; update((d) => void (d.description = v)); }} />
+      </label>
+      <div class="grid">
+        <label class="field">
+          <span>Fallback threshold: {(settings.fallback_threshold ?? 0.5).toFixed(2)}</span>
+          <input type="range" min="0" max="1" step="0.01" value={settings.fallback_threshold ?? 0.5} onInput={(e) => set("fallback_threshold", Number(e.currentTarget.value))} />
+          <small class="muted">Below this confidence the fallback intent answers.</small>
+        </label>
+        {intentSelect("welcome_intent", "Welcome intent", "init_conversation")}
+        {intentSelect("fallback_intent", "Fallback intent", "fallback")}
+        {intentSelect("cancel_intent", "Cancel intent", "cancel")}
+        <label class="field">
+          <span>When another intent interrupts a form</span>
+          <select value={settings.interruption ?? "resume"} onChange={(e) => set("interruption", e.currentTarget.value as "resume" | "drop")}>
+            <option value="resume">Answer it, then ask for the form again</option>
+            <option value="drop">Answer it and abandon the form</option>
+          </select>
+        </label>
+        <label class="field">
+          <span>Who may chat with the bot</span>
+          <select value={settings.chat_access ?? "public"} onChange={(e) => set("chat_access", e.currentTarget.value as "public" | "key")}>
+            <option value="public">Anyone (public widget)</option>
+            <option value="key">Only clients with a chat key</option>
+          </select>
+          <small class="muted">With a key: give the widget a chat-scoped key limited to this bot (data-key).</small>
+        </label>
+      </div>
+      <h3>Import and export</h3>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={() => exportAs("native")}>Export (Parley JSON)</button>
+        <button type="button" class="secondary" onClick={() => exportAs("acf")}>Export (AI Chatbot Framework)</button>
+        <label class="button secondary">
+          Replace from file…
+          <input type="file" class="sr-only" accept=".json,.yaml,.yml" onChange={(e) => void importFile(e.currentTarget.files?.[0])} />
+        </label>
+      </div>
+      <ErrorBox error={error} />
+    </section>
+  );
+}

@@ -1,0 +1,188 @@
+// Test chat: a live conversation over the same websocket the widget uses, with what the bot
+// understood (intent, ranking, entities) and its state (slots, missing slots) beside each turn.
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import { describe } from "../api";
+import { RichText, percent } from "../components/ui";
+import { useApi } from "../context";
+import { useDraft } from "../draft";
+import { ChatConnection, type ConnectionState } from "../../shared/connection";
+import type { BotMessageFrame, Button } from "../../shared/protocol";
+import type { ParseResult } from "../types";
+
+interface TurnView {
+  id: number;
+  text: string | null; // null: the welcome, which no user message asked for
+  reply: BotMessageFrame | null;
+  error: string | null;
+  parse: ParseResult | null;
+}
+
+export function TestChatPage() {
+  const api = useApi();
+  const { bot, dirty, saved } = useDraft();
+  // A bot that needs a key to chat with: the console's admin key is one (admin includes chat).
+  const key = saved?.settings?.chat_access === "key" ? api.token : null;
+  const [turns, setTurns] = useState<TurnView[]>([]);
+  const [state, setState] = useState<ConnectionState>("connecting");
+  const [conversation, setConversation] = useState<string | null>(null);
+  const [text, setText] = useState("");
+  const connection = useRef<ChatConnection | null>(null);
+  const counter = useRef(0);
+  const log = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    const answer = (fill: (turn: TurnView) => TurnView): void =>
+      setTurns((all) => {
+        const index = all.findIndex((t) => t.text !== null && t.reply === null && t.error === null);
+        if (index < 0) return [...all, fill({ id: ++counter.current, text: null, reply: null, error: null, parse: null })];
+        return all.map((t, i) => (i === index ? fill(t) : t));
+      });
+    const chat = new ChatConnection({
+      server: api.base,
+      bot,
+      key,
+      onFrame: (frame) => answer((t) => (frame.type === "error" ? { ...t, error: frame.message } : { ...t, reply: frame })),
+      onState: setState,
+      onConversation: setConversation,
+    });
+    connection.current = chat;
+    chat.start();
+    return () => chat.stop();
+  }, [api, bot, key]);
+
+  useEffect(() => {
+    log.current?.lastElementChild?.scrollIntoView({ block: "nearest" });
+  }, [turns]);
+
+  const send = (message: string): void => {
+    if (!message.trim() || !connection.current) return;
+    const id = ++counter.current;
+    setTurns((all) => [...all, { id, text: message, reply: null, error: null, parse: null }]);
+    connection.current.send(message);
+    if (!message.startsWith("/")) {
+      api.parse(bot, message).then(
+        (parse) => setTurns((all) => all.map((t) => (t.id === id ? { ...t, parse } : t))),
+        (err: unknown) => setTurns((all) => all.map((t) => (t.id === id ? { ...t, error: t.error ?? describe(err) } : t))),
+      );
+    }
+  };
+
+  return (
+    <section aria-labelledby="chat-title" class="test-chat">
+      <header class="editor-head">
+        <h2 id="chat-title">Test chat</h2>
+        <span class="conn" data-state={state} role="status">
+          {state === "open" ? "connected" : state}
+        </span>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            setTurns([]);
+            connection.current?.restart();
+          }}
+        >
+          New conversation
+        </button>
+      </header>
+      {dirty && <p class="notice info">You have unsaved changes; the bot answers with its last trained model.</p>}
+      <p class="muted small">Conversation {conversation ?? "–"}</p>
+      <ol class="turns" ref={log} aria-label="Conversation with the parse and state of each turn">
+        {turns.map((turn) => (
+          <li key={turn.id} class="turn">
+            <div class="bubbles">
+              {turn.text !== null && <p class="bubble user">{turn.text}</p>}
+              {turn.reply?.messages.map((m, i) => (
+                <div key={i} class="bubble bot">
+                  {m.text && <RichText text={m.text} />}
+                  {m.buttons && m.buttons.length > 0 && <Buttons buttons={m.buttons} onPick={send} />}
+                </div>
+              ))}
+              {turn.error && <p class="bubble error">{turn.error}</p>}
+              {!turn.reply && !turn.error && <p class="muted small">…</p>}
+            </div>
+            <TurnDebug turn={turn} />
+          </li>
+        ))}
+      </ol>
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send(text.trim());
+          setText("");
+        }}
+      >
+        <input type="text" aria-label="Message to the bot" placeholder="Say something…" value={text} maxLength={2000} onInput={(e) => setText(e.currentTarget.value)} />
+        <button type="submit">Send</button>
+      </form>
+    </section>
+  );
+}
+
+function Buttons({ buttons, onPick }: { buttons: Button[]; onPick: (payload: string) => void }) {
+  return (
+    <div class="buttons">
+      {buttons.map((b) => (
+        <button key={b.payload} type="button" class="secondary small" onClick={() => onPick(b.payload)}>
+          {b.title}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function TurnDebug({ turn }: { turn: TurnView }) {
+  const reply = turn.reply;
+  const intent = reply?.intent ?? turn.parse?.intent ?? null;
+  const slots = Object.entries(reply?.slots ?? {});
+  return (
+    <aside class="debug" aria-label="What the bot understood">
+      {intent ? (
+        <p class="intent">
+          <span class="label">intent</span> <strong data-intent={intent.name}>{intent.name}</strong> {percent(intent.confidence, 1)}
+        </p>
+      ) : (
+        <p class="muted small">{turn.text === null ? "welcome" : "…"}</p>
+      )}
+      {turn.parse && turn.parse.ranking.length > 1 && (
+        <ul class="ranking" aria-label="Intent ranking">
+          {turn.parse.ranking.slice(0, 3).map((r) => (
+            <li key={r.name}>
+              <span>{r.name}</span>
+              <meter min={0} max={1} value={r.confidence} aria-label={`${r.name} confidence`} />
+              <span class="num">{percent(r.confidence, 1)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {(reply?.entities ?? []).length > 0 && (
+        <p>
+          <span class="label">entities</span>{" "}
+          {reply!.entities!.map((e) => (
+            <code key={`${e.start}-${e.end}`} class="chip" data-entity={e.entity}>
+              {e.entity}={String(e.value)}
+            </code>
+          ))}
+        </p>
+      )}
+      {slots.length > 0 && (
+        <p>
+          <span class="label">slots</span>{" "}
+          {slots.map(([k, v]) => (
+            <code key={k} class="chip">
+              {k}={JSON.stringify(v)}
+            </code>
+          ))}
+        </p>
+      )}
+      {(reply?.missing_slots ?? []).length > 0 && (
+        <p>
+          <span class="label">missing</span> {reply!.missing_slots!.join(", ")}
+        </p>
+      )}
+      {reply && <p class="small muted">{reply.complete ? "complete" : "waiting for parameters"}</p>}
+    </aside>
+  );
+}

@@ -1,0 +1,237 @@
+// Training: start a job, follow its status live, and read the evaluation report — the trainer's
+// held-out metrics, plus a per-intent check of the training examples against the new model.
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import { describe } from "../api";
+import { ErrorBox, percent, when } from "../components/ui";
+import { useApi } from "../context";
+import { useDraft } from "../draft";
+import { type Report, evaluate, mapLimit } from "../evaluation";
+import { exampleText } from "../examples";
+import type { TrainingJob } from "../types";
+
+const POLL_MS = 600;
+const TERMINAL = new Set(["succeeded", "failed", "rejected"]);
+const lastJobKey = (bot: string): string => `parley-console:last-job:${bot}`;
+
+export function TrainPage() {
+  const api = useApi();
+  const draftState = useDraft();
+  const { bot, dirty } = draftState;
+  const [job, setJob] = useState<TrainingJob | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const follow = (jobId: string): void => {
+    clearTimeout(timer.current);
+    const poll = async (): Promise<void> => {
+      try {
+        const current = await api.trainingJob(bot, jobId);
+        setJob(current);
+        if (!TERMINAL.has(current.status)) timer.current = setTimeout(poll, POLL_MS);
+      } catch (err) {
+        setError(describe(err));
+      }
+    };
+    void poll();
+  };
+
+  useEffect(() => {
+    const last = localStorage.getItem(lastJobKey(bot));
+    if (last) follow(last);
+    return () => clearTimeout(timer.current);
+  }, [bot]);
+
+  const start = async (): Promise<void> => {
+    setStarting(true);
+    setError(null);
+    try {
+      if (dirty && !(await draftState.save())) return;
+      const accepted = await api.train(bot);
+      localStorage.setItem(lastJobKey(bot), accepted.job_id);
+      setJob({ job_id: accepted.job_id, status: "queued" });
+      follow(accepted.job_id);
+    } catch (err) {
+      setError(describe(err));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const running = job !== null && !TERMINAL.has(job.status);
+  return (
+    <section aria-labelledby="train-title">
+      <h2 id="train-title">Train</h2>
+      <p class="muted">Training snapshots the saved definition, fits a model and evaluates it on held-out examples. The new model serves as soon as it is published.</p>
+      <button type="button" onClick={start} disabled={starting || running}>
+        {dirty ? "Save and train" : "Train"}
+      </button>
+      <ErrorBox error={error} />
+      {job && <JobStatus job={job} />}
+      {job?.status === "succeeded" && <Metrics metrics={job.metrics ?? {}} />}
+      {job?.status === "succeeded" && <ExampleCheck key={job.job_id} />}
+    </section>
+  );
+}
+
+const STEPS = ["queued", "running", "succeeded"] as const;
+
+function JobStatus({ job }: { job: TrainingJob }) {
+  const failed = job.status === "failed" || job.status === "rejected";
+  const reached = failed ? 1 : STEPS.indexOf(job.status as (typeof STEPS)[number]);
+  return (
+    <div class="card job" aria-labelledby="job-title">
+      <h3 id="job-title">Training job</h3>
+      <ol class="steps">
+        {STEPS.map((step, index) => (
+          <li key={step} data-state={index < reached || job.status === "succeeded" ? "done" : index === reached ? (failed ? "failed" : "current") : "todo"}>
+            {index === 2 && failed ? job.status : step}
+          </li>
+        ))}
+      </ol>
+      <p role="status" aria-live="polite" class="job-status" data-status={job.status}>
+        Status: <strong>{job.status}</strong>
+        {job.model_version && <> · model {job.model_version}</>}
+        {job.finished_at && <> · finished {when(job.finished_at)}</>}
+      </p>
+      {job.error && <ErrorBox error={job.error} />}
+    </div>
+  );
+}
+
+const METRIC_LABELS: Record<string, [string, (v: number) => string]> = {
+  accuracy: ["Accuracy (held-out)", (v) => percent(v, 1)],
+  in_scope_accuracy: ["Right and confident", (v) => percent(v, 1)],
+  fallback_rate: ["Sent to fallback", (v) => percent(v, 1)],
+  examples: ["Examples", (v) => String(Math.round(v))],
+  held_out: ["Held-out predictions", (v) => String(Math.round(v))],
+  intents: ["Intents", (v) => String(Math.round(v))],
+  train_seconds: ["Training time", (v) => `${v.toFixed(2)} s`],
+  temperature: ["Calibration temperature", (v) => v.toFixed(3)],
+  similarity_floor: ["Similarity floor", (v) => v.toFixed(2)],
+};
+
+function Metrics({ metrics }: { metrics: Record<string, unknown> }) {
+  const scalars = Object.entries(metrics).filter((entry): entry is [string, number] => typeof entry[1] === "number");
+  const nested = Object.entries(metrics).filter(([, v]) => typeof v === "object" && v !== null);
+  return (
+    <section aria-labelledby="metrics-title">
+      <h3 id="metrics-title">Evaluation</h3>
+      {metrics.held_out === 0 && <p class="muted">Too few examples per intent to hold any out: add examples for held-out scores.</p>}
+      <dl class="metrics">
+        {scalars.map(([key, value]) => {
+          const [label, format] = METRIC_LABELS[key] ?? [key.replace(/_/g, " "), (v: number) => String(Number(v.toFixed(4)))];
+          return (
+            <div key={key} class="metric" data-metric={key}>
+              <dt>{label}</dt>
+              <dd>{format(value)}</dd>
+            </div>
+          );
+        })}
+      </dl>
+      {nested.map(([key, value]) => (
+        <details key={key}>
+          <summary>{key.replace(/_/g, " ")}</summary>
+          <pre>{JSON.stringify(value, null, 2)}</pre>
+        </details>
+      ))}
+    </section>
+  );
+}
+
+/** Parse every training example with the new model: which intents it gets wrong, and for which. */
+function ExampleCheck() {
+  const api = useApi();
+  const { bot, saved } = useDraft();
+  const [report, setReport] = useState<Report | null>(null);
+  const [progress, setProgress] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (): Promise<void> => {
+    const items = (saved?.intents ?? []).flatMap((intent) => (intent.examples ?? []).map((e) => ({ intent: intent.id, text: exampleText(e) })));
+    setError(null);
+    let done = 0;
+    try {
+      const predictions = await mapLimit(items, 4, async (item) => {
+        const parsed = await api.parse(bot, item.text);
+        setProgress(`${++done} / ${items.length}`);
+        return { text: item.text, expected: item.intent, predicted: parsed.intent.name, confidence: parsed.intent.confidence };
+      });
+      setReport(evaluate(predictions));
+    } catch (err) {
+      setError(describe(err));
+    } finally {
+      setProgress(null);
+    }
+  };
+  return (
+    <section aria-labelledby="check-title" class="card">
+      <h3 id="check-title">Per-intent check</h3>
+      <p class="muted small">Parses every training example with the new model. Scores on training data are optimistic; use them to find intents that overlap.</p>
+      <button type="button" class="secondary" onClick={run} disabled={progress !== null}>
+        {progress ? `Checking ${progress}…` : report ? "Check again" : "Check examples"}
+      </button>
+      <ErrorBox error={error} />
+      {report && <ReportTables report={report} />}
+    </section>
+  );
+}
+
+function ReportTables({ report }: { report: Report }) {
+  return (
+    <>
+      <p>
+        Examples recognised: <strong>{percent(report.accuracy, 1)}</strong>
+      </p>
+      <table class="table" aria-label="Per-intent scores">
+        <thead>
+          <tr>
+            <th scope="col">Intent</th>
+            <th scope="col">Examples</th>
+            <th scope="col">Precision</th>
+            <th scope="col">Recall</th>
+            <th scope="col">F1</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.intents.map((s) => (
+            <tr key={s.intent} class={s.f1 < 0.8 ? "warn" : undefined}>
+              <th scope="row">{s.intent}</th>
+              <td>{s.support}</td>
+              <td>{percent(s.precision)}</td>
+              <td>{percent(s.recall)}</td>
+              <td>
+                <meter min={0} max={1} low={0.8} high={0.95} optimum={1} value={s.f1} aria-label={`F1 of ${s.intent}`} /> {percent(s.f1)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h4>Confused pairs</h4>
+      {report.confusions.length === 0 ? (
+        <p class="muted">None: every example went to its own intent.</p>
+      ) : (
+        <table class="table" aria-label="Confused pairs">
+          <thead>
+            <tr>
+              <th scope="col">Expected</th>
+              <th scope="col">Predicted</th>
+              <th scope="col">Count</th>
+              <th scope="col">Examples</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.confusions.map((c) => (
+              <tr key={`${c.expected}>${c.predicted}`}>
+                <td>{c.expected}</td>
+                <td>{c.predicted}</td>
+                <td>{c.count}</td>
+                <td>{c.texts.join(" · ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ChatConnection, backoffDelay } from "./connection";
+import type { BotMessageFrame, ErrorFrame } from "./protocol";
+
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readyState: number = WebSocket.CONNECTING;
+  sent: string[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string): void {
+    this.sent.push(data);
+  }
+  close(): void {
+    this.readyState = WebSocket.CLOSED;
+  }
+  serverOpens(): void {
+    this.readyState = WebSocket.OPEN;
+    this.onopen?.();
+  }
+  serverSends(frame: object): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  serverCloses(code = 1006): void {
+    this.readyState = WebSocket.CLOSED;
+    this.onclose?.({ code });
+  }
+}
+
+function connect(frames: (BotMessageFrame | ErrorFrame)[] = [], conversationId: string | null = null) {
+  const connection = new ChatConnection({
+    server: "http://chat.test/",
+    bot: "pizzeria",
+    conversationId,
+    onFrame: (frame) => frames.push(frame),
+    socketFactory: (url) => new FakeSocket(url) as unknown as WebSocket,
+    random: () => 1,
+  });
+  connection.start();
+  return connection;
+}
+
+const last = (): FakeSocket => FakeSocket.all[FakeSocket.all.length - 1]!;
+
+describe("ChatConnection", () => {
+  beforeEach(() => {
+    FakeSocket.all = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("resumes the conversation the server assigned after a reconnect", () => {
+    const connection = connect();
+    last().serverOpens();
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "hi" }] });
+    last().serverCloses();
+    vi.advanceTimersByTime(500);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(new URL(last().url).searchParams.get("conversation_id")).toBe("c1");
+    expect(connection.state).toBe("reconnecting");
+    last().serverOpens();
+    expect(connection.state).toBe("open");
+  });
+
+  it("queues what is sent while disconnected and sends it once reconnected", () => {
+    const connection = connect();
+    expect(connection.send("hello")).toBe("queued");
+    last().serverOpens();
+    expect(JSON.parse(last().sent[0]!)).toMatchObject({ type: "user_message", text: "hello" });
+  });
+
+  it("backs off exponentially up to a ceiling", () => {
+    expect([0, 1, 2, 10].map((n) => backoffDelay(n, 500, 15_000, () => 1))).toEqual([500, 1000, 2000, 15_000]);
+    expect(backoffDelay(0, 500, 15_000, () => 0)).toBe(250);
+  });
+
+  it("starts afresh when the server refuses the conversation id", () => {
+    connect([], "bad id");
+    last().serverCloses(4400);
+    vi.advanceTimersByTime(500);
+    expect(new URL(last().url).searchParams.has("conversation_id")).toBe(false);
+  });
+
+  it("abandons a connection that stops answering pings", () => {
+    const connection = connect();
+    last().serverOpens();
+    vi.advanceTimersByTime(25_000);
+    expect(last().sent).toContain('{"type":"ping"}');
+    vi.advanceTimersByTime(10_000);
+    expect(connection.state).toBe("reconnecting");
+  });
+
+  it("stops reconnecting once stopped", () => {
+    const connection = connect();
+    last().serverOpens();
+    connection.stop();
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+});

@@ -1,0 +1,194 @@
+// One chat conversation over `/ws/chat`, kept alive: reconnects with jittered exponential backoff,
+// resumes the same conversation (its id goes back in the URL), queues what the user sends while
+// disconnected and detects dead connections with ping frames. Shared by the widget and the console.
+
+import {
+  type BotMessageFrame,
+  type ErrorFrame,
+  CLOSE_BAD_REQUEST,
+  CLOSE_KEY_NEEDED,
+  CLOSE_KEY_REFUSED,
+  CLOSE_UNKNOWN_BOT,
+  chatSocketUrl,
+  parseServerFrame,
+} from "./protocol";
+
+/** Refusals that retrying soon will not fix: retried only slowly, in case the bot or key appears. */
+const REFUSED = new Set([CLOSE_UNKNOWN_BOT, CLOSE_KEY_NEEDED, CLOSE_KEY_REFUSED]);
+
+export type ConnectionState = "connecting" | "open" | "reconnecting" | "unavailable" | "stopped";
+
+export interface ConnectionOptions {
+  server: string;
+  bot: string;
+  conversationId?: string | null;
+  /** A chat key, for bots whose `chat_access` is `key`. */
+  key?: string | null;
+  context?: Record<string, unknown>;
+  onFrame: (frame: BotMessageFrame | ErrorFrame) => void;
+  onState?: (state: ConnectionState) => void;
+  onConversation?: (conversationId: string | null) => void;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  pingIntervalMs?: number;
+  pongTimeoutMs?: number;
+  maxQueued?: number;
+  socketFactory?: (url: string) => WebSocket;
+  random?: () => number;
+}
+
+/** Delay before reconnect attempt `attempt` (0-based): doubling, capped, with 50–100 % jitter. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number): number {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 16));
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+export class ChatConnection {
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private pongTimer: ReturnType<typeof setTimeout> | undefined;
+  private queue: string[] = [];
+  private stopped = true;
+  private current: ConnectionState = "stopped";
+  private id: string | null;
+  private readonly onOnline = (): void => this.retryNow();
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.id = options.conversationId ?? null;
+  }
+
+  get conversationId(): string | null {
+    return this.id;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    globalThis.addEventListener?.("online", this.onOnline);
+    this.open();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    globalThis.removeEventListener?.("online", this.onOnline);
+    clearTimeout(this.retryTimer);
+    this.stopHeartbeat();
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, "closed by the client");
+    this.setState("stopped");
+  }
+
+  /** Start a new conversation: forget the id and reconnect. */
+  restart(): void {
+    this.stop();
+    this.queue = [];
+    this.setConversation(null);
+    this.start();
+  }
+
+  /** Send a user message now, or as soon as the connection is back. */
+  send(text: string): "sent" | "queued" {
+    const frame = JSON.stringify({ type: "user_message", text, context: this.options.context ?? {} });
+    if (this.socket?.readyState === WebSocket.OPEN) {
+      this.socket.send(frame);
+      return "sent";
+    }
+    this.queue.push(frame);
+    this.queue.splice(0, Math.max(0, this.queue.length - (this.options.maxQueued ?? 20)));
+    this.retryNow(); // the user is waiting: try now rather than at the end of the backoff
+    return "queued";
+  }
+
+  private open(): void {
+    this.setState(this.attempt === 0 ? "connecting" : this.current === "unavailable" ? "unavailable" : "reconnecting");
+    const url = chatSocketUrl(this.options.server, this.options.bot, this.id, this.options.key);
+    const socket = this.options.socketFactory ? this.options.socketFactory(url) : new WebSocket(url);
+    this.socket = socket;
+    socket.onopen = () => this.opened(socket);
+    socket.onmessage = (event: MessageEvent) => this.received(socket, event.data);
+    socket.onclose = (event: CloseEvent) => this.closed(socket, event.code);
+  }
+
+  private opened(socket: WebSocket): void {
+    if (socket !== this.socket) return;
+    this.attempt = 0;
+    this.setState("open");
+    for (const frame of this.queue.splice(0)) socket.send(frame);
+    this.startHeartbeat(socket);
+  }
+
+  private received(socket: WebSocket, data: unknown): void {
+    if (socket !== this.socket) return;
+    clearTimeout(this.pongTimer);
+    const frame = parseServerFrame(data);
+    if (frame === null || frame.type === "pong") return;
+    if (frame.type === "bot_message" && frame.conversation_id !== this.id) {
+      this.setConversation(frame.conversation_id);
+    }
+    this.options.onFrame(frame);
+  }
+
+  private closed(socket: WebSocket, code: number): void {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    this.stopHeartbeat();
+    if (this.stopped) return;
+    if (code === CLOSE_BAD_REQUEST && this.id !== null) {
+      this.setConversation(null); // the server refused the id: start afresh rather than loop
+    }
+    const unavailable = REFUSED.has(code);
+    this.setState(unavailable ? "unavailable" : "reconnecting");
+    const random = this.options.random ?? Math.random;
+    const delay = unavailable
+      ? this.options.maxDelayMs ?? 10_000
+      : backoffDelay(this.attempt, this.options.initialDelayMs ?? 500, this.options.maxDelayMs ?? 10_000, random);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private retryNow(): void {
+    if (this.stopped || this.socket !== null) return;
+    clearTimeout(this.retryTimer);
+    this.open();
+  }
+
+  private startHeartbeat(socket: WebSocket): void {
+    const interval = this.options.pingIntervalMs ?? 25_000;
+    this.pingTimer = setInterval(() => {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      socket.send('{"type":"ping"}');
+      clearTimeout(this.pongTimer);
+      // No answer in time: the connection is dead even if the browser has not noticed yet.
+      this.pongTimer = setTimeout(() => this.abandon(socket), this.options.pongTimeoutMs ?? 10_000);
+    }, interval);
+  }
+
+  private abandon(socket: WebSocket): void {
+    if (socket !== this.socket) return;
+    socket.close(4000, "no pong");
+    this.closed(socket, 4000);
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.pingTimer);
+    clearTimeout(this.pongTimer);
+  }
+
+  private setConversation(id: string | null): void {
+    this.id = id;
+    this.options.onConversation?.(id);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.current) return;
+    this.current = state;
+    this.options.onState?.(state);
+  }
+}

@@ -1,0 +1,96 @@
+// The chat protocol of DESIGN.md §5, as the browser sees it.
+
+export interface Button {
+  title: string;
+  payload: string;
+}
+
+export interface OutMessage {
+  text: string;
+  buttons?: Button[];
+}
+
+export interface IntentScore {
+  name: string;
+  confidence: number;
+}
+
+export interface EntityValue {
+  entity: string;
+  value: unknown;
+  start: number;
+  end: number;
+  confidence?: number;
+  extractor?: string;
+}
+
+export interface BotMessageFrame {
+  type: "bot_message";
+  conversation_id: string;
+  messages: OutMessage[];
+  intent?: IntentScore | null;
+  entities?: EntityValue[];
+  slots?: Record<string, unknown>;
+  missing_slots?: string[];
+  complete?: boolean;
+}
+
+export interface ErrorFrame {
+  type: "error";
+  code: string;
+  message: string;
+}
+
+export interface PongFrame {
+  type: "pong";
+}
+
+export type ServerFrame = BotMessageFrame | ErrorFrame | PongFrame;
+
+export interface UserMessageFrame {
+  type: "user_message";
+  text: string;
+  context?: Record<string, unknown>;
+}
+
+/** Close codes the gateway uses when it refuses or ends a connection (routes/websocket.py). */
+export const CLOSE_BAD_REQUEST = 4400;
+export const CLOSE_KEY_NEEDED = 4401;
+export const CLOSE_KEY_REFUSED = 4403;
+export const CLOSE_UNKNOWN_BOT = 4404;
+
+export function parseServerFrame(data: unknown): ServerFrame | null {
+  if (typeof data !== "string") return null;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof frame !== "object" || frame === null) return null;
+  const type = (frame as { type?: unknown }).type;
+  if (type === "bot_message") {
+    const f = frame as BotMessageFrame;
+    return Array.isArray(f.messages) && typeof f.conversation_id === "string" ? f : null;
+  }
+  if (type === "error" || type === "pong") return frame as ServerFrame;
+  return null;
+}
+
+/** The websocket URL of `/ws/chat` on the server at `base` (http(s) URL, absolute or relative). */
+export function chatSocketUrl(base: string, bot: string, conversationId: string | null, key?: string | null): string {
+  const url = new URL("ws/chat", withSlash(new URL(base || "/", location.href).href));
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  url.searchParams.set("bot", bot);
+  if (conversationId) url.searchParams.set("conversation_id", conversationId);
+  if (key) url.searchParams.set("key", key); // browsers cannot set headers on a websocket
+  return url.href;
+}
+
+function withSlash(href: string): string {
+  const url = new URL(href);
+  url.search = "";
+  url.hash = "";
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  return url.href;
+}

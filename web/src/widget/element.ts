@@ -1,0 +1,176 @@
+// <parley-chat bot="pizzeria" server="https://chat.example.com" title="Pizza help" [key="…"] [open]>: a launcher
+// button and a chat panel in a shadow root (the host page's CSS cannot break it, nor it the page).
+
+import { appendRichText } from "../shared/richtext";
+import { ChatConnection, type ConnectionState } from "../shared/connection";
+import type { BotMessageFrame, Button, ErrorFrame } from "../shared/protocol";
+import { History, type Item } from "./history";
+import { el, svgIcon } from "./dom";
+import css from "./widget.css?inline";
+
+const CHAT_ICON = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z";
+const STATUS_TEXT: Record<ConnectionState, string> = {
+  connecting: "Connecting…",
+  open: "Online",
+  reconnecting: "Reconnecting…",
+  unavailable: "Unavailable",
+  stopped: "Offline",
+};
+
+export class ParleyChatElement extends HTMLElement {
+  private connection: ChatConnection | null = null;
+  private history: History | null = null;
+  private items: Item[] = [];
+  private isOpen = false;
+  private readonly launcher = el("button", { class: "launcher", "aria-expanded": "false", "aria-controls": "panel" });
+  private readonly panel = el("section", { class: "panel", id: "panel", role: "dialog", hidden: true });
+  private readonly heading = el("h2", { id: "title" });
+  private readonly status = el("span", { class: "status", role: "status" });
+  private readonly log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
+  private readonly quick = el("div", { class: "quick", role: "group", "aria-label": "Suggested replies" });
+  private readonly input = el("input", { id: "message", type: "text", autocomplete: "off", maxlength: "2000", placeholder: "Type a message…" });
+
+  connectedCallback(): void {
+    if (this.connection) return;
+    const bot = this.getAttribute("bot") ?? "";
+    const server = this.getAttribute("server") ?? location.origin;
+    const title = this.getAttribute("title") ?? "Chat";
+    this.removeAttribute("title"); // otherwise the host shows it as a tooltip everywhere
+    this.render(title);
+    this.history = new History(`parley-chat:${new URL(server, location.href).origin}:${bot}`);
+    const saved = this.history.load();
+    this.items = saved.items;
+    for (const item of this.items) this.show(item);
+    this.connection = new ChatConnection({
+      server,
+      bot,
+      conversationId: saved.conversationId,
+      key: this.getAttribute("key"),
+      onFrame: (frame) => this.receive(frame),
+      onState: (state) => this.setStatus(state),
+      onConversation: () => this.remember(),
+    });
+    this.connection.start();
+    this.toggle(saved.open || this.hasAttribute("open"), false);
+  }
+
+  disconnectedCallback(): void {
+    this.connection?.stop();
+    this.connection = null;
+  }
+
+  /** Open or close the panel (also `window.ParleyChat.open()` / `.close()`). */
+  toggle(open = !this.isOpen, moveFocus = true): void {
+    this.isOpen = open;
+    this.panel.hidden = !open;
+    this.launcher.setAttribute("aria-expanded", String(open));
+    this.launcher.setAttribute("aria-label", open ? "Close chat" : "Open chat");
+    if (moveFocus) (open ? this.input : this.launcher).focus();
+    if (open) this.scrollDown();
+    this.remember();
+  }
+
+  /** Send `text` as if the user typed it; `shown` is what the transcript shows (a button's title). */
+  send(text: string, shown = text): void {
+    if (!this.connection || !text.trim()) return;
+    this.quick.replaceChildren();
+    const outcome = this.connection.send(text);
+    this.add({ from: "user", text: shown }, outcome === "queued");
+  }
+
+  private render(title: string): void {
+    const root = this.attachShadow({ mode: "open" });
+    this.heading.textContent = title;
+    this.panel.setAttribute("aria-labelledby", "title");
+    this.launcher.append(svgIcon(CHAT_ICON));
+    this.launcher.addEventListener("click", () => this.toggle());
+    const close = el("button", { class: "close", type: "button", "aria-label": "Close chat" }, "×");
+    close.addEventListener("click", () => this.toggle(false));
+    const form = el(
+      "form",
+      {},
+      el("label", { class: "sr-only", for: "message" }, "Message"),
+      this.input,
+      el("button", { class: "send", type: "submit" }, "Send"),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.send(this.input.value.trim());
+      this.input.value = "";
+    });
+    this.panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") this.toggle(false);
+    });
+    this.panel.append(el("header", {}, this.heading, this.status, close), this.log, this.quick, form);
+    root.append(el("style", {}, css), this.panel, this.launcher);
+  }
+
+  private receive(frame: BotMessageFrame | ErrorFrame): void {
+    if (frame.type === "error") {
+      this.add({ from: "note", text: frame.message });
+      return;
+    }
+    for (const message of frame.messages) {
+      const buttons = message.buttons ?? [];
+      const choices = buttons.filter(isQuickReply);
+      const actions = buttons.filter((b) => !isQuickReply(b));
+      if (message.text || actions.length) this.add({ from: "bot", text: message.text, buttons: actions });
+      if (choices.length) this.showQuickReplies(choices);
+    }
+  }
+
+  private add(item: Item, pending = false): void {
+    this.items.push(item);
+    this.show(item, pending);
+    this.remember();
+  }
+
+  private show(item: Item, pending = false): void {
+    const bubble = el("div", { class: `msg ${item.from}${pending ? " pending" : ""}` });
+    bubble.append(el("span", { class: "sr-only" }, item.from === "user" ? "You: " : item.from === "bot" ? "Bot: " : ""));
+    if (item.from === "bot") appendRichText(bubble, item.text);
+    else bubble.append(item.text);
+    if (item.text) this.log.append(bubble);
+    if (item.buttons?.length) {
+      const group = el("div", { class: "buttons", role: "group", "aria-label": "Options" });
+      for (const button of item.buttons) group.append(this.button(button));
+      this.log.append(group);
+    }
+    this.scrollDown();
+  }
+
+  private showQuickReplies(buttons: Button[]): void {
+    this.quick.replaceChildren(...buttons.map((b) => this.button(b)));
+  }
+
+  private button(button: Button): HTMLButtonElement {
+    const node = el("button", { type: "button" }, button.title);
+    node.addEventListener("click", () => this.send(button.payload, button.title));
+    return node;
+  }
+
+  private setStatus(state: ConnectionState): void {
+    this.status.textContent = STATUS_TEXT[state];
+    this.status.dataset.state = state;
+    if (state === "open") {
+      for (const node of this.log.querySelectorAll(".pending")) node.classList.remove("pending");
+    }
+  }
+
+  private scrollDown(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private remember(): void {
+    this.history?.save({
+      conversationId: this.connection?.conversationId ?? null,
+      items: this.items,
+      open: this.isOpen,
+    });
+  }
+}
+
+/** A parameter's choices come as buttons whose payload is their title: show them as quick replies. */
+function isQuickReply(button: Button): boolean {
+  return button.payload === button.title && !button.payload.startsWith("/");
+}

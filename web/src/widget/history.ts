@@ -1,0 +1,55 @@
+// What the widget remembers for the tab (sessionStorage): the conversation id and the transcript,
+// so navigating between pages of the host site keeps the conversation.
+
+import type { Button } from "../shared/protocol";
+
+export interface Item {
+  from: "bot" | "user" | "note";
+  text: string;
+  buttons?: Button[];
+}
+
+export interface Saved {
+  conversationId: string | null;
+  items: Item[];
+  open: boolean;
+}
+
+const MAX_ITEMS = 100;
+
+export class History {
+  constructor(
+    private readonly key: string,
+    private readonly storage: Storage | null = safeSessionStorage(),
+  ) {}
+
+  load(): Saved {
+    try {
+      const raw = this.storage?.getItem(this.key);
+      const saved = raw ? (JSON.parse(raw) as Partial<Saved>) : {};
+      return {
+        conversationId: typeof saved.conversationId === "string" ? saved.conversationId : null,
+        items: Array.isArray(saved.items) ? saved.items.slice(-MAX_ITEMS) : [],
+        open: saved.open === true,
+      };
+    } catch {
+      return { conversationId: null, items: [], open: false };
+    }
+  }
+
+  save(saved: Saved): void {
+    try {
+      this.storage?.setItem(this.key, JSON.stringify({ ...saved, items: saved.items.slice(-MAX_ITEMS) }));
+    } catch {
+      // storage full or disabled: the conversation still works, it just is not remembered
+    }
+  }
+}
+
+function safeSessionStorage(): Storage | null {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null; // blocked third-party storage
+  }
+}
