@@ -54,6 +54,7 @@ def _validation_error(_: Request, exc: ValidationException) -> Response[ErrorBod
 
 def _http_error(_: Request, exc: HTTPException) -> Response[ErrorBody]:
     code = {
+        400: "invalid_input",
         401: "unauthorized",
         403: "forbidden",
         404: "not_found",
