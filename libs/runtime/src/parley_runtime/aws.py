@@ -5,9 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from contextlib import contextmanager
-from typing import Any, cast
+from contextlib import AsyncExitStack, contextmanager
+from types import TracebackType
+from typing import Any, Self, cast
 
+import aioboto3
 import aiohttp
 from botocore.config import Config
 from botocore.exceptions import (
@@ -100,3 +102,42 @@ def aws_errors(operation: str) -> Generator[None]:
         yield
     except (ClientError, BotoCoreError, aiohttp.ClientError, TimeoutError) as exc:
         raise translate(exc, operation) from exc
+
+
+class AwsClient:
+    """A long-lived aioboto3 client (a connection pool): `await start()` or `async with`, then `aclose()`."""
+
+    service: str
+    """The AWS service name, e.g. "sqs"; set by each adapter class."""
+
+    def __init__(self, options: dict[str, Any], session: aioboto3.Session | None = None) -> None:
+        self._options = options
+        self._session: Any = session or aioboto3.Session()
+        self._stack = AsyncExitStack()
+        self._opened: Any = None
+
+    async def start(self) -> None:
+        """Open the client used by every call until `aclose`."""
+        if self._opened is None:
+            self._opened = await self._stack.enter_async_context(
+                self._session.client(self.service, **self._options)
+            )
+
+    async def aclose(self) -> None:
+        await self._stack.aclose()
+        self._opened = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    @property
+    def _client(self) -> Any:
+        if self._opened is None:
+            raise RuntimeError(f"{type(self).__name__} is not started: await start() first")
+        return self._opened

@@ -4,21 +4,19 @@
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
-from types import TracebackType
-from typing import Any, Self
-
 import aioboto3
 
-from parley_runtime.aws import aws_errors, client_options
+from parley_runtime.aws import AwsClient, aws_errors, client_options
 from parley_runtime.blobs.keys import validate_key
 
 
-class S3BlobStore:
+class S3BlobStore(AwsClient):
     """`BlobStore` on one bucket. Open with `await store.start()` (or `async with`), close with `aclose()`.
 
     `page_size` is how many keys one listing request returns (S3's maximum is 1000).
     """
+
+    service = "s3"
 
     def __init__(
         self,
@@ -31,39 +29,18 @@ class S3BlobStore:
     ) -> None:
         self._bucket = bucket
         self._page_size = page_size
-        self._options = client_options(region=region, endpoint_url=endpoint_url, read_timeout=60.0)
-        self._session: Any = session or aioboto3.Session()
-        self._stack = AsyncExitStack()
-        self._client: Any = None
-
-    async def start(self) -> None:
-        """Open the S3 client (connection pool) used by every call until `aclose`."""
-        if self._client is None:
-            self._client = await self._stack.enter_async_context(self._session.client("s3", **self._options))
-
-    async def aclose(self) -> None:
-        await self._stack.aclose()
-        self._client = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
+        super().__init__(client_options(region=region, endpoint_url=endpoint_url, read_timeout=60.0), session)
 
     async def put(self, key: str, data: bytes) -> None:
         validate_key(key)
         with aws_errors(f"s3.put_object {key}"):
-            await self._s3.put_object(Bucket=self._bucket, Key=key, Body=data)
+            await self._client.put_object(Bucket=self._bucket, Key=key, Body=data)
 
     async def get(self, key: str) -> bytes:
         """The object's bytes; `NotFoundError` if there is none."""
         validate_key(key)
         with aws_errors(f"s3.get_object {self._bucket}/{key}"):
-            response = await self._s3.get_object(Bucket=self._bucket, Key=key)
+            response = await self._client.get_object(Bucket=self._bucket, Key=key)
             async with response["Body"] as stream:
                 return bytes(await stream.read())
 
@@ -71,7 +48,7 @@ class S3BlobStore:
         """Keys under `prefix`, sorted (every page of the listing)."""
         keys: list[str] = []
         with aws_errors(f"s3.list_objects_v2 {prefix}"):
-            paginator = self._s3.get_paginator("list_objects_v2")
+            paginator = self._client.get_paginator("list_objects_v2")
             pages = paginator.paginate(
                 Bucket=self._bucket, Prefix=prefix, PaginationConfig={"PageSize": self._page_size}
             )
@@ -83,10 +60,4 @@ class S3BlobStore:
         """Remove `key`; removing a missing key is not an error."""
         validate_key(key)
         with aws_errors(f"s3.delete_object {key}"):
-            await self._s3.delete_object(Bucket=self._bucket, Key=key)
-
-    @property
-    def _s3(self) -> Any:
-        if self._client is None:
-            raise RuntimeError("S3BlobStore is not started: await store.start() first")
-        return self._client
+            await self._client.delete_object(Bucket=self._bucket, Key=key)

@@ -11,14 +11,12 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Sequence
-from contextlib import AsyncExitStack
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import aioboto3
 
 from parley_messages import Message, dead_letter_queue, encode, queues_for
-from parley_runtime.aws import aws_errors, client_options
+from parley_runtime.aws import AwsClient, aws_errors, client_options
 from parley_runtime.bus.ports import Delivery
 from parley_runtime.errors import PermanentError, TransientError
 
@@ -28,8 +26,10 @@ MAX_WAIT_SECONDS = 20
 MAX_VISIBILITY_SECONDS = 43_200
 
 
-class SqsBus:
+class SqsBus(AwsClient):
     """`Bus` on SQS. Open with `await bus.start()` (or `async with`), close with `await bus.aclose()`."""
+
+    service = "sqs"
 
     def __init__(
         self,
@@ -39,30 +39,9 @@ class SqsBus:
         queue_prefix: str = "",
         session: aioboto3.Session | None = None,
     ) -> None:
-        self._options = client_options(region=region, endpoint_url=endpoint_url)
+        super().__init__(client_options(region=region, endpoint_url=endpoint_url), session)
         self._prefix = queue_prefix
-        self._session: Any = session or aioboto3.Session()
-        self._stack = AsyncExitStack()
-        self._client: Any = None
         self._urls: dict[str, str] = {}
-
-    async def start(self) -> None:
-        """Open the SQS client (connection pool) used by every call until `aclose`."""
-        if self._client is None:
-            self._client = await self._stack.enter_async_context(self._session.client("sqs", **self._options))
-
-    async def aclose(self) -> None:
-        await self._stack.aclose()
-        self._client = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
     async def publish(self, message: Message) -> None:
         """Send `message` to every queue its routing entry lists."""
@@ -77,7 +56,7 @@ class SqsBus:
             raise ValueError(f"max_messages must be between 1 and {MAX_BATCH}, not {max_messages}")
         url = await self._url(queue)
         with aws_errors(f"sqs.receive_message {queue}"):
-            response = await self._sqs.receive_message(
+            response = await self._client.receive_message(
                 QueueUrl=url,
                 MaxNumberOfMessages=max_messages,
                 WaitTimeSeconds=min(MAX_WAIT_SECONDS, max(0, math.ceil(wait_seconds))),
@@ -99,7 +78,7 @@ class SqsBus:
         url = await self._url(delivery.queue)
         timeout = min(MAX_VISIBILITY_SECONDS, max(0, math.ceil(delay_seconds)))
         with aws_errors(f"sqs.change_message_visibility {delivery.queue}"):
-            await self._sqs.change_message_visibility(
+            await self._client.change_message_visibility(
                 QueueUrl=url, ReceiptHandle=delivery.receipt, VisibilityTimeout=timeout
             )
 
@@ -111,37 +90,31 @@ class SqsBus:
             "parley_source_queue": {"DataType": "String", "StringValue": delivery.queue},
         }
         with aws_errors(f"sqs.send_message {dead_letter_queue(delivery.queue)}"):
-            await self._sqs.send_message(
+            await self._client.send_message(
                 QueueUrl=url, MessageBody=delivery.body.decode(), MessageAttributes=attributes
             )
         source = await self._url(delivery.queue)
         with aws_errors(f"sqs.delete_message {delivery.queue}"):
-            await self._sqs.delete_message(QueueUrl=source, ReceiptHandle=delivery.receipt)
-
-    @property
-    def _sqs(self) -> Any:
-        if self._client is None:
-            raise RuntimeError("SqsBus is not started: await bus.start() first")
-        return self._client
+            await self._client.delete_message(QueueUrl=source, ReceiptHandle=delivery.receipt)
 
     async def _url(self, queue: str) -> str:
         url = self._urls.get(queue)
         if url is None:
             with aws_errors(f"sqs.get_queue_url {self._prefix}{queue}"):
-                response = await self._sqs.get_queue_url(QueueName=self._prefix + queue)
+                response = await self._client.get_queue_url(QueueName=self._prefix + queue)
             url = self._urls[queue] = str(response["QueueUrl"])
         return url
 
     async def _send(self, queue: str, body: str) -> None:
         url = await self._url(queue)
         with aws_errors(f"sqs.send_message {queue}"):
-            await self._sqs.send_message(QueueUrl=url, MessageBody=body)
+            await self._client.send_message(QueueUrl=url, MessageBody=body)
 
     async def _delete_batch(self, queue: str, deliveries: Sequence[Delivery]) -> None:
         url = await self._url(queue)
         entries = [{"Id": str(index), "ReceiptHandle": d.receipt} for index, d in enumerate(deliveries)]
         with aws_errors(f"sqs.delete_message_batch {queue}"):
-            response = await self._sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+            response = await self._client.delete_message_batch(QueueUrl=url, Entries=entries)
         failed = response.get("Failed", [])
         if failed:
             codes = sorted({str(entry.get("Code")) for entry in failed})
