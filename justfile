@@ -10,6 +10,7 @@ default:
 # Run Parley embedded: every service in one process, no infrastructure (http://127.0.0.1:8000)
 [group('run')]
 run: install
+    if [ -z "${GATEWAY_STATIC_DIR:-}" ] && [ -f web/dist/widget.js ]; then export GATEWAY_STATIC_DIR="$PWD/web/dist"; fi; \
     {{python}} -m parley run
 
 # Create .venv and install every package, pinned (skipped when nothing changed)
@@ -50,3 +51,63 @@ localstack-down:
 [group('bench')]
 bench-nlu: install
     {{python}} bench/nlu_parse.py
+
+# Build every service image from docker/Dockerfile (needs Docker with BuildKit)
+[group('deploy')]
+images:
+    for target in gateway dialogue notifier nlu nlu-trainer logger analytics; do \
+      docker build -f docker/Dockerfile --target "$target" -t "parley/$target:local" . ; \
+    done
+
+# Parley as microservices on Docker: MongoDB, Redis, LocalStack and every service (http://127.0.0.1:8000)
+[group('deploy')]
+up:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ -z "${PARLEY_ADMIN_TOKEN:-}" ]; then
+      PARLEY_ADMIN_TOKEN="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
+      export PARLEY_ADMIN_TOKEN
+      echo "up: admin token (shown once; put PARLEY_ADMIN_TOKEN in .env to choose your own): $PARLEY_ADMIN_TOKEN"
+    fi
+    docker compose up --build --detach --wait
+    echo "up: Parley is at http://127.0.0.1:8000 (just down stops it and removes its data)"
+
+# Stop the compose stack and remove its containers and volumes
+[group('deploy')]
+down:
+    docker compose down --volumes --remove-orphans
+
+# Lint, render and validate every Helm chart for dev, staging and prod; check compose, images, Argo CD
+[group('deploy')]
+helm-check: install
+    {{python}} -m pytest tests/deploy -q -p no:cacheprovider
+
+# Refresh the setting names in helm/values.schema.json and copy it into every chart
+[group('deploy')]
+helm-schema: install
+    {{python}} helm/sync_schema.py
+
+# Build the console and the chat widget into web/dist (skipped when web/ is unchanged; --force rebuilds)
+[group('web')]
+web-build *args:
+    scripts/build-web.sh {{args}}
+
+# The web frontend's unit tests (vitest) and type check
+[group('web')]
+web-test: web-build
+    cd web && npx tsc --noEmit && npx vitest run
+
+# Vite dev server for the console (http://127.0.0.1:5173/console/), talking to `just run` on :8000
+[group('web')]
+web-dev: web-build
+    cd web && npx vite --host 127.0.0.1
+
+# Browser tests only: Playwright drives Debian's Chromium against an embedded Parley
+[group('web')]
+test-browser: install web-build
+    {{python}} -m pytest tests/browser -q -p no:cacheprovider
+
+# Retake docs/screenshots/*.png from the browser tests
+[group('web')]
+screenshots: install web-build
+    PARLEY_SCREENSHOTS="$PWD/docs/screenshots" {{python}} -m pytest tests/browser -q -p no:cacheprovider

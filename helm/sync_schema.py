@@ -52,9 +52,7 @@ def setting_names(schema: dict) -> list[str]:
 def charts() -> list[Path]:
     """Every application chart under helm/ (the library chart has no values of its own)."""
     return sorted(
-        path.parent
-        for path in HELM.glob("*/Chart.yaml")
-        if "type: library" not in path.read_text()
+        path.parent for path in HELM.glob("*/Chart.yaml") if "type: library" not in path.read_text()
     )
 
 
@@ -69,7 +67,9 @@ def main() -> None:
     SCHEMA.write_text(text)
     for chart in charts():
         (chart / "values.schema.json").write_text(text)
-    print(f"sync_schema: {len(schema['definitions']['settingName']['enum'])} settings -> {len(charts())} charts")
+    print(
+        f"sync_schema: {len(schema['definitions']['settingName']['enum'])} settings -> {len(charts())} charts"
+    )
 
 
 if __name__ == "__main__":

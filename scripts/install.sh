@@ -16,6 +16,9 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
+# The web console and chat widget (web/dist); its own content-hash stamp, so it runs every time.
+scripts/build-web.sh
+
 stamp=.venv/.parley-installed
 inputs=$(cat requirements/*.txt pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ]; then

@@ -18,7 +18,14 @@ ensure_redis() {
   echo "test: redis-server did not start" >&2; exit 1
 }
 
+ensure_chromium() {
+  if command -v chromium >/dev/null; then return; fi
+  echo "test: installing chromium (browser tests)"
+  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null
+}
+
 ensure_redis
+ensure_chromium
 localstack/run.sh start
 trap 'localstack/run.sh stop' EXIT
 
@@ -27,6 +34,12 @@ export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test} AWS_SECRET_ACCESS_KEY=${AWS_
 export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
 export PARLEY_TEST_REDIS_URL=${PARLEY_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 export PARLEY_REQUIRE_REAL_BACKENDS=1
+
+# The web frontend was built (scripts/install.sh): its unit tests run, and its browser tests must.
+if [ -f web/dist/widget.js ] && [ -d web/node_modules ]; then
+  export PARLEY_REQUIRE_BROWSER=1
+  (cd web && npx vitest run --reporter=dot --silent) >var/web-test.log 2>&1 || { cat var/web-test.log >&2; echo "test: web unit tests failed" >&2; exit 1; }
+fi
 
 status=0
 .venv/bin/python -m pytest libs services tests -p no:cacheprovider "$@" || status=$?

@@ -3,6 +3,9 @@
 // S3/CloudFront. public/ (the chat page at "/", the console's config.json) is copied as is.
 import { defineConfig } from "vitest/config";
 
+// `just web-dev`: the dev server forwards the API and the websocket to a running Parley.
+const parley = process.env.PARLEY_URL ?? "http://127.0.0.1:8000";
+
 export default defineConfig({
   base: "./",
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
@@ -13,6 +16,13 @@ export default defineConfig({
     sourcemap: true,
     assetsDir: "assets",
     rolldownOptions: { input: "console/index.html" },
+  },
+  server: {
+    proxy: {
+      "/api": parley,
+      "/docs": parley,
+      "/ws": { target: parley, ws: true },
+    },
   },
   test: {
     environment: "happy-dom",

@@ -5,26 +5,55 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+
+import msgspec
 
 from parley.settings import EmbeddedSettings
-from parley_runtime.errors import SettingsError
-from parley_runtime.infra import InfraSettings
+from parley_runtime.errors import ParleyError, SettingsError
+from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.logging import configure_logging
 from parley_runtime.settings import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="parley", description="Parley, a self-hosted chatbot framework.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run every service in one process, with no infrastructure")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         if args.command == "run":
             return _run()
+        return asyncio.run(_with_infra(args))
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    return 1
+    except ParleyError as exc:
+        print(f"parley {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parley", description="Parley, a self-hosted chatbot framework.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run every service in one process, with no infrastructure")
+    queues = commands.add_parser("queues", help="inspect the queues, replay dead letters").add_subparsers(
+        dest="action", required=True
+    )
+    queues.add_parser("stats", help="waiting, in-flight and delayed messages per queue and dead-letter queue")
+    replay = queues.add_parser("replay", help="move a queue's dead letters back onto it")
+    replay.add_argument("queue", help="the queue, e.g. parley-logger (its -dlq is emptied)")
+    replay.add_argument("--limit", type=int, default=None, help="move at most this many")
+    transcripts = commands.add_parser("transcripts", help="transcript archives").add_subparsers(
+        dest="action", required=True
+    )
+    archive = transcripts.add_parser("archive", help="archive a day's turns to blob storage, then retention")
+    archive.add_argument(
+        "--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD, UTC; default yesterday"
+    )
+    commands.add_parser("backup", help="bots, models and transcripts to backups/{id}/ in blob storage")
+    restore = commands.add_parser("restore", help="restore a backup into an empty database")
+    restore.add_argument("backup_id", nargs="?", default="latest", help="a backup id; default the newest")
+    restore.add_argument("--force", action="store_true", help="upsert into a database that is not empty")
+    return parser
 
 
 def _run() -> int:
@@ -33,4 +62,66 @@ def _run() -> int:
     settings = load_settings(EmbeddedSettings)
     configure_logging(load_settings(InfraSettings).log_level)
     asyncio.run(serve(settings))
+    return 0
+
+
+async def _with_infra(args: argparse.Namespace) -> int:
+    settings = load_settings(InfraSettings)
+    configure_logging(settings.log_level)
+    commands: dict[str, Callable[[Infra, argparse.Namespace], Awaitable[int]]] = {
+        "queues": _queues,
+        "transcripts": _transcripts,
+        "backup": _backup,
+        "restore": _restore,
+    }
+    if settings.mongodb_url is None and args.command != "queues":
+        print("parley: MONGODB_URL is unset, so this runs on an empty in-process emulation", file=sys.stderr)
+    infra = await connect_infra(settings)
+    try:
+        return await commands[args.command](infra, args)
+    finally:
+        await infra.aclose()
+
+
+async def _queues(infra: Infra, args: argparse.Namespace) -> int:
+    from parley.queues import queue_stats, replay, stats_table  # noqa: PLC0415
+
+    if infra.settings.bus != "sqs":
+        print(
+            "parley queues: set PARLEY_BUS=sqs (the in-process bus lives inside one process)", file=sys.stderr
+        )
+        return 2
+    if args.action == "stats":
+        print(stats_table(await queue_stats(infra.queues)))
+    else:
+        moved = await replay(infra.queues, args.queue, limit=args.limit)
+        print(f"moved {moved} message(s) from {args.queue}-dlq back to {args.queue}")
+    return 0
+
+
+async def _transcripts(infra: Infra, args: argparse.Namespace) -> int:
+    from parley.transcripts import archive_and_prune, yesterday  # noqa: PLC0415
+    from parley_logger.settings import LoggerSettings  # noqa: PLC0415
+
+    now = datetime.now(UTC)
+    report = await archive_and_prune(
+        infra, load_settings(LoggerSettings), day=args.day or yesterday(now), now=now
+    )
+    print(msgspec.json.encode(report).decode())
+    return 0
+
+
+async def _backup(infra: Infra, args: argparse.Namespace) -> int:
+    from parley.backup import backup  # noqa: PLC0415
+
+    manifest = await backup(infra.db, infra.blobs, now=datetime.now(UTC))
+    print(msgspec.json.encode(manifest).decode())
+    return 0
+
+
+async def _restore(infra: Infra, args: argparse.Namespace) -> int:
+    from parley.backup import restore  # noqa: PLC0415
+
+    manifest = await restore(infra.db, infra.blobs, args.backup_id, force=args.force)
+    print(msgspec.json.encode(manifest).decode())
     return 0

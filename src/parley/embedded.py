@@ -17,7 +17,7 @@ from litestar import Litestar
 
 from parley.settings import EmbeddedSettings
 from parley_analytics.bootstrap import build_analytics_worker
-from parley_dialogue.bootstrap import build_dialogue_service
+from parley_dialogue.bootstrap import build_dialogue_service, build_notification_worker
 from parley_dialogue.service import DialogueService
 from parley_dialogue.settings import DialogueSettings
 from parley_gateway.bootstrap import app_for, build_gateway
@@ -74,6 +74,7 @@ async def build_stack(settings: EmbeddedSettings, infra: Infra | None = None) ->
         await build_logger_worker(infra),
         await build_analytics_worker(infra),
         await build_trainer_worker(infra, settings=nlu_settings, encoder=encoder),
+        await build_notification_worker(infra, load_settings(DialogueSettings)),
     ]
     return EmbeddedStack(
         infra=infra,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.server import WEB_DIST, EmbeddedParley
+from tests.browser.server import WEB_DIST, EmbeddedParley, Shop
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -24,8 +24,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TOKEN = "browser-admin-token"
-SHOP_ORIGIN = "http://shop.test"
-"""The origin of the plain third-party page the widget is embedded in (served by request routing)."""
 
 
 def _missing(reason: str) -> None:
@@ -50,14 +48,25 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="session")
-def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedParley]:
+def shop() -> Iterator[Shop]:
+    """Another website (its own origin) whose plain pages embed the widget."""
+    site = Shop(_free_port())
+    site.start()
+    try:
+        yield site
+    finally:
+        site.stop()
+
+
+@pytest.fixture(scope="session")
+def parley(tmp_path_factory: pytest.TempPathFactory, shop: Shop) -> Iterator[EmbeddedParley]:
     if not (WEB_DIST / "console" / "index.html").is_file() or not (WEB_DIST / "widget.js").is_file():
         _missing("the web frontend is not built (scripts/install.sh builds it when npm is available)")
     server = EmbeddedParley(
         port=_free_port(),
         data_dir=tmp_path_factory.mktemp("parley-browser"),
         token=TOKEN,
-        env={"GATEWAY_CORS_ORIGINS": SHOP_ORIGIN},
+        env={"GATEWAY_CORS_ORIGINS": shop.origin},
     )
     server.start()
     try:

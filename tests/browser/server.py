@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -32,8 +34,9 @@ class EmbeddedParley:
         return f"{self.base_url}/{path.lstrip('/')}"
 
     def start(self, *, timeout: float = 120) -> None:
+        ours = ("PARLEY_", "GATEWAY_", "REDIS_URL", "MONGODB_URL")
         env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "GATEWAY_", "REDIS_URL", "MONGODB_URL"))},
+            **{k: v for k, v in os.environ.items() if not k.startswith(ours)},
             "PARLEY_PORT": str(self.port),
             "PARLEY_ADMIN_TOKEN": self.token,
             "PARLEY_DATA_DIR": str(self.data_dir),
@@ -80,3 +83,34 @@ class EmbeddedParley:
 
     def log_tail(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
+
+
+class Shop:
+    """A plain website on its own port (so its own origin): serves the pages a test puts in `pages`."""
+
+    def __init__(self, port: int) -> None:
+        self.pages: dict[str, str] = {}
+        pages = self.pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = pages.get(self.path.split("?")[0])
+                self.send_response(200 if body is not None else 404)
+                self.send_header("content-type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write((body or "not found").encode())
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.origin = f"http://127.0.0.1:{port}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

@@ -55,6 +55,7 @@ DEPLOYABLES = (
     Deployable("nlu-trainer", "parley_nlu.trainer", "parley_nlu", queue="parley-training"),
     Deployable("logger", "parley_logger", "parley_logger", queue="parley-logger"),
     Deployable("analytics", "parley_analytics", "parley_analytics", queue="parley-analytics"),
+    Deployable("notifier", "parley_dialogue.notifier", "parley_dialogue", queue="parley-notifications"),
 )
 BY_NAME = {deployable.name: deployable for deployable in DEPLOYABLES}
 HTTP_SERVICES = tuple(d for d in DEPLOYABLES if not d.is_worker)
@@ -76,7 +77,9 @@ def settings_classes(package: str) -> list[type[msgspec.Struct]]:
     return [
         value
         for value in vars(module).values()
-        if isinstance(value, type) and issubclass(value, msgspec.Struct) and value.__module__ == module.__name__
+        if isinstance(value, type)
+        and issubclass(value, msgspec.Struct)
+        and value.__module__ == module.__name__
     ]
 
 

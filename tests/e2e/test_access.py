@@ -32,7 +32,9 @@ def test_admin_routes_answer_403_to_a_chat_key(parley: Running) -> None:
 
 def test_a_chat_key_still_chats(parley: Running) -> None:
     response = httpx.post(
-        f"{parley.base_url}/api/v1/bots/pizzeria/chat", json={"text": "hi"}, headers=_key(parley, scopes=["chat"])
+        f"{parley.base_url}/api/v1/bots/pizzeria/chat",
+        json={"text": "hi"},
+        headers=_key(parley, scopes=["chat"]),
     )
     assert response.status_code == 200
 

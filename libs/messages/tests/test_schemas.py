@@ -23,6 +23,7 @@ from parley_messages import (
     AnyMessage,
     Message,
     ModelPublished,
+    SendWebhook,
     TrainModel,
     TurnCompleted,
     dead_letter_queue,
@@ -106,6 +107,18 @@ SAMPLES: list[AnyMessage] = [
         metrics={"accuracy": 0.97},
         occurred_at=AT,
     ),
+    SendWebhook(
+        bot="pizzeria",
+        intent="order_pizza",
+        conversation_id="c1",
+        method="POST",
+        url="https://api.example.com/orders",
+        headers={"content-type": "application/json"},
+        body='{"size": "large"}',
+        timeout=5.0,
+        correlation_id="req-1",
+        occurred_at=AT,
+    ),
 ]
 
 
@@ -164,6 +177,10 @@ def test_a_message_type_without_a_route_is_a_lookup_error() -> None:
 
     with pytest.raises(LookupError, match="Unrouted"):
         queues_for(Unrouted())
+
+
+def test_webhook_notifications_go_only_to_the_notifications_queue() -> None:
+    assert queues_for(SAMPLES[3]) == ("parley-notifications",)
 
 
 def test_each_queue_has_a_dead_letter_queue_named_after_it() -> None:

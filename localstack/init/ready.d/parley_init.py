@@ -15,7 +15,7 @@ import os
 import boto3
 from botocore.exceptions import ClientError
 
-QUEUES = ("parley-analytics", "parley-logger", "parley-training")
+QUEUES = ("parley-analytics", "parley-logger", "parley-notifications", "parley-training")
 """Must equal `parley_messages.QUEUES` (a test compares them; this script cannot import Parley)."""
 MAX_RECEIVE_COUNT = 5
 VISIBILITY_TIMEOUT_SECONDS = 30
@@ -77,5 +77,7 @@ def main() -> None:
     print(f"parley_init: queues {[prefix + q for q in QUEUES]} and bucket {bucket!r} ready")
 
 
-if __name__ == "__main__":
+# LocalStack runs a ready hook with `exec(source, {})`, where `__name__` falls through to the builtins
+# module's name: with the usual guard alone the hook would do nothing (tests/deploy runs it that way).
+if __name__ in ("__main__", "builtins"):
     main()

@@ -11,8 +11,9 @@ from parley_dialogue.actions import build_request
 from parley_dialogue.adapters.httpx_webhooks import HttpxWebhookCaller, is_private
 from parley_dialogue.definition import ActionDef
 from parley_dialogue.engine import PendingAction
-from parley_dialogue.errors import WebhookError
+from parley_dialogue.errors import WebhookError, WebhookRefused
 from parley_dialogue.ports import WebhookRequest
+from parley_dialogue.rewrites import UrlRewrites
 
 
 def resolver(*addresses: str):
@@ -22,10 +23,15 @@ def resolver(*addresses: str):
     return resolve
 
 
-def caller(handler, *addresses: str, allow: str = "") -> HttpxWebhookCaller:
+def caller(handler, *addresses: str, allow: str = "", rewrites: str = "") -> HttpxWebhookCaller:
     networks = [ipaddress.ip_network(n) for n in allow.split(",") if n]
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return HttpxWebhookCaller(allow_networks=networks, client=client, resolve=resolver(*addresses))
+    return HttpxWebhookCaller(
+        allow_networks=networks,
+        rewrites=UrlRewrites.parse(rewrites),
+        client=client,
+        resolve=resolver(*addresses),
+    )
 
 
 def answer(status: int = 200, body: bytes = b'{"status": "shipped"}'):
@@ -54,7 +60,7 @@ async def test_a_public_webhook_answer_is_decoded():
 async def test_private_destinations_are_refused(address):
     handler, seen = answer()
     webhooks = caller(handler, address)
-    with pytest.raises(WebhookError, match="private"):
+    with pytest.raises(WebhookRefused, match="private"):
         await webhooks.call(WebhookRequest(method="GET", url="http://internal.example.com/"))
     assert seen == []
 
@@ -108,5 +114,68 @@ def test_a_json_body_escapes_user_values():
 
 def test_a_url_that_is_not_http_is_refused():
     action = ActionDef(url="file:///etc/passwd")
-    with pytest.raises(WebhookError):
+    with pytest.raises(WebhookRefused):
         build_request(action, PendingAction(intent="i", slots={}, context={}))
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 301])
+async def test_a_client_error_or_redirect_answer_is_refused_for_good(status):
+    handler, _ = answer(status)
+    webhooks = caller(handler, "93.184.216.34")
+    with pytest.raises(WebhookRefused, match=str(status)):
+        await webhooks.send(WebhookRequest(method="POST", url="https://a.example.com/"))
+    await webhooks.aclose()
+
+
+@pytest.mark.parametrize("status", [408, 429, 502, 503])
+async def test_throttling_timeouts_and_server_errors_are_worth_retrying(status):
+    handler, _ = answer(status)
+    webhooks = caller(handler, "93.184.216.34")
+    with pytest.raises(WebhookError, match=str(status)):
+        await webhooks.send(WebhookRequest(method="POST", url="https://a.example.com/"))
+    await webhooks.aclose()
+
+
+async def test_sending_accepts_any_successful_answer_without_reading_it():
+    handler, seen = answer(202, body=b"<html>queued</html>")
+    webhooks = caller(handler, "93.184.216.34")
+    await webhooks.send(WebhookRequest(method="POST", url="https://a.example.com/hook", body=b"{}"))
+    assert seen[0].content == b"{}"
+    await webhooks.aclose()
+
+
+async def test_a_rewritten_url_keeps_its_path_and_query_and_goes_to_the_new_base():
+    handler, seen = answer()
+    webhooks = caller(
+        handler,
+        "10.9.8.7",
+        allow="10.0.0.0/8",
+        rewrites="https://api.shop.example=http://stub.internal:8080/v2",
+    )
+    await webhooks.call(
+        WebhookRequest(method="GET", url="https://api.shop.example/orders/status?order_id=A1")
+    )
+    assert seen[0].headers["host"] == "stub.internal:8080"
+    assert seen[0].url.path == "/v2/orders/status"
+    assert seen[0].url.params["order_id"] == "A1"
+    await webhooks.aclose()
+
+
+async def test_a_rewritten_destination_is_checked_like_any_other():
+    handler, seen = answer()
+    webhooks = caller(handler, "127.0.0.1", rewrites="https://api.shop.example=http://localhost:9")
+    with pytest.raises(WebhookRefused, match="private"):
+        await webhooks.call(WebhookRequest(method="GET", url="https://api.shop.example/x"))
+    assert seen == []
+    await webhooks.aclose()
+
+
+async def test_slots_sent_as_a_query_keep_the_urls_own_query():
+    handler, seen = answer()
+    webhooks = caller(handler, "93.184.216.34")
+    request = WebhookRequest(
+        method="GET", url="https://shop.example/status?order_id=A%201", params={"order_number": "A 1"}
+    )
+    await webhooks.call(request)
+    assert dict(seen[0].url.params) == {"order_id": "A 1", "order_number": "A 1"}
+    await webhooks.aclose()

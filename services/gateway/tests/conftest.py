@@ -87,7 +87,9 @@ class InMemoryDialogue:
 
     def _summary(self, bot: str) -> BotSummary:
         access = self.bots[bot].get("settings", {}).get("chat_access", "public")
-        return BotSummary(name=bot, version=1, intents=0, entities=0, updated_at=utc_now(), chat_access=access)
+        return BotSummary(
+            name=bot, version=1, intents=0, entities=0, updated_at=utc_now(), chat_access=access
+        )
 
 
 @pytest.fixture

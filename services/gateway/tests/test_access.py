@@ -38,7 +38,9 @@ async def test_an_admin_route_with_a_chat_key_answers_403(client: Client, new_ke
 
 
 async def test_a_created_admin_key_opens_the_admin_api(client: Client, new_key: NewKey) -> None:
-    assert (await client.get("/api/v1/bots", headers=_auth(await new_key(scopes=["admin"])))).status_code == 200
+    assert (
+        await client.get("/api/v1/bots", headers=_auth(await new_key(scopes=["admin"])))
+    ).status_code == 200
 
 
 async def test_a_key_limited_to_a_bot_is_refused_on_another(client: Client, new_key: NewKey) -> None:
@@ -94,7 +96,9 @@ async def test_a_chat_key_for_another_bot_is_refused(client: Client, new_key: Ne
 
 async def test_saving_a_bot_as_key_protected_applies_at_once(client: Client, admin: dict[str, str]) -> None:
     assert (await client.post("/api/v1/bots/pizzeria/chat", json={"text": "hi"})).status_code == 200
-    saved = await client.put("/api/v1/bots/pizzeria", headers=admin, json={"settings": {"chat_access": "key"}})
+    saved = await client.put(
+        "/api/v1/bots/pizzeria", headers=admin, json={"settings": {"chat_access": "key"}}
+    )
     assert saved.json()["chat_access"] == "key"
     assert (await client.post("/api/v1/bots/pizzeria/chat", json={"text": "hi"})).status_code == 401
 

@@ -94,7 +94,10 @@ async def test_messages_over_the_connection_rate_are_refused(
     make_gateway: Callable[..., Awaitable[Any]], infra: Infra
 ) -> None:
     app = await _app(make_gateway, infra, ws_messages_per_second=0.001, ws_message_burst=2)
-    with TestClient(app) as client, client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c3") as ws:
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c3") as ws,
+    ):
         replies = [_say(ws, "hi") for _ in range(3)]
     assert [r["type"] for r in replies] == ["bot_message", "bot_message", "error"]
     assert replies[-1]["code"] == "rate_limited"
@@ -104,9 +107,12 @@ async def test_an_idle_connection_is_closed_with_4408(
     make_gateway: Callable[..., Awaitable[Any]], infra: Infra
 ) -> None:
     app = await _app(make_gateway, infra, ws_idle_seconds=0.05)
-    with TestClient(app) as client, client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c4") as ws:
-        with pytest.raises(WebSocketDisconnect) as closed:
-            ws.receive_json()
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c4") as ws,
+        pytest.raises(WebSocketDisconnect) as closed,
+    ):
+        ws.receive_json()
     assert closed.value.code == 4408
 
 

@@ -2,10 +2,11 @@
 
 from parley_messages.base import Command, Event, Message, new_id, utc_now
 from parley_messages.bots import BotSummary, WelcomeRequest
-from parley_messages.events import ModelPublished, TrainModel, TurnCompleted
+from parley_messages.events import ModelPublished, SendWebhook, TrainModel, TurnCompleted
 from parley_messages.routing import (
     ANALYTICS_QUEUE,
     LOGGER_QUEUE,
+    NOTIFICATIONS_QUEUE,
     QUEUES,
     ROUTES,
     TRAINING_QUEUE,
@@ -32,6 +33,7 @@ __all__ = [
     "ANALYTICS_QUEUE",
     "LOGGER_QUEUE",
     "MAX_TEXT_CHARS",
+    "NOTIFICATIONS_QUEUE",
     "QUEUES",
     "ROUTES",
     "TRAINING_QUEUE",
@@ -54,6 +56,7 @@ __all__ = [
     "OutMessage",
     "ParseRequest",
     "ParseResult",
+    "SendWebhook",
     "Span",
     "TrainModel",
     "TurnCompleted",

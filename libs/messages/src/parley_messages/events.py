@@ -44,3 +44,22 @@ class ModelPublished(Event, frozen=True, kw_only=True, tag="nlu.model_published"
     artifact_key: str
     job_id: str | None = None
     metrics: dict[str, float] = msgspec.field(default_factory=dict)
+
+
+class SendWebhook(Command, frozen=True, kw_only=True, tag="dialogue.send_webhook"):
+    """Deliver a bot's asynchronous (`mode: notify`) webhook, rendered when its intent completed.
+
+    Nobody waits for the answer: the notification worker retries transient failures and
+    dead-letters permanent ones. `message_id` is sent as the `Idempotency-Key` header.
+    """
+
+    bot: str
+    intent: str
+    conversation_id: str
+    method: str
+    url: str
+    headers: dict[str, str] = {}
+    params: dict[str, str] = {}
+    form: dict[str, str] = {}
+    body: str | None = None
+    timeout: float = 5.0

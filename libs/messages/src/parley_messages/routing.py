@@ -7,22 +7,24 @@ from typing import Final
 import msgspec
 
 from parley_messages.base import Message
-from parley_messages.events import ModelPublished, TrainModel, TurnCompleted
+from parley_messages.events import ModelPublished, SendWebhook, TrainModel, TurnCompleted
 
 LOGGER_QUEUE: Final = "parley-logger"
 ANALYTICS_QUEUE: Final = "parley-analytics"
 TRAINING_QUEUE: Final = "parley-training"
+NOTIFICATIONS_QUEUE: Final = "parley-notifications"
 
 ROUTES: Final[dict[type[Message], tuple[str, ...]]] = {
     TurnCompleted: (LOGGER_QUEUE, ANALYTICS_QUEUE),
     TrainModel: (TRAINING_QUEUE,),
     ModelPublished: (ANALYTICS_QUEUE,),
+    SendWebhook: (NOTIFICATIONS_QUEUE,),
 }
 
 QUEUES: Final[tuple[str, ...]] = tuple(sorted({q for qs in ROUTES.values() for q in qs}))
 """Every queue of the system; each has a dead-letter queue named `<queue>-dlq`."""
 
-AnyMessage = TurnCompleted | TrainModel | ModelPublished
+AnyMessage = TurnCompleted | TrainModel | ModelPublished | SendWebhook
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(AnyMessage)

@@ -20,7 +20,7 @@ from parley_runtime.blobs.local import LocalBlobStore
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.blobs.s3 import S3BlobStore
 from parley_runtime.bus.memory import MemoryBus
-from parley_runtime.bus.ports import Bus
+from parley_runtime.bus.ports import Bus, QueueAdmin
 from parley_runtime.bus.sqs import SqsBus
 from parley_runtime.mongo import Document, close_mongo, connect_mongo, ping
 from parley_runtime.redis import connect_redis, ping_redis
@@ -40,6 +40,8 @@ class InfraSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Database name inside MongoDB."""
     redis_url: Annotated[str | None, _env("REDIS_URL")] = None
     """Redis URL (`redis://host:6379/0`); unset means in-process fakeredis."""
+    redis_max_connections: Annotated[int, _env("REDIS_MAX_CONNECTIONS"), msgspec.Meta(ge=1)] = 512
+    """Connections one process keeps to Redis; past it, commands wait for a free one."""
     aws_endpoint_url: Annotated[str | None, _env("AWS_ENDPOINT_URL")] = None
     """Override for AWS endpoints (LocalStack: `http://127.0.0.1:4566`)."""
     aws_region: Annotated[str, _env("AWS_DEFAULT_REGION")] = "us-east-1"
@@ -64,6 +66,8 @@ class Infra:
     db: AsyncDatabase[Document]
     redis: Redis
     bus: Bus
+    queues: QueueAdmin
+    """The same broker as `bus`, seen by operators: depths, moving dead letters back."""
     blobs: BlobStore
     _resources: AsyncExitStack = field(default_factory=AsyncExitStack, repr=False, compare=False)
 
@@ -100,10 +104,12 @@ async def connect_infra(settings: InfraSettings) -> Infra:
     except BaseException:
         await resources.aclose()
         raise
-    return Infra(settings=settings, db=db, redis=redis, bus=bus, blobs=blobs, _resources=resources)
+    return Infra(
+        settings=settings, db=db, redis=redis, bus=bus, queues=bus, blobs=blobs, _resources=resources
+    )
 
 
-async def _open_bus(settings: InfraSettings, resources: AsyncExitStack) -> Bus:
+async def _open_bus(settings: InfraSettings, resources: AsyncExitStack) -> MemoryBus | SqsBus:
     if settings.bus != "sqs":
         return MemoryBus()
     bus = SqsBus(

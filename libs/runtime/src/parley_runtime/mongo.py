@@ -2,7 +2,8 @@
 
 Both return timezone-aware UTC datetimes. The emulation supports what Parley's stores use (and what
 the contract test checks): insert_one, update_one with upsert and $set/$setOnInsert/$inc/$min/$max,
-find with sort/limit, count_documents, unique indexes raising `DuplicateKeyError`.
+find with sort/limit, count_documents, unique indexes raising `DuplicateKeyError`. Queries by
+`_id` or by string equality on an index prefix are lookups, not scans (`mongo_emulation`).
 """
 
 # pyright: reportMissingTypeStubs=false
@@ -27,6 +28,7 @@ from pymongo.errors import (
 from pymongo_async_mock import AsyncMongoMockClient
 
 from parley_runtime.errors import PermanentError, TransientError
+from parley_runtime.mongo_emulation import IndexedServerStore, install_index_lookups
 
 if TYPE_CHECKING:  # infra imports this module to build `Infra`
     from parley_runtime.infra import InfraSettings
@@ -44,7 +46,8 @@ def connect_mongo(settings: InfraSettings) -> AsyncDatabase[Document]:
             settings.mongodb_url, tz_aware=True, appname="parley", serverSelectionTimeoutMS=5_000
         )
         return client.get_database(settings.mongodb_database)
-    emulation: Any = AsyncMongoMockClient(tz_aware=True)
+    install_index_lookups()
+    emulation: Any = AsyncMongoMockClient(tz_aware=True, _store=IndexedServerStore())
     return cast(AsyncDatabase[Document], emulation.get_database(settings.mongodb_database))
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 import msgspec
 import uvicorn
 
+from parley_runtime.health import serving_health
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.logging import configure_logging
 from parley_runtime.settings import load_settings
 from parley_runtime.worker import Worker, install_signal_handlers
+from parley_runtime.worker_settings import WorkerSettings
 
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -39,19 +43,56 @@ async def _serve(
         await infra.aclose()
 
 
-def run_worker_process(build_worker: Callable[[Infra], Awaitable[Worker]]) -> None:
-    """Consume a queue with the worker `build_worker` makes, until SIGTERM drains it."""
+def run_worker_process(
+    build_worker: Callable[[Infra], Awaitable[Worker]], settings: WorkerSettings | None = None
+) -> None:
+    """Consume a queue with the worker `build_worker` makes, until SIGTERM drains it.
+
+    With `WORKER_HEALTH_PORT` set, the process also serves `/health/live`, `/health/ready` and
+    `/metrics` on that port while it runs.
+    """
     infra_settings = load_settings(InfraSettings)
+    settings = settings or load_settings(WorkerSettings)
     configure_logging(infra_settings.log_level)
-    asyncio.run(_work(infra_settings, build_worker))
+    asyncio.run(_work(infra_settings, settings, build_worker))
 
 
-async def _work(infra_settings: InfraSettings, build_worker: Callable[[Infra], Awaitable[Worker]]) -> None:
+async def _work(
+    infra_settings: InfraSettings,
+    settings: WorkerSettings,
+    build_worker: Callable[[Infra], Awaitable[Worker]],
+) -> None:
     stop = asyncio.Event()
     install_signal_handlers(stop)
     infra = await connect_infra(infra_settings)
+    probes = _Probes(infra)
     try:
-        worker = await build_worker(infra)
-        await worker.run(stop)
+        async with _health(settings, probes):
+            probes.worker = await build_worker(infra)
+            await probes.worker.run(stop, drain_seconds=settings.drain_seconds)
     finally:
         await infra.aclose()
+
+
+class _Probes:
+    """Liveness and readiness of a worker process; the worker is there once it is built."""
+
+    def __init__(self, infra: Infra) -> None:
+        self._infra = infra
+        self.worker: Worker | None = None
+
+    async def live(self) -> bool:
+        return self.worker is None or self.worker.alive()
+
+    async def ready(self) -> bool:
+        if self.worker is None or not self.worker.ready():
+            return False
+        for check in self._infra.ready_checks():
+            await check()
+        return True
+
+
+def _health(settings: WorkerSettings, probes: _Probes) -> AbstractAsyncContextManager[object]:
+    if not settings.health_port:
+        return contextlib.nullcontext()
+    return serving_health(settings.health_host, settings.health_port, live=probes.live, ready=probes.ready)

@@ -4,56 +4,44 @@ The handler's exception class alone decides what happens to a message:
 
 - success: ack (acks of concurrently finished handlers go out together, up to ten per call);
 - `PermanentError`, or a body that does not decode: move to the dead-letter queue now;
-- `TransientError`: visible again after an exponential backoff on the receive count (the queue's
-  redrive policy dead-letters it once its receives run out);
-- anything else: logged with its traceback and retried like a `TransientError`.
+- `TransientError`: visible again after an exponential backoff on the receive count, and moved to
+  the dead-letter queue once it has failed on `max_receives` receives (the queue's redrive policy
+  does the same for a message whose handler never returns, e.g. one that kills the process);
+- anything else: logged with its traceback and treated like a `TransientError`.
+
+Stopping: `run` stops receiving when its `stop` event is set, lets in-flight handlers finish for up
+to `drain_seconds`, then gives the unfinished messages back for immediate redelivery. Cancelling
+`run` is a crash: in-flight handlers are cancelled and nothing is acked or given back (the visibility
+timeout returns those messages), which is what idempotent handlers are written for.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import signal
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from typing import Literal
 
 import msgspec
 import structlog
-from prometheus_client import Counter
 
 from parley_messages import AnyMessage, decode
 from parley_runtime.bus.ports import Bus, Delivery
 from parley_runtime.errors import ParleyError, PermanentError, TransientError
+from parley_runtime.worker_metrics import worker_metrics
+from parley_runtime.worker_settings import WorkerSettings
 
 Handler = Callable[[AnyMessage], Awaitable[None]]
+State = Literal["idle", "running", "draining", "stopped"]
 
 MAX_BATCH = 10
 MAX_RETRY_DELAY_SECONDS = 900.0
 MIN_RECEIVE_BACKOFF_SECONDS = 1.0
+STALLED_RECEIVE_SECONDS = 60.0
+"""A receive still pending this long after its long poll should have ended has hung."""
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class _Metrics:
-    received: Counter
-    processed: Counter
-    failed: Counter
-    dead_lettered: Counter
-
-
-@functools.cache
-def _metrics() -> _Metrics:
-    # Created on first use, once per process, so that any number of workers share one registration.
-    def counter(name: str, documentation: str) -> Counter:
-        return Counter(f"parley_worker_messages_{name}", documentation, ["queue"])
-
-    return _Metrics(
-        received=counter("received", "Messages received from the queue."),
-        processed=counter("processed", "Messages handled successfully and acked."),
-        failed=counter("failed", "Messages whose handler raised (retried or dead-lettered)."),
-        dead_lettered=counter("dead_lettered", "Messages moved to the dead-letter queue by the worker."),
-    )
 
 
 def retry_delay(base_seconds: float, receive_count: int) -> float:
@@ -81,6 +69,8 @@ class Worker:
         retry_delay_seconds: float = 5.0,
         name: str | None = None,
         lease_seconds: float = 30.0,
+        max_receives: int | None = None,
+        drain_seconds: float = 25.0,
     ) -> None:
         if concurrency < 1 or not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"need concurrency >= 1 and 1 <= batch_size <= {MAX_BATCH}")
@@ -91,21 +81,61 @@ class Worker:
         self._wait_seconds = wait_seconds
         self._retry_delay_seconds = retry_delay_seconds
         self._lease_seconds = lease_seconds
-        self._name = name or f"worker:{queue}"
+        self._max_receives = max_receives
+        self._drain_seconds = drain_seconds
+        self.name = name or f"worker:{queue}"
         self._slots = asyncio.Semaphore(concurrency)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._in_flight: dict[asyncio.Task[None], Delivery] = {}
         self._pending_acks: list[Delivery] = []
         self._ack_lock = asyncio.Lock()
+        self._state: State = "idle"
+        self._receiving_since: float | None = None
+        self._broker_answers = False
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Receive and handle until `stop` is set; then stop receiving, finish in-flight work, return."""
-        log.info("worker.started", worker=self._name, queue=self._queue)
+    @classmethod
+    def configured(
+        cls, bus: Bus, queue: str, handler: Handler, settings: WorkerSettings, *, name: str
+    ) -> Worker:
+        """A worker tuned by the `WORKER_…` settings."""
+        return cls(
+            bus,
+            queue,
+            handler,
+            name=name,
+            concurrency=settings.concurrency,
+            batch_size=settings.batch_size,
+            wait_seconds=settings.wait_seconds,
+            retry_delay_seconds=settings.retry_delay_seconds,
+            lease_seconds=settings.visibility_timeout_seconds,
+            max_receives=settings.max_receives,
+            drain_seconds=settings.drain_seconds,
+        )
+
+    def alive(self) -> bool:
+        """False while a receive hangs well past its long poll (the liveness probe restarts the pod)."""
+        if self._receiving_since is None:
+            return True
+        pending = time.monotonic() - self._receiving_since
+        return pending < self._wait_seconds + STALLED_RECEIVE_SECONDS
+
+    def ready(self) -> bool:
+        """True while running (not draining) and the latest receive reached the broker."""
+        return self._state == "running" and self._broker_answers
+
+    async def run(self, stop: asyncio.Event, *, drain_seconds: float | None = None) -> None:
+        """Receive and handle until `stop` is set; then stop receiving, drain in-flight work, return."""
+        log.info("worker.started", worker=self.name, queue=self._queue)
+        self._state = "running"
         try:
             while not stop.is_set():
                 await self._receive_and_dispatch(stop)
-        finally:
-            await self._drain()
-            log.info("worker.stopped", worker=self._name, queue=self._queue)
+        except asyncio.CancelledError:
+            self._abandon()
+            raise
+        self._state = "draining"
+        await self._drain(self._drain_seconds if drain_seconds is None else drain_seconds)
+        self._state = "stopped"
+        log.info("worker.stopped", worker=self.name, queue=self._queue)
 
     async def run_once(self) -> int:
         """Receive one batch, handle all of it, and return how many messages were received."""
@@ -113,10 +143,10 @@ class Worker:
         try:
             deliveries = await self._receive(slots)
         except BaseException:
-            self._release(slots)
+            self._release_slots(slots)
             raise
         self._dispatch(deliveries, slots)
-        await self._drain()
+        await self._drain(None)
         return len(deliveries)
 
     async def _receive_and_dispatch(self, stop: asyncio.Event) -> None:
@@ -124,12 +154,13 @@ class Worker:
         try:
             deliveries = await _unless_stopped(self._receive(slots), stop)
         except TransientError as exc:
-            self._release(slots)
-            log.warning("worker.receive_failed", worker=self._name, queue=self._queue, error=str(exc))
+            self._release_slots(slots)
+            self._broker_answers = False
+            log.warning("worker.receive_failed", worker=self.name, queue=self._queue, error=str(exc))
             await _wait_or_stop(stop, max(self._retry_delay_seconds, MIN_RECEIVE_BACKOFF_SECONDS))
             return
         except BaseException:
-            self._release(slots)
+            self._release_slots(slots)
             raise
         self._dispatch(deliveries, slots)
 
@@ -142,39 +173,67 @@ class Worker:
             taken += 1
         return taken
 
-    def _release(self, count: int) -> None:
+    def _release_slots(self, count: int) -> None:
         for _ in range(count):
             self._slots.release()
 
     async def _receive(self, max_messages: int) -> list[Delivery]:
-        deliveries = await self._bus.receive(
-            self._queue, max_messages=max_messages, wait_seconds=self._wait_seconds
-        )
-        if deliveries:
-            _metrics().received.labels(queue=self._queue).inc(len(deliveries))
+        self._receiving_since = time.monotonic()
+        try:
+            deliveries = await self._bus.receive(
+                self._queue, max_messages=max_messages, wait_seconds=self._wait_seconds
+            )
+        finally:
+            self._receiving_since = None
+        self._broker_answers = True
+        self._observe(deliveries)
         return deliveries
+
+    def _observe(self, deliveries: list[Delivery]) -> None:
+        metrics = worker_metrics()
+        now = time.time()
+        ages = [max(now - d.sent_at, 0.0) for d in deliveries if d.sent_at is not None]
+        for age in ages:
+            metrics.message_age.labels(queue=self._queue).observe(age)
+        metrics.lag.labels(queue=self._queue).set(max(ages, default=0.0))
+        if deliveries:
+            metrics.received.labels(queue=self._queue).inc(len(deliveries))
 
     def _dispatch(self, deliveries: list[Delivery], slots: int) -> None:
         """Start one task per delivery; each owns one slot. Slots nobody needs are given back."""
-        self._release(slots - len(deliveries))
+        self._release_slots(slots - len(deliveries))
         for delivery in deliveries:
-            task = asyncio.create_task(self._process(delivery), name=f"{self._name}:{delivery.message_id}")
-            self._tasks.add(task)
+            task = asyncio.create_task(self._process(delivery), name=f"{self.name}:{delivery.message_id}")
+            self._in_flight[task] = delivery
             task.add_done_callback(self._finished)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
+        self._in_flight.pop(task, None)
         self._slots.release()
         if not task.cancelled() and task.exception() is not None:
-            log.error("worker.task_crashed", worker=self._name, exc_info=task.exception())
+            log.error("worker.task_crashed", worker=self.name, exc_info=task.exception())
 
-    async def _drain(self) -> None:
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
+    def _abandon(self) -> None:
+        """Cancel every in-flight handler without acking or releasing anything (a crash)."""
+        for task in list(self._in_flight):
+            task.cancel()
+
+    async def _drain(self, seconds: float | None) -> None:
+        """Wait for in-flight handlers (at most `seconds`); give back the messages of those still running."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=seconds)
+        unfinished = dict(self._in_flight)
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
+        for delivery in unfinished.values():
+            log.warning("worker.released", worker=self.name, delivery_id=delivery.message_id)
+            await self._retry_later(delivery, delay=0.0)
+            worker_metrics().released.labels(queue=self._queue).inc()
 
     async def _process(self, delivery: Delivery) -> None:
         with structlog.contextvars.bound_contextvars(
-            worker=self._name, queue=delivery.queue, delivery_id=delivery.message_id
+            worker=self.name, queue=delivery.queue, delivery_id=delivery.message_id
         ):
             try:
                 message = decode(delivery.body)
@@ -193,15 +252,21 @@ class Worker:
         if failure is None:
             await self._ack(delivery)
             return
-        _metrics().failed.labels(queue=self._queue).inc()
+        worker_metrics().failed.labels(queue=self._queue).inc()
+        reason = f"{type(failure).__name__}: {failure}"
         if isinstance(failure, PermanentError):
-            await self._dead_letter(delivery, f"{type(failure).__name__}: {failure}")
+            await self._dead_letter(delivery, reason)
+        elif self._max_receives is not None and delivery.receive_count >= self._max_receives:
+            await self._dead_letter(delivery, f"failed on {delivery.receive_count} receives; last {reason}")
         else:
-            await self._retry_later(delivery)
+            await self._retry_later(delivery, retry_delay(self._retry_delay_seconds, delivery.receive_count))
 
     async def _call_handler(self, delivery: Delivery, message: AnyMessage) -> Exception | None:
         """Run the handler, keeping the delivery leased meanwhile; the exception it raised, if any."""
+        metrics = worker_metrics()
         lease = asyncio.create_task(self._keep_leased(delivery))
+        metrics.in_flight.labels(queue=self._queue).inc()
+        started = time.perf_counter()
         try:
             await self._handler(message)
         except (PermanentError, TransientError) as exc:
@@ -217,6 +282,8 @@ class Worker:
             )
             return exc
         finally:
+            metrics.in_flight.labels(queue=self._queue).dec()
+            metrics.handler_seconds.labels(queue=self._queue).observe(time.perf_counter() - started)
             lease.cancel()
             await asyncio.gather(lease, return_exceptions=True)
         return None
@@ -242,10 +309,9 @@ class Worker:
             except ParleyError as exc:
                 log.warning("worker.ack_failed", error=str(exc), count=len(batch))
                 return
-            _metrics().processed.labels(queue=self._queue).inc(len(batch))
+            worker_metrics().processed.labels(queue=self._queue).inc(len(batch))
 
-    async def _retry_later(self, delivery: Delivery) -> None:
-        delay = retry_delay(self._retry_delay_seconds, delivery.receive_count)
+    async def _retry_later(self, delivery: Delivery, delay: float) -> None:
         try:
             await self._bus.retry_later(delivery, delay_seconds=delay)
         except ParleyError as exc:
@@ -258,7 +324,7 @@ class Worker:
         except ParleyError as exc:
             log.warning("worker.dead_letter_failed", error=str(exc))
             return
-        _metrics().dead_lettered.labels(queue=self._queue).inc()
+        worker_metrics().dead_lettered.labels(queue=self._queue).inc()
 
 
 async def _unless_stopped(receive: Awaitable[list[Delivery]], stop: asyncio.Event) -> list[Delivery]:

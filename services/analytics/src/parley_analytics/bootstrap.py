@@ -9,9 +9,13 @@ from parley_analytics.store import MongoAnalyticsStore
 from parley_messages import ANALYTICS_QUEUE
 from parley_runtime.infra import Infra
 from parley_runtime.worker import Worker
+from parley_runtime.worker_settings import WorkerSettings
 
 
-async def build_analytics_worker(infra: Infra) -> Worker:
+async def build_analytics_worker(infra: Infra, settings: WorkerSettings | None = None) -> Worker:
     store = MongoAnalyticsStore(infra.db)
     await store.ensure_indexes()
-    return Worker(infra.bus, ANALYTICS_QUEUE, partial(handle, store=store), name="analytics")
+    handler = partial(handle, store=store)
+    return Worker.configured(
+        infra.bus, ANALYTICS_QUEUE, handler, settings or WorkerSettings(), name="analytics"
+    )

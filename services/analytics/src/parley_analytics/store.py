@@ -5,22 +5,30 @@ single-document update: "add these counters and this event id, unless the id is 
 MongoDB applies a single-document update atomically, so a redelivered event can never count twice,
 and a crash before the update leaves nothing half-counted. Each bucket holds the ids of its share
 of the day's events only, which keeps documents bounded (64 shards x 16 MB).
+
+Distinct conversations and users are counted the same way: a marker document per conversation
+(per user and day) remembers which event saw it first, and only that event's bucket update adds 1.
+A crash between the marker and the bucket update is repaired by the redelivery of that same event.
+Markers expire `MARKER_DAYS` after their event, long after SQS has given up redelivering it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from parley_analytics.counters import turn_increments, user_key
 from parley_messages import ModelPublished, TurnCompleted
 from parley_runtime.mongo import translate_errors
 
 SHARDS = 64
+MARKER_DAYS = 35
+"""Longer than SQS keeps a message (14 days) plus a replay from the dead-letter queue (14 more)."""
 
 
 class AnalyticsStore(Protocol):
@@ -36,33 +44,26 @@ def bucket_id(bot: str, day: date, event_id: str) -> str:
     return f"{bot}:{day.isoformat()}:{shard:02d}"
 
 
-def turn_increments(event: TurnCompleted) -> dict[str, float]:
-    intent = (event.intent or "none").replace(".", "_").replace("$", "_")
-    return {
-        "turns": 1,
-        "fallbacks": int(event.fallback),
-        "completed": int(event.complete),
-        "confidence_sum": event.confidence or 0.0,
-        "latency_ms_sum": event.latency_ms,
-        f"intents.{intent}": 1,
-        f"channels.{event.channel}": 1,
-    }
-
-
 class MongoAnalyticsStore:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self._daily = db["analytics_daily"]
         self._conversations = db["analytics_conversations"]
+        self._users = db["analytics_users"]
 
     async def ensure_indexes(self) -> None:
         async with translate_errors():
             await self._daily.create_index([("bot", ASCENDING), ("day", ASCENDING)])
+            for markers in (self._conversations, self._users):
+                await markers.create_index("expires_at", expireAfterSeconds=0)
 
     async def count_turn(self, event: TurnCompleted) -> bool:
         day = event.occurred_at.date()
         increments = turn_increments(event)
-        if await self._first_turn_of_conversation(event, day):
+        conversation = f"{event.bot}:{event.conversation_id}"
+        if await self._first_sighting(self._conversations, conversation, event):
             increments["conversations"] = 1
+        if await self._first_sighting(self._users, f"{event.bot}:{day}:{user_key(event)}", event):
+            increments["users"] = 1
         return await self._apply(event.bot, day, event.message_id, increments)
 
     async def count_model(self, event: ModelPublished) -> bool:
@@ -87,13 +88,14 @@ class MongoAnalyticsStore:
                 result = await self._daily.update_one(query, update)
                 return bool(result.modified_count)
 
-    async def _first_turn_of_conversation(self, event: TurnCompleted, day: date) -> bool:
-        """Whether this event is the one that opened the conversation (idempotent by event id)."""
+    async def _first_sighting(self, markers: Any, key: str, event: TurnCompleted) -> bool:
+        """Whether `event` is the one that first saw `key` (idempotent: the marker keeps its id)."""
+        expires = event.occurred_at + timedelta(days=MARKER_DAYS)
         async with translate_errors():
-            doc = await self._conversations.find_one_and_update(
-                {"_id": f"{event.bot}:{event.conversation_id}"},
-                {"$setOnInsert": {"first_event_id": event.message_id, "day": day.isoformat()}},
+            doc = await markers.find_one_and_update(
+                {"_id": key},
+                {"$setOnInsert": {"first_event_id": event.message_id, "expires_at": expires}},
                 upsert=True,
-                return_document=True,
+                return_document=ReturnDocument.AFTER,
             )
         return doc is not None and doc.get("first_event_id") == event.message_id

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from parley_dialogue.definition import ActionDef
 from parley_dialogue.engine import PendingAction
-from parley_dialogue.errors import WebhookError
+from parley_dialogue.errors import WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.replies import template_variables
 from parley_dialogue.templates import render
@@ -22,7 +22,7 @@ def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
     """The webhook request for a completed intent; `TemplateError` if a template fails."""
     url = render(action.url, _escaped(pending, _url_escape)).strip()
     if not url.startswith(("http://", "https://")):
-        raise WebhookError("the webhook URL must start with http:// or https://")
+        raise WebhookRefused("the webhook URL must start with http:// or https://")
     headers = {
         key: render(value, _escaped(pending, _no_escape)).replace("\r", "").replace("\n", "")
         for key, value in action.headers.items()

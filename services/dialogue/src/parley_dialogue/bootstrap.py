@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Litestar
 
 from parley_dialogue.adapters.http_nlu import HttpNlu
 from parley_dialogue.adapters.httpx_webhooks import HttpxWebhookCaller
 from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
+from parley_dialogue.adapters.redis_notifications import RedisSentNotifications
 from parley_dialogue.app import create_app
+from parley_dialogue.notifications import deliver
 from parley_dialogue.ports import Nlu
 from parley_dialogue.service import DialogueService
 from parley_dialogue.settings import DialogueSettings
+from parley_messages import NOTIFICATIONS_QUEUE
 from parley_runtime.http import JsonClient
 from parley_runtime.infra import Infra
+from parley_runtime.worker import Worker
 
 
 async def build_dialogue_service(
@@ -29,15 +35,34 @@ async def build_dialogue_service(
         client = JsonClient(settings.nlu_url, timeout=settings.nlu_timeout_seconds)
         infra.on_close(client.aclose)
         nlu = HttpNlu(client)
-    webhooks = HttpxWebhookCaller(allow_networks=settings.allowed_networks())
-    infra.on_close(webhooks.aclose)
     conversations = RedisConversationState(
         infra.redis,
         ttl_seconds=settings.state_ttl_seconds,
         lock_seconds=settings.lock_seconds,
         wait_seconds=settings.lock_wait_seconds,
     )
-    return DialogueService(bots=bots, conversations=conversations, nlu=nlu, webhooks=webhooks)
+    return DialogueService(
+        bots=bots,
+        conversations=conversations,
+        nlu=nlu,
+        webhooks=_webhooks(infra, settings),
+        publisher=infra.bus,
+    )
+
+
+async def build_notification_worker(infra: Infra, settings: DialogueSettings) -> Worker:
+    """The worker that delivers `mode: notify` webhooks (`python -m parley_dialogue.notifier`)."""
+    handler = partial(deliver, webhooks=_webhooks(infra, settings), sent=RedisSentNotifications(infra.redis))
+    return Worker(infra.bus, NOTIFICATIONS_QUEUE, handler, name="notifier")
+
+
+def _webhooks(infra: Infra, settings: DialogueSettings) -> HttpxWebhookCaller:
+    """Webhooks behind the SSRF guard, with the operator's URL rewrites; closed with `infra`."""
+    webhooks = HttpxWebhookCaller(
+        allow_networks=settings.allowed_networks(), rewrites=settings.url_rewrites()
+    )
+    infra.on_close(webhooks.aclose)
+    return webhooks
 
 
 async def build_app(infra: Infra, settings: DialogueSettings) -> Litestar:

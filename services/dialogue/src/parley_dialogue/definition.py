@@ -16,6 +16,7 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za
 Interruption = Literal["resume", "drop"]
 ChatAccess = Literal["public", "key"]
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+ActionMode = Literal["call", "notify"]
 
 FREE_TEXT = None
 """A parameter whose `entity` is None takes the user's whole reply to its prompt."""
@@ -77,6 +78,10 @@ class ActionDef(_Strict, frozen=True, kw_only=True):
     send_slots: bool = False
     """Without a body: send the slots as the query string (GET) or as a form (other methods)."""
     timeout: Annotated[float, msgspec.Meta(gt=0, le=10)] = 5.0
+    mode: ActionMode = "call"
+    """`call`: the turn waits for the answer, which the replies see as `result`. `notify`: the
+    request is queued and the replies render at once (`result` is empty); the notification
+    worker delivers it, retrying transient failures."""
 
 
 class IntentDef(_Strict, frozen=True, kw_only=True):

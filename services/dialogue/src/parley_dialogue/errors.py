@@ -12,6 +12,18 @@ class TemplateError(PermanentError):
 
 
 class WebhookError(TransientError):
-    """An intent's webhook could not be called or did not answer usable JSON."""
+    """An intent's webhook could not be called or did not answer usable JSON; trying again later
+    may succeed (a timeout, a refused connection, a 5xx or 429 answer)."""
 
     code = "webhook_failed"
+
+
+class WebhookRefused(PermanentError):
+    """An intent's webhook can never succeed as it stands: its destination is refused by the SSRF
+    guard, its URL is not http(s), or it answered a client error (4xx other than 408 and 429)."""
+
+    code = "webhook_refused"
+
+
+WEBHOOK_FAILURES = (WebhookError, WebhookRefused, TemplateError)
+"""Everything calling or building a webhook may raise on purpose."""

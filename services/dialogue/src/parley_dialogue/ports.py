@@ -10,7 +10,7 @@ import msgspec
 
 from parley_dialogue.definition import BotDefinition
 from parley_dialogue.engine import ConversationState
-from parley_messages import BotSummary, ParseRequest, ParseResult
+from parley_messages import BotSummary, Message, ParseRequest, ParseResult
 
 
 class StoredBot(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,5 +72,31 @@ class WebhookRequest(msgspec.Struct, frozen=True, kw_only=True):
 
 class WebhookCaller(Protocol):
     async def call(self, request: WebhookRequest) -> Any:
-        """The decoded JSON answer; `WebhookError` when the call fails or is refused."""
+        """The decoded JSON answer. `WebhookError` when trying again may succeed, `WebhookRefused`
+        when it cannot (refused destination, 4xx answer)."""
+        ...
+
+    async def send(self, request: WebhookRequest) -> None:
+        """Deliver without reading the answer (any 2xx succeeds); errors as for `call`."""
+        ...
+
+
+class Publisher(Protocol):
+    async def publish(self, message: Message) -> None:
+        """Send `message` to the queues the routing table lists for it; `TransientError` on failure."""
+        ...
+
+
+class SentNotifications(Protocol):
+    """Which notifications were sent or are being sent: a redelivered message is not sent twice."""
+
+    async def claim(self, message_id: str) -> bool:
+        """True when this delivery may send: no other delivery of the message sent it or is
+        sending it now. A claim lapses on its own, so a crashed sender's message is sent again."""
+        ...
+
+    async def mark_sent(self, message_id: str) -> None: ...
+
+    async def release(self, message_id: str) -> None:
+        """Give a claim up after a failed attempt, so that the retry may send."""
         ...

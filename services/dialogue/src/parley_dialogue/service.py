@@ -16,8 +16,8 @@ from parley_dialogue.cache import DefinitionCache
 from parley_dialogue.definition import BotDefinition, to_dataset, to_document
 from parley_dialogue.documents import parse_document
 from parley_dialogue.engine import Outcome, PendingAction, advance, direct_trigger, finish, new_state, welcome
-from parley_dialogue.errors import TemplateError, WebhookError
-from parley_dialogue.ports import BotStore, ConversationStore, Nlu, WebhookCaller
+from parley_dialogue.errors import WEBHOOK_FAILURES
+from parley_dialogue.ports import BotStore, ConversationStore, Nlu, Publisher, WebhookCaller, WebhookRequest
 from parley_messages import (
     MAX_TEXT_CHARS,
     BotSummary,
@@ -27,10 +27,11 @@ from parley_messages import (
     NluDataset,
     ParseRequest,
     ParseResult,
+    SendWebhook,
     WelcomeRequest,
     new_id,
 )
-from parley_runtime.errors import InvalidInputError, NotFoundError
+from parley_runtime.errors import InvalidInputError, NotFoundError, TransientError
 
 log = structlog.get_logger(__name__)
 
@@ -48,13 +49,16 @@ class DialogueService:
         conversations: ConversationStore,
         nlu: Nlu,
         webhooks: WebhookCaller | None = None,
+        publisher: Publisher | None = None,
         rng: random.Random | None = None,
     ) -> None:
+        """`publisher` queues `mode: notify` webhooks; without it they fail like a webhook would."""
         self._bots = bots
         self._definitions = DefinitionCache(bots)
         self._conversations = conversations
         self._nlu = nlu
         self._webhooks = webhooks
+        self._publisher = publisher
         self._rng = rng or random.Random()
 
     async def turn(self, request: ChatRequest) -> ChatReply:
@@ -69,7 +73,7 @@ class DialogueService:
             state = state or new_state(bot, conversation_id, version, {})
             state, outcome = advance(state, parse, text, bot, request.context, version=version, rng=self._rng)
             if outcome.action is not None:
-                outcome = await self._run_action(bot, outcome, outcome.action)
+                outcome = await self._run_action(bot, outcome, outcome.action, request, conversation_id)
             await self._conversations.save(state)
         _log_problems(bot.name, outcome)
         return _reply(conversation_id, outcome)
@@ -127,16 +131,59 @@ class DialogueService:
             log.info("turn.untrained", bot=bot.name, code=exc.code)
             return _unparsed(bot)
 
-    async def _run_action(self, bot: BotDefinition, outcome: Outcome, pending: PendingAction) -> Outcome:
+    async def _run_action(
+        self,
+        bot: BotDefinition,
+        outcome: Outcome,
+        pending: PendingAction,
+        turn: ChatRequest,
+        conversation_id: str,
+    ) -> Outcome:
+        """Call the completed intent's webhook (or queue it: `mode: notify`), then render its replies."""
         intent = bot.intent(pending.intent)
-        if intent is None or intent.action is None or self._webhooks is None:
+        action = intent.action if intent is not None else None
+        if action is None:
             return finish(outcome, bot, None, failed=True, rng=self._rng)
         try:
-            result = await self._webhooks.call(build_request(intent.action, pending))
-        except (WebhookError, TemplateError) as exc:
-            log.warning("webhook.failed", bot=bot.name, intent=intent.id, error=str(exc))
+            request = build_request(action, pending)
+            if action.mode == "notify":
+                await self._queue(bot.name, pending.intent, request, turn, conversation_id)
+                result: object = {}
+            else:
+                result = await self._call(request)
+        except (*WEBHOOK_FAILURES, TransientError) as exc:
+            log.warning(
+                "webhook.failed", bot=bot.name, intent=pending.intent, mode=action.mode, error=str(exc)
+            )
             return finish(outcome, bot, None, failed=True, rng=self._rng)
         return finish(outcome, bot, result, rng=self._rng)
+
+    async def _call(self, request: WebhookRequest) -> object:
+        if self._webhooks is None:
+            raise TransientError("this dialogue service calls no webhooks")
+        return await self._webhooks.call(request)
+
+    async def _queue(
+        self, bot: str, intent: str, request: WebhookRequest, turn: ChatRequest, conversation_id: str
+    ) -> None:
+        """Hand a `mode: notify` webhook to the notification worker; the turn does not wait for it."""
+        if self._publisher is None:
+            raise TransientError("this dialogue service has no queue for notifications")
+        command = SendWebhook(
+            bot=bot,
+            intent=intent,
+            conversation_id=conversation_id,
+            method=request.method,
+            url=request.url,
+            headers=request.headers,
+            params=request.params,
+            form=request.form,
+            body=None if request.body is None else request.body.decode(),
+            timeout=request.timeout,
+            correlation_id=turn.correlation_id,
+        )
+        await self._publisher.publish(command)
+        log.info("webhook.queued", bot=bot, intent=intent, message_id=command.message_id)
 
 
 def _unparsed(bot: BotDefinition) -> ParseResult:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from parley_dialogue.rewrites import UrlRewrites
 from parley_runtime.errors import SettingsError
 
 
@@ -31,6 +32,9 @@ class DialogueSettings(msgspec.Struct, frozen=True, kw_only=True):
     """How long a turn waits for the previous turn of the same conversation before failing."""
     webhook_allow_networks: Annotated[str, _env("PARLEY_WEBHOOK_ALLOW_NETWORKS")] = ""
     """Comma-separated CIDRs that webhooks may reach although private, loopback or link-local."""
+    webhook_url_rewrites: Annotated[str, _env("PARLEY_WEBHOOK_URL_REWRITES")] = ""
+    """Comma-separated `from=to` base URLs: webhook URLs starting with `from` go to `to` instead
+    (staging or test stubs for imported bots, whose documents stay unchanged)."""
 
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         """`webhook_allow_networks` parsed; `SettingsError` names every malformed entry."""
@@ -44,3 +48,10 @@ class DialogueSettings(msgspec.Struct, frozen=True, kw_only=True):
         if problems:
             raise SettingsError(problems)
         return networks
+
+    def url_rewrites(self) -> UrlRewrites:
+        """`webhook_url_rewrites` parsed; `SettingsError` names every malformed entry."""
+        try:
+            return UrlRewrites.parse(self.webhook_url_rewrites)
+        except ValueError as exc:
+            raise SettingsError([f"PARLEY_WEBHOOK_URL_REWRITES: {exc}"]) from exc

@@ -1,7 +1,8 @@
 """Test doubles of the dialogue ports: real classes, usable by any suite (no mocks).
 
 `ScriptedNlu` answers each text with the parse scripted for it; `RecordingWebhooks` records
-webhook requests and answers a fixed JSON document or fails.
+webhook requests and answers a fixed JSON document or fails (the next of `errors` first,
+then `error`, if set).
 """
 
 from __future__ import annotations
@@ -40,13 +41,21 @@ class ScriptedNlu:
 
 
 class RecordingWebhooks:
-    def __init__(self, answer: Any = None, *, error: Exception | None = None) -> None:
+    def __init__(
+        self, answer: Any = None, *, error: Exception | None = None, errors: list[Exception] | None = None
+    ) -> None:
         self.answer = answer
         self.error = error
+        self.errors = list(errors or [])
         self.requests: list[WebhookRequest] = []
 
     async def call(self, request: WebhookRequest) -> Any:
         self.requests.append(request)
+        if self.errors:
+            raise self.errors.pop(0)
         if self.error is not None:
             raise self.error
         return self.answer
+
+    async def send(self, request: WebhookRequest) -> None:
+        await self.call(request)

@@ -43,6 +43,12 @@ class ChatTurns:
         elapsed = time.perf_counter() - started
         self._upstream_turn.observe(elapsed)
         self._publisher.submit(turn_completed(request, reply, elapsed * 1000))
+        log.info(
+            "turn.answered",
+            conversation_id=reply.conversation_id,
+            intent=reply.intent.name if reply.intent else None,
+            latency_ms=round(elapsed * 1000, 2),
+        )
         return reply
 
     async def welcome(

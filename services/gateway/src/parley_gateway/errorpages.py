@@ -14,9 +14,9 @@ from parley_gateway.errors import ForbiddenError, RateLimitedError, Unauthorized
 from parley_gateway.metrics import GatewayMetrics
 from parley_runtime.errors import ParleyError
 from parley_runtime.http import ErrorBody
-from parley_runtime.web import error_response, exception_handlers
+from parley_runtime.web import error_response, exception_handlers  # pyright: ignore[reportUnknownVariableType]
 
-_RUNTIME: Any = exception_handlers()
+_RUNTIME: Any = exception_handlers()  # pyright: ignore[reportUnknownVariableType]
 _STATUS: dict[type[ParleyError], int] = {
     UnauthorizedError: 401,
     ForbiddenError: 403,
@@ -51,10 +51,10 @@ def _counted(handler: Handler, metrics: GatewayMetrics) -> Handler:
     return handle
 
 
-def gateway_exception_handlers(metrics: GatewayMetrics) -> ExceptionHandlersMap:
+def gateway_exception_handlers(metrics: GatewayMetrics) -> ExceptionHandlersMap:  # pyright: ignore[reportUnknownParameterType]
     handlers: dict[Any, Any] = {
         **_RUNTIME,
         ClientException: _client_error,
         **dict.fromkeys(_STATUS, _gateway_error),
     }
-    return {kind: _counted(handler, metrics) for kind, handler in handlers.items()}
+    return {kind: _counted(handler, metrics) for kind, handler in handlers.items()}  # pyright: ignore[reportUnknownVariableType]

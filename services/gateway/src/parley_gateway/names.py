@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from litestar.params import PathParameter
 
 from parley_runtime.errors import InvalidInputError
 
-_BOT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-_CONVERSATION = re.compile(r"[A-Za-z0-9_-]{1,64}")
+BOT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+_BOT = re.compile(BOT_PATTERN[1:-1])
+_CONVERSATION = re.compile(ID_PATTERN[1:-1])
+
+BotPath = Annotated[str, PathParameter(pattern=BOT_PATTERN, description="The bot's name")]
+"""A bot name in a route's path, as OpenAPI documents it (the handler still checks it)."""
+IdPath = Annotated[str, PathParameter(pattern=ID_PATTERN)]
 
 
 def check_bot_name(bot: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from parley_gateway.ports import BotCatalog
 from parley_runtime.errors import NotFoundError
@@ -51,7 +52,7 @@ class ChatPolicies:
         except NotFoundError:
             access = _UNKNOWN
         else:
-            settings = document.get("settings") or {}
+            settings: dict[str, Any] = document.get("settings") or {}
             access = str(settings.get("chat_access", "public"))
         self.remember(bot, access)
         return access

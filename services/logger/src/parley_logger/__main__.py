@@ -1,7 +1,12 @@
 """`python -m parley_logger`: store transcripts from the logger queue until SIGTERM."""
 
+from functools import partial
+
 from parley_logger.bootstrap import build_logger_worker
 from parley_runtime.process import run_worker_process
+from parley_runtime.settings import load_settings
+from parley_runtime.worker_settings import WorkerSettings
 
 if __name__ == "__main__":
-    run_worker_process(build_logger_worker)
+    settings = load_settings(WorkerSettings)
+    run_worker_process(partial(build_logger_worker, settings=settings), settings)

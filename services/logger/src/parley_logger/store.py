@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from pymongo import ASCENDING, DESCENDING
@@ -31,6 +32,8 @@ class MongoTranscriptStore:
             await self._turns.create_index([("bot", ASCENDING), ("at", DESCENDING)])
             await self._turns.create_index([("bot", ASCENDING), ("intent", ASCENDING), ("at", DESCENDING)])
             await self._conversations.create_index([("bot", ASCENDING), ("last_turn_at", DESCENDING)])
+            # Archiving and retention select turns by time, across bots.
+            await self._turns.create_index([("at", ASCENDING)])
 
     async def append(self, turn: TurnCompleted) -> bool:
         async with translate_errors():
@@ -41,6 +44,36 @@ class MongoTranscriptStore:
                 inserted = False
             await self._update_conversation(turn)
         return inserted
+
+    async def bots_between(self, start: datetime, end: datetime) -> list[str]:
+        """Bots with a turn in [start, end)."""
+        async with translate_errors():
+            return sorted(await self._turns.distinct("bot", {"at": {"$gte": start, "$lt": end}}))
+
+    async def turns_between(self, bot: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The stored turns of `bot` in [start, end), oldest first."""
+        query = {"bot": bot, "at": {"$gte": start, "$lt": end}}
+        async with translate_errors():
+            return [
+                doc async for doc in self._turns.find(query).sort([("at", ASCENDING), ("_id", ASCENDING)])
+            ]
+
+    async def mark_archived(self, event_ids: list[str], at: datetime) -> None:
+        async with translate_errors():
+            await self._turns.update_many({"_id": {"$in": event_ids}}, {"$set": {"archived_at": at}})
+
+    async def unarchived_days(self, before: datetime) -> set[tuple[str, date]]:
+        """(bot, day) of every turn older than `before` that no archive holds yet."""
+        query = {"at": {"$lt": before}, "archived_at": None}
+        async with translate_errors():
+            cursor = self._turns.find(query, {"bot": 1, "at": 1})
+            return {(doc["bot"], doc["at"].date()) async for doc in cursor}
+
+    async def delete_archived(self, before: datetime) -> int:
+        """Delete the archived turns older than `before`; how many."""
+        async with translate_errors():
+            result = await self._turns.delete_many({"at": {"$lt": before}, "archived_at": {"$ne": None}})
+        return result.deleted_count
 
     async def _update_conversation(self, turn: TurnCompleted) -> None:
         """Idempotent and order-free: the count is recounted and only ever raised."""
@@ -74,4 +107,5 @@ def turn_document(turn: TurnCompleted) -> dict[str, Any]:
         "fallback": turn.fallback,
         "latency_ms": turn.latency_ms,
         "correlation_id": turn.correlation_id,
+        "user_id": turn.user_id,
     }

@@ -60,7 +60,7 @@ function Charts({ data }: { data: Analytics }) {
         <div class="metric"><dt>Fallback rate</dt><dd>{percent(sum.fallbackRate, 1)}</dd></div>
         <div class="metric"><dt>Mean confidence</dt><dd>{percent(sum.meanConfidence, 1)}</dd></div>
         <div class="metric"><dt>Mean latency</dt><dd>{sum.meanLatencyMs === null ? "–" : `${sum.meanLatencyMs.toFixed(0)} ms`}</dd></div>
-        <div class="metric"><dt>Forms completed</dt><dd>{sum.completed}</dd></div>
+        <div class="metric"><dt>Complete turns</dt><dd>{sum.completed}</dd></div>
       </dl>
       <div class="charts">
         <Chart

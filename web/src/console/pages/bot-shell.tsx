@@ -1,5 +1,6 @@
 // One bot: its tabs, and the save bar for the draft all editing tabs share.
 
+import { useEffect } from "preact/hooks";
 import { DraftContext, useBotDraftState } from "../draft";
 import { ErrorBox, Loading } from "../components/ui";
 import { useNotify } from "../context";
@@ -26,6 +27,12 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
   const state = useBotDraftState(bot);
   const notify = useNotify();
   const [tab = "intents", item] = path;
+  useEffect(() => {
+    if (!state.dirty) return;
+    const warn = (event: BeforeUnloadEvent): void => event.preventDefault(); // unsaved edits: ask first
+    addEventListener("beforeunload", warn);
+    return () => removeEventListener("beforeunload", warn);
+  }, [state.dirty]);
   if (state.loadError) return <ErrorBox title={`Bot ${bot}`} error={state.loadError} />;
   if (!state.draft) return <Loading what={`bot ${bot}`} />;
   const save = async (): Promise<void> => {

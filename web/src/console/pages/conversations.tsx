@@ -96,7 +96,7 @@ export function ConversationsPage({ selected }: { selected: string | undefined }
               <a href={href("bots", bot, "conversations", c.conversation_id)} aria-current={c.conversation_id === selected ? "page" : undefined}>
                 <span class="mono">{c.conversation_id.slice(0, 12)}</span>
                 <small class="muted">
-                  {when(c.last_turn_at)} · {c.turn_count ?? 0} turns · {c.channel}
+                  {when(c.last_turn_at)} · {c.turn_count ?? 0} {c.turn_count === 1 ? "turn" : "turns"} · {c.channel}
                 </small>
               </a>
             </li>

@@ -163,11 +163,11 @@ function NewKeyForm({ route, onCreated }: { route: string; onCreated: (name: str
       <h2 id="new-key-title">New key</h2>
       <div class="grid">
         <Field label="Name">{(id) => <TextInput id={id} value={name} onValue={setName} placeholder="website widget" required />}</Field>
-        <Field label="Scope">
+        <Field label="Scope" hint="chat: talk to bots (fine in a web page, limited to bots). admin: everything.">
           {(id) => (
             <select id={id} value={scope} onChange={(e) => setScope(e.currentTarget.value as "chat" | "admin")}>
-              <option value="chat">chat: talk to bots (safe in a web page when limited to bots)</option>
-              <option value="admin">admin: everything the console can do</option>
+              <option value="chat">chat</option>
+              <option value="admin">admin</option>
             </select>
           )}
         </Field>

@@ -77,7 +77,7 @@ export function SettingsPage() {
         </label>
       </div>
       <h3>Import and export</h3>
-      <div class="actions">
+      <div class="button-row">
         <button type="button" class="secondary" onClick={() => exportAs("native")}>Export (Parley JSON)</button>
         <button type="button" class="secondary" onClick={() => exportAs("acf")}>Export (AI Chatbot Framework)</button>
         <label class="button secondary">

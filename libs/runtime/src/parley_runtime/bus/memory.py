@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from parley_messages import Message, dead_letter_queue, encode, queues_for
-from parley_runtime.bus.ports import Delivery
+from parley_runtime.bus.ports import Delivery, QueueStats
 
 MAX_BATCH = 10
 """SQS hands out at most ten messages per receive."""
@@ -23,6 +24,7 @@ MAX_BATCH = 10
 class _Stored:
     message_id: str
     body: bytes
+    sent_at: float = field(default_factory=time.time)
     visible_at: float = 0.0
     receive_count: int = 0
     receipt: str | None = None
@@ -35,7 +37,7 @@ class _Queue:
 
 
 class MemoryBus:
-    """An asyncio bus with SQS semantics.
+    """An asyncio bus with SQS semantics (`Bus` and `QueueAdmin`).
 
     A received message stays in its queue, invisible for `visibility_timeout` seconds, until it is
     acked; a message received more than `max_receives` times moves to the queue's dead-letter queue.
@@ -94,6 +96,27 @@ class MemoryBus:
                 self._append(dead_letter_queue(delivery.queue), stored.body)
                 self._changed.notify_all()
 
+    async def stats(self, queue: str) -> QueueStats:
+        """How many messages of `queue` are visible now and how many are received but not deleted."""
+        found = self._queues.get(queue)
+        now = asyncio.get_running_loop().time()
+        stored = list(found.messages.values()) if found else []
+        visible = sum(1 for message in stored if message.visible_at <= now)
+        return QueueStats(queue=queue, visible=visible, in_flight=len(stored) - visible)
+
+    async def move(self, source: str, target: str, *, limit: int | None = None) -> int:
+        """Move up to `limit` visible messages (all when None) from `source` to the end of `target`."""
+        async with self._changed:
+            found = self._queues.get(source)
+            now = asyncio.get_running_loop().time()
+            ready = [m for m in found.messages.values() if m.visible_at <= now] if found else []
+            chosen = ready if limit is None else ready[:limit]
+            for message in chosen:
+                del self._queues[source].messages[message.message_id]
+                self._append(target, message.body)
+            self._changed.notify_all()
+        return len(chosen)
+
     def depth(self, queue: str) -> int:
         """Messages in `queue` not yet deleted, in flight included."""
         found = self._queues.get(queue)
@@ -133,6 +156,7 @@ class MemoryBus:
             receipt=stored.receipt,
             receive_count=stored.receive_count,
             message_id=stored.message_id,
+            sent_at=stored.sent_at,
         )
 
     def _next_visible(self, queue: str) -> float:

@@ -1,4 +1,4 @@
-"""The message bus port: publish by the routing table, receive/ack/dead-letter per queue."""
+"""The message bus ports: publish by the routing table, receive/ack/dead-letter per queue; queue stats."""
 
 from __future__ import annotations
 
@@ -18,6 +18,17 @@ class Delivery(msgspec.Struct, frozen=True, kw_only=True):
     receipt: str
     receive_count: int
     message_id: str
+    sent_at: float | None = None
+    """When the broker accepted the message (seconds since the epoch), if it says."""
+
+
+class QueueStats(msgspec.Struct, frozen=True, kw_only=True):
+    """How many messages a queue holds: ready to receive, received but not yet deleted, delayed."""
+
+    queue: str
+    visible: int
+    in_flight: int
+    delayed: int = 0
 
 
 class Bus(Protocol):
@@ -41,4 +52,19 @@ class Bus(Protocol):
 
     async def dead_letter(self, delivery: Delivery, *, reason: str) -> None:
         """Move a delivery that can never succeed to its queue's dead-letter queue."""
+        ...
+
+
+class QueueAdmin(Protocol):
+    """Operators' view of the queues: depths, and moving dead letters back for another try."""
+
+    async def stats(self, queue: str) -> QueueStats:
+        """The depths of `queue` (a logical name, such as `parley-logger-dlq`)."""
+        ...
+
+    async def move(self, source: str, target: str, *, limit: int | None = None) -> int:
+        """Move up to `limit` messages (all when None) from `source` to `target`; how many moved.
+
+        At least once: a message may be copied and not yet deleted when the mover dies.
+        """
         ...

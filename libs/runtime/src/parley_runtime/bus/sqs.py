@@ -17,17 +17,22 @@ import aioboto3
 
 from parley_messages import Message, dead_letter_queue, encode, queues_for
 from parley_runtime.aws import AwsClient, aws_errors, client_options
-from parley_runtime.bus.ports import Delivery
+from parley_runtime.bus.ports import Delivery, QueueStats
 from parley_runtime.errors import PermanentError, TransientError
 
 MAX_BATCH = 10
 """SQS receives and deletes at most ten messages per call."""
 MAX_WAIT_SECONDS = 20
 MAX_VISIBILITY_SECONDS = 43_200
+MOVE_VISIBILITY_SECONDS = 60
+"""How long a message being moved stays hidden in its source queue (a crashed move shows it again)."""
 
 
 class SqsBus(AwsClient):
-    """`Bus` on SQS. Open with `await bus.start()` (or `async with`), close with `await bus.aclose()`."""
+    """`Bus` and `QueueAdmin` on SQS.
+
+    Open with `await bus.start()` (or `async with`), close with `await bus.aclose()`.
+    """
 
     service = "sqs"
 
@@ -60,7 +65,7 @@ class SqsBus(AwsClient):
                 QueueUrl=url,
                 MaxNumberOfMessages=max_messages,
                 WaitTimeSeconds=min(MAX_WAIT_SECONDS, max(0, math.ceil(wait_seconds))),
-                MessageSystemAttributeNames=["ApproximateReceiveCount"],
+                MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
             )
         return [_delivery(queue, raw) for raw in response.get("Messages", [])]
 
@@ -97,6 +102,51 @@ class SqsBus(AwsClient):
         with aws_errors(f"sqs.delete_message {delivery.queue}"):
             await self._client.delete_message(QueueUrl=source, ReceiptHandle=delivery.receipt)
 
+    async def stats(self, queue: str) -> QueueStats:
+        """Approximate depths of `queue`, as SQS reports them."""
+        url = await self._url(queue)
+        names = [
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+        ]
+        with aws_errors(f"sqs.get_queue_attributes {queue}"):
+            response = await self._client.get_queue_attributes(QueueUrl=url, AttributeNames=names)
+        values = [int(response.get("Attributes", {}).get(name, 0)) for name in names]
+        return QueueStats(queue=queue, visible=values[0], in_flight=values[1], delayed=values[2])
+
+    async def move(self, source: str, target: str, *, limit: int | None = None) -> int:
+        """Move messages from `source` to `target` in batches: receive, send the bodies, delete."""
+        moved = 0
+        while limit is None or moved < limit:
+            wanted = MAX_BATCH if limit is None else min(MAX_BATCH, limit - moved)
+            deliveries = await self._receive_for_move(source, wanted)
+            if not deliveries:
+                break
+            await self._send_batch(target, [d.body.decode() for d in deliveries])
+            await self.ack(deliveries)
+            moved += len(deliveries)
+        return moved
+
+    async def _receive_for_move(self, queue: str, max_messages: int) -> list[Delivery]:
+        url = await self._url(queue)
+        with aws_errors(f"sqs.receive_message {queue}"):
+            response = await self._client.receive_message(
+                QueueUrl=url,
+                MaxNumberOfMessages=max_messages,
+                WaitTimeSeconds=1,
+                VisibilityTimeout=MOVE_VISIBILITY_SECONDS,
+            )
+        return [_delivery(queue, raw) for raw in response.get("Messages", [])]
+
+    async def _send_batch(self, queue: str, bodies: Sequence[str]) -> None:
+        url = await self._url(queue)
+        entries = [{"Id": str(index), "MessageBody": body} for index, body in enumerate(bodies)]
+        with aws_errors(f"sqs.send_message_batch {queue}"):
+            response = await self._client.send_message_batch(QueueUrl=url, Entries=entries)
+        if response.get("Failed"):
+            raise TransientError(f"sqs.send_message_batch {queue}: {len(response['Failed'])} not sent")
+
     async def _url(self, queue: str) -> str:
         url = self._urls.get(queue)
         if url is None:
@@ -123,10 +173,13 @@ class SqsBus(AwsClient):
 
 
 def _delivery(queue: str, raw: dict[str, Any]) -> Delivery:
+    attributes = raw.get("Attributes", {})
+    sent = attributes.get("SentTimestamp")
     return Delivery(
         queue=queue,
         body=str(raw["Body"]).encode(),
         receipt=str(raw["ReceiptHandle"]),
-        receive_count=int(raw.get("Attributes", {}).get("ApproximateReceiveCount", 1)),
+        receive_count=int(attributes.get("ApproximateReceiveCount", 1)),
         message_id=str(raw["MessageId"]),
+        sent_at=int(sent) / 1000 if sent is not None else None,
     )

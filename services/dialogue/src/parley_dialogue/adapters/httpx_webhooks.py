@@ -3,7 +3,8 @@
 The host is resolved once, every address is checked against the private, loopback and
 link-local ranges (unless `PARLEY_WEBHOOK_ALLOW_NETWORKS` lists its network), and the request
 goes to the checked address (with the original Host header and TLS server name), so a DNS answer
-that changes between check and connect cannot redirect it. Redirects are not followed.
+that changes between check and connect cannot redirect it. Redirects are not followed. Operator
+URL rewrites (`PARLEY_WEBHOOK_URL_REWRITES`) apply first, so the rewritten destination is checked.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from typing import Any
 import httpx
 import msgspec
 
-from parley_dialogue.errors import WebhookError
+from parley_dialogue.errors import WebhookError, WebhookRefused
 from parley_dialogue.ports import WebhookRequest
+from parley_dialogue.rewrites import UrlRewrites
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 MAX_RESPONSE_BYTES = 262_144
+_RETRYABLE_STATUS = frozenset({408, 425, 429})
 
 
 async def resolve_host(host: str, port: int) -> list[str]:
@@ -37,10 +40,12 @@ class HttpxWebhookCaller:
         self,
         *,
         allow_networks: Sequence[Network] = (),
+        rewrites: UrlRewrites | None = None,
         client: httpx.AsyncClient | None = None,
         resolve: Resolver = resolve_host,
     ) -> None:
         self._allow = list(allow_networks)
+        self._rewrites = rewrites or UrlRewrites()
         self._client = client or httpx.AsyncClient(follow_redirects=False)
         self._resolve = resolve
 
@@ -48,9 +53,20 @@ class HttpxWebhookCaller:
         await self._client.aclose()
 
     async def call(self, request: WebhookRequest) -> Any:
-        url = httpx.URL(request.url)
-        if url.scheme not in ("http", "https") or not url.host:
-            raise WebhookError("webhook URLs must be absolute http(s) URLs")
+        body = await self._exchange(request, read=True)
+        try:
+            return msgspec.json.decode(body) if body.strip() else {}
+        except msgspec.DecodeError as exc:
+            raise WebhookError("webhook did not answer JSON") from exc
+
+    async def send(self, request: WebhookRequest) -> None:
+        await self._exchange(request, read=False)
+
+    async def _exchange(self, request: WebhookRequest, *, read: bool) -> bytes:
+        """The answer's body (when `read`), once a 2xx answered; typed errors otherwise."""
+        url = _absolute_url(self._rewrites.apply(request.url))
+        if request.params:  # merged, not passed as `params=`: httpx would replace the URL's query
+            url = url.copy_merge_params(request.params)
         address = await self._checked_address(url)
         headers = {**request.headers, "host": url.netloc.decode("ascii")}
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
@@ -59,21 +75,15 @@ class HttpxWebhookCaller:
                 request.method,
                 url.copy_with(host=str(address)),
                 headers=headers,
-                params=request.params or None,
                 data=request.form or None,
                 content=request.body,
                 timeout=request.timeout,
                 extensions=extensions,
             ) as response:
-                body = await _read_capped(response)
+                _check_status(response.status_code)
+                return await _read_capped(response) if read else b""
         except httpx.HTTPError as exc:
             raise WebhookError(f"webhook call failed: {type(exc).__name__}") from exc
-        if not response.is_success:
-            raise WebhookError(f"webhook answered HTTP {response.status_code}")
-        try:
-            return msgspec.json.decode(body) if body.strip() else {}
-        except msgspec.DecodeError as exc:
-            raise WebhookError("webhook did not answer JSON") from exc
 
     async def _checked_address(self, url: httpx.URL) -> Address:
         port = url.port or (443 if url.scheme == "https" else 80)
@@ -85,7 +95,7 @@ class HttpxWebhookCaller:
             raise WebhookError(f"webhook host {url.host!r} does not resolve")
         for address in found:
             if is_private(address) and not any(address in net for net in self._allow):
-                raise WebhookError(f"webhook host {url.host!r} is a private address; refused")
+                raise WebhookRefused(f"webhook host {url.host!r} is a private address; refused")
         return found[0]
 
 
@@ -101,6 +111,25 @@ def is_private(address: Address) -> bool:
         or address.is_reserved
         or address.is_unspecified
     )
+
+
+def _absolute_url(text: str) -> httpx.URL:
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        raise WebhookRefused(f"not a valid webhook URL: {exc}") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise WebhookRefused("webhook URLs must be absolute http(s) URLs")
+    return url
+
+
+def _check_status(status: int) -> None:
+    """A 2xx passes; a client error is permanent, a server error or throttling transient."""
+    if 200 <= status < 300:
+        return
+    if status < 500 and status not in _RETRYABLE_STATUS:
+        raise WebhookRefused(f"webhook answered HTTP {status}")
+    raise WebhookError(f"webhook answered HTTP {status}")
 
 
 async def _read_capped(response: httpx.Response) -> bytes:

@@ -7,13 +7,13 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Router, delete, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from parley_gateway.chat import within_timeout
 from parley_gateway.correlation import current_correlation_id
 from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
-from parley_gateway.names import check_bot_name, check_conversation_id
+from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
 from parley_gateway.routes.guards import admin_guard
 from parley_gateway.routes.keys import key_routes
@@ -52,7 +52,7 @@ async def list_bots(gateway: GatewayDep) -> list[BotSummary]:
 
 
 @put("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, status_code=200)
-async def put_bot(bot: FromPath[str], request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
+async def put_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
     """Create or replace a bot from a definition (native or AI Chatbot Framework format, JSON or YAML)."""
     body = await request.body()
     summary = await gateway.catalog.put_bot(check_bot_name(bot), body, request.headers.get("content-type"))
@@ -61,7 +61,7 @@ async def put_bot(bot: FromPath[str], request: Request[Any, Any, Any], gateway: 
 
 
 @post("/bots/{bot:str}/import", tags=["bots"], responses=_ERRORS, status_code=200)
-async def import_bot(bot: FromPath[str], request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
+async def import_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
     """Import a definition: the document as the body, or a multipart upload with a `file` field."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
@@ -79,7 +79,7 @@ async def import_bot(bot: FromPath[str], request: Request[Any, Any, Any], gatewa
 
 @get("/bots/{bot:str}", tags=["bots"], responses=_ERRORS)
 async def get_bot(
-    bot: FromPath[str],
+    bot: BotPath,
     gateway: GatewayDep,
     export_format: Annotated[str, QueryParameter(name="format", pattern="^(native|acf)$")] = "native",
 ) -> dict[str, Any]:
@@ -88,14 +88,14 @@ async def get_bot(
 
 
 @delete("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, status_code=204)
-async def delete_bot(bot: FromPath[str], gateway: GatewayDep) -> None:
+async def delete_bot(bot: BotPath, gateway: GatewayDep) -> None:
     await gateway.catalog.delete_bot(check_bot_name(bot))
     gateway.access.policies.forget(bot)
 
 
 @post("/bots/{bot:str}/train", tags=["training"], responses=_ERRORS, status_code=202)
 async def train(
-    bot: FromPath[str],
+    bot: BotPath,
     gateway: GatewayDep,
     data: JSONBody[TrainBody | None] = None,
 ) -> TrainAccepted:
@@ -105,12 +105,12 @@ async def train(
 
 
 @get("/bots/{bot:str}/train/{job_id:str}", tags=["training"], responses=_ERRORS)
-async def training_status(bot: FromPath[str], job_id: FromPath[str], gateway: GatewayDep) -> TrainingJob:
+async def training_status(bot: BotPath, job_id: IdPath, gateway: GatewayDep) -> TrainingJob:
     return await gateway.training.get(check_bot_name(bot), check_conversation_id(job_id))
 
 
 @post("/bots/{bot:str}/parse", tags=["nlu"], responses=_ERRORS, status_code=200)
-async def parse(bot: FromPath[str], data: JSONBody[ParseBody], gateway: GatewayDep) -> ParseResult:
+async def parse(bot: BotPath, data: JSONBody[ParseBody], gateway: GatewayDep) -> ParseResult:
     """Intent, ranking and entities of one utterance, as the bot's current model sees it."""
     try:
         check_text(data.text)
@@ -123,8 +123,9 @@ async def parse(bot: FromPath[str], data: JSONBody[ParseBody], gateway: GatewayD
 
 @get("/bots/{bot:str}/conversations", tags=["conversations"], responses=_ERRORS)
 async def conversations(
-    bot: FromPath[str],
+    bot: BotPath,
     gateway: GatewayDep,
+    *,
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     before: FromQuery[datetime | None] = None,
     start: Annotated[datetime | None, QueryParameter(name="from")] = None,
@@ -138,16 +139,14 @@ async def conversations(
 
 
 @get("/bots/{bot:str}/conversations/{conversation_id:str}", tags=["conversations"], responses=_ERRORS)
-async def conversation(
-    bot: FromPath[str], conversation_id: FromPath[str], gateway: GatewayDep
-) -> Transcript:
+async def conversation(bot: BotPath, conversation_id: IdPath, gateway: GatewayDep) -> Transcript:
     """One conversation and its turns, oldest first."""
     return await gateway.transcripts.conversation(check_bot_name(bot), check_conversation_id(conversation_id))
 
 
 @get("/bots/{bot:str}/analytics", tags=["analytics"], responses=_ERRORS)
 async def analytics(
-    bot: FromPath[str],
+    bot: BotPath,
     gateway: GatewayDep,
     start: Annotated[date | None, QueryParameter(name="from")] = None,
     end: Annotated[date | None, QueryParameter(name="to")] = None,

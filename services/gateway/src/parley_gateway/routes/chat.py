@@ -8,12 +8,12 @@ from typing import Any
 import msgspec
 from litestar import post
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from parley_gateway.correlation import current_correlation_id
 from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
-from parley_gateway.names import check_conversation_id
+from parley_gateway.names import BotPath, check_conversation_id
 from parley_gateway.routes.guards import chat_guard
 from parley_gateway.routes.openapi import CHAT_ERRORS, errors
 from parley_messages import ChatReply, ChatRequest
@@ -26,7 +26,7 @@ class ChatBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     context: dict[str, Any] = {}
 
 
-async def chat(bot: FromPath[str], data: JSONBody[ChatBody], gateway: GatewayDep) -> ChatReply:
+async def chat(bot: BotPath, data: JSONBody[ChatBody], gateway: GatewayDep) -> ChatReply:
     """Send a user message to `bot`; omit `conversation_id` to start a new conversation.
 
     Public bots need no key; a bot whose setting `chat_access` is `key` needs a chat (or admin) key.

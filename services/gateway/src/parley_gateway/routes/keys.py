@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from litestar import delete, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from parley_gateway.deps import GatewayDep
 from parley_gateway.keys import ApiKey, CreatedKey, NewKey
-from parley_gateway.names import check_key_id
+from parley_gateway.names import IdPath, check_key_id
 from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
 
 
@@ -25,7 +25,7 @@ async def list_keys(gateway: GatewayDep) -> list[ApiKey]:
 
 
 @delete("/keys/{key_id:str}", tags=["keys"], status_code=200, responses=errors(*ADMIN_ERRORS))
-async def revoke_key(key_id: FromPath[str], gateway: GatewayDep) -> ApiKey:
+async def revoke_key(key_id: IdPath, gateway: GatewayDep) -> ApiKey:
     """Revoke a key: it stops working at once on this gateway, within seconds on the others."""
     return await gateway.access.keys.revoke(check_key_id(key_id))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from typing import Any
 
 import msgspec
 import structlog
@@ -45,14 +46,14 @@ CLOSE_BAD_REQUEST = 4400
 CLOSE_IDLE = 4408
 
 
-class _Closed(Exception):  # noqa: N818 - control flow inside this module
+class _Closed(Exception):
     def __init__(self, code: int) -> None:
         self.code = code
 
 
 @websocket("/ws/chat")
 async def chat_socket(
-    socket: WebSocket,
+    socket: WebSocket[Any, Any, Any],
     gateway: GatewayDep,
     bot: FromQuery[str],
     conversation_id: FromQuery[str | None] = None,
@@ -72,7 +73,7 @@ async def chat_socket(
 
 
 async def _open(
-    socket: WebSocket, gateway: Gateway, bot: str, conversation_id: str | None, key: str | None
+    socket: WebSocket[Any, Any, Any], gateway: Gateway, bot: str, conversation_id: str | None, key: str | None
 ) -> str:
     """Admit the connection and greet a new conversation; its conversation id."""
     secret = key or bearer(socket.headers.get("authorization"))
@@ -96,7 +97,7 @@ def _close_code(exc: ParleyError) -> int:
     return next((code for kind, code in _CLOSE_CODES if isinstance(exc, kind)), CLOSE_BAD_REQUEST)
 
 
-async def _converse(socket: WebSocket, gateway: Gateway, bot: str, cid: str) -> None:
+async def _converse(socket: WebSocket[Any, Any, Any], gateway: Gateway, bot: str, cid: str) -> None:
     settings = gateway.settings
     bucket = MessageBucket(settings.ws_messages_per_second, settings.ws_message_burst, time.monotonic())
     while True:
@@ -111,7 +112,7 @@ async def _converse(socket: WebSocket, gateway: Gateway, bot: str, cid: str) -> 
             gateway.metrics.turn_seconds.labels("websocket").observe(time.perf_counter() - started)
 
 
-async def _receive(socket: WebSocket, idle_seconds: float) -> str | bytes:
+async def _receive(socket: WebSocket[Any, Any, Any], idle_seconds: float) -> str | bytes:
     try:
         async with asyncio.timeout(idle_seconds):
             event = await socket.receive()
@@ -151,14 +152,14 @@ def _refuse(code: str, message: str, gateway: Gateway) -> ErrorFrame:
     return ErrorFrame(code=code, message=message)
 
 
-async def _close(socket: WebSocket, code: int) -> None:
+async def _close(socket: WebSocket[Any, Any, Any], code: int) -> None:
     """Close, unless the client is gone or too stuck to take even that."""
     with contextlib.suppress(WebSocketDisconnect, OSError, RuntimeError, TimeoutError):
         async with asyncio.timeout(1):
             await socket.close(code=code)
 
 
-async def _send(socket: WebSocket, gateway: Gateway, frame: msgspec.Struct) -> None:
+async def _send(socket: WebSocket[Any, Any, Any], gateway: Gateway, frame: msgspec.Struct) -> None:
     try:
         async with asyncio.timeout(gateway.settings.ws_send_timeout_seconds):
             await socket.send_text(_encoder.encode(frame).decode())

@@ -1,0 +1,34 @@
+"""How a queue worker process consumes: its environment settings (`WORKER_…`), shared by every worker."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+
+def _env(
+    name: str, *, ge: float | None = None, le: float | None = None, gt: float | None = None
+) -> msgspec.Meta:
+    return msgspec.Meta(extra={"env": name}, ge=ge, le=le, gt=gt)
+
+
+class WorkerSettings(msgspec.Struct, frozen=True, kw_only=True):
+    concurrency: Annotated[int, _env("WORKER_CONCURRENCY", ge=1)] = 16
+    """Handlers one worker runs at once (the trainer keeps its own `NLU_TRAINING_CONCURRENCY`)."""
+    batch_size: Annotated[int, _env("WORKER_BATCH_SIZE", ge=1, le=10)] = 10
+    """Most messages asked for in one receive (SQS allows ten)."""
+    wait_seconds: Annotated[float, _env("WORKER_WAIT_SECONDS", ge=0, le=20)] = 20.0
+    """Long-poll wait of one receive when the queue is empty."""
+    visibility_timeout_seconds: Annotated[float, _env("WORKER_VISIBILITY_TIMEOUT_SECONDS", gt=0)] = 30.0
+    """The queues' visibility timeout; a message being handled is kept hidden this long, renewed."""
+    retry_delay_seconds: Annotated[float, _env("WORKER_RETRY_DELAY_SECONDS", ge=0)] = 5.0
+    """Backoff before the first retry of a failed message; doubles with each receive, at most 15 min."""
+    max_receives: Annotated[int, _env("WORKER_MAX_RECEIVES", ge=1)] = 5
+    """A message that failed on this many receives is dead-lettered (the queues' redrive count)."""
+    drain_seconds: Annotated[float, _env("WORKER_DRAIN_SECONDS", ge=0)] = 25.0
+    """On SIGTERM, how long in-flight messages may finish; the rest are released for redelivery."""
+    health_port: Annotated[int, _env("WORKER_HEALTH_PORT", ge=0, le=65535)] = 0
+    """Port of `/health/live`, `/health/ready` and `/metrics`; 0 serves none (Kubernetes: 8080)."""
+    health_host: Annotated[str, _env("WORKER_HEALTH_HOST")] = "127.0.0.1"
+    """Interface of the health port (`0.0.0.0` in a pod, so that the kubelet reaches it)."""

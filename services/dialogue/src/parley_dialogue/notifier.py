@@ -1,0 +1,18 @@
+"""`python -m parley_dialogue.notifier`: deliver `mode: notify` webhooks from the notifications
+queue until SIGTERM."""
+
+from functools import partial
+
+from parley_dialogue.bootstrap import build_notification_worker
+from parley_dialogue.settings import DialogueSettings
+from parley_runtime.process import run_worker_process
+from parley_runtime.settings import load_settings
+
+
+def main() -> None:
+    settings = load_settings(DialogueSettings)
+    run_worker_process(partial(build_notification_worker, settings=settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""`parley backup` / `parley restore`: Parley's documents to blob storage and back.
+
+A backup is `backups/{id}/{collection}.jsonl.gz` per collection (MongoDB extended JSON, one document
+a line, so dates and ids come back with their types) and `backups/{id}/manifest.json`, written last:
+a backup without a manifest is incomplete and is never restored. The id is the UTC start time.
+
+Collections are read one after another without a transaction, so a backup taken while workers run
+may hold a turn whose conversation summary is one turn behind; the logger's recount repairs that
+the next time the conversation is written, and restoring never invents data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from bson import json_util
+from bson.json_util import JSONOptions
+from pymongo import ReplaceOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from parley_runtime.blobs.ports import BlobStore
+from parley_runtime.errors import ConflictError, NotFoundError
+from parley_runtime.mongo import translate_errors
+
+COLLECTIONS = ("bots", "models", "conversations", "turns")
+"""Bot definitions, the model registry and the transcripts."""
+PREFIX = "backups/"
+RESTORE_BATCH = 500
+_WRITE_OPTIONS = json_util.RELAXED_JSON_OPTIONS
+_READ_OPTIONS = JSONOptions(json_mode=json_util.JSONMode.RELAXED, tz_aware=True, tzinfo=UTC)
+
+Document = dict[str, Any]
+
+
+class Manifest(msgspec.Struct, frozen=True, kw_only=True):
+    backup_id: str
+    created_at: datetime
+    collections: dict[str, int]
+    """Collection name -> documents written."""
+    format: int = 1
+
+
+def backup_key(backup_id: str, name: str) -> str:
+    return f"{PREFIX}{backup_id}/{name}"
+
+
+async def backup(
+    db: AsyncDatabase[Document],
+    blobs: BlobStore,
+    *,
+    now: datetime,
+    collections: tuple[str, ...] = COLLECTIONS,
+) -> Manifest:
+    """Write every collection in `collections` under a new backup id, then its manifest."""
+    backup_id = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    counts: dict[str, int] = {}
+    for name in collections:
+        data, counts[name] = await export_collection(db[name])
+        await blobs.put(backup_key(backup_id, f"{name}.jsonl.gz"), data)
+    manifest = Manifest(backup_id=backup_id, created_at=now, collections=counts)
+    await blobs.put(backup_key(backup_id, "manifest.json"), msgspec.json.encode(manifest))
+    return manifest
+
+
+async def export_collection(collection: AsyncCollection[Document]) -> tuple[bytes, int]:
+    """The collection as gzipped extended-JSON lines (in `_id` order), and how many documents."""
+    buffer = io.BytesIO()
+    count = 0
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
+        async with translate_errors():
+            async for doc in collection.find({}).sort("_id", 1):
+                out.write(json_util.dumps(doc, json_options=_WRITE_OPTIONS).encode() + b"\n")
+                count += 1
+    return buffer.getvalue(), count
+
+
+async def backups(blobs: BlobStore) -> list[str]:
+    """Ids of the complete backups (those with a manifest), oldest first."""
+    keys = await blobs.list(PREFIX)
+    return sorted(key.split("/")[1] for key in keys if key.endswith("/manifest.json"))
+
+
+async def restore(
+    db: AsyncDatabase[Document], blobs: BlobStore, backup_id: str = "latest", *, force: bool = False
+) -> Manifest:
+    """Restore backup `backup_id` (or the newest) into `db`, which must be empty unless `force`.
+
+    With `force` documents are upserted by `_id` over what is there, so a restore that stopped
+    half-way can simply be run again.
+    """
+    manifest = await read_manifest(blobs, backup_id)
+    if not force:
+        await _require_empty(db, manifest)
+    for name, expected in manifest.collections.items():
+        data = await blobs.get(backup_key(manifest.backup_id, f"{name}.jsonl.gz"))
+        documents = decode_documents(data)
+        if len(documents) != expected:
+            raise ConflictError(f"backup {manifest.backup_id}: {name} holds {len(documents)}, not {expected}")
+        await _write(db[name], documents)
+    return manifest
+
+
+async def read_manifest(blobs: BlobStore, backup_id: str) -> Manifest:
+    if backup_id == "latest":
+        complete = await backups(blobs)
+        if not complete:
+            raise NotFoundError("no complete backup in blob storage")
+        backup_id = complete[-1]
+    return msgspec.json.decode(await blobs.get(backup_key(backup_id, "manifest.json")), type=Manifest)
+
+
+def decode_documents(data: bytes) -> list[Document]:
+    lines = gzip.decompress(data).splitlines()
+    return [json_util.loads(line, json_options=_READ_OPTIONS) for line in lines if line.strip()]
+
+
+async def _require_empty(db: AsyncDatabase[Document], manifest: Manifest) -> None:
+    async with translate_errors():
+        for name in manifest.collections:
+            if await db[name].find_one({}, {"_id": 1}) is not None:
+                raise ConflictError(
+                    f"collection {name!r} is not empty: restore into an empty database or force"
+                )
+
+
+async def _write(collection: AsyncCollection[Document], documents: list[Document]) -> None:
+    async with translate_errors():
+        for start in range(0, len(documents), RESTORE_BATCH):
+            batch = documents[start : start + RESTORE_BATCH]
+            await collection.bulk_write([ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in batch])

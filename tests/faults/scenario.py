@@ -1,0 +1,183 @@
+"""The fault tests' workload: TurnCompleted events with known totals, a poison message, and queues.
+
+Values are chosen so that every sum is exact in binary floating point (confidences are multiples of
+1/16, latencies whole milliseconds): totals can be compared with `==` whatever the order of adding.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import random
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+
+from parley_analytics.counters import latency_bucket
+from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, TurnCompleted, dead_letter_queue, encode
+
+ROOT = Path(__file__).resolve().parents[2]
+ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+WORKER_QUEUES = (LOGGER_QUEUE, ANALYTICS_QUEUE)
+INTENTS = ("greet", "order_pizza", "opening_hours", "delivery", "fallback")
+START = datetime(2026, 11, 26, 22, tzinfo=UTC)
+
+
+@dataclass
+class Expected:
+    """What the stores must hold once every event is handled exactly once."""
+
+    turns: int = 0
+    conversations: set[str] = field(default_factory=set[str])
+    users: set[tuple[str, str]] = field(default_factory=set[tuple[str, str]])
+    fallbacks: int = 0
+    confidence_sum: float = 0.0
+    confidence_count: int = 0
+    latency_ms_sum: float = 0.0
+    intents: Counter[str] = field(default_factory=Counter[str])
+    latency_buckets: Counter[str] = field(default_factory=Counter[str])
+    turns_per_conversation: Counter[str] = field(default_factory=Counter[str])
+
+    def add(self, event: TurnCompleted) -> None:
+        self.turns += 1
+        self.conversations.add(event.conversation_id)
+        day = event.occurred_at.date().isoformat()
+        self.users.add((day, event.user_id or f"conversation:{event.conversation_id}"))
+        self.fallbacks += int(event.fallback)
+        if event.confidence is not None:
+            self.confidence_sum += event.confidence
+            self.confidence_count += 1
+        self.latency_ms_sum += event.latency_ms
+        self.intents[event.intent or "none"] += 1
+        self.latency_buckets[latency_bucket(event.latency_ms)] += 1
+        self.turns_per_conversation[event.conversation_id] += 1
+
+
+def turn_events(count: int, *, bot: str, seed: int = 6) -> list[TurnCompleted]:
+    """`count` turns of ~count/10 conversations and ~count/30 users, spread over two days."""
+    rng = random.Random(seed)
+    events: list[TurnCompleted] = []
+    for index in range(count):
+        intent = rng.choice(INTENTS)
+        events.append(
+            TurnCompleted(
+                bot=bot,
+                conversation_id=f"c{rng.randrange(max(count // 10, 1))}",
+                channel=rng.choice(("websocket", "rest")),
+                user_text=f"utterance {index}",
+                replies=["ok"],
+                intent=intent,
+                confidence=None if index % 17 == 0 else rng.randrange(16) / 16,
+                fallback=intent == "fallback",
+                latency_ms=float(rng.randrange(1, 3000)),
+                user_id=None if index % 5 == 0 else f"u{rng.randrange(max(count // 30, 1))}",
+                occurred_at=START + timedelta(seconds=index * 8),
+            )
+        )
+    return events
+
+
+def expected_totals(events: list[TurnCompleted]) -> Expected:
+    expected = Expected()
+    for event in events:
+        expected.add(event)
+    return expected
+
+
+def poison(bot: str) -> TurnCompleted:
+    """A valid event the fault tests' handlers always crash on (standing in for a handler bug)."""
+    return TurnCompleted(bot=bot, conversation_id="poison", channel="rest", user_text="☠", replies=[])
+
+
+def sqs_client() -> Any:
+    return boto3.client(
+        "sqs",
+        endpoint_url=ENDPOINT,
+        region_name="us-east-1",
+        aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
+        aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
+    )
+
+
+def _init_script() -> ModuleType:
+    path = ROOT / "localstack" / "init" / "ready.d" / "parley_init.py"
+    spec = importlib.util.spec_from_file_location("parley_init", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def worker_queues(visibility_seconds: int) -> Iterator[str]:
+    """The logger and analytics queues (with DLQs) under a fresh prefix, as the init script makes them."""
+    sqs = sqs_client()
+    prefix = f"fault{uuid.uuid4().hex[:10]}-"
+    init = _init_script()
+    names = [prefix + name for queue in WORKER_QUEUES for name in (queue, dead_letter_queue(queue))]
+    try:
+        for queue in WORKER_QUEUES:
+            init.ensure_queue_with_dlq(sqs, prefix + queue)
+        for name in names:
+            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": str(visibility_seconds)})
+        yield prefix
+    finally:
+        for name in names:
+            try:
+                sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
+            except sqs.exceptions.QueueDoesNotExist:
+                continue
+        sqs.close()
+
+
+def publish(prefix: str, events: list[TurnCompleted], queues: tuple[str, ...] = WORKER_QUEUES) -> None:
+    """Send `events` to `queues` in batches of ten (what the gateway's publisher would have sent)."""
+    sqs = sqs_client()
+    try:
+        for queue in queues:
+            url = sqs.get_queue_url(QueueName=prefix + queue)["QueueUrl"]
+            for start in range(0, len(events), 10):
+                chunk = events[start : start + 10]
+                entries = [{"Id": str(i), "MessageBody": encode(e).decode()} for i, e in enumerate(chunk)]
+                response = sqs.send_message_batch(QueueUrl=url, Entries=entries)
+                assert not response.get("Failed"), response["Failed"]
+    finally:
+        sqs.close()
+
+
+def drain_queue(prefix: str, queue: str) -> list[dict[str, Any]]:
+    """Every message now visible on `queue` (received and deleted)."""
+    sqs = sqs_client()
+    try:
+        url = sqs.get_queue_url(QueueName=prefix + queue)["QueueUrl"]
+        found: list[dict[str, Any]] = []
+        while batch := sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1, MessageAttributeNames=["All"]
+        ).get("Messages", []):
+            found.extend(batch)
+            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)]
+            sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+        return found
+    finally:
+        sqs.close()
+
+
+def queue_depths(prefix: str, queue: str) -> tuple[int, int]:
+    """(visible, in flight) of `queue`."""
+    sqs = sqs_client()
+    try:
+        url = sqs.get_queue_url(QueueName=prefix + queue)["QueueUrl"]
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+        return int(attributes[names[0]]), int(attributes[names[1]])
+    finally:
+        sqs.close()
