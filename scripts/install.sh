@@ -34,6 +34,7 @@ echo "install: installing Parley and its pinned dependencies into .venv (first t
   -e libs/messages -e libs/runtime \
   -e services/gateway -e services/dialogue -e services/nlu -e services/logger -e services/analytics \
   -e . \
-  -r requirements/dev.txt 2>&1 | grep -v "^WARNING: Location" || true
+  -r requirements/dev.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
+# pipefail (set above) makes a failed pip fail this script; grep only filters pip's noise.
 .venv/bin/python -c "import parley, parley_gateway, parley_dialogue, parley_nlu, parley_logger, parley_analytics"
 echo "$inputs" > "$stamp"

@@ -7,7 +7,9 @@ import json
 import pytest
 
 from parley_dialogue.acf import from_acf, is_acf, to_acf
+from parley_dialogue.actions import build_request
 from parley_dialogue.documents import parse_document
+from parley_dialogue.engine import PendingAction
 from parley_dialogue.templates import render
 from parley_dialogue.validation import build_definition
 
@@ -57,8 +59,19 @@ def test_the_order_status_webhook_becomes_a_get_action(acf):
     assert intent is not None and intent.action is not None
     assert intent.action.method == "GET"
     assert intent.action.url.endswith("order_id={{ parameters['order_number'] }}")
-    assert intent.action.send_slots
+    assert intent.action.send_slots == "query"
     assert intent.parameters[0].entity == "order_number"
+
+
+def test_an_acf_post_without_json_sends_the_slots_in_the_query_as_acf_does():
+    details = {"url": "https://api.example.com/orders", "requestType": "POST", "isJson": False}
+    doc = {
+        "intents": [{"intentId": "order", "speechResponse": "ok", "apiTrigger": True, "apiDetails": details}]
+    }
+    action = parse_document(json.dumps(doc).encode(), name="shop").intents[0].action
+    assert action is not None
+    request = build_request(action, PendingAction(intent="order", slots={"size": "large"}, context={}))
+    assert (request.method, request.params, request.form) == ("POST", {"size": "large"}, {})
 
 
 def test_annotated_spans_become_dataset_spans(acf):

@@ -174,3 +174,18 @@ def test_yaml_aliases_are_refused():
 def test_a_document_that_is_not_an_object_is_refused():
     with pytest.raises(InvalidInputError):
         parse_document(b"[1, 2]", "application/json")
+
+
+def test_an_action_is_called_unless_marked_notify():
+    action = {"url": "https://api.example.com/hook"}
+    called = build_definition({"name": "x", "intents": [{"id": "a", "action": action}]})
+    notify = build_definition({"name": "x", "intents": [{"id": "a", "action": {**action, "mode": "notify"}}]})
+    assert [bot.intents[0].action.mode for bot in (called, notify)] == ["call", "notify"]
+    assert to_document(notify)["intents"][0]["action"]["mode"] == "notify"
+
+
+def test_an_unknown_action_mode_is_an_error():
+    with pytest.raises(InvalidInputError, match="mode"):
+        build_definition(
+            {"name": "x", "intents": [{"id": "a", "action": {"url": "https://a.b", "mode": "later"}}]}
+        )

@@ -179,3 +179,19 @@ async def test_slots_sent_as_a_query_keep_the_urls_own_query():
     await webhooks.call(request)
     assert dict(seen[0].url.params) == {"order_id": "A 1", "order_number": "A 1"}
     await webhooks.aclose()
+
+
+@pytest.mark.parametrize(
+    ("method", "send_slots", "params", "form"),
+    [
+        ("GET", True, {"x": "1"}, {}),
+        ("POST", True, {}, {"x": "1"}),
+        ("POST", "query", {"x": "1"}, {}),
+        ("GET", "form", {}, {"x": "1"}),
+        ("GET", False, {}, {}),
+    ],
+)
+def test_slots_go_where_the_action_says(method, send_slots, params, form):
+    action = ActionDef(url="https://a.example.com/", method=method, send_slots=send_slots)
+    request = build_request(action, PendingAction(intent="i", slots={"x": "1"}, context={}))
+    assert (request.params, request.form) == (params, form)

@@ -31,12 +31,15 @@ class FakeSocket {
   }
 }
 
-function connect(frames: (BotMessageFrame | ErrorFrame)[] = [], conversationId: string | null = null) {
+function connect(frames: (BotMessageFrame | ErrorFrame)[] = [], conversationId: string | null = null, welcomes: boolean[] = []) {
   const connection = new ChatConnection({
     server: "http://chat.test/",
     bot: "pizzeria",
     conversationId,
-    onFrame: (frame) => frames.push(frame),
+    onFrame: (frame, welcome) => {
+      frames.push(frame);
+      welcomes.push(welcome);
+    },
     socketFactory: (url) => new FakeSocket(url) as unknown as WebSocket,
     random: () => 1,
   });
@@ -67,10 +70,22 @@ describe("ChatConnection", () => {
   });
 
   it("queues what is sent while disconnected and sends it once reconnected", () => {
-    const connection = connect();
+    const connection = connect([], "c1");
     expect(connection.send("hello")).toBe("queued");
     last().serverOpens();
     expect(JSON.parse(last().sent[0]!)).toMatchObject({ type: "user_message", text: "hello" });
+  });
+
+  it("tells the welcome of a new conversation from the answers", () => {
+    const welcomes: boolean[] = [];
+    const connection = connect([], null, welcomes);
+    connection.send("hello");
+    last().serverOpens();
+    expect(last().sent.map((f) => JSON.parse(f).type)).toEqual(["ping", "user_message"]);
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+    last().serverSends({ type: "pong" });
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "answer" }] });
+    expect(welcomes).toEqual([true, false]);
   });
 
   it("backs off exponentially up to a ceiling", () => {

@@ -13,6 +13,8 @@ import {
   parseServerFrame,
 } from "./protocol";
 
+const PING = '{"type":"ping"}';
+
 /** Refusals that retrying soon will not fix: retried only slowly, in case the bot or key appears. */
 const REFUSED = new Set([CLOSE_UNKNOWN_BOT, CLOSE_KEY_NEEDED, CLOSE_KEY_REFUSED]);
 
@@ -25,7 +27,8 @@ export interface ConnectionOptions {
   /** A chat key, for bots whose `chat_access` is `key`. */
   key?: string | null;
   context?: Record<string, unknown>;
-  onFrame: (frame: BotMessageFrame | ErrorFrame) => void;
+  /** `welcome`: the greeting of a new conversation, not the answer to anything the user sent. */
+  onFrame: (frame: BotMessageFrame | ErrorFrame, welcome: boolean) => void;
   onState?: (state: ConnectionState) => void;
   onConversation?: (conversationId: string | null) => void;
   initialDelayMs?: number;
@@ -50,6 +53,7 @@ export class ChatConnection {
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
   private queue: string[] = [];
+  private greeting = false;
   private stopped = true;
   private current: ConnectionState = "stopped";
   private id: string | null;
@@ -120,6 +124,10 @@ export class ChatConnection {
     if (socket !== this.socket) return;
     this.attempt = 0;
     this.setState("open");
+    // A new conversation may start with a welcome. The server sends it before reading any frame,
+    // so whatever arrives before the answer to this first ping is the welcome.
+    this.greeting = this.id === null;
+    if (this.greeting) socket.send(PING);
     for (const frame of this.queue.splice(0)) socket.send(frame);
     this.startHeartbeat(socket);
   }
@@ -128,11 +136,12 @@ export class ChatConnection {
     if (socket !== this.socket) return;
     clearTimeout(this.pongTimer);
     const frame = parseServerFrame(data);
+    if (frame?.type === "pong") this.greeting = false;
     if (frame === null || frame.type === "pong") return;
     if (frame.type === "bot_message" && frame.conversation_id !== this.id) {
       this.setConversation(frame.conversation_id);
     }
-    this.options.onFrame(frame);
+    this.options.onFrame(frame, this.greeting && frame.type === "bot_message");
   }
 
   private closed(socket: WebSocket, code: number): void {
@@ -163,7 +172,7 @@ export class ChatConnection {
     const interval = this.options.pingIntervalMs ?? 25_000;
     this.pingTimer = setInterval(() => {
       if (socket.readyState !== WebSocket.OPEN) return;
-      socket.send('{"type":"ping"}');
+      socket.send(PING);
       clearTimeout(this.pongTimer);
       // No answer in time: the connection is dead even if the browser has not noticed yet.
       this.pongTimer = setTimeout(() => this.abandon(socket), this.options.pongTimeoutMs ?? 10_000);

@@ -102,7 +102,7 @@ def _action(details: dict[str, Any]) -> dict[str, Any]:
         "headers": headers,
         "body": body if is_json and isinstance(body, str) and body.strip() else None,
         "json": is_json,
-        "send_slots": not is_json,
+        "send_slots": False if is_json else "query",
     }
 
 

@@ -32,16 +32,23 @@ def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
         escape = _json_escape if action.json else _no_escape
         body = render(action.body, _escaped(pending, escape)).encode()
         headers.setdefault("content-type", "application/json" if action.json else "text/plain")
-    slots = {k: _flat(v) for k, v in pending.slots.items()} if action.send_slots and body is None else {}
+    placement = _slot_placement(action) if body is None else None
+    slots = {k: _flat(v) for k, v in pending.slots.items()} if placement else {}
     return WebhookRequest(
         method=action.method,
         url=url,
         headers=headers,
-        params=slots if action.method == "GET" else {},
-        form=slots if action.method != "GET" else {},
+        params=slots if placement == "query" else {},
+        form=slots if placement == "form" else {},
         body=body,
         timeout=action.timeout,
     )
+
+
+def _slot_placement(action: ActionDef) -> str | None:
+    if action.send_slots is True:
+        return "query" if action.method == "GET" else "form"
+    return action.send_slots or None
 
 
 def _escaped(pending: PendingAction, escape: Any) -> dict[str, Any]:

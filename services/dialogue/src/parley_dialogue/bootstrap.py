@@ -10,7 +10,7 @@ from parley_dialogue.adapters.http_nlu import HttpNlu
 from parley_dialogue.adapters.httpx_webhooks import HttpxWebhookCaller
 from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
-from parley_dialogue.adapters.redis_notifications import RedisSentNotifications
+from parley_dialogue.adapters.redis_notifications import CLAIM_SECONDS, RedisSentNotifications
 from parley_dialogue.app import create_app
 from parley_dialogue.notifications import deliver
 from parley_dialogue.ports import Nlu
@@ -20,6 +20,7 @@ from parley_messages import NOTIFICATIONS_QUEUE
 from parley_runtime.http import JsonClient
 from parley_runtime.infra import Infra
 from parley_runtime.worker import Worker
+from parley_runtime.worker_settings import WorkerSettings
 
 
 async def build_dialogue_service(
@@ -50,10 +51,16 @@ async def build_dialogue_service(
     )
 
 
-async def build_notification_worker(infra: Infra, settings: DialogueSettings) -> Worker:
+async def build_notification_worker(
+    infra: Infra, settings: DialogueSettings, worker: WorkerSettings | None = None
+) -> Worker:
     """The worker that delivers `mode: notify` webhooks (`python -m parley_dialogue.notifier`)."""
-    handler = partial(deliver, webhooks=_webhooks(infra, settings), sent=RedisSentNotifications(infra.redis))
-    return Worker(infra.bus, NOTIFICATIONS_QUEUE, handler, name="notifier")
+    worker = worker or WorkerSettings()
+    # A claim must lapse before a dead sender's message is visible again (see redis_notifications).
+    claim_seconds = min(CLAIM_SECONDS, worker.visibility_timeout_seconds / 2)
+    sent = RedisSentNotifications(infra.redis, claim_seconds=claim_seconds)
+    handler = partial(deliver, webhooks=_webhooks(infra, settings), sent=sent)
+    return Worker.configured(infra.bus, NOTIFICATIONS_QUEUE, handler, worker, name="notifier")
 
 
 def _webhooks(infra: Infra, settings: DialogueSettings) -> HttpxWebhookCaller:

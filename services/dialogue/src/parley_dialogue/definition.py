@@ -17,6 +17,7 @@ Interruption = Literal["resume", "drop"]
 ChatAccess = Literal["public", "key"]
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 ActionMode = Literal["call", "notify"]
+SlotPlacement = Literal["query", "form"]
 
 FREE_TEXT = None
 """A parameter whose `entity` is None takes the user's whole reply to its prompt."""
@@ -75,8 +76,9 @@ class ActionDef(_Strict, frozen=True, kw_only=True):
     headers: dict[str, str] = {}
     body: str | None = None
     json: bool = True
-    send_slots: bool = False
-    """Without a body: send the slots as the query string (GET) or as a form (other methods)."""
+    send_slots: bool | SlotPlacement = False
+    """Without a body, send the slots: `query` (the query string), `form`, or `true` (the query
+    string for GET, a form otherwise). ACF imports use `query`, as ACF does for every method."""
     timeout: Annotated[float, msgspec.Meta(gt=0, le=10)] = 5.0
     mode: ActionMode = "call"
     """`call`: the turn waits for the answer, which the replies see as `result`. `notify`: the

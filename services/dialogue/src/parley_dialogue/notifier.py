@@ -7,11 +7,13 @@ from parley_dialogue.bootstrap import build_notification_worker
 from parley_dialogue.settings import DialogueSettings
 from parley_runtime.process import run_worker_process
 from parley_runtime.settings import load_settings
+from parley_runtime.worker_settings import WorkerSettings
 
 
 def main() -> None:
     settings = load_settings(DialogueSettings)
-    run_worker_process(partial(build_notification_worker, settings=settings))
+    worker = load_settings(WorkerSettings)
+    run_worker_process(partial(build_notification_worker, settings=settings, worker=worker), worker)
 
 
 if __name__ == "__main__":

@@ -32,17 +32,23 @@ export function TestChatPage() {
   const log = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
-    const answer = (fill: (turn: TurnView) => TurnView): void =>
+    // Frames answer the user's messages in order; a welcome answers none and goes before them.
+    const answer = (fill: (turn: TurnView) => TurnView, welcome: boolean): void =>
       setTurns((all) => {
         const index = all.findIndex((t) => t.text !== null && t.reply === null && t.error === null);
-        if (index < 0) return [...all, fill({ id: ++counter.current, text: null, reply: null, error: null, parse: null })];
+        if (welcome || index < 0) {
+          const turn = fill({ id: ++counter.current, text: null, reply: null, error: null, parse: null });
+          const at = index < 0 ? all.length : index;
+          return [...all.slice(0, at), turn, ...all.slice(at)];
+        }
         return all.map((t, i) => (i === index ? fill(t) : t));
       });
     const chat = new ChatConnection({
       server: api.base,
       bot,
       key,
-      onFrame: (frame) => answer((t) => (frame.type === "error" ? { ...t, error: frame.message } : { ...t, reply: frame })),
+      onFrame: (frame, welcome) =>
+        answer((t) => (frame.type === "error" ? { ...t, error: frame.message } : { ...t, reply: frame }), welcome),
       onState: setState,
       onConversation: setConversation,
     });

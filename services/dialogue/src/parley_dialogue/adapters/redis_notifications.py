@@ -17,7 +17,7 @@ from parley_runtime.errors import TransientError
 SENT_TTL_SECONDS = 15 * 86_400
 """Longer than SQS's longest message retention (14 days): no redelivery outlives the mark."""
 CLAIM_SECONDS = 15.0
-"""Longer than the slowest webhook (10 s), shorter than the queues' visibility timeout (30 s)."""
+"""Longer than the slowest webhook (10 s); the notifier caps it at half the visibility timeout."""
 
 
 def sent_key(message_id: str) -> str:
