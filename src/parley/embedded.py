@@ -130,7 +130,10 @@ async def serve(settings: EmbeddedSettings) -> None:
 
 def _announce(settings: EmbeddedSettings, token: str, *, generated: bool) -> None:
     url = f"http://{settings.host}:{settings.port}"
-    lines = [f"Parley is running at {url}  (chat page: {url}/?bot={DEMO_BOT}, API docs: {url}/docs)"]
+    lines = [
+        f"Parley is running at {url}  (chat page: {url}/?bot={DEMO_BOT}, console: {url}/console/,"
+        f" API docs: {url}/docs)"
+    ]
     if generated:
         lines.append(f"Admin token (shown once; set PARLEY_ADMIN_TOKEN to choose your own): {token}")
     print("\n".join(lines), flush=True)
