@@ -27,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 
 from parley_messages import NluDataset, ParseRequest
 from parley_nlu.bootstrap import build_nlu_service
-from parley_nlu.encoder import Encoder, OnnxEncoder, SentenceTransformerEncoder
+from parley_nlu.encoder import Encoder, OnnxEncoder, bundled_model_path, forbid_downloads
 from parley_nlu.export import ensure_onnx
 from parley_nlu.ports import ModelRecord
 from parley_nlu.settings import load_nlu_settings
@@ -85,13 +85,20 @@ class Baseline:
     """sentence-transformers + scikit-learn, as a first version would serve them."""
 
     def __init__(self, dataset: NluDataset) -> None:
-        self.encoder = SentenceTransformerEncoder.load()
+        forbid_downloads()
+        from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - after forbid_downloads
+
+        model = SentenceTransformer(str(bundled_model_path()), device="cpu", local_files_only=True)
+        self.encoder = model
         texts = [e.text for i in dataset.intents for e in i.examples]
         labels = [i.name for i in dataset.intents for _ in i.examples]
-        self.classifier = LogisticRegression(C=10, max_iter=1000).fit(self.encoder.encode(texts), labels)
+        self.classifier = LogisticRegression(C=10, max_iter=1000).fit(self._encode(texts), labels)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return self.encoder.encode(texts, show_progress_bar=False)
 
     def parse(self, text: str) -> tuple[str, float]:
-        probabilities = self.classifier.predict_proba(self.encoder.encode([text]))[0]
+        probabilities = self.classifier.predict_proba(self._encode([text]))[0]
         best = int(probabilities.argmax())
         return str(self.classifier.classes_[best]), float(probabilities[best])
 

@@ -19,7 +19,6 @@ from typing import Any
 import msgspec
 from bson import json_util
 from bson.json_util import JSONOptions
-from pymongo import ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -90,8 +89,8 @@ async def restore(
 ) -> Manifest:
     """Restore backup `backup_id` (or the newest) into `db`, which must be empty unless `force`.
 
-    With `force` documents are upserted by `_id` over what is there, so a restore that stopped
-    half-way can simply be run again.
+    With `force` documents are upserted by `_id` over what is there (slower: one write each), so a
+    restore that stopped half-way can simply be run again.
     """
     manifest = await read_manifest(blobs, backup_id)
     if not force:
@@ -101,7 +100,7 @@ async def restore(
         documents = decode_documents(data)
         if len(documents) != expected:
             raise ConflictError(f"backup {manifest.backup_id}: {name} holds {len(documents)}, not {expected}")
-        await _write(db[name], documents)
+        await _write(db[name], documents, replace=force)
     return manifest
 
 
@@ -128,8 +127,12 @@ async def _require_empty(db: AsyncDatabase[Document], manifest: Manifest) -> Non
                 )
 
 
-async def _write(collection: AsyncCollection[Document], documents: list[Document]) -> None:
+async def _write(collection: AsyncCollection[Document], documents: list[Document], *, replace: bool) -> None:
+    """Insert in batches into an empty collection; with `replace`, upsert one by one by `_id`."""
     async with translate_errors():
+        if replace:
+            for doc in documents:
+                await collection.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+            return
         for start in range(0, len(documents), RESTORE_BATCH):
-            batch = documents[start : start + RESTORE_BATCH]
-            await collection.bulk_write([ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in batch])
+            await collection.insert_many(documents[start : start + RESTORE_BATCH], ordered=False)

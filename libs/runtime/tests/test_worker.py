@@ -310,25 +310,39 @@ async def test_run_returns_promptly_when_stopped_during_a_long_poll() -> None:
     await asyncio.wait_for(running, timeout=2)
 
 
-async def test_acks_of_handlers_finishing_together_are_sent_in_one_batch(eventually: Eventually) -> None:
+async def test_acks_of_handlers_finishing_together_are_sent_in_one_batch() -> None:
     bus = RecordingBus(MemoryBus())
-    bus.ack_gate = asyncio.Event()
 
     async def handler(message: AnyMessage) -> None:
         return None
 
     for index in range(5):
         await bus.publish(_train(f"j{index}"))
-    worker_run = asyncio.create_task(_worker(bus, handler, concurrency=5, batch_size=5).run_once())
-
-    async def first_ack_waiting() -> bool:
-        return len(bus.ack_batches) == 1
-
-    await eventually(first_ack_waiting)
-    bus.ack_gate.set()
-    assert await asyncio.wait_for(worker_run, timeout=5) == 5
-    assert bus.ack_batches == [1, 4]
+    assert await _worker(bus, handler, concurrency=5, batch_size=5).run_once() == 5
+    assert bus.ack_batches == [5]
     assert bus.inner.depth(TRAINING_QUEUE) == 0
+
+
+async def test_a_slow_handler_does_not_hold_back_the_acks_of_the_others(eventually: Eventually) -> None:
+    bus = RecordingBus(MemoryBus())
+    release = asyncio.Event()
+
+    async def handler(message: AnyMessage) -> None:
+        assert isinstance(message, TrainModel)
+        if message.job_id == "slow":
+            await release.wait()
+
+    for job in ("a", "b", "slow"):
+        await bus.publish(_train(job))
+    handling = asyncio.create_task(_worker(bus, handler, concurrency=3, batch_size=3).run_once())
+
+    async def fast_ones_acked() -> bool:
+        return bus.ack_batches == [2]
+
+    await eventually(fast_ones_acked)
+    release.set()
+    assert await asyncio.wait_for(handling, timeout=5) == 3
+    assert bus.ack_batches == [2, 1]
 
 
 async def test_handlers_see_the_message_and_correlation_ids_in_the_log_context() -> None:
@@ -373,3 +387,140 @@ async def test_sigterm_sets_the_stop_event() -> None:
     finally:
         loop.remove_signal_handler(signal.SIGTERM)
         loop.remove_signal_handler(signal.SIGINT)
+
+
+async def test_a_message_that_fails_on_its_last_allowed_receive_is_dead_lettered_with_the_reason() -> None:
+    bus = RecordingBus(MemoryBus(max_receives=10))
+
+    async def failing(message: AnyMessage) -> None:
+        raise TransientError("down")
+
+    await bus.publish(_train())
+    worker = _worker(bus, failing, max_receives=3)
+    for _ in range(3):
+        await worker.run_once()
+    assert (bus.inner.depth(TRAINING_QUEUE), bus.inner.depth(DLQ)) == (0, 1)
+    assert bus.reasons == ["failed on 3 receives; last TransientError: down"]
+
+
+async def test_stopping_gives_back_the_messages_of_handlers_that_outlive_the_drain() -> None:
+    bus = MemoryBus(visibility_timeout=30)
+    started = asyncio.Event()
+
+    async def stuck(message: AnyMessage) -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    await bus.publish(_train())
+    stop = asyncio.Event()
+    running = asyncio.create_task(_worker(bus, stuck, drain_seconds=0.1).run(stop))
+    await asyncio.wait_for(started.wait(), timeout=5)
+    stop.set()
+    await asyncio.wait_for(running, timeout=5)
+    again = await bus.receive(TRAINING_QUEUE, wait_seconds=0)
+    assert [delivery.receive_count for delivery in again] == [2]
+
+
+async def test_a_cancelled_run_is_a_crash_that_acks_and_gives_back_nothing() -> None:
+    bus = RecordingBus(MemoryBus(visibility_timeout=30))
+    started = asyncio.Event()
+
+    async def stuck(message: AnyMessage) -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    await bus.publish(_train())
+    running = asyncio.create_task(_worker(bus, stuck).run(asyncio.Event()))
+    await asyncio.wait_for(started.wait(), timeout=5)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert (bus.ack_batches, bus.retry_delays, bus.reasons) == ([], [], [])
+    assert bus.inner.depth(TRAINING_QUEUE) == 1
+    assert await bus.inner.receive(TRAINING_QUEUE, wait_seconds=0) == [], "held until its visibility timeout"
+
+
+async def test_the_age_of_each_received_message_is_measured() -> None:
+    before = (
+        REGISTRY.get_sample_value("parley_worker_message_age_seconds_count", {"queue": TRAINING_QUEUE}) or 0
+    )
+
+    async def handler(message: AnyMessage) -> None:
+        return None
+
+    bus = MemoryBus()
+    for job in ("a", "b"):
+        await bus.publish(_train(job))
+    await _worker(bus, handler).run_once()
+    after = REGISTRY.get_sample_value("parley_worker_message_age_seconds_count", {"queue": TRAINING_QUEUE})
+    assert after == before + 2
+    lag = REGISTRY.get_sample_value("parley_worker_lag_seconds", {"queue": TRAINING_QUEUE})
+    assert lag is not None and lag >= 0
+
+
+async def test_a_worker_is_ready_once_it_has_reached_the_broker_and_not_while_stopping(
+    eventually: Eventually,
+) -> None:
+    bus = MemoryBus()
+
+    async def handler(message: AnyMessage) -> None:
+        return None
+
+    worker = _worker(bus, handler)
+    assert not worker.ready()
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+
+    async def ready() -> bool:
+        return worker.ready()
+
+    await eventually(ready)
+    stop.set()
+    await asyncio.wait_for(running, timeout=5)
+    assert not worker.ready()
+
+
+async def test_a_worker_whose_receive_hangs_past_its_long_poll_is_not_alive(
+    monkeypatch: pytest.MonkeyPatch, eventually: Eventually
+) -> None:
+    class HangingBus(MemoryBus):
+        async def receive(
+            self, queue: str, *, max_messages: int = 10, wait_seconds: float = 20.0
+        ) -> list[Delivery]:
+            await asyncio.Event().wait()
+            return []
+
+    monkeypatch.setattr("parley_runtime.worker.STALLED_RECEIVE_SECONDS", 0.05)
+
+    async def handler(message: AnyMessage) -> None:
+        return None
+
+    worker = _worker(HangingBus(), handler, wait_seconds=0)
+    assert worker.alive()
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+
+    async def dead() -> bool:
+        return not worker.alive()
+
+    await eventually(dead)
+    stop.set()
+    await asyncio.wait_for(running, timeout=5)
+    assert worker.alive()
+
+
+async def test_stopping_is_honoured_while_every_handler_slot_is_busy() -> None:
+    bus = MemoryBus()
+    started = asyncio.Event()
+
+    async def stuck(message: AnyMessage) -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    await bus.publish(_train())
+    stop = asyncio.Event()
+    running = asyncio.create_task(_worker(bus, stuck, concurrency=1, drain_seconds=0.1).run(stop))
+    await asyncio.wait_for(started.wait(), timeout=5)
+    stop.set()
+    await asyncio.wait_for(running, timeout=5)
+    assert bus.depth(TRAINING_QUEUE) == 1

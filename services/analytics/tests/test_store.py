@@ -75,3 +75,64 @@ async def test_published_models_are_counted() -> None:
 def test_events_spread_over_the_day_buckets() -> None:
     shards = {bucket_id("b", DAY.date(), f"{i:032x}") for i in range(2000)}
     assert len(shards) == SHARDS
+
+
+def _user_turn(conversation: str, user: str | None, *, latency_ms: float = 10.0) -> TurnCompleted:
+    return TurnCompleted(
+        bot="pizzeria",
+        conversation_id=conversation,
+        channel="rest",
+        user_text="hi",
+        replies=["hello"],
+        intent="greet",
+        confidence=None if user is None else 0.5,
+        user_id=user,
+        latency_ms=latency_ms,
+        occurred_at=DAY,
+    )
+
+
+async def _sum(db: object, field: str) -> float:
+    return sum([d.get(field, 0) async for d in db["analytics_daily"].find({"bot": "pizzeria"})])  # type: ignore[index]
+
+
+async def test_each_user_is_counted_once_a_day_and_an_anonymous_conversation_as_one_user() -> None:
+    store, db = await _store()
+    events = [
+        _user_turn("c1", "ann"),
+        _user_turn("c2", "ann"),
+        _user_turn("c3", "bob"),
+        _user_turn("c4", None),
+        _user_turn("c4", None),
+    ]
+    for event in events + events:
+        await store.count_turn(event)
+    assert await _sum(db, "users") == 3
+
+
+async def test_confidence_is_averaged_over_the_turns_that_have_one() -> None:
+    store, db = await _store()
+    for event in (_user_turn("c1", "ann"), _user_turn("c2", None)):
+        await store.count_turn(event)
+    assert (await _sum(db, "confidence_sum"), await _sum(db, "confidence_count")) == (0.5, 1)
+
+
+async def test_latencies_are_counted_in_fixed_histogram_buckets() -> None:
+    store, db = await _store()
+    for index, latency in enumerate((3.0, 7.0, 9.0, 20_000.0)):
+        await store.count_turn(_user_turn(f"c{index}", "ann", latency_ms=latency))
+    buckets: dict[str, int] = {}
+    async for doc in db["analytics_daily"].find({"bot": "pizzeria"}):  # type: ignore[index]
+        for name, n in doc.get("latency_ms_buckets", {}).items():
+            buckets[name] = buckets.get(name, 0) + n
+    assert buckets == {"le_5": 1, "le_10": 2, "le_inf": 1}
+
+
+async def test_a_channel_name_with_dots_or_dollars_is_counted_under_a_safe_field_name() -> None:
+    store, db = await _store()
+    event = TurnCompleted(
+        bot="pizzeria", conversation_id="c1", channel="$web.v2", user_text="hi", replies=[], occurred_at=DAY
+    )
+    await store.count_turn(event)
+    docs = [d async for d in db["analytics_daily"].find({"bot": "pizzeria"})]  # type: ignore[index]
+    assert [d["channels"] for d in docs] == [{"_web_v2": 1}]

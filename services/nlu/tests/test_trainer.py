@@ -25,8 +25,9 @@ from parley_messages import (
 )
 from parley_nlu.encoder import HashingEncoder
 from parley_nlu.model import NluModel
+from parley_nlu.ports import ModelRecord
 from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelChannel
-from parley_nlu.trainer import artifact_key, handle_train, train
+from parley_nlu.trainer import artifact_key, handle_train, train, worse_than
 from parley_runtime.blobs.local import LocalBlobStore
 from parley_runtime.bus.memory import MemoryBus
 from parley_runtime.errors import InvalidInputError, PermanentError
@@ -169,3 +170,52 @@ async def test_training_runs_off_the_event_loop(
     await handler(message)
     ticker.cancel()
     assert ticks > 10
+
+
+async def test_a_model_scoring_below_the_current_one_is_not_published(
+    handler: Any,
+    shop_dataset: NluDataset,
+    blobs: LocalBlobStore,
+    db: AsyncDatabase[dict[str, Any]],
+    bus: MemoryBus,
+) -> None:
+    await handler(await snapshot(blobs, shop_dataset, "job-1"))
+    muddled = NluDataset(bot="shop", intents=[shop_dataset.intents[0], _mixed_intent(shop_dataset)])
+    await handler(await snapshot(blobs, muddled, "job-2"))
+    job = await db["training_jobs"].find_one({"_id": "job-2"})
+    assert job is not None and job["status"] == "rejected" and "force" in job["error"]
+    record = await MongoModelRegistry(db).latest("shop")
+    assert record is not None and record.job_id == "job-1"
+    assert bus.depth(ANALYTICS_QUEUE) == 1
+
+
+async def test_force_publishes_a_model_that_scores_lower(
+    handler: Any, shop_dataset: NluDataset, blobs: LocalBlobStore, db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    await handler(await snapshot(blobs, shop_dataset, "job-1"))
+    muddled = NluDataset(bot="shop", intents=[shop_dataset.intents[0], _mixed_intent(shop_dataset)])
+    forced = msgspec.structs.replace(await snapshot(blobs, muddled, "job-2"), force=True)
+    await handler(forced)
+    record = await MongoModelRegistry(db).latest("shop")
+    assert record is not None and record.job_id == "job-2"
+
+
+def _mixed_intent(dataset: NluDataset) -> IntentExamples:
+    """An intent whose examples are the greetings again: it cannot be told apart from `greet`."""
+    return IntentExamples(name="mixed", examples=list(dataset.intents[0].examples))
+
+
+def test_worse_than_tolerates_noise_and_compares_a_common_metric() -> None:
+    current = ModelRecord(bot="b", version="v1", artifact_key="k", metrics={"quality": 0.9, "accuracy": 0.9})
+    assert worse_than({"quality": 0.89}, current) is None
+    assert worse_than({"quality": 0.8}, current) is not None
+    assert worse_than({"accuracy": 0.95}, current) is None
+    assert worse_than({"quality": 0.1}, None) is None
+
+
+def test_training_reports_out_of_scope_recall_of_left_out_intents(
+    encoder: HashingEncoder, shop_dataset: NluDataset
+) -> None:
+    metrics = train(shop_dataset, encoder).meta.metrics
+    assert metrics["left_out"] == 13 and 0 <= metrics["oos_recall"] <= 1
+    assert metrics["quality"] == pytest.approx((metrics["in_scope_accuracy"] + metrics["oos_recall"]) / 2)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import structlog
@@ -22,7 +22,7 @@ MAX_REQUEST_BYTES = 8192
 
 
 @asynccontextmanager
-async def serving_health(host: str, port: int, *, live: Probe, ready: Probe) -> AsyncIterator[int]:
+async def serving_health(host: str, port: int, *, live: Probe, ready: Probe) -> AsyncGenerator[int]:
     """Serve the probes on `host:port` (port 0 picks a free one) inside the block; yields the port."""
     server = await asyncio.start_server(
         lambda reader, writer: _answer(reader, writer, live=live, ready=ready), host, port

@@ -13,6 +13,7 @@ an update that may rewrite an indexed field in place rebuilds the maps of its co
 
 # pyright: reportMissingTypeStubs=false, reportUnknownMemberType=false, reportUnknownVariableType=false
 # pyright: reportUnknownArgumentType=false, reportUnknownParameterType=false, reportMissingParameterType=false
+# pyright: reportPrivateUsage=false
 
 from __future__ import annotations
 

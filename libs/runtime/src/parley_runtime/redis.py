@@ -32,7 +32,8 @@ def connect_redis(settings: InfraSettings) -> Redis:
             decode_responses=False,
             health_check_interval=30,
         )
-        return Redis(connection_pool=pool)
+        # from_pool: the client owns the pool, so `aclose()` closes its connections too.
+        return Redis.from_pool(pool)
     # A server of its own: fakeredis otherwise shares data between clients created alike.
     return fakeredis.FakeAsyncRedis(
         server=fakeredis.FakeServer(),

@@ -18,6 +18,7 @@ timeout returns those messages), which is what idempotent handlers are written f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -38,6 +39,10 @@ State = Literal["idle", "running", "draining", "stopped"]
 MAX_BATCH = 10
 MAX_RETRY_DELAY_SECONDS = 900.0
 MIN_RECEIVE_BACKOFF_SECONDS = 1.0
+SLOT_LINGER_SECONDS = 0.02
+"""How long a receive waits for more handler slots to free up before asking for fewer messages."""
+ACK_LINGER_SECONDS = 0.05
+"""How long a finished handler's ack may wait for others to fill a delete batch."""
 STALLED_RECEIVE_SECONDS = 60.0
 """A receive still pending this long after its long poll should have ended has hung."""
 
@@ -84,10 +89,13 @@ class Worker:
         self._max_receives = max_receives
         self._drain_seconds = drain_seconds
         self.name = name or f"worker:{queue}"
+        self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: dict[asyncio.Task[None], Delivery] = {}
         self._pending_acks: list[Delivery] = []
         self._ack_lock = asyncio.Lock()
+        self._acks_due = asyncio.Event()
+        self._handling = 0
         self._state: State = "idle"
         self._receiving_since: float | None = None
         self._broker_answers = False
@@ -150,7 +158,9 @@ class Worker:
         return len(deliveries)
 
     async def _receive_and_dispatch(self, stop: asyncio.Event) -> None:
-        slots = await self._acquire_slots()
+        slots = await self._acquire_slots(stop)
+        if not slots:
+            return
         try:
             deliveries = await _unless_stopped(self._receive(slots), stop)
         except TransientError as exc:
@@ -164,14 +174,36 @@ class Worker:
             raise
         self._dispatch(deliveries, slots)
 
-    async def _acquire_slots(self) -> int:
-        """Wait for one free handler slot, then take up to a batch of the free ones."""
-        await self._slots.acquire()
+    async def _acquire_slots(self, stop: asyncio.Event | None = None) -> int:
+        """Wait for a free handler slot, then take up to a batch of them; 0 when `stop` came first.
+
+        Slots freed within `SLOT_LINGER_SECONDS` are waited for, so that under load with quick
+        handlers a receive asks for a full batch (one receive and one delete per ten messages).
+        """
+        if not await self._first_slot(stop):
+            return 0
+        wanted = min(self._batch_size, self._concurrency)
         taken = 1
-        while taken < self._batch_size and not self._slots.locked():
-            await self._slots.acquire()
-            taken += 1
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SLOT_LINGER_SECONDS):
+                while taken < wanted:
+                    await self._slots.acquire()
+                    taken += 1
         return taken
+
+    async def _first_slot(self, stop: asyncio.Event | None) -> bool:
+        if stop is None or not self._slots.locked():
+            await self._slots.acquire()
+            return True
+        acquiring = asyncio.ensure_future(self._slots.acquire())
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({acquiring, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            acquiring.cancel()
+        await asyncio.gather(acquiring, stopping, return_exceptions=True)
+        return not acquiring.cancelled()
 
     def _release_slots(self, count: int) -> None:
         for _ in range(count):
@@ -202,6 +234,7 @@ class Worker:
     def _dispatch(self, deliveries: list[Delivery], slots: int) -> None:
         """Start one task per delivery; each owns one slot. Slots nobody needs are given back."""
         self._release_slots(slots - len(deliveries))
+        self._handling += len(deliveries)
         for delivery in deliveries:
             task = asyncio.create_task(self._process(delivery), name=f"{self.name}:{delivery.message_id}")
             self._in_flight[task] = delivery
@@ -238,6 +271,7 @@ class Worker:
             try:
                 message = decode(delivery.body)
             except msgspec.DecodeError as exc:
+                self._decided()
                 await self._dead_letter(delivery, f"undecodable body: {exc}")
                 return
             with structlog.contextvars.bound_contextvars(
@@ -249,6 +283,7 @@ class Worker:
 
     async def _handle(self, delivery: Delivery, message: AnyMessage) -> None:
         failure = await self._call_handler(delivery, message)
+        self._decided()
         if failure is None:
             await self._ack(delivery)
             return
@@ -297,9 +332,25 @@ class Worker:
             except ParleyError as exc:
                 log.warning("worker.lease_failed", error=str(exc))
 
+    def _decided(self) -> None:
+        """One delivery fewer whose ack might still join a pending delete batch."""
+        self._handling -= 1
+        self._wake_acks()
+
+    def _wake_acks(self) -> None:
+        """Acks are due when a delete batch is full or no running handler could still join it."""
+        if len(self._pending_acks) >= MAX_BATCH or self._handling <= 0:
+            self._acks_due.set()
+        else:
+            self._acks_due.clear()
+
     async def _ack(self, delivery: Delivery) -> None:
-        # Handlers that finish while an ack is in flight queue up here; the next one sends them together.
+        """Delete `delivery` together with those of handlers finishing about now (one call for up to ten)."""
         self._pending_acks.append(delivery)
+        self._wake_acks()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(ACK_LINGER_SECONDS):
+                await self._acks_due.wait()
         async with self._ack_lock:
             batch, self._pending_acks = self._pending_acks[:MAX_BATCH], self._pending_acks[MAX_BATCH:]
             if not batch:

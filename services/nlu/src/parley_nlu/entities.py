@@ -1,103 +1,100 @@
-"""Entity extraction: dictionary values with synonyms, regular expressions, and annotated examples.
+"""Entity extraction: every extractor's candidates, and how overlaps between them are resolved.
 
-Dictionary matching ignores case and accents ("Zürich" finds "zurich"), allows any whitespace
-between the words of a multi-word synonym, and only matches whole words. Where candidates overlap,
-the longest wins; every non-overlapping match is returned, left to right, with character offsets
-into the original text and the canonical value.
+- Custom entities, the bot's own: dictionary values with synonyms (exact, then with a typo; see
+  `dictionary.py`), regular expressions, and the span tagger learnt from annotated examples
+  (`tagger.py`). Where they overlap, exact dictionary and regex matches win (the longest first),
+  then typo matches fill the gaps, then the tagger.
+- Built-in entities: `number`, `ordinal`, `duration` (`numbers.py`), `date` and `time`
+  (`datetimes.py`). One may cover the same span as a custom one ("4" is both a `number` and the
+  bot's `party_size`), but none is kept inside a longer custom entity (no `number` 12 in the
+  `address` "12 York Street"); a bot that defines an entity of the same name replaces the built-in.
+
+Every entity comes with its character span in the original text, its normalised value and a
+confidence; several values of one entity in one utterance are all returned, left to right.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable
-
-import msgspec
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
 
 from parley_messages import EntityDef, EntityValue, EntityValueDef, IntentExamples
+from parley_nlu.candidates import Candidate, longest_first
+from parley_nlu.datetimes import date_candidates, time_candidates
+from parley_nlu.dictionary import DictionaryMatcher
+from parley_nlu.folding import fold, surface_key
+from parley_nlu.numbers import duration_candidates, number_candidates, ordinal_candidates
+from parley_nlu.tagger import SpanTagger
 from parley_runtime.errors import InvalidInputError
 
-_SPACES = re.compile(r"\s+")
-
-
-class _Candidate(msgspec.Struct, frozen=True):
-    start: int
-    end: int
-    entity: str
-    value: str
-    extractor: str
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """`text` without case or accents, and for each folded character the index it came from."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        for part in unicodedata.normalize("NFKD", char):
-            if unicodedata.combining(part):
-                continue
-            for folded in part.casefold():
-                chars.append(folded)
-                origin.append(index)
-    return "".join(chars), origin
-
-
-def surface_key(text: str) -> str:
-    """How a synonym is looked up: folded, with single spaces between words."""
-    return _SPACES.sub(" ", fold(text)[0].strip())
+BUILTIN_ENTITIES = ("number", "ordinal", "duration", "date", "time")
+_WORDS = re.compile(r"\w+")
 
 
 class EntityExtractor:
-    """Built once per model from its entity definitions; `extract` is pure and thread-safe."""
+    """Built once per model; `extract` is pure (given `today`) and thread-safe."""
 
-    def __init__(self, definitions: list[EntityDef]) -> None:
+    def __init__(
+        self,
+        definitions: list[EntityDef],
+        *,
+        tagger: SpanTagger | None = None,
+        known_words: Iterable[str] = (),
+    ) -> None:
         self.definitions = definitions
-        self._values = _synonym_table(definitions)
-        self._dictionary = _alternation(self._values)
+        self._dictionary = DictionaryMatcher(definitions, known_words=known_words)
         self._patterns = [(d.name, _compile(d)) for d in definitions if d.pattern]
+        self._tagger = tagger
+        self._canonical = {
+            (d.name, surface_key(s)): v.value
+            for d in definitions
+            for v in d.values
+            for s in (v.value, *v.synonyms)
+        }
+        defined = {d.name for d in definitions}
+        self._builtins = [name for name in BUILTIN_ENTITIES if name not in defined]
 
-    def extract(self, text: str) -> list[EntityValue]:
-        candidates = [*self._dictionary_matches(text), *self._pattern_matches(text)]
-        return [
-            EntityValue(entity=c.entity, value=c.value, start=c.start, end=c.end, extractor=c.extractor)
-            for c in _longest_first(candidates)
-        ]
+    def extract(self, text: str, *, today: date | None = None) -> list[EntityValue]:
+        custom = longest_first([*self._dictionary.exact(text), *self._pattern_matches(text)])
+        custom += longest_first(self._dictionary.fuzzy(text), taken=custom)
+        if self._tagger is not None:
+            custom += longest_first(list(self._tagged(text)), taken=custom)
+        builtin = longest_first(list(self._builtin_matches(text, today or datetime.now(UTC).date())))
+        builtin = [b for b in builtin if not any(_inside(b, c) for c in custom)]
+        return [c.to_entity() for c in sorted([*custom, *builtin], key=lambda c: (c.start, c.end))]
 
-    def _dictionary_matches(self, text: str) -> Iterable[_Candidate]:
-        if self._dictionary is None:
-            return
-        folded, origin = fold(text)
-        for match in self._dictionary.finditer(folded):
-            entity, value = self._values[_SPACES.sub(" ", match.group())]
-            start, end = origin[match.start()], origin[match.end() - 1] + 1
-            yield _Candidate(start, end, entity, value, "dictionary")
-
-    def _pattern_matches(self, text: str) -> Iterable[_Candidate]:
+    def _pattern_matches(self, text: str) -> Iterator[Candidate]:
         for entity, pattern in self._patterns:
             for match in pattern.finditer(text):
                 if match.end() > match.start():
-                    yield _Candidate(match.start(), match.end(), entity, _pattern_value(match), "regex")
+                    yield Candidate(match.start(), match.end(), entity, _pattern_value(match), "regex")
+
+    def _tagged(self, text: str) -> Iterator[Candidate]:
+        """Tagger spans, with the canonical value when the span is a known synonym of its entity."""
+        assert self._tagger is not None
+        for candidate in self._tagger.candidates(text):
+            value = self._canonical.get((candidate.entity, surface_key(candidate.value)), candidate.value)
+            yield Candidate(
+                candidate.start, candidate.end, candidate.entity, value, "tagger", candidate.confidence
+            )
+
+    def _builtin_matches(self, text: str, today: date) -> Iterator[Candidate]:
+        extractors = {
+            "number": lambda: number_candidates(text),
+            "ordinal": lambda: ordinal_candidates(text),
+            "duration": lambda: duration_candidates(text),
+            "date": lambda: date_candidates(text, today),
+            "time": lambda: time_candidates(text),
+        }
+        for name in self._builtins:
+            yield from extractors[name]()
 
 
-def _synonym_table(definitions: list[EntityDef]) -> dict[str, tuple[str, str]]:
-    """Folded surface form -> (entity, canonical value); the first definition of a surface form wins."""
-    table: dict[str, tuple[str, str]] = {}
-    for definition in definitions:
-        for value in definition.values:
-            for surface in (value.value, *value.synonyms):
-                key = surface_key(surface)
-                if key:
-                    table.setdefault(key, (definition.name, value.value))
-    return table
-
-
-def _alternation(table: dict[str, tuple[str, str]]) -> re.Pattern[str] | None:
-    """One regex of every surface form, longest first, so the longest form wins at each position."""
-    if not table:
-        return None
-    forms = sorted(table, key=lambda s: (-len(s), s))
-    body = "|".join(r"\s+".join(re.escape(word) for word in form.split(" ")) for form in forms)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+def _inside(candidate: Candidate, other: Candidate) -> bool:
+    """Whether `candidate` lies within `other`, which is longer."""
+    longer = other.end - other.start > candidate.end - candidate.start
+    return longer and other.start <= candidate.start and candidate.end <= other.end
 
 
 def _compile(definition: EntityDef) -> re.Pattern[str]:
@@ -116,12 +113,17 @@ def _pattern_value(match: re.Match[str]) -> str:
     return match.group()
 
 
-def _longest_first(candidates: list[_Candidate]) -> list[_Candidate]:
-    chosen: list[_Candidate] = []
-    for candidate in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):
-        if all(candidate.end <= kept.start or candidate.start >= kept.end for kept in chosen):
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda c: c.start)
+def known_words(intents: list[IntentExamples]) -> list[str]:
+    """The folded words of the examples outside their annotated spans: real words of the bot's
+    language, which typo-tolerant matching must not read as misspelt entity values."""
+    found: set[str] = set()
+    for intent in intents:
+        for example in intent.examples:
+            text = example.text
+            for span in example.spans:
+                text = text[: span.start] + " " * (span.end - span.start) + text[span.end :]
+            found.update(_WORDS.findall(fold(text)[0]))
+    return sorted(found)
 
 
 def learn_entities(entities: list[EntityDef], intents: list[IntentExamples]) -> list[EntityDef]:

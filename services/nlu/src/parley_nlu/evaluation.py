@@ -1,36 +1,62 @@
-"""Held-out evaluation on a dataset's own examples: k-fold, stratified by intent.
+"""Held-out evaluation on a dataset's own examples, and the calibration it feeds.
 
-The same out-of-fold predictions give the metrics, the softmax temperature (calibration) and the
-similarity floor of the in-scope gate, so every number the model is tuned with was seen held out.
+Two kinds of held-out predictions are made, and every number the model is tuned with comes from them:
+
+- k-fold, stratified by intent: each example predicted by a regression that never saw it. These give
+  the in-scope metrics and the softmax temperature;
+- leave intents out: the intents are split into groups, and each group's examples are predicted by a
+  regression trained on the other intents only. They stand for utterances that belong to no intent
+  (the hard kind: same domain, similar words) and give the out-of-scope recall.
+
+Both together fit the confidence weights (`classifier.fit_in_scope`).
 """
 
 from __future__ import annotations
 
 import msgspec
 import numpy as np
+import numpy.typing as npt
 
 from parley_nlu.classifier import (
-    DEFAULT_SIMILARITY_FLOOR,
-    GATE_WIDTH,
+    REGULARISATION,
     Floats,
+    InScopeWeights,
     Labels,
+    confidence_of,
+    fit_in_scope,
     fit_logistic,
-    fit_similarity_floor,
     fit_temperature,
-    gate,
     softmax,
 )
+from parley_nlu.metrics import intent_report
 
 MAX_FOLDS = 5
+MAX_LEFT_OUT_GROUPS = 5
+OUTSIDE = -1
+"""The label of a held-out prediction whose true intent was left out of training."""
+
+
+Mask = npt.NDArray[np.bool_]
+
+
+class HeldOut(msgspec.Struct, frozen=True, kw_only=True):
+    """Held-out predictions, one per row: k-fold ones, then those of left-out intents (label -1)."""
+
+    examples: Labels
+    labels: Labels
+    predicted: Labels
+    confidence: Floats
 
 
 class Evaluation(msgspec.Struct, frozen=True, kw_only=True):
     temperature: float = 1.0
-    similarity_floor: float = DEFAULT_SIMILARITY_FLOOR
+    in_scope: InScopeWeights = msgspec.field(default_factory=InScopeWeights)
     metrics: dict[str, float] = {}
+    held_out: HeldOut | None = None
 
 
-class _OutOfFold(msgspec.Struct, frozen=True):
+class _Raw(msgspec.Struct, frozen=True):
+    examples: Labels
     logits: Floats
     labels: Labels
     nearest: Floats
@@ -50,52 +76,122 @@ def assign_folds(labels: Labels, *, seed: int = 0) -> Labels:
     return folds
 
 
+def assign_groups(n_classes: int, *, seed: int = 0) -> Labels:
+    """A left-out group per intent; none (all -1) when there are fewer than 3 intents."""
+    if n_classes < 3:
+        return np.full(n_classes, -1, dtype=np.int64)
+    groups = min(MAX_LEFT_OUT_GROUPS, n_classes)
+    order = np.random.default_rng(seed).permutation(n_classes)
+    assigned = np.empty(n_classes, dtype=np.int64)
+    assigned[order] = np.arange(n_classes) % groups
+    return assigned
+
+
 def evaluate(
-    embeddings: Floats, labels: Labels, n_classes: int, *, threshold: float, regularisation: float = 10.0
+    embeddings: Floats,
+    labels: Labels,
+    n_classes: int,
+    *,
+    threshold: float,
+    regularisation: float = REGULARISATION,
 ) -> Evaluation:
-    """Cross-validate, then calibrate on the held-out predictions and measure the calibrated model."""
-    oof = _out_of_fold(embeddings, labels, n_classes, regularisation)
-    if len(oof.labels) == 0:
+    """Cross-validate, calibrate on the held-out predictions, and measure the calibrated model."""
+    inside = _k_fold(embeddings, labels, n_classes, regularisation)
+    if len(inside.labels) == 0:
         return Evaluation(metrics={"examples": float(len(labels)), "held_out": 0.0})
-    temperature = fit_temperature(oof.logits, oof.labels)
-    floor = fit_similarity_floor(oof.nearest)
-    return Evaluation(
-        temperature=temperature,
-        similarity_floor=floor,
-        metrics=_metrics(oof, temperature, floor, threshold) | {"examples": float(len(labels))},
+    outside = _left_out(embeddings, labels, n_classes, regularisation)
+    temperature = fit_temperature(inside.logits, inside.labels)
+    top_in, predicted_in = _top(inside)
+    top_out, predicted_out = _top(outside)
+    right = np.concatenate([predicted_in == inside.labels, np.zeros(len(top_out), dtype=bool)])
+    is_outside = np.concatenate([np.zeros(len(top_in), dtype=bool), np.ones(len(top_out), dtype=bool)])
+    nearest = np.concatenate([inside.nearest, outside.nearest])
+    in_scope = fit_in_scope(np.concatenate([top_in, top_out]), nearest, right, is_outside)
+    held_out = HeldOut(
+        examples=np.concatenate([inside.examples, outside.examples]),
+        labels=np.concatenate([inside.labels, np.full(len(top_out), OUTSIDE, dtype=np.int64)]),
+        predicted=np.concatenate([predicted_in, predicted_out]),
+        confidence=confidence_of(np.concatenate([top_in, top_out]), nearest, in_scope),
     )
-
-
-def _out_of_fold(embeddings: Floats, labels: Labels, n_classes: int, regularisation: float) -> _OutOfFold:
-    folds = assign_folds(labels)
-    logits: list[Floats] = []
-    nearest: list[Floats] = []
-    held: list[Labels] = []
-    for fold in range(int(folds.max(initial=-1)) + 1):
-        train, test = folds != fold, folds == fold
-        weights, bias = fit_logistic(
-            embeddings[train], labels[train], n_classes, regularisation=regularisation
-        )
-        logits.append(embeddings[test] @ weights + bias)
-        nearest.append((embeddings[test] @ embeddings[train].T).max(axis=1))
-        held.append(labels[test])
-    if not held:
-        empty = np.zeros((0, n_classes), dtype=np.float32)
-        return _OutOfFold(empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    return _OutOfFold(np.vstack(logits), np.concatenate(held), np.concatenate(nearest))
-
-
-def _metrics(oof: _OutOfFold, temperature: float, floor: float, threshold: float) -> dict[str, float]:
-    """`accuracy`: top intent right; `in_scope_accuracy`: right and confident (not sent to fallback)."""
-    probabilities = softmax(oof.logits / temperature)
-    scores = probabilities * gate(oof.nearest, floor, GATE_WIDTH)[:, None]
-    right = probabilities.argmax(axis=1) == oof.labels
-    kept = scores.max(axis=1) >= threshold
-    return {
-        "accuracy": float(right.mean()),
-        "in_scope_accuracy": float((right & kept).mean()),
-        "fallback_rate": float((~kept).mean()),
-        "held_out": float(len(oof.labels)),
-        "temperature": temperature,
-        "similarity_floor": floor,
+    metrics = held_out_metrics(held_out, n_classes, threshold) | {
+        "examples": float(len(labels)),
+        "temperature": round(temperature, 4),
     }
+    return Evaluation(temperature=temperature, in_scope=in_scope, metrics=metrics, held_out=held_out)
+
+
+def held_out_metrics(held_out: HeldOut, n_classes: int, threshold: float) -> dict[str, float]:
+    """`accuracy`: top intent right; `in_scope_accuracy`: right and not sent to fallback;
+    `oos_recall`: left-out intents' examples sent to fallback; `quality`: what training compares."""
+    inside = held_out.labels != OUTSIDE
+    kept = held_out.confidence >= threshold
+    right = held_out.predicted == held_out.labels
+    predicted = np.where(kept, held_out.predicted, OUTSIDE)
+    report = intent_report(held_out.labels[inside], predicted[inside], n_classes)
+    metrics = {
+        "accuracy": float(right[inside].mean()),
+        "in_scope_accuracy": float((right & kept)[inside].mean()),
+        "fallback_rate": float((~kept)[inside].mean()),
+        "macro_f1": report.macro_f1,
+        "held_out": float(inside.sum()),
+    }
+    if (~inside).any():
+        metrics["oos_recall"] = float((~kept)[~inside].mean())
+        metrics["left_out"] = float((~inside).sum())
+    metrics["quality"] = (
+        metrics["in_scope_accuracy"] + metrics.get("oos_recall", metrics["in_scope_accuracy"])
+    ) / 2
+    return metrics
+
+
+def _top(raw: _Raw) -> tuple[Floats, Labels]:
+    """The top probability (before temperature scaling, which the confidence does not use) and intent."""
+    if len(raw.labels) == 0:
+        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+    probabilities = softmax(raw.logits)
+    return probabilities.max(axis=1), probabilities.argmax(axis=1).astype(np.int64)
+
+
+def _k_fold(embeddings: Floats, labels: Labels, n_classes: int, regularisation: float) -> _Raw:
+    folds = assign_folds(labels)
+    parts = [
+        _predict(embeddings, labels, folds != fold, folds == fold, n_classes, regularisation)
+        for fold in range(int(folds.max(initial=-1)) + 1)
+    ]
+    return _concat(parts, n_classes)
+
+
+def _left_out(embeddings: Floats, labels: Labels, n_classes: int, regularisation: float) -> _Raw:
+    example_groups = assign_groups(n_classes)[labels]
+    parts = [
+        _predict(
+            embeddings, labels, example_groups != group, example_groups == group, n_classes, regularisation
+        )
+        for group in range(int(example_groups.max(initial=-1)) + 1)
+    ]
+    return _concat(parts, n_classes)
+
+
+def _predict(  # noqa: PLR0917 - a private helper of two callers
+    embeddings: Floats,
+    labels: Labels,
+    train: Mask,
+    test: Mask,
+    n_classes: int,
+    regularisation: float,
+) -> _Raw:
+    weights, bias = fit_logistic(embeddings[train], labels[train], n_classes, regularisation=regularisation)
+    nearest = (embeddings[test] @ embeddings[train].T).max(axis=1)
+    return _Raw(np.flatnonzero(test), embeddings[test] @ weights + bias, labels[test], nearest)
+
+
+def _concat(parts: list[_Raw], n_classes: int) -> _Raw:
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Raw(empty, np.zeros((0, n_classes), dtype=np.float32), empty, np.zeros(0, dtype=np.float32))
+    return _Raw(
+        np.concatenate([p.examples for p in parts]),
+        np.vstack([p.logits for p in parts]),
+        np.concatenate([p.labels for p in parts]),
+        np.concatenate([p.nearest for p in parts]),
+    )

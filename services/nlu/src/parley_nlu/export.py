@@ -1,7 +1,8 @@
 """Export the bundled sentence model to ONNX once, into the model cache (`python -m parley_nlu.export`).
 
-The exported graph is the whole sentence-transformers pipeline — transformer, mean pooling over the
-attention mask, L2 normalisation — so serving needs only ONNX Runtime and the fast tokenizer. Files
+The exported graph is the whole encoding — transformer, mean pooling over the attention mask of the
+layers `POOLED_LAYERS` names, L2 normalisation and their blend (see `encoder.py`) — so serving needs
+only ONNX Runtime and the fast tokenizer. Files
 are written to a temporary name and renamed, so replicas sharing a cache never read half a file.
 """
 
@@ -18,11 +19,11 @@ from typing import Any
 
 import structlog
 
-from parley_nlu.encoder import MODEL_NAME, bundled_model_path, forbid_downloads
+from parley_nlu.encoder import MODEL_NAME, POOLED_LAYERS, bundled_model_path, forbid_downloads
 
 log = structlog.get_logger(__name__)
 
-EXPORT_VERSION = "1"
+EXPORT_VERSION = "2"
 """Bump when the exported graph changes, so caches holding an older export are not reused."""
 
 VARIANTS = ("fp32", "int8")
@@ -111,20 +112,28 @@ def _pooled_module(model_path: Path) -> Any:
     import torch  # noqa: PLC0415
     from transformers import AutoModel  # noqa: PLC0415
 
-    class MeanPooled(torch.nn.Module):
+    class BlendedMeanPooled(torch.nn.Module):
         def __init__(self, transformer: Any) -> None:
             super().__init__()
             self.transformer = transformer
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            hidden = self.transformer(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=-1)
+            states = self.transformer(
+                input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
+            ).hidden_states
+            mask = attention_mask.unsqueeze(-1).to(states[-1].dtype)
+            pooled = [
+                torch.nn.functional.normalize(
+                    (states[layer] * mask).sum(1) / mask.sum(1).clamp(min=1e-9), dim=-1
+                )
+                for layer in POOLED_LAYERS
+            ]
+            blend = torch.stack(pooled).sum(0)
+            return torch.nn.functional.normalize(blend, dim=-1)
 
     auto: Any = AutoModel
     transformer = auto.from_pretrained(str(model_path), local_files_only=True)
-    return MeanPooled(transformer).eval()
+    return BlendedMeanPooled(transformer).eval()
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -13,12 +13,13 @@ import numpy as np
 from parley_messages import EntityDef, IntentScore, ParseResult
 from parley_nlu.classifier import ClassifierParams, Floats, IntentClassifier
 from parley_nlu.entities import EntityExtractor
+from parley_nlu.tagger import SpanTagger, TaggerParams
 from parley_runtime.errors import PermanentError
 
 FALLBACK_INTENT = "fallback"
 """The intent of an utterance that belongs to none of the bot's intents."""
 RANKING_SIZE = 10
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class ModelMeta(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,6 +33,9 @@ class ModelMeta(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     classifier: ClassifierParams
     entities: list[EntityDef] = []
+    tagger: TaggerParams | None = None
+    known_words: list[str] = []
+    """Words of the examples, which typo-tolerant dictionary matching never reads as typos."""
     metrics: dict[str, float] = {}
     format: int = FORMAT_VERSION
 
@@ -47,12 +51,15 @@ class ModelArtifactError(PermanentError):
 class NluModel:
     """Immutable once built; `parse` is pure and safe to call from many threads."""
 
-    def __init__(self, meta: ModelMeta, classifier: IntentClassifier) -> None:
+    def __init__(
+        self, meta: ModelMeta, classifier: IntentClassifier, tagger: SpanTagger | None = None
+    ) -> None:
         if classifier.dim != meta.dim:
             raise ValueError(f"classifier dimension {classifier.dim} != model dimension {meta.dim}")
         self.meta = meta
         self.classifier = classifier
-        self.extractor = EntityExtractor(meta.entities)
+        self.tagger = tagger
+        self.extractor = EntityExtractor(meta.entities, tagger=tagger, known_words=meta.known_words)
 
     @property
     def bot(self) -> str:
@@ -74,19 +81,25 @@ class NluModel:
     def created_at(self) -> datetime:
         return self.meta.created_at
 
-    def parse(self, text: str, embedding: Floats) -> ParseResult:
-        """Intent, ranking and entities of `text`, whose sentence embedding is `embedding`."""
+    def parse(self, text: str, embedding: Floats, *, today: date | None = None) -> ParseResult:
+        """Intent, ranking and entities of `text`, whose sentence embedding is `embedding`;
+        relative dates ("tomorrow") are resolved against `today` (default: today in UTC)."""
         scores = self.classifier.scores(embedding)[0]
         order = np.argsort(-scores, kind="stable")[:RANKING_SIZE]
         ranking = [IntentScore(name=self.intents[int(i)], confidence=float(scores[i])) for i in order]
         top = ranking[0]
         intent = top if top.confidence >= self.threshold else fallback(top.confidence)
         return ParseResult(
-            intent=intent, ranking=ranking, entities=self.extractor.extract(text), model_version=self.version
+            intent=intent,
+            ranking=ranking,
+            entities=self.extractor.extract(text, today=today),
+            model_version=self.version,
         )
 
     def to_bytes(self) -> bytes:
         arrays = {f"classifier.{k}": v for k, v in self.classifier.arrays().items()}
+        if self.tagger is not None:
+            arrays |= {f"tagger.{k}": v for k, v in self.tagger.arrays().items()}
         meta = np.frombuffer(_meta_encoder.encode(self.meta), dtype=np.uint8)
         buffer = io.BytesIO()
         members: dict[str, Any] = {"meta": meta, **arrays}
@@ -99,12 +112,22 @@ class NluModel:
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as archive:
                 meta = _meta_decoder.decode(archive["meta"].tobytes())
-                arrays = {k.removeprefix("classifier."): archive[k] for k in archive.files if k != "meta"}
+                arrays = {k: archive[k] for k in archive.files if k != "meta"}
             if meta.format != FORMAT_VERSION:
-                raise ModelArtifactError(f"model format {meta.format} is not supported")
-            return cls(meta, IntentClassifier.from_arrays(meta.classifier, arrays))
+                raise ModelArtifactError(f"model format {meta.format} is not supported; retrain the bot")
+            classifier = IntentClassifier.from_arrays(meta.classifier, _members(arrays, "classifier."))
+            tagger = (
+                None
+                if meta.tagger is None
+                else SpanTagger.from_arrays(meta.tagger, _members(arrays, "tagger."))
+            )
+            return cls(meta, classifier, tagger)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, msgspec.DecodeError) as exc:
             raise ModelArtifactError(f"model artifact is unreadable: {exc}") from exc
+
+
+def _members(arrays: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k.removeprefix(prefix): v for k, v in arrays.items() if k.startswith(prefix)}
 
 
 def fallback(top_confidence: float) -> IntentScore:

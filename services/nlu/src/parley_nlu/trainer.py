@@ -10,12 +10,13 @@ import numpy as np
 import structlog
 
 from parley_messages import MAX_TEXT_CHARS, ModelPublished, NluDataset, TrainModel, new_id, utc_now
-from parley_nlu.classifier import ClassifierParams, fit_classifier
+from parley_nlu.classifier import ClassifierParams, Labels, fit_classifier
 from parley_nlu.encoder import Encoder
-from parley_nlu.entities import learn_entities
+from parley_nlu.entities import known_words, learn_entities
 from parley_nlu.evaluation import evaluate
 from parley_nlu.model import ModelMeta, NluModel
 from parley_nlu.ports import ModelChange, ModelChannel, ModelRecord, ModelRegistry, TrainingJobs
+from parley_nlu.tagger import SpanTagger, fit_tagger
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.bus.ports import Bus
 from parley_runtime.errors import InvalidInputError, NotFoundError, PermanentError
@@ -23,6 +24,10 @@ from parley_runtime.errors import InvalidInputError, NotFoundError, PermanentErr
 log = structlog.get_logger(__name__)
 
 MAX_EXAMPLES = 50_000
+COMPARED_METRICS = ("quality", "in_scope_accuracy", "accuracy")
+"""Held-out metrics a new model is compared on with the current one, best first (see `worse_than`)."""
+TOLERANCE = 0.02
+"""How much lower a new model may score than the current one and still be published."""
 _dataset_decoder = msgspec.json.Decoder(NluDataset)
 
 
@@ -30,9 +35,7 @@ def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) 
     """Fit a model on every example; its `meta.metrics` come from k-fold held-out predictions."""
     started = time.perf_counter()
     check_dataset(dataset)
-    intents = [intent.name for intent in dataset.intents]
-    texts = [example.text for intent in dataset.intents for example in intent.examples]
-    labels = np.repeat(np.arange(len(intents)), [len(intent.examples) for intent in dataset.intents])
+    intents, texts, labels = dataset_arrays(dataset)
     embeddings = encoder.encode(texts)
     evaluation = evaluate(embeddings, labels, len(intents), threshold=dataset.fallback_threshold)
     classifier = fit_classifier(
@@ -40,18 +43,28 @@ def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) 
         labels,
         intents,
         temperature=evaluation.temperature,
-        similarity_floor=evaluation.similarity_floor,
+        in_scope=evaluation.in_scope,
     )
+    tagger = fit_tagger([example for intent in dataset.intents for example in intent.examples])
     seconds = time.perf_counter() - started
     metrics = evaluation.metrics | {"intents": float(len(intents)), "train_seconds": seconds}
-    meta = _meta(dataset, encoder, classifier.params, metrics, version=version or new_id()[:16])
-    return NluModel(meta, classifier)
+    meta = _meta(dataset, encoder, classifier.params, tagger, metrics, version=version or new_id()[:16])
+    return NluModel(meta, classifier, tagger)
+
+
+def dataset_arrays(dataset: NluDataset) -> tuple[list[str], list[str], Labels]:
+    """Intent names, every example's text, and each example's intent index."""
+    intents = [intent.name for intent in dataset.intents]
+    texts = [example.text for intent in dataset.intents for example in intent.examples]
+    labels = np.repeat(np.arange(len(intents)), [len(intent.examples) for intent in dataset.intents])
+    return intents, texts, labels.astype(np.int64)
 
 
 def _meta(
     dataset: NluDataset,
     encoder: Encoder,
     params: ClassifierParams,
+    tagger: SpanTagger | None,
     metrics: dict[str, float],
     *,
     version: str,
@@ -65,6 +78,8 @@ def _meta(
         created_at=utc_now(),
         classifier=params,
         entities=learn_entities(dataset.entities, dataset.intents),
+        tagger=None if tagger is None else tagger.params,
+        known_words=known_words(dataset.intents),
         metrics={k: round(v, 4) for k, v in metrics.items()},
     )
 
@@ -118,12 +133,22 @@ async def handle_train(
     channel: ModelChannel,
     encoder: Encoder,
 ) -> None:
-    """Train, store the artifact, register it, mark the job succeeded; then announce the new model."""
+    """Train, store the artifact, register it, mark the job succeeded; then announce the new model.
+
+    A model that scores below the bot's current one is not published (the job ends `rejected`)
+    unless the command says `force`.
+    """
     if await jobs.status(message.job_id) in ("succeeded", "rejected"):
         log.info("training.skipped", job_id=message.job_id, reason="already finished")
         return
     await jobs.start(message.job_id, message.bot)
     model = await _train_job(message, jobs=jobs, blobs=blobs, encoder=encoder)
+    if not message.force:
+        refusal = worse_than(model.meta.metrics, await registry.latest(message.bot))
+        if refusal is not None:
+            await jobs.fail(message.job_id, status="rejected", error=refusal)
+            log.info("training.refused", bot=message.bot, job_id=message.job_id, reason=refusal)
+            return
     record = model_record(model, job_id=message.job_id)
     await blobs.put(record.artifact_key, model.to_bytes())
     await registry.add(record)
@@ -131,6 +156,26 @@ async def handle_train(
     await bus.publish(published(record, correlation_id=message.correlation_id))
     await channel.announce(ModelChange(bot=record.bot, version=record.version))
     log.info("training.succeeded", bot=record.bot, job_id=message.job_id, version=record.version)
+
+
+def worse_than(metrics: dict[str, float], current: ModelRecord | None) -> str | None:
+    """Why a model with held-out `metrics` must not replace `current`, or None when it may.
+
+    Compared on the first of `COMPARED_METRICS` both have, with `TOLERANCE` for the noise of
+    cross-validation; retrain with `force` to publish anyway.
+    """
+    if current is None:
+        return None
+    for name in COMPARED_METRICS:
+        if name in metrics and name in current.metrics:
+            new, old = metrics[name], current.metrics[name]
+            if new < old - TOLERANCE:
+                return (
+                    f"the new model scores {name} {new:.3f} on held-out data, below the current model "
+                    f"{current.version} ({old:.3f}); retrain with force to publish it anyway"
+                )
+            return None
+    return None
 
 
 def model_record(model: NluModel, *, job_id: str | None = None) -> ModelRecord:

@@ -1,0 +1,194 @@
+"""How well a bot's NLU works: k-fold cross-validation on its own examples, or a separate test set.
+
+Both produce one `Assessment`: intent accuracy with and without fallback, per-intent precision,
+recall and F1, the most confused pairs, out-of-scope recall (from test utterances of no intent, or
+in cross-validation from intents left out of training) and entity precision/recall/F1. Entities
+are scored only for the types the truth annotates, so built-in entities a bot does not use cannot
+count against it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+import numpy as np
+
+from parley_messages import Example, IntentExamples, NluDataset
+from parley_nlu.encoder import Encoder
+from parley_nlu.entities import EntityExtractor, known_words, learn_entities
+from parley_nlu.evaluation import OUTSIDE, assign_folds, evaluate
+from parley_nlu.metrics import EntityKey, EntityScores, entity_key, entity_scores, intent_report
+from parley_nlu.model import FALLBACK_INTENT
+from parley_nlu.tagger import fit_tagger
+from parley_nlu.trainer import check_dataset, dataset_arrays, train
+
+OUT_OF_SCOPE_LABELS = frozenset({"", FALLBACK_INTENT, "out_of_scope", "oos"})
+"""Test-file intents that mean "no intent": the utterance should go to fallback."""
+CONFUSIONS_SHOWN = 10
+
+
+class TestEntity(msgspec.Struct, frozen=True, kw_only=True):
+    entity: str
+    value: object
+    start: int
+    end: int
+
+
+class TestLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of a test file: `intent` null (or "fallback", "out_of_scope") when it has none; an
+    intent the dataset does not have counts as none too (the model should send it to fallback)."""
+
+    text: str
+    intent: str | None = None
+    entities: list[TestEntity] = []
+
+
+class IntentRow(msgspec.Struct, frozen=True, kw_only=True):
+    intent: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+class ConfusedPair(msgspec.Struct, frozen=True, kw_only=True):
+    truth: str
+    predicted: str
+    count: int
+
+
+class Assessment(msgspec.Struct, frozen=True, kw_only=True):
+    mode: str
+    bot: str
+    threshold: float
+    accuracy: float
+    in_scope_accuracy: float
+    oos_recall: float | None
+    macro_f1: float
+    in_scope: int
+    out_of_scope: int
+    per_intent: list[IntentRow]
+    confused_pairs: list[ConfusedPair]
+    entities: EntityScores
+    per_entity: dict[str, EntityScores]
+
+
+def cross_validate(dataset: NluDataset, encoder: Encoder, *, today: date | None = None) -> Assessment:
+    """k-fold on the dataset's own examples; out-of-scope recall from intents left out of training."""
+    check_dataset(dataset)
+    intents, texts, labels = dataset_arrays(dataset)
+    evaluation = evaluate(encoder.encode(texts), labels, len(intents), threshold=dataset.fallback_threshold)
+    held = evaluation.held_out
+    if held is None:
+        raise ValueError("too few examples to hold any out: give intents at least two examples")
+    predicted = np.where(held.confidence >= dataset.fallback_threshold, held.predicted, OUTSIDE)
+    examples = [e for intent in dataset.intents for e in intent.examples]
+    gold, found = _fold_entities(dataset, examples, assign_folds(labels), today)
+    return _assessment(
+        "cross-validation", dataset, intents, (held.labels, held.predicted, predicted), gold=gold, found=found
+    )
+
+
+def test_file(
+    dataset: NluDataset, lines: list[TestLine], encoder: Encoder, *, today: date | None = None
+) -> Assessment:
+    """Train on the whole dataset, then predict every test line."""
+    model = train(dataset, encoder, version="assessment")
+    embeddings = encoder.encode([line.text for line in lines])
+    index = {name: i for i, name in enumerate(model.intents)}
+    truth: list[int] = []
+    top: list[int] = []
+    predicted: list[int] = []
+    found: list[list[EntityKey]] = []
+    for line, embedding in zip(lines, embeddings, strict=True):
+        result = model.parse(line.text, embedding, today=today)
+        truth.append(OUTSIDE if _out_of_scope(line) else index.get(line.intent or "", OUTSIDE))
+        top.append(index[result.ranking[0].name])
+        predicted.append(index.get(result.intent.name, OUTSIDE))
+        found.append([entity_key(e.entity, e.value, e.start, e.end) for e in result.entities])
+    gold = [[entity_key(e.entity, e.value, e.start, e.end) for e in line.entities] for line in lines]
+    arrays = (np.array(truth), np.array(top), np.array(predicted))
+    return _assessment("test-file", dataset, model.intents, arrays, gold=gold, found=found)
+
+
+def _out_of_scope(line: TestLine) -> bool:
+    return (line.intent or "").strip().casefold() in OUT_OF_SCOPE_LABELS
+
+
+def _fold_entities(
+    dataset: NluDataset, examples: list[Example], folds: np.ndarray, today: date | None
+) -> tuple[list[list[EntityKey]], list[list[EntityKey]]]:
+    """Each held-out example's annotated entities, and what an extractor built without it finds."""
+    gold: list[list[EntityKey]] = []
+    found: list[list[EntityKey]] = []
+    owners = [intent.name for intent in dataset.intents for _ in intent.examples]
+    for fold in range(int(folds.max(initial=-1)) + 1):
+        kept = [i for i in range(len(examples)) if folds[i] != fold]
+        extractor = _extractor(dataset, [(owners[i], examples[i]) for i in kept])
+        for i in np.flatnonzero(folds == fold):
+            example = examples[int(i)]
+            gold.append([_span_key(example, s.entity, s.value, s.start, s.end) for s in example.spans])
+            entities = extractor.extract(example.text, today=today)
+            found.append([entity_key(e.entity, e.value, e.start, e.end) for e in entities])
+    return gold, found
+
+
+def _span_key(example: Example, entity: str, value: str | None, start: int, end: int) -> EntityKey:
+    return entity_key(entity, value or example.text[start:end].strip(), start, end)
+
+
+def _extractor(dataset: NluDataset, examples: list[tuple[str, Example]]) -> EntityExtractor:
+    by_intent: dict[str, list[Example]] = {}
+    for owner, example in examples:
+        by_intent.setdefault(owner, []).append(example)
+    intents = [IntentExamples(name=name, examples=exs) for name, exs in by_intent.items()]
+    return EntityExtractor(
+        learn_entities(dataset.entities, intents),
+        tagger=fit_tagger([example for _, example in examples]),
+        known_words=known_words(intents),
+    )
+
+
+def _assessment(
+    mode: str,
+    dataset: NluDataset,
+    intents: list[str],
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
+    *,
+    gold: list[list[EntityKey]],
+    found: list[list[EntityKey]],
+) -> Assessment:
+    """`arrays`: truth (-1 out of scope), top intent, and prediction after fallback (-1)."""
+    truth, top, predicted = arrays
+    inside = truth >= 0
+    report = intent_report(truth[inside], predicted[inside], len(intents))
+    scored = {key[0] for keys in gold for key in keys}
+    found = [[k for k in keys if k[0] in scored] for keys in found]
+    return Assessment(
+        mode=mode,
+        bot=dataset.bot,
+        threshold=dataset.fallback_threshold,
+        accuracy=float((top == truth)[inside].mean()) if inside.any() else 0.0,
+        in_scope_accuracy=float((predicted == truth)[inside].mean()) if inside.any() else 0.0,
+        oos_recall=float((predicted == OUTSIDE)[~inside].mean()) if (~inside).any() else None,
+        macro_f1=report.macro_f1,
+        in_scope=int(inside.sum()),
+        out_of_scope=int((~inside).sum()),
+        per_intent=[
+            IntentRow(intent=name, precision=s.precision, recall=s.recall, f1=s.f1, support=s.support)
+            for name, s in zip(intents, report.per_intent, strict=True)
+        ],
+        confused_pairs=[
+            ConfusedPair(truth=intents[c.truth], predicted=intents[c.predicted], count=c.count)
+            for c in report.confusions[:CONFUSIONS_SHOWN]
+        ],
+        entities=entity_scores(gold, found),
+        per_entity={
+            name: entity_scores(
+                [[k for k in keys if k[0] == name] for keys in gold],
+                [[k for k in keys if k[0] == name] for keys in found],
+            )
+            for name in sorted(scored)
+        },
+    )

@@ -1,0 +1,212 @@
+"""Built-in entities `date` (ISO `YYYY-MM-DD`) and `time` (`HH:MM`, 24-hour) in English.
+
+Dates are resolved against `today` (the parse's reference day) and always lie ahead unless the
+words say otherwise: "friday" is the coming Friday (today if it is Friday), "March 3" the next
+March 3, "last monday" the one before today. A time without am/pm keeps its hour ("at 7" -> 07:00).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from parley_nlu.candidates import Candidate
+from parley_nlu.numbers import TENS, UNITS, WORD_NUMBER, parse_words
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]  # fmt: skip
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(\d{4}))?"
+_FLAGS = re.IGNORECASE
+
+_RELATIVE = re.compile(
+    r"\b(the\s+day\s+after\s+tomorrow|the\s+day\s+before\s+yesterday|today|tonight|tomorrow|yesterday)\b",
+    _FLAGS,
+)
+_WEEKDAY = re.compile(rf"\b(?:(next|this|last|on)\s+)?({'|'.join(WEEKDAYS)})s?\b", _FLAGS)
+_WEEK = re.compile(r"\b(?:(next|this)\s+)(week|weekend)\b|\b(weekend)\b", _FLAGS)
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+{_DAY}{_YEAR}\b", _FLAGS)
+_DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b{_YEAR}", _FLAGS)
+_ON_THE_DAY = re.compile(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", _FLAGS)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_IN_DAYS = re.compile(rf"\bin\s+(\d+|{WORD_NUMBER}|a|an)\s+(days?|weeks?)\b", _FLAGS)
+
+_HOUR_WORD = "|".join(sorted([*UNITS, "noon", "midnight"], key=len, reverse=True))
+_CLOCK = re.compile(
+    r"(?<![\w:.])([01]?\d|2[0-3])(?:[:.]([0-5]\d))?\s*(a\.?m\.?|p\.?m\.?|o'?clock)(?![\w])|"
+    r"(?<![\w:.])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])",
+    _FLAGS,
+)
+_NAMED = re.compile(r"\b(noon|midday|midnight)\b", _FLAGS)
+_PAST_TO = re.compile(
+    rf"\b(half|(?:a\s+)?quarter|\d{{1,2}}|{WORD_NUMBER})\s+(past|to|after)\s+({_HOUR_WORD}|\d{{1,2}})\b",
+    _FLAGS,
+)
+_CLOCK_HOURS = "|".join(u for u in UNITS if 0 < UNITS[u] <= 12)
+_DIGIT_WORDS = "|".join(u for u in UNITS if 0 < UNITS[u] < 10)
+_HOUR_MINUTES = re.compile(
+    rf"\b({_CLOCK_HOURS})\s+(thirty|fifteen|forty[\s-]five|{'|'.join(TENS)}(?:[\s-](?:{_DIGIT_WORDS}))?|o'?clock)\b",
+    _FLAGS,
+)
+_AT_HOUR = re.compile(
+    r"(?<=\bat )([01]?\d|2[0-3])(?![\w:.%])(?!\s*(?:percent|degrees|people|persons|guests))", _FLAGS
+)
+_PART_OF_DAY = re.compile(r"\s+(?:in\s+the\s+(morning|afternoon|evening)|at\s+night|tonight)\b", _FLAGS)
+
+
+def date_candidates(text: str, today: date) -> Iterator[Candidate]:
+    for match in _RELATIVE.finditer(text):
+        yield _date(match, today + timedelta(days=_relative_days(match.group(1))))
+    for match in _WEEKDAY.finditer(text):
+        yield _date(match, _weekday(today, WEEKDAYS.index(match.group(2).casefold()), match.group(1)))
+    for match in _WEEK.finditer(text):
+        which, unit = (match.group(1) or "this").casefold(), (match.group(2) or match.group(3)).casefold()
+        yield _date(match, _week(today, which, unit), 0.8)
+    for match in _MONTH_DAY.finditer(text):
+        yield from _calendar(match, today, month=match.group(1), day=match.group(2), year=match.group(3))
+    for match in _DAY_MONTH.finditer(text):
+        yield from _calendar(match, today, month=match.group(2), day=match.group(1), year=match.group(3))
+    for match in _ON_THE_DAY.finditer(text):
+        yield from _day_of_month(match, today, int(match.group(1)))
+    for match in _ISO.finditer(text):
+        yield from _calendar(match, today, month=match.group(2), day=match.group(3), year=match.group(1))
+    for match in _IN_DAYS.finditer(text):
+        count = _amount(match.group(1))
+        if count is not None:
+            unit = 7 if match.group(2).casefold().startswith("week") else 1
+            yield _date(match, today + timedelta(days=count * unit))
+
+
+def time_candidates(text: str) -> Iterator[Candidate]:
+    for match in _CLOCK.finditer(text):
+        if match.group(4) is not None:
+            yield _time(match, int(match.group(4)), int(match.group(5)))
+        else:
+            hour = _meridiem(int(match.group(1)), match.group(3))
+            if hour is not None:
+                yield _time(match, hour, int(match.group(2) or 0), text=text)
+    for match in _NAMED.finditer(text):
+        yield _time(match, 0 if match.group(1).casefold() == "midnight" else 12, 0)
+    for match in _PAST_TO.finditer(text):
+        yield from _past_to(match, text)
+    for match in _HOUR_MINUTES.finditer(text):
+        minutes_text = match.group(2).casefold()
+        minutes = 0 if "clock" in minutes_text else parse_words(minutes_text) or 0
+        yield _time(match, UNITS[match.group(1).casefold()], minutes, text=text, confidence=0.9)
+    for match in _AT_HOUR.finditer(text):
+        yield _time(match, int(match.group(1)), 0, text=text, confidence=0.8)
+
+
+def _date(match: re.Match[str], value: date, confidence: float = 1.0) -> Candidate:
+    return Candidate(match.start(), match.end(), "date", value.isoformat(), "builtin", confidence)
+
+
+def _relative_days(word: str) -> int:
+    word = " ".join(word.casefold().split())
+    return {"the day after tomorrow": 2, "the day before yesterday": -2, "tomorrow": 1, "yesterday": -1}.get(
+        word, 0
+    )
+
+
+def _weekday(today: date, weekday: int, which: str | None) -> date:
+    ahead = (weekday - today.weekday()) % 7
+    which = (which or "").casefold()
+    if which == "last":
+        return today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
+    if which == "next" and ahead == 0:
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _week(today: date, which: str, unit: str) -> date:
+    if unit == "weekend":
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        return saturday + timedelta(days=7 if which == "next" and today.weekday() < 5 else 0)
+    monday = today - timedelta(days=today.weekday())
+    return monday + timedelta(days=7 if which == "next" else 0)
+
+
+def _calendar(
+    match: re.Match[str], today: date, *, month: str, day: str, year: str | None
+) -> Iterator[Candidate]:
+    number = int(month) if month.isdigit() else _month_number(month)
+    try:
+        value = date(int(year) if year else today.year, number, int(day))
+    except ValueError:
+        return  # "February 30": not a date
+    if not year and value < today:
+        try:
+            value = value.replace(year=today.year + 1)
+        except ValueError:
+            return
+    yield _date(match, value)
+
+
+def _day_of_month(match: re.Match[str], today: date, day: int) -> Iterator[Candidate]:
+    year, month = today.year, today.month
+    for _ in range(3):  # this month, else the next months that have that day
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            value = None
+        if value is not None and value >= today:
+            yield _date(match, value, 0.9)
+            return
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _month_number(name: str) -> int:
+    prefix = name.casefold()[:3]
+    return next(i for i, month in enumerate(MONTHS, 1) if month.startswith(prefix))
+
+
+def _amount(text: str) -> int | None:
+    lowered = text.casefold()
+    if lowered in ("a", "an"):
+        return 1
+    return int(lowered) if lowered.isdigit() else parse_words(lowered)
+
+
+def _meridiem(hour: int, marker: str) -> int | None:
+    marker = marker.casefold().replace(".", "")
+    if marker.startswith(("a", "p")) and not 1 <= hour <= 12:
+        return None
+    if marker.startswith("p") and hour != 12:
+        return hour + 12
+    if marker.startswith("a") and hour == 12:
+        return 0
+    return hour
+
+
+def _past_to(match: re.Match[str], text: str) -> Iterator[Candidate]:
+    amount, direction, hour_text = (
+        match.group(1).casefold(),
+        match.group(2).casefold(),
+        match.group(3).casefold(),
+    )
+    minutes = 30 if amount == "half" else 15 if amount.endswith("quarter") else _amount(amount)
+    hour = 12 if hour_text == "noon" else 0 if hour_text == "midnight" else _amount(hour_text)
+    if minutes is None or hour is None or not 0 < minutes < 60 or hour > 23:
+        return
+    if direction == "to":
+        hour, minutes = (hour - 1) % 24, 60 - minutes
+    yield _time(match, hour, minutes, text=text)
+
+
+def _time(
+    match: re.Match[str], hour: int, minute: int, *, text: str = "", confidence: float = 1.0
+) -> Candidate:
+    """A `time` at the match, moved to the afternoon by a following "in the evening" and the like."""
+    end = match.end()
+    part = _PART_OF_DAY.match(text, end) if text else None
+    if part is not None:
+        end = part.end()
+        if (part.group(1) or "evening").casefold() != "morning" and hour < 12:
+            hour += 12
+    return Candidate(match.start(), end, "time", f"{hour % 24:02d}:{minute:02d}", "builtin", confidence)

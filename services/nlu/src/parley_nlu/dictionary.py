@@ -1,0 +1,158 @@
+"""Dictionary entities: values with synonyms, matched exactly (ignoring case and accents) or with a typo.
+
+Exact matching allows any whitespace between the words of a multi-word synonym and only matches
+whole words. Typo-tolerant matching finds words within a small edit distance of a synonym's words
+(one edit from 5 letters, two from 9, only a swap of two adjacent letters in 4-letter words), with
+the first letter right,
+and never a word the bot's own examples use, which is a word in its own right, not a typo.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from parley_messages import EntityDef
+from parley_nlu.candidates import Candidate
+from parley_nlu.folding import Word, fold, original_span, surface_key, words
+
+_SPACES = re.compile(r"\s+")
+_GAP = re.compile(r"\s+")
+
+
+def allowed_edits(word: str) -> int:
+    """How many typos a synonym's word of this length tolerates (4 letters: a swap, see `_close`)."""
+    if len(word) >= 9:
+        return 2
+    return 1 if len(word) >= 4 else 0
+
+
+def _close(token: str, expected: str) -> int | None:
+    """The edit distance of a text word to a synonym's word, or None when it is too far for a typo."""
+    if token == expected:
+        return 0
+    if token[0] != expected[0] or (len(expected) == 4 and sorted(token) != sorted(expected)):
+        return None
+    distance = edit_distance(token, expected)
+    return distance if distance <= allowed_edits(expected) else None
+
+
+class DictionaryMatcher:
+    """Built once per model from its entity definitions; pure and thread-safe."""
+
+    def __init__(self, definitions: Iterable[EntityDef], *, known_words: Iterable[str] = ()) -> None:
+        self._values = synonym_table(definitions)
+        self._exact = _alternation(self._values)
+        self._known = {surface_key(w) for w in known_words}
+        self._known.update(word for key in self._values for word in key.split(" "))
+        self._index = _deletion_index(self._values)
+
+    def exact(self, text: str) -> list[Candidate]:
+        if self._exact is None:
+            return []
+        folded, origin = fold(text)
+        found: list[Candidate] = []
+        for match in self._exact.finditer(folded):
+            entity, value = self._values[_SPACES.sub(" ", match.group())]
+            start, end = original_span(origin, match.start(), match.end())
+            found.append(Candidate(start, end, entity, value, "dictionary"))
+        return found
+
+    def fuzzy(self, text: str) -> list[Candidate]:
+        """Matches with at least one typo (exact ones come from `exact`)."""
+        if not self._index:
+            return []
+        folded, origin = fold(text)
+        tokens = words(folded)
+        found: list[Candidate] = []
+        for position, token in enumerate(tokens):
+            for key in self._index_lookup(token.text):
+                match = self._match_at(folded, tokens, position, key)
+                if match is not None:
+                    entity, value = self._values[key]
+                    start, end = original_span(origin, token.start, match[0])
+                    found.append(Candidate(start, end, entity, value, "dictionary", match[1]))
+        return found
+
+    def _index_lookup(self, token: str) -> set[str]:
+        keys: set[str] = set()
+        for variant in _deletions(token, 2 if len(token) >= 8 else 1 if len(token) >= 3 else 0):
+            keys.update(self._index.get(variant, ()))
+        return keys
+
+    def _match_at(self, folded: str, tokens: list[Word], position: int, key: str) -> tuple[int, float] | None:
+        """(end in folded text, confidence) when the key's words match the text's from `position`."""
+        key_words = key.split(" ")
+        if position + len(key_words) > len(tokens):
+            return None
+        edits = 0
+        for offset, expected in enumerate(key_words):
+            token = tokens[position + offset]
+            if offset and not _GAP.fullmatch(folded[tokens[position + offset - 1].end : token.start]):
+                return None
+            distance = _close(token.text, expected)
+            if distance is None or (distance and token.text in self._known):
+                return None
+            edits += distance
+        if edits == 0:
+            return None
+        return tokens[position + len(key_words) - 1].end, 1.0 - edits / max(len(key), 1)
+
+
+def synonym_table(definitions: Iterable[EntityDef]) -> dict[str, tuple[str, str]]:
+    """Folded surface form -> (entity, canonical value); the first definition of a surface form wins."""
+    table: dict[str, tuple[str, str]] = {}
+    for definition in definitions:
+        for value in definition.values:
+            for surface in (value.value, *value.synonyms):
+                key = surface_key(surface)
+                if key:
+                    table.setdefault(key, (definition.name, value.value))
+    return table
+
+
+def _alternation(table: dict[str, tuple[str, str]]) -> re.Pattern[str] | None:
+    """One regex of every surface form, longest first, so the longest form wins at each position."""
+    if not table:
+        return None
+    forms = sorted(table, key=lambda s: (-len(s), s))
+    body = "|".join(r"\s+".join(re.escape(word) for word in form.split(" ")) for form in forms)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+def _deletion_index(table: dict[str, tuple[str, str]]) -> dict[str, set[str]]:
+    """Every spelling of a key's first word with up to its allowed deletions -> the keys."""
+    index: dict[str, set[str]] = {}
+    for key in table:
+        first = key.split(" ")[0]
+        if not first.replace("_", "").isalnum() or allowed_edits(max(key.split(" "), key=len)) == 0:
+            continue
+        for variant in _deletions(first, allowed_edits(first)):
+            index.setdefault(variant, set()).add(key)
+    return index
+
+
+def _deletions(word: str, edits: int) -> set[str]:
+    """`word` and every spelling of it with up to `edits` (at most 2) characters deleted."""
+    found = {word}
+    if edits >= 1 and len(word) > 1:
+        once = {word[:i] + word[i + 1 :] for i in range(len(word))}
+        found |= once
+        if edits >= 2 and len(word) > 2:
+            found |= {w[:i] + w[i + 1 :] for w in once for i in range(len(w))}
+    return found
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i, *([0] * len(b))]
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]

@@ -1,0 +1,122 @@
+"""`python -m parley_nlu.evaluate` (and `parley nlu evaluate`): how well a bot's NLU works.
+
+    python -m parley_nlu.evaluate DATASET.json [--test TEST.jsonl] [--output REPORT.json]
+
+DATASET.json is an `NluDataset` (what the dialogue service hands the trainer). Without `--test`
+the report is k-fold cross-validation on the dataset's own examples; with it, the model is trained
+on the whole dataset and scored on the test file: one JSON object per line,
+`{"text": ..., "intent": ... or null, "entities": [{"entity", "value", "start", "end"}]}`.
+Prints per-intent precision/recall/F1, the most confused pairs, out-of-scope recall beside
+in-scope accuracy, and entity scores; writes the same as JSON. Exit status 0, or 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+import msgspec
+
+from parley_messages import NluDataset
+from parley_nlu.assessment import Assessment, TestLine, cross_validate, test_file
+from parley_nlu.bootstrap import build_encoder
+from parley_nlu.settings import load_nlu_settings
+from parley_runtime.errors import InvalidInputError
+
+_line_decoder = msgspec.json.Decoder(TestLine)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        dataset = load_dataset(Path(args.dataset))
+        lines = load_test_lines(Path(args.test)) if args.test else None
+    except (OSError, InvalidInputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    settings = load_nlu_settings({"NLU_ENCODER": args.encoder, "NLU_MODEL_CACHE": args.model_cache})
+    encoder = build_encoder(settings)
+    today = date.fromisoformat(args.today) if args.today else None
+    try:
+        if lines is None:
+            assessment = cross_validate(dataset, encoder, today=today)
+        else:
+            assessment = test_file(dataset, lines, encoder, today=today)
+    except (InvalidInputError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print_report(assessment, sys.stdout)
+    Path(args.output).write_bytes(msgspec.json.format(msgspec.json.encode(assessment)) + b"\n")
+    print(f"\nwrote {args.output}")
+    return 0
+
+
+def load_dataset(path: Path) -> NluDataset:
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=NluDataset)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise InvalidInputError(f"{path}: not an NLU dataset: {exc}") from exc
+
+
+def load_test_lines(path: Path) -> list[TestLine]:
+    lines: list[TestLine] = []
+    for number, raw in enumerate(path.read_bytes().splitlines(), 1):
+        if raw.strip():
+            try:
+                lines.append(_line_decoder.decode(raw))
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                raise InvalidInputError(f"{path}:{number}: not a test line: {exc}") from exc
+    if not lines:
+        raise InvalidInputError(f"{path}: no test lines")
+    return lines
+
+
+def print_report(a: Assessment, out: TextIO) -> None:
+    held = "held-out examples" if a.mode == "cross-validation" else "test utterances"
+    print(f"{a.bot}: {a.mode}, {a.in_scope} in-scope and {a.out_of_scope} out-of-scope {held}", file=out)
+    oos = "n/a (no out-of-scope utterances)" if a.oos_recall is None else f"{a.oos_recall:.1%}"
+    print(
+        f"accuracy {a.accuracy:.1%} (top intent)   at threshold {a.threshold}: "
+        f"in-scope accuracy {a.in_scope_accuracy:.1%}, out-of-scope recall {oos}   macro F1 {a.macro_f1:.3f}",
+        file=out,
+    )
+    if a.mode == "cross-validation" and a.oos_recall is not None:
+        print("(out of scope here: examples of intents left out of training)", file=out)
+    print(f"\n{'intent':<32} {'precision':>9} {'recall':>7} {'F1':>6} {'n':>5}", file=out)
+    for row in sorted(a.per_intent, key=lambda r: (r.f1, r.intent)):
+        print(
+            f"{row.intent:<32} {row.precision:>9.3f} {row.recall:>7.3f} {row.f1:>6.3f} {row.support:>5}",
+            file=out,
+        )
+    if a.confused_pairs:
+        print("\nmost confused (truth -> predicted)", file=out)
+        for pair in a.confused_pairs:
+            print(f"  {pair.count:>3}  {pair.truth} -> {pair.predicted}", file=out)
+    e = a.entities
+    print(
+        f"\nentities: precision {e.precision:.3f} recall {e.recall:.3f} F1 {e.f1:.3f} "
+        f"({e.matched} of {e.expected} expected found, {e.found} found)",
+        file=out,
+    )
+    for name, s in a.per_entity.items():
+        print(f"  {name:<30} P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f} n {s.expected}", file=out)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parley nlu evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("dataset", help="NluDataset JSON file")
+    parser.add_argument("--test", help="test file (JSON lines); default: k-fold cross-validation")
+    parser.add_argument("--output", default="nlu-evaluation.json", help="where to write the JSON report")
+    parser.add_argument("--encoder", default="onnx-int8", choices=["onnx-int8", "onnx", "torch", "hashing"])
+    parser.add_argument("--model-cache", default="var/models", help="ONNX export cache (NLU_MODEL_CACHE)")
+    parser.add_argument("--today", help="reference date for relative dates, YYYY-MM-DD (default: today)")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

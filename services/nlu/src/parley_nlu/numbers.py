@@ -1,0 +1,127 @@
+"""Built-in entities `number`, `ordinal` and `duration`, in digits or English words.
+
+`number` is an int or a float ("1,200.50", "twenty-five", "a hundred and five"); `ordinal` an int
+("3rd", "twenty-first"); `duration` whole seconds ("10 minutes", "half an hour", "2 hrs").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from parley_nlu.candidates import Candidate
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
+}  # fmt: skip
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
+    "eightieth": 80, "ninetieth": 90, "hundredth": 100,
+}  # fmt: skip
+UNIT_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3_600, "hr": 3_600, "day": 86_400,
+                "week": 604_800}  # fmt: skip
+
+_NUMBER_WORD = "|".join(sorted([*UNITS, *TENS, *SCALES, "dozen"], key=len, reverse=True))
+WORD_NUMBER = rf"(?:(?:a\s+)?(?:{_NUMBER_WORD})(?:(?:\s+and\s+|[\s-]+)(?:{_NUMBER_WORD}))*)"
+"""English number words: "twenty-five", "a hundred and five", "two thousand three hundred"."""
+DIGITS = r"(?:[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+
+_DIGIT_NUMBER = re.compile(rf"(?<![\w.,:/-]){DIGITS}(?![\w:/]|[.,]\d)")
+_WORD_NUMBER = re.compile(rf"(?<![\w-]){WORD_NUMBER}(?![\w-])", re.IGNORECASE)
+_DIGIT_ORDINAL = re.compile(r"(?<![\w.,])(\d+)\s?(?:st|nd|rd|th)(?!\w)", re.IGNORECASE)
+_TENS_ORDINAL = "|".join(TENS)
+_WORD_ORDINAL = re.compile(
+    rf"(?<![\w-])(?:(?:({_TENS_ORDINAL})[\s-])?({'|'.join(ORDINAL_WORDS)}))(?![\w-])", re.IGNORECASE
+)
+_NOT_AN_ORDINAL = re.compile(r"(?:\d|\b(?:a|one|per|each|every|split))\s*$", re.IGNORECASE)
+_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
+_DURATION = re.compile(
+    rf"(?<![\w.])(?:({DIGITS}|{WORD_NUMBER}|an?)[\s-]*({_UNIT})|(half an hour|half a minute|"
+    rf"(?:a\s+)?quarter of an hour|an hour and a half))(?!\w)",
+    re.IGNORECASE,
+)
+_SPECIAL_DURATIONS = {"half an hour": 1_800, "half a minute": 30, "quarter of an hour": 900,
+                      "an hour and a half": 5_400}  # fmt: skip
+
+
+def number_candidates(text: str) -> Iterator[Candidate]:
+    for match in _DIGIT_NUMBER.finditer(text):
+        yield Candidate(match.start(), match.end(), "number", parse_digits(match.group()), "builtin")
+    for match in _WORD_NUMBER.finditer(text):
+        value = parse_words(match.group())
+        if value is not None:
+            yield Candidate(match.start(), match.end(), "number", value, "builtin", 0.9)
+
+
+def ordinal_candidates(text: str) -> Iterator[Candidate]:
+    for match in _DIGIT_ORDINAL.finditer(text):
+        yield Candidate(match.start(), match.end(), "ordinal", int(match.group(1)), "builtin")
+    for match in _WORD_ORDINAL.finditer(text):
+        tens, unit = match.group(1), match.group(2).casefold()
+        if unit == "second" and not tens and _NOT_AN_ORDINAL.search(text[: match.start()]):
+            continue  # "a second", "30 second timer": time, not rank
+        value = ORDINAL_WORDS[unit] + (TENS[tens.casefold()] if tens else 0)
+        yield Candidate(match.start(), match.end(), "ordinal", value, "builtin", 0.9)
+
+
+def duration_candidates(text: str) -> Iterator[Candidate]:
+    for match in _DURATION.finditer(text):
+        special = match.group(3)
+        if special:
+            seconds = _SPECIAL_DURATIONS[re.sub(r"^a\s+", "", re.sub(r"\s+", " ", special.casefold()))]
+        else:
+            count = _count(match.group(1))
+            if count is None:
+                continue
+            unit = match.group(2).casefold().rstrip("s")
+            seconds = round(count * UNIT_SECONDS[unit])
+        yield Candidate(match.start(), match.end(), "duration", seconds, "builtin")
+
+
+def _count(text: str) -> float | None:
+    lowered = text.casefold()
+    if lowered in ("a", "an"):
+        return 1
+    if lowered[0].isdigit() or lowered[0] in "+-":
+        return parse_digits(text)
+    return parse_words(text)
+
+
+def parse_digits(text: str) -> int | float:
+    cleaned = text.replace(",", "")
+    return float(cleaned) if "." in cleaned else int(cleaned)
+
+
+def parse_words(text: str) -> int | None:
+    """The value of English number words, or None when they do not read as one number."""
+    tokens = [t for t in re.split(r"[\s-]+", text.casefold()) if t and t != "and"]
+    if tokens and tokens[0] == "a":
+        tokens = tokens[1:] if len(tokens) > 1 and tokens[1] in (*SCALES, "dozen") else []
+    total = current = 0
+    previous = ""
+    for token in tokens:
+        if token == "dozen":  # noqa: S105 - a word, not a password
+            current = (current or 1) * 12
+        elif token in SCALES:
+            scale = SCALES[token]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0
+        elif token in TENS or token in UNITS:
+            if previous in UNITS or (previous in TENS and token in TENS):
+                return None  # "five six", "twenty thirty": two numbers, not one
+            current += TENS.get(token, 0) + UNITS.get(token, 0)
+        previous = token
+    return total + current if tokens else None

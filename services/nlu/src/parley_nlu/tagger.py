@@ -1,0 +1,224 @@
+"""A span tagger learnt from annotated examples, for open-ended entities no dictionary can list.
+
+Each token gets a BIO label (`B-entity`, `I-entity`, `O`) from a logistic regression over sparse
+features: the word, its shape ("ORD123456" -> "XXXdddddd" and "Xd"), affixes, and the words around
+it, so "order ORD775532" and "a place in chennai" are found from a handful of annotations. Decoding
+is Viterbi over the token probabilities with the BIO constraint (an `I-x` only continues an `x`).
+The value is the span's text; a span's confidence is the mean probability of its tokens' labels.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+import numpy as np
+import numpy.typing as npt
+
+from parley_messages import Example
+from parley_nlu.candidates import Candidate
+
+Floats = npt.NDArray[np.float32]
+
+OUTSIDE = "O"
+_TOKENS = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
+_REPEATS = re.compile(r"(.)\1+")
+_MIN_SPANS = 2
+"""Annotated spans (of all entities) below which no tagger is trained."""
+
+
+class TaggerParams(msgspec.Struct, frozen=True, kw_only=True):
+    """The scalar part of a tagger: its labels and the features it knows, stored as JSON."""
+
+    labels: list[str]
+    features: list[str]
+
+
+class SpanTagger:
+    """Immutable and thread-safe; `candidates` costs tens of microseconds per utterance."""
+
+    def __init__(self, params: TaggerParams, *, weights: Floats, bias: Floats) -> None:
+        if weights.shape != (len(params.features), len(params.labels)) or bias.shape != (len(params.labels),):
+            raise ValueError("tagger arrays do not match its labels and features")
+        self.params = params
+        self._weights = weights
+        self._bias = bias
+        self._index = {feature: i for i, feature in enumerate(params.features)}
+        self._allowed = _transitions(params.labels)
+        self._outside = params.labels.index(OUTSIDE) if OUTSIDE in params.labels else -1
+
+    def candidates(self, text: str) -> list[Candidate]:
+        tokens = tokenize(text)
+        if not tokens:
+            return []
+        probabilities = self._probabilities([t[0] for t in tokens])
+        best = probabilities.argmax(axis=1)
+        if (best == self._outside).all():  # the unconstrained best path is allowed, and has no entity
+            return []
+        path = _viterbi(np.log(np.maximum(probabilities, 1e-9)), self._allowed)
+        return list(self._spans(text, tokens, path, probabilities))
+
+    def arrays(self) -> dict[str, Floats]:
+        return {"weights": self._weights, "bias": self._bias}
+
+    @classmethod
+    def from_arrays(cls, params: TaggerParams, arrays: dict[str, Any]) -> SpanTagger:
+        return cls(
+            params,
+            weights=np.asarray(arrays["weights"], dtype=np.float32),
+            bias=np.asarray(arrays["bias"], dtype=np.float32),
+        )
+
+    def _probabilities(self, words: list[str]) -> Floats:
+        rows = [[self._index[f] for f in features if f in self._index] for features in token_features(words)]
+        scores = np.tile(self._bias, (len(words), 1))
+        flat = [i for row in rows for i in row]
+        if flat:
+            starts = np.cumsum([0, *(len(row) for row in rows[:-1])])
+            sums = np.add.reduceat(self._weights[flat], np.minimum(starts, len(flat) - 1), axis=0)
+            scores += np.where(np.array([len(row) > 0 for row in rows])[:, None], sums, 0.0)
+        shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def _spans(
+        self, text: str, tokens: list[tuple[str, int, int]], path: list[int], probabilities: Floats
+    ) -> Any:
+        labels = self.params.labels
+        position = 0
+        while position < len(path):
+            label = labels[path[position]]
+            if not label.startswith("B-"):
+                position += 1
+                continue
+            end = position + 1
+            while end < len(path) and labels[path[end]] == "I-" + label[2:]:
+                end += 1
+            start_char, end_char = tokens[position][1], tokens[end - 1][2]
+            confidence = float(np.mean([probabilities[i, path[i]] for i in range(position, end)]))
+            yield Candidate(start_char, end_char, label[2:], text[start_char:end_char], "tagger", confidence)
+            position = end
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKENS.finditer(text)]
+
+
+def shape(word: str) -> str:
+    return "".join("X" if c.isupper() else "x" if c.isalpha() else "d" if c.isdigit() else c for c in word)
+
+
+def _collapse(word_shape: str) -> str:
+    return _REPEATS.sub(lambda m: m.group(1), word_shape)
+
+
+def token_features(words: list[str]) -> list[list[str]]:
+    lowered = [w.casefold() for w in words]
+    padded = ["<s>", "<s>", *lowered, "</s>", "</s>"]
+    rows: list[list[str]] = []
+    for i, (word, low) in enumerate(zip(words, lowered, strict=True)):
+        long_shape = shape(word)
+        rows.append([
+            f"w={low}",
+            f"shape={long_shape[:10]}",
+            f"short={_collapse(long_shape)}",
+            f"pre={low[:3]}",
+            f"suf={low[-3:]}",
+            f"len={min(len(word), 10)}",
+            f"w-1={padded[i + 1]}",
+            f"w-2={padded[i]}",
+            f"w+1={padded[i + 3]}",
+            f"w+2={padded[i + 4]}",
+            f"w-1,w+1={padded[i + 1]},{padded[i + 3]}",
+        ])  # fmt: skip
+    return rows
+
+
+def fit_tagger(examples: list[Example], *, regularisation: float = 10.0) -> SpanTagger | None:
+    """A tagger of every entity annotated in `examples` (all examples are its training data: what is
+    not annotated is `O`), or None with fewer than two annotated spans.
+
+    Labels are weighted by inverse frequency (entity tokens are rare): on leave-one-out over our
+    benchmark's annotated training examples that finds 55% of unseen open-ended values instead of
+    36%, still without a false one; C = 10 was the best of 1, 10, 100, 1000 there.
+    """
+    if sum(len(e.spans) for e in examples) < _MIN_SPANS:
+        return None
+    rows: list[list[str]] = []
+    targets: list[str] = []
+    for example in examples:
+        tokens = tokenize(example.text)
+        rows.extend(token_features([t[0] for t in tokens]))
+        targets.extend(bio_labels(example, tokens))
+    labels = sorted(set(targets) | {OUTSIDE})
+    features = sorted({f for row in rows for f in row})
+    return _fit(rows, targets, labels, features, regularisation)
+
+
+def bio_labels(example: Example, tokens: list[tuple[str, int, int]]) -> list[str]:
+    labels = [OUTSIDE] * len(tokens)
+    for span in example.spans:
+        inside = [i for i, (_, start, end) in enumerate(tokens) if start < span.end and span.start < end]
+        for order, i in enumerate(inside):
+            labels[i] = ("B-" if order == 0 else "I-") + span.entity
+    return labels
+
+
+def _fit(
+    rows: list[list[str]], targets: list[str], labels: list[str], features: list[str], regularisation: float
+) -> SpanTagger:
+    from scipy.sparse import csr_matrix  # noqa: PLC0415  # pyright: ignore[reportMissingTypeStubs]
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415  # pyright: ignore[reportMissingTypeStubs]
+
+    index = {f: i for i, f in enumerate(features)}
+    columns = [index[f] for row in rows for f in row]
+    pointers = np.cumsum([0, *(len(row) for row in rows)])
+    matrix = csr_matrix(
+        (np.ones(len(columns), dtype=np.float32), columns, pointers), shape=(len(rows), len(features))
+    )
+    label_index = {label: i for i, label in enumerate(labels)}
+    y = np.array([label_index[t] for t in targets])
+    weights = np.zeros((len(features), len(labels)), dtype=np.float32)
+    bias = np.full(len(labels), -1e4, dtype=np.float32)
+    present = np.unique(y)
+    if present.size < 2:
+        bias[present] = 0.0
+    else:
+        model: Any = LogisticRegression(C=regularisation, max_iter=1000, class_weight="balanced")
+        model.fit(matrix, y)
+        coef: Any = model.coef_
+        intercept: Any = model.intercept_
+        if coef.shape[0] == 1:
+            coef, intercept = (
+                np.vstack([-coef / 2, coef / 2]),
+                np.array([-intercept[0] / 2, intercept[0] / 2]),
+            )
+        weights[:, present] = coef.T
+        bias[present] = intercept
+    return SpanTagger(TaggerParams(labels=labels, features=features), weights=weights, bias=bias)
+
+
+def _transitions(labels: list[str]) -> npt.NDArray[np.bool_]:
+    """allowed[i, j]: label j may follow label i (row -1 of a padded matrix: the start)."""
+    allowed = np.ones((len(labels) + 1, len(labels)), dtype=bool)
+    for j, label in enumerate(labels):
+        if label.startswith("I-"):
+            entity = label[2:]
+            allowed[:, j] = False
+            for i, previous in enumerate(labels):
+                allowed[i, j] = previous in (f"B-{entity}", f"I-{entity}")
+    return allowed
+
+
+def _viterbi(log_probabilities: Floats, allowed: npt.NDArray[np.bool_]) -> list[int]:
+    forbidden = np.where(allowed, 0.0, -1e9)
+    score = log_probabilities[0] + forbidden[-1]
+    back: list[npt.NDArray[np.int64]] = []
+    for row in log_probabilities[1:]:
+        totals = score[:, None] + forbidden[:-1]
+        back.append(totals.argmax(axis=0))
+        score = totals.max(axis=0) + row
+    path = [int(score.argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    return path[::-1]

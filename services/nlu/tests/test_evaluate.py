@@ -1,0 +1,68 @@
+"""`python -m parley_nlu.evaluate`: cross-validation or a test file, printed and written as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from parley_messages import NluDataset
+from parley_nlu.evaluate import main
+
+
+@pytest.fixture
+def dataset_file(tmp_path: Path, shop_dataset: NluDataset) -> Path:
+    path = tmp_path / "dataset.json"
+    path.write_bytes(msgspec.json.encode(shop_dataset))
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main([*args, "--encoder", "hashing"])
+    return code, capsys.readouterr().out
+
+
+def test_cross_validation_prints_and_writes_the_report(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "report.json"
+    code, printed = run(capsys, str(dataset_file), "--output", str(output))
+    assert code == 0
+    assert "cross-validation" in printed and "out-of-scope recall" in printed and "entities:" in printed
+    report = json.loads(output.read_text())
+    assert report["mode"] == "cross-validation" and report["in_scope"] == 13
+    assert {row["intent"] for row in report["per_intent"]} == {"greet", "order_pizza", "weather"}
+    assert 0 <= report["oos_recall"] <= 1
+
+
+def test_a_test_file_scores_intents_out_of_scope_and_entities(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        {"text": "hello there friend", "intent": "greet"},
+        {"text": "one large pizza to order", "intent": "order_pizza"},
+        {"text": "weather in NYC", "intent": "weather", "entities": [
+            {"entity": "city", "value": "New York", "start": 11, "end": 14}
+        ]},
+        {"text": "xylophone quantum zebra", "intent": None},
+    ]  # fmt: skip
+    test = tmp_path / "test.jsonl"
+    test.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    output = tmp_path / "report.json"
+    code, _ = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
+    report = json.loads(output.read_text())
+    assert code == 0 and report["mode"] == "test-file"
+    assert (report["in_scope"], report["out_of_scope"]) == (3, 1)
+    assert report["entities"]["recall"] == 1.0 and list(report["per_entity"]) == ["city"]
+
+
+def test_a_missing_or_malformed_file_is_a_clear_error(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(tmp_path / "missing.json")]) == 2
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": 1}\n')
+    assert main([str(dataset_file), "--test", str(bad), "--encoder", "hashing"]) == 2
+    assert "bad.jsonl:1" in capsys.readouterr().err

@@ -1,0 +1,52 @@
+"""The span tagger learns open-ended entities from annotated examples."""
+
+from __future__ import annotations
+
+from parley_messages import Example, Span
+from parley_nlu.tagger import fit_tagger
+
+
+def annotated(text: str, *spans: tuple[str, str]) -> Example:
+    return Example(
+        text=text,
+        spans=[Span(entity=e, start=text.index(s), end=text.index(s) + len(s)) for e, s in spans],
+    )
+
+
+EXAMPLES = [
+    annotated("where is my order ORD123456", ("order_number", "ORD123456")),
+    annotated("my order number is ORD113134", ("order_number", "ORD113134")),
+    annotated("check order ORD789012 for me", ("order_number", "ORD789012")),
+    annotated("has ORD246810 shipped", ("order_number", "ORD246810")),
+    annotated("a place in brooklyn serving chinese", ("location", "brooklyn"), ("cuisine", "chinese")),
+    annotated("looking for indian food in queens", ("cuisine", "indian"), ("location", "queens")),
+    annotated("i want korean food", ("cuisine", "korean")),
+    annotated("mexican restaurants in soho", ("cuisine", "mexican"), ("location", "soho")),
+    annotated("what is my order status"),
+    annotated("hello there"),
+]
+
+
+def test_unseen_values_are_found_by_shape_and_context() -> None:
+    tagger = fit_tagger(EXAMPLES)
+    assert tagger is not None
+    found = [(c.entity, c.value) for c in tagger.candidates("where is my order ORD775532")]
+    assert found == [("order_number", "ORD775532")]
+    assert ("cuisine", "thai") in [(c.entity, c.value) for c in tagger.candidates("i want thai food")]
+
+
+def test_spans_point_into_the_text_with_a_confidence() -> None:
+    tagger = fit_tagger(EXAMPLES)
+    assert tagger is not None
+    text = "has ORD555555 shipped"
+    (candidate,) = tagger.candidates(text)
+    assert text[candidate.start : candidate.end] == "ORD555555" and 0 < candidate.confidence <= 1
+
+
+def test_utterances_without_entities_get_none() -> None:
+    tagger = fit_tagger(EXAMPLES)
+    assert tagger is not None and tagger.candidates("hello there") == []
+
+
+def test_no_tagger_is_trained_without_annotations() -> None:
+    assert fit_tagger([Example(text="hello"), annotated("order ORD1", ("order_number", "ORD1"))]) is None

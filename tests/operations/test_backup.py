@@ -1,0 +1,147 @@
+"""`parley backup` / `parley restore`: a backup restored into an empty database is the same data."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aioboto3
+import boto3
+import httpx
+import pytest
+
+from parley.backup import COLLECTIONS, backup, backups, restore
+from parley_runtime.blobs.local import LocalBlobStore
+from parley_runtime.blobs.ports import BlobStore
+from parley_runtime.blobs.s3 import S3BlobStore
+from parley_runtime.errors import ConflictError
+from parley_runtime.infra import InfraSettings
+from parley_runtime.mongo import connect_mongo
+
+NOW = datetime(2026, 11, 27, 3, tzinfo=UTC)
+ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
+
+
+def _db() -> Any:
+    return connect_mongo(InfraSettings(mongodb_database=f"backup_{uuid.uuid4().hex[:8]}"))
+
+
+async def _populate(db: Any) -> None:
+    await db["bots"].insert_one(
+        {"_id": "pizzeria", "version": 3, "definition": {"intents": [{"name": "greet"}]}}
+    )
+    await db["models"].insert_one(
+        {
+            "_id": "pizzeria:v2",
+            "bot": "pizzeria",
+            "metrics": {"f1": 0.9375},
+            "created_at": NOW,
+            "status": "live",
+        }
+    )
+    for index in range(25):
+        at = NOW + timedelta(minutes=index)
+        await db["turns"].insert_one(
+            {
+                "_id": uuid.uuid4().hex,
+                "bot": "pizzeria",
+                "conversation_id": f"c{index % 4}",
+                "at": at,
+                "confidence": None if index % 3 else index / 8,
+                "latency_ms": 12.0,
+                "entities": [{"value": 1}],
+            }
+        )
+    await db["conversations"].insert_one({"_id": "pizzeria:c0", "turn_count": 7, "first_turn_at": NOW})
+
+
+async def _dump(db: Any) -> dict[str, list[dict[str, Any]]]:
+    return {name: [doc async for doc in db[name].find({}).sort("_id", 1)] for name in COLLECTIONS}
+
+
+@pytest.fixture
+def local_blobs(tmp_path: Path) -> BlobStore:
+    return LocalBlobStore(tmp_path / "blobs")
+
+
+async def test_a_backup_restored_into_an_empty_database_holds_the_same_documents(
+    local_blobs: BlobStore,
+) -> None:
+    source, target = _db(), _db()
+    await _populate(source)
+    manifest = await backup(source, local_blobs, now=NOW)
+    assert manifest.collections == {"bots": 1, "models": 1, "conversations": 1, "turns": 25}
+    await restore(target, local_blobs, manifest.backup_id)
+    assert await _dump(target) == await _dump(source)
+
+
+async def test_a_backup_is_written_under_its_timestamp_as_gzipped_json_lines(local_blobs: BlobStore) -> None:
+    manifest = await backup(_db(), local_blobs, now=NOW)
+    assert manifest.backup_id == "20261127T030000000000Z"
+    assert await local_blobs.list("backups/") == [
+        f"backups/{manifest.backup_id}/{name}"
+        for name in sorted([*(f"{c}.jsonl.gz" for c in COLLECTIONS), "manifest.json"])
+    ]
+
+
+async def test_restoring_over_existing_data_is_refused_unless_forced(local_blobs: BlobStore) -> None:
+    source = _db()
+    await _populate(source)
+    await backup(source, local_blobs, now=NOW)
+    with pytest.raises(ConflictError, match="not empty"):
+        await restore(source, local_blobs)
+    await restore(source, local_blobs, force=True)
+    assert await source["turns"].count_documents({}) == 25
+
+
+async def test_latest_is_the_newest_backup_that_has_a_manifest(local_blobs: BlobStore) -> None:
+    older = await backup(_db(), local_blobs, now=NOW)
+    await local_blobs.put("backups/29991231T000000000000Z/bots.jsonl.gz", b"half-written")
+    assert await backups(local_blobs) == [older.backup_id]
+    assert (await restore(_db(), local_blobs)).backup_id == older.backup_id
+
+
+@pytest.fixture
+async def s3_blobs() -> AsyncIterator[BlobStore]:
+    try:
+        async with httpx.AsyncClient() as client:
+            await client.get(f"{ENDPOINT}/_localstack/health", timeout=2)
+    except httpx.TransportError:
+        if os.environ.get("PARLEY_REQUIRE_REAL_BACKENDS") == "1":
+            pytest.fail(f"LocalStack does not answer at {ENDPOINT}")
+        pytest.skip(f"LocalStack does not answer at {ENDPOINT}")
+    with _bucket() as bucket:
+        async with S3BlobStore(
+            bucket, endpoint_url=ENDPOINT, session=aioboto3.Session(**CREDENTIALS)
+        ) as store:
+            yield store
+
+
+@contextmanager
+def _bucket() -> Iterator[str]:
+    s3 = boto3.client("s3", endpoint_url=ENDPOINT, **CREDENTIALS)
+    bucket = f"parley-backup-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=bucket)
+    try:
+        yield bucket
+    finally:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for item in page.get("Contents", []):
+                s3.delete_object(Bucket=bucket, Key=item["Key"])
+        s3.delete_bucket(Bucket=bucket)
+        s3.close()
+
+
+@pytest.mark.integration
+async def test_a_backup_in_s3_restores_into_an_empty_database(s3_blobs: BlobStore) -> None:
+    source, target = _db(), _db()
+    await _populate(source)
+    manifest = await backup(source, s3_blobs, now=NOW)
+    await restore(target, s3_blobs, manifest.backup_id)
+    assert await _dump(target) == await _dump(source)

@@ -1,0 +1,105 @@
+"""The operators' `parley` commands: queues stats/replay, transcripts archive, backup and restore."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from parley import cli
+from parley_messages import LOGGER_QUEUE, TurnCompleted, dead_letter_queue, encode
+from tests.faults import scenario
+
+
+@pytest.fixture(autouse=True)
+def quiet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The commands configure logging for a process; inside the test session that would leak.
+    monkeypatch.setattr(cli, "configure_logging", lambda level: None)
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
+    for name in (
+        "MONGODB_URL",
+        "PARLEY_BUCKET",
+        "PARLEY_BUS",
+        "PARLEY_QUEUE_PREFIX",
+        "LOGGER_RETENTION_DAYS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def sqs_prefix(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    try:
+        httpx.get(f"{scenario.ENDPOINT}/_localstack/health", timeout=2)
+    except httpx.TransportError:
+        if os.environ.get("PARLEY_REQUIRE_REAL_BACKENDS") == "1":
+            pytest.fail(f"LocalStack does not answer at {scenario.ENDPOINT}")
+        pytest.skip(f"LocalStack does not answer at {scenario.ENDPOINT}")
+    with scenario.worker_queues(30) as prefix:
+        monkeypatch.setenv("PARLEY_BUS", "sqs")
+        monkeypatch.setenv("PARLEY_QUEUE_PREFIX", prefix)
+        monkeypatch.setenv("AWS_ENDPOINT_URL", scenario.ENDPOINT)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", os.environ.get("AWS_ACCESS_KEY_ID", "test"))
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCESS_KEY", "test"))
+        yield prefix
+
+
+def _dead_letters(prefix: str, count: int) -> None:
+    sqs = scenario.sqs_client()
+    try:
+        url = sqs.get_queue_url(QueueName=prefix + dead_letter_queue(LOGGER_QUEUE))["QueueUrl"]
+        for index in range(count):
+            turn = TurnCompleted(
+                bot="b", conversation_id="c", channel="rest", user_text=str(index), replies=[]
+            )
+            sqs.send_message(QueueUrl=url, MessageBody=encode(turn).decode())
+    finally:
+        sqs.close()
+
+
+@pytest.mark.integration
+def test_replay_moves_a_queues_dead_letters_back_onto_it(
+    sqs_prefix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _dead_letters(sqs_prefix, 3)
+    assert cli.main(["queues", "replay", LOGGER_QUEUE]) == 0
+    assert "moved 3 message(s)" in capsys.readouterr().out
+    assert scenario.queue_depths(sqs_prefix, LOGGER_QUEUE) == (3, 0)
+    assert scenario.queue_depths(sqs_prefix, dead_letter_queue(LOGGER_QUEUE)) == (0, 0)
+
+
+@pytest.mark.integration
+def test_stats_list_each_queue_and_its_dead_letter_queue(
+    sqs_prefix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _dead_letters(sqs_prefix, 2)
+    assert cli.main(["queues", "stats"]) == 0
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[1:]}
+    assert rows[dead_letter_queue(LOGGER_QUEUE)] == ["2", "0", "0"]
+    assert rows[LOGGER_QUEUE] == ["0", "0", "0"]
+
+
+def test_queue_commands_need_the_sqs_bus(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["queues", "stats"]) == 2
+    assert "PARLEY_BUS=sqs" in capsys.readouterr().err
+
+
+@pytest.mark.integration
+def test_replaying_an_unknown_queue_is_refused(sqs_prefix: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["queues", "replay", "parley-nothing"]) == 1
+    assert "unknown queue" in capsys.readouterr().err
+
+
+def test_archiving_a_day_reports_what_it_archived(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["transcripts", "archive", "--day", "2026-11-26"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"archived": [], "deleted_turns": 0}
+
+
+def test_a_backup_can_be_restored_by_its_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["backup"]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    assert cli.main(["restore", manifest["backup_id"]]) == 0
+    assert json.loads(capsys.readouterr().out)["backup_id"] == manifest["backup_id"]
