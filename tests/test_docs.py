@@ -11,13 +11,22 @@ import pytest
 from parley.settings import EmbeddedSettings
 from parley_dialogue.settings import DialogueSettings
 from parley_gateway.settings import GatewaySettings
+from parley_logger.settings import LoggerSettings
 from parley_nlu.settings import NluSettings
 from parley_runtime.infra import InfraSettings
 from parley_runtime.settings import env_names
+from parley_runtime.worker_settings import WorkerSettings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-SETTINGS: list[type[msgspec.Struct]] = [InfraSettings, GatewaySettings, DialogueSettings, NluSettings,
-                                        EmbeddedSettings]
+SETTINGS: list[type[msgspec.Struct]] = [
+    InfraSettings,
+    WorkerSettings,
+    GatewaySettings,
+    DialogueSettings,
+    NluSettings,
+    LoggerSettings,
+    EmbeddedSettings,
+]
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=lambda cls: cls.__name__)

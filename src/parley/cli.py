@@ -22,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run()
+        if args.command == "nlu":
+            from parley.evaluate import evaluate  # noqa: PLC0415 - loads the language model stack
+
+            return evaluate(args.args)
         return asyncio.run(_with_infra(args))
     except SettingsError as exc:
         print(exc, file=sys.stderr)
@@ -35,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley", description="Parley, a self-hosted chatbot framework.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run every service in one process, with no infrastructure")
+    nlu = commands.add_parser(
+        "nlu",
+        help="evaluate a bot's NLU: parley nlu evaluate BOT.yaml|DATASET.json [--test TEST.jsonl]",
+    )
+    nlu.add_argument("tool", choices=["evaluate"])
+    nlu.add_argument("args", nargs=argparse.REMAINDER, help="see python -m parley_nlu.evaluate --help")
     queues = commands.add_parser("queues", help="inspect the queues, replay dead letters").add_subparsers(
         dest="action", required=True
     )

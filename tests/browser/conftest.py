@@ -75,8 +75,10 @@ def parley(tmp_path_factory: pytest.TempPathFactory, shop: Shop) -> Iterator[Emb
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Browser]:
+    # Module scope: Playwright's sync API runs an event loop while it is open, which would break
+    # every async test collected after the browser tests.
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         try:

@@ -10,15 +10,18 @@ import msgspec
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from parley_gateway.latency import latency_percentile
 from parley_runtime.errors import NotFoundError
 from parley_runtime.mongo import translate_errors
 
 _SUMMED = (
     "turns",
     "conversations",
+    "users",
     "fallbacks",
     "completed",
     "confidence_sum",
+    "confidence_count",
     "latency_ms_sum",
     "models_published",
 )
@@ -127,9 +130,13 @@ class DayStats(msgspec.Struct, frozen=True, kw_only=True):
     day: date
     turns: int
     conversations: int
+    users: int
     fallback_rate: float
     mean_confidence: float | None
     mean_latency_ms: float | None
+    latency_ms_p50: float | None
+    latency_ms_p90: float | None
+    latency_ms_p99: float | None
     completed: int
     models_published: int
     intents: dict[str, int]
@@ -155,7 +162,12 @@ def _midnight(day: date) -> datetime:
 
 
 def _empty() -> dict[str, Any]:
-    return {**dict.fromkeys(_SUMMED, 0), "intents": Counter(), "channels": Counter()}
+    return {
+        **dict.fromkeys(_SUMMED, 0),
+        "intents": Counter(),
+        "channels": Counter(),
+        "latency_ms_buckets": Counter(),
+    }
 
 
 def _merge(row: dict[str, Any], doc: dict[str, Any]) -> None:
@@ -163,19 +175,32 @@ def _merge(row: dict[str, Any], doc: dict[str, Any]) -> None:
         row[name] += doc.get(name, 0)
     row["intents"].update(doc.get("intents", {}))
     row["channels"].update(doc.get("channels", {}))
+    row["latency_ms_buckets"].update(doc.get("latency_ms_buckets", {}))
 
 
 def _finish(day: date, row: dict[str, Any]) -> DayStats:
     turns = row["turns"]
+    buckets = row["latency_ms_buckets"]
     return DayStats(
         day=day,
         turns=turns,
         conversations=row["conversations"],
+        users=row["users"],
         fallback_rate=row["fallbacks"] / turns if turns else 0.0,
-        mean_confidence=row["confidence_sum"] / turns if turns else None,
+        mean_confidence=_mean_confidence(row),
         mean_latency_ms=row["latency_ms_sum"] / turns if turns else None,
+        latency_ms_p50=latency_percentile(buckets, 0.5),
+        latency_ms_p90=latency_percentile(buckets, 0.9),
+        latency_ms_p99=latency_percentile(buckets, 0.99),
         completed=row["completed"],
         models_published=row["models_published"],
         intents=dict(row["intents"].most_common()),
         channels=dict(row["channels"]),
     )
+
+
+def _mean_confidence(row: dict[str, Any]) -> float | None:
+    """Over the turns that had a confidence; documents older than `confidence_count` divide by turns."""
+    if row["confidence_count"]:
+        return row["confidence_sum"] / row["confidence_count"]
+    return row["confidence_sum"] / row["turns"] if row["turns"] else None

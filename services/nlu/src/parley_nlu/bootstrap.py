@@ -6,6 +6,7 @@ import asyncio
 from functools import partial
 from pathlib import Path
 
+import msgspec
 import structlog
 from litestar import Litestar
 
@@ -20,7 +21,9 @@ from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelC
 from parley_nlu.trainer import handle_train
 from parley_runtime.errors import PermanentError
 from parley_runtime.infra import Infra
+from parley_runtime.settings import load_settings
 from parley_runtime.worker import Worker
+from parley_runtime.worker_settings import WorkerSettings
 
 log = structlog.get_logger(__name__)
 
@@ -72,9 +75,17 @@ async def build_app(infra: Infra, settings: NluSettings) -> Litestar:
 
 
 async def build_trainer_worker(
-    infra: Infra, *, settings: NluSettings, encoder: Encoder | None = None
+    infra: Infra,
+    *,
+    settings: NluSettings,
+    encoder: Encoder | None = None,
+    worker_settings: WorkerSettings | None = None,
 ) -> Worker:
-    """The training worker on the training queue (`python -m parley_nlu.trainer`)."""
+    """The training worker on the training queue (`python -m parley_nlu.trainer`).
+
+    Tuned by the `WORKER_…` settings (loaded from the environment unless given), except that
+    `NLU_TRAINING_CONCURRENCY` sets how many jobs train at once.
+    """
     encoder = encoder or await asyncio.to_thread(build_encoder, settings)
     registry = MongoModelRegistry(infra.db)
     await registry.ensure_indexes()
@@ -93,6 +104,7 @@ async def build_trainer_worker(
             raise PermanentError(f"{type(message).__name__} does not belong on the training queue")
         await train_job(message)
 
-    return Worker(
-        infra.bus, TRAINING_QUEUE, handler, concurrency=settings.training_concurrency, name="trainer"
+    tuning = msgspec.structs.replace(
+        worker_settings or load_settings(WorkerSettings), concurrency=settings.training_concurrency
     )
+    return Worker.configured(infra.bus, TRAINING_QUEUE, handler, tuning, name="trainer")
