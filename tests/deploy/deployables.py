@@ -16,6 +16,7 @@ import msgspec
 
 from parley_runtime.infra import InfraSettings
 from parley_runtime.settings import env_names
+from parley_runtime.worker_settings import WorkerSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 HELM = ROOT / "helm"
@@ -61,8 +62,12 @@ BY_NAME = {deployable.name: deployable for deployable in DEPLOYABLES}
 HTTP_SERVICES = tuple(d for d in DEPLOYABLES if not d.is_worker)
 WORKERS = tuple(d for d in DEPLOYABLES if d.is_worker)
 
-BUILD_TOOLS = {"parley_nlu.export"}
-"""Entry points that run while an image is built, never as a deployment."""
+BUILD_TOOLS = {
+    "parley_nlu.export",
+    # A developer CLI (scores a trained model on a dataset), run by hand like `export`, never deployed.
+    "parley_nlu.evaluate",
+}
+"""Entry points that run while an image is built or by a developer, never as a deployment."""
 
 INFRASTRUCTURE = ("mongodb", "redis", "localstack")
 """Compose services that stand in for Atlas, ElastiCache, SQS and S3."""
@@ -88,6 +93,12 @@ def settings_of(package: str) -> frozenset[str]:
     """Every environment variable a process of `package` reads."""
     classes = [InfraSettings, *settings_classes(package)]
     return frozenset(name for cls in classes for name in env_names(cls).values())
+
+
+@cache
+def worker_settings() -> frozenset[str]:
+    """The `WORKER_…` variables every queue worker process reads besides its package's settings."""
+    return frozenset(env_names(WorkerSettings).values())
 
 
 def listen_variables(package: str) -> tuple[str, str] | None:

@@ -24,6 +24,7 @@ from tests.deploy.deployables import (
     Deployable,
     listen_variables,
     settings_of,
+    worker_settings,
 )
 
 KUBERNETES_VERSIONS = ("1.32", "1.35")
@@ -85,7 +86,8 @@ def test_every_variable_the_release_sets_is_a_setting_of_its_service(
     render: Render, deployable: Deployable, environment: str
 ) -> None:
     env = process_environment(render(deployable.chart, environment))
-    unknown = set(env) - settings_of(deployable.package)
+    readable = settings_of(deployable.package) | (worker_settings() if deployable.is_worker else frozenset())
+    unknown = set(env) - readable
     assert not unknown, (
         f"{deployable.chart} sets variables {deployable.package} never reads: {sorted(unknown)}"
     )
@@ -133,12 +135,20 @@ def test_one_port_drives_the_process_the_container_the_service_and_the_probes(
 @pytest.mark.parametrize(
     ("deployable", "environment"), list(itertools.product(WORKERS, ENVIRONMENTS)), ids=str
 )
-def test_a_worker_has_no_service_and_no_port(
+def test_a_worker_has_no_service_and_is_probed_on_its_health_port(
     render: Render, deployable: Deployable, environment: str
 ) -> None:
     manifests = render(deployable.chart, environment)
     assert not of_kind(manifests, "Service")
-    assert "ports" not in container(manifests)
+    env = process_environment(manifests)
+    assert (env["WORKER_HEALTH_HOST"], env["WORKER_HEALTH_PORT"]) == ("0.0.0.0", "8080")
+    main = container(manifests)
+    assert main["ports"] == [{"name": "health", "containerPort": 8080, "protocol": "TCP"}]
+    assert main["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "health"}
+    assert main["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "health"}
+    drain = float(env.get("WORKER_DRAIN_SECONDS", 25))
+    grace = one(manifests, "Deployment")["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+    assert grace > drain
 
 
 def test_the_services_find_each_other_at_their_release_names(render: Render) -> None:

@@ -1,12 +1,18 @@
 {{/* The process environment: plain settings in a ConfigMap, secrets by reference. */}}
 
 {{/* Every plain variable: `config`, plus where the HTTP API listens (derived from `http`, so the
-container port, the Service, the probes and the process always agree). */}}
+container port, the Service, the probes and the process always agree) and where a worker serves
+its health port (derived from `health` the same way). */}}
 {{- define "parley.environment" -}}
 {{- $env := deepCopy .Values.config -}}
 {{- if .Values.http.enabled -}}
 {{- $_ := set $env .Values.http.hostEnv "0.0.0.0" -}}
 {{- $_ := set $env .Values.http.portEnv (toString .Values.http.port) -}}
+{{- end -}}
+{{- $health := .Values.health | default dict -}}
+{{- if $health.enabled -}}
+{{- $_ := set $env "WORKER_HEALTH_HOST" "0.0.0.0" -}}
+{{- $_ := set $env "WORKER_HEALTH_PORT" (toString $health.port) -}}
 {{- end -}}
 {{- toYaml $env -}}
 {{- end -}}

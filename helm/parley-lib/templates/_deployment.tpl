@@ -69,11 +69,19 @@ spec:
                   key: {{ $ref.key }}
             {{- end }}
           {{- end }}
-          {{- if .Values.http.enabled }}
+          {{- $health := .Values.health | default dict }}
+          {{- if or .Values.http.enabled $health.enabled }}
           ports:
+            {{- if .Values.http.enabled }}
             - name: http
               containerPort: {{ .Values.http.port }}
               protocol: TCP
+            {{- end }}
+            {{- if $health.enabled }}
+            - name: health
+              containerPort: {{ $health.port }}
+              protocol: TCP
+            {{- end }}
           {{- end }}
           {{- with .Values.probes.startup }}
           startupProbe:

@@ -1,0 +1,63 @@
+"""The analytics read model sums a day's bucket documents back into one row of statistics."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from parley_gateway.readmodels import Analytics
+from parley_runtime.infra import InfraSettings
+from parley_runtime.mongo import connect_mongo
+
+DAY = date(2024, 5, 1)
+
+
+def bucket(shard: int, **fields: object) -> dict[str, object]:
+    return {
+        "_id": f"shop:{DAY.isoformat()}:{shard:02d}",
+        "bot": "shop",
+        "day": datetime(2024, 5, 1),
+        **fields,
+    }
+
+
+async def test_a_days_buckets_are_summed_into_users_confidence_and_latency_percentiles() -> None:
+    db = connect_mongo(InfraSettings())
+    await db["analytics_daily"].insert_many(
+        [
+            bucket(
+                1,
+                turns=3,
+                users=2,
+                confidence_sum=1.6,
+                confidence_count=2,
+                latency_ms_buckets={"le_10": 1, "le_25": 2},
+            ),
+            bucket(
+                2,
+                turns=1,
+                users=1,
+                confidence_sum=0.8,
+                confidence_count=1,
+                latency_ms_buckets={"le_100": 1},
+            ),
+        ]
+    )
+
+    (day,) = await Analytics(db).daily("shop", start=DAY, end=DAY)
+
+    assert (day.day, day.turns, day.users) == (DAY, 4, 3)
+    assert day.mean_confidence == pytest.approx(0.8)  # 2.4 over the 3 turns that had one, not 4
+    assert day.latency_ms_p50 == pytest.approx(17.5)  # rank 2 of 4: halfway through le_25 (10..25]
+    assert day.latency_ms_p99 is not None and 50 < day.latency_ms_p99 <= 100
+
+
+async def test_documents_without_confidence_count_divide_by_turns() -> None:
+    db = connect_mongo(InfraSettings())
+    await db["analytics_daily"].insert_one(bucket(1, turns=4, confidence_sum=2.0))
+
+    (day,) = await Analytics(db).daily("shop", start=DAY, end=DAY)
+
+    assert day.mean_confidence == pytest.approx(0.5)
+    assert (day.users, day.latency_ms_p50) == (0, None)
