@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from parley_gateway.readmodels import Analytics
+from parley_gateway.routes.admin import _span_before
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import connect_mongo
 
@@ -61,3 +62,8 @@ async def test_documents_without_confidence_count_divide_by_turns() -> None:
 
     assert day.mean_confidence == pytest.approx(0.5)
     assert (day.users, day.latency_ms_p50) == (0, None)
+
+
+def test_the_default_analytics_period_stops_at_the_first_day() -> None:
+    assert _span_before(date(1, 1, 5)) == date.min
+    assert _span_before(date(2026, 11, 30)) == date(2026, 10, 31)

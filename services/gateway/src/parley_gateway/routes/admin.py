@@ -144,6 +144,10 @@ async def conversation(bot: BotPath, conversation_id: IdPath, gateway: GatewayDe
     return await gateway.transcripts.conversation(check_bot_name(bot), check_conversation_id(conversation_id))
 
 
+DEFAULT_SPAN = timedelta(days=30)
+"""The analytics period when `from` is not given: the 30 days up to `to`."""
+
+
 @get("/bots/{bot:str}/analytics", tags=["analytics"], responses=_ERRORS)
 async def analytics(
     bot: BotPath,
@@ -153,11 +157,16 @@ async def analytics(
 ) -> AnalyticsReport:
     """Daily turns, conversations, fallback rate and intents for `from`..`to` (default: last 30 days)."""
     end = end or datetime.now(UTC).date()
-    start = start or end - timedelta(days=30)
+    start = start or _span_before(end)
     if start > end:
         raise InvalidInputError("`from` must not be after `to`")
     days = await gateway.analytics.daily(check_bot_name(bot), start=start, end=end)
     return AnalyticsReport(bot=bot, start=start, end=end, days=days)
+
+
+def _span_before(end: date) -> date:
+    """`end` minus the default span, no earlier than the first representable day."""
+    return end - DEFAULT_SPAN if end - date.min > DEFAULT_SPAN else date.min
 
 
 admin_router = Router(
