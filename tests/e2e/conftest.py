@@ -2,75 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.e2e.stack import Running
+from tests.e2e.stack import Running, embedded_parley
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    port = _free_port()
-    data_dir = tmp_path_factory.mktemp("parley-data")
-    token = "e2e-admin-token"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "REDIS_URL", "MONGODB_URL"))},
-        "PARLEY_PORT": str(port),
-        "PARLEY_ADMIN_TOKEN": token,
-        "PARLEY_DATA_DIR": str(data_dir),
-        "PARLEY_BUS": "memory",
-        "NLU_MODEL_CACHE": str(ROOT / "var" / "models"),
-        # The tests share one client address; the address limit has unit tests of its own.
-        "GATEWAY_ADDRESS_RATE_LIMIT": "0",
-    }
-    env.pop("AWS_ENDPOINT_URL", None)
-    log_path = data_dir / "parley.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "parley", "run"],
-            cwd=data_dir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            _wait_ready(base, process, log_path)
-            yield Running(base_url=base, ws_url=f"ws://127.0.0.1:{port}/ws/chat", token=token)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"parley exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
-        try:
-            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"parley did not become ready:\n{log_path.read_text()[-4000:]}")
+    """The embedded runner with its demo bot, shared by the e2e tests."""
+    try:
+        with embedded_parley(tmp_path_factory.mktemp("parley-data"), {}) as running:
+            yield running
+    except RuntimeError as exc:  # it did not start: show why
+        pytest.fail(str(exc))

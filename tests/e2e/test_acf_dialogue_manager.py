@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.acf_support import Parley, Reply, StubApi, embedded_parley, stub_api
+from tests.e2e.acf_support import Parley, Reply, StubApi, stub_api
+from tests.e2e.stack import embedded_parley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -143,6 +144,7 @@ def kitchen() -> Iterator[StubApi]:
 @pytest.fixture(scope="module")
 def parley(kitchen: StubApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Parley]:
     env = {
+        "PARLEY_DEMO": "false",
         "PARLEY_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8",
         "PARLEY_WEBHOOK_URL_REWRITES": f"{PIZZA_API}={kitchen.base_url},{KITCHEN_API}={kitchen.base_url}",
     }

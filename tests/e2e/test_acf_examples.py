@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.acf_support import ACF_EXAMPLES, Parley, StubApi, embedded_parley, stub_api
+from tests.e2e.acf_support import ACF_EXAMPLES, Parley, StubApi, stub_api
+from tests.e2e.stack import embedded_parley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -40,6 +41,7 @@ def shop() -> Iterator[StubApi]:
 @pytest.fixture(scope="module")
 def parley(shop: StubApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Parley]:
     env = {
+        "PARLEY_DEMO": "false",
         "PARLEY_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8",
         "PARLEY_WEBHOOK_URL_REWRITES": f"{SHOP_API}={shop.base_url}",
     }
