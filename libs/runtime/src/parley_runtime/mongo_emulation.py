@@ -18,6 +18,7 @@ an update that may rewrite an indexed field in place rebuilds the maps of its co
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -26,6 +27,9 @@ from mongomock import helpers
 from mongomock.collection import Collection
 from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore, DatabaseStore, ServerStore
+
+TTL_SWEEP_SECONDS = 60.0
+"""How often expired documents are removed; MongoDB's TTL monitor also runs every 60 seconds."""
 
 Fields = tuple[str, ...]
 Key = tuple[str, ...]
@@ -36,6 +40,7 @@ class IndexedCollectionStore(CollectionStore):
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
+        self._next_ttl_sweep = 0.0
         self._maps: dict[Fields, dict[Key, set[Any]]] = {}
         self._loose: dict[Fields, set[Any]] = {}
         self._keys: dict[Any, dict[Fields, Key | None]] = {}
@@ -48,6 +53,14 @@ class IndexedCollectionStore(CollectionStore):
             for prefix in new:
                 self._maps[prefix], self._loose[prefix] = {}, set()
             self.reindex()
+
+    def _remove_expired_documents(self) -> None:
+        """Expire TTL-indexed documents at most once per `TTL_SWEEP_SECONDS`, as MongoDB's TTL
+        monitor does (every 60 s), instead of scanning the collection on every query."""
+        now = time.monotonic()
+        if now >= self._next_ttl_sweep:
+            self._next_ttl_sweep = now + TTL_SWEEP_SECONDS
+            super()._remove_expired_documents()
 
     def __setitem__(self, key: Any, val: Any) -> None:
         super().__setitem__(key, val)
