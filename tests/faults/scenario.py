@@ -21,8 +21,8 @@ from typing import Any
 
 import boto3
 
-from parley_analytics.counters import latency_bucket
 from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, TurnCompleted, dead_letter_queue, encode
+from parley_messages.latency import latency_bucket
 
 ROOT = Path(__file__).resolve().parents[2]
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")

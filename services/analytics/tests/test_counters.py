@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley_analytics.counters import latency_bucket, latency_percentile
+from parley_messages.latency import latency_bucket, latency_percentile
 
 
 @pytest.mark.parametrize(

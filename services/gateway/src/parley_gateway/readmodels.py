@@ -10,7 +10,7 @@ import msgspec
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from parley_gateway.latency import latency_percentile
+from parley_messages.latency import latency_percentile
 from parley_runtime.errors import NotFoundError
 from parley_runtime.mongo import translate_errors
 

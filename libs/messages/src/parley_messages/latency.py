@@ -1,8 +1,8 @@
-"""The analytics worker's latency histogram, read back: its bucket bounds and percentiles.
+"""The turn-latency histogram of the daily analytics documents: written by the analytics worker,
+read back by the gateway. One definition, so the writer's buckets and the reader's bounds agree.
 
-A copy of `parley_analytics.counters` (services do not import each other): keep the bounds equal to
-the ones the analytics worker writes. `latency_ms_buckets.le_<bound>` counts the turns that took at
-most `bound` ms and more than the previous bound (`le_inf`: longer than the last bound).
+`latency_ms_buckets.le_<bound>` counts the turns that took at most `bound` ms and more than the
+previous bound (`le_inf`: longer than the last bound).
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ LATENCY_BOUNDS_MS: tuple[float, ...] = (5, 10, 25, 50, 100, 250, 500, 1000, 2500
 def bucket_name(bound: float) -> str:
     """`le_25` for 25 ms, `le_inf` for the open last bucket."""
     return "le_inf" if math.isinf(bound) else f"le_{bound:g}"
+
+
+def latency_bucket(latency_ms: float) -> str:
+    """The histogram bucket a turn of `latency_ms` falls in."""
+    return bucket_name(next(bound for bound in LATENCY_BOUNDS_MS if latency_ms <= bound))
 
 
 def latency_percentile(buckets: Mapping[str, float], quantile: float) -> float | None:
