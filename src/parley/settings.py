@@ -6,19 +6,17 @@ from typing import Annotated
 
 import msgspec
 
-
-def _env(name: str) -> msgspec.Meta:
-    return msgspec.Meta(extra={"env": name})
+from parley_runtime.settings import env
 
 
 class EmbeddedSettings(msgspec.Struct, frozen=True, kw_only=True):
-    host: Annotated[str, _env("PARLEY_HOST")] = "127.0.0.1"
+    host: Annotated[str, env("PARLEY_HOST")] = "127.0.0.1"
     """Interface the embedded runner listens on."""
-    port: Annotated[int, _env("PARLEY_PORT")] = 8000
+    port: Annotated[int, env("PARLEY_PORT")] = 8000
     """Port the embedded runner listens on."""
-    admin_token: Annotated[str | None, _env("PARLEY_ADMIN_TOKEN")] = None
+    admin_token: Annotated[str | None, env("PARLEY_ADMIN_TOKEN")] = None
     """The first admin key; unset, one is generated and printed once at start."""
-    demo: Annotated[bool, _env("PARLEY_DEMO")] = True
+    demo: Annotated[bool, env("PARLEY_DEMO")] = True
     """Load and train the demo bot (`pizzeria`) at start when it is not there yet."""
-    training_timeout_seconds: Annotated[float, _env("PARLEY_DEMO_TRAINING_TIMEOUT_SECONDS")] = 180.0
+    training_timeout_seconds: Annotated[float, env("PARLEY_DEMO_TRAINING_TIMEOUT_SECONDS")] = 180.0
     """How long start-up waits for the demo bot's first training."""

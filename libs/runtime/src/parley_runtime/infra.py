@@ -24,37 +24,34 @@ from parley_runtime.bus.ports import Bus, QueueAdmin
 from parley_runtime.bus.sqs import SqsBus
 from parley_runtime.mongo import Document, close_mongo, connect_mongo, ping
 from parley_runtime.redis import connect_redis, ping_redis
+from parley_runtime.settings import env
 
 if TYPE_CHECKING:
     from parley_runtime.web import ReadinessCheck
 
 
-def _env(name: str) -> msgspec.Meta:
-    return msgspec.Meta(extra={"env": name})
-
-
 class InfraSettings(msgspec.Struct, frozen=True, kw_only=True):
-    mongodb_url: Annotated[str | None, _env("MONGODB_URL")] = None
+    mongodb_url: Annotated[str | None, env("MONGODB_URL")] = None
     """MongoDB connection string; unset means the in-process Mongo emulation."""
-    mongodb_database: Annotated[str, _env("MONGODB_DATABASE")] = "parley"
+    mongodb_database: Annotated[str, env("MONGODB_DATABASE")] = "parley"
     """Database name inside MongoDB."""
-    redis_url: Annotated[str | None, _env("REDIS_URL")] = None
+    redis_url: Annotated[str | None, env("REDIS_URL")] = None
     """Redis URL (`redis://host:6379/0`); unset means in-process fakeredis."""
-    redis_max_connections: Annotated[int, _env("REDIS_MAX_CONNECTIONS"), msgspec.Meta(ge=1)] = 512
+    redis_max_connections: Annotated[int, env("REDIS_MAX_CONNECTIONS"), msgspec.Meta(ge=1)] = 512
     """Connections one process keeps to Redis; past it, commands wait for a free one."""
-    aws_endpoint_url: Annotated[str | None, _env("AWS_ENDPOINT_URL")] = None
+    aws_endpoint_url: Annotated[str | None, env("AWS_ENDPOINT_URL")] = None
     """Override for AWS endpoints (LocalStack: `http://127.0.0.1:4566`)."""
-    aws_region: Annotated[str, _env("AWS_DEFAULT_REGION")] = "us-east-1"
+    aws_region: Annotated[str, env("AWS_DEFAULT_REGION")] = "us-east-1"
     """AWS region of the queues and the bucket."""
-    bus: Annotated[Literal["memory", "sqs"], _env("PARLEY_BUS")] = "memory"
+    bus: Annotated[Literal["memory", "sqs"], env("PARLEY_BUS")] = "memory"
     """`sqs` for Amazon SQS (or LocalStack), `memory` for the in-process bus."""
-    queue_prefix: Annotated[str, _env("PARLEY_QUEUE_PREFIX")] = ""
+    queue_prefix: Annotated[str, env("PARLEY_QUEUE_PREFIX")] = ""
     """Prefix added to every queue name (separates environments sharing one account)."""
-    bucket: Annotated[str | None, _env("PARLEY_BUCKET")] = None
+    bucket: Annotated[str | None, env("PARLEY_BUCKET")] = None
     """S3 bucket for models, datasets and archives; unset means the local directory below."""
-    data_dir: Annotated[str, _env("PARLEY_DATA_DIR")] = "var/data"
+    data_dir: Annotated[str, env("PARLEY_DATA_DIR")] = "var/data"
     """Local directory for blobs when no bucket is set."""
-    log_level: Annotated[str, _env("PARLEY_LOG_LEVEL")] = "INFO"
+    log_level: Annotated[str, env("PARLEY_LOG_LEVEL")] = "INFO"
     """Log level: DEBUG, INFO, WARNING or ERROR."""
 
 

@@ -4,7 +4,7 @@ A settings class is a frozen `msgspec.Struct`. Each field is read from the envir
 named by its `env` metadata, or else the field name upper-cased::
 
     class Settings(msgspec.Struct, frozen=True, kw_only=True):
-        redis_url: Annotated[str | None, msgspec.Meta(extra={"env": "REDIS_URL"})] = None
+        redis_url: Annotated[str | None, env("REDIS_URL")] = None
 
 Lists, tuples and sets are written comma-separated (`10.0.0.0/8,192.168.0.0/16`); dicts and
 structs as JSON; everything else as text converted to the field's type (`30`, `true`, `0.5`).
@@ -22,6 +22,11 @@ import msgspec
 from parley_runtime.errors import SettingsError
 
 S = TypeVar("S", bound=msgspec.Struct)
+
+
+def env(name: str) -> msgspec.Meta:
+    """Metadata naming the environment variable a settings field is read from."""
+    return msgspec.Meta(extra={"env": name})
 
 
 def env_names(cls: type[msgspec.Struct]) -> dict[str, str]:

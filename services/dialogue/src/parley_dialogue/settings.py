@@ -9,30 +9,27 @@ import msgspec
 
 from parley_dialogue.rewrites import UrlRewrites
 from parley_runtime.errors import SettingsError
-
-
-def _env(name: str) -> msgspec.Meta:
-    return msgspec.Meta(extra={"env": name})
+from parley_runtime.settings import env
 
 
 class DialogueSettings(msgspec.Struct, frozen=True, kw_only=True):
-    host: Annotated[str, _env("DIALOGUE_HOST")] = "127.0.0.1"
+    host: Annotated[str, env("DIALOGUE_HOST")] = "127.0.0.1"
     """Interface the HTTP API listens on."""
-    port: Annotated[int, _env("DIALOGUE_PORT")] = 8001
+    port: Annotated[int, env("DIALOGUE_PORT")] = 8001
     """Port the HTTP API listens on."""
-    nlu_url: Annotated[str, _env("NLU_URL")] = "http://127.0.0.1:8002"
+    nlu_url: Annotated[str, env("NLU_URL")] = "http://127.0.0.1:8002"
     """Base URL of the NLU service (unused in embedded mode, where the NLU is called in-process)."""
-    nlu_timeout_seconds: Annotated[float, _env("DIALOGUE_NLU_TIMEOUT_SECONDS")] = 2.0
+    nlu_timeout_seconds: Annotated[float, env("DIALOGUE_NLU_TIMEOUT_SECONDS")] = 2.0
     """Timeout of one parse call to the NLU (retried once: parsing is idempotent)."""
-    state_ttl_seconds: Annotated[int, _env("DIALOGUE_STATE_TTL_SECONDS")] = 86_400
+    state_ttl_seconds: Annotated[int, env("DIALOGUE_STATE_TTL_SECONDS")] = 86_400
     """A conversation's state expires this long after its last turn."""
-    lock_seconds: Annotated[float, _env("DIALOGUE_LOCK_SECONDS")] = 30.0
+    lock_seconds: Annotated[float, env("DIALOGUE_LOCK_SECONDS")] = 30.0
     """Expiry of a conversation's turn lock (longer than the slowest webhook, 10 s at most)."""
-    lock_wait_seconds: Annotated[float, _env("DIALOGUE_LOCK_WAIT_SECONDS")] = 10.0
+    lock_wait_seconds: Annotated[float, env("DIALOGUE_LOCK_WAIT_SECONDS")] = 10.0
     """How long a turn waits for the previous turn of the same conversation before failing."""
-    webhook_allow_networks: Annotated[str, _env("PARLEY_WEBHOOK_ALLOW_NETWORKS")] = ""
+    webhook_allow_networks: Annotated[str, env("PARLEY_WEBHOOK_ALLOW_NETWORKS")] = ""
     """Comma-separated CIDRs that webhooks may reach although private, loopback or link-local."""
-    webhook_url_rewrites: Annotated[str, _env("PARLEY_WEBHOOK_URL_REWRITES")] = ""
+    webhook_url_rewrites: Annotated[str, env("PARLEY_WEBHOOK_URL_REWRITES")] = ""
     """Comma-separated `from=to` base URLs: webhook URLs starting with `from` go to `to` instead
     (staging or test stubs for imported bots, whose documents stay unchanged)."""
 

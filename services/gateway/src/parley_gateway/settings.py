@@ -7,44 +7,42 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-
-def _env(name: str) -> msgspec.Meta:
-    return msgspec.Meta(extra={"env": name})
+from parley_runtime.settings import env
 
 
 class GatewaySettings(msgspec.Struct, frozen=True, kw_only=True):
-    host: Annotated[str, _env("PARLEY_HOST")] = "127.0.0.1"
+    host: Annotated[str, env("PARLEY_HOST")] = "127.0.0.1"
     """Interface the gateway listens on."""
-    port: Annotated[int, _env("PARLEY_PORT")] = 8000
+    port: Annotated[int, env("PARLEY_PORT")] = 8000
     """Port the gateway listens on."""
-    dialogue_url: Annotated[str, _env("DIALOGUE_URL")] = "http://127.0.0.1:8001"
+    dialogue_url: Annotated[str, env("DIALOGUE_URL")] = "http://127.0.0.1:8001"
     """Base URL of the dialogue service (not used in embedded mode)."""
-    nlu_url: Annotated[str, _env("NLU_URL")] = "http://127.0.0.1:8002"
+    nlu_url: Annotated[str, env("NLU_URL")] = "http://127.0.0.1:8002"
     """Base URL of the NLU service (not used in embedded mode)."""
-    admin_token: Annotated[str | None, _env("PARLEY_ADMIN_TOKEN")] = None
+    admin_token: Annotated[str | None, env("PARLEY_ADMIN_TOKEN")] = None
     """The first admin API key. Unset: the embedded runner generates one and prints it once."""
-    upstream_timeout_seconds: Annotated[float, _env("GATEWAY_UPSTREAM_TIMEOUT_SECONDS")] = 5.0
+    upstream_timeout_seconds: Annotated[float, env("GATEWAY_UPSTREAM_TIMEOUT_SECONDS")] = 5.0
     """How long a turn may wait for dialogue and NLU before the user gets an error."""
-    max_frame_bytes: Annotated[int, _env("GATEWAY_MAX_FRAME_BYTES")] = 16_384
+    max_frame_bytes: Annotated[int, env("GATEWAY_MAX_FRAME_BYTES")] = 16_384
     """Largest websocket frame or chat request body accepted, in bytes."""
-    static_dir: Annotated[str | None, _env("GATEWAY_STATIC_DIR")] = None
+    static_dir: Annotated[str | None, env("GATEWAY_STATIC_DIR")] = None
     """Directory of the web frontend to serve at `/`; unset serves the built-in chat page."""
-    max_body_bytes: Annotated[int, _env("GATEWAY_MAX_BODY_BYTES")] = 4 * 1024 * 1024
+    max_body_bytes: Annotated[int, env("GATEWAY_MAX_BODY_BYTES")] = 4 * 1024 * 1024
     """Largest admin request body accepted (bot definitions, imports), in bytes."""
-    rate_window_seconds: Annotated[int, Meta(ge=1), _env("GATEWAY_RATE_WINDOW_SECONDS")] = 60
+    rate_window_seconds: Annotated[int, Meta(ge=1), env("GATEWAY_RATE_WINDOW_SECONDS")] = 60
     """Length of the fixed window that the request limits below count in."""
-    address_rate_limit: Annotated[int, Meta(ge=0), _env("GATEWAY_ADDRESS_RATE_LIMIT")] = 600
+    address_rate_limit: Annotated[int, Meta(ge=0), env("GATEWAY_ADDRESS_RATE_LIMIT")] = 600
     """Requests (REST calls and websocket opens) one client address may make per window; 0: no limit."""
-    key_rate_limit: Annotated[int, Meta(ge=0), _env("GATEWAY_KEY_RATE_LIMIT")] = 1200
+    key_rate_limit: Annotated[int, Meta(ge=0), env("GATEWAY_KEY_RATE_LIMIT")] = 1200
     """Requests one API key may make per bot per window, unless the key sets its own; 0: no limit."""
-    ws_messages_per_second: Annotated[float, Meta(gt=0), _env("GATEWAY_WS_MESSAGES_PER_SECOND")] = 10.0
+    ws_messages_per_second: Annotated[float, Meta(gt=0), env("GATEWAY_WS_MESSAGES_PER_SECOND")] = 10.0
     """Sustained user messages one websocket may send; faster ones get a `rate_limited` error frame."""
-    ws_message_burst: Annotated[int, Meta(ge=1), _env("GATEWAY_WS_MESSAGE_BURST")] = 20
+    ws_message_burst: Annotated[int, Meta(ge=1), env("GATEWAY_WS_MESSAGE_BURST")] = 20
     """Messages a websocket may send at once before `GATEWAY_WS_MESSAGES_PER_SECOND` applies."""
-    ws_idle_seconds: Annotated[float, Meta(gt=0), _env("GATEWAY_WS_IDLE_SECONDS")] = 900.0
+    ws_idle_seconds: Annotated[float, Meta(gt=0), env("GATEWAY_WS_IDLE_SECONDS")] = 900.0
     """A websocket that sends nothing (not even a ping frame) for this long is closed (code 4408)."""
-    ws_send_timeout_seconds: Annotated[float, Meta(gt=0), _env("GATEWAY_WS_SEND_TIMEOUT_SECONDS")] = 10.0
+    ws_send_timeout_seconds: Annotated[float, Meta(gt=0), env("GATEWAY_WS_SEND_TIMEOUT_SECONDS")] = 10.0
     """A client that does not take a frame within this long is disconnected (code 1008)."""
-    cors_origins: Annotated[list[str], _env("GATEWAY_CORS_ORIGINS")] = []
+    cors_origins: Annotated[list[str], env("GATEWAY_CORS_ORIGINS")] = []
     """Browser origins allowed to call the API and open the chat websocket from another site
     (comma-separated, `*` for any); empty: same origin only."""

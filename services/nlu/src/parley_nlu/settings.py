@@ -7,35 +7,31 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from parley_runtime.settings import load_settings
+from parley_runtime.settings import env, load_settings
 
 EncoderKind = Literal["onnx", "onnx-int8", "torch", "hashing"]
 
 
-def _env(name: str) -> msgspec.Meta:
-    return msgspec.Meta(extra={"env": name})
-
-
 class NluSettings(msgspec.Struct, frozen=True, kw_only=True):
-    host: Annotated[str, _env("NLU_HOST")] = "127.0.0.1"
+    host: Annotated[str, env("NLU_HOST")] = "127.0.0.1"
     """Interface the NLU API listens on (`0.0.0.0` in a container)."""
-    port: Annotated[int, _env("NLU_PORT")] = 8002
+    port: Annotated[int, env("NLU_PORT")] = 8002
     """Port the NLU API listens on."""
-    encoder: Annotated[EncoderKind, _env("NLU_ENCODER")] = "onnx-int8"
+    encoder: Annotated[EncoderKind, env("NLU_ENCODER")] = "onnx-int8"
     """`onnx-int8` (the default: ONNX export quantised to int8, ~1.8x faster than fp32, cosine ≈ 0.99),
     `onnx` (the exact fp32 export), `torch` (sentence-transformers), or `hashing` (a tiny
     deterministic stand-in for tests and demos: no semantics)."""
-    model_cache: Annotated[str, _env("NLU_MODEL_CACHE")] = "var/models"
+    model_cache: Annotated[str, env("NLU_MODEL_CACHE")] = "var/models"
     """Directory holding the ONNX export of the sentence model (made on first use if missing)."""
-    threads: Annotated[int, _env("NLU_THREADS")] = 1
+    threads: Annotated[int, env("NLU_THREADS")] = 1
     """Threads one encoding may use (ONNX Runtime intra-op pool, or torch's)."""
-    encode_workers: Annotated[int, _env("NLU_ENCODE_WORKERS")] = 1
+    encode_workers: Annotated[int, env("NLU_ENCODE_WORKERS")] = 1
     """Encodings that may run at once, each on its own thread; requests queue and batch behind them."""
-    max_batch: Annotated[int, _env("NLU_MAX_BATCH")] = 32
+    max_batch: Annotated[int, env("NLU_MAX_BATCH")] = 32
     """Most utterances encoded together when requests queue up (micro-batching)."""
-    max_models: Annotated[int, _env("NLU_MAX_MODELS")] = 500
+    max_models: Annotated[int, env("NLU_MAX_MODELS")] = 500
     """Models kept loaded at once; the least recently used is dropped and reloaded on its next parse."""
-    training_concurrency: Annotated[int, _env("NLU_TRAINING_CONCURRENCY")] = 1
+    training_concurrency: Annotated[int, env("NLU_TRAINING_CONCURRENCY")] = 1
     """Training jobs one trainer process runs at once."""
 
 
