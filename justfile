@@ -18,9 +18,9 @@ run: install
 install:
     scripts/install.sh
 
-# Everything CI runs: lint, then unit, integration and e2e tests on real Redis and LocalStack
+# Everything CI runs: lint, pyright (strict), then unit, integration and e2e tests on real Redis and LocalStack
 [group('test')]
-test: install lint
+test: install lint typecheck
     scripts/test.sh
 
 # Only the fast tests: in-memory adapters, no servers, no language model

@@ -43,7 +43,7 @@ class ModelPublished(Event, frozen=True, kw_only=True, tag="nlu.model_published"
     version: str
     artifact_key: str
     job_id: str | None = None
-    metrics: dict[str, float] = msgspec.field(default_factory=dict)
+    metrics: dict[str, float] = msgspec.field(default_factory=dict)  # pyright: ignore[reportUnknownVariableType]
 
 
 class SendWebhook(Command, frozen=True, kw_only=True, tag="dialogue.send_webhook"):

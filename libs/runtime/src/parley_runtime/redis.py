@@ -25,7 +25,7 @@ def connect_redis(settings: InfraSettings) -> Redis:
     # A blocking pool: past `redis_max_connections`, a command waits for a free connection
     # (up to POOL_WAIT_SECONDS) instead of failing, so a burst of turns queues rather than errors.
     if settings.redis_url:
-        pool = BlockingConnectionPool.from_url(
+        pool = BlockingConnectionPool.from_url(  # pyright: ignore[reportUnknownMemberType] - untyped **kwargs
             settings.redis_url,
             max_connections=settings.redis_max_connections,
             timeout=POOL_WAIT_SECONDS,

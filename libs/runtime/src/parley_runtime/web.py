@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import structlog
 from litestar import Request, Response, get
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import HTTPRouteHandler
-from litestar.types import ExceptionHandlersMap
 
 from parley_runtime.errors import (
     ConflictError,
@@ -22,6 +22,10 @@ from parley_runtime.http import ErrorBody, ErrorDetail
 log = structlog.get_logger(__name__)
 
 ReadinessCheck = Callable[[], Awaitable[None]]
+AnyRequest = Request[Any, Any, Any]
+Handler = Callable[[AnyRequest, Any], Response[ErrorBody]]
+HandlerMap = dict[int | type[Exception], Handler]
+"""Litestar's `exception_handlers`, typed with the error body every handler answers."""
 
 
 def error_response(status: int, code: str, message: str, details: object = None) -> Response[ErrorBody]:
@@ -38,21 +42,19 @@ def status_for(exc: ParleyError) -> int:
         return 400
     if isinstance(exc, TransientError):
         return 503
-    if isinstance(exc, ParleyError) and exc.code != "internal_error":
-        return 422
-    return 500
+    return 500 if exc.code == "internal_error" else 422
 
 
-def _parley_error(_: Request, exc: ParleyError) -> Response[ErrorBody]:
+def _parley_error(_: AnyRequest, exc: ParleyError) -> Response[ErrorBody]:
     details = getattr(exc, "details", None)
     return error_response(status_for(exc), exc.code, str(exc), details)
 
 
-def _validation_error(_: Request, exc: ValidationException) -> Response[ErrorBody]:
+def _validation_error(_: AnyRequest, exc: ValidationException) -> Response[ErrorBody]:
     return error_response(400, "invalid_input", exc.detail, exc.extra)
 
 
-def _http_error(_: Request, exc: HTTPException) -> Response[ErrorBody]:
+def _http_error(_: AnyRequest, exc: HTTPException) -> Response[ErrorBody]:
     code = {
         400: "invalid_input",
         401: "unauthorized",
@@ -65,12 +67,12 @@ def _http_error(_: Request, exc: HTTPException) -> Response[ErrorBody]:
     return error_response(exc.status_code, code, exc.detail, getattr(exc, "extra", None))
 
 
-def _unexpected_error(request: Request, exc: Exception) -> Response[ErrorBody]:
+def _unexpected_error(request: AnyRequest, exc: Exception) -> Response[ErrorBody]:
     log.exception("request.failed", path=request.url.path, error=type(exc).__name__)
     return error_response(500, "internal_error", "internal error")
 
 
-def exception_handlers() -> ExceptionHandlersMap:
+def exception_handlers() -> HandlerMap:
     """Map every failure to `{"error": {...}}` with a stable code; never a stack trace."""
     return {
         ParleyError: _parley_error,

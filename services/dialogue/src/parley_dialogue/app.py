@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from parley_dialogue.service import DialogueService
 from parley_messages import BotSummary, ChatReply, ChatRequest, NluDataset, WelcomeRequest
 from parley_runtime.errors import InvalidInputError
-from parley_runtime.web import ReadinessCheck, exception_handlers, health_routes  # pyright: ignore[reportUnknownVariableType]
+from parley_runtime.web import ReadinessCheck, exception_handlers, health_routes
 
 MAX_BODY_BYTES = 5_000_000
 _chat_request = msgspec.json.Decoder(ChatRequest)

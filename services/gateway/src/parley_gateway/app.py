@@ -12,7 +12,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.static_files import create_static_files_router
+from litestar.static_files import create_static_files_router  # pyright: ignore[reportUnknownVariableType] - PathLike[Unknown] in its signature
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from parley_gateway.correlation import HEADER, correlation_middleware

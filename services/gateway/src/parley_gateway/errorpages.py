@@ -3,20 +3,18 @@ retry. Extends the runtime's mapping with the gateway's own errors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import ClientException, HTTPException
-from litestar.types import ExceptionHandlersMap
 
 from parley_gateway.errors import ForbiddenError, RateLimitedError, UnauthorizedError, UpstreamTimeoutError
 from parley_gateway.metrics import GatewayMetrics
 from parley_runtime.errors import ParleyError
 from parley_runtime.http import ErrorBody
-from parley_runtime.web import error_response, exception_handlers  # pyright: ignore[reportUnknownVariableType]
+from parley_runtime.web import Handler, HandlerMap, error_response, exception_handlers
 
-_RUNTIME: Any = exception_handlers()  # pyright: ignore[reportUnknownVariableType]
+_RUNTIME = exception_handlers()
 _STATUS: dict[type[ParleyError], int] = {
     UnauthorizedError: 401,
     ForbiddenError: 403,
@@ -35,11 +33,9 @@ def _gateway_error(_: Request[Any, Any, Any], exc: ParleyError) -> Response[Erro
 def _client_error(request: Request[Any, Any, Any], exc: ClientException) -> Response[ErrorBody]:
     """Litestar's own client errors; a 400 (such as malformed JSON) is `invalid_input` too."""
     if exc.status_code != 400:
-        return _RUNTIME[HTTPException](request, exc)  # type: ignore[no-any-return]
+        return _RUNTIME[HTTPException](request, exc)
     return error_response(400, "invalid_input", exc.detail, getattr(exc, "extra", None))
 
-
-Handler = Callable[[Request[Any, Any, Any], Any], Response[ErrorBody]]
 
 
 def _counted(handler: Handler, metrics: GatewayMetrics) -> Handler:
@@ -51,10 +47,10 @@ def _counted(handler: Handler, metrics: GatewayMetrics) -> Handler:
     return handle
 
 
-def gateway_exception_handlers(metrics: GatewayMetrics) -> ExceptionHandlersMap:  # pyright: ignore[reportUnknownParameterType]
-    handlers: dict[Any, Any] = {
+def gateway_exception_handlers(metrics: GatewayMetrics) -> HandlerMap:
+    handlers: HandlerMap = {
         **_RUNTIME,
         ClientException: _client_error,
         **dict.fromkeys(_STATUS, _gateway_error),
     }
-    return {kind: _counted(handler, metrics) for kind, handler in handlers.items()}  # pyright: ignore[reportUnknownVariableType]
+    return {kind: _counted(handler, metrics) for kind, handler in handlers.items()}

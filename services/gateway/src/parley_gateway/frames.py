@@ -51,7 +51,7 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
         raise FrameError("invalid_json", "the frame is not valid UTF-8 JSON") from None
     if not isinstance(data, dict):
         raise FrameError("invalid_frame", "a frame is a JSON object with a `type`")
-    frame_type = data.pop("type", None)
+    frame_type: object = data.pop("type", None)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
     kind = _FRAME_TYPES.get(frame_type) if isinstance(frame_type, str) else None
     if kind is None:
         raise FrameError("unknown_type", f"unknown frame type {frame_type!r}; expected 'user_message'")
