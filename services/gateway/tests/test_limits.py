@@ -4,6 +4,7 @@ address and per key, and the per-websocket token bucket."""
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import fakeredis
@@ -20,6 +21,11 @@ from parley_gateway.limits import MessageBucket, RateLimits
 from parley_runtime.infra import Infra
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def unique(name: str) -> str:
+    """A subject no other test run counts (the window outlives a run; runs may overlap)."""
+    return f"{name}-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(params=["fakeredis", "redis"])
@@ -61,24 +67,27 @@ async def test_the_counter_keys_expire(redis: Redis) -> None:
 
 async def test_an_address_over_its_limit_is_refused_with_the_wait(redis: Redis) -> None:
     limits = RateLimits(RedisRateCounter(redis), window_seconds=60, per_address=2, per_key=0)
-    await limits.check("test-addr", None, None)
-    await limits.check("test-addr", None, None)
+    address = unique("test-addr")
+    await limits.check(address, None, None)
+    await limits.check(address, None, None)
     with pytest.raises(RateLimitedError) as refused:
-        await limits.check("test-addr", None, None)
+        await limits.check(address, None, None)
     assert 1 <= refused.value.retry_after <= 60
 
 
 async def test_a_key_own_limit_wins_over_the_default(redis: Redis) -> None:
     limits = RateLimits(RedisRateCounter(redis), window_seconds=60, per_address=0, per_key=100)
-    await limits.check("test-x", ("test-key", 1), "bot")
+    key = unique("test-key")
+    await limits.check("test-x", (key, 1), "bot")
     with pytest.raises(RateLimitedError):
-        await limits.check("test-y", ("test-key", 1), "bot")
+        await limits.check("test-y", (key, 1), "bot")
 
 
 async def test_a_key_is_counted_per_bot(redis: Redis) -> None:
     limits = RateLimits(RedisRateCounter(redis), window_seconds=60, per_address=0, per_key=1)
-    await limits.check("test-x", ("test-key2", None), "one")
-    await limits.check("test-x", ("test-key2", None), "two")
+    key = unique("test-key")
+    await limits.check("test-x", (key, None), "one")
+    await limits.check("test-x", (key, None), "two")
 
 
 def test_a_bucket_allows_a_burst_then_the_rate() -> None:
