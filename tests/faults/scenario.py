@@ -6,26 +6,20 @@ Values are chosen so that every sum is exact in binary floating point (confidenc
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import random
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-import boto3
-
-from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, TurnCompleted, dead_letter_queue, encode
+from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, TurnCompleted, encode
 from parley_messages.latency import latency_bucket
+from tests import localstack
 
 ROOT = Path(__file__).resolve().parents[2]
-ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+ENDPOINT = localstack.ENDPOINT
 WORKER_QUEUES = (LOGGER_QUEUE, ANALYTICS_QUEUE)
 INTENTS = ("greet", "order_pizza", "opening_hours", "delivery", "fallback")
 START = datetime(2026, 11, 26, 22, tzinfo=UTC)
@@ -97,51 +91,14 @@ def poison(bot: str) -> TurnCompleted:
     return TurnCompleted(bot=bot, conversation_id="poison", channel="rest", user_text="☠", replies=[])
 
 
-def sqs_client() -> Any:
-    return boto3.client(
-        "sqs",
-        endpoint_url=ENDPOINT,
-        region_name="us-east-1",
-        aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
-        aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
-    )
-
-
-def _init_script() -> ModuleType:
-    path = ROOT / "localstack" / "init" / "ready.d" / "parley_init.py"
-    spec = importlib.util.spec_from_file_location("parley_init", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@contextmanager
-def worker_queues(visibility_seconds: int) -> Iterator[str]:
+def worker_queues(visibility_seconds: int) -> AbstractContextManager[str]:
     """The logger and analytics queues (with DLQs) under a fresh prefix, as the init script makes them."""
-    sqs = sqs_client()
-    prefix = f"fault{uuid.uuid4().hex[:10]}-"
-    init = _init_script()
-    names = [prefix + name for queue in WORKER_QUEUES for name in (queue, dead_letter_queue(queue))]
-    try:
-        for queue in WORKER_QUEUES:
-            init.ensure_queue_with_dlq(sqs, prefix + queue)
-        for name in names:
-            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
-            sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": str(visibility_seconds)})
-        yield prefix
-    finally:
-        for name in names:
-            try:
-                sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
-            except sqs.exceptions.QueueDoesNotExist:
-                continue
-        sqs.close()
+    return localstack.fresh_queues("fault", WORKER_QUEUES, visibility_seconds)
 
 
 def publish(prefix: str, events: list[TurnCompleted], queues: tuple[str, ...] = WORKER_QUEUES) -> None:
     """Send `events` to `queues` in batches of ten (what the gateway's publisher would have sent)."""
-    sqs = sqs_client()
+    sqs = localstack.sqs_client()
     try:
         for queue in queues:
             url = sqs.get_queue_url(QueueName=prefix + queue)["QueueUrl"]
@@ -156,7 +113,7 @@ def publish(prefix: str, events: list[TurnCompleted], queues: tuple[str, ...] = 
 
 def drain_queue(prefix: str, queue: str) -> list[dict[str, Any]]:
     """Every message now visible on `queue` (received and deleted)."""
-    sqs = sqs_client()
+    sqs = localstack.sqs_client()
     try:
         url = sqs.get_queue_url(QueueName=prefix + queue)["QueueUrl"]
         found: list[dict[str, Any]] = []
@@ -173,7 +130,7 @@ def drain_queue(prefix: str, queue: str) -> list[dict[str, Any]]:
 
 def queue_depths(prefix: str, queue: str) -> tuple[int, int]:
     """(visible, in flight) of `queue`."""
-    sqs = sqs_client()
+    sqs = localstack.sqs_client()
     try:
         url = sqs.get_queue_url(QueueName=prefix + queue)["QueueUrl"]
         names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]

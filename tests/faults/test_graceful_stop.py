@@ -31,12 +31,6 @@ STOP_AFTER = 300
 
 @pytest.fixture
 def prefix() -> Any:
-    try:
-        httpx.get(f"{scenario.ENDPOINT}/_localstack/health", timeout=2)
-    except httpx.TransportError:
-        if os.environ.get("PARLEY_REQUIRE_REAL_BACKENDS") == "1":
-            pytest.fail(f"LocalStack does not answer at {scenario.ENDPOINT}")
-        pytest.skip(f"LocalStack does not answer at {scenario.ENDPOINT}")
     with scenario.worker_queues(VISIBILITY_SECONDS) as made:
         yield made
 

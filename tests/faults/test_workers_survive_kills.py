@@ -70,10 +70,6 @@ Check = Callable[[], Awaitable[bool]]
 
 @pytest.fixture
 def prefix() -> Any:
-    if not _localstack_answers():
-        if os.environ.get("PARLEY_REQUIRE_REAL_BACKENDS") == "1":
-            pytest.fail(f"LocalStack does not answer at {scenario.ENDPOINT}")
-        pytest.skip(f"LocalStack does not answer at {scenario.ENDPOINT}")
     with scenario.worker_queues(VISIBILITY_SECONDS) as made:
         yield made
 
@@ -223,15 +219,6 @@ def _session() -> aioboto3.Session:
 
 def _acked(queue: str) -> float:
     return REGISTRY.get_sample_value("parley_worker_messages_processed_total", {"queue": queue}) or 0.0
-
-
-def _localstack_answers() -> bool:
-    import httpx  # noqa: PLC0415
-
-    try:
-        return httpx.get(f"{scenario.ENDPOINT}/_localstack/health", timeout=2).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 async def _until(check: Check, within: float) -> None:

@@ -16,35 +16,24 @@ from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 
-import boto3
-import httpx
 import pytest
 
 from parley.embedded import EmbeddedStack, build_stack
 from parley.settings import EmbeddedSettings
-from parley_messages import QUEUES, ChatRequest, dead_letter_queue
+from parley_messages import ChatRequest
 from parley_runtime.infra import InfraSettings, connect_infra
+from tests import localstack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+ENDPOINT = localstack.ENDPOINT
 REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _localstack_answers() -> bool:
-    try:
-        return httpx.get(f"{ENDPOINT}/_localstack/health", timeout=2).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 @pytest.fixture
 async def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[EmbeddedStack]:
-    if not _localstack_answers():
-        if os.environ.get("PARLEY_REQUIRE_REAL_BACKENDS") == "1":
-            pytest.fail(f"LocalStack does not answer at {ENDPOINT}")
-        pytest.skip(f"LocalStack does not answer at {ENDPOINT}")
+    localstack.require()
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", os.environ.get("AWS_ACCESS_KEY_ID", "test"))
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCESS_KEY", "test"))
     prefix = f"it{uuid.uuid4().hex[:10]}-"
@@ -68,20 +57,7 @@ async def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
         yield running
     finally:
         await running.aclose()
-        _delete_queues(prefix)
-
-
-def _delete_queues(prefix: str) -> None:
-    sqs = boto3.client(
-        "sqs",
-        endpoint_url=ENDPOINT,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
-    for queue in QUEUES:
-        for name in (prefix + queue, prefix + dead_letter_queue(queue)):
-            sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
+        localstack.init_script().delete_queues(localstack.sqs_client(), prefix)
 
 
 async def _until(predicate: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:

@@ -7,11 +7,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from parley import cli
 from parley_messages import LOGGER_QUEUE, TurnCompleted, dead_letter_queue, encode
+from tests import localstack
 from tests.faults import scenario
 
 
@@ -32,12 +32,6 @@ def quiet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture
 def sqs_prefix(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    try:
-        httpx.get(f"{scenario.ENDPOINT}/_localstack/health", timeout=2)
-    except httpx.TransportError:
-        if os.environ.get("PARLEY_REQUIRE_REAL_BACKENDS") == "1":
-            pytest.fail(f"LocalStack does not answer at {scenario.ENDPOINT}")
-        pytest.skip(f"LocalStack does not answer at {scenario.ENDPOINT}")
     with scenario.worker_queues(30) as prefix:
         monkeypatch.setenv("PARLEY_BUS", "sqs")
         monkeypatch.setenv("PARLEY_QUEUE_PREFIX", prefix)
@@ -48,7 +42,7 @@ def sqs_prefix(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def _dead_letters(prefix: str, count: int) -> None:
-    sqs = scenario.sqs_client()
+    sqs = localstack.sqs_client()
     try:
         url = sqs.get_queue_url(QueueName=prefix + dead_letter_queue(LOGGER_QUEUE))["QueueUrl"]
         for index in range(count):

@@ -32,8 +32,8 @@ def _client_options() -> dict[str, str]:
     return options
 
 
-def _ensure_queue(sqs, name: str) -> str:
-    attributes = {"VisibilityTimeout": str(VISIBILITY_TIMEOUT_SECONDS)}
+def _ensure_queue(sqs, name: str, visibility_seconds: int) -> str:
+    attributes = {"VisibilityTimeout": str(visibility_seconds)}
     try:
         url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
     except ClientError as exc:
@@ -44,14 +44,32 @@ def _ensure_queue(sqs, name: str) -> str:
     return url
 
 
-def ensure_queue_with_dlq(sqs, name: str) -> None:
+def ensure_queue_with_dlq(sqs, name: str, visibility_seconds: int = VISIBILITY_TIMEOUT_SECONDS) -> None:
     """Create `name` and `name-dlq`; receives beyond MAX_RECEIVE_COUNT move a message to the DLQ."""
-    dlq_url = _ensure_queue(sqs, f"{name}-dlq")
+    dlq_url = _ensure_queue(sqs, f"{name}-dlq", visibility_seconds)
     response = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])
     dlq_arn = response["Attributes"]["QueueArn"]
-    url = _ensure_queue(sqs, name)
+    url = _ensure_queue(sqs, name, visibility_seconds)
     policy = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)}
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": json.dumps(policy)})
+
+
+def ensure_queues(
+    sqs, prefix: str, queues: tuple[str, ...] = QUEUES, visibility_seconds: int = VISIBILITY_TIMEOUT_SECONDS
+) -> None:
+    """Every queue of `queues` under `prefix`, each with its dead-letter queue."""
+    for queue in queues:
+        ensure_queue_with_dlq(sqs, prefix + queue, visibility_seconds)
+
+
+def delete_queues(sqs, prefix: str, queues: tuple[str, ...] = QUEUES) -> None:
+    """Remove what `ensure_queues` made (tests use a fresh prefix each); missing queues are fine."""
+    for queue in queues:
+        for name in (prefix + queue, f"{prefix}{queue}-dlq"):
+            try:
+                sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
+            except sqs.exceptions.QueueDoesNotExist:
+                continue
 
 
 def ensure_bucket(s3, bucket: str, region: str) -> None:
@@ -71,8 +89,7 @@ def main() -> None:
     prefix = os.environ.get("PARLEY_QUEUE_PREFIX", "")
     bucket = os.environ.get("PARLEY_BUCKET") or "parley"
     sqs = boto3.client("sqs", **options)
-    for queue in QUEUES:
-        ensure_queue_with_dlq(sqs, prefix + queue)
+    ensure_queues(sqs, prefix)
     ensure_bucket(boto3.client("s3", **options), bucket, options["region_name"])
     print(f"parley_init: queues {[prefix + q for q in QUEUES]} and bucket {bucket!r} ready")
 

@@ -16,7 +16,7 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
-from parley_messages import QUEUES, dead_letter_queue
+from parley_messages import QUEUES
 from parley_runtime.blobs.local import LocalBlobStore
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.blobs.s3 import S3BlobStore
@@ -64,20 +64,11 @@ def sqs_queues(real_backend: FindBackend) -> Iterator[tuple[str, str]]:
     prefix = f"t{uuid.uuid4().hex[:12]}-"
     sqs = boto3.client("sqs", endpoint_url=backend.url, **aws_credentials())
     init = load_init_script()
-    names = [prefix + name for queue in QUEUES for name in (queue, dead_letter_queue(queue))]
     try:
-        for queue in QUEUES:
-            init.ensure_queue_with_dlq(sqs, prefix + queue)
-        for name in names:
-            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
-            sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": str(VISIBILITY_TIMEOUT)})
+        init.ensure_queues(sqs, prefix, QUEUES, VISIBILITY_TIMEOUT)
         yield backend.url, prefix
     finally:
-        for name in names:
-            try:
-                sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
-            except sqs.exceptions.QueueDoesNotExist:
-                continue
+        init.delete_queues(sqs, prefix, QUEUES)
         sqs.close()
 
 
