@@ -1,10 +1,12 @@
 """Dictionary entities: values with synonyms, matched exactly (ignoring case and accents) or with a typo.
 
 Exact matching allows any whitespace between the words of a multi-word synonym and only matches
-whole words. Typo-tolerant matching finds words within a small edit distance of a synonym's words
-(one edit from 5 letters, two from 9, only a swap of two adjacent letters in 4-letter words), with
-the first letter right,
-and never a word the bot's own examples use, which is a word in its own right, not a typo.
+whole words (a symbol such as "$" or "€" needs no space: "$1,200"). Typo-tolerant matching finds
+words within a small edit distance of a synonym's words (one edit from 5 letters, two from 9, only a
+swap of two adjacent letters in 4-letter words), with the first letter right, and never a word the
+bot's own examples use, which is a word in its own right, not a typo. In a synonym of several words,
+where the others anchor it, a word of 3 or 4 letters forgives one edit ("japanese yenn"), as long as
+one word is spelt right and the phrase has no more typos than a word of its length would.
 """
 
 from __future__ import annotations
@@ -18,23 +20,26 @@ from parley_nlu.folding import Word, fold, original_span, surface_key, words
 
 _SPACES = re.compile(r"\s+")
 _GAP = re.compile(r"\s+")
+_WORD_CHAR = re.compile(r"\w")
 
 
-def allowed_edits(word: str) -> int:
+def allowed_edits(word: str, *, in_phrase: bool = False) -> int:
     """How many typos a synonym's word of this length tolerates (4 letters: a swap, see `_close`)."""
     if len(word) >= 9:
         return 2
-    return 1 if len(word) >= 4 else 0
+    return 1 if len(word) >= 4 or (in_phrase and len(word) == 3) else 0
 
 
-def _close(token: str, expected: str) -> int | None:
+def _close(token: str, expected: str, *, in_phrase: bool) -> int | None:
     """The edit distance of a text word to a synonym's word, or None when it is too far for a typo."""
     if token == expected:
         return 0
-    if token[0] != expected[0] or (len(expected) == 4 and sorted(token) != sorted(expected)):
+    if token[0] != expected[0]:
+        return None
+    if len(expected) == 4 and not in_phrase and sorted(token) != sorted(expected):
         return None
     distance = edit_distance(token, expected)
-    return distance if distance <= allowed_edits(expected) else None
+    return distance if distance <= allowed_edits(expected, in_phrase=in_phrase) else None
 
 
 class DictionaryMatcher:
@@ -85,16 +90,18 @@ class DictionaryMatcher:
         key_words = key.split(" ")
         if position + len(key_words) > len(tokens):
             return None
-        edits = 0
+        phrase = len(key_words) > 1
+        distances: list[int] = []
         for offset, expected in enumerate(key_words):
             token = tokens[position + offset]
             if offset and not _GAP.fullmatch(folded[tokens[position + offset - 1].end : token.start]):
                 return None
-            distance = _close(token.text, expected)
+            distance = _close(token.text, expected, in_phrase=phrase)
             if distance is None or (distance and token.text in self._known):
                 return None
-            edits += distance
-        if edits == 0:
+            distances.append(distance)
+        edits = sum(distances)
+        if edits == 0 or edits > allowed_edits(key.replace(" ", "")) or (phrase and min(distances) > 0):
             return None
         return tokens[position + len(key_words) - 1].end, 1.0 - edits / max(len(key), 1)
 
@@ -112,22 +119,37 @@ def synonym_table(definitions: Iterable[EntityDef]) -> dict[str, tuple[str, str]
 
 
 def _alternation(table: dict[str, tuple[str, str]]) -> re.Pattern[str] | None:
-    """One regex of every surface form, longest first, so the longest form wins at each position."""
+    """One regex of every surface form, longest first, so the longest form wins at each position.
+
+    Forms that start with a word character must not follow one; those that start with a symbol
+    ("$") may ("US$"). The two never start at one position, so each is its own alternation, and the
+    first is behind one look-behind, which fails at once inside words rather than once per form.
+    """
     if not table:
         return None
     forms = sorted(table, key=lambda s: (-len(s), s))
-    body = "|".join(r"\s+".join(re.escape(word) for word in form.split(" ")) for form in forms)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    words = "|".join(_form_pattern(form) for form in forms if _WORD_CHAR.match(form))
+    symbols = "|".join(_form_pattern(form) for form in forms if not _WORD_CHAR.match(form))
+    return re.compile("|".join(([rf"(?<!\w)(?:{words})"] if words else []) + ([symbols] if symbols else [])))
+
+
+def _form_pattern(form: str) -> str:
+    """A surface form whose last character, if a letter or digit, ends a word."""
+    body = r"\s+".join(re.escape(word) for word in form.split(" "))
+    return body + r"(?!\w)" if _WORD_CHAR.match(form[-1]) else body
 
 
 def _deletion_index(table: dict[str, tuple[str, str]]) -> dict[str, set[str]]:
     """Every spelling of a key's first word with up to its allowed deletions -> the keys."""
     index: dict[str, set[str]] = {}
     for key in table:
-        first = key.split(" ")[0]
-        if not first.replace("_", "").isalnum() or allowed_edits(max(key.split(" "), key=len)) == 0:
+        key_words = key.split(" ")
+        phrase = len(key_words) > 1
+        if not key_words[0].replace("_", "").isalnum():
             continue
-        for variant in _deletions(first, allowed_edits(first)):
+        if max(allowed_edits(word, in_phrase=phrase) for word in key_words) == 0:
+            continue
+        for variant in _deletions(key_words[0], allowed_edits(key_words[0], in_phrase=phrase)):
             index.setdefault(variant, set()).add(key)
     return index
 

@@ -2,10 +2,13 @@
 
 - Custom entities, the bot's own: dictionary values with synonyms (exact, then with a typo; see
   `dictionary.py`), regular expressions, and the span tagger learnt from annotated examples
-  (`tagger.py`). Where they overlap, exact dictionary and regex matches win (the longest first),
-  then typo matches fill the gaps, then the tagger.
+  (`tagger.py`). Where they overlap, dictionary and regex matches win, the longest first ("nwe york"
+  with a typo beats the exact "york" inside it; at equal length an exact match beats a typo), then
+  the tagger, which never takes the words of a built-in
+  `date`, `time` or `duration` (a guess from context loses to a grammar's reading of "tomorrow").
 - Built-in entities: `number`, `ordinal`, `duration` (`numbers.py`), `date` and `time`
-  (`datetimes.py`). One may cover the same span as a custom one ("4" is both a `number` and the
+  (`datetimes.py`); a `number` that another built-in reads more specifically ("at 9" is a `time`)
+  is that one only. One may cover the same span as a custom one ("4" is both a `number` and the
   bot's `party_size`), but none is kept inside a longer custom entity (no `number` 12 in the
   `address` "12 York Street"); a bot that defines an entity of the same name replaces the built-in.
 
@@ -29,6 +32,8 @@ from parley_nlu.tagger import SpanTagger
 from parley_runtime.errors import InvalidInputError
 
 BUILTIN_ENTITIES = ("number", "ordinal", "duration", "date", "time")
+_CALENDAR = frozenset({"duration", "date", "time"})
+"""Built-ins whose words ("tomorrow", "in 3 days") the tagger's guesses may not take."""
 _WORDS = re.compile(r"\w+")
 
 
@@ -56,11 +61,15 @@ class EntityExtractor:
         self._builtins = [name for name in BUILTIN_ENTITIES if name not in defined]
 
     def extract(self, text: str, *, today: date | None = None) -> list[EntityValue]:
-        custom = longest_first([*self._dictionary.exact(text), *self._pattern_matches(text)])
-        custom += longest_first(self._dictionary.fuzzy(text), taken=custom)
+        custom = longest_first(
+            [*self._dictionary.exact(text), *self._pattern_matches(text), *self._dictionary.fuzzy(text)]
+        )
+        builtin = longest_first(
+            _specific(list(self._builtin_matches(text, today or datetime.now(UTC).date())))
+        )
         if self._tagger is not None:
-            custom += longest_first(list(self._tagged(text)), taken=custom)
-        builtin = longest_first(list(self._builtin_matches(text, today or datetime.now(UTC).date())))
+            calendar = [b for b in builtin if b.entity in _CALENDAR]
+            custom += longest_first(list(self._tagged(text)), taken=[*custom, *calendar])
         builtin = [b for b in builtin if not any(_inside(b, c) for c in custom)]
         return [c.to_entity() for c in sorted([*custom, *builtin], key=lambda c: (c.start, c.end))]
 
@@ -89,6 +98,12 @@ class EntityExtractor:
         }
         for name in self._builtins:
             yield from extractors[name]()
+
+
+def _specific(builtin: list[Candidate]) -> list[Candidate]:
+    """Without a `number` whose exact span another built-in also reads ("9" in "at 9" is a time)."""
+    read = {(c.start, c.end) for c in builtin if c.entity != "number"}
+    return [c for c in builtin if c.entity != "number" or (c.start, c.end) not in read]
 
 
 def _inside(candidate: Candidate, other: Candidate) -> bool:

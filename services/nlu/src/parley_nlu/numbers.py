@@ -43,11 +43,21 @@ _TENS_ORDINAL = "|".join(TENS)
 _WORD_ORDINAL = re.compile(
     rf"(?<![\w-])(?:(?:({_TENS_ORDINAL})[\s-])?({'|'.join(ORDINAL_WORDS)}))(?![\w-])", re.IGNORECASE
 )
+_PRONOUN_ONE = re.compile(
+    rf"(?:\b(?:the|this|that|which|each|every|any|no|another|other|last|next|same|{'|'.join(ORDINAL_WORDS)})"
+    r"|\d\s?(?:st|nd|rd|th))\s+$",
+    re.IGNORECASE,
+)
 _NOT_AN_ORDINAL = re.compile(r"(?:\d|\b(?:a|one|per|each|every|split))\s*$", re.IGNORECASE)
 _UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
 _DURATION = re.compile(
     rf"(?<![\w.])(?:({DIGITS}|{WORD_NUMBER}|an?)[\s-]*({_UNIT})|(half an hour|half a minute|"
     rf"(?:a\s+)?quarter of an hour|an hour and a half))(?!\w)",
+    re.IGNORECASE,
+)
+_TAKES_A_DURATION = re.compile(
+    r"\b(?:for|in|within|after|about|around|over|under|than|another|only|just|least|wait|take|takes|took|"
+    r"lasts?|give\s+me|snooze)\s*$",
     re.IGNORECASE,
 )
 _SPECIAL_DURATIONS = {"half an hour": 1_800, "half a minute": 30, "quarter of an hour": 900,
@@ -58,6 +68,8 @@ def number_candidates(text: str) -> Iterator[Candidate]:
     for match in _DIGIT_NUMBER.finditer(text):
         yield Candidate(match.start(), match.end(), "number", parse_digits(match.group()), "builtin")
     for match in _WORD_NUMBER.finditer(text):
+        if match.group().casefold() == "one" and _PRONOUN_ONE.search(text[: match.start()]):
+            continue  # "the 3rd one", "this one": a thing, not a count
         value = parse_words(match.group())
         if value is not None:
             yield Candidate(match.start(), match.end(), "number", value, "builtin", 0.9)
@@ -77,6 +89,8 @@ def ordinal_candidates(text: str) -> Iterator[Candidate]:
 def duration_candidates(text: str) -> Iterator[Candidate]:
     for match in _DURATION.finditer(text):
         special = match.group(3)
+        if match.group(1) and match.group(1).casefold() in ("a", "an") and not _is_span(text, match.start()):
+            continue  # "a day off", "twice a week": an article and a unit, but not a length of time
         if special:
             seconds = _SPECIAL_DURATIONS[re.sub(r"^a\s+", "", re.sub(r"\s+", " ", special.casefold()))]
         else:
@@ -86,6 +100,12 @@ def duration_candidates(text: str) -> Iterator[Candidate]:
             unit = match.group(2).casefold().rstrip("s")
             seconds = round(count * UNIT_SECONDS[unit])
         yield Candidate(match.start(), match.end(), "duration", seconds, "builtin")
+
+
+def _is_span(text: str, start: int) -> bool:
+    """Whether "a <unit>" at `start` reads as a length of time: alone, or after a word that takes one."""
+    before = text[:start].rstrip()
+    return not before or _TAKES_A_DURATION.search(before) is not None
 
 
 def _count(text: str) -> float | None:
@@ -105,6 +125,8 @@ def parse_digits(text: str) -> int | float:
 def parse_words(text: str) -> int | None:
     """The value of English number words, or None when they do not read as one number."""
     tokens = [t for t in re.split(r"[\s-]+", text.casefold()) if t and t != "and"]
+    if tokens and (tokens[0] in SCALES or tokens[0] == "dozen"):
+        return None  # "3.5 thousand": a scale says how much of a count, and is none by itself
     if tokens and tokens[0] == "a":
         tokens = tokens[1:] if len(tokens) > 1 and tokens[1] in (*SCALES, "dozen") else []
     total = current = 0

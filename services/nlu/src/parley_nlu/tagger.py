@@ -2,30 +2,42 @@
 
 Each token gets a BIO label (`B-entity`, `I-entity`, `O`) from a logistic regression over sparse
 features: the word, its shape ("ORD123456" -> "XXXdddddd" and "Xd"), affixes, and the words around
-it, so "order ORD775532" and "a place in chennai" are found from a handful of annotations. Decoding
+it, so "order ORD775532" and "a place in chennai" are found from a handful of annotations. A word it
+never saw reads as `UNKNOWN`, which training learns from the words it saw once, so an unseen value
+is judged by its shape and context rather than missed for not being a value it memorised. Decoding
 is Viterbi over the token probabilities with the BIO constraint (an `I-x` only continues an `x`).
-The value is the span's text; a span's confidence is the mean probability of its tokens' labels.
+The value is the span's text; a span's confidence is the mean probability of its tokens' labels. A
+span of function words only ("the", "a") is never a value.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import msgspec
 import numpy as np
 import numpy.typing as npt
 
-from parley_messages import Example
+from parley_messages import EntityDef, Example
 from parley_nlu.candidates import Candidate
 
 Floats = npt.NDArray[np.float32]
 
 OUTSIDE = "O"
+UNKNOWN = "<unknown>"
+"""The identity of a word the tagger never saw (and, in training, of words seen once)."""
 _TOKENS = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
 _REPEATS = re.compile(r"(.)\1+")
 _MIN_SPANS = 2
 """Annotated spans (of all entities) below which no tagger is trained."""
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "this", "that", "these", "those", "my", "your", "our", "his", "her", "their", "its",
+    "some", "any", "no", "in", "on", "at", "to", "for", "from", "of", "with", "by", "near", "around", "and",
+    "or", "but", "me", "it", "i", "you", "we",
+})  # fmt: skip
 
 
 class TaggerParams(msgspec.Struct, frozen=True, kw_only=True):
@@ -33,6 +45,8 @@ class TaggerParams(msgspec.Struct, frozen=True, kw_only=True):
 
     labels: list[str]
     features: list[str]
+    closed: list[str] = []
+    """Entities learnt as context but never proposed (see `fit_tagger`)."""
 
 
 class SpanTagger:
@@ -47,6 +61,8 @@ class SpanTagger:
         self._index = {feature: i for i, feature in enumerate(params.features)}
         self._allowed = _transitions(params.labels)
         self._outside = params.labels.index(OUTSIDE) if OUTSIDE in params.labels else -1
+        closed = {f"{prefix}-{entity}" for entity in params.closed for prefix in "BI"}
+        self._closed = [i for i, label in enumerate(params.labels) if label in closed]
 
     def candidates(self, text: str) -> list[Candidate]:
         tokens = tokenize(text)
@@ -71,7 +87,10 @@ class SpanTagger:
         )
 
     def _probabilities(self, words: list[str]) -> Floats:
-        rows = [[self._index[f] for f in features if f in self._index] for features in token_features(words)]
+        """Per word, the probability of each label; a closed entity's labels count as `O`."""
+        unseen = {i for i, word in enumerate(words) if f"w={word.casefold()}" not in self._index}
+        features = token_features(words, unseen)
+        rows = [[self._index[f] for f in row if f in self._index] for row in features]
         scores = np.tile(self._bias, (len(words), 1))
         flat = [i for row in rows for i in row]
         if flat:
@@ -79,7 +98,11 @@ class SpanTagger:
             sums = np.add.reduceat(self._weights[flat], np.minimum(starts, len(flat) - 1), axis=0)
             scores += np.where(np.array([len(row) > 0 for row in rows])[:, None], sums, 0.0)
         shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+        probabilities = (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+        if self._closed:
+            probabilities[:, self._outside] += probabilities[:, self._closed].sum(axis=1)
+            probabilities[:, self._closed] = 0.0
+        return probabilities
 
     def _spans(
         self, text: str, tokens: list[tuple[str, int, int]], path: list[int], probabilities: Floats
@@ -95,8 +118,11 @@ class SpanTagger:
             while end < len(path) and labels[path[end]] == "I-" + label[2:]:
                 end += 1
             start_char, end_char = tokens[position][1], tokens[end - 1][2]
-            confidence = float(np.mean([probabilities[i, path[i]] for i in range(position, end)]))
-            yield Candidate(start_char, end_char, label[2:], text[start_char:end_char], "tagger", confidence)
+            if not all(tokens[i][0].casefold() in _FUNCTION_WORDS for i in range(position, end)):
+                confidence = float(np.mean([probabilities[i, path[i]] for i in range(position, end)]))
+                yield Candidate(
+                    start_char, end_char, label[2:], text[start_char:end_char], "tagger", confidence
+                )
             position = end
 
 
@@ -112,19 +138,20 @@ def _collapse(word_shape: str) -> str:
     return _REPEATS.sub(lambda m: m.group(1), word_shape)
 
 
-def token_features(words: list[str]) -> list[list[str]]:
+def token_features(words: list[str], masked: Collection[int] = ()) -> list[list[str]]:
+    """Each word's features; a `masked` word keeps its shape and affixes, but reads as `UNKNOWN`."""
     lowered = [w.casefold() for w in words]
-    padded = ["<s>", "<s>", *lowered, "</s>", "</s>"]
+    known = [UNKNOWN if i in masked else low for i, low in enumerate(lowered)]
+    padded = ["<s>", "<s>", *known, "</s>", "</s>"]
     rows: list[list[str]] = []
     for i, (word, low) in enumerate(zip(words, lowered, strict=True)):
         long_shape = shape(word)
         rows.append([
-            f"w={low}",
+            f"w={known[i]}",
             f"shape={long_shape[:10]}",
             f"short={_collapse(long_shape)}",
             f"pre={low[:3]}",
             f"suf={low[-3:]}",
-            f"len={min(len(word), 10)}",
             f"w-1={padded[i + 1]}",
             f"w-2={padded[i]}",
             f"w+1={padded[i + 3]}",
@@ -134,25 +161,42 @@ def token_features(words: list[str]) -> list[list[str]]:
     return rows
 
 
-def fit_tagger(examples: list[Example], *, regularisation: float = 10.0) -> SpanTagger | None:
+def fit_tagger(
+    examples: list[Example], *, definitions: Iterable[EntityDef] = (), regularisation: float = 10.0
+) -> SpanTagger | None:
     """A tagger of every entity annotated in `examples` (all examples are its training data: what is
     not annotated is `O`), or None with fewer than two annotated spans.
 
-    Labels are weighted by inverse frequency (entity tokens are rare): on leave-one-out over our
-    benchmark's annotated training examples that finds 55% of unseen open-ended values instead of
-    36%, still without a false one; C = 10 was the best of 1, 10, 100, 1000 there.
+    An entity whose `definitions` list its values or a pattern is closed: the tagger learns it, so
+    that its contexts ("to London") are not read as open values ("to Mike"), but never proposes it
+    (the dictionary and the regex find its values, normalised). Every example is seen twice, the
+    second time with its rare words (seen once) masked as `UNKNOWN`: a word never seen in training
+    is scored like those, by its shape, affixes and context, not its identity. Labels are weighted
+    by inverse frequency (entity tokens are rare); C = 10 was the best of 3, 10, 30, 100 on
+    leave-one-out over our benchmark's annotated training examples (17 of 23 unseen open values).
     """
     if sum(len(e.spans) for e in examples) < _MIN_SPANS:
         return None
+    tokenized = [(example, tokenize(example.text)) for example in examples]
+    counts = Counter(word.casefold() for _, tokens in tokenized for word, _, _ in tokens)
     rows: list[list[str]] = []
     targets: list[str] = []
-    for example in examples:
-        tokens = tokenize(example.text)
-        rows.extend(token_features([t[0] for t in tokens]))
-        targets.extend(bio_labels(example, tokens))
+    for example, tokens in tokenized:
+        words = [t[0] for t in tokens]
+        tags = bio_labels(example, tokens)
+        rare = {i for i, word in enumerate(words) if counts[word.casefold()] == 1}
+        for masked in ((), rare) if rare else ((),):
+            rows.extend(token_features(words, masked))
+            targets.extend(tags)
     labels = sorted(set(targets) | {OUTSIDE})
     features = sorted({f for row in rows for f in row})
-    return _fit(rows, targets, labels, features, regularisation)
+    closed = {d.name for d in definitions if d.values or d.pattern} & _entities(labels)
+    params = TaggerParams(labels=labels, features=features, closed=sorted(closed))
+    return _fit(rows, targets, params, regularisation)
+
+
+def _entities(labels: list[str]) -> set[str]:
+    return {label[2:] for label in labels if label != OUTSIDE}
 
 
 def bio_labels(example: Example, tokens: list[tuple[str, int, int]]) -> list[str]:
@@ -165,11 +209,12 @@ def bio_labels(example: Example, tokens: list[tuple[str, int, int]]) -> list[str
 
 
 def _fit(
-    rows: list[list[str]], targets: list[str], labels: list[str], features: list[str], regularisation: float
+    rows: list[list[str]], targets: list[str], params: TaggerParams, regularisation: float
 ) -> SpanTagger:
     from scipy.sparse import csr_matrix  # noqa: PLC0415  # pyright: ignore[reportMissingTypeStubs]
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415  # pyright: ignore[reportMissingTypeStubs]
 
+    labels, features = params.labels, params.features
     index = {f: i for i, f in enumerate(features)}
     columns = [index[f] for row in rows for f in row]
     pointers = np.cumsum([0, *(len(row) for row in rows)])
@@ -195,7 +240,7 @@ def _fit(
             )
         weights[:, present] = coef.T
         bias[present] = intercept
-    return SpanTagger(TaggerParams(labels=labels, features=features), weights=weights, bias=bias)
+    return SpanTagger(params, weights=weights, bias=bias)
 
 
 def _transitions(labels: list[str]) -> npt.NDArray[np.bool_]:

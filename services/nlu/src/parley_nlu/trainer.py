@@ -45,7 +45,8 @@ def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) 
         temperature=evaluation.temperature,
         in_scope=evaluation.in_scope,
     )
-    tagger = fit_tagger([example for intent in dataset.intents for example in intent.examples])
+    examples = [example for intent in dataset.intents for example in intent.examples]
+    tagger = fit_tagger(examples, definitions=dataset.entities)
     seconds = time.perf_counter() - started
     metrics = evaluation.metrics | {"intents": float(len(intents)), "train_seconds": seconds}
     meta = _meta(dataset, encoder, classifier.params, tagger, metrics, version=version or new_id()[:16])
