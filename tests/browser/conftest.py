@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.server import WEB_DIST, EmbeddedParley, Shop
+from tests.browser.server import WEB_DIST, Shop
+from tests.e2e.stack import EmbeddedParley, free_port
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,12 +32,6 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def chromium() -> str:
     path = shutil.which("chromium")
@@ -50,7 +44,7 @@ def chromium() -> str:
 @pytest.fixture(scope="session")
 def shop() -> Iterator[Shop]:
     """Another website (its own origin) whose plain pages embed the widget."""
-    site = Shop(_free_port())
+    site = Shop(free_port())
     site.start()
     try:
         yield site
@@ -63,10 +57,10 @@ def parley(tmp_path_factory: pytest.TempPathFactory, shop: Shop) -> Iterator[Emb
     if not (WEB_DIST / "console" / "index.html").is_file() or not (WEB_DIST / "widget.js").is_file():
         _missing("the web frontend is not built (scripts/install.sh builds it when npm is available)")
     server = EmbeddedParley(
-        port=_free_port(),
+        port=free_port(),
         data_dir=tmp_path_factory.mktemp("parley-browser"),
         token=TOKEN,
-        env={"GATEWAY_CORS_ORIGINS": shop.origin},
+        env={"GATEWAY_CORS_ORIGINS": shop.origin, "GATEWAY_STATIC_DIR": str(WEB_DIST)},
     )
     server.start()
     try:

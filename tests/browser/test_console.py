@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TOKEN, screenshot
-from tests.browser.server import EmbeddedParley
+from tests.e2e.stack import EmbeddedParley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
 

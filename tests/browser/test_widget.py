@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot
-from tests.browser.server import EmbeddedParley, Shop
+from tests.browser.server import Shop
+from tests.e2e.stack import EmbeddedParley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tests.e2e.stack import Running
+from tests.e2e.stack import EmbeddedParley
 
 ROOT = Path(__file__).resolve().parents[2]
 ACF_EXAMPLES = ROOT / "services" / "dialogue" / "tests" / "acf_examples"
@@ -96,7 +96,7 @@ def stub_api() -> Iterator[StubApi]:
 class Parley:
     """The public API, as a bot author (admin key) and a chat user (no key) use it."""
 
-    def __init__(self, running: Running) -> None:
+    def __init__(self, running: EmbeddedParley) -> None:
         self.api = f"{running.base_url}/api/v1"
         self.admin = running.admin
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.stack import Running, embedded_parley
+from tests.e2e.stack import EmbeddedParley, embedded_parley
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedParley]:
     """The embedded runner with its demo bot, shared by the e2e tests."""
     try:
         with embedded_parley(tmp_path_factory.mktemp("parley-data"), {}) as running:

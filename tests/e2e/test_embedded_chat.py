@@ -10,7 +10,7 @@ import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from tests.e2e.stack import Running
+from tests.e2e.stack import EmbeddedParley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -20,25 +20,25 @@ def _frame(ws: ClientConnection, payload: Any) -> dict[str, Any]:
     return json.loads(ws.recv(timeout=30))
 
 
-def _open(parley: Running, **params: str) -> ClientConnection:
+def _open(parley: EmbeddedParley, **params: str) -> ClientConnection:
     query = "&".join(f"{k}={v}" for k, v in {"bot": "pizzeria", **params}.items())
     return connect(f"{parley.ws_url}?{query}", open_timeout=10)
 
 
-def test_chat_page_is_served(parley: Running) -> None:
+def test_chat_page_is_served(parley: EmbeddedParley) -> None:
     page = httpx.get(parley.base_url + "/")
     assert page.status_code == 200
     assert "/ws/chat" in page.text
 
 
-def test_new_websocket_conversation_is_greeted(parley: Running) -> None:
+def test_new_websocket_conversation_is_greeted(parley: EmbeddedParley) -> None:
     with _open(parley) as ws:
         welcome = json.loads(ws.recv(timeout=30))
     assert welcome["type"] == "bot_message"
     assert welcome["messages"]
 
 
-def test_hi_on_the_websocket_gets_the_greeting_intent(parley: Running) -> None:
+def test_hi_on_the_websocket_gets_the_greeting_intent(parley: EmbeddedParley) -> None:
     with _open(parley) as ws:
         ws.recv(timeout=30)  # welcome
         reply = _frame(ws, {"type": "user_message", "text": "hi"})
@@ -58,7 +58,7 @@ def test_hi_on_the_websocket_gets_the_greeting_intent(parley: Running) -> None:
     ],
 )
 def test_bad_frames_get_an_error_frame_and_the_socket_stays_usable(
-    parley: Running, payload: Any, code: str
+    parley: EmbeddedParley, payload: Any, code: str
 ) -> None:
     with _open(parley) as ws:
         ws.recv(timeout=30)
@@ -67,13 +67,13 @@ def test_bad_frames_get_an_error_frame_and_the_socket_stays_usable(
         assert _frame(ws, {"type": "user_message", "text": "hello"})["type"] == "bot_message"
 
 
-def test_rest_chat_answers_like_the_websocket(parley: Running) -> None:
+def test_rest_chat_answers_like_the_websocket(parley: EmbeddedParley) -> None:
     reply = httpx.post(f"{parley.base_url}/api/v1/bots/pizzeria/chat", json={"text": "hello there"}).json()
     assert reply["type"] == "bot_message"
     assert reply["intent"]["name"] == "greet"
 
 
-def test_rest_chat_refuses_unknown_fields(parley: Running) -> None:
+def test_rest_chat_refuses_unknown_fields(parley: EmbeddedParley) -> None:
     response = httpx.post(
         f"{parley.base_url}/api/v1/bots/pizzeria/chat", json={"text": "hi", "colour": "red"}
     )
@@ -81,7 +81,7 @@ def test_rest_chat_refuses_unknown_fields(parley: Running) -> None:
     assert response.json()["error"]["code"] == "invalid_input"
 
 
-def test_slot_is_prompted_for_then_filled(parley: Running) -> None:
+def test_slot_is_prompted_for_then_filled(parley: EmbeddedParley) -> None:
     url = f"{parley.base_url}/api/v1/bots/pizzeria/chat"
     first = httpx.post(url, json={"text": "I'd like to order a pizza"}).json()
     assert first["intent"]["name"] == "order_pizza"
@@ -94,7 +94,7 @@ def test_slot_is_prompted_for_then_filled(parley: Running) -> None:
     assert second["slots"]["size"] == "large"
 
 
-def test_a_turn_is_stored_as_a_transcript_and_counted(parley: Running) -> None:
+def test_a_turn_is_stored_as_a_transcript_and_counted(parley: EmbeddedParley) -> None:
     reply = httpx.post(
         f"{parley.base_url}/api/v1/bots/pizzeria/chat", json={"text": "when are you open?"}
     ).json()
@@ -107,7 +107,7 @@ def test_a_turn_is_stored_as_a_transcript_and_counted(parley: Running) -> None:
     assert sum(day["turns"] for day in analytics["days"]) >= 1
 
 
-def test_admin_routes_need_a_key(parley: Running) -> None:
+def test_admin_routes_need_a_key(parley: EmbeddedParley) -> None:
     assert httpx.get(f"{parley.base_url}/api/v1/bots").status_code == 401
     bots = httpx.get(f"{parley.base_url}/api/v1/bots", headers=parley.admin).json()
     assert "pizzeria" in [b["name"] for b in bots]

@@ -13,7 +13,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.e2e.stack import Running
+from tests.e2e.stack import EmbeddedParley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -23,7 +23,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES = 20
 
 
-def test_the_api_answers_as_its_openapi_says(parley: Running) -> None:
+def test_the_api_answers_as_its_openapi_says(parley: EmbeddedParley) -> None:
     schema = schemathesis.openapi.from_url(f"{parley.base_url}/docs/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
