@@ -4,6 +4,8 @@
 #   localstack/run.sh start   # build/reuse the venv, start if nothing answers, wait until ready, create queues/bucket
 #   localstack/run.sh stop    # stop the LocalStack this script started (pid file), nothing else
 #   localstack/run.sh status  # exit 0 when sqs and s3 answer
+#   localstack/run.sh serve PORT  # a private SQS-only LocalStack in the foreground (fault tests stop
+#                                 # and restart one without touching the shared one on 4566)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -115,9 +117,20 @@ stop() {
   rm -f "$PID_FILE"
 }
 
+# exec: the caller's pid is LocalStack's, so it can kill it abruptly (a broker crash). Its own
+# FILESYSTEM_ROOT keeps it from clearing the shared instance's temporary directory when it starts.
+serve() {
+  local port="${1:?usage: $0 serve PORT}"
+  [[ -x "$VENV/bin/python" ]] || ensure_venv
+  mkdir -p "$VAR"
+  exec env DISABLE_EVENTS=1 SERVICES=sqs GATEWAY_LISTEN="127.0.0.1:$port" \
+    FILESYSTEM_ROOT="${FILESYSTEM_ROOT:-$VAR/localstack-$port}" "$VENV/bin/python" -c "$LAUNCHER"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) ensure_venv && ready ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  serve) serve "${2:-}" ;;
+  *) echo "usage: $0 start|stop|status|serve PORT" >&2; exit 2 ;;
 esac

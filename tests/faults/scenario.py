@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pymongo.asynchronous.database import AsyncDatabase
+
 from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, TurnCompleted, encode
 from parley_messages.latency import latency_bucket
 from tests import localstack
@@ -138,3 +140,33 @@ def queue_depths(prefix: str, queue: str) -> tuple[int, int]:
         return int(attributes[names[0]]), int(attributes[names[1]])
     finally:
         sqs.close()
+
+
+def expected_analytics(events: list[TurnCompleted]) -> dict[str, Any]:
+    """The analytics totals of `events` counted once each, keyed as `analytics_totals` returns them."""
+    expected = expected_totals(events)
+    return {
+        "turns": expected.turns,
+        "conversations": len(expected.conversations),
+        "users": len(expected.users),
+        "fallbacks": expected.fallbacks,
+        "confidence_count": expected.confidence_count,
+        "confidence_sum": expected.confidence_sum,
+        "latency_ms_sum": expected.latency_ms_sum,
+        **{f"intent:{name}": n for name, n in expected.intents.items()},
+        **{f"latency:{name}": n for name, n in expected.latency_buckets.items()},
+    }
+
+
+async def analytics_totals(db: AsyncDatabase[Any], bot: str) -> dict[str, Any]:
+    """`bot`'s daily analytics documents summed over the days."""
+    totals: Counter[str] = Counter()
+    async for doc in db["analytics_daily"].find({"bot": bot}, {"event_ids": 0}):
+        for name in ("turns", "conversations", "users", "fallbacks", "confidence_count", "confidence_sum"):
+            totals[name] += doc.get(name, 0)
+        totals["latency_ms_sum"] += doc.get("latency_ms_sum", 0)
+        for intent, n in doc.get("intents", {}).items():
+            totals[f"intent:{intent}"] += n
+        for bucket, n in doc.get("latency_ms_buckets", {}).items():
+            totals[f"latency:{bucket}"] += n
+    return dict(totals)

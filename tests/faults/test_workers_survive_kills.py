@@ -29,7 +29,6 @@ import signal
 import sys
 import time
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -233,26 +232,13 @@ async def _all_done(db: AsyncDatabase[Any], prefix: str) -> bool:
     await asyncio.sleep(0.5)  # each check reads the whole emulated collection: not every tick
     if await db["turns"].count_documents({}) < EVENTS:
         return False
-    if (await _analytics(db))["turns"] < EVENTS:
+    if (await scenario.analytics_totals(db, BOT))["turns"] < EVENTS:
         return False
     for queue in (LOGGER_QUEUE, ANALYTICS_QUEUE):
         visible, _ = await asyncio.to_thread(scenario.queue_depths, prefix, dead_letter_queue(queue))
         if visible < 1:
             return False
     return True
-
-
-async def _analytics(db: AsyncDatabase[Any]) -> dict[str, Any]:
-    totals: Counter[str] = Counter()
-    async for doc in db["analytics_daily"].find({"bot": BOT}, {"event_ids": 0}):
-        for name in ("turns", "conversations", "users", "fallbacks", "confidence_count", "confidence_sum"):
-            totals[name] += doc.get(name, 0)
-        totals["latency_ms_sum"] += doc.get("latency_ms_sum", 0)
-        for intent, n in doc.get("intents", {}).items():
-            totals[f"intent:{intent}"] += n
-        for bucket, n in doc.get("latency_ms_buckets", {}).items():
-            totals[f"latency:{bucket}"] += n
-    return dict(totals)
 
 
 async def _assert_stored_exactly_once(db: AsyncDatabase[Any], events: list[TurnCompleted]) -> None:
@@ -266,19 +252,7 @@ async def _assert_stored_exactly_once(db: AsyncDatabase[Any], events: list[TurnC
 
 
 async def _assert_counted_exactly_once(db: AsyncDatabase[Any], events: list[TurnCompleted]) -> None:
-    expected = scenario.expected_totals(events)
-    want: dict[str, Any] = {
-        "turns": expected.turns,
-        "conversations": len(expected.conversations),
-        "users": len(expected.users),
-        "fallbacks": expected.fallbacks,
-        "confidence_count": expected.confidence_count,
-        "confidence_sum": expected.confidence_sum,
-        "latency_ms_sum": expected.latency_ms_sum,
-        **{f"intent:{name}": n for name, n in expected.intents.items()},
-        **{f"latency:{name}": n for name, n in expected.latency_buckets.items()},
-    }
-    assert await _analytics(db) == want
+    assert await scenario.analytics_totals(db, BOT) == scenario.expected_analytics(events)
 
 
 def _assert_only_the_poison_is_dead_lettered(prefix: str, poison: TurnCompleted) -> None:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib.util
 import os
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -27,6 +30,7 @@ LOCALSTACK_URL = "http://127.0.0.1:4566"
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/15"
 LOCAL_MONGODB_URL = "mongodb://127.0.0.1:27017"
 LOCALSTACK_IMAGE = os.environ.get("PARLEY_LOCALSTACK_IMAGE", "localstack/localstack:4.9")
+INIT_SCRIPT = Path(__file__).resolve().parents[3] / "localstack" / "init" / "ready.d" / "parley_init.py"
 
 _backends = pytest.StashKey[dict[str, set[str]]]()
 
@@ -199,3 +203,14 @@ def eventually() -> Eventually:
             await asyncio.sleep(0.01)
 
     return poll
+
+
+@pytest.fixture(scope="session")
+def init_script() -> ModuleType:
+    """`localstack/init/ready.d/parley_init.py`, which makes Parley's queues and bucket (a script,
+    not a package: it runs inside LocalStack with only boto3)."""
+    spec = importlib.util.spec_from_file_location("parley_init", INIT_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,23 +18,14 @@ import pytest
 from parley_messages import LOGGER_QUEUE, QUEUES, TurnCompleted, dead_letter_queue
 from parley_runtime.blobs.s3 import S3BlobStore
 from parley_runtime.bus.sqs import SqsBus
-from parley_runtime.errors import NotFoundError
+from parley_runtime.errors import NotFoundError, TransientError
 from parley_runtime.infra import InfraSettings, connect_infra
 
-INIT_SCRIPT = Path(__file__).resolve().parents[3] / "localstack" / "init" / "ready.d" / "parley_init.py"
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "test",
     "AWS_SECRET_ACCESS_KEY": "test",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
-
-
-def _load_init_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("parley_init", INIT_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -71,13 +60,13 @@ def _remove(endpoint: str, prefix: str, bucket: str) -> None:
     s3.close()
 
 
-def test_the_init_script_creates_exactly_the_queues_of_the_routing_table() -> None:
-    assert tuple(sorted(_load_init_script().QUEUES)) == QUEUES
+def test_the_init_script_creates_exactly_the_queues_of_the_routing_table(init_script: ModuleType) -> None:
+    assert tuple(sorted(init_script.QUEUES)) == QUEUES
 
 
 @pytest.mark.integration
 def test_the_init_script_creates_every_queue_with_a_redrive_policy_and_the_bucket_idempotently(
-    endpoint: str, names: tuple[str, str]
+    endpoint: str, names: tuple[str, str], init_script: ModuleType
 ) -> None:
     prefix, bucket = names
     env = {**os.environ, **CREDENTIALS, "AWS_ENDPOINT_URL": endpoint}
@@ -85,7 +74,7 @@ def test_the_init_script_creates_every_queue_with_a_redrive_policy_and_the_bucke
     try:
         for _ in range(2):
             subprocess.run(
-                [sys.executable, str(INIT_SCRIPT)], env=env, check=True, capture_output=True, timeout=60
+                [sys.executable, init_script.__file__], env=env, check=True, capture_output=True, timeout=60
             )
         sqs, s3 = _clients(endpoint)
         for queue in QUEUES:
@@ -112,13 +101,29 @@ async def test_publishing_to_a_queue_that_does_not_exist_is_a_not_found_error(en
 
 
 @pytest.mark.integration
+async def test_a_queue_gone_after_it_was_found_is_transient_as_while_a_broker_restarts(
+    endpoint: str, init_script: ModuleType
+) -> None:
+    prefix = f"gone-{uuid.uuid4().hex[:8]}-"
+    sqs, _ = _clients(endpoint)
+    init_script.ensure_queues(sqs, prefix, (LOGGER_QUEUE,))
+    session = aioboto3.Session(aws_access_key_id="test", aws_secret_access_key="test")
+    bus = SqsBus(endpoint_url=endpoint, queue_prefix=prefix, session=session)
+    async with bus:
+        assert await bus.receive(LOGGER_QUEUE, wait_seconds=0) == []
+        init_script.delete_queues(sqs, prefix, (LOGGER_QUEUE,))
+        with pytest.raises(TransientError):
+            await bus.receive(LOGGER_QUEUE, wait_seconds=0)
+
+
+@pytest.mark.integration
 async def test_connect_infra_opens_sqs_and_s3_when_the_settings_ask_for_them(
-    endpoint: str, names: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+    endpoint: str, names: tuple[str, str], monkeypatch: pytest.MonkeyPatch, init_script: ModuleType
 ) -> None:
     prefix, bucket = names
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
-    module = _load_init_script()
+    module = init_script
     sqs, s3 = _clients(endpoint)
     module.ensure_queue_with_dlq(sqs, prefix + LOGGER_QUEUE)
     module.ensure_bucket(s3, bucket, "us-east-1")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -27,7 +26,6 @@ from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import close_mongo, connect_mongo
 from parley_runtime.redis import connect_redis
 
-INIT_SCRIPT = Path(__file__).resolve().parents[4] / "localstack" / "init" / "ready.d" / "parley_init.py"
 VISIBILITY_TIMEOUT = 1
 """Seconds; short so that the redelivery test is quick (test_bus.py relies on this value)."""
 MAX_RECEIVES = 5
@@ -36,14 +34,6 @@ MAX_RECEIVES = 5
 Record = Callable[[str, str], None]
 FindBackend = Callable[..., Any]
 """The `real_backend` fixture of tests/conftest.py."""
-
-
-def load_init_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("parley_init", INIT_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def aws_credentials() -> dict[str, str]:
@@ -58,17 +48,16 @@ def aws_credentials() -> dict[str, str]:
 
 
 @pytest.fixture
-def sqs_queues(real_backend: FindBackend) -> Iterator[tuple[str, str]]:
+def sqs_queues(real_backend: FindBackend, init_script: ModuleType) -> Iterator[tuple[str, str]]:
     """(endpoint, prefix): every queue and its DLQ under a fresh prefix, as `parley_init` creates them."""
     backend = real_backend("localstack_server", "bus", "sqs", required=True)
     prefix = f"t{uuid.uuid4().hex[:12]}-"
     sqs = boto3.client("sqs", endpoint_url=backend.url, **aws_credentials())
-    init = load_init_script()
     try:
-        init.ensure_queues(sqs, prefix, QUEUES, VISIBILITY_TIMEOUT)
+        init_script.ensure_queues(sqs, prefix, QUEUES, VISIBILITY_TIMEOUT)
         yield backend.url, prefix
     finally:
-        init.delete_queues(sqs, prefix, QUEUES)
+        init_script.delete_queues(sqs, prefix, QUEUES)
         sqs.close()
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import aioboto3
@@ -18,7 +19,7 @@ import aioboto3
 from parley_messages import Message, dead_letter_queue, encode, queues_for
 from parley_runtime.aws import AwsClient, aws_errors, client_options
 from parley_runtime.bus.ports import Delivery, QueueStats
-from parley_runtime.errors import PermanentError, TransientError
+from parley_runtime.errors import NotFoundError, PermanentError, TransientError
 
 MAX_BATCH = 10
 """SQS receives and deletes at most ten messages per call."""
@@ -60,7 +61,7 @@ class SqsBus(AwsClient):
         if not 1 <= max_messages <= MAX_BATCH:
             raise ValueError(f"max_messages must be between 1 and {MAX_BATCH}, not {max_messages}")
         url = await self._url(queue)
-        with aws_errors(f"sqs.receive_message {queue}"):
+        with _resolved_queue_errors(f"sqs.receive_message {queue}"):
             response = await self._client.receive_message(
                 QueueUrl=url,
                 MaxNumberOfMessages=max_messages,
@@ -82,7 +83,7 @@ class SqsBus(AwsClient):
         """Make `delivery` visible again after `delay_seconds` (also extends a long job's lease)."""
         url = await self._url(delivery.queue)
         timeout = min(MAX_VISIBILITY_SECONDS, max(0, math.ceil(delay_seconds)))
-        with aws_errors(f"sqs.change_message_visibility {delivery.queue}"):
+        with _resolved_queue_errors(f"sqs.change_message_visibility {delivery.queue}"):
             await self._client.change_message_visibility(
                 QueueUrl=url, ReceiptHandle=delivery.receipt, VisibilityTimeout=timeout
             )
@@ -94,12 +95,12 @@ class SqsBus(AwsClient):
             "parley_reason": {"DataType": "String", "StringValue": reason[:1000] or "unspecified"},
             "parley_source_queue": {"DataType": "String", "StringValue": delivery.queue},
         }
-        with aws_errors(f"sqs.send_message {dead_letter_queue(delivery.queue)}"):
+        with _resolved_queue_errors(f"sqs.send_message {dead_letter_queue(delivery.queue)}"):
             await self._client.send_message(
                 QueueUrl=url, MessageBody=delivery.body.decode(), MessageAttributes=attributes
             )
         source = await self._url(delivery.queue)
-        with aws_errors(f"sqs.delete_message {delivery.queue}"):
+        with _resolved_queue_errors(f"sqs.delete_message {delivery.queue}"):
             await self._client.delete_message(QueueUrl=source, ReceiptHandle=delivery.receipt)
 
     async def stats(self, queue: str) -> QueueStats:
@@ -157,19 +158,34 @@ class SqsBus(AwsClient):
 
     async def _send(self, queue: str, body: str) -> None:
         url = await self._url(queue)
-        with aws_errors(f"sqs.send_message {queue}"):
+        with _resolved_queue_errors(f"sqs.send_message {queue}"):
             await self._client.send_message(QueueUrl=url, MessageBody=body)
 
     async def _delete_batch(self, queue: str, deliveries: Sequence[Delivery]) -> None:
         url = await self._url(queue)
         entries = [{"Id": str(index), "ReceiptHandle": d.receipt} for index, d in enumerate(deliveries)]
-        with aws_errors(f"sqs.delete_message_batch {queue}"):
+        with _resolved_queue_errors(f"sqs.delete_message_batch {queue}"):
             response = await self._client.delete_message_batch(QueueUrl=url, Entries=entries)
         failed = response.get("Failed", [])
         if failed:
             codes = sorted({str(entry.get("Code")) for entry in failed})
             error = PermanentError if all(entry.get("SenderFault") for entry in failed) else TransientError
             raise error(f"sqs.delete_message_batch {queue}: {len(failed)} not deleted ({', '.join(codes)})")
+
+
+@contextmanager
+def _resolved_queue_errors(operation: str) -> Generator[None]:
+    """`aws_errors` for a call on a queue URL that resolved before: its queue missing now is transient.
+
+    The broker lost it (LocalStack restarted and its init hook has not re-created it yet); failing
+    permanently would drop the message being published or stop the worker receiving. A queue name
+    that never resolved still fails with `NotFoundError` in `_url` (a configuration error).
+    """
+    try:
+        with aws_errors(operation):
+            yield
+    except NotFoundError as exc:
+        raise TransientError(f"{exc} (it existed before: is the broker restarting?)") from exc
 
 
 def _delivery(queue: str, raw: dict[str, Any]) -> Delivery:
