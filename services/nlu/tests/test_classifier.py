@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from parley_messages import Example, IntentExamples, NluDataset
-from parley_nlu.classifier import IntentClassifier, fit_classifier, fit_temperature, softmax
+from parley_nlu.classifier import (
+    InScopeWeights,
+    IntentClassifier,
+    confidence_of,
+    fit_classifier,
+    fit_in_scope,
+    fit_temperature,
+    softmax,
+)
 from parley_nlu.encoder import HashingEncoder
 from parley_nlu.evaluation import assign_folds
 from parley_nlu.model import FALLBACK_INTENT
@@ -85,3 +93,37 @@ def test_arrays_round_trip_to_the_same_scores(encoder: HashingEncoder) -> None:
     copy = IntentClassifier.from_arrays(classifier.params, classifier.arrays())
     x = encoder.encode(["hello you"])
     assert np.array_equal(copy.scores(x), classifier.scores(x))
+
+
+def test_the_confidence_falls_as_the_utterance_moves_away_from_the_top_intent() -> None:
+    confidence = confidence_of(np.full(3, 0.9), np.array([0.3, 0.8, 1.3]), InScopeWeights())
+    assert confidence[0] > 0.5 > confidence[2]
+    assert np.all(np.diff(confidence) < 0)
+
+
+def test_confidence_weights_learn_that_distant_utterances_are_out_of_scope() -> None:
+    rng = np.random.default_rng(0)
+    top = rng.uniform(0.5, 1.0, size=200)
+    outside = np.arange(200) >= 100
+    distance = np.where(outside, 1.1, 0.5) + rng.normal(0, 0.1, size=200)
+    weights = fit_in_scope(top, distance, ~outside, outside)
+    assert weights.distance < 0
+    confidence = confidence_of(top, distance, weights)
+    assert (confidence[~outside] >= 0.5).mean() > 0.9 and (confidence[outside] < 0.5).mean() > 0.9
+
+
+def test_the_distance_is_to_the_examples_of_the_intent_asked_about(encoder: HashingEncoder) -> None:
+    classifier = fitted(encoder, {"greet": ["hello", "hello there"], "bye": ["goodbye", "bye bye"]})
+    x = encoder.encode(["hello", "hello"])
+    own, other = classifier.distances(x, np.array([0, 1]))
+    assert own < other
+
+
+def test_the_classifier_keeps_no_examples_so_its_size_does_not_grow_with_them(
+    encoder: HashingEncoder,
+) -> None:
+    few = fitted(encoder, {"a": ["red apple", "red cherry"], "b": ["green pear", "green lime"]})
+    many = fitted(
+        encoder, {"a": [f"red fruit {i}" for i in range(50)], "b": [f"green fruit {i}" for i in range(50)]}
+    )
+    assert {k: v.shape for k, v in few.arrays().items()} == {k: v.shape for k, v in many.arrays().items()}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import msgspec
 import numpy as np
 import pytest
 
 from parley_messages import NluDataset
 from parley_nlu.encoder import HashingEncoder
-from parley_nlu.model import FALLBACK_INTENT, RANKING_SIZE, ModelArtifactError, NluModel
+from parley_nlu.model import FALLBACK_INTENT, FORMAT_VERSION, RANKING_SIZE, ModelArtifactError, NluModel
 
 Train = Callable[..., NluModel]
 
@@ -59,6 +60,15 @@ def test_an_artifact_holding_pickled_objects_is_refused(shop_dataset: NluDataset
     np.savez(buffer, meta=np.array([{"evil": "object"}], dtype=object))
     with pytest.raises(ModelArtifactError):
         NluModel.from_bytes(buffer.getvalue())
+
+
+def test_an_artifact_of_another_format_is_refused_with_advice_to_retrain(
+    shop_dataset: NluDataset, train_model: Train
+) -> None:
+    model = train_model(shop_dataset)
+    old = NluModel(msgspec.structs.replace(model.meta, format=FORMAT_VERSION - 1), model.classifier)
+    with pytest.raises(ModelArtifactError, match="retrain"):
+        NluModel.from_bytes(old.to_bytes())
 
 
 def test_the_arrays_are_float32(shop_dataset: NluDataset, train_model: Train) -> None:

@@ -52,3 +52,8 @@ def test_entities_come_from_the_dictionary_the_regex_and_the_annotations(
 def test_training_metrics_are_reported(assistant_model: NluModel) -> None:
     metrics = assistant_model.meta.metrics
     assert metrics["accuracy"] >= 0.85 and metrics["held_out"] == 60
+
+
+def test_distance_from_the_top_intent_lowers_the_fitted_confidence(assistant_model: NluModel) -> None:
+    weights = assistant_model.meta.classifier.in_scope
+    assert weights.distance < 0 < weights.log_probability

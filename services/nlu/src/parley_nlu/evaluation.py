@@ -8,7 +8,10 @@ Two kinds of held-out predictions are made, and every number the model is tuned 
   regression trained on the other intents only. They stand for utterances that belong to no intent
   (the hard kind: same domain, similar words) and give the out-of-scope recall.
 
-Both together fit the confidence weights (`classifier.fit_in_scope`).
+Both together fit the confidence weights (`classifier.fit_in_scope`). Five folds and five groups:
+ten of each (closer to the final model, at twice the fits) scored the same in nested
+cross-validation on our benchmark's training split (in-scope accuracy / unseen-intent recall at the
+0.5 threshold: ten 82.8% / 86.0%, five 83.6% / 85.1%).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from parley_nlu.classifier import (
     fit_temperature,
     softmax,
 )
+from parley_nlu.distance import distances, fit_centroids, fit_whitening
 from parley_nlu.metrics import intent_report
 
 MAX_FOLDS = 5
@@ -59,7 +63,8 @@ class _Raw(msgspec.Struct, frozen=True):
     examples: Labels
     logits: Floats
     labels: Labels
-    nearest: Floats
+    distance: Floats
+    """To the centroid of the predicted intent, as the held-out regression's training set defines it."""
 
 
 def assign_folds(labels: Labels, *, seed: int = 0) -> Labels:
@@ -105,13 +110,13 @@ def evaluate(
     top_out, predicted_out = _top(outside)
     right = np.concatenate([predicted_in == inside.labels, np.zeros(len(top_out), dtype=bool)])
     is_outside = np.concatenate([np.zeros(len(top_in), dtype=bool), np.ones(len(top_out), dtype=bool)])
-    nearest = np.concatenate([inside.nearest, outside.nearest])
-    in_scope = fit_in_scope(np.concatenate([top_in, top_out]), nearest, right, is_outside)
+    distance = np.concatenate([inside.distance, outside.distance])
+    in_scope = fit_in_scope(np.concatenate([top_in, top_out]), distance, right, is_outside)
     held_out = HeldOut(
         examples=np.concatenate([inside.examples, outside.examples]),
         labels=np.concatenate([inside.labels, np.full(len(top_out), OUTSIDE, dtype=np.int64)]),
         predicted=np.concatenate([predicted_in, predicted_out]),
-        confidence=confidence_of(np.concatenate([top_in, top_out]), nearest, in_scope),
+        confidence=confidence_of(np.concatenate([top_in, top_out]), distance, in_scope),
     )
     metrics = held_out_metrics(held_out, n_classes, threshold) | {
         "examples": float(len(labels)),
@@ -181,8 +186,11 @@ def _predict(  # noqa: PLR0917 - a private helper of two callers
     regularisation: float,
 ) -> _Raw:
     weights, bias = fit_logistic(embeddings[train], labels[train], n_classes, regularisation=regularisation)
-    nearest = (embeddings[test] @ embeddings[train].T).max(axis=1)
-    return _Raw(np.flatnonzero(test), embeddings[test] @ weights + bias, labels[test], nearest)
+    logits = embeddings[test] @ weights + bias
+    centroids = fit_centroids(embeddings[train], labels[train], n_classes)
+    whitening = fit_whitening(embeddings[train], labels[train], centroids)
+    distance = distances(embeddings[test], logits.argmax(axis=1), centroids, whitening)
+    return _Raw(np.flatnonzero(test), logits, labels[test], distance)
 
 
 def _concat(parts: list[_Raw], n_classes: int) -> _Raw:
@@ -193,5 +201,5 @@ def _concat(parts: list[_Raw], n_classes: int) -> _Raw:
         np.concatenate([p.examples for p in parts]),
         np.vstack([p.logits for p in parts]),
         np.concatenate([p.labels for p in parts]),
-        np.concatenate([p.nearest for p in parts]),
+        np.concatenate([p.distance for p in parts]),
     )

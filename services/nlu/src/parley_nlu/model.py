@@ -19,7 +19,7 @@ from parley_runtime.errors import PermanentError
 FALLBACK_INTENT = "fallback"
 """The intent of an utterance that belongs to none of the bot's intents."""
 RANKING_SIZE = 10
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class ModelMeta(msgspec.Struct, frozen=True, kw_only=True):
