@@ -57,6 +57,10 @@ def create_app(
 ) -> Litestar:
     settings = gateway.settings
     static_dir = Path(settings.static_dir) if settings.static_dir else BUILTIN_STATIC
+
+    async def drain_publisher() -> None:  # no parameter: Litestar would pass the app as `within`
+        await gateway.publisher.drain()
+
     return Litestar(
         route_handlers=[
             chat_socket,
@@ -74,7 +78,7 @@ def create_app(
         cors_config=_cors(settings),
         exception_handlers=gateway_exception_handlers(gateway.metrics),
         request_max_body_size=settings.max_body_bytes,
-        on_shutdown=[gateway.publisher.drain, *on_shutdown],
+        on_shutdown=[drain_publisher, *on_shutdown],
         openapi_config=OpenAPIConfig(
             title="Parley",
             version="1.0.0",

@@ -37,7 +37,6 @@ def _client_error(request: Request[Any, Any, Any], exc: ClientException) -> Resp
     return error_response(400, "invalid_input", exc.detail, getattr(exc, "extra", None))
 
 
-
 def _counted(handler: Handler, metrics: GatewayMetrics) -> Handler:
     def handle(request: Request[Any, Any, Any], exc: Any) -> Response[ErrorBody]:
         response = handler(request, exc)
