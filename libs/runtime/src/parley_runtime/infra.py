@@ -36,7 +36,8 @@ class InfraSettings(msgspec.Struct, frozen=True, kw_only=True):
     mongodb_database: Annotated[str, env("MONGODB_DATABASE")] = "parley"
     """Database name inside MongoDB."""
     redis_url: Annotated[str | None, env("REDIS_URL")] = None
-    """Redis URL (`redis://host:6379/0`); unset means in-process fakeredis."""
+    """Redis URL (`redis://host:6379/0`); unset means in-process fakeredis (and conversation state
+    kept in process memory by the dialogue service)."""
     redis_max_connections: Annotated[int, env("REDIS_MAX_CONNECTIONS"), msgspec.Meta(ge=1)] = 512
     """Connections one process keeps to Redis; past it, commands wait for a free one."""
     aws_endpoint_url: Annotated[str | None, env("AWS_ENDPOINT_URL")] = None

@@ -8,12 +8,13 @@ from litestar import Litestar
 
 from parley_dialogue.adapters.http_nlu import HttpNlu
 from parley_dialogue.adapters.httpx_webhooks import HttpxWebhookCaller
+from parley_dialogue.adapters.memory_conversations import MemoryConversationState
 from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
 from parley_dialogue.adapters.redis_notifications import CLAIM_SECONDS, RedisSentNotifications
 from parley_dialogue.app import create_app
 from parley_dialogue.notifications import deliver
-from parley_dialogue.ports import Nlu
+from parley_dialogue.ports import ConversationStore, Nlu
 from parley_dialogue.service import DialogueService
 from parley_dialogue.settings import DialogueSettings
 from parley_messages import NOTIFICATIONS_QUEUE
@@ -36,15 +37,9 @@ async def build_dialogue_service(
         client = JsonClient(settings.nlu_url, timeout=settings.nlu_timeout_seconds)
         infra.on_close(client.aclose)
         nlu = HttpNlu(client)
-    conversations = RedisConversationState(
-        infra.redis,
-        ttl_seconds=settings.state_ttl_seconds,
-        lock_seconds=settings.lock_seconds,
-        wait_seconds=settings.lock_wait_seconds,
-    )
     return DialogueService(
         bots=bots,
-        conversations=conversations,
+        conversations=_conversations(infra, settings),
         nlu=nlu,
         webhooks=_webhooks(infra, settings),
         publisher=infra.bus,
@@ -61,6 +56,15 @@ async def build_notification_worker(
     sent = RedisSentNotifications(infra.redis, claim_seconds=claim_seconds)
     handler = partial(deliver, webhooks=_webhooks(infra, settings), sent=sent)
     return Worker.configured(infra.bus, NOTIFICATIONS_QUEUE, handler, worker, name="notifier")
+
+
+def _conversations(infra: Infra, settings: DialogueSettings) -> ConversationStore:
+    """Redis when `REDIS_URL` names a server; without one, Redis would be a private in-process
+    fake, so the process keeps its conversations itself, with the same semantics."""
+    ttl, lock, wait = settings.state_ttl_seconds, settings.lock_seconds, settings.lock_wait_seconds
+    if infra.settings.redis_url:
+        return RedisConversationState(infra.redis, ttl_seconds=ttl, lock_seconds=lock, wait_seconds=wait)
+    return MemoryConversationState(ttl_seconds=ttl, lock_seconds=lock, wait_seconds=wait)
 
 
 def _webhooks(infra: Infra, settings: DialogueSettings) -> HttpxWebhookCaller:
