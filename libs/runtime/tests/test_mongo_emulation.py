@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo import ASCENDING
+from pymongo_async_mock import AsyncMongoMockClient
 
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import connect_mongo
@@ -58,3 +59,39 @@ async def test_a_deleted_document_is_not_found_any_more() -> None:
     await items.delete_one({"_id": 1})
     assert await _ids(items, {"bot": "a"}) == [2]
     assert await items.find_one({"_id": 1}) is None
+
+
+async def test_a_lookup_by_id_still_tests_the_other_conditions() -> None:
+    items = await _collection()
+    await items.insert_one({"_id": "x", "bot": "a", "tags": ["t"]})
+    assert await items.count_documents({"_id": "x"}) == 1
+    assert await items.count_documents({"_id": "x", "bot": "b"}) == 0
+    assert await items.count_documents({"_id": "x", "tags": {"$ne": "t"}}) == 0
+
+
+async def test_string_conditions_beside_a_lookup_answer_as_mongomock_does() -> None:
+    items = await _collection()
+    plain = AsyncMongoMockClient(tz_aware=True).get_database("plain")["items"]
+    documents = [
+        {"_id": "s", "bot": "b", "tag": "t"},
+        {"_id": "l", "bot": "b", "tag": ["u", "t"]},
+        {"_id": "n", "bot": "b", "tag": [["t"]]},
+        {"_id": "i", "bot": "b", "tag": 5},
+        {"_id": "m", "bot": "b"},
+    ]
+    for collection in (items, plain):
+        await collection.insert_many([dict(document) for document in documents])
+    queries: list[dict[str, Any]] = [{"bot": "b", "tag": "t"}, {"bot": "b", "tag": {"$ne": "t"}}]
+    queries += [{"_id": d["_id"], "tag": {"$ne": "t"}} for d in documents]
+    for query in queries:
+        assert await _ids(items, query) == await _ids(plain, query), query
+
+
+async def test_a_document_read_or_updated_never_shares_its_stored_values() -> None:
+    items = await _collection()
+    await items.insert_one({"_id": "x", "ids": ["a"], "nested": {"at": [{"n": 1}]}})
+    await items.update_one({"_id": "x", "ids": {"$ne": "b"}}, {"$push": {"ids": "b"}})
+    found = await items.find_one({"_id": "x"})
+    found["ids"].append("c")
+    found["nested"]["at"][0]["n"] = 2
+    assert await items.find_one({"_id": "x"}) == {"_id": "x", "ids": ["a", "b"], "nested": {"at": [{"n": 1}]}}
