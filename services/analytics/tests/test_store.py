@@ -1,6 +1,6 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from parley_analytics.store import SHARDS, MongoAnalyticsStore, bucket_id
+from parley_analytics.store import SHARDS, MongoAnalyticsStore, Sightings, bucket_id
 from parley_messages import ModelPublished, TurnCompleted
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import connect_mongo
@@ -136,3 +136,23 @@ async def test_a_channel_name_with_dots_or_dollars_is_counted_under_a_safe_field
     await store.count_turn(event)
     docs = [d async for d in db["analytics_daily"].find({"bot": "pizzeria"})]  # type: ignore[index]
     assert [d["channels"] for d in docs] == [{"_web_v2": 1}]
+
+
+def test_a_remembered_marker_is_forgotten_when_it_expires_or_is_the_oldest() -> None:
+    sightings = Sightings(size=2)
+    now = datetime.now(UTC)
+    sightings.remember("expired", "e1", now - timedelta(seconds=1))
+    sightings.remember("a", "e2", now + timedelta(days=1))
+    sightings.remember("b", "e3", now + timedelta(days=1))
+    assert sightings.first_event("expired") is None
+    assert (sightings.first_event("a"), sightings.first_event("b")) == ("e2", "e3")
+    sightings.remember("c", "e4", now + timedelta(days=1))
+    assert (sightings.first_event("a"), sightings.first_event("c")) == (None, "e4")
+
+
+async def test_a_conversation_is_counted_once_by_every_replica_sharing_the_markers() -> None:
+    first, db = await _store()
+    second = MongoAnalyticsStore(db)  # type: ignore[arg-type]
+    for index, store in enumerate([first, second, first, second]):
+        await store.count_turn(_turn("c1", intent=f"i{index}"))
+    assert (await _totals(db))["conversations"] == 1

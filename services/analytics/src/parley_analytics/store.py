@@ -9,13 +9,16 @@ of the day's events only, which keeps documents bounded (64 shards x 16 MB).
 Distinct conversations and users are counted the same way: a marker document per conversation
 (per user and day) remembers which event saw it first, and only that event's bucket update adds 1.
 A crash between the marker and the bucket update is repaired by the redelivery of that same event.
-Markers expire `MARKER_DAYS` after their event, long after SQS has given up redelivering it.
+Markers expire `MARKER_DAYS` after their event, long after SQS has given up redelivering it. A
+marker never changes while it lives, so a store remembers the markers it has read (`Sightings`):
+a conversation's later turns cost one bucket update, not three writes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta
+from collections import OrderedDict
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from pymongo import ASCENDING, ReturnDocument
@@ -29,6 +32,8 @@ from parley_runtime.mongo import translate_errors
 SHARDS = 64
 MARKER_DAYS = 35
 """Longer than SQS keeps a message (14 days) plus a replay from the dead-letter queue (14 more)."""
+REMEMBERED_MARKERS = 50_000
+"""Markers a store remembers having read (per kind), so a conversation's later turns skip the write."""
 
 
 class AnalyticsStore(Protocol):
@@ -37,6 +42,28 @@ class AnalyticsStore(Protocol):
         ...
 
     async def count_model(self, event: ModelPublished) -> bool: ...
+
+
+class Sightings:
+    """The markers this process has read: key -> (first event id, expiry). A marker never changes
+    until it expires, so while it lives a remembered answer is the stored one, for every replica."""
+
+    def __init__(self, size: int = REMEMBERED_MARKERS) -> None:
+        self._size = size
+        self._markers: OrderedDict[str, tuple[str, datetime]] = OrderedDict()
+
+    def first_event(self, key: str) -> str | None:
+        marker = self._markers.get(key)
+        if marker is None or marker[1] <= datetime.now(UTC):
+            return None
+        self._markers.move_to_end(key)
+        return marker[0]
+
+    def remember(self, key: str, first_event_id: str, expires_at: datetime) -> None:
+        self._markers[key] = (first_event_id, expires_at)
+        self._markers.move_to_end(key)
+        while len(self._markers) > self._size:
+            self._markers.popitem(last=False)
 
 
 def bucket_id(bot: str, day: date, event_id: str) -> str:
@@ -49,6 +76,7 @@ class MongoAnalyticsStore:
         self._daily = db["analytics_daily"]
         self._conversations = db["analytics_conversations"]
         self._users = db["analytics_users"]
+        self._seen_conversations, self._seen_users = Sightings(), Sightings()
 
     async def ensure_indexes(self) -> None:
         async with translate_errors():
@@ -60,9 +88,10 @@ class MongoAnalyticsStore:
         day = event.occurred_at.date()
         increments = turn_increments(event)
         conversation = f"{event.bot}:{event.conversation_id}"
-        if await self._first_sighting(self._conversations, conversation, event):
+        if await self._first_sighting(self._conversations, self._seen_conversations, conversation, event):
             increments["conversations"] = 1
-        if await self._first_sighting(self._users, f"{event.bot}:{day}:{user_key(event)}", event):
+        user = f"{event.bot}:{day}:{user_key(event)}"
+        if await self._first_sighting(self._users, self._seen_users, user, event):
             increments["users"] = 1
         return await self._apply(event.bot, day, event.message_id, increments)
 
@@ -88,14 +117,24 @@ class MongoAnalyticsStore:
                 result = await self._daily.update_one(query, update)
                 return bool(result.modified_count)
 
-    async def _first_sighting(self, markers: Any, key: str, event: TurnCompleted) -> bool:
+    async def _first_sighting(self, markers: Any, seen: Sightings, key: str, event: TurnCompleted) -> bool:
         """Whether `event` is the one that first saw `key` (idempotent: the marker keeps its id)."""
-        expires = event.occurred_at + timedelta(days=MARKER_DAYS)
-        async with translate_errors():
-            doc = await markers.find_one_and_update(
-                {"_id": key},
-                {"$setOnInsert": {"first_event_id": event.message_id, "expires_at": expires}},
-                upsert=True,
-                return_document=ReturnDocument.AFTER,
-            )
-        return doc is not None and doc.get("first_event_id") == event.message_id
+        first = seen.first_event(key)
+        if first is None:
+            expires = event.occurred_at + timedelta(days=MARKER_DAYS)
+            async with translate_errors():
+                doc = await markers.find_one_and_update(
+                    {"_id": key},
+                    {"$setOnInsert": {"first_event_id": event.message_id, "expires_at": expires}},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+            if doc is None:
+                return False
+            first = str(doc.get("first_event_id"))
+            seen.remember(key, first, _aware(doc.get("expires_at", expires)))
+        return first == event.message_id
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
