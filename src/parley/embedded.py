@@ -7,6 +7,7 @@ the workers consume the in-process bus with the same worker loop and handlers as
 from __future__ import annotations
 
 import asyncio
+import gc
 import secrets
 from dataclasses import dataclass, field
 from importlib import resources
@@ -113,6 +114,9 @@ async def serve(settings: EmbeddedSettings) -> None:
     try:
         if settings.demo:
             await ensure_demo_bot(stack, wait_seconds=settings.training_timeout_seconds)
+        # What start-up built (libraries, models, the stack) lives as long as the process: keep it
+        # out of the full collections that would otherwise pause every turn to scan it again.
+        gc.freeze()
         config = uvicorn.Config(
             stack.app,
             host=settings.host,
@@ -120,6 +124,9 @@ async def serve(settings: EmbeddedSettings) -> None:
             log_config=None,
             access_log=False,
             ws_max_size=1 << 20,
+            # Chat frames are a few hundred bytes: deflating them costs both ends more CPU than
+            # the bytes it saves on a single host.
+            ws_per_message_deflate=False,
         )
         server = uvicorn.Server(config)
         _announce(settings, stack.admin_token, generated=settings.admin_token is None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
 import uuid
 from collections.abc import Sequence
@@ -49,6 +50,9 @@ class MemoryBus:
         self._visibility_timeout = visibility_timeout
         self._queues: dict[str, _Queue] = {}
         self._changed = asyncio.Condition()
+        # Ids and receipts need only be unique on this bus: a counter, not a system call per uuid4.
+        self._prefix = uuid.uuid4().hex[:12]
+        self._serials = itertools.count(1)
 
     async def publish(self, message: Message) -> None:
         """Send `message` to every queue its routing entry lists."""
@@ -123,8 +127,11 @@ class MemoryBus:
         return 0 if found is None else len(found.messages)
 
     def _append(self, queue: str, body: bytes) -> None:
-        stored = _Stored(message_id=str(uuid.uuid4()), body=body)
+        stored = _Stored(message_id=self._serial(), body=body)
         self._queues.setdefault(queue, _Queue()).messages[stored.message_id] = stored
+
+    def _serial(self) -> str:
+        return f"{self._prefix}-{next(self._serials)}"
 
     def _take(self, queue: str, max_messages: int, now: float) -> list[Delivery]:
         found = self._queues.get(queue)
@@ -148,7 +155,7 @@ class MemoryBus:
 
     def _lease(self, queue: str, stored: _Stored, now: float) -> Delivery:
         stored.receive_count += 1
-        stored.receipt = uuid.uuid4().hex
+        stored.receipt = self._serial()
         stored.visible_at = now + self._visibility_timeout
         return Delivery(
             queue=queue,
