@@ -27,13 +27,18 @@ EXPORT_VERSION = "2"
 """Bump when the exported graph changes, so caches holding an older export are not reused."""
 
 VARIANTS = ("fp32", "int8")
+QUANTIZED_OPS = ("MatMul",)
+"""What int8 quantises: the transformer's matrix products, not the token embedding table (`Gather`).
+Quantising the table too cost 1.4 points of held-out accuracy on our benchmark (89.0% against
+90.4%; fp32 90.6%) for a tenth of a millisecond per utterance and 36 MB less on disk."""
 
 
 def onnx_path(cache_dir: Path, variant: str = "fp32", model_path: Path | None = None) -> Path:
     """Where the export of the bundled model lives in `cache_dir` (named by a fingerprint of its files)."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown ONNX variant {variant!r}; expected one of {VARIANTS}")
-    return cache_dir / MODEL_NAME / f"model-{fingerprint(model_path or bundled_model_path())}-{variant}.onnx"
+    recipe = f"{variant}-{'-'.join(QUANTIZED_OPS).lower()}" if variant == "int8" else variant
+    return cache_dir / MODEL_NAME / f"model-{fingerprint(model_path or bundled_model_path())}-{recipe}.onnx"
 
 
 def fingerprint(model_path: Path) -> str:
@@ -84,7 +89,7 @@ def export_fp32(model_path: Path, target: Path) -> None:
 
 
 def quantize(source: Path, target: Path) -> None:
-    """Dynamic int8 quantisation, per channel (cosine to fp32 ≈ 0.99; a quarter of the memory traffic)."""
+    """Dynamic int8 quantisation of `QUANTIZED_OPS`, per channel (cosine to fp32 0.994)."""
     import logging  # noqa: PLC0415
 
     from onnxruntime import quantization  # noqa: PLC0415  # pyright: ignore[reportMissingTypeStubs]
@@ -101,6 +106,7 @@ def quantize(source: Path, target: Path) -> None:
                 str(tmp),
                 per_channel=True,
                 reduce_range=True,
+                op_types_to_quantize=list(QUANTIZED_OPS),
                 weight_type=quantiser.QuantType.QInt8,
             )
     finally:
