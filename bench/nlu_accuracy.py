@@ -45,6 +45,10 @@ from parley_nlu.trainer import train
 
 DATA = Path(__file__).parent / "data"
 THRESHOLD = 0.5
+OOS_RECALL = 0.9
+"""Also reported: in-scope accuracy with the threshold that rejects this share of the out-of-scope
+utterances, which compares methods whose confidences are scaled differently (scikit-learn's default
+regression on 40 intents never reaches 0.5, so at 0.5 it keeps nothing)."""
 SPLITS = 5
 Predict = Callable[[list[str]], tuple[list[str], np.ndarray]]
 """Texts -> (top intent, confidence) per text."""
@@ -100,11 +104,14 @@ def baseline(model: Any) -> Callable[[list[dict[str, Any]]], Predict]:
 def scores(predict: Predict, inside: list[tuple[str, str]], outside: list[str]) -> dict[str, float]:
     names, confidence = predict([t for t, _ in inside] + outside)
     right = np.array([n == truth for n, (_, truth) in zip(names, inside, strict=False)])
-    kept = np.asarray(confidence) >= THRESHOLD
+    confidence = np.asarray(confidence)
+    kept = confidence >= THRESHOLD
     n = len(inside)
+    kept_at_recall = confidence[:n] > np.quantile(confidence[n:], OOS_RECALL)
     return {
         "right": float(right.sum()),
         "kept_right": float((right & kept[:n]).sum()),
+        "kept_right_at_recall": float((right & kept_at_recall).sum()),
         "in": float(n),
         "rejected": float((~kept[n:]).sum()),
         "out": float(len(outside)),
@@ -117,7 +124,8 @@ def ten_shot(
     s = scores(fit(intents), [(t, i["name"]) for i in intents for t in i["test"]], oos)
     return (
         f"accuracy {s['right'] / s['in']:6.1%}   at {THRESHOLD}: in-scope {s['kept_right'] / s['in']:6.1%}"
-        f" with OOS recall {s['rejected'] / s['out']:6.1%}"
+        f" with OOS recall {s['rejected'] / s['out']:6.1%};"
+        f" at {OOS_RECALL:.0%} OOS recall: in-scope {s['kept_right_at_recall'] / s['in']:6.1%}"
     )
 
 
@@ -132,7 +140,9 @@ def unseen_fifth(
         total = {k: total.get(k, 0.0) + v for k, v in s.items()}
     return (
         f"in-scope accuracy {total['kept_right'] / total['in']:6.1%} with OOS recall "
-        f"{total['rejected'] / total['out']:6.1%}   ({int(total['in'])} in / {int(total['out'])} out)"
+        f"{total['rejected'] / total['out']:6.1%};"
+        f" at {OOS_RECALL:.0%} OOS recall: in-scope {total['kept_right_at_recall'] / total['in']:6.1%}"
+        f"   ({int(total['in'])} in / {int(total['out'])} out)"
     )
 
 
