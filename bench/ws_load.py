@@ -351,7 +351,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of (a) and of the encoder ceiling")
     parser.add_argument("--seconds", type=float, default=10, help="measured seconds of each (a) round")
     parser.add_argument(
-        "--ladder", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 8, 16, 32, 64]
+        "--ladder", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 8, 16, 24, 32, 48, 64]
     )
     parser.add_argument("--ladder-seconds", type=float, default=5)
     parser.add_argument("--batch", type=int, default=32, help="encoder batch for its ceiling (NLU_MAX_BATCH)")
