@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
+from parley_messages import Example, IntentExamples, NluDataset
 from parley_nlu.encoder import Encoder
 from parley_nlu.model import FALLBACK_INTENT, NluModel
+from parley_nlu.trainer import train
 
 pytestmark = pytest.mark.slow
 
@@ -57,3 +59,31 @@ def test_training_metrics_are_reported(assistant_model: NluModel) -> None:
 def test_distance_from_the_top_intent_lowers_the_fitted_confidence(assistant_model: NluModel) -> None:
     weights = assistant_model.meta.classifier.in_scope
     assert weights.distance < 0 < weights.log_probability
+
+
+def test_a_tiny_bot_still_sends_what_it_does_not_know_to_fallback(real_encoder: Encoder) -> None:
+    # Three intents, sixteen examples: too few held-out predictions to fit the confidence alone.
+    examples = {
+        "greet": ["hello", "hi", "hey there", "good morning", "hi bot"],
+        "order_pizza": [
+            "I want a pizza",
+            "order a pizza",
+            "can I get a pizza",
+            "i'd like to order pizza",
+            "I want a large pizza",
+            "a small pizza please",
+            "order a medium pizza",
+        ],
+        "cancel": ["cancel", "cancel that", "stop the order", "never mind"],
+    }
+    dataset = NluDataset(
+        bot="tiny",
+        intents=[
+            IntentExamples(name=n, examples=[Example(text=t) for t in ts]) for n, ts in examples.items()
+        ],
+    )
+    model = train(dataset, real_encoder, version="tiny-1")
+    assert parse(model, real_encoder, "cancel that order").intent.name == "cancel"
+    assert parse(model, real_encoder, "I'd like a pizza").intent.name == "order_pizza"
+    for text in ("purple", "banana", "large", "what is the weather"):
+        assert parse(model, real_encoder, text).intent.name == FALLBACK_INTENT, text
