@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from parley_runtime.infra import InfraSettings
+from parley_runtime.mongo import close_mongo, connect_mongo
 
 _modes = pytest.StashKey[list[str]]()
 
@@ -27,3 +34,15 @@ def record_fault_mode(pytestconfig: pytest.Config) -> Callable[[str], None]:
         pytestconfig.stash[_modes].append(mode)
 
     return record
+
+
+@pytest.fixture
+async def db() -> AsyncIterator[AsyncDatabase[Any]]:
+    """A database of its own on `MONGODB_URL`, else the in-process emulation; dropped afterwards."""
+    name = f"parley_faults_{uuid.uuid4().hex[:10]}"
+    database = connect_mongo(InfraSettings(mongodb_url=os.environ.get("MONGODB_URL"), mongodb_database=name))
+    try:
+        yield database
+    finally:
+        await database.client.drop_database(name)
+        await close_mongo(database)

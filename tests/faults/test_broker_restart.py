@@ -41,8 +41,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from parley_gateway.outbox import BackgroundPublisher
 from parley_messages import TurnCompleted
 from parley_runtime.bus.sqs import SqsBus
-from parley_runtime.infra import InfraSettings
-from parley_runtime.mongo import close_mongo, connect_mongo
 from parley_runtime.worker import MIN_RECEIVE_BACKOFF_SECONDS, Worker
 from parley_runtime.worker_settings import WorkerSettings
 from tests import localstack
@@ -136,17 +134,6 @@ async def broker(tmp_path: Path) -> AsyncIterator[PrivateBroker]:
     finally:
         await running.kill()
         running.close()
-
-
-@pytest.fixture
-async def db() -> AsyncIterator[AsyncDatabase[Any]]:
-    name = f"parley_restart_{uuid.uuid4().hex[:10]}"
-    database = connect_mongo(InfraSettings(mongodb_url=os.environ.get("MONGODB_URL"), mongodb_database=name))
-    try:
-        yield database
-    finally:
-        await database.client.drop_database(name)
-        await close_mongo(database)
 
 
 async def test_a_broker_restart_loses_no_acknowledged_turn_and_counts_none_twice(

@@ -28,8 +28,7 @@ import random
 import signal
 import sys
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aioboto3
@@ -39,8 +38,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, TurnCompleted, dead_letter_queue
 from parley_runtime.bus.sqs import SqsBus
-from parley_runtime.infra import InfraSettings
-from parley_runtime.mongo import close_mongo, connect_mongo
 from parley_runtime.worker_settings import WorkerSettings
 from tests.faults import scenario
 from tests.faults.workers import build_worker
@@ -71,17 +68,6 @@ Check = Callable[[], Awaitable[bool]]
 def prefix() -> Any:
     with scenario.worker_queues(VISIBILITY_SECONDS) as made:
         yield made
-
-
-@pytest.fixture
-async def db() -> AsyncIterator[AsyncDatabase[Any]]:
-    name = f"parley_faults_{uuid.uuid4().hex[:10]}"
-    database = connect_mongo(InfraSettings(mongodb_url=os.environ.get("MONGODB_URL"), mongodb_database=name))
-    try:
-        yield database
-    finally:
-        await database.client.drop_database(name)
-        await close_mongo(database)
 
 
 async def test_killed_workers_lose_nothing_and_count_nothing_twice(
