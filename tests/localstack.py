@@ -38,14 +38,16 @@ def require() -> None:
     pytest.skip(f"LocalStack does not answer at {ENDPOINT}")
 
 
-def sqs_client() -> Any:
-    return boto3.client(
-        "sqs",
-        endpoint_url=ENDPOINT,
-        region_name="us-east-1",
-        aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
-        aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
-    )
+def credentials() -> dict[str, str]:
+    """The caller's AWS keys, else LocalStack's dummy ones."""
+    return {
+        "aws_access_key_id": os.environ.get("AWS_ACCESS_KEY_ID", "test"),
+        "aws_secret_access_key": os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
+    }
+
+
+def sqs_client(endpoint: str = ENDPOINT) -> Any:
+    return boto3.client("sqs", endpoint_url=endpoint, region_name="us-east-1", **credentials())
 
 
 def init_script() -> ModuleType:

@@ -6,14 +6,18 @@ Values are chosen so that every sum is exact in binary floating point (confidenc
 
 from __future__ import annotations
 
+import asyncio
 import random
+import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, TurnCompleted, encode
@@ -170,3 +174,16 @@ async def analytics_totals(db: AsyncDatabase[Any], bot: str) -> dict[str, Any]:
         for bucket, n in doc.get("latency_ms_buckets", {}).items():
             totals[f"latency:{bucket}"] += n
     return dict(totals)
+
+
+async def until(
+    check: Callable[[], Awaitable[bool]], within: float, *, fail: bool = True, tick: float = 0.05
+) -> None:
+    """Poll `check` until it holds; after `within` seconds fail the test (or, with `fail=False`, return)."""
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            if fail:
+                pytest.fail(f"not done within {within} s")
+            return
+        await asyncio.sleep(tick)

@@ -26,13 +26,12 @@ import signal
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aioboto3
-import boto3
 import httpx
 import pytest
 import structlog
@@ -72,8 +71,6 @@ SETTINGS = WorkerSettings(
     drain_seconds=VISIBILITY_SECONDS - 1,
 )
 
-Check = Callable[[], Awaitable[bool]]
-
 
 class PrivateBroker:
     """A LocalStack process of this test's own: `kill` is a crash, `start` brings up an empty one."""
@@ -90,7 +87,7 @@ class PrivateBroker:
         self._process = await asyncio.create_subprocess_exec(
             "bash", str(RUN_SH), "serve", str(self.port), env=self._env, stdout=self._log, stderr=self._log
         )
-        await _until(self._sqs_answers, START_SECONDS)
+        await scenario.until(self._sqs_answers, START_SECONDS)
         await asyncio.sleep(hook_window)
         await asyncio.to_thread(self._create_queues, prefix)
 
@@ -114,7 +111,7 @@ class PrivateBroker:
         return response.json().get("services", {}).get("sqs") in ("available", "running")
 
     def _create_queues(self, prefix: str) -> None:
-        sqs = boto3.client("sqs", endpoint_url=self.endpoint, region_name="us-east-1", **_credentials())
+        sqs = localstack.sqs_client(self.endpoint)
         try:
             localstack.init_script().ensure_queues(sqs, prefix, scenario.WORKER_QUEUES, VISIBILITY_SECONDS)
         finally:
@@ -148,12 +145,12 @@ async def test_a_broker_restart_loses_no_acknowledged_turn_and_counts_none_twice
         async with _bus(broker, prefix) as gateway_bus, _running_workers(db, broker, prefix) as workers:
             publisher = BackgroundPublisher(gateway_bus)
             _submit(publisher, before)
-            await _until(lambda: _settled(db, before), SETTLE_SECONDS)
+            await scenario.until(lambda: _settled(db, before), SETTLE_SECONDS)
 
             await broker.kill()
             outage_started = time.monotonic()
             _submit(publisher, during)
-            await _until(lambda: _none_ready(workers), 10)
+            await scenario.until(lambda: _none_ready(workers), 10)
             await asyncio.sleep(OUTAGE_SECONDS - (time.monotonic() - outage_started))
             assert _stopped(workers) == [], "a worker stopped while the broker was down"
             await broker.start(prefix, hook_window=HOOK_WINDOW_SECONDS)
@@ -161,7 +158,7 @@ async def test_a_broker_restart_loses_no_acknowledged_turn_and_counts_none_twice
             failed_during_outage = _receive_failures(logs)
 
             _submit(publisher, after)
-            await _until(lambda: _settled(db, events), SETTLE_SECONDS, fail=False)
+            await scenario.until(lambda: _settled(db, events), SETTLE_SECONDS, fail=False)
             assert _stopped(workers) == [], "a worker stopped after the broker came back"
             assert all(worker.ready() for worker, _ in workers), "a worker did not resume"
             assert await _missing(db, before=before, during=during, after=after) == {}
@@ -174,7 +171,7 @@ async def test_a_broker_restart_loses_no_acknowledged_turn_and_counts_none_twice
 
 @asynccontextmanager
 async def _bus(broker: PrivateBroker, prefix: str) -> AsyncIterator[SqsBus]:
-    session = aioboto3.Session(region_name="us-east-1", **_credentials())
+    session = aioboto3.Session(region_name="us-east-1", **localstack.credentials())
     async with SqsBus(endpoint_url=broker.endpoint, queue_prefix=prefix, session=session) as bus:
         yield bus
 
@@ -255,23 +252,6 @@ async def _missing(db: AsyncDatabase[Any], **phases: list[TurnCompleted]) -> dic
     stored = {doc["_id"] async for doc in db["turns"].find({}, {"_id": 1})}
     missing = {name: sum(e.message_id not in stored for e in events) for name, events in phases.items()}
     return {name: count for name, count in missing.items() if count}
-
-
-async def _until(check: Check, within: float, *, fail: bool = True) -> None:
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            if fail:
-                pytest.fail(f"not done within {within} s")
-            return
-        await asyncio.sleep(0.05)
-
-
-def _credentials() -> dict[str, str]:
-    return {
-        "aws_access_key_id": os.environ.get("AWS_ACCESS_KEY_ID", "test"),
-        "aws_secret_access_key": os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
-    }
 
 
 def _free_port() -> int:

@@ -43,8 +43,8 @@ async def test_sigterm_drains_the_logger_within_the_visibility_timeout_and_loses
     stored: list[str] = []
     reading = asyncio.create_task(_collect_stored(process, stored))
     try:
-        await _until(lambda: _ready(port), 30)
-        await _until(lambda: _at_least(stored, STOP_AFTER), 60)
+        await scenario.until(lambda: _ready(port), 30, tick=0.02)
+        await scenario.until(lambda: _at_least(stored, STOP_AFTER), 60, tick=0.02)
         signalled = time.monotonic()
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), VISIBILITY_SECONDS) == 0
@@ -97,7 +97,7 @@ async def _remaining_after_leases_expire(prefix: str) -> list[str]:
     async def nothing_in_flight() -> bool:
         return (await asyncio.to_thread(scenario.queue_depths, prefix, LOGGER_QUEUE))[1] == 0
 
-    await _until(nothing_in_flight, VISIBILITY_SECONDS + 5)
+    await scenario.until(nothing_in_flight, VISIBILITY_SECONDS + 5, tick=0.02)
     drained = await asyncio.to_thread(scenario.drain_queue, prefix, LOGGER_QUEUE)
     return [json.loads(message["Body"])["message_id"] for message in drained]
 
@@ -113,14 +113,6 @@ async def _ready(port: int) -> bool:
 
 async def _at_least(stored: list[str], count: int) -> bool:
     return len(stored) >= count
-
-
-async def _until(check: Any, within: float) -> None:
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not done within {within} s")
-        await asyncio.sleep(0.02)
 
 
 def _free_port() -> int:

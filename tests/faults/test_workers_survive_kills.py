@@ -27,8 +27,7 @@ import os
 import random
 import signal
 import sys
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import aioboto3
@@ -61,8 +60,6 @@ SETTINGS = WorkerSettings(
     drain_seconds=VISIBILITY_SECONDS - 1,
 )
 
-Check = Callable[[], Awaitable[bool]]
-
 
 @pytest.fixture
 def prefix() -> Any:
@@ -85,11 +82,11 @@ async def test_killed_workers_lose_nothing_and_count_nothing_twice(
     await run.start()
     try:
         for threshold in KILL_AFTER:
-            await _until(lambda t=threshold: run.logger_progress(t), DEADLINE_SECONDS)
+            await scenario.until(lambda t=threshold: run.logger_progress(t), DEADLINE_SECONDS)
             await asyncio.sleep(random.uniform(0, 0.05))
             await run.kill()
             await run.start()
-        await _until(lambda: _all_done(db, prefix), DEADLINE_SECONDS)
+        await scenario.until(lambda: _all_done(db, prefix), DEADLINE_SECONDS)
     finally:
         await run.stop()
     await _assert_stored_exactly_once(db, events)
@@ -204,14 +201,6 @@ def _session() -> aioboto3.Session:
 
 def _acked(queue: str) -> float:
     return REGISTRY.get_sample_value("parley_worker_messages_processed_total", {"queue": queue}) or 0.0
-
-
-async def _until(check: Check, within: float) -> None:
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not done within {within} s")
-        await asyncio.sleep(0.05)
 
 
 async def _all_done(db: AsyncDatabase[Any], prefix: str) -> bool:
