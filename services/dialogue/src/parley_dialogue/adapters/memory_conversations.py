@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import itertools
 import time
 from collections.abc import AsyncGenerator, Callable
@@ -20,14 +19,13 @@ from contextlib import asynccontextmanager
 
 import msgspec
 
+from parley_dialogue.adapters.held_locks import HeldLocks
 from parley_dialogue.engine import ConversationState
 from parley_runtime.errors import TransientError
 
 Key = tuple[str, str]
 
-_held: contextvars.ContextVar[dict[Key, int] | None] = contextvars.ContextVar(
-    "parley_memory_turn_locks", default=None
-)
+_held: HeldLocks[Key, int] = HeldLocks("parley_memory_turn_locks")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(ConversationState)
 
@@ -56,13 +54,10 @@ class MemoryConversationState:
         key = (bot, conversation_id)
         token = next(self._tokens)
         await self._acquire(key, token)
-        held = dict(_held.get() or {})
-        held[key] = token
-        reset = _held.set(held)
         try:
-            yield
+            with _held.holding(key, token):
+                yield
         finally:
-            _held.reset(reset)
             self._release(key, token)
 
     async def load(self, bot: str, conversation_id: str) -> ConversationState | None:
@@ -73,7 +68,7 @@ class MemoryConversationState:
 
     async def save(self, state: ConversationState) -> None:
         key = (state.bot, state.conversation_id)
-        token = (_held.get() or {}).get(key)
+        token = _held.token(key)
         if token is not None and self._holder(key) != token:
             raise TransientError("the conversation's turn lock expired during the turn")
         now = self._clock()

@@ -9,7 +9,6 @@ code runs on fakeredis without a Lua runtime.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import time
 import uuid
 from collections.abc import AsyncGenerator
@@ -19,12 +18,11 @@ import msgspec
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, WatchError
 
+from parley_dialogue.adapters.held_locks import HeldLocks
 from parley_dialogue.engine import ConversationState
 from parley_runtime.errors import TransientError
 
-_held: contextvars.ContextVar[dict[bytes, bytes] | None] = contextvars.ContextVar(
-    "parley_turn_locks", default=None
-)
+_held: HeldLocks[bytes, bytes] = HeldLocks("parley_turn_locks")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(ConversationState)
 
@@ -51,13 +49,10 @@ class RedisConversationState:
         key = lock_key(bot, conversation_id).encode()
         token = uuid.uuid4().hex.encode()
         await self._acquire(key, token)
-        held = dict(_held.get() or {})
-        held[key] = token
-        reset = _held.set(held)
         try:
-            yield
+            with _held.holding(key, token):
+                yield
         finally:
-            _held.reset(reset)
             await self._release(key, token)
 
     async def load(self, bot: str, conversation_id: str) -> ConversationState | None:
@@ -71,7 +66,7 @@ class RedisConversationState:
         key = state_key(state.bot, state.conversation_id)
         data = _encoder.encode(state)
         lock = lock_key(state.bot, state.conversation_id).encode()
-        token = (_held.get() or {}).get(lock)
+        token = _held.token(lock)
         try:
             if token is None:
                 await self._redis.set(key, data, px=self._ttl_ms)
