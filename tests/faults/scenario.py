@@ -22,11 +22,24 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, TurnCompleted, encode
 from parley_messages.latency import latency_bucket
+from parley_runtime.worker_settings import WorkerSettings
 from tests import localstack
 
 ROOT = Path(__file__).resolve().parents[2]
 ENDPOINT = localstack.ENDPOINT
 WORKER_QUEUES = (LOGGER_QUEUE, ANALYTICS_QUEUE)
+VISIBILITY_SECONDS = 5
+"""The queues' visibility timeout in the fault scenarios: short, so a lost lease comes back soon."""
+WORKER_SETTINGS = WorkerSettings(
+    concurrency=16,
+    batch_size=10,
+    wait_seconds=1,
+    visibility_timeout_seconds=VISIBILITY_SECONDS,
+    retry_delay_seconds=0.2,
+    max_receives=5,
+    drain_seconds=VISIBILITY_SECONDS - 1,
+)
+"""How the scenarios' workers run: quick retries, and dead-lettering after five receives."""
 INTENTS = ("greet", "order_pizza", "opening_hours", "delivery", "fallback")
 START = datetime(2026, 11, 26, 22, tzinfo=UTC)
 

@@ -41,7 +41,6 @@ from parley_gateway.outbox import BackgroundPublisher
 from parley_messages import TurnCompleted
 from parley_runtime.bus.sqs import SqsBus
 from parley_runtime.worker import MIN_RECEIVE_BACKOFF_SECONDS, Worker
-from parley_runtime.worker_settings import WorkerSettings
 from tests import localstack
 from tests.faults import scenario
 from tests.faults.workers import build_worker
@@ -55,21 +54,11 @@ OUTAGE_SECONDS = 12.0
 HOOK_WINDOW_SECONDS = 3.0
 """After the restart, how long SQS answers before the queues exist again. LocalStack's ready hook
 leaves such a window too (shorter); widened here so that receives and publishes surely fall in it."""
-VISIBILITY_SECONDS = 5
 START_SECONDS = 30.0
 SETTLE_SECONDS = 30.0
 RUN_SH = scenario.ROOT / "localstack" / "run.sh"
 VENV = Path(os.environ.get("PARLEY_CACHE", Path.home() / ".cache" / "parley")) / "localstack-venv"
 NO_POISON = "no poison in this scenario"
-SETTINGS = WorkerSettings(
-    concurrency=16,
-    batch_size=10,
-    wait_seconds=1,
-    visibility_timeout_seconds=VISIBILITY_SECONDS,
-    retry_delay_seconds=0.2,
-    max_receives=5,
-    drain_seconds=VISIBILITY_SECONDS - 1,
-)
 
 
 class PrivateBroker:
@@ -113,7 +102,8 @@ class PrivateBroker:
     def _create_queues(self, prefix: str) -> None:
         sqs = localstack.sqs_client(self.endpoint)
         try:
-            localstack.init_script().ensure_queues(sqs, prefix, scenario.WORKER_QUEUES, VISIBILITY_SECONDS)
+            init = localstack.init_script()
+            init.ensure_queues(sqs, prefix, scenario.WORKER_QUEUES, scenario.VISIBILITY_SECONDS)
         finally:
             sqs.close()
 
@@ -186,7 +176,8 @@ async def _running_workers(
     async with _bus(broker, prefix) as bus:
         try:
             for queue in scenario.WORKER_QUEUES:
-                worker = await build_worker(queue, db=db, bus=bus, settings=SETTINGS, poison_id=NO_POISON)
+                settings = scenario.WORKER_SETTINGS
+                worker = await build_worker(queue, db=db, bus=bus, settings=settings, poison_id=NO_POISON)
                 running.append((worker, asyncio.create_task(worker.run(stop), name=worker.name)))
             yield running
         finally:

@@ -45,25 +45,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(300
 
 EVENTS = 10_000
 BOT = "faults"
-VISIBILITY_SECONDS = 5
-MAX_RECEIVES = 5
 KILL_AFTER = (3_000, 6_500)
 """Kill the workers once the logger has acked this many messages (then at a random moment)."""
 DEADLINE_SECONDS = 200.0
-SETTINGS = WorkerSettings(
-    concurrency=16,
-    batch_size=10,
-    wait_seconds=1,
-    visibility_timeout_seconds=VISIBILITY_SECONDS,
-    retry_delay_seconds=0.2,
-    max_receives=MAX_RECEIVES,
-    drain_seconds=VISIBILITY_SECONDS - 1,
-)
 
 
 @pytest.fixture
 def prefix() -> Any:
-    with scenario.worker_queues(VISIBILITY_SECONDS) as made:
+    with scenario.worker_queues(scenario.VISIBILITY_SECONDS) as made:
         yield made
 
 
@@ -110,7 +99,11 @@ class TaskGenerations:
         self._stop = asyncio.Event()
         workers = [
             await build_worker(
-                queue, db=self._db, bus=self._bus, settings=SETTINGS, poison_id=self._poison_id
+                queue,
+                db=self._db,
+                bus=self._bus,
+                settings=scenario.WORKER_SETTINGS,
+                poison_id=self._poison_id,
             )
             for queue in scenario.WORKER_QUEUES
         ]
@@ -153,7 +146,7 @@ class ProcessGenerations:
             "AWS_ENDPOINT_URL": scenario.ENDPOINT,
             "MONGODB_DATABASE": db.name,
             "PARLEY_LOG_LEVEL": "WARNING",
-            **_worker_environment(SETTINGS),
+            **_worker_environment(scenario.WORKER_SETTINGS),
         }
 
     async def start(self) -> None:
@@ -236,5 +229,6 @@ def _assert_only_the_poison_is_dead_lettered(prefix: str, poison: TurnCompleted)
         assert [json.loads(message["Body"])["message_id"] for message in dead] == [poison.message_id]
         reason = dead[0].get("MessageAttributes", {}).get("parley_reason", {}).get("StringValue", "")
         # The worker gives up on the configured receive; SQS's redrive does if a kill hit that one.
-        assert reason.startswith(f"failed on {MAX_RECEIVES} receives") or not reason, reason
+        gave_up = f"failed on {scenario.WORKER_SETTINGS.max_receives} receives"
+        assert reason.startswith(gave_up) or not reason, reason
         assert scenario.queue_depths(prefix, queue) == (0, 0)
