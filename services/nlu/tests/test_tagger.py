@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley_messages import Example, Span
+from parley_messages import EntityDef, EntityValueDef, Example, Span
 from parley_nlu.tagger import fit_tagger
 
 
@@ -50,3 +50,11 @@ def test_utterances_without_entities_get_none() -> None:
 
 def test_no_tagger_is_trained_without_annotations() -> None:
     assert fit_tagger([Example(text="hello"), annotated("order ORD1", ("order_number", "ORD1"))]) is None
+
+
+def test_no_tagger_is_trained_when_every_annotated_entity_is_listed() -> None:
+    """A listed entity is found by the dictionary; a tagger of listed entities only proposes nothing."""
+    names = ("order_number", "location", "cuisine")
+    listed = [EntityDef(name=name, values=[EntityValueDef(value="x")]) for name in names]
+    assert fit_tagger(EXAMPLES, definitions=listed) is None
+    assert fit_tagger(EXAMPLES, definitions=listed[1:]) is not None

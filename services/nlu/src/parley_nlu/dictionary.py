@@ -11,6 +11,7 @@ one word is spelt right and the phrase has no more typos than a word of its leng
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -21,6 +22,8 @@ from parley_nlu.folding import Word, fold, original_span, surface_key, words
 _SPACES = re.compile(r"\s+")
 _GAP = re.compile(r"\s+")
 _WORD_CHAR = re.compile(r"\w")
+_REMEMBERED_WORDS = 20_000
+"""Words whose index lookup a matcher keeps: a bot's users reuse a small vocabulary."""
 
 
 def allowed_edits(word: str, *, in_phrase: bool = False) -> int:
@@ -30,6 +33,7 @@ def allowed_edits(word: str, *, in_phrase: bool = False) -> int:
     return 1 if len(word) >= 4 or (in_phrase and len(word) == 3) else 0
 
 
+@functools.lru_cache(maxsize=20_000)
 def _close(token: str, expected: str, *, in_phrase: bool) -> int | None:
     """The edit distance of a text word to a synonym's word, or None when it is too far for a typo."""
     if token == expected:
@@ -43,7 +47,8 @@ def _close(token: str, expected: str, *, in_phrase: bool) -> int | None:
 
 
 class DictionaryMatcher:
-    """Built once per model from its entity definitions; pure and thread-safe."""
+    """Built once per model from its entity definitions; pure and thread-safe (the memo of index
+    lookups is a dict whose single reads and writes are atomic)."""
 
     def __init__(self, definitions: Iterable[EntityDef], *, known_words: Iterable[str] = ()) -> None:
         self._values = synonym_table(definitions)
@@ -51,6 +56,7 @@ class DictionaryMatcher:
         self._known = {surface_key(w) for w in known_words}
         self._known.update(word for key in self._values for word in key.split(" "))
         self._index = _deletion_index(self._values)
+        self._lookups: dict[str, frozenset[str]] = {}
 
     def exact(self, text: str) -> list[Candidate]:
         if self._exact is None:
@@ -79,10 +85,15 @@ class DictionaryMatcher:
                     found.append(Candidate(start, end, entity, value, "dictionary", match[1]))
         return found
 
-    def _index_lookup(self, token: str) -> set[str]:
-        keys: set[str] = set()
-        for variant in _deletions(token, 2 if len(token) >= 8 else 1 if len(token) >= 3 else 0):
-            keys.update(self._index.get(variant, ()))
+    def _index_lookup(self, token: str) -> frozenset[str]:
+        """The keys whose first word may be `token` with typos (the same for every utterance)."""
+        keys = self._lookups.get(token)
+        if keys is None:
+            variants = _deletions(token, 2 if len(token) >= 8 else 1 if len(token) >= 3 else 0)
+            keys = frozenset(key for variant in variants for key in self._index.get(variant, ()))
+            if len(self._lookups) >= _REMEMBERED_WORDS:
+                self._lookups.clear()
+            self._lookups[token] = keys
         return keys
 
     def _match_at(self, folded: str, tokens: list[Word], position: int, key: str) -> tuple[int, float] | None:

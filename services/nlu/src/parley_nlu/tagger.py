@@ -165,7 +165,7 @@ def fit_tagger(
     examples: list[Example], *, definitions: Iterable[EntityDef] = (), regularisation: float = 10.0
 ) -> SpanTagger | None:
     """A tagger of every entity annotated in `examples` (all examples are its training data: what is
-    not annotated is `O`), or None with fewer than two annotated spans.
+    not annotated is `O`), or None with fewer than two annotated spans or none of an open entity.
 
     An entity whose `definitions` list its values or a pattern is closed: the tagger learns it, so
     that its contexts ("to London") are not read as open values ("to Mike"), but never proposes it
@@ -175,8 +175,10 @@ def fit_tagger(
     by inverse frequency (entity tokens are rare); C = 10 was the best of 3, 10, 30, 100 on
     leave-one-out over our benchmark's annotated training examples (17 of 23 unseen open values).
     """
-    if sum(len(e.spans) for e in examples) < _MIN_SPANS:
-        return None
+    annotated = {span.entity for example in examples for span in example.spans}
+    closed = {d.name for d in definitions if d.values or d.pattern} & annotated
+    if sum(len(e.spans) for e in examples) < _MIN_SPANS or closed == annotated:
+        return None  # too little to learn from, or it could only ever propose nothing
     tokenized = [(example, tokenize(example.text)) for example in examples]
     counts = Counter(word.casefold() for _, tokens in tokenized for word, _, _ in tokens)
     rows: list[list[str]] = []
@@ -190,13 +192,8 @@ def fit_tagger(
             targets.extend(tags)
     labels = sorted(set(targets) | {OUTSIDE})
     features = sorted({f for row in rows for f in row})
-    closed = {d.name for d in definitions if d.values or d.pattern} & _entities(labels)
     params = TaggerParams(labels=labels, features=features, closed=sorted(closed))
     return _fit(rows, targets, params, regularisation)
-
-
-def _entities(labels: list[str]) -> set[str]:
-    return {label[2:] for label in labels if label != OUTSIDE}
 
 
 def bio_labels(example: Example, tokens: list[tuple[str, int, int]]) -> list[str]:
