@@ -59,23 +59,22 @@ def webhooks() -> RecordingWebhooks:
 
 
 @pytest.fixture
-def make_service(
-    mongo: Any, nlu: ScriptedNlu, webhooks: RecordingWebhooks
-) -> Callable[[Redis], DialogueService]:
+def make_service(mongo: Any, nlu: ScriptedNlu, webhooks: RecordingWebhooks) -> Callable[..., DialogueService]:
     """A service instance (a replica) on the shared Mongo and the given Redis client."""
 
-    def make(redis: Redis) -> DialogueService:
+    def make(redis: Redis, *, definition_refresh_seconds: float = 1.0) -> DialogueService:
         return DialogueService(
             bots=MongoBotStore(mongo),
             conversations=RedisConversationState(redis, ttl_seconds=600),
             nlu=nlu,
             webhooks=webhooks,
             rng=random.Random(7),
+            definition_refresh_seconds=definition_refresh_seconds,
         )
 
     return make
 
 
 @pytest.fixture
-def service(make_service: Callable[[Redis], DialogueService], redis: Redis) -> DialogueService:
+def service(make_service: Callable[..., DialogueService], redis: Redis) -> DialogueService:
     return make_service(redis)

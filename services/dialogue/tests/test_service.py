@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -122,13 +123,25 @@ async def test_a_direct_trigger_does_not_call_the_nlu(service, nlu):
     assert nlu.calls == []
 
 
-async def test_a_new_version_is_used_by_every_replica_at_the_next_turn(make_service, redis, nlu):
-    first, second = make_service(redis), make_service(redis)
+async def test_a_new_version_is_used_by_the_saving_replica_at_once(make_service, redis, nlu):
+    service = make_service(redis, definition_refresh_seconds=60)
+    await service.put_bot("greeter", GREETER)
+    await service.turn(ChatRequest(bot="greeter", text="/hello"))
+    await service.put_bot("greeter", GREETER.replace(b"Hi there", b"Howdy"))
+    reply = await service.turn(ChatRequest(bot="greeter", text="/hello"))
+    assert [m.text for m in reply.messages] == ["Howdy"]
+
+
+async def test_a_new_version_is_used_by_every_replica_within_the_refresh_interval(make_service, redis, nlu):
+    first, second = make_service(redis), make_service(redis, definition_refresh_seconds=0.2)
     await first.put_bot("greeter", GREETER)
     await second.turn(ChatRequest(bot="greeter", text="/hello"))
     await first.put_bot("greeter", GREETER.replace(b"Hi there", b"Howdy"))
-    reply = await second.turn(ChatRequest(bot="greeter", text="/hello"))
-    assert [m.text for m in reply.messages] == ["Howdy"]
+    stale = await second.turn(ChatRequest(bot="greeter", text="/hello"))
+    await asyncio.sleep(0.25)
+    fresh = await second.turn(ChatRequest(bot="greeter", text="/hello"))
+    assert [m.text for m in stale.messages] == ["Hi there"]  # one read of the version per interval
+    assert [m.text for m in fresh.messages] == ["Howdy"]
 
 
 async def test_the_order_status_webhook_feeds_the_reply(service, nlu, webhooks, acf):

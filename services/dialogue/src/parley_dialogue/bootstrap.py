@@ -43,6 +43,7 @@ async def build_dialogue_service(
         nlu=nlu,
         webhooks=_webhooks(infra, settings),
         publisher=infra.bus,
+        definition_refresh_seconds=settings.definition_refresh_seconds,
     )
 
 

@@ -51,10 +51,12 @@ class DialogueService:
         webhooks: WebhookCaller | None = None,
         publisher: Publisher | None = None,
         rng: random.Random | None = None,
+        definition_refresh_seconds: float = 1.0,
     ) -> None:
-        """`publisher` queues `mode: notify` webhooks; without it they fail like a webhook would."""
+        """`publisher` queues `mode: notify` webhooks; without it they fail like a webhook would.
+        A bot saved through another replica is served within `definition_refresh_seconds`."""
         self._bots = bots
-        self._definitions = DefinitionCache(bots)
+        self._definitions = DefinitionCache(bots, refresh_seconds=definition_refresh_seconds)
         self._conversations = conversations
         self._nlu = nlu
         self._webhooks = webhooks

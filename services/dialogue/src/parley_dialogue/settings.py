@@ -27,6 +27,9 @@ class DialogueSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Expiry of a conversation's turn lock (longer than the slowest webhook, 10 s at most)."""
     lock_wait_seconds: Annotated[float, env("DIALOGUE_LOCK_WAIT_SECONDS")] = 10.0
     """How long a turn waits for the previous turn of the same conversation before failing."""
+    definition_refresh_seconds: Annotated[float, env("DIALOGUE_DEFINITION_REFRESH_SECONDS")] = 1.0
+    """How often a turn checks whether its bot was saved through another replica (one read of the
+    bot's version); saves through this replica take effect at once."""
     webhook_allow_networks: Annotated[str, env("PARLEY_WEBHOOK_ALLOW_NETWORKS")] = ""
     """Comma-separated CIDRs that webhooks may reach although private, loopback or link-local."""
     webhook_url_rewrites: Annotated[str, env("PARLEY_WEBHOOK_URL_REWRITES")] = ""
