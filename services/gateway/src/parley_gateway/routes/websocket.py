@@ -100,6 +100,7 @@ def _close_code(exc: ParleyError) -> int:
 async def _converse(socket: WebSocket[Any, Any, Any], gateway: Gateway, bot: str, cid: str) -> None:
     settings = gateway.settings
     bucket = MessageBucket(settings.ws_messages_per_second, settings.ws_message_burst, time.monotonic())
+    turn_seconds = gateway.metrics.turn_seconds.labels("websocket")
     while True:
         raw = await _receive(socket, settings.ws_idle_seconds)
         started = time.perf_counter()
@@ -109,7 +110,7 @@ async def _converse(socket: WebSocket[Any, Any, Any], gateway: Gateway, bot: str
             frame = _refuse("rate_limited", "slow down: too many messages on this connection", gateway)
         await _send(socket, gateway, frame)
         if isinstance(frame, ChatReply):
-            gateway.metrics.turn_seconds.labels("websocket").observe(time.perf_counter() - started)
+            turn_seconds.observe(time.perf_counter() - started)
 
 
 async def _receive(socket: WebSocket[Any, Any, Any], idle_seconds: float) -> str | bytes:
