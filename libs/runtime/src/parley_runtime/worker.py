@@ -26,10 +26,12 @@ from typing import Literal
 
 import msgspec
 import structlog
+from structlog.contextvars import bind_contextvars
 
 from parley_messages import AnyMessage, decode
 from parley_runtime.bus.ports import Bus, Delivery
 from parley_runtime.errors import ParleyError, PermanentError, TransientError
+from parley_runtime.worker_lease import Lease
 from parley_runtime.worker_metrics import worker_metrics
 from parley_runtime.worker_settings import WorkerSettings
 
@@ -89,12 +91,14 @@ class Worker:
         self._max_receives = max_receives
         self._drain_seconds = drain_seconds
         self.name = name or f"worker:{queue}"
+        self._metrics = worker_metrics().for_queue(queue)
         self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: dict[asyncio.Task[None], Delivery] = {}
         self._pending_acks: list[Delivery] = []
         self._ack_lock = asyncio.Lock()
         self._acks_due = asyncio.Event()
+        self._ack_linger: asyncio.TimerHandle | None = None
         self._handling = 0
         self._state: State = "idle"
         self._receiving_since: float | None = None
@@ -222,14 +226,13 @@ class Worker:
         return deliveries
 
     def _observe(self, deliveries: list[Delivery]) -> None:
-        metrics = worker_metrics()
         now = time.time()
         ages = [max(now - d.sent_at, 0.0) for d in deliveries if d.sent_at is not None]
         for age in ages:
-            metrics.message_age.labels(queue=self._queue).observe(age)
-        metrics.lag.labels(queue=self._queue).set(max(ages, default=0.0))
+            self._metrics.message_age.observe(age)
+        self._metrics.lag.set(max(ages, default=0.0))
         if deliveries:
-            metrics.received.labels(queue=self._queue).inc(len(deliveries))
+            self._metrics.received.inc(len(deliveries))
 
     def _dispatch(self, deliveries: list[Delivery], slots: int) -> None:
         """Start one task per delivery; each owns one slot. Slots nobody needs are given back."""
@@ -262,24 +265,27 @@ class Worker:
         for delivery in unfinished.values():
             log.warning("worker.released", worker=self.name, delivery_id=delivery.message_id)
             await self._retry_later(delivery, delay=0.0)
-            worker_metrics().released.labels(queue=self._queue).inc()
+            self._metrics.released.inc()
 
     async def _process(self, delivery: Delivery) -> None:
-        with structlog.contextvars.bound_contextvars(
-            worker=self.name, queue=delivery.queue, delivery_id=delivery.message_id
-        ):
-            try:
-                message = decode(delivery.body)
-            except msgspec.DecodeError as exc:
-                self._decided()
-                await self._dead_letter(delivery, f"undecodable body: {exc}")
-                return
-            with structlog.contextvars.bound_contextvars(
-                message_id=message.message_id,
-                correlation_id=message.correlation_id,
-                message_type=type(message).__name__,
-            ):
-                await self._handle(delivery, message)
+        """Decode and handle one delivery, in the task `_dispatch` started for it.
+
+        The log context is bound, not bound and restored (`bound_contextvars` copies the whole
+        context twice per call): the task runs in its own copy of the context, which ends with it.
+        """
+        bind_contextvars(worker=self.name, queue=delivery.queue, delivery_id=delivery.message_id)
+        try:
+            message = decode(delivery.body)
+        except msgspec.DecodeError as exc:
+            self._decided()
+            await self._dead_letter(delivery, f"undecodable body: {exc}")
+            return
+        bind_contextvars(
+            message_id=message.message_id,
+            correlation_id=message.correlation_id,
+            message_type=type(message).__name__,
+        )
+        await self._handle(delivery, message)
 
     async def _handle(self, delivery: Delivery, message: AnyMessage) -> None:
         failure = await self._call_handler(delivery, message)
@@ -287,7 +293,7 @@ class Worker:
         if failure is None:
             await self._ack(delivery)
             return
-        worker_metrics().failed.labels(queue=self._queue).inc()
+        self._metrics.failed.inc()
         reason = f"{type(failure).__name__}: {failure}"
         if isinstance(failure, PermanentError):
             await self._dead_letter(delivery, reason)
@@ -298,9 +304,8 @@ class Worker:
 
     async def _call_handler(self, delivery: Delivery, message: AnyMessage) -> Exception | None:
         """Run the handler, keeping the delivery leased meanwhile; the exception it raised, if any."""
-        metrics = worker_metrics()
-        lease = asyncio.create_task(self._keep_leased(delivery))
-        metrics.in_flight.labels(queue=self._queue).inc()
+        lease = Lease(self._bus, delivery, self._lease_seconds)
+        self._metrics.in_flight.inc()
         started = time.perf_counter()
         try:
             await self._handler(message)
@@ -317,20 +322,10 @@ class Worker:
             )
             return exc
         finally:
-            metrics.in_flight.labels(queue=self._queue).dec()
-            metrics.handler_seconds.labels(queue=self._queue).observe(time.perf_counter() - started)
-            lease.cancel()
-            await asyncio.gather(lease, return_exceptions=True)
+            self._metrics.in_flight.dec()
+            self._metrics.handler_seconds.observe(time.perf_counter() - started)
+            await lease.end()
         return None
-
-    async def _keep_leased(self, delivery: Delivery) -> None:
-        """Keep a long-running delivery invisible to other consumers until its handler returns."""
-        while True:
-            await asyncio.sleep(self._lease_seconds / 3)
-            try:
-                await self._bus.retry_later(delivery, delay_seconds=self._lease_seconds)
-            except ParleyError as exc:
-                log.warning("worker.lease_failed", error=str(exc))
 
     def _decided(self) -> None:
         """One delivery fewer whose ack might still join a pending delete batch."""
@@ -348,9 +343,9 @@ class Worker:
         """Delete `delivery` together with those of handlers finishing about now (one call for up to ten)."""
         self._pending_acks.append(delivery)
         self._wake_acks()
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(ACK_LINGER_SECONDS):
-                await self._acks_due.wait()
+        if not self._acks_due.is_set():
+            self._linger_acks()
+            await self._acks_due.wait()
         async with self._ack_lock:
             batch, self._pending_acks = self._pending_acks[:MAX_BATCH], self._pending_acks[MAX_BATCH:]
             if not batch:
@@ -360,7 +355,19 @@ class Worker:
             except ParleyError as exc:
                 log.warning("worker.ack_failed", error=str(exc), count=len(batch))
                 return
-            worker_metrics().processed.labels(queue=self._queue).inc(len(batch))
+            self._metrics.processed.inc(len(batch))
+
+    def _linger_acks(self) -> None:
+        """Make acks due at most `ACK_LINGER_SECONDS` from now, unless an earlier deadline stands.
+
+        One timer for every waiting ack, not a timeout each: a waiter is woken by the first of
+        "batch full", "no handler left to join" and the deadline armed by or before its arrival."""
+        if self._ack_linger is None:
+            self._ack_linger = asyncio.get_running_loop().call_later(ACK_LINGER_SECONDS, self._acks_lingered)
+
+    def _acks_lingered(self) -> None:
+        self._ack_linger = None
+        self._acks_due.set()
 
     async def _retry_later(self, delivery: Delivery, delay: float) -> None:
         try:
@@ -375,7 +382,7 @@ class Worker:
         except ParleyError as exc:
             log.warning("worker.dead_letter_failed", error=str(exc))
             return
-        worker_metrics().dead_lettered.labels(queue=self._queue).inc()
+        self._metrics.dead_lettered.inc()
 
 
 async def _unless_stopped(receive: Awaitable[list[Delivery]], stop: asyncio.Event) -> list[Delivery]:

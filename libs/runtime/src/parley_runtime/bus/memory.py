@@ -137,16 +137,21 @@ class MemoryBus:
         found = self._queues.get(queue)
         if found is None:
             return []
-        visible = [stored for stored in found.messages.values() if stored.visible_at <= now]
+        # Stops at a full batch: a backed-up queue costs a receive its batch, not its depth.
         deliveries: list[Delivery] = []
-        for stored in visible:
+        exhausted: list[_Stored] = []
+        for stored in found.messages.values():
             if len(deliveries) == max_messages:
                 break
+            if stored.visible_at > now:
+                continue
             if self._exhausted(queue, stored):
-                del found.messages[stored.message_id]
-                self._append(dead_letter_queue(queue), stored.body)
+                exhausted.append(stored)
                 continue
             deliveries.append(self._lease(queue, stored, now))
+        for stored in exhausted:
+            del found.messages[stored.message_id]
+            self._append(dead_letter_queue(queue), stored.body)
         return deliveries
 
     def _exhausted(self, queue: str, stored: _Stored) -> bool:
