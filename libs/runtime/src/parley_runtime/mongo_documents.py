@@ -1,13 +1,15 @@
 """Faster document handling for the Mongo emulation, with mongomock's results.
 
 Mongomock copies a document on every read and every update (its rollback snapshot), normalises
-every inserted document and update for datetimes, and answers queries with a generic matcher; in
-embedded mode those were most of the turn logger's and analytics worker's cost. Here plain dicts,
-lists and immutable scalars take a direct path, and anything else goes to mongomock's own code.
+every inserted document and update for datetimes, checks every inserted field name, and answers
+queries with a generic matcher; pymongo_async_mock rebuilds every filter. In embedded mode those
+were most of the turn logger's and analytics worker's cost. Here plain dicts, lists and immutable
+scalars take a direct path, and anything else goes to mongomock's own code.
 """
 
 # pyright: reportMissingTypeStubs=false, reportUnknownMemberType=false, reportUnknownVariableType=false
 # pyright: reportUnknownArgumentType=false, reportAttributeAccessIssue=false, reportPrivateImportUsage=false
+# pyright: reportPrivateUsage=false
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 import mongomock.collection
+import pymongo_async_mock.patches
 from bson import ObjectId
 from mongomock import helpers
 
@@ -34,12 +37,21 @@ Condition = tuple[str, str, bool]
 
 def copy_document(value: Any) -> Any:
     """A deep copy: dicts (mongomock stores OrderedDicts), lists and immutable scalars directly,
-    anything else by `copy.deepcopy`, without its memo bookkeeping for every string."""
+    anything else by `copy.deepcopy`, without its memo bookkeeping for every string.
+
+    A container is copied whole in C and only its containers are copied again: a bucket's list of
+    event ids or a turn's slots cost one call, not one Python step per item."""
     kind = type(value)
     if kind is dict or kind is OrderedDict:
-        items = value.items()
-        return kind((key, item if type(item) in _ATOMS else copy_document(item)) for key, item in items)
+        copied = kind(value)
+        if not _ATOMS.issuperset(map(type, value.values())):
+            for key, item in value.items():
+                if type(item) not in _ATOMS:
+                    copied[key] = copy_document(item)
+        return copied
     if kind is list:
+        if _ATOMS.issuperset(map(type, value)):
+            return value.copy()
         return [item if type(item) in _ATOMS else copy_document(item) for item in value]
     return value if kind in _ATOMS else copy.deepcopy(value)
 
@@ -52,11 +64,72 @@ def _normaliser(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def normalise(value: Any) -> Any:
         kind = type(value)
         if kind is dict or kind is OrderedDict:
-            items = value.items()
-            return kind((key, item if type(item) in _SCALARS else normalise(item)) for key, item in items)
+            normalised = kind(value)
+            if not _SCALARS.issuperset(map(type, value.values())):
+                for key, item in value.items():
+                    if type(item) not in _SCALARS:
+                        normalised[key] = normalise(item)
+            return normalised
         if kind is list or kind is tuple:
+            if _SCALARS.issuperset(map(type, value)):
+                return list(value)
             return [item if type(item) in _SCALARS else normalise(item) for item in value]
+        if kind is datetime and not value.fold:
+            return stored_datetime(value)
         return value if kind in _SCALARS else original(value)
+
+    return normalise
+
+
+def stored_datetime(moment: datetime) -> datetime:
+    """As mongomock stores a datetime (and MongoDB reads one): naive UTC, to the millisecond.
+    (The constructor, because `replace` with keywords costs three times as much.)"""
+    offset = moment.utcoffset()
+    utc = moment if offset is None else moment - offset
+    milliseconds = utc.microsecond // 1000 * 1000
+    return datetime(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, milliseconds)
+
+
+def _field_name_check(original: Callable[[Any], None]) -> Callable[[Any], None]:
+    """mongomock's `_validate_data_fields` (no NUL in a field name at any depth of nested mappings,
+    no `$` at the start of a top-level one), which tests every value against the `Mapping` ABC:
+    names of plain documents are checked directly, and anything else is left to `original`."""
+
+    @functools.wraps(original)
+    def check(document: Any) -> None:
+        if not _plain_names(document, top_level=True):
+            original(document)
+
+    return check
+
+
+def _plain_names(document: Any, *, top_level: bool = False) -> bool:
+    for key, value in document.items():
+        if type(key) is not str or "\0" in key or (top_level and key.startswith("$")):
+            return False
+        kind = type(value)
+        if kind is dict or kind is OrderedDict:
+            if not _plain_names(value):
+                return False
+        elif kind is not list and kind not in _ATOMS:
+            return False
+    return True
+
+
+def _string_normaliser(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """pymongo_async_mock's `_normalize_strings` (every dict made a plain dict, lists and tuples
+    rebuilt, on every query), passing plain values and rebuilding plain containers directly."""
+
+    @functools.wraps(original)
+    def normalise(value: Any) -> Any:
+        kind = type(value)
+        if kind in _ATOMS:
+            return value
+        if kind is dict:
+            return {key: item if type(item) in _ATOMS else normalise(item) for key, item in value.items()}
+        if kind is list:
+            return [item if type(item) in _ATOMS else normalise(item) for item in value]
+        return original(value)
 
     return normalise
 
@@ -91,3 +164,9 @@ def install_document_speedups() -> None:
     """Make mongomock copy and normalise documents with the functions above (once per process)."""
     mongomock.collection.copy = types.SimpleNamespace(copy=copy.copy, deepcopy=copy_document)
     helpers.patch_datetime_awareness_in_document = _normaliser(helpers.patch_datetime_awareness_in_document)
+    mongomock.collection._validate_data_fields = _field_name_check(mongomock.collection._validate_data_fields)
+    # mongomock parses the same few version strings on every insert and `$set` field
+    parse = functools.cache(mongomock.collection.version.parse)
+    mongomock.collection.version = types.SimpleNamespace(parse=parse)
+    patches = pymongo_async_mock.patches
+    patches._normalize_strings = _string_normaliser(patches._normalize_strings)

@@ -22,7 +22,9 @@ from __future__ import annotations
 import functools
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
 from typing import Any
 
 from bson import ObjectId
@@ -32,12 +34,17 @@ from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore, DatabaseStore, ServerStore
 
 from parley_runtime.mongo_documents import install_document_speedups, satisfies, string_conditions
+from parley_runtime.mongo_updates import apply_in_place, plan_update
 
 TTL_SWEEP_SECONDS = 60.0
 """How often expired documents are removed; MongoDB's TTL monitor also runs every 60 seconds."""
 
+_PLAIN = (dict, OrderedDict)
+"""The types of mongomock's stored documents, whose fields a plain `get` reads."""
+
 Fields = tuple[str, ...]
-Key = tuple[str, ...]
+Key = str | tuple[str, ...]
+"""What a document is filed under: its string for a one-field prefix, else the tuple of them."""
 
 
 class IndexedCollectionStore(CollectionStore):
@@ -49,6 +56,10 @@ class IndexedCollectionStore(CollectionStore):
         self._maps: dict[Fields, dict[Key, set[Any]]] = {}
         self._loose: dict[Fields, set[Any]] = {}
         self._keys: dict[Any, dict[Fields, Key | None]] = {}
+        self._prefixes: list[_Prefix] = []
+        """The maps' prefixes, longest first (the first usable one narrows a query most)."""
+        self._fields: tuple[str, ...] = ()
+        self._roots: frozenset[str] = frozenset()
 
     def create_index(self, index_name: str, index_dict: dict[str, Any]) -> None:
         super().create_index(index_name, index_dict)
@@ -57,6 +68,9 @@ class IndexedCollectionStore(CollectionStore):
         if new:
             for prefix in new:
                 self._maps[prefix], self._loose[prefix] = {}, set()
+            self._prefixes = sorted(map(_Prefix, self._maps), key=lambda p: -len(p.fields))
+            self._fields = tuple(dict.fromkeys(field for prefix in self._maps for field in prefix))
+            self._roots = frozenset(field.partition(".")[0] for field in self._fields)
             self.reindex()
 
     def _remove_expired_documents(self) -> None:
@@ -79,6 +93,7 @@ class IndexedCollectionStore(CollectionStore):
     def drop(self) -> None:
         super().drop()
         self._maps, self._loose, self._keys = {}, {}, {}
+        self._prefixes, self._fields, self._roots = [], (), frozenset()
 
     def reindex(self, keys: Iterable[Any] | None = None) -> None:
         """Rebuild the maps of `keys` (every document when None) after they may have changed in place."""
@@ -91,8 +106,34 @@ class IndexedCollectionStore(CollectionStore):
             if key in self._documents:
                 self._map(key, self._documents[key])
 
-    def indexed_fields(self) -> set[str]:
-        return {field for prefix in self._maps for field in prefix}
+    def may_move(self, roots: set[str]) -> bool:
+        """Whether writing under the top-level fields `roots` may change an indexed value."""
+        return not self._roots.isdisjoint(roots)
+
+    def update_in_place(self, query: Any, update: Any) -> bool | None:
+        """Apply `update` to the document `query` names by its string `_id`, as mongomock would;
+        whether it changed, or None (nothing done) when mongomock must (`mongo_updates`)."""
+        identity = query.get("_id") if type(query) is dict else None
+        planned = plan_update(update) if type(identity) is str else None
+        if planned is None or any(index.get("unique") for index in self.indexes.values()):
+            return None
+        conditions = string_conditions(query)
+        self._remove_expired_documents()
+        document = self._documents.get(identity)
+        if conditions is None or document is None or not satisfies(document, conditions):
+            return None  # no match: mongomock upserts, or answers that nothing matched
+        steps, roots = planned
+        changed = apply_in_place(document, steps)
+        if changed and self.may_move(roots):
+            self.reindex([identity])
+        return changed
+
+    def reachable(self, query: Mapping[str, Any]) -> list[Any] | None:
+        """The keys of every document `query` may match, or None when no index narrows it."""
+        found = self.lookup(query) if query else None
+        if found is None:
+            return None
+        return [_storage_key(document["_id"]) for part in found for document in part]
 
     def lookup(self, query: Mapping[str, Any]) -> tuple[list[Any], list[Any]] | None:
         """(documents that match `query`, documents that may match it), or None when no index
@@ -104,29 +145,27 @@ class IndexedCollectionStore(CollectionStore):
             found = self._documents.get(identity)
             documents = [] if found is None else [found]
             return (documents, []) if len(query) == 1 else ([], documents)
-        prefix = self._best_prefix(query)
+        strings = {field: value for field, value in query.items() if isinstance(value, str)}
+        prefix = next((p for p in self._prefixes if strings.keys() >= p.field_set), None)
         if prefix is None:
             return None
-        filed = self._maps[prefix].get(tuple(query[field] for field in prefix), set())
-        loose = [self._documents[i] for i in self._loose[prefix] if i in self._documents]
+        filed = self._maps[prefix.fields].get(prefix.key(strings), set())
+        loose = [self._documents[i] for i in self._loose[prefix.fields] if i in self._documents]
         matching = [self._documents[i] for i in filed if i in self._documents]
-        return (matching, loose) if len(query) == len(prefix) else ([], matching + loose)
-
-    def _best_prefix(self, query: Mapping[str, Any]) -> Fields | None:
-        usable = [p for p in self._maps if all(isinstance(query.get(field), str) for field in p)]
-        return max(usable, key=len, default=None)
+        return (matching, loose) if len(query) == len(prefix.fields) else ([], matching + loose)
 
     def _map(self, key: Any, document: Any) -> None:
+        values = ((field, _value(document, field)) for field in self._fields)
+        strings = {field: value for field, value in values if isinstance(value, str)}
         keys: dict[Fields, Key | None] = {}
-        for prefix, entries in self._maps.items():
-            values = [_value(document, field) for field in prefix]
-            if all(isinstance(value, str) for value in values):
-                index_key: Key = tuple(values)
-                entries.setdefault(index_key, set()).add(key)
-                keys[prefix] = index_key
+        for prefix in self._prefixes:
+            if strings.keys() >= prefix.field_set:
+                index_key = prefix.key(strings)
+                self._maps[prefix.fields].setdefault(index_key, set()).add(key)
+                keys[prefix.fields] = index_key
             else:
-                self._loose[prefix].add(key)
-                keys[prefix] = None
+                self._loose[prefix.fields].add(key)
+                keys[prefix.fields] = None
         self._keys[key] = keys
 
     def _unmap(self, key: Any) -> None:
@@ -157,7 +196,18 @@ class IndexedServerStore(ServerStore):
         return self._databases[db_name]
 
 
+class _Prefix:
+    """A prefix of an index's fields, and how to read its key from a mapping of field to string."""
+
+    def __init__(self, fields: Fields) -> None:
+        self.fields = fields
+        self.field_set = frozenset(fields)
+        self.key: Callable[[Mapping[str, str]], Key] = itemgetter(*fields)
+
+
 def _value(document: Any, field: str) -> Any:
+    if type(document) in _PLAIN and "." not in field:
+        return document.get(field)
     try:
         return helpers.get_value_by_dot(document, field)
     except (KeyError, IndexError, TypeError):
@@ -169,32 +219,26 @@ def _storage_key(identity: Any) -> Any:
     return helpers.hashdict(identity) if isinstance(identity, dict) else identity
 
 
-def _touched_paths(update: Any) -> Iterator[str] | None:
-    """Paths an update document may write in place; None for a replacement or a pipeline."""
-    if not isinstance(update, Mapping) or not all(str(op).startswith("$") for op in update):
+def _touched_roots(update: Any) -> set[str] | None:
+    """Top-level fields an update document may write in place; None for a replacement or a pipeline."""
+    if not isinstance(update, Mapping):
         return None
-    paths: list[str] = []
+    roots: set[str] = set()
     for operator, fields in update.items():
+        if not str(operator).startswith("$"):
+            return None
         if operator == "$setOnInsert" or not isinstance(fields, Mapping):
             continue
-        paths.extend(str(path) for path in fields)
-        if operator == "$rename":
-            paths.extend(str(path) for path in fields.values())
-    return iter(paths)
-
-
-def _overlaps(paths: Iterable[str], fields: set[str]) -> bool:
-    return any(
-        path == field or path.startswith(field + ".") or field.startswith(path + ".")
-        for path in paths
-        for field in fields
-    )
+        for path in [*fields, *fields.values()] if operator == "$rename" else fields:
+            roots.add(str(path).partition(".")[0])
+    return roots
 
 
 @functools.cache
 def install_index_lookups() -> None:
     """Teach mongomock's `Collection` to use `IndexedCollectionStore` maps (once per process),
-    and to copy and normalise documents faster (`mongo_documents`).
+    to apply plain updates of one document in place (`mongo_updates`), and to copy and normalise
+    documents faster (`mongo_documents`).
 
     Collections on other stores find documents exactly as before.
     """
@@ -218,11 +262,26 @@ def install_index_lookups() -> None:
         store = self._store
         if not isinstance(store, IndexedCollectionStore):
             return update(self, spec, document, *args, **kwargs)
-        paths = _touched_paths(document)
-        if paths is not None and not _overlaps(paths, store.indexed_fields()):
+        # update_one and find_one_and_update pass `upsert` alone (the latter positionally)
+        only_upsert = len(args) <= 1 and not any(value for key, value in kwargs.items() if key != "upsert")
+        changed = store.update_in_place(spec, document) if only_upsert else None
+        if changed is not None:
+            return {
+                "connectionId": self.database.client._id,
+                "err": None,
+                "n": 1,
+                "nModified": int(changed),
+                "ok": 1,
+                "upserted": None,
+                "updatedExisting": True,
+            }
+        roots = _touched_roots(document)
+        if roots is not None and not store.may_move(roots):
             return update(self, spec, document, *args, **kwargs)
         # The update may move indexed values in place: remap the documents it can reach.
-        keys = [_storage_key(candidate["_id"]) for candidate in self._iter_documents(spec)]
+        keys = store.reachable(spec)
+        if keys is None:
+            keys = [_storage_key(candidate["_id"]) for candidate in self._iter_documents(spec)]
         try:
             return update(self, spec, document, *args, **kwargs)
         finally:
