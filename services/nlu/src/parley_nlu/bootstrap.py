@@ -41,14 +41,14 @@ def _load_encoder(settings: NluSettings) -> Encoder:
     if settings.encoder == "hashing":
         return HashingEncoder()
     if settings.encoder == "torch":
-        return SentenceTransformerEncoder.load(threads=settings.threads)
+        return SentenceTransformerEncoder.load(threads=settings.encoder_threads())
     variant = "int8" if settings.encoder == "onnx-int8" else "fp32"
     try:
         path = ensure_onnx(Path(settings.model_cache), variant)
     except (ImportError, OSError, RuntimeError) as exc:
         log.warning("encoder.onnx_unavailable", error=f"{type(exc).__name__}: {exc}", fallback="torch")
-        return SentenceTransformerEncoder.load(threads=settings.threads)
-    return OnnxEncoder.load(path, threads=settings.threads)
+        return SentenceTransformerEncoder.load(threads=settings.encoder_threads())
+    return OnnxEncoder.load(path, threads=settings.encoder_threads())
 
 
 async def build_nlu_service(

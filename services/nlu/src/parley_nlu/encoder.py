@@ -142,6 +142,8 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Idle pool threads sleep instead of spinning: the event loop needs that core between batches.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         return cls(session, load_tokenizer(path))
