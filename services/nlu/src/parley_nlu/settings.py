@@ -27,7 +27,7 @@ class NluSettings(msgspec.Struct, frozen=True, kw_only=True):
     threads: Annotated[int, env("NLU_THREADS")] = 0
     """Threads one encoding may use (ONNX Runtime intra-op pool, or torch's); 0: every core this
     process may run on. Idle pool threads sleep rather than spin, so they leave those cores to the
-    event loop between batches (embedded mode: on 2 cores, p50 15 ms instead of 18 at 50 chats)."""
+    event loop between batches (embedded mode on 2 cores, 50 chats: p50 15 ms instead of 22)."""
     encode_workers: Annotated[int, env("NLU_ENCODE_WORKERS")] = 1
     """Encodings that may run at once, each on its own thread; requests queue and batch behind them."""
     max_batch: Annotated[int, env("NLU_MAX_BATCH")] = 8
@@ -35,14 +35,18 @@ class NluSettings(msgspec.Struct, frozen=True, kw_only=True):
     costs no less (1.57 ms at 8 and at 32 on our machine), while everyone in a batch waits for all
     of it: a burst of 30 chats answered p50 35 ms with batches of 32, 22 ms with 8."""
 
-    def encoder_threads(self) -> int:
-        """`threads`, with 0 resolved to the cores this process may run on."""
-        return self.threads or len(os.sched_getaffinity(0))
-
     max_models: Annotated[int, env("NLU_MAX_MODELS")] = 500
     """Models kept loaded at once; the least recently used is dropped and reloaded on its next parse."""
     training_concurrency: Annotated[int, env("NLU_TRAINING_CONCURRENCY")] = 1
     """Training jobs one trainer process runs at once."""
+
+    def encoder_threads(self) -> int:
+        """`threads`, with 0 resolved to the cores this process may run on (all cores where the
+        platform cannot tell, as on macOS)."""
+        if self.threads:
+            return self.threads
+        affinity = getattr(os, "sched_getaffinity", None)
+        return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 def load_nlu_settings(environ: Mapping[str, str] | None = None) -> NluSettings:
