@@ -31,6 +31,8 @@ _SCALARS: frozenset[type] = frozenset({str, int, float, bool, type(None), Object
 _ATOMS: frozenset[type] = _SCALARS | {datetime}
 """Immutable values a copy may share."""
 _MISSING = object()
+PLAIN_DOCUMENTS = (dict, OrderedDict)
+"""The types of mongomock's stored documents and sub-documents, which the direct paths handle."""
 
 Condition = tuple[str, str, bool]
 
@@ -43,17 +45,28 @@ def copy_document(value: Any) -> Any:
     event ids or a turn's slots cost one call, not one Python step per item."""
     kind = type(value)
     if kind is dict or kind is OrderedDict:
-        copied = kind(value)
-        if not _ATOMS.issuperset(map(type, value.values())):
-            for key, item in value.items():
-                if type(item) not in _ATOMS:
-                    copied[key] = copy_document(item)
-        return copied
+        return _rebuilt_mapping(value, _ATOMS, copy_document)
     if kind is list:
-        if _ATOMS.issuperset(map(type, value)):
-            return value.copy()
-        return [item if type(item) in _ATOMS else copy_document(item) for item in value]
+        return _rebuilt_sequence(value, _ATOMS, copy_document)
     return value if kind in _ATOMS else copy.deepcopy(value)
+
+
+def _rebuilt_mapping(mapping: Any, atoms: frozenset[type], rebuild: Callable[[Any], Any]) -> Any:
+    """A copy of `mapping` (of its own type) made whole in C, with every value not of an `atoms`
+    type replaced by `rebuild(value)`."""
+    rebuilt = type(mapping)(mapping)
+    if not atoms.issuperset(map(type, mapping.values())):
+        for key, item in mapping.items():
+            if type(item) not in atoms:
+                rebuilt[key] = rebuild(item)
+    return rebuilt
+
+
+def _rebuilt_sequence(sequence: Any, atoms: frozenset[type], rebuild: Callable[[Any], Any]) -> list[Any]:
+    """`sequence` as a new list, every item not of an `atoms` type replaced by `rebuild(item)`."""
+    if atoms.issuperset(map(type, sequence)):
+        return list(sequence)
+    return [item if type(item) in atoms else rebuild(item) for item in sequence]
 
 
 def _normaliser(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -64,16 +77,9 @@ def _normaliser(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def normalise(value: Any) -> Any:
         kind = type(value)
         if kind is dict or kind is OrderedDict:
-            normalised = kind(value)
-            if not _SCALARS.issuperset(map(type, value.values())):
-                for key, item in value.items():
-                    if type(item) not in _SCALARS:
-                        normalised[key] = normalise(item)
-            return normalised
+            return _rebuilt_mapping(value, _SCALARS, normalise)
         if kind is list or kind is tuple:
-            if _SCALARS.issuperset(map(type, value)):
-                return list(value)
-            return [item if type(item) in _SCALARS else normalise(item) for item in value]
+            return _rebuilt_sequence(value, _SCALARS, normalise)
         if kind is datetime and not value.fold:
             return stored_datetime(value)
         return value if kind in _SCALARS else original(value)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import itertools
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from typing import Any
@@ -33,14 +32,17 @@ from mongomock.collection import Collection
 from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore, DatabaseStore, ServerStore
 
-from parley_runtime.mongo_documents import install_document_speedups, satisfies, string_conditions
+from parley_runtime.mongo_documents import (
+    PLAIN_DOCUMENTS,
+    install_document_speedups,
+    satisfies,
+    string_conditions,
+)
 from parley_runtime.mongo_updates import apply_in_place, plan_update
 
 TTL_SWEEP_SECONDS = 60.0
 """How often expired documents are removed; MongoDB's TTL monitor also runs every 60 seconds."""
 
-_PLAIN = (dict, OrderedDict)
-"""The types of mongomock's stored documents, whose fields a plain `get` reads."""
 
 Fields = tuple[str, ...]
 Key = str | tuple[str, ...]
@@ -206,7 +208,7 @@ class _Prefix:
 
 
 def _value(document: Any, field: str) -> Any:
-    if type(document) in _PLAIN and "." not in field:
+    if type(document) in PLAIN_DOCUMENTS and "." not in field:
         return document.get(field)
     try:
         return helpers.get_value_by_dot(document, field)

@@ -18,12 +18,11 @@ or stored fields of other types, two writes under one top-level field) is left t
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from parley_runtime.mongo_documents import stored_datetime
+from parley_runtime.mongo_documents import PLAIN_DOCUMENTS, stored_datetime
 
 Path = tuple[str, ...]
 Step = tuple[str, Path, Any]
@@ -40,7 +39,6 @@ _VALUES: dict[str, frozenset[type] | dict[type, str]] = {
     "$push": frozenset({str, int, float, bool, type(None), datetime}),
 }
 """The values each operator's direct path takes."""
-_PLAIN = (dict, OrderedDict)
 
 
 def plan_update(update: Any) -> tuple[list[Step], set[str]] | None:
@@ -105,7 +103,7 @@ def _parent(document: dict[str, Any], path: Path) -> Any:
         node = node.get(part, _MISSING)
         if node is _MISSING:
             return None
-        if type(node) not in _PLAIN:
+        if type(node) not in PLAIN_DOCUMENTS:
             return _MISSING
     return node
 
