@@ -46,7 +46,9 @@ class DefinitionCache:
             if entry is None or entry.version != version:
                 stored = await self._store.get(bot)
                 entry = _Entry(stored.version, stored.definition, now)
-            self._remember(bot, entry._replace(checked_at=now))
+            else:
+                entry = entry._replace(checked_at=now)
+            self._remember(bot, entry)
         else:
             self._entries.move_to_end(bot)
         return entry.definition, entry.version
