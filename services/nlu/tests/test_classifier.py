@@ -27,25 +27,27 @@ def examples(*texts: str) -> list[Example]:
 def fitted(encoder: HashingEncoder, intents: dict[str, list[str]]) -> IntentClassifier:
     texts = [t for ts in intents.values() for t in ts]
     labels = np.repeat(np.arange(len(intents)), [len(ts) for ts in intents.values()])
-    return fit_classifier(encoder.encode(texts), labels, list(intents))
+    return fit_classifier(encoder.encode(texts), texts, labels, list(intents))
 
 
 def test_scores_rank_the_right_intent_first(encoder: HashingEncoder) -> None:
     classifier = fitted(encoder, {"greet": ["hello", "hi there"], "bye": ["goodbye", "bye bye"]})
-    scores = classifier.scores(encoder.encode(["hello there"]))[0]
+    scores = classifier.scores(encoder.encode(["hello there"]), ["hello there"])[0]
     assert classifier.intents[int(scores.argmax())] == "greet"
 
 
 def test_scores_of_all_intents_sum_to_at_most_one(encoder: HashingEncoder) -> None:
     classifier = fitted(encoder, {"a": ["red apple"], "b": ["green pear"], "c": ["blue plum"]})
-    scores = classifier.scores(encoder.encode(["red apple", "zzz qqq"]))
+    texts = ["red apple", "zzz qqq"]
+    scores = classifier.scores(encoder.encode(texts), texts)
     assert scores.dtype == np.float32
     assert np.all(scores.sum(axis=1) <= 1.0 + 1e-6)
 
 
 def test_an_utterance_unlike_every_example_scores_low(encoder: HashingEncoder) -> None:
     classifier = fitted(encoder, {"greet": ["hello", "hi there"], "bye": ["goodbye", "bye bye"]})
-    assert classifier.scores(encoder.encode(["xylophone quantum zebra"]))[0].max() < 0.2
+    text = "xylophone quantum zebra"
+    assert classifier.scores(encoder.encode([text]), [text])[0].max() < 0.2
 
 
 def test_a_single_intent_dataset_trains_and_still_has_a_fallback(encoder: HashingEncoder) -> None:
@@ -92,11 +94,11 @@ def test_arrays_round_trip_to_the_same_scores(encoder: HashingEncoder) -> None:
     classifier = fitted(encoder, {"greet": ["hello"], "bye": ["goodbye"]})
     copy = IntentClassifier.from_arrays(classifier.params, classifier.arrays())
     x = encoder.encode(["hello you"])
-    assert np.array_equal(copy.scores(x), classifier.scores(x))
+    assert np.array_equal(copy.scores(x, ["hello you"]), classifier.scores(x, ["hello you"]))
 
 
 def test_the_confidence_falls_as_the_utterance_moves_away_from_the_top_intent() -> None:
-    confidence = confidence_of(np.full(3, 0.9), np.array([0.3, 0.8, 1.3]), InScopeWeights())
+    confidence = confidence_of(np.full(3, 0.9), np.array([0.3, 0.8, 1.3]), np.zeros(3), InScopeWeights())
     assert confidence[0] > 0.5 > confidence[2]
     assert np.all(np.diff(confidence) < 0)
 
@@ -106,9 +108,22 @@ def test_confidence_weights_learn_that_distant_utterances_are_out_of_scope() -> 
     top = rng.uniform(0.5, 1.0, size=200)
     outside = np.arange(200) >= 100
     distance = np.where(outside, 1.1, 0.5) + rng.normal(0, 0.1, size=200)
-    weights = fit_in_scope(top, distance, ~outside, outside)
+    novelty = rng.uniform(0, 1, size=200)
+    weights = fit_in_scope(top, distance, novelty, ~outside, outside)
     assert weights.distance < 0
-    confidence = confidence_of(top, distance, weights)
+    confidence = confidence_of(top, distance, novelty, weights)
+    assert (confidence[~outside] >= 0.5).mean() > 0.9 and (confidence[outside] < 0.5).mean() > 0.9
+
+
+def test_confidence_weights_learn_that_new_wording_is_out_of_scope() -> None:
+    rng = np.random.default_rng(0)
+    top = rng.uniform(0.5, 1.0, size=400)
+    distance = rng.normal(0.7, 0.1, size=400)
+    outside = np.arange(400) >= 200
+    novelty = np.where(outside, 0.6, 0.1) + rng.normal(0, 0.1, size=400)
+    weights = fit_in_scope(top, distance, novelty, ~outside, outside)
+    assert weights.novelty < 0
+    confidence = confidence_of(top, distance, novelty, weights)
     assert (confidence[~outside] >= 0.5).mean() > 0.9 and (confidence[outside] < 0.5).mean() > 0.9
 
 

@@ -78,7 +78,9 @@ def cross_validate(dataset: NluDataset, encoder: Encoder, *, today: date | None 
     """k-fold on the dataset's own examples; out-of-scope recall from intents left out of training."""
     check_dataset(dataset)
     intents, texts, labels = dataset_arrays(dataset)
-    evaluation = evaluate(encoder.encode(texts), labels, len(intents), threshold=dataset.fallback_threshold)
+    evaluation = evaluate(
+        encoder.encode(texts), texts, labels, len(intents), threshold=dataset.fallback_threshold
+    )
     held = evaluation.held_out
     if held is None:
         raise ValueError("too few examples to hold any out: give intents at least two examples")

@@ -16,6 +16,8 @@ cross-validation on our benchmark's training split (in-scope accuracy / unseen-i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import msgspec
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +35,7 @@ from parley_nlu.classifier import (
 )
 from parley_nlu.distance import distances, fit_centroids, fit_whitening
 from parley_nlu.metrics import intent_report
+from parley_nlu.wording import Wording
 
 MAX_FOLDS = 5
 MAX_LEFT_OUT_GROUPS = 5
@@ -65,6 +68,8 @@ class _Raw(msgspec.Struct, frozen=True):
     labels: Labels
     distance: Floats
     """To the centroid of the predicted intent, as the held-out regression's training set defines it."""
+    novelty: Floats
+    """Of the wording for the predicted intent, as the held-out regression's training set defines it."""
 
 
 def assign_folds(labels: Labels, *, seed: int = 0) -> Labels:
@@ -94,6 +99,7 @@ def assign_groups(n_classes: int, *, seed: int = 0) -> Labels:
 
 def evaluate(
     embeddings: Floats,
+    texts: Sequence[str],
     labels: Labels,
     n_classes: int,
     *,
@@ -101,22 +107,24 @@ def evaluate(
     regularisation: float = REGULARISATION,
 ) -> Evaluation:
     """Cross-validate, calibrate on the held-out predictions, and measure the calibrated model."""
-    inside = _k_fold(embeddings, labels, n_classes, regularisation)
+    data = _Data(embeddings, list(texts), labels, n_classes, regularisation)
+    inside = _k_fold(data)
     if len(inside.labels) == 0:
         return Evaluation(metrics={"examples": float(len(labels)), "held_out": 0.0})
-    outside = _left_out(embeddings, labels, n_classes, regularisation)
+    outside = _left_out(data)
     temperature = fit_temperature(inside.logits, inside.labels)
     top_in, predicted_in = _top(inside)
     top_out, predicted_out = _top(outside)
     right = np.concatenate([predicted_in == inside.labels, np.zeros(len(top_out), dtype=bool)])
     is_outside = np.concatenate([np.zeros(len(top_in), dtype=bool), np.ones(len(top_out), dtype=bool)])
     distance = np.concatenate([inside.distance, outside.distance])
-    in_scope = fit_in_scope(np.concatenate([top_in, top_out]), distance, right, is_outside)
+    novelty = np.concatenate([inside.novelty, outside.novelty])
+    in_scope = fit_in_scope(np.concatenate([top_in, top_out]), distance, novelty, right, is_outside)
     held_out = HeldOut(
         examples=np.concatenate([inside.examples, outside.examples]),
         labels=np.concatenate([inside.labels, np.full(len(top_out), OUTSIDE, dtype=np.int64)]),
         predicted=np.concatenate([predicted_in, predicted_out]),
-        confidence=confidence_of(np.concatenate([top_in, top_out]), distance, in_scope),
+        confidence=confidence_of(np.concatenate([top_in, top_out]), distance, novelty, in_scope),
     )
     metrics = held_out_metrics(held_out, n_classes, threshold) | {
         "examples": float(len(labels)),
@@ -157,49 +165,53 @@ def _top(raw: _Raw) -> tuple[Floats, Labels]:
     return probabilities.max(axis=1), probabilities.argmax(axis=1).astype(np.int64)
 
 
-def _k_fold(embeddings: Floats, labels: Labels, n_classes: int, regularisation: float) -> _Raw:
-    folds = assign_folds(labels)
-    parts = [
-        _predict(embeddings, labels, folds != fold, folds == fold, n_classes, regularisation)
-        for fold in range(int(folds.max(initial=-1)) + 1)
-    ]
-    return _concat(parts, n_classes)
+class _Data(msgspec.Struct, frozen=True):
+    """The examples being cross-validated, and the regression's strength."""
+
+    embeddings: Floats
+    texts: list[str]
+    labels: Labels
+    n_classes: int
+    regularisation: float
 
 
-def _left_out(embeddings: Floats, labels: Labels, n_classes: int, regularisation: float) -> _Raw:
-    example_groups = assign_groups(n_classes)[labels]
+def _k_fold(data: _Data) -> _Raw:
+    folds = assign_folds(data.labels)
+    parts = [_predict(data, folds != fold, folds == fold) for fold in range(int(folds.max(initial=-1)) + 1)]
+    return _concat(parts, data.n_classes)
+
+
+def _left_out(data: _Data) -> _Raw:
+    example_groups = assign_groups(data.n_classes)[data.labels]
     parts = [
-        _predict(
-            embeddings, labels, example_groups != group, example_groups == group, n_classes, regularisation
-        )
+        _predict(data, example_groups != group, example_groups == group)
         for group in range(int(example_groups.max(initial=-1)) + 1)
     ]
-    return _concat(parts, n_classes)
+    return _concat(parts, data.n_classes)
 
 
-def _predict(  # noqa: PLR0917 - a private helper of two callers
-    embeddings: Floats,
-    labels: Labels,
-    train: Mask,
-    test: Mask,
-    n_classes: int,
-    regularisation: float,
-) -> _Raw:
-    weights, bias = fit_logistic(embeddings[train], labels[train], n_classes, regularisation=regularisation)
-    logits = embeddings[test] @ weights + bias
-    centroids = fit_centroids(embeddings[train], labels[train], n_classes)
-    whitening = fit_whitening(embeddings[train], labels[train], centroids)
-    distance = distances(embeddings[test], logits.argmax(axis=1), centroids, whitening)
-    return _Raw(np.flatnonzero(test), logits, labels[test], distance)
+def _predict(data: _Data, train: Mask, test: Mask) -> _Raw:
+    embeddings, labels = data.embeddings[train], data.labels[train]
+    weights, bias = fit_logistic(embeddings, labels, data.n_classes, regularisation=data.regularisation)
+    logits = data.embeddings[test] @ weights + bias
+    predicted = logits.argmax(axis=1)
+    centroids = fit_centroids(embeddings, labels, data.n_classes)
+    whitening = fit_whitening(embeddings, labels, centroids)
+    distance = distances(data.embeddings[test], predicted, centroids, whitening)
+    wording = Wording.fit([data.texts[i] for i in np.flatnonzero(train)], labels)
+    novelty = wording.novelty([data.texts[i] for i in np.flatnonzero(test)], predicted)
+    return _Raw(np.flatnonzero(test), logits, data.labels[test], distance, novelty)
 
 
 def _concat(parts: list[_Raw], n_classes: int) -> _Raw:
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return _Raw(empty, np.zeros((0, n_classes), dtype=np.float32), empty, np.zeros(0, dtype=np.float32))
+        none = np.zeros(0, dtype=np.float32)
+        return _Raw(empty, np.zeros((0, n_classes), dtype=np.float32), empty, none, none)
     return _Raw(
         np.concatenate([p.examples for p in parts]),
         np.vstack([p.logits for p in parts]),
         np.concatenate([p.labels for p in parts]),
         np.concatenate([p.distance for p in parts]),
+        np.concatenate([p.novelty for p in parts]),
     )

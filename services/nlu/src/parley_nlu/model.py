@@ -19,7 +19,7 @@ from parley_runtime.errors import PermanentError
 FALLBACK_INTENT = "fallback"
 """The intent of an utterance that belongs to none of the bot's intents."""
 RANKING_SIZE = 10
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 class ModelMeta(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,7 +84,7 @@ class NluModel:
     def parse(self, text: str, embedding: Floats, *, today: date | None = None) -> ParseResult:
         """Intent, ranking and entities of `text`, whose sentence embedding is `embedding`;
         relative dates ("tomorrow") are resolved against `today` (default: today in UTC)."""
-        scores = self.classifier.scores(embedding)[0]
+        scores = self.classifier.scores(embedding, [text])[0]
         order = np.argsort(-scores, kind="stable")[:RANKING_SIZE]
         ranking = [IntentScore(name=self.intents[int(i)], confidence=float(scores[i])) for i in order]
         top = ranking[0]

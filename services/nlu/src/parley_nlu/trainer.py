@@ -37,9 +37,10 @@ def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) 
     check_dataset(dataset)
     intents, texts, labels = dataset_arrays(dataset)
     embeddings = encoder.encode(texts)
-    evaluation = evaluate(embeddings, labels, len(intents), threshold=dataset.fallback_threshold)
+    evaluation = evaluate(embeddings, texts, labels, len(intents), threshold=dataset.fallback_threshold)
     classifier = fit_classifier(
         embeddings,
+        texts,
         labels,
         intents,
         temperature=evaluation.temperature,

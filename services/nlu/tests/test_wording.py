@@ -1,0 +1,36 @@
+"""The novelty of an utterance's wording for an intent."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from parley_nlu.wording import Wording
+
+
+def fitted() -> Wording:
+    return Wording.fit(["turn on the lights", "switch the lamp on", "turn off the fan"], [0, 0, 1])
+
+
+def test_novelty_is_the_share_of_words_no_example_of_the_intent_uses() -> None:
+    novelty = fitted().novelty(["turn off the lights", "turn off the lights", "Turn ON the Lamp!"], [0, 1, 0])
+    assert np.allclose(novelty, [1 / 4, 1 / 4, 0.0])
+    assert novelty.dtype == np.float32
+
+
+def test_a_text_without_words_is_not_novel() -> None:
+    assert fitted().novelty(["?!", ""], [0, 1]).tolist() == [0.0, 0.0]
+
+
+def test_a_word_of_other_intents_only_is_new_to_this_one() -> None:
+    assert fitted().novelty(["fan"], [0]).tolist() == [1.0]
+    assert fitted().novelty(["fan"], [1]).tolist() == [0.0]
+
+
+def test_params_round_trip_to_the_same_novelty() -> None:
+    wording = fitted()
+    params = wording.to_params()
+    assert params["the"] == [0, 1] and params["fan"] == [1]
+    copy = Wording.from_params(params)
+    texts = ["turn off the lamp", "switch on the fan", "hello"]
+    for intent in (0, 1):
+        assert np.array_equal(copy.novelty(texts, [intent] * 3), wording.novelty(texts, [intent] * 3))
