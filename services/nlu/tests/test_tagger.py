@@ -58,3 +58,22 @@ def test_no_tagger_is_trained_when_every_annotated_entity_is_listed() -> None:
     listed = [EntityDef(name=name, values=[EntityValueDef(value="x")]) for name in names]
     assert fit_tagger(EXAMPLES, definitions=listed) is None
     assert fit_tagger(EXAMPLES, definitions=listed[1:]) is not None
+
+
+def test_a_value_unlike_the_few_its_examples_repeat_is_found_by_its_context() -> None:
+    """Examples that repeat a handful of values teach the context, not those values' words."""
+    repeated = [
+        *[
+            annotated(f"add {item} to my shopping list", ("item", item))
+            for item in ("milk", "eggs", "olive oil")
+        ],
+        *[annotated(f"put {item} on the list", ("item", item)) for item in ("milk", "eggs", "olive oil")],
+        annotated("add milk to the list", ("item", "milk")),
+        annotated("what is on my shopping list"),
+        annotated("clear the list"),
+    ]
+    tagger = fit_tagger(repeated)
+    assert tagger is not None
+    assert [(c.entity, c.value) for c in tagger.candidates("add dog food to my shopping list")] == [
+        ("item", "dog food")
+    ]
