@@ -77,3 +77,24 @@ def test_a_value_unlike_the_few_its_examples_repeat_is_found_by_its_context() ->
     assert [(c.entity, c.value) for c in tagger.candidates("add dog food to my shopping list")] == [
         ("item", "dog food")
     ]
+
+
+def test_the_type_of_an_unseen_value_comes_from_words_beyond_its_neighbours() -> None:
+    """ "add X to my shopping list" and "add X to my chores list" differ only three words away."""
+    examples = [
+        *[annotated(f"add {item} to my shopping list", ("item", item)) for item in ("milk", "eggs", "rice")],
+        *[
+            annotated(f"add {task} to my chores list", ("task", task))
+            for task in ("laundry", "dishes", "ironing")
+        ],
+        *[annotated(f"put {item} on my shopping list", ("item", item)) for item in ("cheese", "butter")],
+        *[annotated(f"put {task} on my chores list", ("task", task)) for task in ("vacuuming", "mopping")],
+    ]
+    tagger = fit_tagger(examples)
+    assert tagger is not None
+    assert [(c.entity, c.value) for c in tagger.candidates("add bread to my shopping list")] == [
+        ("item", "bread")
+    ]
+    assert [(c.entity, c.value) for c in tagger.candidates("add dusting to my chores list")] == [
+        ("task", "dusting")
+    ]

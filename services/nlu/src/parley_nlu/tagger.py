@@ -1,8 +1,10 @@
 """A span tagger learnt from annotated examples, for open-ended entities no dictionary can list.
 
 Each token gets a BIO label (`B-entity`, `I-entity`, `O`) from a logistic regression over sparse
-features: the word, its shape ("ORD123456" -> "XXXdddddd" and "Xd"), affixes, and the words around
-it, so "order ORD775532" and "a place in chennai" are found from a handful of annotations. A word it
+features: the word, its shape ("ORD123456" -> "XXXdddddd" and "Xd"), affixes, the words around it,
+and every word of the utterance (the type of "add X to my shopping list" and of "add X to my chores
+list" is told three words away), so "order ORD775532" and "a place in chennai" are found from a
+handful of annotations. A word it
 never saw reads as `UNKNOWN`, which training learns from the words it saw once and those of the
 annotated values, so an unseen value is judged by its shape and context rather than missed for not
 being a value it memorised. Decoding is Viterbi over the token probabilities with the BIO
@@ -144,6 +146,7 @@ def token_features(words: list[str], masked: Collection[int] = ()) -> list[list[
     lowered = [w.casefold() for w in words]
     known = [UNKNOWN if i in masked else low for i, low in enumerate(lowered)]
     padded = ["<s>", "<s>", *known, "</s>", "</s>"]
+    sentence = sorted({f"s={word}" for word in known if word != UNKNOWN})
     rows: list[list[str]] = []
     for i, (word, low) in enumerate(zip(words, lowered, strict=True)):
         long_shape = shape(word)
@@ -158,6 +161,7 @@ def token_features(words: list[str], masked: Collection[int] = ()) -> list[list[
             f"w+1={padded[i + 3]}",
             f"w+2={padded[i + 4]}",
             f"w-1,w+1={padded[i + 1]},{padded[i + 3]}",
+            *sentence,
         ])  # fmt: skip
     return rows
 
