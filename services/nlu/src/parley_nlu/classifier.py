@@ -78,7 +78,7 @@ class InScopeWeights(msgspec.Struct, frozen=True, kw_only=True):
     """Fitted there too it is -0.06 (its examples' wording says little); a bot's own fit sets it.
     Fitted on both sets' training splits pooled instead, the defaults (5.4, 1.9, -5.0, -1.1) took
     in-scope accuracy at 90% out-of-scope recall from 77.5% to 75.4% on our benchmark, and from
-    65.3% to 66.5% on the public set (a fifth of its intents unseen)."""
+    65.3% to 66.5% on the first sampling of the public set (a fifth of its intents unseen)."""
 
 
 class ClassifierParams(msgspec.Struct, frozen=True, kw_only=True):
