@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -35,6 +36,26 @@ def test_cross_validation_prints_and_writes_the_report(
     assert report["mode"] == "cross-validation" and report["in_scope"] == 13
     assert {row["intent"] for row in report["per_intent"]} == {"greet", "order_pizza", "weather"}
     assert 0 <= report["oos_recall"] <= 1
+    assert "<- this bot's" in printed
+
+
+def test_the_report_shows_what_other_fallback_thresholds_would_score(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "report.json"
+    run(capsys, str(dataset_file), "--output", str(output))
+    report = json.loads(output.read_text())
+    rows = report["thresholds"]
+    assert [row["threshold"] for row in rows] == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    (own,) = [row for row in rows if row["threshold"] == report["threshold"]]
+    assert (own["in_scope_accuracy"], own["oos_recall"]) == (
+        report["in_scope_accuracy"],
+        report["oos_recall"],
+    )
+    for lower, higher in itertools.pairwise(rows):  # a higher threshold sends more to fallback
+        assert higher["oos_recall"] >= lower["oos_recall"]
+        assert higher["fallback_rate"] >= lower["fallback_rate"]
+        assert higher["in_scope_accuracy"] <= lower["in_scope_accuracy"]
 
 
 def test_a_test_file_scores_intents_out_of_scope_and_entities(

@@ -2,7 +2,8 @@
 
 Both produce one `Assessment`: intent accuracy with and without fallback, per-intent precision,
 recall and F1, the most confused pairs, out-of-scope recall (from test utterances of no intent, or
-in cross-validation from intents left out of training) and entity precision/recall/F1. Entities
+in cross-validation from intents left out of training), how both would change with other fallback
+thresholds, and entity precision/recall/F1. Entities
 are scored only for the types the truth annotates, so built-in entities a bot does not use cannot
 count against it.
 """
@@ -26,6 +27,7 @@ from parley_nlu.trainer import check_dataset, dataset_arrays, train
 OUT_OF_SCOPE_LABELS = frozenset({"", FALLBACK_INTENT, "out_of_scope", "oos"})
 """Test-file intents that mean "no intent": the utterance should go to fallback."""
 CONFUSIONS_SHOWN = 10
+SWEPT_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 class TestEntity(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,6 +60,16 @@ class ConfusedPair(msgspec.Struct, frozen=True, kw_only=True):
     count: int
 
 
+class ThresholdRow(msgspec.Struct, frozen=True, kw_only=True):
+    """What the same predictions would score with another `fallback_threshold`."""
+
+    threshold: float
+    in_scope_accuracy: float
+    oos_recall: float | None
+    fallback_rate: float
+    """Share of in-scope utterances sent to fallback."""
+
+
 class Assessment(msgspec.Struct, frozen=True, kw_only=True):
     mode: str
     bot: str
@@ -72,6 +84,7 @@ class Assessment(msgspec.Struct, frozen=True, kw_only=True):
     confused_pairs: list[ConfusedPair]
     entities: EntityScores
     per_entity: dict[str, EntityScores]
+    thresholds: list[ThresholdRow] = []
 
 
 def cross_validate(dataset: NluDataset, encoder: Encoder, *, today: date | None = None) -> Assessment:
@@ -84,12 +97,10 @@ def cross_validate(dataset: NluDataset, encoder: Encoder, *, today: date | None 
     held = evaluation.held_out
     if held is None:
         raise ValueError("too few examples to hold any out: give intents at least two examples")
-    predicted = np.where(held.confidence >= dataset.fallback_threshold, held.predicted, OUTSIDE)
     examples = [e for intent in dataset.intents for e in intent.examples]
     gold, found = _fold_entities(dataset, examples, assign_folds(labels), today)
-    return _assessment(
-        "cross-validation", dataset, intents, (held.labels, held.predicted, predicted), gold=gold, found=found
-    )
+    arrays = (held.labels, held.predicted, held.confidence)
+    return _assessment("cross-validation", dataset, intents, arrays, gold=gold, found=found)
 
 
 def test_file(
@@ -101,16 +112,16 @@ def test_file(
     index = {name: i for i, name in enumerate(model.intents)}
     truth: list[int] = []
     top: list[int] = []
-    predicted: list[int] = []
+    confidence: list[float] = []
     found: list[list[EntityKey]] = []
     for line, embedding in zip(lines, embeddings, strict=True):
         result = model.parse(line.text, embedding, today=today)
         truth.append(OUTSIDE if _out_of_scope(line) else index.get(line.intent or "", OUTSIDE))
         top.append(index[result.ranking[0].name])
-        predicted.append(index.get(result.intent.name, OUTSIDE))
+        confidence.append(result.ranking[0].confidence)
         found.append([entity_key(e.entity, e.value, e.start, e.end) for e in result.entities])
     gold = [[entity_key(e.entity, e.value, e.start, e.end) for e in line.entities] for line in lines]
-    arrays = (np.array(truth), np.array(top), np.array(predicted))
+    arrays = (np.array(truth), np.array(top), np.array(confidence))
     return _assessment("test-file", dataset, model.intents, arrays, gold=gold, found=found)
 
 
@@ -161,8 +172,9 @@ def _assessment(
     gold: list[list[EntityKey]],
     found: list[list[EntityKey]],
 ) -> Assessment:
-    """`arrays`: truth (-1 out of scope), top intent, and prediction after fallback (-1)."""
-    truth, top, predicted = arrays
+    """`arrays`: truth (-1 out of scope), top intent, and the confidence in it."""
+    truth, top, confidence = arrays
+    predicted = np.where(confidence >= dataset.fallback_threshold, top, OUTSIDE)
     inside = truth >= 0
     report = intent_report(truth[inside], predicted[inside], len(intents))
     scored = {key[0] for keys in gold for key in keys}
@@ -193,4 +205,18 @@ def _assessment(
             )
             for name in sorted(scored)
         },
+        thresholds=[_at_threshold(t, truth, top, confidence) for t in SWEPT_THRESHOLDS],
+    )
+
+
+def _at_threshold(
+    threshold: float, truth: np.ndarray, top: np.ndarray, confidence: np.ndarray
+) -> ThresholdRow:
+    inside = truth >= 0
+    kept = confidence >= threshold
+    return ThresholdRow(
+        threshold=threshold,
+        in_scope_accuracy=float(((top == truth) & kept)[inside].mean()) if inside.any() else 0.0,
+        oos_recall=float((~kept)[~inside].mean()) if (~inside).any() else None,
+        fallback_rate=float((~kept)[inside].mean()) if inside.any() else 0.0,
     )

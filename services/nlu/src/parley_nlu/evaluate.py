@@ -7,7 +7,8 @@ the report is k-fold cross-validation on the dataset's own examples; with it, th
 on the whole dataset and scored on the test file: one JSON object per line,
 `{"text": ..., "intent": ... or null, "entities": [{"entity", "value", "start", "end"}]}`.
 Prints per-intent precision/recall/F1, the most confused pairs, out-of-scope recall beside
-in-scope accuracy, and entity scores; writes the same as JSON. Exit status 0, or 2 on bad input.
+in-scope accuracy (at the dataset's fallback threshold and at others, to choose it by), and entity
+scores; writes the same as JSON. Exit status 0, or 2 on bad input.
 """
 
 from __future__ import annotations
@@ -85,6 +86,15 @@ def print_report(a: Assessment, out: TextIO) -> None:
     )
     if a.mode == "cross-validation" and a.oos_recall is not None:
         print("(out of scope here: examples of intents left out of training)", file=out)
+    print(
+        f"\n{'threshold':>9} {'in-scope accuracy':>17} {'out-of-scope recall':>19} {'fallback rate':>13}",
+        file=out,
+    )
+    for row in a.thresholds:
+        recall = "n/a" if row.oos_recall is None else f"{row.oos_recall:.1%}"
+        mark = "  <- this bot's" if abs(row.threshold - a.threshold) < 1e-9 else ""
+        scores = f"{row.in_scope_accuracy:>17.1%} {recall:>19} {row.fallback_rate:>13.1%}"
+        print(f"{row.threshold:>9.1f} {scores}{mark}", file=out)
     print(f"\n{'intent':<32} {'precision':>9} {'recall':>7} {'F1':>6} {'n':>5}", file=out)
     for row in sorted(a.per_intent, key=lambda r: (r.f1, r.intent)):
         print(
