@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from parley_messages import EntityDef, EntityValueDef, Example, Span
-from parley_nlu.tagger import fit_tagger
+from parley_nlu.tagger import SpanTagger, TaggerParams, fit_tagger
 
 
 def annotated(text: str, *spans: tuple[str, str]) -> Example:
@@ -98,3 +100,15 @@ def test_the_type_of_an_unseen_value_comes_from_words_beyond_its_neighbours() ->
     assert [(c.entity, c.value) for c in tagger.candidates("add dusting to my chores list")] == [
         ("task", "dusting")
     ]
+
+
+def doubting_tagger(outside: float) -> SpanTagger:
+    """A tagger that gives every word the same `O` probability, and the rest to `B-x`."""
+    params = TaggerParams(labels=["B-x", "O"], features=["w=zeta"])
+    bias = np.log(np.array([1 - outside, outside], dtype=np.float32))
+    return SpanTagger(params, weights=np.zeros((1, 2), dtype=np.float32), bias=bias)
+
+
+def test_a_word_the_tagger_doubts_a_little_is_proposed_and_one_it_doubts_a_lot_is_not() -> None:
+    assert [(c.entity, c.value) for c in doubting_tagger(0.55).candidates("zeta")] == [("x", "zeta")]
+    assert doubting_tagger(0.75).candidates("zeta") == []

@@ -35,6 +35,12 @@ UNKNOWN = "<unknown>"
 _TOKENS = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
 _REPEATS = re.compile(r"(.)\1+")
 _MIN_SPANS = 2
+OUTSIDE_WEIGHT = 0.6
+"""The `O` label's probability is scaled by this before decoding (and the row renormalised): a word
+the tagger hesitates over is more often part of a value than not. Chosen by 5-fold cross-validation
+over the annotated training examples of both benchmark sets (entity F1 at 1.0 / 0.8 / 0.6 / 0.5 /
+0.4: ours 0.754 / 0.800 / 0.824 / 0.800 / 0.789, the public set 0.957 / 0.955 / 0.953 / 0.953 /
+0.948)."""
 """Annotated spans (of all entities) below which no tagger is trained."""
 _FUNCTION_WORDS = frozenset({
     "a", "an", "the", "this", "that", "these", "those", "my", "your", "our", "his", "her", "their", "its",
@@ -90,7 +96,8 @@ class SpanTagger:
         )
 
     def _probabilities(self, words: list[str]) -> Floats:
-        """Per word, the probability of each label; a closed entity's labels count as `O`."""
+        """Per word, the probability of each label; a closed entity's labels count as `O`, which is
+        then weighed down by `OUTSIDE_WEIGHT`."""
         unseen = {i for i, word in enumerate(words) if f"w={word.casefold()}" not in self._index}
         features = token_features(words, unseen)
         rows = [[self._index[f] for f in row if f in self._index] for row in features]
@@ -105,6 +112,9 @@ class SpanTagger:
         if self._closed:
             probabilities[:, self._outside] += probabilities[:, self._closed].sum(axis=1)
             probabilities[:, self._closed] = 0.0
+        if self._outside >= 0:
+            probabilities[:, self._outside] *= OUTSIDE_WEIGHT
+            probabilities /= probabilities.sum(axis=1, keepdims=True)
         return probabilities
 
     def _spans(
