@@ -113,6 +113,7 @@ class PublicSet:
 
 
 def sample(*, train: int = 10, test: int = 20, seed: int = 0) -> PublicSet:
+    """`train` and `test` distinct utterances of every intent that has that many wordings."""
     intents = Intents.from_dict(get_intents("en"))
     rng = random.Random(seed)
     drawn: dict[str, tuple[list[Utterance], list[Utterance]]] = {}
