@@ -6,6 +6,7 @@ import numpy as np
 
 from parley_messages import Example, IntentExamples, NluDataset
 from parley_nlu.classifier import (
+    ClassifierParams,
     InScopeWeights,
     IntentClassifier,
     confidence_of,
@@ -15,7 +16,7 @@ from parley_nlu.classifier import (
     softmax,
 )
 from parley_nlu.encoder import HashingEncoder
-from parley_nlu.evaluation import assign_folds
+from parley_nlu.evaluation import assign_folds, choose_wording_weight
 from parley_nlu.model import FALLBACK_INTENT
 from parley_nlu.trainer import train
 
@@ -142,3 +143,27 @@ def test_the_classifier_keeps_no_examples_so_its_size_does_not_grow_with_them(
         encoder, {"a": [f"red fruit {i}" for i in range(50)], "b": [f"green fruit {i}" for i in range(50)]}
     )
     assert {k: v.shape for k, v in few.arrays().items()} == {k: v.shape for k, v in many.arrays().items()}
+
+
+def test_with_a_wording_weight_the_intent_whose_examples_use_the_words_ranks_first() -> None:
+    def classifier(wording_weight: float) -> IntentClassifier:
+        params = ClassifierParams(
+            intents=["greet", "bye"], wording={"hello": [0], "bye": [1]}, wording_weight=wording_weight
+        )
+        zeros = np.zeros((4, 2), dtype=np.float32)
+        arrays = {"weights": zeros, "bias": np.zeros(2), "centroids": zeros.T, "whitening": np.eye(4)}
+        return IntentClassifier.from_arrays(params, arrays)
+
+    x = np.zeros((1, 4), dtype=np.float32)
+    assert classifier(2.0).scores(x, ["bye"]).argmax() == 1
+    assert classifier(2.0).scores(x, ["hello"]).argmax() == 0
+    assert classifier(0.0).scores(x, ["bye"]).argmax() == 0  # a tie, without the wording
+
+
+def test_the_wording_weight_is_the_smallest_with_the_best_k_fold_accuracy() -> None:
+    labels = np.array([1, 1, 0])
+    logits = np.array([[0.5, 0.0], [0.5, 0.0], [0.5, 0.0]], dtype=np.float32)  # always intent 0
+    telling = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    unrelated = np.zeros((3, 2), dtype=np.float32)  # every word used by every intent
+    assert choose_wording_weight(logits, telling, labels) == 1.0
+    assert choose_wording_weight(logits, unrelated, labels) == 0.0

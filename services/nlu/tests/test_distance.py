@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from parley_nlu.distance import distances, fit_centroids, fit_whitening
+from parley_nlu.distance import all_distances, distances, fit_centroids, fit_whitening
 
 
 def whitened(embeddings: np.ndarray, labels: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -46,3 +46,15 @@ def test_each_row_is_measured_to_its_own_intent() -> None:
     found = distances(examples, np.array([0, 1, 2]), centroids, whitening)
     crossed = distances(examples, np.array([1, 2, 0]), centroids, whitening)
     assert np.allclose(found, 0.0) and np.allclose(crossed, np.sqrt(2))
+
+
+def test_the_distances_to_all_centroids_are_those_to_each() -> None:
+    rng = np.random.default_rng(3)
+    examples = rng.normal(size=(30, 8)).astype(np.float32)
+    labels = np.arange(30) % 3
+    centroids = fit_centroids(examples, labels, 3)
+    whitening = fit_whitening(examples, labels, centroids)
+    every = all_distances(examples[:5], centroids, whitening)
+    for intent in range(3):
+        each = distances(examples[:5], np.full(5, intent), centroids, whitening)
+        assert np.allclose(every[:, intent], each, atol=1e-4)

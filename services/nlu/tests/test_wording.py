@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from parley_nlu.wording import Wording
 
 
 def fitted() -> Wording:
-    return Wording.fit(["turn on the lights", "switch the lamp on", "turn off the fan"], [0, 0, 1])
+    return Wording.fit(["turn on the lights", "switch the lamp on", "turn off the fan"], [0, 0, 1], 2)
 
 
 def test_novelty_is_the_share_of_words_no_example_of_the_intent_uses() -> None:
@@ -30,7 +31,26 @@ def test_params_round_trip_to_the_same_novelty() -> None:
     wording = fitted()
     params = wording.to_params()
     assert params["the"] == [0, 1] and params["fan"] == [1]
-    copy = Wording.from_params(params)
+    copy = Wording.from_params(params, 2)
     texts = ["turn off the lamp", "switch on the fan", "hello"]
     for intent in (0, 1):
         assert np.array_equal(copy.novelty(texts, [intent] * 3), wording.novelty(texts, [intent] * 3))
+
+
+def test_novelties_hold_every_intent_of_each_text() -> None:
+    novelties = fitted().novelties(["turn off the lights", "hello"])
+    assert novelties.shape == (2, 2)
+    assert np.allclose(novelties, [[1 / 4, 1 / 4], [1.0, 1.0]])
+
+
+def test_intents_beyond_the_bots_are_refused() -> None:
+    with pytest.raises(ValueError, match="beyond"):
+        Wording({"on": 0b100}, 2)
+
+
+def test_a_bot_with_more_intents_than_a_byte_has_bits() -> None:
+    wording = Wording.fit([f"word{k} shared" for k in range(11)], list(range(11)), 11)
+    novelties = wording.novelties(["word10 shared"])
+    assert novelties.shape == (1, 11)
+    assert novelties[0, 10] == 0.0 and np.allclose(novelties[0, :10], 0.5)
+    assert wording.novelty(["word9 shared"], [9]).tolist() == [0.0]

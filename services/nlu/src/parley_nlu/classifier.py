@@ -6,8 +6,10 @@ The score of intent k for an utterance x is
 
 (capped so that the scores of all intents sum to at most one: see `rescale`), where
 
-- P(k | x, in scope) is a multinomial logistic regression on the unit-length embedding, with a
-  softmax temperature fitted on held-out predictions (calibration of the ranking);
+- P(k | x, in scope) is a multinomial logistic regression on the unit-length embedding, whose
+  logits fall with the novelty of x's wording for each intent (by a weight the bot's k-fold
+  accuracy chooses, often 0; see `wording.py`), with a softmax temperature fitted on held-out
+  predictions (calibration of the ranking);
 - the first factor, the confidence of the top intent, is a logistic function of three kinds of
   evidence: how sure the regression is (log of its top probability, before temperature scaling),
   how far x lies from the top intent's examples (Mahalanobis distance to their centroid, see
@@ -103,6 +105,9 @@ class ClassifierParams(msgspec.Struct, frozen=True, kw_only=True):
     in_scope: InScopeWeights = msgspec.field(default_factory=InScopeWeights)
     wording: dict[str, list[int]] = {}
     """Each word of the examples -> the intents whose examples use it (see `wording.py`)."""
+    wording_weight: float = 0.0
+    """How much each intent's logit falls with the novelty of the utterance's wording for it,
+    chosen by the bot's own k-fold accuracy (see `evaluation.py`)."""
 
 
 class IntentClassifier:
@@ -130,7 +135,7 @@ class IntentClassifier:
         self._bias = bias
         self._centroids = centroids
         self._whitening = whitening
-        self._wording = Wording.from_params(params.wording)
+        self._wording = Wording.from_params(params.wording, n)
 
     @property
     def intents(self) -> list[str]:
@@ -143,19 +148,17 @@ class IntentClassifier:
     def scores(self, embeddings: Floats, texts: Sequence[str]) -> Floats:
         """One row per text and its embedding: every intent's score; the top one is the confidence in it."""
         embeddings = np.atleast_2d(embeddings)
-        logits = self.logits(embeddings)
+        novelties = self._wording.novelties(texts)
+        logits = worded(self.logits(embeddings), novelties, self.params.wording_weight)
         untempered = softmax(logits)
         top = untempered.argmax(axis=1)
         distance = self.distances(embeddings, top)
-        novelty = self._wording.novelty(texts, top)
+        novelty = novelties[np.arange(len(top)), top]
         confidence = confidence_of(untempered.max(axis=1), distance, novelty, self.params.in_scope)
         return rescale(softmax(logits / self.params.temperature), confidence)
 
-    def probabilities(self, embeddings: Floats) -> Floats:
-        """P(intent | x, in scope): the calibrated softmax of the logistic regression."""
-        return softmax(self.logits(embeddings) / self.params.temperature)
-
     def logits(self, embeddings: Floats) -> Floats:
+        """The regression's logits, before the wording (see `worded`)."""
         return (np.atleast_2d(embeddings) @ self._weights + self._bias).astype(np.float32)
 
     def distances(self, embeddings: Floats, intents: Labels) -> Floats:
@@ -179,6 +182,11 @@ class IntentClassifier:
             centroids=np.asarray(arrays["centroids"], dtype=np.float32),
             whitening=np.asarray(arrays["whitening"], dtype=np.float32),
         )
+
+
+def worded(logits: npt.NDArray[Any], novelties: npt.NDArray[Any], weight: float) -> Floats:
+    """Logits lowered by `weight` times the novelty of the utterance's wording for each intent."""
+    return (logits - weight * novelties).astype(np.float32)
 
 
 def rescale(probabilities: Floats, confidence: Floats) -> Floats:
@@ -219,10 +227,11 @@ def fit_classifier(
     *,
     temperature: float = 1.0,
     in_scope: InScopeWeights | None = None,
+    wording_weight: float = 0.0,
     regularisation: float = REGULARISATION,
 ) -> IntentClassifier:
     """Fit the regression, the distance and the wording on every example (`texts`, their `embeddings`
-    and intent `labels`); `temperature` and `in_scope` come from held-out data."""
+    and intent `labels`); `temperature`, `in_scope` and `wording_weight` come from held-out data."""
     weights, bias = fit_logistic(embeddings, labels, len(intents), regularisation=regularisation)
     centroids = fit_centroids(embeddings, labels, len(intents))
     whitening = fit_whitening(embeddings, labels, centroids)
@@ -230,7 +239,8 @@ def fit_classifier(
         intents=intents,
         temperature=temperature,
         in_scope=in_scope or InScopeWeights(),
-        wording=Wording.fit(texts, labels).to_params(),
+        wording=Wording.fit(texts, labels, len(intents)).to_params(),
+        wording_weight=wording_weight,
     )
     return IntentClassifier(params, weights=weights, bias=bias, centroids=centroids, whitening=whitening)
 

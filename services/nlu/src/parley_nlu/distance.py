@@ -52,3 +52,11 @@ def fit_whitening(embeddings: Floats, labels: npt.NDArray[np.int64], centroids: 
 def distances(embeddings: Floats, classes: npt.NDArray[Any], centroids: Floats, whitening: Floats) -> Floats:
     """Each embedding's distance to the centroid of its row's class in `classes`."""
     return np.linalg.norm((embeddings - centroids[classes]) @ whitening, axis=1).astype(np.float32)
+
+
+def all_distances(embeddings: Floats, centroids: Floats, whitening: Floats) -> Floats:
+    """Each embedding's distance to every centroid (one row per embedding, one column per class)."""
+    x = (embeddings @ whitening).astype(np.float64)
+    c = (centroids @ whitening).astype(np.float64)
+    squared = (x * x).sum(axis=1)[:, None] + (c * c).sum(axis=1)[None, :] - 2 * x @ c.T
+    return np.sqrt(np.maximum(squared, 0.0)).astype(np.float32)

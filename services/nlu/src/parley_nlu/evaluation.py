@@ -8,7 +8,8 @@ Two kinds of held-out predictions are made, and every number the model is tuned 
   regression trained on the other intents only. They stand for utterances that belong to no intent
   (the hard kind: same domain, similar words) and give the out-of-scope recall.
 
-Both together fit the confidence weights (`classifier.fit_in_scope`). Five folds and five groups:
+The k-fold ones also choose the wording weight of the ranking (`choose_wording_weight`). Both
+together fit the confidence weights (`classifier.fit_in_scope`). Five folds and five groups:
 ten of each (closer to the final model, at twice the fits) scored the same in nested
 cross-validation on our benchmark's training split (in-scope accuracy / unseen-intent recall at the
 0.5 threshold: ten 82.8% / 86.0%, five 83.6% / 85.1%).
@@ -32,13 +33,16 @@ from parley_nlu.classifier import (
     fit_logistic,
     fit_temperature,
     softmax,
+    worded,
 )
-from parley_nlu.distance import distances, fit_centroids, fit_whitening
+from parley_nlu.distance import all_distances, fit_centroids, fit_whitening
 from parley_nlu.metrics import intent_report
 from parley_nlu.wording import Wording
 
 MAX_FOLDS = 5
 MAX_LEFT_OUT_GROUPS = 5
+WORDING_WEIGHTS = (0.0, 1.0, 2.0, 4.0)
+"""The wording weights a bot's k-fold accuracy chooses among (`classifier.worded`)."""
 OUTSIDE = -1
 """The label of a held-out prediction whose true intent was left out of training."""
 
@@ -57,6 +61,7 @@ class HeldOut(msgspec.Struct, frozen=True, kw_only=True):
 
 class Evaluation(msgspec.Struct, frozen=True, kw_only=True):
     temperature: float = 1.0
+    wording_weight: float = 0.0
     in_scope: InScopeWeights = msgspec.field(default_factory=InScopeWeights)
     metrics: dict[str, float] = {}
     held_out: HeldOut | None = None
@@ -66,10 +71,10 @@ class _Raw(msgspec.Struct, frozen=True):
     examples: Labels
     logits: Floats
     labels: Labels
-    distance: Floats
-    """To the centroid of the predicted intent, as the held-out regression's training set defines it."""
-    novelty: Floats
-    """Of the wording for the predicted intent, as the held-out regression's training set defines it."""
+    distances: Floats
+    """To every intent's centroid, as the held-out regression's training set defines them."""
+    novelties: Floats
+    """Of the wording for every intent, as the held-out regression's training set defines them."""
 
 
 def assign_folds(labels: Labels, *, seed: int = 0) -> Labels:
@@ -112,13 +117,14 @@ def evaluate(
     if len(inside.labels) == 0:
         return Evaluation(metrics={"examples": float(len(labels)), "held_out": 0.0})
     outside = _left_out(data)
-    temperature = fit_temperature(inside.logits, inside.labels)
-    top_in, predicted_in = _top(inside)
-    top_out, predicted_out = _top(outside)
+    weight = choose_wording_weight(inside.logits, inside.novelties, inside.labels)
+    temperature = fit_temperature(worded(inside.logits, inside.novelties, weight), inside.labels)
+    top_in, predicted_in, distance_in, novelty_in = _top(inside, weight)
+    top_out, predicted_out, distance_out, novelty_out = _top(outside, weight)
     right = np.concatenate([predicted_in == inside.labels, np.zeros(len(top_out), dtype=bool)])
     is_outside = np.concatenate([np.zeros(len(top_in), dtype=bool), np.ones(len(top_out), dtype=bool)])
-    distance = np.concatenate([inside.distance, outside.distance])
-    novelty = np.concatenate([inside.novelty, outside.novelty])
+    distance = np.concatenate([distance_in, distance_out])
+    novelty = np.concatenate([novelty_in, novelty_out])
     in_scope = fit_in_scope(np.concatenate([top_in, top_out]), distance, novelty, right, is_outside)
     held_out = HeldOut(
         examples=np.concatenate([inside.examples, outside.examples]),
@@ -129,8 +135,18 @@ def evaluate(
     metrics = held_out_metrics(held_out, n_classes, threshold) | {
         "examples": float(len(labels)),
         "temperature": round(temperature, 4),
+        "wording_weight": weight,
     }
-    return Evaluation(temperature=temperature, in_scope=in_scope, metrics=metrics, held_out=held_out)
+    return Evaluation(
+        temperature=temperature, wording_weight=weight, in_scope=in_scope, metrics=metrics, held_out=held_out
+    )
+
+
+def choose_wording_weight(logits: Floats, novelties: Floats, labels: Labels) -> float:
+    """The `WORDING_WEIGHTS` entry whose held-out predictions are right most often (the smallest
+    among equals)."""
+    right = [int((worded(logits, novelties, w).argmax(axis=1) == labels).sum()) for w in WORDING_WEIGHTS]
+    return WORDING_WEIGHTS[right.index(max(right))]
 
 
 def held_out_metrics(held_out: HeldOut, n_classes: int, threshold: float) -> dict[str, float]:
@@ -157,12 +173,16 @@ def held_out_metrics(held_out: HeldOut, n_classes: int, threshold: float) -> dic
     return metrics
 
 
-def _top(raw: _Raw) -> tuple[Floats, Labels]:
-    """The top probability (before temperature scaling, which the confidence does not use) and intent."""
+def _top(raw: _Raw, weight: float) -> tuple[Floats, Labels, Floats, Floats]:
+    """The top intent with the wording at `weight`: its probability (before temperature scaling,
+    which the confidence does not use), the intent, and the distance and novelty for it."""
     if len(raw.labels) == 0:
-        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-    probabilities = softmax(raw.logits)
-    return probabilities.max(axis=1), probabilities.argmax(axis=1).astype(np.int64)
+        none = np.zeros(0, dtype=np.float32)
+        return none, np.zeros(0, dtype=np.int64), none, none
+    probabilities = softmax(worded(raw.logits, raw.novelties, weight))
+    top = probabilities.argmax(axis=1).astype(np.int64)
+    rows = np.arange(len(top))
+    return probabilities.max(axis=1), top, raw.distances[rows, top], raw.novelties[rows, top]
 
 
 class _Data(msgspec.Struct, frozen=True):
@@ -194,24 +214,23 @@ def _predict(data: _Data, train: Mask, test: Mask) -> _Raw:
     embeddings, labels = data.embeddings[train], data.labels[train]
     weights, bias = fit_logistic(embeddings, labels, data.n_classes, regularisation=data.regularisation)
     logits = data.embeddings[test] @ weights + bias
-    predicted = logits.argmax(axis=1)
     centroids = fit_centroids(embeddings, labels, data.n_classes)
     whitening = fit_whitening(embeddings, labels, centroids)
-    distance = distances(data.embeddings[test], predicted, centroids, whitening)
-    wording = Wording.fit([data.texts[i] for i in np.flatnonzero(train)], labels)
-    novelty = wording.novelty([data.texts[i] for i in np.flatnonzero(test)], predicted)
-    return _Raw(np.flatnonzero(test), logits, data.labels[test], distance, novelty)
+    distance = all_distances(data.embeddings[test], centroids, whitening)
+    wording = Wording.fit([data.texts[i] for i in np.flatnonzero(train)], labels, data.n_classes)
+    novelties = wording.novelties([data.texts[i] for i in np.flatnonzero(test)])
+    return _Raw(np.flatnonzero(test), logits, data.labels[test], distance, novelties)
 
 
 def _concat(parts: list[_Raw], n_classes: int) -> _Raw:
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        none = np.zeros(0, dtype=np.float32)
-        return _Raw(empty, np.zeros((0, n_classes), dtype=np.float32), empty, none, none)
+        none = np.zeros((0, n_classes), dtype=np.float32)
+        return _Raw(empty, none, empty, none, none)
     return _Raw(
         np.concatenate([p.examples for p in parts]),
         np.vstack([p.logits for p in parts]),
         np.concatenate([p.labels for p in parts]),
-        np.concatenate([p.distance for p in parts]),
-        np.concatenate([p.novelty for p in parts]),
+        np.vstack([p.distances for p in parts]),
+        np.vstack([p.novelties for p in parts]),
     )

@@ -45,6 +45,7 @@ def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) 
         intents,
         temperature=evaluation.temperature,
         in_scope=evaluation.in_scope,
+        wording_weight=evaluation.wording_weight,
     )
     examples = [example for intent in dataset.intents for example in intent.examples]
     tagger = fit_tagger(examples, definitions=dataset.entities)
