@@ -13,18 +13,19 @@ def fitted() -> Wording:
 
 
 def test_novelty_is_the_share_of_words_no_example_of_the_intent_uses() -> None:
-    novelty = fitted().novelty(["turn off the lights", "turn off the lights", "Turn ON the Lamp!"], [0, 1, 0])
-    assert np.allclose(novelty, [1 / 4, 1 / 4, 0.0])
-    assert novelty.dtype == np.float32
+    """One row per text, one column per intent."""
+    novelties = fitted().novelties(["turn off the lights", "Turn ON the Lamp!"])
+    assert np.allclose(novelties, [[1 / 4, 1 / 4], [0.0, 2 / 4]])
+    assert novelties.dtype == np.float32
 
 
 def test_a_text_without_words_is_not_novel() -> None:
-    assert fitted().novelty(["?!", ""], [0, 1]).tolist() == [0.0, 0.0]
+    assert fitted().novelties(["?!", ""]).tolist() == [[0.0, 0.0], [0.0, 0.0]]
 
 
 def test_a_word_of_other_intents_only_is_new_to_this_one() -> None:
-    assert fitted().novelty(["fan"], [0]).tolist() == [1.0]
-    assert fitted().novelty(["fan"], [1]).tolist() == [0.0]
+    assert fitted().novelties(["fan"]).tolist() == [[1.0, 0.0]]
+    assert fitted().novelties(["hello"]).tolist() == [[1.0, 1.0]]  # no intent's examples use it
 
 
 def test_params_round_trip_to_the_same_novelty() -> None:
@@ -33,14 +34,7 @@ def test_params_round_trip_to_the_same_novelty() -> None:
     assert params["the"] == [0, 1] and params["fan"] == [1]
     copy = Wording.from_params(params, 2)
     texts = ["turn off the lamp", "switch on the fan", "hello"]
-    for intent in (0, 1):
-        assert np.array_equal(copy.novelty(texts, [intent] * 3), wording.novelty(texts, [intent] * 3))
-
-
-def test_novelties_hold_every_intent_of_each_text() -> None:
-    novelties = fitted().novelties(["turn off the lights", "hello"])
-    assert novelties.shape == (2, 2)
-    assert np.allclose(novelties, [[1 / 4, 1 / 4], [1.0, 1.0]])
+    assert np.array_equal(copy.novelties(texts), wording.novelties(texts))
 
 
 def test_intents_beyond_the_bots_are_refused() -> None:
@@ -53,4 +47,4 @@ def test_a_bot_with_more_intents_than_a_byte_has_bits() -> None:
     novelties = wording.novelties(["word10 shared"])
     assert novelties.shape == (1, 11)
     assert novelties[0, 10] == 0.0 and np.allclose(novelties[0, :10], 0.5)
-    assert wording.novelty(["word9 shared"], [9]).tolist() == [0.0]
+    assert wording.novelties(["word9 shared"])[0, 9] == 0.0

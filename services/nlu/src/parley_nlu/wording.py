@@ -61,13 +61,6 @@ class Wording:
                 uses[word] = uses.get(word, 0) | bit
         return cls(uses, n_intents)
 
-    def novelty(self, texts: Sequence[str], intents: Sequence[int] | npt.NDArray[np.int64]) -> Floats:
-        """Per text, the share of its words no example of its intent in `intents` uses (0 for none)."""
-        columns = np.asarray(intents, dtype=np.int64)
-        if len(texts) != len(columns):
-            raise ValueError("one intent per text")
-        return self.novelties(texts)[np.arange(len(texts)), columns]
-
     def novelties(self, texts: Sequence[str]) -> Floats:
         """Per text (row) and intent (column), the share of the text's words no example of the
         intent uses (0 for a text without words)."""
