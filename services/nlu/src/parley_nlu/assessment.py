@@ -3,9 +3,8 @@
 Both produce one `Assessment`: intent accuracy with and without fallback, per-intent precision,
 recall and F1, the most confused pairs, out-of-scope recall (from test utterances of no intent, or
 in cross-validation from intents left out of training), how both would change with other fallback
-thresholds, and entity precision/recall/F1. Entities
-are scored only for the types the truth annotates, so built-in entities a bot does not use cannot
-count against it.
+thresholds, and entity precision/recall/F1. Entities are scored only for the types the truth
+annotates, so built-in entities a bot does not use cannot count against it.
 """
 
 from __future__ import annotations

@@ -34,7 +34,6 @@ class NluSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Most utterances encoded together when requests queue up (micro-batching). Past 8 an utterance
     costs no less (1.57 ms at 8 and at 32 on our machine), while everyone in a batch waits for all
     of it: a burst of 30 chats answered p50 35 ms with batches of 32, 22 ms with 8."""
-
     max_models: Annotated[int, env("NLU_MAX_MODELS")] = 500
     """Models kept loaded at once; the least recently used is dropped and reloaded on its next parse."""
     training_concurrency: Annotated[int, env("NLU_TRAINING_CONCURRENCY")] = 1

@@ -4,13 +4,12 @@ Each token gets a BIO label (`B-entity`, `I-entity`, `O`) from a logistic regres
 features: the word, its shape ("ORD123456" -> "XXXdddddd" and "Xd"), affixes, the words around it,
 and every word of the utterance (the type of "add X to my shopping list" and of "add X to my chores
 list" is told three words away), so "order ORD775532" and "a place in chennai" are found from a
-handful of annotations. A word it
-never saw reads as `UNKNOWN`, which training learns from the words it saw once and those of the
-annotated values, so an unseen value is judged by its shape and context rather than missed for not
-being a value it memorised. Decoding is Viterbi over the token probabilities with the BIO
-constraint (an `I-x` only continues an `x`). The value is the span's text; a span's confidence is
-the mean probability of its tokens' labels. A span of function words only ("the", "a") is never a
-value.
+handful of annotations. A word it never saw reads as `UNKNOWN`, which training learns from the
+words it saw once and those of the annotated values, so an unseen value is judged by its shape and
+context rather than missed for not being a value it memorised. Decoding is Viterbi over the token
+probabilities with the BIO constraint (an `I-x` only continues an `x`). The value is the span's
+text; a span's confidence is the mean probability of its tokens' labels. A span of function words
+only ("the", "a") is never a value.
 """
 
 from __future__ import annotations
@@ -35,13 +34,13 @@ UNKNOWN = "<unknown>"
 _TOKENS = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
 _REPEATS = re.compile(r"(.)\1+")
 _MIN_SPANS = 2
+"""Annotated spans (of all entities) below which no tagger is trained."""
 OUTSIDE_WEIGHT = 0.6
 """The `O` label's probability is scaled by this before decoding (and the row renormalised): a word
 the tagger hesitates over is more often part of a value than not. Chosen by 5-fold cross-validation
 over the annotated training examples of both benchmark sets (entity F1 at 1.0 / 0.8 / 0.6 / 0.5 /
 0.4: ours 0.754 / 0.800 / 0.824 / 0.800 / 0.789, the public set 0.957 / 0.955 / 0.953 / 0.953 /
 0.948)."""
-"""Annotated spans (of all entities) below which no tagger is trained."""
 _FUNCTION_WORDS = frozenset({
     "a", "an", "the", "this", "that", "these", "those", "my", "your", "our", "his", "her", "their", "its",
     "some", "any", "no", "in", "on", "at", "to", "for", "from", "of", "with", "by", "near", "around", "and",
