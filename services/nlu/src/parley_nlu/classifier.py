@@ -149,12 +149,11 @@ class IntentClassifier:
         """One row per text and its embedding: every intent's score; the top one is the confidence in it."""
         embeddings = np.atleast_2d(embeddings)
         novelties = self._wording.novelties(texts)
-        logits = worded(self.logits(embeddings), novelties, self.params.wording_weight)
-        untempered = softmax(logits)
-        top = untempered.argmax(axis=1)
+        logits, probability, top, novelty = top_intent(
+            self.logits(embeddings), novelties, self.params.wording_weight
+        )
         distance = self.distances(embeddings, top)
-        novelty = novelties[np.arange(len(top)), top]
-        confidence = confidence_of(untempered.max(axis=1), distance, novelty, self.params.in_scope)
+        confidence = confidence_of(probability, distance, novelty, self.params.in_scope)
         return rescale(softmax(logits / self.params.temperature), confidence)
 
     def logits(self, embeddings: Floats) -> Floats:
@@ -187,6 +186,19 @@ class IntentClassifier:
 def worded(logits: npt.NDArray[Any], novelties: npt.NDArray[Any], weight: float) -> Floats:
     """Logits lowered by `weight` times the novelty of the utterance's wording for each intent."""
     return (logits - weight * novelties).astype(np.float32)
+
+
+def top_intent(
+    logits: npt.NDArray[Any], novelties: npt.NDArray[Any], weight: float
+) -> tuple[Floats, Floats, Labels, Floats]:
+    """With the wording at `weight`: the logits, then per row the top intent's probability (before
+    temperature scaling, which the confidence does not use), the intent and its novelty. Serving
+    and the held-out predictions the confidence is fitted on both read the top intent here."""
+    adjusted = worded(logits, novelties, weight)
+    probabilities = softmax(adjusted)
+    top = probabilities.argmax(axis=1).astype(np.int64)
+    rows = np.arange(len(top))
+    return adjusted, probabilities[rows, top], top, novelties[rows, top].astype(np.float32)
 
 
 def rescale(probabilities: Floats, confidence: Floats) -> Floats:

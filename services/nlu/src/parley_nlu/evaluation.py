@@ -32,7 +32,7 @@ from parley_nlu.classifier import (
     fit_in_scope,
     fit_logistic,
     fit_temperature,
-    softmax,
+    top_intent,
     worded,
 )
 from parley_nlu.distance import all_distances, fit_centroids, fit_whitening
@@ -179,10 +179,8 @@ def _top(raw: _Raw, weight: float) -> tuple[Floats, Labels, Floats, Floats]:
     if len(raw.labels) == 0:
         none = np.zeros(0, dtype=np.float32)
         return none, np.zeros(0, dtype=np.int64), none, none
-    probabilities = softmax(worded(raw.logits, raw.novelties, weight))
-    top = probabilities.argmax(axis=1).astype(np.int64)
-    rows = np.arange(len(top))
-    return probabilities.max(axis=1), top, raw.distances[rows, top], raw.novelties[rows, top]
+    _, probability, top, novelty = top_intent(raw.logits, raw.novelties, weight)
+    return probability, top, raw.distances[np.arange(len(top)), top], novelty
 
 
 class _Data(msgspec.Struct, frozen=True):
