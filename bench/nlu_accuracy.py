@@ -36,7 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ from parley_nlu.dictionary import DictionaryMatcher
 from parley_nlu.encoder import Encoder, HashingEncoder, OnnxEncoder, bundled_model_path, forbid_downloads
 from parley_nlu.entities import learn_entities
 from parley_nlu.export import ensure_onnx
-from parley_nlu.metrics import entity_key, entity_scores
+from parley_nlu.metrics import EntityScores, entity_key, entity_scores
 from parley_nlu.trainer import train
 
 DATA = Path(__file__).parent / "data"
@@ -182,39 +182,40 @@ def unseen_fifth(
 
 
 def entity_results(data: dict[str, Any]) -> tuple[str, str]:
-    raw = {"bot": "entities", "entities": data["entities"], "intents": []}
-    by_intent: dict[str, list[Any]] = {}
-    for example in data["train"]:
-        by_intent.setdefault(example["intent"], []).append(
-            {"text": example["text"], "spans": example["spans"]}
-        )
-    raw["intents"] = [{"name": name, "examples": examples} for name, examples in by_intent.items()]
-    bot = msgspec.convert(raw, NluDataset)
+    bot = entity_bot(data["entities"], data["train"])
     model = train(bot, HashingEncoder(64), version="bench")  # entities do not depend on the encoder
     today = date.fromisoformat(data["today"])
-    gold = [
-        [entity_key(e["entity"], e["value"], e["start"], e["end"]) for e in line["entities"]]
-        for line in data["test"]
-    ]
-    types = {k[0] for keys in gold for k in keys}
-    ours = [
-        [
-            entity_key(e.entity, e.value, e.start, e.end)
-            for e in model.extractor.extract(line["text"], today=today)
-        ]
-        for line in data["test"]
-    ]
     exact = _exact_only(bot)
-    before = [
-        [entity_key(c.entity, c.value, c.start, c.end) for c in exact(line["text"])] for line in data["test"]
-    ]
     rows = []
-    for found in (ours, before):
-        s = entity_scores(gold, [[k for k in keys if k[0] in types] for keys in found])
+    for extract in (lambda text: model.extractor.extract(text, today=today), exact):
+        s = entity_match(data["test"], extract)
         rows.append(
             f"recall {s.recall:6.1%} precision {s.precision:6.1%} F1 {s.f1:.3f} ({s.matched}/{s.expected})"
         )
     return rows[0], rows[1]
+
+
+def entity_bot(definitions: list[Any], examples: list[dict[str, Any]]) -> NluDataset:
+    """A bot of the entity `definitions` whose intents hold the annotated `examples`."""
+    by_intent: dict[str, list[Any]] = {}
+    for example in examples:
+        by_intent.setdefault(example["intent"], []).append(
+            {"text": example["text"], "spans": example["spans"]}
+        )
+    intents = [{"name": name, "examples": examples} for name, examples in by_intent.items()]
+    return msgspec.convert({"bot": "entities", "entities": definitions, "intents": intents}, NluDataset)
+
+
+def entity_match(lines: list[dict[str, Any]], extract: Callable[[str], Sequence[Any]]) -> EntityScores:
+    """How the entities `extract` finds in each line's text match its annotated ones (of the types
+    annotated anywhere in `lines`)."""
+    gold = [
+        [entity_key(e["entity"], e["value"], e["start"], e["end"]) for e in line["entities"]]
+        for line in lines
+    ]
+    types = {k[0] for keys in gold for k in keys}
+    found = [[entity_key(e.entity, e.value, e.start, e.end) for e in extract(line["text"])] for line in lines]
+    return entity_scores(gold, [[k for k in keys if k[0] in types] for keys in found])
 
 
 def _exact_only(bot: NluDataset) -> Callable[[str], list[Candidate]]:
