@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from parley_messages import EntityDef, EntityValueDef, Example, Span
 from parley_nlu.tagger import SpanTagger, TaggerParams, fit_tagger
@@ -100,6 +101,27 @@ def test_the_type_of_an_unseen_value_comes_from_words_beyond_its_neighbours() ->
     assert [(c.entity, c.value) for c in tagger.candidates("add dusting to my chores list")] == [
         ("task", "dusting")
     ]
+
+
+def test_the_intent_tells_the_type_when_the_words_do_not() -> None:
+    """ "add X to my list" means a shopping item in one intent and a to-do task in another."""
+    shopping = [
+        annotated(f"add {item} to my list", ("item", item)) for item in ("milk", "eggs", "rice", "cheese")
+    ]
+    chores = [
+        annotated(f"add {task} to my list", ("task", task))
+        for task in ("laundry", "dishes", "ironing", "mopping")
+    ]
+    tagger = fit_tagger([*shopping, *chores], intents=["shop"] * len(shopping) + ["chores"] * len(chores))
+    assert tagger is not None
+    found = {intent: [(c.entity, c.value) for c in tagger.candidates("add bread to my list", intent)]
+             for intent in ("shop", "chores")}  # fmt: skip
+    assert found == {"shop": [("item", "bread")], "chores": [("task", "bread")]}
+
+
+def test_one_intent_per_example_or_none() -> None:
+    with pytest.raises(ValueError, match="one intent per example"):
+        fit_tagger(EXAMPLES, intents=["a"])
 
 
 def doubting_tagger(outside: float) -> SpanTagger:

@@ -97,7 +97,11 @@ def cross_validate(dataset: NluDataset, encoder: Encoder, *, today: date | None 
     if held is None:
         raise ValueError("too few examples to hold any out: give intents at least two examples")
     examples = [e for intent in dataset.intents for e in intent.examples]
-    gold, found = _fold_entities(dataset, examples, assign_folds(labels), today)
+    k_fold = held.labels != OUTSIDE
+    tops: list[str | None] = [None] * len(examples)
+    for example, top in zip(held.examples[k_fold], held.predicted[k_fold], strict=True):
+        tops[int(example)] = intents[int(top)]
+    gold, found = _fold_entities(dataset, examples, assign_folds(labels), tops, today)
     arrays = (held.labels, held.predicted, held.confidence)
     return _assessment("cross-validation", dataset, intents, arrays, gold=gold, found=found)
 
@@ -129,9 +133,14 @@ def _out_of_scope(line: TestLine) -> bool:
 
 
 def _fold_entities(
-    dataset: NluDataset, examples: list[Example], folds: np.ndarray, today: date | None
+    dataset: NluDataset,
+    examples: list[Example],
+    folds: np.ndarray,
+    tops: list[str | None],
+    today: date | None,
 ) -> tuple[list[list[EntityKey]], list[list[EntityKey]]]:
-    """Each held-out example's annotated entities, and what an extractor built without it finds."""
+    """Each held-out example's annotated entities, and what an extractor built without it finds,
+    told the intent (`tops`) a classifier that never saw it predicted, as serving would be."""
     gold: list[list[EntityKey]] = []
     found: list[list[EntityKey]] = []
     owners = [intent.name for intent in dataset.intents for _ in intent.examples]
@@ -141,7 +150,7 @@ def _fold_entities(
         for i in np.flatnonzero(folds == fold):
             example = examples[int(i)]
             gold.append([_span_key(example, s.entity, s.value, s.start, s.end) for s in example.spans])
-            entities = extractor.extract(example.text, today=today)
+            entities = extractor.extract(example.text, today=today, intent=tops[int(i)])
             found.append([entity_key(e.entity, e.value, e.start, e.end) for e in entities])
     return gold, found
 
@@ -157,7 +166,7 @@ def _extractor(dataset: NluDataset, examples: list[tuple[str, Example]]) -> Enti
     intents = [IntentExamples(name=name, examples=exs) for name, exs in by_intent.items()]
     return EntityExtractor(
         learn_entities(dataset.entities, intents),
-        tagger=fit_tagger([example for _, example in examples]),
+        tagger=fit_tagger([example for _, example in examples], intents=[owner for owner, _ in examples]),
         known_words=known_words(intents),
     )
 

@@ -60,7 +60,10 @@ class EntityExtractor:
         defined = {d.name for d in definitions}
         self._builtins = [name for name in BUILTIN_ENTITIES if name not in defined]
 
-    def extract(self, text: str, *, today: date | None = None) -> list[EntityValue]:
+    def extract(
+        self, text: str, *, today: date | None = None, intent: str | None = None
+    ) -> list[EntityValue]:
+        """The entities in `text`; `intent` (the classifier's top one) is evidence for the tagger."""
         custom = longest_first(
             [*self._dictionary.exact(text), *self._pattern_matches(text), *self._dictionary.fuzzy(text)]
         )
@@ -69,7 +72,7 @@ class EntityExtractor:
         )
         if self._tagger is not None:
             calendar = [b for b in builtin if b.entity in _CALENDAR]
-            custom += longest_first(list(self._tagged(text)), taken=[*custom, *calendar])
+            custom += longest_first(list(self._tagged(text, intent)), taken=[*custom, *calendar])
         builtin = [b for b in builtin if not any(_inside(b, c) for c in custom)]
         return [c.to_entity() for c in sorted([*custom, *builtin], key=lambda c: (c.start, c.end))]
 
@@ -79,10 +82,10 @@ class EntityExtractor:
                 if match.end() > match.start():
                     yield Candidate(match.start(), match.end(), entity, _pattern_value(match), "regex")
 
-    def _tagged(self, text: str) -> Iterator[Candidate]:
+    def _tagged(self, text: str, intent: str | None) -> Iterator[Candidate]:
         """Tagger spans, with the canonical value when the span is a known synonym of its entity."""
         assert self._tagger is not None
-        for candidate in self._tagger.candidates(text):
+        for candidate in self._tagger.candidates(text, intent):
             value = self._canonical.get((candidate.entity, surface_key(candidate.value)), candidate.value)
             yield Candidate(
                 candidate.start, candidate.end, candidate.entity, value, "tagger", candidate.confidence

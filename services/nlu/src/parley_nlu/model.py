@@ -92,7 +92,7 @@ class NluModel:
         return ParseResult(
             intent=intent,
             ranking=ranking,
-            entities=self.extractor.extract(text, today=today),
+            entities=self.extractor.extract(text, today=today, intent=top.name),
             model_version=self.version,
         )
 

@@ -2,21 +2,22 @@
 
 Each token gets a BIO label (`B-entity`, `I-entity`, `O`) from a logistic regression over sparse
 features: the word, its shape ("ORD123456" -> "XXXdddddd" and "Xd"), affixes, the words around it,
-and every word of the utterance (the type of "add X to my shopping list" and of "add X to my chores
-list" is told three words away), so "order ORD775532" and "a place in chennai" are found from a
-handful of annotations. A word it never saw reads as `UNKNOWN`, which training learns from the
-words it saw once and those of the annotated values, so an unseen value is judged by its shape and
-context rather than missed for not being a value it memorised. Decoding is Viterbi over the token
-probabilities with the BIO constraint (an `I-x` only continues an `x`). The value is the span's
-text; a span's confidence is the mean probability of its tokens' labels. A span of function words
-only ("the", "a") is never a value.
+every word of the utterance (the type of "add X to my shopping list" and of "add X to my chores
+list" is told three words away) and the utterance's intent (where that is what tells a shopping-list
+item from a to-do item), so "order ORD775532" and "a place in chennai" are found from a handful of
+annotations. A word it never saw reads as `UNKNOWN`, which training learns from the words it saw
+once and those of the annotated values, so an unseen value is judged by its shape and context rather
+than missed for not being a value it memorised. Decoding is Viterbi over the token probabilities
+with the BIO constraint (an `I-x` only continues an `x`). The value is the span's text; a span's
+confidence is the mean probability of its tokens' labels. A span of function words only ("the", "a")
+is never a value.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import msgspec
@@ -72,11 +73,12 @@ class SpanTagger:
         closed = {f"{prefix}-{entity}" for entity in params.closed for prefix in "BI"}
         self._closed = [i for i, label in enumerate(params.labels) if label in closed]
 
-    def candidates(self, text: str) -> list[Candidate]:
+    def candidates(self, text: str, intent: str | None = None) -> list[Candidate]:
+        """The values in `text`, an utterance of `intent` (the classifier's top one when serving)."""
         tokens = tokenize(text)
         if not tokens:
             return []
-        probabilities = self._probabilities([t[0] for t in tokens])
+        probabilities = self._probabilities([t[0] for t in tokens], intent)
         best = probabilities.argmax(axis=1)
         if (best == self._outside).all():  # the unconstrained best path is allowed, and has no entity
             return []
@@ -94,11 +96,11 @@ class SpanTagger:
             bias=np.asarray(arrays["bias"], dtype=np.float32),
         )
 
-    def _probabilities(self, words: list[str]) -> Floats:
+    def _probabilities(self, words: list[str], intent: str | None) -> Floats:
         """Per word, the probability of each label; a closed entity's labels count as `O`, which is
         then weighed down by `OUTSIDE_WEIGHT`."""
         unseen = {i for i, word in enumerate(words) if f"w={word.casefold()}" not in self._index}
-        features = token_features(words, unseen)
+        features = token_features(words, unseen, intent)
         rows = [[self._index[f] for f in row if f in self._index] for row in features]
         scores = np.tile(self._bias, (len(words), 1))
         flat = [i for row in rows for i in row]
@@ -150,12 +152,16 @@ def _collapse(word_shape: str) -> str:
     return _REPEATS.sub(lambda m: m.group(1), word_shape)
 
 
-def token_features(words: list[str], masked: Collection[int] = ()) -> list[list[str]]:
+def token_features(
+    words: list[str], masked: Collection[int] = (), intent: str | None = None
+) -> list[list[str]]:
     """Each word's features; a `masked` word keeps its shape and affixes, but reads as `UNKNOWN`."""
     lowered = [w.casefold() for w in words]
     known = [UNKNOWN if i in masked else low for i, low in enumerate(lowered)]
     padded = ["<s>", "<s>", *known, "</s>", "</s>"]
     sentence = sorted({f"s={word}" for word in known if word != UNKNOWN})
+    if intent is not None:
+        sentence.append(f"i={intent}")
     rows: list[list[str]] = []
     for i, (word, low) in enumerate(zip(words, lowered, strict=True)):
         long_shape = shape(word)
@@ -176,10 +182,18 @@ def token_features(words: list[str], masked: Collection[int] = ()) -> list[list[
 
 
 def fit_tagger(
-    examples: list[Example], *, definitions: Iterable[EntityDef] = (), regularisation: float = 10.0
+    examples: list[Example],
+    *,
+    intents: Sequence[str] | None = None,
+    definitions: Iterable[EntityDef] = (),
+    regularisation: float = 10.0,
 ) -> SpanTagger | None:
     """A tagger of every entity annotated in `examples` (all examples are its training data: what is
     not annotated is `O`), or None with fewer than two annotated spans or none of an open entity.
+    `intents`, when given, are the examples' intents: the tagger then also weighs the intent it is
+    told at serving (the classifier's top one), which is what tells "add X to my list" in a shopping
+    intent from the same words in a to-do intent. Each example is then seen once more without its
+    intent, so that an utterance of no or the wrong intent is still read by its words.
 
     An entity whose `definitions` list its values or a pattern is closed: the tagger learns it, so
     that its contexts ("to London") are not read as open values ("to Mike"), but never proposes it
@@ -194,6 +208,9 @@ def fit_tagger(
     training examples (17 of 23 unseen open values).
     """
     annotated = {span.entity for example in examples for span in example.spans}
+    owners: list[str | None] = list(intents) if intents is not None else [None] * len(examples)
+    if len(owners) != len(examples):
+        raise ValueError("one intent per example, or none at all")
     closed = {d.name for d in definitions if d.values or d.pattern} & annotated
     if sum(len(e.spans) for e in examples) < _MIN_SPANS or closed == annotated:
         return None  # too little to learn from, or it could only ever propose nothing
@@ -201,12 +218,15 @@ def fit_tagger(
     counts = Counter(word.casefold() for _, tokens in tokenized for word, _, _ in tokens)
     rows: list[list[str]] = []
     targets: list[str] = []
-    for example, tokens in tokenized:
+    for (example, tokens), intent in zip(tokenized, owners, strict=True):
         words = [t[0] for t in tokens]
         tags = bio_labels(example, tokens)
         hidden = {i for i, word in enumerate(words) if counts[word.casefold()] == 1 or tags[i] != OUTSIDE}
-        for masked in ((), hidden) if hidden else ((),):
-            rows.extend(token_features(words, masked))
+        copies = [((), intent), (hidden, intent)] if hidden else [((), intent)]
+        if intent is not None:
+            copies.append(((), None))
+        for masked, told in copies:
+            rows.extend(token_features(words, masked, told))
             targets.extend(tags)
     labels = sorted(set(targets) | {OUTSIDE})
     features = sorted({f for row in rows for f in row})
