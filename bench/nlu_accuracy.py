@@ -209,7 +209,7 @@ def entity_results(
 
 
 def entity_bot(definitions: list[Any], examples: list[dict[str, Any]]) -> NluDataset:
-    """A bot of the entity `definitions` whose intents hold the annotated `examples`."""
+    """A bot of the entity `definitions` whose intents hold the `examples` (annotated or not)."""
     by_intent: dict[str, list[Any]] = {}
     for example in examples:
         by_intent.setdefault(example["intent"], []).append(
