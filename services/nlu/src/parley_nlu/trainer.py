@@ -48,8 +48,9 @@ def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) 
         wording_weight=evaluation.wording_weight,
     )
     examples = [example for intent in dataset.intents for example in intent.examples]
-    owners = [intent.name for intent in dataset.intents for _ in intent.examples]
-    tagger = fit_tagger(examples, intents=owners, definitions=dataset.entities)
+    tagger = fit_tagger(
+        examples, intents=[intents[int(label)] for label in labels], definitions=dataset.entities
+    )
     seconds = time.perf_counter() - started
     metrics = evaluation.metrics | {"intents": float(len(intents)), "train_seconds": seconds}
     meta = _meta(dataset, encoder, classifier.params, tagger, metrics, version=version or new_id()[:16])
