@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import time
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -195,3 +198,43 @@ def test_slots_go_where_the_action_says(method, send_slots, params, form):
     action = ActionDef(url="https://a.example.com/", method=method, send_slots=send_slots)
     request = build_request(action, PendingAction(intent="i", slots={"x": "1"}, context={}))
     assert (request.params, request.form) == (params, form)
+
+
+def dripping(body: bytes, seconds_per_byte: float):
+    """A handler that answers 200 at once, then sends its body a byte at a time."""
+
+    async def drip() -> AsyncIterator[bytes]:
+        for byte in body:
+            await asyncio.sleep(seconds_per_byte)
+            yield bytes([byte])
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=drip())
+
+    return handler
+
+
+async def test_the_timeout_bounds_the_whole_call_not_each_read():
+    webhooks = caller(dripping(b'{"status": "shipped"}', 0.05), "93.184.216.34")
+    request = WebhookRequest(method="GET", url="https://slow.example.com/", timeout=0.2)
+    started = time.monotonic()
+    with pytest.raises(WebhookError, match=r"within 0\.2 s"):
+        await webhooks.call(request)
+    assert time.monotonic() - started < 0.6
+    await webhooks.aclose()
+
+
+async def test_the_timeout_bounds_a_notification_and_the_host_lookup_too():
+    async def slow_resolve(host: str, port: int) -> list[str]:
+        await asyncio.sleep(1)
+        return ["93.184.216.34"]
+
+    handler, seen = answer()
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    webhooks = HttpxWebhookCaller(client=client, resolve=slow_resolve)
+    started = time.monotonic()
+    with pytest.raises(WebhookError, match=r"within 0\.2 s"):
+        await webhooks.send(WebhookRequest(method="POST", url="https://slow.example.com/", timeout=0.2))
+    assert time.monotonic() - started < 0.6
+    assert seen == []
+    await webhooks.aclose()

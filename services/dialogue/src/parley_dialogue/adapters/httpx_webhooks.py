@@ -5,6 +5,7 @@ link-local ranges (unless `PARLEY_WEBHOOK_ALLOW_NETWORKS` lists its network), an
 goes to the checked address (with the original Host header and TLS server name), so a DNS answer
 that changes between check and connect cannot redirect it. Redirects are not followed. Operator
 URL rewrites (`PARLEY_WEBHOOK_URL_REWRITES`) apply first, so the rewritten destination is checked.
+A request's `timeout` is a deadline for the whole exchange, resolution and answer included.
 """
 
 from __future__ import annotations
@@ -63,7 +64,19 @@ class HttpxWebhookCaller:
         await self._exchange(request, read=False)
 
     async def _exchange(self, request: WebhookRequest, *, read: bool) -> bytes:
-        """The answer's body (when `read`), once a 2xx answered; typed errors otherwise."""
+        """The answer's body (when `read`), once a 2xx answered; typed errors otherwise.
+
+        `request.timeout` bounds the whole exchange, from resolving the host to the answer's last
+        byte: httpx's own timeouts apply to each connect, read and write, so a server sending a
+        byte at a time would otherwise hold the call (and the turn waiting for it) indefinitely.
+        """
+        try:
+            async with asyncio.timeout(request.timeout):
+                return await self._exchange_unbounded(request, read=read)
+        except TimeoutError as exc:
+            raise WebhookError(f"webhook did not answer within {request.timeout:g} s") from exc
+
+    async def _exchange_unbounded(self, request: WebhookRequest, *, read: bool) -> bytes:
         url = _absolute_url(self._rewrites.apply(request.url))
         if request.params:  # merged, not passed as `params=`: httpx would replace the URL's query
             url = url.copy_merge_params(request.params)
