@@ -230,6 +230,63 @@ def test_a_slash_intent_payload_fills_slots(bot, start):
     assert texts(outcome) == ["A small pizza with olives."]
 
 
+def test_a_slash_intent_payload_is_checked_like_spoken_values(bot, start):
+    state, outcome = say(start, bot, '/order{"size": "gigantic", "toppings": ["ham", "sushi"], "price": 0}')
+    assert outcome.slots == {"toppings": ["ham"]}
+    assert outcome.missing_slots == ["size"]
+    _, outcome = say(state, bot, '/order{"size": "BIG"}')
+    assert texts(outcome) == ["A large pizza with ham."]
+
+
+def test_a_slash_intent_payload_of_structures_fills_nothing(bot, start):
+    _, outcome = say(start, bot, '/rate{"stars": {"a": [1, 2]}}')
+    assert outcome.missing_slots == ["stars"]
+
+
+def test_a_slash_intent_during_its_own_form_is_not_taken_as_the_answer(bot, start):
+    state, _ = say(start, bot, "deliver it", "deliver", 0.9)
+    state, outcome = say(state, bot, "/deliver")
+    assert outcome.missing_slots == ["address"]
+    assert "address" not in state.slots
+    _, outcome = say(state, bot, '/deliver{"address": "1 Main St"}')
+    assert outcome.action is not None
+    assert outcome.action.slots == {"address": "1 Main St"}
+
+
+def test_an_unanswered_prompt_is_reported_as_a_fallback(bot, start):
+    state, _ = say(start, bot, "a pizza please", "order", 0.9)
+    _, outcome = say(state, bot, "stop it", "cancel", 0.3)
+    assert outcome.fallback
+    assert outcome.intent is not None
+    assert outcome.intent.name == "fallback"
+
+
+def test_an_answered_prompt_is_not_a_fallback(bot, start):
+    state, _ = say(start, bot, "a pizza please", "order", 0.9)
+    _, outcome = say(state, bot, "big", "fallback", 0.9)
+    assert not outcome.fallback
+    assert outcome.slots == {"size": "large"}
+
+
+def test_a_form_follows_an_edit_of_the_bot_between_turns(bot, start):
+    state, _ = say(start, bot, "a pizza please", "order", 0.9)
+    renamed = PIZZA.replace("{name: size, entity: size", "{name: pizza_size, entity: size")
+    edited = build_definition(yaml.safe_load(renamed))
+    state, outcome = advance(state, parsed("greet_again", 0.95), "hello again", edited, rng=random.Random(1))
+    assert texts(outcome) == ["Hello again!", "What size?", "Large or small?"]
+    assert state.prompted == "pizza_size"
+
+
+def test_a_form_whose_intent_was_removed_is_dropped(bot, start):
+    state, _ = say(start, bot, "a pizza please", "order", 0.9)
+    document = yaml.safe_load(PIZZA)
+    document["intents"] = [i for i in document["intents"] if i["id"] != "order"]
+    edited = build_definition(document)
+    state, outcome = advance(state, parsed("greet_again", 0.95), "hello again", edited, rng=random.Random(1))
+    assert texts(outcome) == ["Hello again!"]
+    assert state.active_intent is None
+
+
 def test_a_slash_text_naming_no_intent_is_understood_by_the_nlu(bot, start):
     _, outcome = say(start, bot, "/nothing", "fallback", 0.9)
     assert outcome.fallback

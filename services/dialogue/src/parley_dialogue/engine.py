@@ -27,7 +27,7 @@ from parley_dialogue.replies import (
     split,
     template_variables,
 )
-from parley_dialogue.slots import fill, missing
+from parley_dialogue.slots import fill, from_payload, missing
 from parley_messages import EntityValue, IntentScore, OutMessage, ParseResult, utc_now
 
 _TRIGGER = re.compile(r"^\s*/([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*(\{.*\})?\s*$", re.DOTALL)
@@ -135,6 +135,7 @@ def advance(
         updated_at=now or utc_now(),
         bot_version=state.bot_version if version is None else version,
     )
+    state = _reconciled(state, bot)
     turn = _Turn(bot, state, parse.intent, list(parse.entities), text, rng or random.Random())
     trigger = direct_trigger(text, bot)
     if trigger is not None:
@@ -145,6 +146,21 @@ def advance(
         return _during_form(turn, form)
     target = _recognised(turn)
     return _start(turn, target) if target is not None else _fallback(turn)
+
+
+def _reconciled(state: ConversationState, bot: BotDefinition) -> ConversationState:
+    """The open form as the bot defines it now: an edit since the last turn may have removed the
+    form, or renamed, added or dropped its parameters."""
+    if state.active_intent is None:
+        return state
+    form = bot.intent(state.active_intent)
+    gaps = missing(form, state.slots) if form is not None else []
+    if not gaps:
+        return msgspec.structs.replace(state, active_intent=None, slots={}, missing=[], prompted=None)
+    if gaps == state.missing and state.prompted in gaps:
+        return state
+    prompted = state.prompted if state.prompted in gaps else gaps[0]
+    return msgspec.structs.replace(state, missing=gaps, prompted=prompted)
 
 
 def _recognised(turn: _Turn) -> IntentDef | None:
@@ -166,18 +182,21 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
             turn.score = IntentScore(name=form.id, confidence=1.0)
             return _proceed(turn, form, slots)
         return _interrupt(turn, form, target)
-    slots, answered = fill(
-        form, turn.bot, turn.state.slots, turn.entities, prompted=prompted, reply=turn.text
-    )
-    slots.update(turn.payload)
+    reply = None if turn.triggered else turn.text
+    slots, answered = fill(form, turn.bot, turn.state.slots, turn.entities, prompted=prompted, reply=reply)
+    given = from_payload(form, turn.bot, turn.payload)
+    slots.update(given)
+    answered = answered or prompted in given
     if answered or target is not None:
         turn.score = IntentScore(name=form.id, confidence=1.0 if answered else turn.score.confidence)
+    else:
+        turn.score = IntentScore(name=turn.settings.fallback_intent, confidence=turn.score.confidence)
     return _proceed(turn, form, slots, fallback=target is None and not answered)
 
 
 def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
     slots, _ = fill(intent, turn.bot, {}, turn.entities)
-    slots.update(turn.payload)
+    slots.update(from_payload(intent, turn.bot, turn.payload))
     return _proceed(turn, intent, slots)
 
 

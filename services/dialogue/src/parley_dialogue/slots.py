@@ -81,6 +81,41 @@ def accept(param: ParameterDef, value: Any) -> Any:
     return value
 
 
+def from_payload(intent: IntentDef, bot: BotDefinition, payload: dict[str, Any]) -> dict[str, Any]:
+    """The slots a direct trigger's payload (`/intent{"slot": "value"}`) gives `intent`.
+
+    Users can type a payload as well as click a button holding one, so each value is checked as a
+    spoken one would be: it must name one of its entity's values or synonyms (or match its
+    pattern) and pass the parameter's choices or pattern. Keys that name no parameter and refused
+    values are dropped: the parameter stays missing, and the bot asks for it.
+    """
+    slots: dict[str, Any] = {}
+    for name, raw in payload.items():
+        param = intent.parameter(name)
+        if param is None:
+            continue
+        values = raw if isinstance(raw, list) else [raw]  # pyright: ignore[reportUnknownVariableType]
+        accepted = [v for v in (_payload_value(param, bot, r) for r in values) if v is not None]  # pyright: ignore[reportUnknownVariableType]
+        if accepted:
+            slots[name] = accepted if param.multiple else accepted[0]
+    return slots
+
+
+def _payload_value(param: ParameterDef, bot: BotDefinition, value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return None
+    entity = bot.entity(param.entity)
+    if entity is None or entity.is_open:
+        return accept(param, value)
+    wanted = str(value).strip().casefold()
+    for known in entity.values:
+        if wanted in {name.casefold() for name in (known.value, *known.synonyms)}:
+            return accept(param, known.value)
+    if entity.pattern is not None and re.fullmatch(entity.pattern, str(value)):
+        return accept(param, str(value))
+    return None
+
+
 def from_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:
     """A prompted parameter's value read from the user's whole reply (ACF takes the reply as is)."""
     text = reply.strip()
