@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from parley_gateway.bootstrap import app_for
 from parley_gateway.chat import turn_completed
-from parley_messages import ChatReply, ChatRequest, OutMessage
+from parley_messages import ChatReply, ChatRequest, IntentScore, OutMessage
 from parley_runtime.infra import Infra
 
 Client = AsyncTestClient[Litestar]
@@ -85,6 +85,17 @@ def test_the_turn_completed_event_carries_the_correlation_id() -> None:
     request = ChatRequest(bot="b", text="hi", correlation_id="req-43")
     reply = ChatReply(conversation_id="c", messages=[OutMessage(text="hello")])
     assert turn_completed(request, reply, 3.0).correlation_id == "req-43"
+
+
+def test_the_turn_completed_event_counts_the_bots_own_fallback() -> None:
+    """A bot's fallback intent may have any name; an intent named `fallback` may be an answer."""
+    request = ChatRequest(bot="b", text="??")
+    not_understood = IntentScore(name="not_understood", confidence=0.2)
+    fell_back = ChatReply(conversation_id="c", messages=[], intent=not_understood, fallback=True)
+    named_fallback = IntentScore(name="fallback", confidence=1.0)
+    answered = ChatReply(conversation_id="c", messages=[], intent=named_fallback)
+    assert turn_completed(request, fell_back, 3.0).fallback
+    assert not turn_completed(request, answered, 3.0).fallback
 
 
 async def test_metrics_count_turns_and_errors(client: Client) -> None:

@@ -76,3 +76,6 @@ class ChatReply(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag
     slots: dict[str, Any] = {}
     missing_slots: list[str] = []
     complete: bool = True
+    fallback: bool = False
+    """The bot did not understand the turn and answered with its fallback (its own fallback
+    intent, whatever that is named, or the default reply)."""

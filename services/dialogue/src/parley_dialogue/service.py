@@ -203,6 +203,7 @@ def _reply(conversation_id: str, outcome: Outcome) -> ChatReply:
         slots=outcome.slots,
         missing_slots=outcome.missing_slots,
         complete=outcome.complete,
+        fallback=outcome.fallback,
     )
 
 

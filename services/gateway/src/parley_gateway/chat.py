@@ -18,7 +18,6 @@ from parley_runtime.errors import TransientError
 
 log = structlog.get_logger(__name__)
 
-FALLBACK_INTENT = "fallback"
 T = TypeVar("T")
 
 
@@ -87,7 +86,7 @@ def turn_completed(request: ChatRequest, reply: ChatReply, latency_ms: float) ->
         ],
         slots=reply.slots,
         complete=reply.complete,
-        fallback=intent is None or intent.name == FALLBACK_INTENT,
+        fallback=reply.fallback,
         latency_ms=latency_ms,
         correlation_id=request.correlation_id,
     )
