@@ -19,6 +19,10 @@ HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 ActionMode = Literal["call", "notify"]
 SlotPlacement = Literal["query", "form"]
 
+MAX_ACTION_TIMEOUT_SECONDS = 10
+"""The longest an action's webhook may take; the gateway's turn deadline
+(`GATEWAY_UPSTREAM_TIMEOUT_SECONDS`) is longer, so a slow webhook ends in the failure reply."""
+
 FREE_TEXT = None
 """A parameter whose `entity` is None takes the user's whole reply to its prompt."""
 
@@ -79,7 +83,9 @@ class ActionDef(_Strict, frozen=True, kw_only=True):
     send_slots: bool | SlotPlacement = False
     """Without a body, send the slots: `query` (the query string), `form`, or `true` (the query
     string for GET, a form otherwise). ACF imports use `query`, as ACF does for every method."""
-    timeout: Annotated[float, msgspec.Meta(gt=0, le=10)] = 5.0
+    timeout: Annotated[float, msgspec.Meta(gt=0, le=MAX_ACTION_TIMEOUT_SECONDS)] = 5.0
+    """Seconds the whole call may take (connecting to the answer's last byte); past it the intent
+    answers "Service is not available. Please try again later."."""
     mode: ActionMode = "call"
     """`call`: the turn waits for the answer, which the replies see as `result`. `notify`: the
     request is queued and the replies render at once (`result` is empty); the notification

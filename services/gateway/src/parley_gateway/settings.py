@@ -21,8 +21,10 @@ class GatewaySettings(msgspec.Struct, frozen=True, kw_only=True):
     """Base URL of the NLU service (not used in embedded mode)."""
     admin_token: Annotated[str | None, env("PARLEY_ADMIN_TOKEN")] = None
     """The first admin API key. Unset: the embedded runner generates one and prints it once."""
-    upstream_timeout_seconds: Annotated[float, env("GATEWAY_UPSTREAM_TIMEOUT_SECONDS")] = 5.0
-    """How long a turn may wait for dialogue and NLU before the user gets an error."""
+    upstream_timeout_seconds: Annotated[float, Meta(gt=0), env("GATEWAY_UPSTREAM_TIMEOUT_SECONDS")] = 15.0
+    """How long a turn may wait for dialogue and NLU before the user gets an error. Longer than the
+    slowest webhook an action may call (10 s) plus two parse attempts of 2 s each, so that a slow
+    webhook ends in the bot's failure reply rather than in this error."""
     max_frame_bytes: Annotated[int, env("GATEWAY_MAX_FRAME_BYTES")] = 16_384
     """Largest websocket frame or chat request body accepted, in bytes."""
     static_dir: Annotated[str | None, env("GATEWAY_STATIC_DIR")] = None
