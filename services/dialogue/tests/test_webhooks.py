@@ -115,6 +115,24 @@ def test_a_json_body_escapes_user_values():
     assert request.headers["content-type"] == "application/json"
 
 
+def test_the_authors_content_type_is_sent_alone_whatever_its_case():
+    action = ActionDef(
+        url="https://a.example.com/", headers={"Content-Type": "application/vnd.shop+json"}, body="{}"
+    )
+    request = build_request(action, PendingAction(intent="i", slots={}, context={}))
+    assert request.headers == {"Content-Type": "application/vnd.shop+json"}
+    assert httpx.Headers(request.headers).get_list("content-type") == ["application/vnd.shop+json"]
+
+
+async def test_the_host_header_is_the_urls_whatever_the_author_wrote():
+    handler, seen = answer()
+    webhooks = caller(handler, "93.184.216.34")
+    request = WebhookRequest(method="GET", url="https://api.example.com/", headers={"Host": "admin.internal"})
+    await webhooks.call(request)
+    assert seen[0].headers.get_list("host") == ["api.example.com"]
+    await webhooks.aclose()
+
+
 def test_a_url_that_is_not_http_is_refused():
     action = ActionDef(url="file:///etc/passwd")
     with pytest.raises(WebhookRefused):

@@ -31,7 +31,8 @@ def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
     if action.body is not None:
         escape = _json_escape if action.json else _no_escape
         body = render(action.body, _escaped(pending, escape)).encode()
-        headers.setdefault("content-type", "application/json" if action.json else "text/plain")
+        if not any(name.lower() == "content-type" for name in headers):  # authors write `Content-Type`
+            headers["content-type"] = "application/json" if action.json else "text/plain"
     placement = _slot_placement(action) if body is None else None
     slots = {k: _flat(v) for k, v in pending.slots.items()} if placement else {}
     return WebhookRequest(

@@ -81,7 +81,8 @@ class HttpxWebhookCaller:
         if request.params:  # merged, not passed as `params=`: httpx would replace the URL's query
             url = url.copy_merge_params(request.params)
         address = await self._checked_address(url)
-        headers = {**request.headers, "host": url.netloc.decode("ascii")}
+        headers = {name: value for name, value in request.headers.items() if name.lower() != "host"}
+        headers["host"] = url.netloc.decode("ascii")
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
         try:
             async with self._client.stream(
