@@ -11,7 +11,7 @@ from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
 from parley_dialogue.errors import WebhookError
 from parley_dialogue.replies import WEBHOOK_FAILED
-from parley_dialogue.service import DialogueService
+from parley_dialogue.service import MAX_CONTEXT_BYTES, DialogueService
 from parley_dialogue.testing import RecordingWebhooks, parsed
 from parley_messages import MAX_TEXT_CHARS, ChatRequest, WelcomeRequest
 from parley_runtime.errors import InvalidInputError, NotFoundError
@@ -43,6 +43,42 @@ async def test_a_saved_bot_is_listed_exported_and_deleted(service):
 async def test_every_save_increments_the_version(service):
     await service.put_bot("greeter", GREETER)
     assert (await service.put_bot("greeter", GREETER)).version == 2
+
+
+async def test_a_bot_created_again_after_a_delete_gets_a_new_version_on_every_replica(make_service, redis):
+    """Replicas reload a definition when its version changes: a re-created bot must not restart at 1."""
+    first, second = make_service(redis), make_service(redis, definition_refresh_seconds=0)
+    await first.put_bot("greeter", GREETER)
+    assert [m.text for m in (await second.turn(ChatRequest(bot="greeter", text="/hello"))).messages] == [
+        "Hi there"
+    ]
+    await first.delete_bot("greeter")
+    with pytest.raises(NotFoundError):
+        await first.delete_bot("greeter")
+    assert await first.list_bots() == []
+    again = await first.put_bot("greeter", GREETER.replace(b"Hi there", b"Howdy"))
+    assert again.version == 2
+    reply = await second.turn(ChatRequest(bot="greeter", text="/hello"))
+    assert [m.text for m in reply.messages] == ["Howdy"]
+
+
+async def test_a_turn_may_not_grow_the_conversation_context_past_its_limit(service):
+    await service.put_bot("greeter", GREETER)
+    half = {"a": "x" * (MAX_CONTEXT_BYTES // 2)}
+    await service.turn(ChatRequest(bot="greeter", text="/hello", conversation_id="c1", context=half))
+    with pytest.raises(InvalidInputError, match="conversation's context"):
+        await service.turn(
+            ChatRequest(bot="greeter", text="/hello", conversation_id="c1", context={"b": half["a"]})
+        )
+    reply = await service.turn(ChatRequest(bot="greeter", text="/hello", conversation_id="c1", context=half))
+    assert [m.text for m in reply.messages] == ["Hi there"]
+
+
+async def test_init_conversation_names_the_welcome_intent_whatever_its_id(service):
+    bot = {"settings": {"welcome_intent": "greet"}, "intents": [{"id": "greet", "replies": ["Hey"]}]}
+    await service.put_bot("greeter", json.dumps(bot).encode())
+    reply = await service.turn(ChatRequest(bot="greeter", text="/init_conversation"))
+    assert [m.text for m in reply.messages] == ["Hey"]
 
 
 async def test_an_acf_export_is_accepted_and_exported_back(service, acf):

@@ -30,6 +30,7 @@ from parley_dialogue.replies import (
 from parley_dialogue.slots import fill, from_payload, missing
 from parley_messages import EntityValue, IntentScore, OutMessage, ParseResult, utc_now
 
+WELCOME_TRIGGER = "init_conversation"
 _TRIGGER = re.compile(r"^\s*/([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*(\{.*\})?\s*$", re.DOTALL)
 
 
@@ -78,9 +79,15 @@ class Trigger(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def direct_trigger(text: str, bot: BotDefinition) -> Trigger | None:
-    """`/intent_id` (optionally `/intent_id{"slot": "value"}`) names an intent of the bot directly."""
+    """`/intent_id` (optionally `/intent_id{"slot": "value"}`) names an intent of the bot directly.
+    `/init_conversation`, which ACF clients send first, names the welcome intent whatever its id."""
     match = _TRIGGER.match(text)
-    if match is None or bot.intent(match.group(1)) is None:
+    if match is None:
+        return None
+    name = match.group(1)
+    if name == WELCOME_TRIGGER and bot.intent(name) is None:
+        name = bot.settings.welcome_intent
+    if bot.intent(name) is None:
         return None
     payload: object = None
     if match.group(2):
@@ -89,7 +96,7 @@ def direct_trigger(text: str, bot: BotDefinition) -> Trigger | None:
         except ValueError:
             payload = None
     slots: dict[str, Any] = payload if isinstance(payload, dict) else {}  # pyright: ignore[reportUnknownVariableType]
-    return Trigger(intent=match.group(1), slots=slots)
+    return Trigger(intent=name, slots=slots)
 
 
 def new_state(

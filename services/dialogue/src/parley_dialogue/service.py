@@ -73,6 +73,7 @@ class DialogueService:
         async with self._conversations.turn_lock(bot.name, conversation_id):
             state = await self._conversations.load(bot.name, conversation_id)
             state = state or new_state(bot, conversation_id, version, {})
+            _check_merged_context(state.context, request.context)
             state, outcome = advance(state, parse, text, bot, request.context, version=version, rng=self._rng)
             if outcome.action is not None:
                 outcome = await self._run_action(bot, outcome, outcome.action, request, conversation_id)
@@ -88,7 +89,9 @@ class DialogueService:
         async with self._conversations.turn_lock(bot.name, conversation_id):
             state = await self._conversations.load(bot.name, conversation_id)
             state = state or new_state(bot, conversation_id, version, {})
-            state = msgspec.structs.replace(state, context={**state.context, **request.context})
+            state = msgspec.structs.replace(
+                state, context=_check_merged_context(state.context, request.context)
+            )
             outcome = welcome(bot, state.context, rng=self._rng)
             await self._conversations.save(state)
         if outcome is None:
@@ -232,6 +235,18 @@ def _check_context(context: dict[str, Any]) -> None:
     if len(msgspec.json.encode(context)) > MAX_CONTEXT_BYTES:
         message = f"larger than {MAX_CONTEXT_BYTES} bytes encoded"
         raise InvalidInputError(f"context is {message}", details=[{"path": "context", "message": message}])
+
+
+def _check_merged_context(stored: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The conversation's context with this turn's merged in, which must fit the same limit as one
+    turn's (each turn may add keys, and the state is read and written on every turn)."""
+    if not given:
+        return stored
+    merged = {**stored, **given}
+    if len(msgspec.json.encode(merged)) > MAX_CONTEXT_BYTES:
+        message = f"would make the conversation's context larger than {MAX_CONTEXT_BYTES} bytes encoded"
+        raise InvalidInputError(f"context {message}", details=[{"path": "context", "message": message}])
+    return merged
 
 
 def _checked_conversation_id(conversation_id: str | None) -> str | None:

@@ -1,4 +1,10 @@
-"""Bot definitions in MongoDB: collection `bots`, `{_id: name, version, definition, updated_at, ...}`."""
+"""Bot definitions in MongoDB: collection `bots`, `{_id: name, version, definition, updated_at, ...}`.
+
+Deleting a bot keeps its document as a tombstone (`deleted: true`, no definition) so that its
+version keeps counting up when a bot of the same name is created again: replicas, which reload a
+definition only when its version changes, would otherwise keep serving the old bot's version 1
+as the new one's.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from parley_messages import BotSummary, utc_now
 from parley_runtime.errors import NotFoundError
 from parley_runtime.mongo import translate_errors
 
+_LIVE = {"deleted": {"$ne": True}}
 _SUMMARY_FIELDS = {
     "version": 1,
     "updated_at": 1,
@@ -46,7 +53,7 @@ class MongoBotStore:
         async with translate_errors():
             doc = await self._bots.find_one_and_update(
                 {"_id": definition.name},
-                {"$set": fields, "$inc": {"version": 1}},
+                {"$set": fields, "$inc": {"version": 1}, "$unset": {"deleted": ""}},
                 upsert=True,
                 return_document=ReturnDocument.AFTER,
                 projection={"version": 1},
@@ -56,7 +63,7 @@ class MongoBotStore:
 
     async def get(self, bot: str) -> StoredBot:
         async with translate_errors():
-            doc = await self._bots.find_one({"_id": bot})
+            doc = await self._bots.find_one({"_id": bot, **_LIVE})
         if doc is None:
             raise NotFoundError(f"no bot named {bot!r}")
         definition = msgspec.convert(normalise(doc["definition"]), BotDefinition)
@@ -64,14 +71,14 @@ class MongoBotStore:
 
     async def version(self, bot: str) -> int:
         async with translate_errors():
-            doc = await self._bots.find_one({"_id": bot}, {"version": 1})
+            doc = await self._bots.find_one({"_id": bot, **_LIVE}, {"version": 1})
         if doc is None:
             raise NotFoundError(f"no bot named {bot!r}")
         return int(doc["version"])
 
     async def summaries(self) -> list[BotSummary]:
         async with translate_errors():
-            docs = await self._bots.find({}, _SUMMARY_FIELDS).sort("_id", 1).to_list(None)
+            docs = await self._bots.find(_LIVE, _SUMMARY_FIELDS).sort("_id", 1).to_list(None)
         return [
             BotSummary(
                 name=d["_id"],
@@ -86,7 +93,9 @@ class MongoBotStore:
         ]
 
     async def delete(self, bot: str) -> None:
+        tombstone = {"deleted": True, "updated_at": utc_now()}
+        gone = dict.fromkeys(("definition", "description", "intents", "entities", "chat_access"), "")
         async with translate_errors():
-            result = await self._bots.delete_one({"_id": bot})
-        if result.deleted_count == 0:
+            result = await self._bots.update_one({"_id": bot, **_LIVE}, {"$set": tombstone, "$unset": gone})
+        if result.matched_count == 0:
             raise NotFoundError(f"no bot named {bot!r}")
