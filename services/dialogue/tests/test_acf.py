@@ -159,3 +159,38 @@ def test_several_reply_variants_export_as_one_acf_template():
     bot = build_definition({"name": "x", "intents": [{"id": "a", "replies": ["one", "two"]}]})
     template = to_acf(bot)["intents"][0]["speechResponse"]
     assert {render(template, {}) for _ in range(40)} == {"one", "two"}
+
+
+def test_a_parameter_name_the_import_renames_is_renamed_in_the_templates_too():
+    details = {
+        "url": "https://api.example.com/book?n={{ parameters['party size'] }}",
+        "requestType": "POST",
+        "isJson": True,
+        "jsonData": '{"guests": "{{ parameters["party size"] }}"}',
+    }
+    intent = {
+        "intentId": "book",
+        "speechResponse": 'Booked for {{ parameters["party size"] }} people',
+        "parameters": [{"name": "party size", "required": True, "prompt": "How many?"}],
+        "apiTrigger": True,
+        "apiDetails": details,
+    }
+    bot = build_definition(from_acf({"intents": [intent]}, name="x"))
+    book = bot.intents[0]
+    assert book.parameters[0].name == "party_size"
+    assert render(book.replies[0], {"parameters": {"party_size": "4"}}) == "Booked for 4 people"
+    assert book.action is not None
+    request = build_request(book.action, PendingAction(intent="book", slots={"party_size": "4"}, context={}))
+    assert request.url.endswith("?n=4")
+    assert json.loads(request.body or b"") == {"guests": "4"}
+
+
+def test_native_settings_in_an_acf_document_are_kept():
+    doc = {"settings": {"chat_access": "key"}, "intents": [{"intentId": "a", "speechResponse": "ok"}]}
+    assert build_definition(from_acf(doc, name="x")).settings.chat_access == "key"
+
+
+def test_the_description_survives_an_acf_round_trip():
+    bot = build_definition({"name": "x", "description": "Orders", "intents": [{"id": "a", "replies": ["a"]}]})
+    assert build_definition(from_acf(to_acf(bot), name="x")).description == "Orders"
+

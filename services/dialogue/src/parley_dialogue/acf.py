@@ -36,23 +36,47 @@ def from_acf(doc: dict[str, Any], *, name: str) -> dict[str, Any]:
             declared.add(implied)
             entities.append({"name": implied})
     description = str(doc.get("description") or "")
-    return {"name": name, "description": description, "intents": intents, "entities": entities}
+    native: dict[str, Any] = {
+        "name": name,
+        "description": description,
+        "intents": intents,
+        "entities": entities,
+    }
+    if "settings" in doc:  # not ACF's, but a native setting such as chat_access must not vanish
+        native["settings"] = doc["settings"]
+    return native
 
 
 def _intent(intent: dict[str, Any], declared: set[str]) -> dict[str, Any]:
+    parameters = [_parameter(p, declared) for p in _dicts(intent.get("parameters"))]
+    renamed = {
+        str(p.get("name", "")): param["name"]
+        for p, param in zip(_dicts(intent.get("parameters")), parameters, strict=True)
+    }
+    reply = intent.get("speechResponse")
     out: dict[str, Any] = {
         "id": _slug(str(intent.get("intentId") or intent.get("name") or "")),
         "name": str(intent.get("name") or ""),
         "examples": [
             _example(e) for e in _dicts(intent.get("trainingData")) if isinstance(e.get("text"), str)
         ],
-        "parameters": [_parameter(p, declared) for p in _dicts(intent.get("parameters"))],
-        "replies": [intent["speechResponse"]] if isinstance(intent.get("speechResponse"), str) else [],
+        "parameters": parameters,
+        "replies": [_with_names(reply, renamed)] if isinstance(reply, str) else [],
     }
-    details = _dicts([intent.get("apiDetails")])
-    if intent.get("apiTrigger") and details:
-        out["action"] = _action(details[0])
+    if intent.get("apiTrigger"):  # without apiDetails, the empty URL is refused by validation
+        details = _dicts([intent.get("apiDetails")])
+        out["action"] = _action(details[0] if details else {}, renamed)
     return out
+
+
+def _with_names(template: str, renamed: dict[str, str]) -> str:
+    """A template whose `parameters["party size"]` (or `slots[...]`) name the parameters as the
+    import renamed them (`party_size`): names are letters, digits and `_.-` only."""
+    for acf_name, name in renamed.items():
+        if acf_name != name:
+            reference = rf"\b(parameters|slots)\[\s*(['\"]){re.escape(acf_name)}\2\s*\]"
+            template = re.sub(reference, rf'\1["{name}"]', template)
+    return template
 
 
 def _example(item: dict[str, Any]) -> dict[str, Any]:
@@ -87,20 +111,20 @@ def _parameter(param: dict[str, Any], declared: set[str]) -> dict[str, Any]:
     }
 
 
-def _action(details: dict[str, Any]) -> dict[str, Any]:
+def _action(details: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
     method = str(details.get("requestType") or "GET").upper()
     is_json = bool(details.get("isJson"))
     body = details.get("jsonData")
     headers = {
-        str(h.get("headerKey")): str(h.get("headerValue", ""))
+        str(h.get("headerKey")): _with_names(str(h.get("headerValue", "")), renamed)
         for h in _dicts(details.get("headers"))
         if h.get("headerKey")
     }
     return {
-        "url": str(details.get("url") or ""),
+        "url": _with_names(str(details.get("url") or ""), renamed),
         "method": method if method in ("GET", "POST", "PUT", "PATCH", "DELETE") else "GET",
         "headers": headers,
-        "body": body if is_json and isinstance(body, str) and body.strip() else None,
+        "body": _with_names(body, renamed) if is_json and isinstance(body, str) and body.strip() else None,
         "json": is_json,
         "send_slots": False if is_json else "query",
     }
@@ -136,8 +160,10 @@ def _slug(name: str) -> str:
 
 
 def to_acf(bot: BotDefinition) -> dict[str, Any]:
-    """Export to ACF. Native-only features (buttons, choices, patterns, settings) do not survive."""
+    """Export to ACF. Native-only features (buttons, choices, patterns, settings) do not survive;
+    the description, which ACF does not have either, does (the import reads it back)."""
     return {
+        "description": bot.description,
         "intents": [_acf_intent(i) for i in bot.intents],
         "entities": [
             {
