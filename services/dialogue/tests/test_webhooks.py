@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import time
 from collections.abc import AsyncIterator
 
@@ -113,6 +114,49 @@ def test_a_json_body_escapes_user_values():
     assert request.url == "https://a.example.com/a%22b%2Fc"
     assert request.body == b'{"x": "a\\"b/c"}'
     assert request.headers["content-type"] == "application/json"
+
+
+def pending(**slots: object) -> PendingAction:
+    return PendingAction(intent="i", slots=slots, context={})
+
+
+def test_urlencode_in_the_url_encodes_the_value_once():
+    action = ActionDef(url="https://a.example.com/search?q={{ slots.city | urlencode }}")
+    request = build_request(action, pending(city="new york & co"))
+    assert request.url == "https://a.example.com/search?q=new%20york%20%26%20co"
+    assert httpx.URL(request.url).params["q"] == "new york & co"
+
+
+def test_tojson_in_a_json_body_carries_the_value_exactly():
+    note = 'say "hi" & <b>\\</b>\n'
+    action = ActionDef(url="https://a.example.com/", body='{"note": {{ slots.note | tojson }}}')
+    request = build_request(action, pending(note=note))
+    assert json.loads(request.body or b"") == {"note": note}
+
+
+def test_filters_and_tests_see_the_value_the_user_gave():
+    action = ActionDef(
+        url="https://a.example.com/?n={{ slots.city | length }}",
+        body='{"nyc": {{ "true" if slots.city == "new york & \\"co\\"" else "false" }}}',
+    )
+    request = build_request(action, pending(city='new york & "co"'))
+    assert httpx.URL(request.url).params["n"] == "15"
+    assert json.loads(request.body or b"") == {"nyc": True}
+
+
+def test_one_places_escaping_filter_leaves_the_other_place_escaped():
+    action = ActionDef(
+        url="https://a.example.com/?q={{ slots.x | tojson }}", body='{"x": "{{ slots.x | urlencode }}"}'
+    )
+    request = build_request(action, pending(x='a&b="c"'))
+    assert dict(httpx.URL(request.url).params) == {"q": '"a\\u0026b=\\"c\\""'}
+    assert json.loads(request.body or b"") == {"x": "a%26b%3D%22c%22"}
+
+
+def test_a_set_block_is_escaped_once_when_printed():
+    action = ActionDef(url="https://a.example.com/?{% set q %}{{ slots.x }}{% endset %}q={{ q }}")
+    request = build_request(action, pending(x="a&b"))
+    assert request.url == "https://a.example.com/?q=a%26b"
 
 
 def test_the_authors_content_type_is_sent_alone_whatever_its_case():

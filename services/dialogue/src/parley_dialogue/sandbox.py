@@ -21,6 +21,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
+from parley_dialogue.escaping import JsonEncoded, UrlEncoded, finalize, marking, printed
+
 MAX_VALUE_SIZE = 20_000
 MAX_INT_ARGUMENT = 10_000
 MAX_LOOP_ITERATIONS = 10_000
@@ -56,12 +58,10 @@ _SAFE_FILTERS = [
     "striptags",
     "sum",
     "title",
-    "tojson",
     "trim",
     "truncate",
     "unique",
     "upper",
-    "urlencode",
     "wordcount",
 ]
 
@@ -225,7 +225,8 @@ def _range(*args: int) -> range:
 
 
 class _Guards(NodeTransformer):
-    """Route every loop and every `~` concatenation through the budgeted filters."""
+    """Route every loop and every `~` concatenation through the budgeted filters, and mark what a
+    `{% set %}` block captures as printed (escaped) already."""
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
         self.generic_visit(node)
@@ -237,18 +238,28 @@ class _Guards(NodeTransformer):
         items = nodes.List(list(node.nodes), lineno=node.lineno)
         return nodes.Filter(items, "parley_concat", [], [], None, None, lineno=node.lineno)
 
+    def visit_AssignBlock(self, node: nodes.AssignBlock) -> nodes.Node:
+        self.generic_visit(node)
+        node.filter = nodes.Filter(node.filter, "parley_printed", [], [], None, None, lineno=node.lineno)
+        return node
+
 
 @lru_cache(maxsize=1)
 def environment() -> _GuardedEnvironment:
-    env = _GuardedEnvironment(undefined=ChainableUndefined, autoescape=False, keep_trailing_newline=True)
+    env = _GuardedEnvironment(
+        undefined=ChainableUndefined, autoescape=False, keep_trailing_newline=True, finalize=finalize
+    )
     builtin = env.filters
     env.filters = {name: _guard_filter(builtin[name]) for name in _SAFE_FILTERS}
     env.filters.update(
+        urlencode=_guard_filter(marking(builtin["urlencode"], UrlEncoded)),
+        tojson=_guard_filter(marking(builtin["tojson"], JsonEncoded)),
         join=_guard_filter(_join),
         replace=_guard_filter(_replace),
         random=_guard_filter(_random),
         parley_loop=_bounded,
         parley_concat=_concat,
+        parley_printed=printed,
     )
     env.globals = cast(Any, {"range": _range, "dict": dict})
     return env

@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Template, TemplateSyntaxError, nodes
 
 from parley_dialogue.errors import TemplateError
+from parley_dialogue.escaping import Landing, escaped_for
 from parley_dialogue.sandbox import FORBIDDEN_ATTRIBUTES, budget, environment, guarded
 from parley_runtime.errors import InvalidInputError
 
@@ -120,13 +121,20 @@ def _compile(source: str) -> Template:
     return env.template_class.from_code(env, env.compile(tree), env.make_globals(None), None)
 
 
-def render(source: str, variables: Mapping[str, Any], *, rng: random.Random | None = None) -> str:
-    """Render `source` with `variables`; `TemplateError` when it is unsafe or exceeds its budget."""
+def render(
+    source: str,
+    variables: Mapping[str, Any],
+    *,
+    rng: random.Random | None = None,
+    landing: Landing = "text",
+) -> str:
+    """Render `source` with `variables`, escaping what it prints for `landing` (`escaping.py`);
+    `TemplateError` when it is unsafe or exceeds its budget."""
     if "{" not in source:
         return source
     try:
         template = _compile(source)
-        with budget(RENDER_SECONDS, rng or random.Random()):
+        with budget(RENDER_SECONDS, rng or random.Random()), escaped_for(landing):
             return _render(template, variables)
     except TemplateError:
         raise
