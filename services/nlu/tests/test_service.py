@@ -232,5 +232,5 @@ class CountingRegistry:
         self.queries += 1
         return await self.inner.latest(bot)
 
-    async def add(self, record: ModelRecord) -> None:
-        await self.inner.add(record)
+    async def add(self, record: ModelRecord) -> ModelRecord:
+        return await self.inner.add(record)

@@ -66,11 +66,12 @@ async def test_a_bot_without_models_has_no_latest(mongo: AsyncDatabase[dict[str,
     assert await MongoModelRegistry(mongo).latest("nobody") is None
 
 
-async def test_adding_a_version_twice_keeps_one(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+async def test_adding_a_version_twice_keeps_the_first(mongo: AsyncDatabase[dict[str, Any]]) -> None:
     registry = MongoModelRegistry(mongo)
-    record = ModelRecord(bot="b", version="v1", artifact_key="k", metrics={"accuracy": 0.9})
-    await registry.add(record)
-    await registry.add(record)
+    first = ModelRecord(bot="b", version="v1", artifact_key="k", metrics={"accuracy": 0.9})
+    assert await registry.add(first) == first
+    again = ModelRecord(bot="b", version="v1", artifact_key="k", metrics={"accuracy": 0.8})
+    assert (await registry.add(again)).metrics == {"accuracy": 0.9}
     assert await mongo["models"].count_documents({"bot": "b"}) == 1
 
 

@@ -95,6 +95,15 @@ async def test_a_redelivered_succeeded_job_does_nothing(
     assert bus.depth(ANALYTICS_QUEUE) == 1
 
 
+async def test_one_job_run_twice_at_once_publishes_one_event(
+    handler: Any, shop_dataset: NluDataset, blobs: LocalBlobStore, bus: MemoryBus
+) -> None:
+    message = await snapshot(blobs, shop_dataset)
+    await asyncio.gather(handler(message), handler(message))
+    events = [decode(delivery.body) for delivery in await bus.receive(ANALYTICS_QUEUE, wait_seconds=0)]
+    assert len(events) == 2 and events[0] == events[1]
+
+
 async def test_a_dataset_without_intents_is_rejected(
     handler: Any, blobs: LocalBlobStore, db: AsyncDatabase[dict[str, Any]]
 ) -> None:

@@ -38,8 +38,11 @@ class ModelRegistry(Protocol):
         """The newest published model of `bot`, or None when it has none."""
         ...
 
-    async def add(self, record: ModelRecord) -> None:
-        """Register a model whose artifact is already stored; adding the same version again is a no-op."""
+    async def add(self, record: ModelRecord) -> ModelRecord:
+        """Register a model whose artifact is already stored; the record as registered.
+
+        Adding a version again changes nothing and answers the record registered first.
+        """
         ...
 
 

@@ -45,18 +45,18 @@ class MongoModelRegistry:
                 {"bot": bot, "status": "published"},
                 sort=[("created_at", DESCENDING), ("version", DESCENDING)],
             )
-        if doc is None:
-            return None
-        doc.pop("_id", None)
-        return msgspec.convert(doc, ModelRecord, strict=False)
+        return None if doc is None else _record(doc)
 
-    async def add(self, record: ModelRecord) -> None:
+    async def add(self, record: ModelRecord) -> ModelRecord:
+        key = f"{record.bot}:{record.version}"
         doc = msgspec.to_builtins(record, builtin_types=(datetime,))
         async with translate_errors():
             try:
-                await self._models.insert_one({"_id": f"{record.bot}:{record.version}", **doc})
+                await self._models.insert_one({"_id": key, **doc})
             except DuplicateKeyError:
-                return
+                registered = await self._models.find_one({"_id": key})
+                return record if registered is None else _record(registered)
+        return record
 
 
 class MongoTrainingJobs:
@@ -154,3 +154,8 @@ def _decode_change(message: dict[str, Any] | None) -> ModelChange | None:
     except (msgspec.DecodeError, msgspec.ValidationError):
         log.warning("model_change.malformed", data=repr(message["data"])[:200])
         return None
+
+
+def _record(doc: dict[str, Any]) -> ModelRecord:
+    doc.pop("_id", None)
+    return msgspec.convert(doc, ModelRecord, strict=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
+from datetime import datetime
 
 import msgspec
 import numpy as np
@@ -156,7 +158,7 @@ async def handle_train(
             return
     record = model_record(model, job_id=message.job_id)
     await blobs.put(record.artifact_key, model.to_bytes())
-    await registry.add(record)
+    record = await registry.add(record)
     await jobs.succeed(message.job_id, model_version=model.version, metrics=model.meta.metrics)
     await bus.publish(published(record, correlation_id=message.correlation_id))
     await channel.announce(ModelChange(bot=record.bot, version=record.version))
@@ -190,13 +192,25 @@ def model_record(model: NluModel, *, job_id: str | None = None) -> ModelRecord:
         version=model.version,
         artifact_key=artifact_key(model.bot, model.version),
         metrics=model.meta.metrics,
-        created_at=model.created_at,
+        created_at=_to_millis(model.created_at),
         job_id=job_id,
     )
 
 
+def _to_millis(moment: datetime) -> datetime:
+    """`moment` as MongoDB stores it, so that a record read back equals the one written."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def published(record: ModelRecord, *, correlation_id: str | None) -> ModelPublished:
+    """The event of the registered `record`.
+
+    Its id and time come from the record, so every copy sent for one model (a redelivered job, or
+    one job run twice at once) is the same event, which analytics counts once.
+    """
     return ModelPublished(
+        message_id=uuid.uuid5(uuid.NAMESPACE_URL, f"parley:model:{record.bot}:{record.version}").hex,
+        occurred_at=record.created_at,
         bot=record.bot,
         version=record.version,
         artifact_key=record.artifact_key,
