@@ -79,6 +79,30 @@ def test_a_template_reaching_for_internals_is_refused_at_render(source):
         render(source, {"x": [1]})
 
 
+def test_keys_named_like_internals_are_read_as_data():
+    source = "{{ parameters.base }} {{ parameters.format }} {{ result.globals.mro }}"
+    variables = {"parameters": {"base": "thin", "format": "box"}, "result": {"globals": {"mro": 1}}}
+    assert template_problem(source) is None
+    assert render(source, variables) == "thin box 1"
+
+
+def test_a_data_key_comes_before_the_dicts_own_methods():
+    source = "{% for i in result.items %}{{ i }}{% endfor %} {{ parameters.items() | list | length }}"
+    assert render(source, {"result": {"items": [1, 2]}, "parameters": {"a": 1}}) == "12 1"
+
+
+@pytest.mark.parametrize(
+    "source", ["{{ x.format }}", "{{ x.mro }}", "{{ context.format }}", "{{ context.x.base }}"]
+)
+def test_an_internal_that_is_no_data_key_gives_nothing(source):
+    assert render(source, {"x": "s", "context": {"x": "s"}}) == ""
+
+
+def test_an_internal_taken_as_a_value_cannot_be_called():
+    with pytest.raises(TemplateError):
+        render("{% set f = x.format %}{{ f('{0.__class__}', x) }}", {"x": "s"})
+
+
 def test_a_computed_dunder_key_gets_nothing_at_render():
     assert render("{{ x[k] }}{{ x[k][k] }}", {"x": "s", "k": "__class__"}) == ""
 

@@ -89,6 +89,8 @@ FORBIDDEN_ATTRIBUTES = frozenset(
         "bases",
     ]
 )
+"""Attributes that lead to Python internals: refused on anything but a dictionary that has them as
+keys (`{{ parameters.base }}` is data), and refused at save when called."""
 
 
 class _Budget:
@@ -160,6 +162,8 @@ class _GuardedEnvironment(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _tick()
+        if isinstance(obj, Mapping) and attribute in obj:
+            return obj[attribute]  # data first: `result.items`, `parameters.base` are the keys
         if attribute in FORBIDDEN_ATTRIBUTES:
             return self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)

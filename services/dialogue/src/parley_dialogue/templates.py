@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Generator, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Template, TemplateSyntaxError, nodes
 
@@ -87,8 +87,10 @@ def _node_problem(node: nodes.Node) -> str | None:  # noqa: PLR0911 - one check 
         return f"'{type(node).__name__.lower()}' is not allowed in templates"
     if isinstance(node, nodes.Name) and node.name in _FORBIDDEN_NAMES:
         return f"'{node.name}' is not available in templates"
-    if isinstance(node, nodes.Getattr) and _forbidden_attribute(node.attr):
+    if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
         return f"attribute '{node.attr}' is not accessible"
+    if isinstance(node, nodes.Call) and _calls_forbidden_method(node):
+        return f"attribute '{cast(nodes.Getattr, node.node).attr}' is not accessible"
     if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
         key = node.arg.value
         if isinstance(key, str) and key.startswith("_"):
@@ -102,8 +104,10 @@ def _node_problem(node: nodes.Node) -> str | None:  # noqa: PLR0911 - one check 
     return None
 
 
-def _forbidden_attribute(name: str) -> bool:
-    return name.startswith("_") or name in FORBIDDEN_ATTRIBUTES
+def _calls_forbidden_method(node: nodes.Call) -> bool:
+    """`x.format(...)`, `x.mro()`: read as attributes, `base` or `format` may be a data key
+    (`{{ parameters.base }}`), which the sandbox resolves before refusing the name on anything else."""
+    return isinstance(node.node, nodes.Getattr) and node.node.attr in FORBIDDEN_ATTRIBUTES
 
 
 def _loop_depth(node: nodes.Node) -> int:
