@@ -232,5 +232,8 @@ class CountingRegistry:
         self.queries += 1
         return await self.inner.latest(bot)
 
+    async def get(self, bot: str, version: str) -> ModelRecord | None:
+        return await self.inner.get(bot, version)
+
     async def add(self, record: ModelRecord) -> ModelRecord:
         return await self.inner.add(record)

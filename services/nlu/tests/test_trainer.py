@@ -17,6 +17,7 @@ from parley_messages import (
     ANALYTICS_QUEUE,
     Example,
     IntentExamples,
+    Message,
     ModelPublished,
     NluDataset,
     Span,
@@ -25,31 +26,79 @@ from parley_messages import (
 )
 from parley_nlu.encoder import HashingEncoder
 from parley_nlu.model import NluModel
-from parley_nlu.ports import ModelRecord
+from parley_nlu.ports import ModelChange, ModelRecord
 from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelChannel
 from parley_nlu.trainer import artifact_key, handle_train, train, worse_than
 from parley_runtime.blobs.local import LocalBlobStore
 from parley_runtime.bus.memory import MemoryBus
-from parley_runtime.errors import InvalidInputError, PermanentError
+from parley_runtime.errors import InvalidInputError, PermanentError, TransientError
+
+
+class FlakyBus(MemoryBus):
+    """A bus whose first publish fails, as SQS does now and then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    async def publish(self, message: Message) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise TransientError("sqs.send_message: ServiceUnavailable")
+        await super().publish(message)
+
+
+class FlakyChannel(RedisModelChannel):
+    """A channel whose first announcement fails, as a Redis connection does now and then."""
+
+    def __init__(self, redis: Redis) -> None:
+        super().__init__(redis)
+        self.failures = 1
+
+    async def announce(self, change: ModelChange) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise TransientError("redis publish: ConnectionError")
+        await super().announce(change)
+
+
+class CountingEncoder(HashingEncoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches = 0
+
+    def encode(self, texts: list[str]) -> Any:
+        self.batches += 1
+        return super().encode(texts)
 
 
 @pytest.fixture
-def handler(
+def make_handler(
     db: AsyncDatabase[dict[str, Any]],
     blobs: LocalBlobStore,
     bus: MemoryBus,
     redis: Redis,
     encoder: HashingEncoder,
-) -> Any:
-    return partial(
-        handle_train,
-        jobs=MongoTrainingJobs(db),
-        registry=MongoModelRegistry(db),
-        blobs=blobs,
-        bus=bus,
-        channel=RedisModelChannel(redis),
-        encoder=encoder,
-    )
+) -> Callable[..., Any]:
+    """`handle_train` on the in-process adapters; keywords replace its dependencies."""
+
+    def make(**overrides: Any) -> Any:
+        dependencies: dict[str, Any] = {
+            "jobs": MongoTrainingJobs(db),
+            "registry": MongoModelRegistry(db),
+            "blobs": blobs,
+            "bus": bus,
+            "channel": RedisModelChannel(redis),
+            "encoder": encoder,
+        }
+        return partial(handle_train, **(dependencies | overrides))
+
+    return make
+
+
+@pytest.fixture
+def handler(make_handler: Callable[..., Any]) -> Any:
+    return make_handler()
 
 
 async def snapshot(blobs: LocalBlobStore, dataset: NluDataset, job_id: str = "job-1") -> TrainModel:
@@ -93,6 +142,43 @@ async def test_a_redelivered_succeeded_job_does_nothing(
     await handler(message)
     await handler(message)
     assert bus.depth(ANALYTICS_QUEUE) == 1
+
+
+async def test_a_failed_event_is_sent_when_the_job_is_redelivered_without_training_again(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    blobs: LocalBlobStore,
+    db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    bus, encoder = FlakyBus(), CountingEncoder()
+    handler = make_handler(bus=bus, encoder=encoder)
+    message = await snapshot(blobs, shop_dataset)
+    with pytest.raises(TransientError):
+        await handler(message)
+    assert await MongoTrainingJobs(db).status("job-1") == "running"
+    trainings = encoder.batches
+    await handler(message)
+    assert bus.depth(ANALYTICS_QUEUE) == 1 and encoder.batches == trainings
+    assert await MongoTrainingJobs(db).status("job-1") == "succeeded"
+
+
+async def test_a_failed_notice_is_sent_when_the_job_is_redelivered(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    blobs: LocalBlobStore,
+    redis: Redis,
+    poll: Callable[..., Any],
+) -> None:
+    pubsub = redis.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe("parley:models")
+    handler = make_handler(channel=FlakyChannel(redis))
+    message = await snapshot(blobs, shop_dataset)
+    with pytest.raises(TransientError):
+        await handler(message)
+    await handler(message)
+    notice = await poll(lambda: pubsub.get_message(timeout=0.05))
+    assert msgspec.json.decode(notice["data"]) == {"bot": "shop", "version": "job-1"}
+    await pubsub.aclose()
 
 
 async def test_one_job_run_twice_at_once_publishes_one_event(

@@ -38,6 +38,10 @@ class ModelRegistry(Protocol):
         """The newest published model of `bot`, or None when it has none."""
         ...
 
+    async def get(self, bot: str, version: str) -> ModelRecord | None:
+        """The registered model `version` of `bot`, or None."""
+        ...
+
     async def add(self, record: ModelRecord) -> ModelRecord:
         """Register a model whose artifact is already stored; the record as registered.
 

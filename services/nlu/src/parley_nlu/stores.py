@@ -47,6 +47,11 @@ class MongoModelRegistry:
             )
         return None if doc is None else _record(doc)
 
+    async def get(self, bot: str, version: str) -> ModelRecord | None:
+        async with translate_errors():
+            doc = await self._models.find_one({"_id": f"{bot}:{version}"})
+        return None if doc is None else _record(doc)
+
     async def add(self, record: ModelRecord) -> ModelRecord:
         key = f"{record.bot}:{record.version}"
         doc = msgspec.to_builtins(record, builtin_types=(datetime,))

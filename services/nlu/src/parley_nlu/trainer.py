@@ -140,29 +140,42 @@ async def handle_train(
     channel: ModelChannel,
     encoder: Encoder,
 ) -> None:
-    """Train, store the artifact, register it, mark the job succeeded; then announce the new model.
+    """Train, store and register the model, announce it, and mark the job succeeded, in that order.
 
-    A model that scores below the bot's current one is not published (the job ends `rejected`)
-    unless the command says `force`.
+    The job is marked last: when announcing fails (an SQS or Redis error, a killed trainer), the job
+    is still `running` and its redelivery announces again, without training again (the model is
+    registered). A model that scores below the bot's current one is not published (the job ends
+    `rejected`) unless the command says `force`.
     """
     if await jobs.status(message.job_id) in ("succeeded", "rejected"):
         log.info("training.skipped", job_id=message.job_id, reason="already finished")
         return
     await jobs.start(message.job_id, message.bot)
+    record = await registry.get(message.bot, version_for(message.job_id))
+    if record is None:
+        record = await _register(message, jobs=jobs, registry=registry, blobs=blobs, encoder=encoder)
+        if record is None:
+            return
+    await bus.publish(published(record, correlation_id=message.correlation_id))
+    await channel.announce(ModelChange(bot=record.bot, version=record.version))
+    await jobs.succeed(message.job_id, model_version=record.version, metrics=record.metrics)
+    log.info("training.succeeded", bot=record.bot, job_id=message.job_id, version=record.version)
+
+
+async def _register(
+    message: TrainModel, *, jobs: TrainingJobs, registry: ModelRegistry, blobs: BlobStore, encoder: Encoder
+) -> ModelRecord | None:
+    """Train the job's model, store and register it; None when it is refused (the job is then `rejected`)."""
     model = await _train_job(message, jobs=jobs, blobs=blobs, encoder=encoder)
     if not message.force:
         refusal = worse_than(model.meta.metrics, await registry.latest(message.bot))
         if refusal is not None:
             await jobs.fail(message.job_id, status="rejected", error=refusal)
             log.info("training.refused", bot=message.bot, job_id=message.job_id, reason=refusal)
-            return
+            return None
     record = model_record(model, job_id=message.job_id)
     await blobs.put(record.artifact_key, model.to_bytes())
-    record = await registry.add(record)
-    await jobs.succeed(message.job_id, model_version=model.version, metrics=model.meta.metrics)
-    await bus.publish(published(record, correlation_id=message.correlation_id))
-    await channel.announce(ModelChange(bot=record.bot, version=record.version))
-    log.info("training.succeeded", bot=record.bot, job_id=message.job_id, version=record.version)
+    return await registry.add(record)
 
 
 def worse_than(metrics: dict[str, float], current: ModelRecord | None) -> str | None:
