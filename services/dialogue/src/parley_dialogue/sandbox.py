@@ -162,8 +162,8 @@ class _GuardedEnvironment(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _tick()
-        if isinstance(obj, Mapping) and attribute in obj:
-            return obj[attribute]  # data first: `result.items`, `parameters.base` are the keys
+        if isinstance(obj, Mapping) and attribute in obj:  # data first: `result.items` is the key
+            return cast(Mapping[str, Any], obj)[attribute]
         if attribute in FORBIDDEN_ATTRIBUTES:
             return self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)
