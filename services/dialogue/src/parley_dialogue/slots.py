@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
+from parley_dialogue.patterns import first_match, matches_whole
 from parley_messages import EntityValue
 
 
@@ -76,8 +77,7 @@ def accept(param: ParameterDef, value: Any) -> Any:
         wanted = str(value).strip().casefold()
         return next((c for c in param.choices if c.casefold() == wanted), None)
     if param.pattern is not None:
-        match = re.search(param.pattern, str(value))
-        return match.group(0) if match else None
+        return first_match(param.pattern, str(value))
     return value
 
 
@@ -111,7 +111,7 @@ def _payload_value(param: ParameterDef, bot: BotDefinition, value: Any) -> Any:
     for known in entity.values:
         if wanted in {name.casefold() for name in (known.value, *known.synonyms)}:
             return accept(param, known.value)
-    if entity.pattern is not None and re.fullmatch(entity.pattern, str(value)):
+    if entity.pattern is not None and matches_whole(entity.pattern, str(value)):
         return accept(param, str(value))
     return None
 
@@ -129,6 +129,6 @@ def from_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:
             if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
                 return accept(param, value.value)
     if entity.pattern is not None:
-        match = re.search(entity.pattern, text)
-        return accept(param, match.group(0)) if match else None
+        found = first_match(entity.pattern, text)
+        return accept(param, found) if found is not None else None
     return accept(param, text) if entity.is_open else None

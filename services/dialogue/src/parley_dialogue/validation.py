@@ -10,16 +10,14 @@ from typing import Any, cast
 import msgspec
 
 from parley_dialogue.definition import BotDefinition, ExampleDef, IntentDef, ParameterDef, normalise
+from parley_dialogue.patterns import pattern_problem
 from parley_dialogue.templates import template_problem
 from parley_messages import MAX_TEXT_CHARS
 from parley_runtime.errors import InvalidInputError
 
 MAX_INTENTS = 1_000
 MAX_EXAMPLES = 50_000
-MAX_PATTERN_CHARS = 300
 _TRIGGER = re.compile(r"^/([A-Za-z0-9][A-Za-z0-9_.\-]*)")
-# A quantified group that itself holds a quantifier ("(a+)+"): the classic catastrophic backtracking.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 
 Problem = dict[str, str]
 
@@ -109,16 +107,9 @@ def _parameter_problems(path: str, param: ParameterDef, declared: set[str]) -> I
 
 
 def _pattern_problems(path: str, pattern: str) -> Iterator[Problem]:
-    if len(pattern) > MAX_PATTERN_CHARS:
-        yield _problem(path, f"longer than {MAX_PATTERN_CHARS} characters")
-        return
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        yield _problem(path, f"not a valid regular expression: {exc}")
-        return
-    if _NESTED_QUANTIFIER.search(pattern):
-        yield _problem(path, "nested quantifiers (like '(a+)+') can take exponential time")
+    problem = pattern_problem(pattern)
+    if problem is not None:
+        yield _problem(path, problem)
 
 
 def _template_problems(path: str, source: str) -> Iterator[Problem]:
