@@ -93,6 +93,14 @@ async def test_a_failed_job_keeps_its_error(mongo: AsyncDatabase[dict[str, Any]]
     assert doc is not None and (doc["status"], doc["error"]) == ("rejected", "no intents")
 
 
+async def test_a_refused_job_keeps_its_metrics(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+    jobs = MongoTrainingJobs(mongo)
+    await jobs.start("j", "b")
+    await jobs.fail("j", status="rejected", error="worse", metrics={"quality": 0.5})
+    doc = await mongo["training_jobs"].find_one({"_id": "j"})
+    assert doc is not None and (doc["status"], doc["metrics"]) == ("rejected", {"quality": 0.5})
+
+
 async def test_announcements_reach_a_listener_and_malformed_ones_are_skipped(
     redis_client: Redis, poll: Callable[..., Any]
 ) -> None:

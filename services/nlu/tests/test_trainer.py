@@ -279,6 +279,7 @@ async def test_a_model_scoring_below_the_current_one_is_not_published(
     await handler(await snapshot(blobs, muddled, "job-2"))
     job = await db["training_jobs"].find_one({"_id": "job-2"})
     assert job is not None and job["status"] == "rejected" and "force" in job["error"]
+    assert f"{job['metrics']['quality']:.3f}" in job["error"]
     record = await MongoModelRegistry(db).latest("shop")
     assert record is not None and record.job_id == "job-1"
     assert bus.depth(ANALYTICS_QUEUE) == 1

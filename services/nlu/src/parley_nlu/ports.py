@@ -71,4 +71,8 @@ class TrainingJobs(Protocol):
 
     async def succeed(self, job_id: str, *, model_version: str, metrics: dict[str, Any]) -> None: ...
 
-    async def fail(self, job_id: str, *, status: JobFailure, error: str) -> None: ...
+    async def fail(
+        self, job_id: str, *, status: JobFailure, error: str, metrics: dict[str, Any] | None = None
+    ) -> None:
+        """Mark the job finished unsuccessfully, with why; `metrics` of a model refused for them."""
+        ...

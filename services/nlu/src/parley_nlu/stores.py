@@ -98,8 +98,11 @@ class MongoTrainingJobs:
             },
         )
 
-    async def fail(self, job_id: str, *, status: JobFailure, error: str) -> None:
-        await self._update(job_id, {"$set": {"status": status, "finished_at": utc_now(), "error": error}})
+    async def fail(
+        self, job_id: str, *, status: JobFailure, error: str, metrics: dict[str, Any] | None = None
+    ) -> None:
+        finished = {"status": status, "finished_at": utc_now(), "error": error}
+        await self._update(job_id, {"$set": finished | ({} if metrics is None else {"metrics": metrics})})
 
     async def _update(self, job_id: str, update: dict[str, Any]) -> None:
         async with translate_errors():

@@ -170,7 +170,7 @@ async def _register(
     if not message.force:
         refusal = worse_than(model.meta.metrics, await registry.latest(message.bot))
         if refusal is not None:
-            await jobs.fail(message.job_id, status="rejected", error=refusal)
+            await jobs.fail(message.job_id, status="rejected", error=refusal, metrics=model.meta.metrics)
             log.info("training.refused", bot=message.bot, job_id=message.job_id, reason=refusal)
             return None
     record = model_record(model, job_id=message.job_id)
