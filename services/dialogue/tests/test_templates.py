@@ -57,6 +57,42 @@ def test_undefined_variables_render_empty():
     assert render("[{{ nothing }}{{ result.status }}{{ a.b.c }}]", {"result": {}}) == "[]"
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{% if result.count > 0 %}some{% else %}none{% endif %}", "none"),
+        ("{% if 0 <= result.count %}some{% else %}none{% endif %}", "none"),
+        (
+            "[{{ parameters.n + 1 }}][{{ 2 * parameters.n }}][{{ 2 ** parameters.n }}][{{ -parameters.n }}]",
+            "[][][][]",
+        ),
+        ("[{{ result.price | round(2) }}][{{ result.price | abs }}][{{ result.price | int }}]", "[][][0]"),
+        ("[{{ parameters.city.title() }}][{{ 'abc'.startswith(parameters.city) }}]", "[][]"),
+        ("[{% for i in range(parameters.n) %}{{ i }}{% endfor %}]", "[]"),
+        (
+            '{"n": {{ parameters.n | tojson }}, "m": {{ {"n": parameters.n} | tojson }}}',
+            '{"n": null, "m": {"n": null}}',
+        ),
+    ],
+)
+def test_missing_values_are_empty_wherever_they_are_used(source, expected):
+    assert render(source, {"parameters": {}, "result": {}}) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% set f = x.format %}{{ f('{0.__class__}') }}",
+        "{% set f = x.format %}{{ f + 1 }}",
+        "{% set f = x.mro %}{% if f > 0 %}{% endif %}",
+        "{{ range(x[k]) }}",
+    ],
+)
+def test_a_value_the_sandbox_refused_is_not_silent(source):
+    with pytest.raises(TemplateError, match="unsafe"):
+        render(source, {"x": "s", "k": "__class__"})
+
+
 def test_random_picks_with_the_given_generator():
     picks = {render("{{ ['a', 'b', 'c'] | random }}", {}, rng=random.Random(seed)) for seed in range(30)}
     assert picks == {"a", "b", "c"}

@@ -1,4 +1,5 @@
-"""Litestar pieces every HTTP service shares: the error body, exception mapping, health routes."""
+"""Litestar pieces every HTTP service shares: the error body, exception mapping, health routes, and
+the request class that checks a JSON body before Litestar decodes it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response, get
+from litestar.datastructures import FormMultiDict
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 
+from parley_runtime.client_json import check_depth, not_utf8
 from parley_runtime.errors import (
     ConflictError,
     InvalidInputError,
@@ -26,6 +29,26 @@ AnyRequest = Request[Any, Any, Any]
 Handler = Callable[[AnyRequest, Any], Response[ErrorBody]]
 HandlerMap = dict[int | type[Exception], Handler]
 """Litestar's `exception_handlers`, typed with the error body every handler answers."""
+
+
+class CheckedRequest(Request[Any, Any, Any]):
+    """A request whose JSON body or form is refused with a 400 (`invalid_input`) when its text does
+    not decode or its JSON nests deeper than `client_json.MAX_DEPTH`: Litestar raised
+    `UnicodeDecodeError`, `LookupError` (an unknown charset) and `RecursionError` there, which
+    reached clients as 500s. Pass as `request_class=`."""
+
+    async def json(self) -> Any:
+        check_depth(await self.body())
+        try:
+            return await super().json()
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(not_utf8(exc), details=[{"message": str(exc)}]) from None
+
+    async def form(self) -> FormMultiDict:
+        try:
+            return await super().form()
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InvalidInputError(f"a form field's text does not decode: {exc}") from None
 
 
 def error_response(status: int, code: str, message: str, details: object = None) -> Response[ErrorBody]:

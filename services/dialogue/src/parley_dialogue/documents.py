@@ -4,25 +4,39 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-import msgspec
 import yaml
 
 from parley_dialogue.acf import from_acf, is_acf
 from parley_dialogue.definition import BotDefinition
 from parley_dialogue.validation import build_definition
+from parley_runtime.client_json import MAX_DEPTH, decode_json
 from parley_runtime.errors import InvalidInputError
 
 MAX_DOCUMENT_BYTES = 5_000_000
 _BOM = b"\xef\xbb\xbf"
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """YAML without anchors/aliases: an alias bomb would expand exponentially when converted."""
+class _BoundedLoader(yaml.SafeLoader):
+    """YAML without anchors/aliases (an alias bomb would expand exponentially when converted), with
+    sequences and mappings nested at most `MAX_DEPTH` deep, as in JSON: the composer recurses once
+    per level, and 20,000 levels raised `RecursionError`."""
+
+    def __init__(self, stream: bytes) -> None:
+        super().__init__(stream)
+        self._depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         if self.check_event(yaml.AliasEvent):  # pyright: ignore[reportUnknownMemberType]
             raise yaml.YAMLError("YAML aliases (*name) are not supported in bot definitions")
-        return super().compose_node(parent, index)  # pyright: ignore[reportUnknownMemberType]
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):  # pyright: ignore[reportUnknownMemberType]
+            return super().compose_node(parent, index)  # pyright: ignore[reportUnknownMemberType]
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.YAMLError(f"YAML nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)  # pyright: ignore[reportUnknownMemberType]
+        finally:
+            self._depth -= 1
 
 
 def parse_document(raw: bytes, content_type: str | None = None, *, name: str | None = None) -> BotDefinition:
@@ -37,21 +51,19 @@ def parse_document(raw: bytes, content_type: str | None = None, *, name: str | N
 
 
 def load_document(raw: bytes, content_type: str | None = None) -> object:
-    """Decode JSON or YAML (by content type, else by the first character)."""
+    """Decode JSON or YAML (by content type, else by the first character), nested at most `MAX_DEPTH`
+    deep; anything else (bad bytes, syntax, nesting or values) is an `InvalidInputError`."""
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise InvalidInputError(f"bot documents are limited to {MAX_DOCUMENT_BYTES} bytes")
     raw = raw.removeprefix(_BOM)
     kind = (content_type or "").lower()
     if "yaml" in kind or ("json" not in kind and raw.lstrip()[:1] not in (b"{", b"[")):
         return _load_yaml(raw)
-    try:
-        return msgspec.json.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise InvalidInputError(f"not valid JSON: {exc}", details=[str(exc)]) from exc
+    return decode_json(raw)
 
 
 def _load_yaml(raw: bytes) -> object:
     try:
-        return yaml.load(raw, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
+        return yaml.load(raw, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a tagged value such as a day 2026-02-30
         raise InvalidInputError(f"not valid YAML: {exc}", details=[str(exc)]) from exc

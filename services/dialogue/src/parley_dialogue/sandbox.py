@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-from jinja2 import ChainableUndefined, nodes
+from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from parley_dialogue.escaping import JsonEncoded, UrlEncoded, finalize, marking, printed
+from parley_dialogue.undefined import SilentUndefined, json_default, missing_among
 
 MAX_VALUE_SIZE = 20_000
 MAX_INT_ARGUMENT = 10_000
@@ -147,6 +148,9 @@ class _GuardedEnvironment(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _tick()
+        missing = missing_among((left, right))
+        if missing is not None:
+            return missing
         if operator == "%" and isinstance(left, str):
             raise SecurityError("string formatting is not available in templates")
         if operator == "**" and (not isinstance(right, int | float) or abs(right) > 64):
@@ -157,6 +161,9 @@ class _GuardedEnvironment(ImmutableSandboxedEnvironment):
 
     def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         _tick()
+        missing = missing_among((obj, *args, *kwargs.values()))
+        if missing is not None:  # `parameters.city.title()`, `range(parameters.n)`
+            return missing
         _check_arguments((*args, *kwargs.values()))
         return _check_size(super().call(context, obj, *args, **kwargs))
 
@@ -251,8 +258,9 @@ class _Guards(NodeTransformer):
 @lru_cache(maxsize=1)
 def environment() -> _GuardedEnvironment:
     env = _GuardedEnvironment(
-        undefined=ChainableUndefined, autoescape=False, keep_trailing_newline=True, finalize=finalize
+        undefined=SilentUndefined, autoescape=False, keep_trailing_newline=True, finalize=finalize
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": json_default}
     builtin = env.filters
     env.filters = {name: _guard_filter(builtin[name]) for name in _SAFE_FILTERS}
     env.filters.update(

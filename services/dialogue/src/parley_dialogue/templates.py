@@ -3,7 +3,7 @@
 Bot authors are not trusted. Templates are checked when a bot is saved (no Python internals, an
 allow-list of filters, no macros or includes, loops nested at most twice) and every render runs
 under a budget: a deadline, a cap on loop iterations, on the size of every intermediate value
-and on the output. Undefined variables render empty (ACF behaviour).
+and on the output. Missing values are empty wherever they are used (ACF behaviour, `undefined.py`).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from parley_gateway.routes.admin import admin_router
 from parley_gateway.routes.chat import chat_route
 from parley_gateway.routes.websocket import chat_socket
 from parley_gateway.settings import GatewaySettings
-from parley_runtime.web import ReadinessCheck, health_routes
+from parley_runtime.web import CheckedRequest, ReadinessCheck, health_routes
 
 BUILTIN_STATIC = Path(__file__).parent / "static"
 
@@ -75,6 +75,7 @@ def create_app(
         dependencies={"gateway": Provide(_gateway, sync_to_thread=False)},
         state=State({"gateway": gateway}),
         middleware=[correlation_middleware],
+        request_class=CheckedRequest,
         cors_config=_cors(settings),
         exception_handlers=gateway_exception_handlers(gateway.metrics),
         request_max_body_size=settings.max_body_bytes,

@@ -7,6 +7,8 @@ from typing import Any
 import msgspec
 
 from parley_messages import MAX_TEXT_CHARS
+from parley_runtime.client_json import decode_json
+from parley_runtime.errors import InvalidInputError
 
 
 class FrameError(Exception):
@@ -46,9 +48,9 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
     if len(raw) > max_bytes:
         raise FrameError("frame_too_large", f"frames are limited to {max_bytes} bytes")
     try:
-        data = msgspec.json.decode(raw)
-    except (msgspec.DecodeError, UnicodeDecodeError):
-        raise FrameError("invalid_json", "the frame is not valid UTF-8 JSON") from None
+        data = decode_json(raw)
+    except InvalidInputError as exc:
+        raise FrameError("invalid_json", str(exc)) from None
     if not isinstance(data, dict):
         raise FrameError("invalid_frame", "a frame is a JSON object with a `type`")
     frame_type: object = data.pop("type", None)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]

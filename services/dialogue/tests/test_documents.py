@@ -1,0 +1,54 @@
+"""Uploaded bot documents that are not UTF-8, nest too deep or hold impossible values: a clear
+`InvalidInputError` (HTTP 400), whatever the content type says."""
+
+from __future__ import annotations
+
+import pytest
+
+from parley_dialogue.documents import load_document, parse_document
+from parley_runtime.client_json import MAX_DEPTH
+from parley_runtime.errors import InvalidInputError
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "application/json", "application/json; charset=latin-1", "text/plain; charset=latin-1"],
+)
+def test_json_that_is_not_utf8_is_refused(content_type: str | None) -> None:
+    with pytest.raises(InvalidInputError, match="not valid UTF-8"):
+        load_document(b'{"name": "caf\xe9", "intents": []}', content_type)
+
+
+def test_yaml_that_is_not_utf8_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="not valid YAML"):
+        load_document(b"name: caf\xe9\n", "application/yaml; charset=latin-1")
+
+
+@pytest.mark.parametrize("raw", [b"[" * 100_000, b'{"intents": ' + b"[" * 3000 + b"]" * 3000 + b"}"])
+def test_json_nested_too_deep_is_refused(raw: bytes) -> None:
+    with pytest.raises(InvalidInputError, match=f"more than {MAX_DEPTH} levels"):
+        load_document(raw, "application/json")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"a:\n" + b"".join(b" " * i + b"- \n" for i in range(1, 1000)),
+        b"intents: " + b"[" * 20_000,
+        b"- " * 20_000 + b"x",
+    ],
+)
+def test_yaml_nested_too_deep_is_refused(raw: bytes) -> None:
+    with pytest.raises(InvalidInputError, match=f"more than {MAX_DEPTH} levels"):
+        load_document(raw, "application/yaml")
+
+
+def test_yaml_nested_within_the_limit_is_read() -> None:
+    raw = b"a: " + b"[" * (MAX_DEPTH - 1) + b"]" * (MAX_DEPTH - 1)
+    assert isinstance(load_document(raw, "application/yaml"), dict)
+
+
+@pytest.mark.parametrize("value", [b"2026-02-30", b"!!timestamp 2026-13-01", b"!!int 0x"])
+def test_a_yaml_value_that_cannot_be_constructed_is_refused(value: bytes) -> None:
+    with pytest.raises(InvalidInputError, match="not valid YAML"):
+        parse_document(b"name: shop\nupdated: " + value + b"\n")
