@@ -21,6 +21,8 @@ from parley_messages import (
     QUEUES,
     ROUTES,
     AnyMessage,
+    Button,
+    EntityValueDef,
     Message,
     ModelPublished,
     SendWebhook,
@@ -185,3 +187,19 @@ def test_webhook_notifications_go_only_to_the_notifications_queue() -> None:
 
 def test_each_queue_has_a_dead_letter_queue_named_after_it() -> None:
     assert dead_letter_queue("parley-logger") == "parley-logger-dlq"
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ({"title": "Go", "payload": "/order", "style": "primary"}, Button(title="Go", payload="/order")),
+        (
+            {"value": "large", "synonyms": ["big"], "lang": "en"},
+            EntityValueDef(value="large", synonyms=["big"]),
+        ),
+    ],
+)
+def test_structs_authors_also_write_accept_fields_added_by_a_newer_writer(wire: Any, expected: Any) -> None:
+    """The dialogue refuses an author's misspelt field; the wire types stay lenient, so an older
+    gateway or NLU still reads a newer writer's buttons, datasets and models."""
+    assert msgspec.json.decode(json.dumps(wire), type=type(expected)) == expected

@@ -25,6 +25,8 @@ class IntentExamples(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class EntityValueDef(msgspec.Struct, frozen=True, kw_only=True):
+    # Bot authors write these too, but datasets and model artifacts carry them, so unknown fields
+    # are accepted (an older NLU reads a newer writer's); the dialogue refuses an author's misspelt one.
     value: str
     synonyms: list[str] = []
 

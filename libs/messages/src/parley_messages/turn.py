@@ -13,6 +13,8 @@ MAX_TEXT_CHARS = 2_000
 class Button(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """A quick reply: shown as `title`, sends `payload` (text or `/intent_id`) when chosen."""
 
+    # Bot authors write buttons too, but the chat reply carries them, so unknown fields are accepted
+    # (an older gateway reads a newer dialogue's); the dialogue refuses an author's misspelt field.
     title: str
     payload: str
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -12,12 +13,16 @@ import msgspec
 from parley_dialogue.definition import BotDefinition, ExampleDef, IntentDef, ParameterDef, normalise
 from parley_dialogue.patterns import pattern_problem
 from parley_dialogue.templates import template_problem
-from parley_messages import MAX_TEXT_CHARS
+from parley_messages import MAX_TEXT_CHARS, Button, EntityValueDef
 from parley_runtime.errors import InvalidInputError
 
 MAX_INTENTS = 1_000
 MAX_EXAMPLES = 50_000
 _TRIGGER = re.compile(r"^/([A-Za-z0-9][A-Za-z0-9_.\-]*)")
+_AUTHORED_WIRE_STRUCTS: tuple[tuple[str, str, type[msgspec.Struct], str], ...] = (
+    ("entities", "values", EntityValueDef, "an entity value"),
+    ("intents", "buttons", Button, "a button"),
+)
 
 Problem = dict[str, str]
 
@@ -26,11 +31,12 @@ def build_definition(doc: object) -> BotDefinition:
     """Decode and validate a native document; `InvalidInputError` lists every problem."""
     if not isinstance(doc, dict):
         raise InvalidInputError("a bot definition must be an object", details=[])
+    fields = normalise(cast(dict[str, Any], doc))
     try:
-        definition = msgspec.convert(normalise(doc), BotDefinition)  # pyright: ignore[reportUnknownArgumentType]
+        definition = msgspec.convert(fields, BotDefinition)
     except msgspec.ValidationError as exc:
         raise InvalidInputError(f"invalid bot definition: {exc}", details=[_problem("$", str(exc))]) from exc
-    problems = list(validate(definition))
+    problems = [*_unknown_fields(fields), *validate(definition)]
     if problems:
         raise InvalidInputError(f"invalid bot definition ({len(problems)} problems)", details=problems)
     return definition
@@ -51,6 +57,31 @@ def validate(bot: BotDefinition) -> Iterator[Problem]:
     intent_ids = {i.id for i in bot.intents}
     for n, intent in enumerate(bot.intents):
         yield from _intent_problems(f"intents[{n}]", intent, declared, intent_ids)
+
+
+def _unknown_fields(doc: dict[str, Any]) -> Iterator[Problem]:
+    """Misspelt fields of entity values and buttons. Those structs are wire contracts too (the NLU's
+    dataset, the chat reply), lenient so that older readers accept newer writers' fields; decoding
+    drops what they do not know, so an author's `synonym` for `synonyms` is caught here."""
+    for outer, inner, struct, what in _AUTHORED_WIRE_STRUCTS:
+        known = struct.__struct_fields__
+        for n, parent in _objects(doc.get(outer)):
+            for m, item in _objects(parent.get(inner)):
+                for key in item:
+                    if key not in known:
+                        where = f"{outer}[{n}].{inner}[{m}].{key}"
+                        yield _problem(where, _unknown_field(str(key), known, what))
+
+
+def _unknown_field(key: str, known: tuple[str, ...], what: str) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown field{hint}; {what} has {', '.join(known)}"
+
+
+def _objects(value: object) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = cast(list[Any], value) if isinstance(value, list) else []
+    return ((n, cast(dict[str, Any], item)) for n, item in enumerate(items) if isinstance(item, dict))
 
 
 def _intent_problems(
