@@ -60,3 +60,14 @@ def test_a_frame_over_the_byte_limit_is_refused_before_decoding() -> None:
 
 def test_invalid_utf8_is_refused() -> None:
     assert _code(b'{"type": "user_message", "text": "\xff"}') == "invalid_json"
+
+
+def test_the_byte_limit_counts_utf8_bytes_not_characters() -> None:
+    frame = '{"type": "user_message", "text": "' + "é" * 600 + '"}'
+    assert len(frame) < 1000 < len(frame.encode())
+    assert _code(frame) == "frame_too_large"
+
+
+def test_a_text_frame_within_the_byte_limit_is_accepted() -> None:
+    frame = '{"type": "user_message", "text": "' + "é" * 400 + '"}'
+    assert parse_frame(frame, max_bytes=1000) == UserMessage(text="é" * 400)

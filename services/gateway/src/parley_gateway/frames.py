@@ -45,10 +45,12 @@ class PongFrame(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag
 
 def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
     """Decode one client frame; raise `FrameError` saying exactly what is wrong."""
-    if len(raw) > max_bytes:
+    # Bytes, not characters: the limit means the same as for a REST body of the same JSON.
+    payload = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    if len(payload) > max_bytes:
         raise FrameError("frame_too_large", f"frames are limited to {max_bytes} bytes")
     try:
-        data = decode_json(raw)
+        data = decode_json(payload)
     except InvalidInputError as exc:
         raise FrameError("invalid_json", str(exc)) from None
     if not isinstance(data, dict):
