@@ -62,6 +62,38 @@ async def test_the_latest_model_is_the_newest_published(mongo: AsyncDatabase[dic
     assert latest is not None and (latest.version, latest.artifact_key) == ("new", "k2")
 
 
+async def test_the_latest_model_is_the_one_requested_last(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+    registry = MongoModelRegistry(mongo)
+    await registry.ensure_indexes()
+    now = utc_now()
+    hour = timedelta(hours=1)
+    await registry.add(
+        ModelRecord(bot="b", version="newer", artifact_key="k1", created_at=now, requested_at=now - hour)
+    )
+    await registry.add(
+        ModelRecord(
+            bot="b", version="older", artifact_key="k2", created_at=now + hour, requested_at=now - 2 * hour
+        )
+    )
+    await registry.add(
+        ModelRecord(bot="b", version="unrequested", artifact_key="k3", created_at=now + 2 * hour)
+    )
+    latest = await registry.latest("b")
+    assert latest is not None and (latest.version, latest.requested_at) == ("newer", now - hour)
+
+
+async def test_jobs_requested_within_a_millisecond_are_told_apart(
+    mongo: AsyncDatabase[dict[str, Any]],
+) -> None:
+    registry = MongoModelRegistry(mongo)
+    now = utc_now().replace(microsecond=500)
+    later = now + timedelta(microseconds=1)
+    await registry.add(ModelRecord(bot="b", version="later", artifact_key="k1", requested_at=later))
+    await registry.add(ModelRecord(bot="b", version="sooner", artifact_key="k2", requested_at=now))
+    latest = await registry.latest("b")
+    assert latest is not None and (latest.version, latest.requested_at) == ("later", later)
+
+
 async def test_a_bot_without_models_has_no_latest(mongo: AsyncDatabase[dict[str, Any]]) -> None:
     assert await MongoModelRegistry(mongo).latest("nobody") is None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -294,6 +295,26 @@ async def test_force_publishes_a_model_that_scores_lower(
     await handler(forced)
     record = await MongoModelRegistry(db).latest("shop")
     assert record is not None and record.job_id == "job-2"
+
+
+async def test_an_older_job_finishing_last_does_not_replace_the_newer_model(
+    handler: Any,
+    shop_dataset: NluDataset,
+    blobs: LocalBlobStore,
+    db: AsyncDatabase[dict[str, Any]],
+    bus: MemoryBus,
+) -> None:
+    newer = await snapshot(blobs, shop_dataset, "job-2")
+    older = await snapshot(blobs, shop_dataset, "job-1")
+    await handler(newer)
+    requested = newer.occurred_at - timedelta(seconds=1)
+    await handler(msgspec.structs.replace(older, occurred_at=requested, force=True))
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and job["status"] == "rejected" and "requested after" in job["error"]
+    assert job["metrics"]["accuracy"] > 0
+    record = await MongoModelRegistry(db).latest("shop")
+    assert record is not None and record.job_id == "job-2"
+    assert bus.depth(ANALYTICS_QUEUE) == 1
 
 
 def _mixed_intent(dataset: NluDataset) -> IntentExamples:

@@ -23,6 +23,10 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
     metrics: dict[str, float] = {}
     status: str = "published"
     created_at: datetime = msgspec.field(default_factory=utc_now)
+    """When the model was trained."""
+    requested_at: datetime | None = None
+    """When its training job was requested (the `TrainModel`'s `occurred_at`): the most recently
+    requested published model is the bot's. None in models registered before it was recorded."""
     job_id: str | None = None
 
 
@@ -35,7 +39,10 @@ class ModelChange(msgspec.Struct, frozen=True, kw_only=True):
 
 class ModelRegistry(Protocol):
     async def latest(self, bot: str) -> ModelRecord | None:
-        """The newest published model of `bot`, or None when it has none."""
+        """The published model of `bot` whose training was requested last, or None when it has none.
+
+        Models without `requested_at` (older ones) come after those with it, newest trained first.
+        """
         ...
 
     async def get(self, bot: str, version: str) -> ModelRecord | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -27,23 +27,30 @@ MODELS_CHANNEL = "parley:models"
 """Redis pub/sub channel of `{"bot", "version"}` announcements."""
 
 _change_decoder = msgspec.json.Decoder(ModelChange)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class MongoModelRegistry:
-    """`models`: one document per model version, `_id` = `{bot}:{version}`."""
+    """`models`: one document per model version, `_id` = `{bot}:{version}`.
+
+    `request_order` (microseconds since the epoch of `requested_at`) orders the models: two training
+    jobs requested within a millisecond are still told apart.
+    """
 
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self._models = db["models"]
 
     async def ensure_indexes(self) -> None:
         async with translate_errors():
-            await self._models.create_index([("bot", ASCENDING), ("created_at", DESCENDING)])
+            await self._models.create_index(
+                [("bot", ASCENDING), ("request_order", DESCENDING), ("created_at", DESCENDING)]
+            )
 
     async def latest(self, bot: str) -> ModelRecord | None:
         async with translate_errors():
             doc = await self._models.find_one(
                 {"bot": bot, "status": "published"},
-                sort=[("created_at", DESCENDING), ("version", DESCENDING)],
+                sort=[("request_order", DESCENDING), ("created_at", DESCENDING), ("version", DESCENDING)],
             )
         return None if doc is None else _record(doc)
 
@@ -55,6 +62,8 @@ class MongoModelRegistry:
     async def add(self, record: ModelRecord) -> ModelRecord:
         key = f"{record.bot}:{record.version}"
         doc = msgspec.to_builtins(record, builtin_types=(datetime,))
+        if record.requested_at is not None:
+            doc["request_order"] = _microseconds(record.requested_at)
         async with translate_errors():
             try:
                 await self._models.insert_one({"_id": key, **doc})
@@ -166,4 +175,11 @@ def _decode_change(message: dict[str, Any] | None) -> ModelChange | None:
 
 def _record(doc: dict[str, Any]) -> ModelRecord:
     doc.pop("_id", None)
+    order = doc.pop("request_order", None)
+    if order is not None:  # exact, where the date MongoDB stores has milliseconds only
+        doc["requested_at"] = _EPOCH + timedelta(microseconds=order)
     return msgspec.convert(doc, ModelRecord, strict=False)
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)

@@ -144,8 +144,9 @@ async def handle_train(
 
     The job is marked last: when announcing fails (an SQS or Redis error, a killed trainer), the job
     is still `running` and its redelivery announces again, without training again (the model is
-    registered). A model that scores below the bot's current one is not published (the job ends
-    `rejected`) unless the command says `force`.
+    registered). A model is not published (the job ends `rejected`) when a job of the bot requested
+    later has published one already, nor when it scores below the bot's current one, unless the
+    command says `force`.
     """
     if await jobs.status(message.job_id) in ("succeeded", "rejected"):
         log.info("training.skipped", job_id=message.job_id, reason="already finished")
@@ -167,15 +168,31 @@ async def _register(
 ) -> ModelRecord | None:
     """Train the job's model, store and register it; None when it is refused (the job is then `rejected`)."""
     model = await _train_job(message, jobs=jobs, blobs=blobs, encoder=encoder)
-    if not message.force:
-        refusal = worse_than(model.meta.metrics, await registry.latest(message.bot))
-        if refusal is not None:
-            await jobs.fail(message.job_id, status="rejected", error=refusal, metrics=model.meta.metrics)
-            log.info("training.refused", bot=message.bot, job_id=message.job_id, reason=refusal)
-            return None
-    record = model_record(model, job_id=message.job_id)
+    record = model_record(model, job_id=message.job_id, requested_at=message.occurred_at)
+    current = await registry.latest(message.bot)
+    refusal = superseded(record, current) or (None if message.force else worse_than(record.metrics, current))
+    if refusal is not None:
+        await jobs.fail(message.job_id, status="rejected", error=refusal, metrics=record.metrics)
+        log.info("training.refused", bot=message.bot, job_id=message.job_id, reason=refusal)
+        return None
     await blobs.put(record.artifact_key, model.to_bytes())
     return await registry.add(record)
+
+
+def superseded(record: ModelRecord, current: ModelRecord | None) -> str | None:
+    """Why `record` must not replace `current`, a model of a training job requested after its own.
+
+    Jobs of one bot may finish out of order (several trainers, a retried job); the most recently
+    requested one's model is the bot's, even with `force`.
+    """
+    if current is None or current.requested_at is None or record.requested_at is None:
+        return None
+    if current.requested_at <= record.requested_at:
+        return None
+    return (
+        f"model {current.version}, of a training job requested after this one, is already published; "
+        "train again to publish this job's data"
+    )
 
 
 def worse_than(metrics: dict[str, float], current: ModelRecord | None) -> str | None:
@@ -198,7 +215,9 @@ def worse_than(metrics: dict[str, float], current: ModelRecord | None) -> str | 
     return None
 
 
-def model_record(model: NluModel, *, job_id: str | None = None) -> ModelRecord:
+def model_record(
+    model: NluModel, *, job_id: str | None = None, requested_at: datetime | None = None
+) -> ModelRecord:
     """The registry entry of `model`, whose artifact lives at `artifact_key(bot, version)`."""
     return ModelRecord(
         bot=model.bot,
@@ -206,6 +225,7 @@ def model_record(model: NluModel, *, job_id: str | None = None) -> ModelRecord:
         artifact_key=artifact_key(model.bot, model.version),
         metrics=model.meta.metrics,
         created_at=_to_millis(model.created_at),
+        requested_at=requested_at,
         job_id=job_id,
     )
 
