@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import msgspec
 
-from parley_dialogue.definition import BotDefinition, ExampleDef, IntentDef, ParameterDef, normalise
+from parley_dialogue.definition import (
+    BotDefinition,
+    EntityDefinition,
+    ExampleDef,
+    IntentDef,
+    ParameterDef,
+    normalise,
+)
 from parley_dialogue.patterns import pattern_problem
 from parley_dialogue.templates import template_problem
 from parley_messages import MAX_TEXT_CHARS, Button, EntityValueDef
@@ -19,6 +28,10 @@ from parley_runtime.errors import InvalidInputError
 MAX_INTENTS = 1_000
 MAX_EXAMPLES = 50_000
 _TRIGGER = re.compile(r"^/([A-Za-z0-9][A-Za-z0-9_.\-]*)")
+_WEBHOOK_SCHEMES = ("http://", "https://")
+_TEMPLATE = re.compile(r"\{[{%#]")
+"""Where a template's first tag, statement or comment starts: the rest of a URL is known at render."""
+_AUTHORITY_END = re.compile(r"[/?#]")
 _AUTHORED_WIRE_STRUCTS: tuple[tuple[str, str, type[msgspec.Struct], str], ...] = (
     ("entities", "values", EntityValueDef, "an entity value"),
     ("intents", "buttons", Button, "a button"),
@@ -51,12 +64,41 @@ def validate(bot: BotDefinition) -> Iterator[Problem]:
     yield from _duplicates("intents", [i.id for i in bot.intents], "intent id")
     yield from _duplicates("entities", [e.name for e in bot.entities], "entity name")
     for n, entity in enumerate(bot.entities):
-        if entity.pattern is not None:
-            yield from _pattern_problems(f"entities[{n}].pattern", entity.pattern)
+        yield from _entity_problems(f"entities[{n}]", entity)
     declared = {e.name for e in bot.entities}
     intent_ids = {i.id for i in bot.intents}
     for n, intent in enumerate(bot.intents):
         yield from _intent_problems(f"intents[{n}]", intent, declared, intent_ids)
+
+
+def _entity_problems(path: str, entity: EntityDefinition) -> Iterator[Problem]:
+    if entity.pattern is not None:
+        yield from _pattern_problems(f"{path}.pattern", entity.pattern)
+    named: dict[str, int] = {}  # a value's or synonym's surface form -> the index of its value
+    for n, value in enumerate(entity.values):
+        where = f"{path}.values[{n}]"
+        forms = [("value", value.value), *((f"synonyms[{m}]", s) for m, s in enumerate(value.synonyms))]
+        for field, form in forms:
+            key = _surface(form)
+            if not key:
+                yield _problem(f"{where}.{field}", "is empty")
+                continue
+            first = named.setdefault(key, n)
+            if first != n:
+                yield _problem(f"{where}.{field}", _named_twice(form, entity.values[first].value, first))
+
+
+def _named_twice(form: str, other: str, index: int) -> str:
+    if _surface(form) == _surface(other):
+        return f"{other!r} is already a value of this entity (values[{index}])"
+    return f"{form!r} already names {other!r} (values[{index}]): one word names one value of an entity"
+
+
+def _surface(text: str) -> str:
+    """A value or synonym as the NLU looks it up (`parley_nlu.folding.surface_key`): without case
+    or accents, words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
 def _unknown_fields(doc: dict[str, Any]) -> Iterator[Problem]:
@@ -99,6 +141,7 @@ def _intent_problems(
     if intent.action is not None:
         action = intent.action
         yield from _template_problems(f"{path}.action.url", action.url)
+        yield from _url_problems(f"{path}.action.url", action.url)
         if action.body is not None:
             yield from _template_problems(f"{path}.action.body", action.body)
         for key, value in action.headers.items():
@@ -141,6 +184,45 @@ def _pattern_problems(path: str, pattern: str) -> Iterator[Problem]:
     problem = pattern_problem(pattern)
     if problem is not None:
         yield _problem(path, problem)
+
+
+def _url_problems(path: str, url: str) -> Iterator[Problem]:
+    """The literal start of a webhook URL must be `http://` or `https://` and a host. What a
+    template prints (`https://{{ context.host }}/x`) is checked when the request is built."""
+    text = url.strip()
+    if not text:
+        yield _problem(path, "is empty: a webhook needs an http:// or https:// URL")
+        return
+    template = _TEMPLATE.search(text)
+    literal = text if template is None else text[: template.start()]
+    if not literal.startswith(_WEBHOOK_SCHEMES):
+        if template is None or not any(scheme.startswith(literal) for scheme in _WEBHOOK_SCHEMES):
+            yield _problem(path, f"must start with http:// or https://, not {_shortened(text)!r}")
+        return
+    scheme, rest = literal.split("://", 1)
+    end = _AUTHORITY_END.search(rest)
+    if end is None and template is not None:
+        return  # a template prints the host, or part of it
+    problem = _host_problem(scheme, rest if end is None else rest[: end.start()])
+    if problem is not None:
+        yield _problem(path, problem)
+
+
+def _host_problem(scheme: str, authority: str) -> str | None:
+    try:
+        parts = urlsplit(f"{scheme}://{authority}")
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
+    except ValueError as exc:
+        return f"is not a valid URL: {exc}"
+    if not parts.hostname:
+        return "has no host"
+    if any(c.isspace() for c in authority):
+        return "has a space in its host"
+    return None
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:40]}…"
 
 
 def _template_problems(path: str, source: str) -> Iterator[Problem]:
