@@ -104,9 +104,13 @@ class Gatekeeper:
             raise ForbiddenError("this key may not use the admin API" + (f" on bot {bot!r}" if bot else ""))
         return principal
 
-    async def admit_chat(self, secret: str | None, address: str, bot: str) -> Principal | None:
+    async def admit_chat(
+        self, secret: str | None, address: str, bot: str, *, count_key: bool = True
+    ) -> Principal | None:
+        """A REST chat request, or with `count_key` false a websocket opening (its user messages
+        are counted against the key one by one, by `admit_message`)."""
         needs_key = await self.policies.needs_key(bot)
-        principal = await self._counted(secret, address, bot)
+        principal = await self._counted(secret, address, bot, count_key=count_key)
         if secret and principal is None:
             raise UnauthorizedError("unknown or revoked API key")
         if needs_key and principal is None:
@@ -115,8 +119,21 @@ class Gatekeeper:
             raise ForbiddenError(f"this key may not chat with bot {bot!r}")
         return principal
 
-    async def _counted(self, secret: str | None, address: str, bot: str | None) -> Principal | None:
+    async def admit_message(self, secret: str | None, bot: str) -> None:
+        """Count one websocket message against its key's limit on `bot`, as a REST chat request is
+        counted (the address was counted once, when the socket opened); a key revoked since is
+        refused, as it would be over REST."""
+        if not secret:
+            return
         principal = await self.keys.principal(secret)
-        key = None if principal is None else (principal.key_id, principal.rate_limit)
+        if principal is None:
+            raise UnauthorizedError("unknown or revoked API key")
+        await self._limits.check_key((principal.key_id, principal.rate_limit), bot)
+
+    async def _counted(
+        self, secret: str | None, address: str, bot: str | None, *, count_key: bool = True
+    ) -> Principal | None:
+        principal = await self.keys.principal(secret)
+        key = None if principal is None or not count_key else (principal.key_id, principal.rate_limit)
         await self._limits.check(address, key, bot)
         return principal

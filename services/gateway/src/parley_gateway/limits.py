@@ -23,8 +23,19 @@ class RateLimits:
         `RateLimitedError` when either is over its limit."""
         limits = {f"addr:{address}": self._per_address}
         if key is not None:
-            key_id, own_limit = key
-            limits[f"key:{key_id}:{bot or '*'}"] = self._per_key if own_limit is None else own_limit
+            limits.update(self._key_limit(key, bot))
+        await self._count(limits)
+
+    async def check_key(self, key: tuple[str, int | None], bot: str | None) -> None:
+        """Count one request by `key` = (key id, its own limit) on `bot` only (a websocket message:
+        its address was counted when the socket opened); `RateLimitedError` when over the limit."""
+        await self._count(self._key_limit(key, bot))
+
+    def _key_limit(self, key: tuple[str, int | None], bot: str | None) -> dict[str, int]:
+        key_id, own_limit = key
+        return {f"key:{key_id}:{bot or '*'}": self._per_key if own_limit is None else own_limit}
+
+    async def _count(self, limits: dict[str, int]) -> None:
         limits = {subject: limit for subject, limit in limits.items() if limit > 0}
         if not limits:
             return

@@ -3,6 +3,8 @@
 A new conversation gets an id and the bot's welcome; passing `conversation_id` resumes one (after
 a reconnect). Each connection is served by its own task and answers one frame at a time, so a slow
 client only ever waits on itself; a client that stops reading is dropped after a send timeout.
+Opening counts against the client address's request limit; each user message counts against the
+key's, as each REST chat request does (over it: a `rate_limited` error frame, the socket stays open).
 Close codes: 4400 bad request, 4401 key needed, 4403 key not allowed, 4404 unknown bot, 4408 idle,
 4429 too many connections from the address, 1008 not reading, 1013 try again later.
 """
@@ -61,9 +63,10 @@ async def chat_socket(
 ) -> None:
     await socket.accept()
     gateway.metrics.websockets.inc()
+    secret = key or bearer(socket.headers.get("authorization"))
     try:
-        cid = await _open(socket, gateway, bot, conversation_id, key)
-        await _converse(socket, gateway, bot, cid)
+        cid = await _open(socket, gateway, bot, conversation_id, secret)
+        await _converse(socket, gateway, _Chat(bot=bot, conversation_id=cid, secret=secret))
     except _Closed as closed:
         await _close(socket, closed.code)
     except WebSocketDisconnect:
@@ -73,14 +76,17 @@ async def chat_socket(
 
 
 async def _open(
-    socket: WebSocket[Any, Any, Any], gateway: Gateway, bot: str, conversation_id: str | None, key: str | None
+    socket: WebSocket[Any, Any, Any],
+    gateway: Gateway,
+    bot: str,
+    conversation_id: str | None,
+    secret: str | None,
 ) -> str:
     """Admit the connection and greet a new conversation; its conversation id."""
-    secret = key or bearer(socket.headers.get("authorization"))
     try:
         check_bot_name(bot)
         cid = check_conversation_id(conversation_id) if conversation_id else new_id()
-        await gateway.access.admit_chat(secret, client_address(socket), bot)
+        await gateway.access.admit_chat(secret, client_address(socket), bot, count_key=False)
         structlog.contextvars.bind_contextvars(bot=bot, conversation_id=cid)
         if conversation_id is None:
             welcome = await gateway.chat.welcome(bot, cid, {}, new_id())
@@ -97,7 +103,15 @@ def _close_code(exc: ParleyError) -> int:
     return next((code for kind, code in _CLOSE_CODES if isinstance(exc, kind)), CLOSE_BAD_REQUEST)
 
 
-async def _converse(socket: WebSocket[Any, Any, Any], gateway: Gateway, bot: str, cid: str) -> None:
+class _Chat(msgspec.Struct, frozen=True, kw_only=True):
+    """What a connection was opened for: the bot, the conversation, and the key that opened it."""
+
+    bot: str
+    conversation_id: str
+    secret: str | None
+
+
+async def _converse(socket: WebSocket[Any, Any, Any], gateway: Gateway, chat: _Chat) -> None:
     settings = gateway.settings
     bucket = MessageBucket(settings.ws_messages_per_second, settings.ws_message_burst, time.monotonic())
     turn_seconds = gateway.metrics.turn_seconds.labels("websocket")
@@ -105,7 +119,7 @@ async def _converse(socket: WebSocket[Any, Any, Any], gateway: Gateway, bot: str
         raw = await _receive(socket, settings.ws_idle_seconds)
         started = time.perf_counter()
         if bucket.take(time.monotonic()):
-            frame = await _answer(gateway, bot, cid, raw)
+            frame = await _answer(gateway, chat, raw)
         else:
             frame = _refuse("rate_limited", "slow down: too many messages on this connection", gateway)
         await _send(socket, gateway, frame)
@@ -124,15 +138,16 @@ async def _receive(socket: WebSocket[Any, Any, Any], idle_seconds: float) -> str
     return event.get("text") or event.get("bytes") or b""
 
 
-async def _answer(gateway: Gateway, bot: str, cid: str, raw: str | bytes) -> msgspec.Struct:
+async def _answer(gateway: Gateway, chat: _Chat, raw: str | bytes) -> msgspec.Struct:
     try:
         frame = parse_frame(raw, max_bytes=gateway.settings.max_frame_bytes)
         if isinstance(frame, Ping):
             return PongFrame()
+        await gateway.access.admit_message(chat.secret, chat.bot)
         request = ChatRequest(
-            bot=bot,
+            bot=chat.bot,
             text=frame.text,
-            conversation_id=cid,
+            conversation_id=chat.conversation_id,
             context=frame.context,
             channel="websocket",
             correlation_id=new_id(),
@@ -141,6 +156,8 @@ async def _answer(gateway: Gateway, bot: str, cid: str, raw: str | bytes) -> msg
         return await gateway.chat.turn(request)
     except FrameError as exc:
         return _refuse(exc.code, exc.message, gateway)
+    except RateLimitedError as exc:
+        return _refuse(exc.code, f"{exc}; try again in {exc.retry_after} s", gateway)
     except ParleyError as exc:
         return _refuse(exc.code, str(exc), gateway)
     except Exception:  # the public edge: log it, answer plainly, keep the socket usable
