@@ -55,7 +55,7 @@ def missing_among(values: Iterable[object]) -> SilentUndefined | None:
     for value in values:
         if isinstance(value, SilentUndefined):
             value._refuse_if_unsafe()  # pyright: ignore[reportPrivateUsage]
-            found = found or value
+            found = value if found is None else found  # not `or`: a missing value is falsy
     return found
 
 
