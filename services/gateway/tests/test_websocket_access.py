@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from litestar import Litestar
+from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
 ADMIN = {"authorization": "Bearer admin-secret"}
@@ -57,3 +58,14 @@ def test_a_key_revoked_while_its_socket_is_open_is_refused(sync_client: Any) -> 
         assert _say(ws)["type"] == "bot_message"
         assert sync_client.delete(f"/api/v1/keys/{key_id}", headers=ADMIN).status_code == 200
         assert _say(ws)["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("query", ["", "?conversation_id=c4", "?bot="])
+def test_a_socket_without_a_bot_gets_an_error_frame_and_closes_with_4400(
+    sync_client: Any, query: str
+) -> None:
+    with sync_client.websocket_connect(f"/ws/chat{query}") as ws:
+        error = ws.receive_json()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert (error["type"], error["code"], closed.value.code) == ("error", "invalid_input", 4400)

@@ -30,7 +30,7 @@ from parley_gateway.limits import MessageBucket
 from parley_gateway.names import check_bot_name, check_conversation_id
 from parley_gateway.routes.guards import client_address
 from parley_messages import ChatReply, ChatRequest, new_id
-from parley_runtime.errors import NotFoundError, ParleyError, TransientError
+from parley_runtime.errors import InvalidInputError, NotFoundError, ParleyError, TransientError
 
 log = structlog.get_logger(__name__)
 _encoder = msgspec.json.Encoder()
@@ -57,16 +57,18 @@ class _Closed(Exception):
 async def chat_socket(
     socket: WebSocket[Any, Any, Any],
     gateway: GatewayDep,
-    bot: FromQuery[str],
+    bot: FromQuery[str | None] = None,
     conversation_id: FromQuery[str | None] = None,
     key: FromQuery[str | None] = None,
 ) -> None:
+    # `bot` is optional here only so that its absence is answered like any other bad request (an
+    # error frame and 4400) instead of a refused handshake, which a browser cannot tell apart.
     await socket.accept()
     gateway.metrics.websockets.inc()
     secret = key or bearer(socket.headers.get("authorization"))
     try:
-        cid = await _open(socket, gateway, bot, conversation_id, secret)
-        await _converse(socket, gateway, _Chat(bot=bot, conversation_id=cid, secret=secret))
+        chat = await _open(socket, gateway, bot, conversation_id, secret)
+        await _converse(socket, gateway, chat)
     except _Closed as closed:
         await _close(socket, closed.code)
     except WebSocketDisconnect:
@@ -75,15 +77,25 @@ async def chat_socket(
         gateway.metrics.websockets.dec()
 
 
+class _Chat(msgspec.Struct, frozen=True, kw_only=True):
+    """What a connection was opened for: the bot, the conversation, and the key that opened it."""
+
+    bot: str
+    conversation_id: str
+    secret: str | None
+
+
 async def _open(
     socket: WebSocket[Any, Any, Any],
     gateway: Gateway,
-    bot: str,
+    bot: str | None,
     conversation_id: str | None,
     secret: str | None,
-) -> str:
-    """Admit the connection and greet a new conversation; its conversation id."""
+) -> _Chat:
+    """Admit the connection and greet a new conversation."""
     try:
+        if bot is None:
+            raise InvalidInputError("the query parameter `bot` is required: /ws/chat?bot=<name>")
         check_bot_name(bot)
         cid = check_conversation_id(conversation_id) if conversation_id else new_id()
         await gateway.access.admit_chat(secret, client_address(socket), bot, count_key=False)
@@ -96,19 +108,11 @@ async def _open(
         gateway.metrics.errors.labels(exc.code).inc()
         await _send(socket, gateway, ErrorFrame(code=exc.code, message=str(exc)))
         raise _Closed(_close_code(exc)) from None
-    return cid
+    return _Chat(bot=bot, conversation_id=cid, secret=secret)
 
 
 def _close_code(exc: ParleyError) -> int:
     return next((code for kind, code in _CLOSE_CODES if isinstance(exc, kind)), CLOSE_BAD_REQUEST)
-
-
-class _Chat(msgspec.Struct, frozen=True, kw_only=True):
-    """What a connection was opened for: the bot, the conversation, and the key that opened it."""
-
-    bot: str
-    conversation_id: str
-    secret: str | None
 
 
 async def _converse(socket: WebSocket[Any, Any, Any], gateway: Gateway, chat: _Chat) -> None:
