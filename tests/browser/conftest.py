@@ -9,8 +9,9 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.browser.server import WEB_DIST, Shop
 from tests.e2e.stack import EmbeddedParley, free_port
@@ -69,6 +70,13 @@ def parley(tmp_path_factory: pytest.TempPathFactory, shop: Shop) -> Iterator[Emb
         server.stop()
 
 
+@pytest.fixture
+def admin(parley: EmbeddedParley) -> Iterator[httpx.Client]:
+    """The admin API, for setting up and checking what a test did through the console."""
+    with httpx.Client(base_url=parley.base_url, headers=parley.admin, timeout=10) as client:
+        yield client
+
+
 @pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Browser]:
     # Module scope: Playwright's sync API runs an event loop while it is open, which would break
@@ -101,3 +109,34 @@ def screenshot(page: Page, name: str) -> None:
     folder = os.environ.get("PARLEY_SCREENSHOTS")
     if folder:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
+
+
+def sign_in(page: Page, parley: EmbeddedParley, address: str = "") -> None:
+    """Sign in to the console with the admin key, then go to `address` (a hash route) if given."""
+    page.goto(parley.url("/console/"))
+    page.get_by_label("Admin key").fill(TOKEN)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="pizzeria", exact=True)).to_be_visible()
+    if address:
+        page.goto(parley.url(f"/console/{address}"))
+
+
+def select_words(page: Page, example: str, words: str) -> None:
+    """Drag the mouse across `words` inside the example sentence, as a user selects text."""
+    box = page.locator(".example-text", has_text=example).evaluate(
+        """(element, words) => {
+            const spans = [...element.querySelectorAll("span")];
+            const node = spans.find((s) => s.textContent.includes(words)).firstChild;
+            const range = document.createRange();
+            const at = node.textContent.indexOf(words);
+            range.setStart(node, at);
+            range.setEnd(node, at + words.length);
+            const r = range.getBoundingClientRect();
+            return { left: r.left, right: r.right, y: r.top + r.height / 2 };
+        }""",
+        words,
+    )
+    page.mouse.move(box["left"] + 1, box["y"])
+    page.mouse.down()
+    page.mouse.move(box["right"] - 1, box["y"], steps=5)
+    page.mouse.up()

@@ -14,38 +14,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import TOKEN, screenshot
+from tests.browser.conftest import TOKEN, screenshot, select_words, sign_in
 from tests.e2e.stack import EmbeddedParley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
-
-
-def sign_in(page: Page, parley: EmbeddedParley) -> None:
-    page.goto(parley.url("/console/"))
-    page.get_by_label("Admin key").fill(TOKEN)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name="pizzeria", exact=True)).to_be_visible()
-
-
-def select_words(page: Page, example: str, words: str) -> None:
-    """Drag the mouse across `words` inside the example sentence, as a user selects text."""
-    box = page.locator(".example-text", has_text=example).evaluate(
-        """(element, words) => {
-            const spans = [...element.querySelectorAll("span")];
-            const node = spans.find((s) => s.textContent.includes(words)).firstChild;
-            const range = document.createRange();
-            const at = node.textContent.indexOf(words);
-            range.setStart(node, at);
-            range.setEnd(node, at + words.length);
-            const r = range.getBoundingClientRect();
-            return { left: r.left, right: r.right, y: r.top + r.height / 2 };
-        }""",
-        words,
-    )
-    page.mouse.move(box["left"] + 1, box["y"])
-    page.mouse.down()
-    page.mouse.move(box["right"] - 1, box["y"], steps=5)
-    page.mouse.up()
 
 
 def test_console_builds_an_intent_trains_it_and_chats_with_it(page: Page, parley: EmbeddedParley) -> None:

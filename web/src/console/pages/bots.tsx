@@ -1,13 +1,12 @@
 // All bots: create, import (native or AI Chatbot Framework, JSON or YAML), export, delete.
 
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { describe } from "../api";
+import { type Api, ApiError, describe } from "../api";
 import { Empty, ErrorBox, Field, Loading, TextInput, download, when } from "../components/ui";
 import { useApi, useNotify } from "../context";
+import { BOT_NAME, BOT_NAME_RULE, botNameFromFile } from "../names";
 import { href, navigate } from "../router";
 import type { BotSummary } from "../types";
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export function BotsPage() {
   const api = useApi();
@@ -109,11 +108,16 @@ function CreateBot() {
   const [error, setError] = useState<string | null>(null);
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (!NAME.test(name)) {
-      setError("Names are letters, digits, “_”, “.” and “-”, starting with a letter or digit.");
+    if (!BOT_NAME.test(name)) {
+      setError(BOT_NAME_RULE);
       return;
     }
     try {
+      // PUT replaces: creating must not overwrite a bot that exists (the list may be stale).
+      if (await botExists(api, name)) {
+        setError(`A bot named “${name}” exists: choose another name, or open it from the list.`);
+        return;
+      }
       await api.putBot(name, { name, description, intents: [], entities: [] });
       navigate("bots", name, "intents");
     } catch (err) {
@@ -123,7 +127,7 @@ function CreateBot() {
   return (
     <form class="card" onSubmit={submit} aria-labelledby="create-title">
       <h2 id="create-title">New bot</h2>
-      <Field label="Name">{(id) => <TextInput id={id} value={name} onValue={setName} required />}</Field>
+      <Field label="Name" hint={BOT_NAME_RULE}>{(id) => <TextInput id={id} value={name} onValue={setName} required />}</Field>
       <Field label="Description">{(id) => <TextInput id={id} value={description} onValue={setDescription} />}</Field>
       <ErrorBox error={error} />
       <button type="submit">Create bot</button>
@@ -136,18 +140,29 @@ function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
   const notify = useNotify();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
+  const [typed, setTyped] = useState(false); // a name the user typed stays when another file is chosen
   const [error, setError] = useState<string | null>(null);
   const choose = (chosen: File | null): void => {
     setFile(chosen);
-    if (chosen && !name) setName(chosen.name.replace(/(\.acf)?\.(json|ya?ml)$/i, "").replace(/[^A-Za-z0-9_.-]/g, "-"));
+    if (chosen && !typed) setName(botNameFromFile(chosen.name));
+  };
+  const rename = (value: string): void => {
+    setName(value);
+    setTyped(value !== "");
   };
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (!file) return;
+    if (!BOT_NAME.test(name)) {
+      setError(BOT_NAME_RULE);
+      return;
+    }
     try {
+      if ((await botExists(api, name)) && !confirm(`A bot named “${name}” exists. Importing ${file.name} replaces its definition. Replace ${name}?`)) return;
       const summary = await api.importBot(name, file);
       notify(`Imported ${summary.name}: ${summary.intents} intents, ${summary.entities} entities`, "success");
       setError(null);
+      setTyped(false);
       await onImported();
     } catch (err) {
       setError(describe(err));
@@ -156,15 +171,25 @@ function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
   return (
     <form class="card" onSubmit={submit} aria-labelledby="import-title">
       <h2 id="import-title">Import</h2>
-      <p class="muted small">A Parley definition or an AI Chatbot Framework export, JSON or YAML. An existing bot of that name is replaced.</p>
+      <p class="muted small">A Parley definition or an AI Chatbot Framework export, JSON or YAML. Importing onto an existing bot replaces it (you are asked first).</p>
       <Field label="Definition file">
         {(id) => <input id={id} type="file" accept=".json,.yaml,.yml,application/json" onChange={(e) => choose(e.currentTarget.files?.[0] ?? null)} />}
       </Field>
-      <Field label="Bot name">{(id) => <TextInput id={id} value={name} onValue={setName} required />}</Field>
+      <Field label="Bot name" hint={BOT_NAME_RULE}>{(id) => <TextInput id={id} value={name} onValue={rename} required />}</Field>
       <ErrorBox error={error} />
       <button type="submit" disabled={!file || !name}>
         Import
       </button>
     </form>
   );
+}
+
+async function botExists(api: Api, name: string): Promise<boolean> {
+  try {
+    await api.getBot(name);
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return false;
+    throw err;
+  }
 }

@@ -1,0 +1,15 @@
+// Bot names as the gateway accepts them (services/gateway names.py, BOT_PATTERN): they go into
+// URLs and storage keys, so the console checks them before the server does.
+
+export const BOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const BOT_NAME_RULE = "Names are 1–64 letters, digits, “_” and “-”, starting with a letter or digit.";
+
+/** A bot name from an uploaded file's name: extension dropped, every other character not allowed becomes "-". */
+export function botNameFromFile(filename: string): string {
+  return filename
+    .replace(/(\.acf)?\.(json|ya?ml)$/i, "")
+    .replace(/[^A-Za-z0-9_-]+/g, "-")
+    .replace(/^[_-]+/, "")
+    .slice(0, 64)
+    .replace(/-+$/, "");
+}
