@@ -27,6 +27,10 @@ _SUMMED = (
 )
 
 
+NEWEST_FIRST = [("last_turn_at", DESCENDING), ("conversation_id", DESCENDING)]
+"""The order conversations are listed and paged in (and the index that serves it)."""
+
+
 class ConversationSummary(msgspec.Struct, frozen=True, kw_only=True):
     bot: str
     conversation_id: str
@@ -57,12 +61,18 @@ class Transcript(ConversationSummary, frozen=True, kw_only=True):
 
 
 class ConversationFilter(msgspec.Struct, frozen=True, kw_only=True):
-    """Conversations whose last turn is in [`start`, `end`) and before `before` (the page cursor),
-    and, with `intent`, that have a turn of that intent in that time."""
+    """Conversations whose last turn is in [`start`, `end`) and after the page cursor, and, with
+    `intent`, that have a turn of that intent in that time.
+
+    Pages are ordered by last turn, newest first, then by conversation id, descending. The cursor is
+    the last conversation of the previous page: its `last_turn_at` as `before` and its id as
+    `before_id`. Many conversations can share a millisecond, so `before` alone (the older cursor,
+    still accepted) skips those that share the last one's time but did not fit on its page."""
 
     start: datetime | None = None
     end: datetime | None = None
     before: datetime | None = None
+    before_id: str | None = None
     intent: str | None = None
 
 
@@ -74,7 +84,7 @@ class Transcripts:
     async def ensure_indexes(self) -> None:
         """The logger creates these too; the reader makes sure its queries have them."""
         async with translate_errors():
-            await self._conversations.create_index([("bot", ASCENDING), ("last_turn_at", DESCENDING)])
+            await self._conversations.create_index([("bot", ASCENDING), *NEWEST_FIRST])
             await self._turns.create_index([("bot", ASCENDING), ("intent", ASCENDING), ("at", DESCENDING)])
 
     async def conversations(
@@ -83,14 +93,20 @@ class Transcripts:
         """Newest first (by last turn)."""
         where = where or ConversationFilter()
         query: dict[str, Any] = {"bot": bot}
-        window = _window(where.start, where.end, where.before)
+        cursor_after = where.before is not None and where.before_id is not None
+        window = _window(where.start, where.end, None if cursor_after else where.before)
         if window:
             query["last_turn_at"] = window
+        if cursor_after:
+            query["$or"] = [
+                {"last_turn_at": {"$lt": where.before}},
+                {"last_turn_at": where.before, "conversation_id": {"$lt": where.before_id}},
+            ]
         async with translate_errors():
             if where.intent is not None:
                 query["conversation_id"] = {"$in": await self._with_intent(bot, where)}
-            cursor = self._conversations.find(query, {"_id": 0}).sort("last_turn_at", -1).limit(limit)
-            return [msgspec.convert(doc, ConversationSummary, strict=False) async for doc in cursor]
+            found = self._conversations.find(query, {"_id": 0}).sort(NEWEST_FIRST).limit(limit)
+            return [msgspec.convert(doc, ConversationSummary, strict=False) async for doc in found]
 
     async def _with_intent(self, bot: str, where: ConversationFilter) -> list[str]:
         query: dict[str, Any] = {"bot": bot, "intent": where.intent}

@@ -31,7 +31,10 @@ class MongoTranscriptStore:
             )
             await self._turns.create_index([("bot", ASCENDING), ("at", DESCENDING)])
             await self._turns.create_index([("bot", ASCENDING), ("intent", ASCENDING), ("at", DESCENDING)])
-            await self._conversations.create_index([("bot", ASCENDING), ("last_turn_at", DESCENDING)])
+            # The gateway lists a bot's conversations newest first, ties by id (its page cursor).
+            await self._conversations.create_index(
+                [("bot", ASCENDING), ("last_turn_at", DESCENDING), ("conversation_id", DESCENDING)]
+            )
             # Archiving and retention select turns by time, across bots.
             await self._turns.create_index([("at", ASCENDING)])
 

@@ -1,0 +1,68 @@
+"""Paging through a bot's conversations reaches each exactly once, even when many share the
+millisecond of their last turn."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from parley_gateway.readmodels import ConversationFilter, Transcripts
+from parley_runtime.infra import InfraSettings
+from parley_runtime.mongo import connect_mongo
+
+START = datetime(2026, 11, 27, 12, tzinfo=UTC)
+
+
+async def _transcripts(count: int) -> Transcripts:
+    """`count` conversations whose last turns fall on only a third as many distinct milliseconds."""
+    db = connect_mongo(InfraSettings())
+    docs: list[dict[str, Any]] = [
+        {
+            "_id": f"shop:c{index:02d}",
+            "bot": "shop",
+            "conversation_id": f"c{index:02d}",
+            "last_turn_at": START + timedelta(milliseconds=index // 3),
+            "turn_count": 1,
+        }
+        for index in range(count)
+    ]
+    await db["conversations"].insert_many(docs)
+    transcripts = Transcripts(db)
+    await transcripts.ensure_indexes()
+    return transcripts
+
+
+async def test_paging_with_the_last_conversations_time_and_id_reaches_every_conversation() -> None:
+    transcripts = await _transcripts(40)
+    seen: list[str] = []
+    where = ConversationFilter()
+    while page := await transcripts.conversations("shop", limit=5, where=where):
+        seen += [c.conversation_id for c in page]
+        where = ConversationFilter(before=page[-1].last_turn_at, before_id=page[-1].conversation_id)
+    assert sorted(seen) == [f"c{index:02d}" for index in range(40)]
+    assert len(seen) == 40
+
+
+async def test_conversations_sharing_a_time_are_listed_by_id_newest_first() -> None:
+    transcripts = await _transcripts(6)
+    page = await transcripts.conversations("shop", limit=10)
+    assert [c.conversation_id for c in page] == ["c05", "c04", "c03", "c02", "c01", "c00"]
+
+
+async def test_the_cursor_keeps_the_time_window() -> None:
+    transcripts = await _transcripts(12)
+    where = ConversationFilter(
+        start=START + timedelta(milliseconds=1),
+        end=START + timedelta(milliseconds=3),
+        before=START + timedelta(milliseconds=2),
+        before_id="c07",
+    )
+    page = await transcripts.conversations("shop", limit=10, where=where)
+    assert [c.conversation_id for c in page] == ["c06", "c05", "c04", "c03"]
+
+
+async def test_before_alone_still_pages_by_time() -> None:
+    transcripts = await _transcripts(6)
+    where = ConversationFilter(before=START + timedelta(milliseconds=1))
+    page = await transcripts.conversations("shop", limit=10, where=where)
+    assert [c.conversation_id for c in page] == ["c02", "c01", "c00"]
