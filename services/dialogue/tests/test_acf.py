@@ -12,6 +12,7 @@ from parley_dialogue.documents import parse_document
 from parley_dialogue.engine import PendingAction
 from parley_dialogue.templates import render
 from parley_dialogue.validation import build_definition
+from parley_runtime.errors import InvalidInputError
 
 EXAMPLES = ["default_intents", "order_status", "restaurant_search"]
 
@@ -194,3 +195,9 @@ def test_the_description_survives_an_acf_round_trip():
     bot = build_definition({"name": "x", "description": "Orders", "intents": [{"id": "a", "replies": ["a"]}]})
     assert build_definition(from_acf(to_acf(bot), name="x")).description == "Orders"
 
+
+
+def test_an_api_trigger_without_details_is_refused_not_dropped():
+    doc = {"intents": [{"intentId": "a", "speechResponse": "ok", "apiTrigger": True}]}
+    with pytest.raises(InvalidInputError, match="url"):
+        parse_document(json.dumps(doc).encode(), name="x")
