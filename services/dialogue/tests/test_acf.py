@@ -199,5 +199,6 @@ def test_the_description_survives_an_acf_round_trip():
 
 def test_an_api_trigger_without_details_is_refused_not_dropped():
     doc = {"intents": [{"intentId": "a", "speechResponse": "ok", "apiTrigger": True}]}
-    with pytest.raises(InvalidInputError, match="url"):
+    with pytest.raises(InvalidInputError) as refused:
         parse_document(json.dumps(doc).encode(), name="x")
+    assert [d["path"] for d in refused.value.details] == ["intents[0].action.url"]
