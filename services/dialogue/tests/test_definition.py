@@ -87,14 +87,17 @@ def test_every_problem_is_listed_at_once():
     assert any("duplicate intent id 'a'" in m for m in found)
     assert any("'ghost' is not a declared entity" in m for m in found)
     assert any("outside the text" in m for m in found)
-    assert any("'missing' is not a declared entity" in m for m in found)
+    assert any("'missing' is neither a declared nor a built-in entity" in m for m in found)
     assert any("__class__" in m for m in found)
 
 
 def test_problems_name_where_they_are():
     doc = {"name": "bad", "intents": [{"id": "a", "parameters": [{"name": "p", "entity": "nope"}]}]}
     assert problems_of(doc) == [
-        {"path": "intents[0].parameters[0].entity", "message": "'nope' is not a declared entity"}
+        {
+            "path": "intents[0].parameters[0].entity",
+            "message": "'nope' is neither a declared nor a built-in entity",
+        }
     ]
 
 

@@ -16,7 +16,15 @@ from parley_messages.routing import (
     encode,
     queues_for,
 )
-from parley_messages.training import EntityDef, EntityValueDef, Example, IntentExamples, NluDataset, Span
+from parley_messages.training import (
+    BUILTIN_ENTITIES,
+    EntityDef,
+    EntityValueDef,
+    Example,
+    IntentExamples,
+    NluDataset,
+    Span,
+)
 from parley_messages.turn import (
     MAX_TEXT_CHARS,
     Button,
@@ -31,6 +39,7 @@ from parley_messages.turn import (
 
 __all__ = [
     "ANALYTICS_QUEUE",
+    "BUILTIN_ENTITIES",
     "LOGGER_QUEUE",
     "MAX_TEXT_CHARS",
     "NOTIFICATIONS_QUEUE",

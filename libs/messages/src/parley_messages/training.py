@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import msgspec
 
+BUILTIN_ENTITIES = ("number", "ordinal", "duration", "date", "time")
+"""Entities the NLU finds in every bot without being declared (a bot that declares one of these
+names replaces it). Parameters may take them: `{name: guests, entity: number}`."""
+
 
 class Span(msgspec.Struct, frozen=True, kw_only=True):
     """An annotated entity in an example: characters `start`..`end` of the text."""

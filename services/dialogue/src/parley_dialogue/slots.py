@@ -8,7 +8,7 @@ from typing import Any
 
 from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
 from parley_dialogue.patterns import first_match, matches_whole
-from parley_messages import EntityValue
+from parley_messages import BUILTIN_ENTITIES, EntityValue
 
 
 def missing(intent: IntentDef, slots: dict[str, Any]) -> list[str]:
@@ -117,11 +117,17 @@ def _payload_value(param: ParameterDef, bot: BotDefinition, value: Any) -> Any:
 
 
 def from_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:
-    """A prompted parameter's value read from the user's whole reply (ACF takes the reply as is)."""
+    """A prompted parameter's value read from the user's whole reply (ACF takes the reply as is).
+
+    A built-in entity's parameter (`number`, `date`, ... undeclared) takes only what the NLU read,
+    which `fill` has offered it already: "we are a few" holds no number, so the prompt is repeated.
+    """
     text = reply.strip()
     if not text:
         return None
     entity = bot.entity(param.entity)
+    if entity is None and param.entity in BUILTIN_ENTITIES:
+        return None
     if param.entity is None or entity is None:
         return accept(param, text)
     for value in entity.values:

@@ -22,7 +22,7 @@ from parley_dialogue.definition import (
 )
 from parley_dialogue.patterns import pattern_problem
 from parley_dialogue.templates import template_problem
-from parley_messages import MAX_TEXT_CHARS, Button, EntityValueDef
+from parley_messages import BUILTIN_ENTITIES, MAX_TEXT_CHARS, Button, EntityValueDef
 from parley_runtime.errors import InvalidInputError
 
 MAX_INTENTS = 1_000
@@ -35,6 +35,15 @@ _AUTHORITY_END = re.compile(r"[/?#]")
 _AUTHORED_WIRE_STRUCTS: tuple[tuple[str, str, type[msgspec.Struct], str], ...] = (
     ("entities", "values", EntityValueDef, "an entity value"),
     ("intents", "buttons", Button, "a button"),
+)
+
+_BARE_BUILTIN = (
+    "{name!r} is a built-in entity: declared without values, a pattern or annotated examples, it would"
+    " replace the built-in with an entity the NLU never finds; remove the declaration to use the built-in"
+)
+_ANNOTATED_BUILTIN = (
+    "{name!r} is a built-in entity, which the NLU finds without annotations; to annotate it, declare"
+    " an entity of that name, which replaces the built-in"
 )
 
 Problem = dict[str, str]
@@ -63,15 +72,18 @@ def validate(bot: BotDefinition) -> Iterator[Problem]:
         yield _problem("intents", f"at most {MAX_EXAMPLES} examples in all")
     yield from _duplicates("intents", [i.id for i in bot.intents], "intent id")
     yield from _duplicates("entities", [e.name for e in bot.entities], "entity name")
+    annotated = {s.entity for i in bot.intents for e in i.examples for s in e.entities}
     for n, entity in enumerate(bot.entities):
-        yield from _entity_problems(f"entities[{n}]", entity)
+        yield from _entity_problems(f"entities[{n}]", entity, annotated)
     declared = {e.name for e in bot.entities}
     intent_ids = {i.id for i in bot.intents}
     for n, intent in enumerate(bot.intents):
         yield from _intent_problems(f"intents[{n}]", intent, declared, intent_ids)
 
 
-def _entity_problems(path: str, entity: EntityDefinition) -> Iterator[Problem]:
+def _entity_problems(path: str, entity: EntityDefinition, annotated: set[str]) -> Iterator[Problem]:
+    if entity.name in BUILTIN_ENTITIES and entity.is_open and entity.name not in annotated:
+        yield _problem(f"{path}.name", _BARE_BUILTIN.format(name=entity.name))
     if entity.pattern is not None:
         yield from _pattern_problems(f"{path}.pattern", entity.pattern)
     named: dict[str, int] = {}  # a value's or synonym's surface form -> the index of its value
@@ -157,7 +169,9 @@ def _example_problems(path: str, example: ExampleDef, declared: set[str]) -> Ite
     previous_end = -1
     for n, span in sorted(enumerate(example.entities), key=lambda item: item[1].start):
         where = f"{path}.entities[{n}]"
-        if span.entity not in declared:
+        if span.entity in BUILTIN_ENTITIES and span.entity not in declared:
+            yield _problem(f"{where}.entity", _ANNOTATED_BUILTIN.format(name=span.entity))
+        elif span.entity not in declared:
             yield _problem(f"{where}.entity", f"{span.entity!r} is not a declared entity")
         if not 0 <= span.start < span.end <= len(text):
             yield _problem(where, f"span {span.start}..{span.end} is outside the text (length {len(text)})")
@@ -172,8 +186,8 @@ def _example_problems(path: str, example: ExampleDef, declared: set[str]) -> Ite
 
 
 def _parameter_problems(path: str, param: ParameterDef, declared: set[str]) -> Iterator[Problem]:
-    if param.entity is not None and param.entity not in declared:
-        yield _problem(f"{path}.entity", f"{param.entity!r} is not a declared entity")
+    if param.entity is not None and param.entity not in declared and param.entity not in BUILTIN_ENTITIES:
+        yield _problem(f"{path}.entity", f"{param.entity!r} is neither a declared nor a built-in entity")
     if param.pattern is not None:
         yield from _pattern_problems(f"{path}.pattern", param.pattern)
     for n, prompt in enumerate(param.prompt):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import re2
 
-from parley_messages import EntityDef, EntityValue, EntityValueDef, IntentExamples
+from parley_messages import BUILTIN_ENTITIES, EntityDef, EntityValue, EntityValueDef, IntentExamples
 from parley_nlu.candidates import Candidate, longest_first
 from parley_nlu.datetimes import date_candidates, time_candidates
 from parley_nlu.dictionary import DictionaryMatcher
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from re2 import _Match as Match  # pyright: ignore[reportPrivateUsage] - re2 names no public types
     from re2 import _Regexp as Pattern  # pyright: ignore[reportPrivateUsage]
 
-BUILTIN_ENTITIES = ("number", "ordinal", "duration", "date", "time")
 _CALENDAR = frozenset({"duration", "date", "time"})
 """Built-ins whose words ("tomorrow", "in 3 days") the tagger's guesses may not take."""
 _WORDS = re.compile(r"\w+")
