@@ -14,7 +14,16 @@ def new_id() -> str:
 
 
 def utc_now() -> datetime:
-    """The current time, timezone-aware, in UTC."""
+    """The current time, timezone-aware, in UTC, to the millisecond: what MongoDB stores of a date,
+    so that a time a client is told when something is saved (`updated_at`, `created_at`) is the
+    time it reads back later."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _occurred_now() -> datetime:
+    """A message's time keeps its microseconds: training requests are ordered by it finer than a
+    stored date could (decision 46), and no client is told it before a store has rounded it."""
     return datetime.now(UTC)
 
 
@@ -22,7 +31,7 @@ class Message(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
     """Base of everything that crosses a queue. Fields are only ever added, with defaults."""
 
     message_id: str = msgspec.field(default_factory=new_id)
-    occurred_at: datetime = msgspec.field(default_factory=utc_now)
+    occurred_at: datetime = msgspec.field(default_factory=_occurred_now)
     correlation_id: str | None = None
 
 
