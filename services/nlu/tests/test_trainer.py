@@ -26,10 +26,11 @@ from parley_messages import (
     decode,
 )
 from parley_nlu.encoder import HashingEncoder
+from parley_nlu.handlers import handle_train, worse_than
 from parley_nlu.model import NluModel
 from parley_nlu.ports import ModelChange, ModelRecord
 from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelChannel
-from parley_nlu.trainer import artifact_key, handle_train, train, worse_than
+from parley_nlu.trainer import artifact_key, train
 from parley_runtime.blobs.local import LocalBlobStore
 from parley_runtime.bus.memory import MemoryBus
 from parley_runtime.errors import InvalidInputError, PermanentError, TransientError

@@ -15,10 +15,10 @@ from parley_nlu.app import create_app
 from parley_nlu.batching import EncodingQueue
 from parley_nlu.encoder import Encoder, HashingEncoder, OnnxEncoder, SentenceTransformerEncoder
 from parley_nlu.export import ensure_onnx
+from parley_nlu.handlers import handle_train
 from parley_nlu.service import NluService
 from parley_nlu.settings import NluSettings
 from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelChannel
-from parley_nlu.trainer import handle_train
 from parley_runtime.errors import PermanentError
 from parley_runtime.infra import Infra
 from parley_runtime.settings import load_settings

@@ -1,0 +1,191 @@
+"""The training queue's handler: a `TrainModel` in, a registered and announced model version out.
+
+Training itself is `trainer.train`; this module decides what a job's model may replace, and keeps
+the job's status in step with what was published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime
+
+import msgspec
+import structlog
+
+from parley_messages import ModelPublished, NluDataset, TrainModel
+from parley_nlu.encoder import Encoder
+from parley_nlu.model import NluModel
+from parley_nlu.ports import ModelChange, ModelChannel, ModelRecord, ModelRegistry, TrainingJobs
+from parley_nlu.trainer import artifact_key, train
+from parley_runtime.blobs.ports import BlobStore
+from parley_runtime.bus.ports import Bus
+from parley_runtime.errors import InvalidInputError, NotFoundError, PermanentError
+
+log = structlog.get_logger(__name__)
+
+COMPARED_METRICS = ("quality", "in_scope_accuracy", "accuracy")
+"""Held-out metrics a new model is compared on with the current one, best first (see `worse_than`)."""
+TOLERANCE = 0.02
+"""How much lower a new model may score than the current one and still be published."""
+_dataset_decoder = msgspec.json.Decoder(NluDataset)
+
+
+def version_for(job_id: str) -> str:
+    """A job's model version: the same on every redelivery, so a retried job replaces, never duplicates."""
+    return job_id[:16]
+
+
+async def handle_train(
+    message: TrainModel,
+    *,
+    jobs: TrainingJobs,
+    registry: ModelRegistry,
+    blobs: BlobStore,
+    bus: Bus,
+    channel: ModelChannel,
+    encoder: Encoder,
+) -> None:
+    """Train, store and register the model, announce it, and mark the job succeeded, in that order.
+
+    The job is marked last: when announcing fails (an SQS or Redis error, a killed trainer), the job
+    is still `running` and its redelivery announces again, without training again (the model is
+    registered). A model is not published (the job ends `rejected`) when a job of the bot requested
+    later has published one already, nor when it scores below the bot's current one, unless the
+    command says `force`.
+    """
+    if await jobs.status(message.job_id) in ("succeeded", "rejected"):
+        log.info("training.skipped", job_id=message.job_id, reason="already finished")
+        return
+    await jobs.start(message.job_id, message.bot)
+    record = await registry.get(message.bot, version_for(message.job_id))
+    if record is None:
+        record = await _register(message, jobs=jobs, registry=registry, blobs=blobs, encoder=encoder)
+        if record is None:
+            return
+    await bus.publish(published(record, correlation_id=message.correlation_id))
+    await channel.announce(ModelChange(bot=record.bot, version=record.version))
+    await jobs.succeed(message.job_id, model_version=record.version, metrics=record.metrics)
+    log.info("training.succeeded", bot=record.bot, job_id=message.job_id, version=record.version)
+
+
+async def _register(
+    message: TrainModel, *, jobs: TrainingJobs, registry: ModelRegistry, blobs: BlobStore, encoder: Encoder
+) -> ModelRecord | None:
+    """Train the job's model, store and register it; None when it is refused (the job is then `rejected`)."""
+    model = await _train_job(message, jobs=jobs, blobs=blobs, encoder=encoder)
+    record = model_record(model, job_id=message.job_id, requested_at=message.occurred_at)
+    current = await registry.latest(message.bot)
+    refusal = superseded(record, current) or (None if message.force else worse_than(record.metrics, current))
+    if refusal is not None:
+        await jobs.fail(message.job_id, status="rejected", error=refusal, metrics=record.metrics)
+        log.info("training.refused", bot=message.bot, job_id=message.job_id, reason=refusal)
+        return None
+    await blobs.put(record.artifact_key, model.to_bytes())
+    return await registry.add(record)
+
+
+def superseded(record: ModelRecord, current: ModelRecord | None) -> str | None:
+    """Why `record` must not replace `current`, a model of a training job requested after its own.
+
+    Jobs of one bot may finish out of order (several trainers, a retried job); the most recently
+    requested one's model is the bot's, even with `force`.
+    """
+    if current is None or current.requested_at is None or record.requested_at is None:
+        return None
+    if current.requested_at <= record.requested_at:
+        return None
+    return (
+        f"model {current.version}, of a training job requested after this one, is already published; "
+        "train again to publish this job's data"
+    )
+
+
+def worse_than(metrics: dict[str, float], current: ModelRecord | None) -> str | None:
+    """Why a model with held-out `metrics` must not replace `current`, or None when it may.
+
+    Compared on the first of `COMPARED_METRICS` both have, with `TOLERANCE` for the noise of
+    cross-validation; retrain with `force` to publish anyway.
+    """
+    if current is None:
+        return None
+    for name in COMPARED_METRICS:
+        if name in metrics and name in current.metrics:
+            new, old = metrics[name], current.metrics[name]
+            if new < old - TOLERANCE:
+                return (
+                    f"the new model scores {name} {new:.3f} on held-out data, below the current model "
+                    f"{current.version} ({old:.3f}); retrain with force to publish it anyway"
+                )
+            return None
+    return None
+
+
+def model_record(
+    model: NluModel, *, job_id: str | None = None, requested_at: datetime | None = None
+) -> ModelRecord:
+    """The registry entry of `model`, whose artifact lives at `artifact_key(bot, version)`."""
+    return ModelRecord(
+        bot=model.bot,
+        version=model.version,
+        artifact_key=artifact_key(model.bot, model.version),
+        metrics=model.meta.metrics,
+        created_at=_to_millis(model.created_at),
+        requested_at=requested_at,
+        job_id=job_id,
+    )
+
+
+def _to_millis(moment: datetime) -> datetime:
+    """`moment` as MongoDB stores it, so that a record read back equals the one written."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def published(record: ModelRecord, *, correlation_id: str | None) -> ModelPublished:
+    """The event of the registered `record`.
+
+    Its id and time come from the record, so every copy sent for one model (a redelivered job, or
+    one job run twice at once) is the same event, which analytics counts once.
+    """
+    return ModelPublished(
+        message_id=uuid.uuid5(uuid.NAMESPACE_URL, f"parley:model:{record.bot}:{record.version}").hex,
+        occurred_at=record.created_at,
+        bot=record.bot,
+        version=record.version,
+        artifact_key=record.artifact_key,
+        job_id=record.job_id,
+        metrics=record.metrics,
+        correlation_id=correlation_id,
+    )
+
+
+async def _train_job(
+    message: TrainModel, *, jobs: TrainingJobs, blobs: BlobStore, encoder: Encoder
+) -> NluModel:
+    """The trained model; on a permanent failure the job is marked `rejected` or `failed` first."""
+    try:
+        dataset = await load_dataset(blobs, message)
+        return await asyncio.to_thread(train, dataset, encoder, version=version_for(message.job_id))
+    except InvalidInputError as exc:
+        await jobs.fail(message.job_id, status="rejected", error=str(exc))
+        raise
+    except PermanentError as exc:
+        await jobs.fail(message.job_id, status="failed", error=str(exc))
+        raise
+    except (ValueError, ArithmeticError) as exc:
+        await jobs.fail(message.job_id, status="failed", error=f"training failed: {exc}")
+        raise PermanentError(f"training job {message.job_id} failed: {exc}") from exc
+
+
+async def load_dataset(blobs: BlobStore, message: TrainModel) -> NluDataset:
+    try:
+        data = await blobs.get(message.dataset_key)
+    except NotFoundError as exc:
+        raise NotFoundError(f"dataset snapshot {message.dataset_key!r} is missing") from exc
+    try:
+        dataset = _dataset_decoder.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise InvalidInputError(f"dataset snapshot {message.dataset_key!r} is malformed: {exc}") from exc
+    if dataset.bot != message.bot:
+        raise InvalidInputError(f"dataset snapshot is for bot {dataset.bot!r}, not {message.bot!r}")
+    return dataset
