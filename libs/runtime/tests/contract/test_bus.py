@@ -137,3 +137,20 @@ async def test_ack_deletes_more_than_one_batch_of_deliveries_at_once(bus: Bus) -
     assert len({delivery.message_id for delivery in deliveries}) == 12
     await bus.ack(deliveries)
     assert await bus.receive(TRAINING_QUEUE, wait_seconds=VISIBILITY_TIMEOUT + 1) == []
+
+
+SQS_REFUSES = "pizza \ufffe\uffff please \x7f \U0001f355"
+"""Valid in JSON and in a Python string, but U+FFFE and U+FFFF are not allowed in an SQS body."""
+
+
+async def test_a_message_whose_text_sqs_refuses_raw_arrives_intact(bus: Bus) -> None:
+    turn = _turn(SQS_REFUSES)
+    await bus.publish(turn)
+    assert decode((await _receive_one(bus, LOGGER_QUEUE)).body) == turn
+
+
+async def test_a_dead_letter_whose_reason_quotes_text_sqs_refuses_raw_is_moved(bus: Bus) -> None:
+    turn = _turn()
+    await bus.publish(turn)
+    await bus.dead_letter(await _receive_one(bus, LOGGER_QUEUE), reason=f"cannot handle {SQS_REFUSES}")
+    assert decode((await _receive_one(bus, dead_letter_queue(LOGGER_QUEUE))).body) == turn

@@ -50,6 +50,16 @@ async def test_moving_dead_letters_back_puts_every_one_on_the_queue_again(bus: B
     assert (await admin.stats(DLQ)).visible == 0
 
 
+async def test_moving_back_a_dead_letter_whose_text_sqs_refuses_raw_keeps_it_intact(bus: Bus) -> None:
+    admin = cast(QueueAdmin, bus)
+    turn = _turn("pizza \ufffe\uffff please")
+    await bus.publish(turn)
+    await _dead_letter_all(bus, 1)
+    assert await admin.move(DLQ, LOGGER_QUEUE) == 1
+    deliveries = await bus.receive(LOGGER_QUEUE, max_messages=1, wait_seconds=5)
+    assert [decode(d.body) for d in deliveries] == [turn]
+
+
 async def test_a_move_with_a_limit_moves_no_more(bus: Bus) -> None:
     admin = cast(QueueAdmin, bus)
     for text in ("a", "b", "c"):

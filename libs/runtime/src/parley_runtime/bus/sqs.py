@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -27,6 +28,22 @@ MAX_WAIT_SECONDS = 20
 MAX_VISIBILITY_SECONDS = 43_200
 MOVE_VISIBILITY_SECONDS = 60
 """How long a message being moved stays hidden in its source queue (a crashed move shows it again)."""
+_NOT_IN_SQS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters SQS refuses in a message body or attribute (InvalidMessageContents)."""
+
+
+def sqs_text(text: str) -> str:
+    """`text` with every character SQS refuses written as a JSON escape (`\\uffff`).
+
+    JSON and Python strings may hold U+FFFE, U+FFFF and the like (a user can type them), and
+    msgspec writes them raw; in a JSON body they can only be inside strings, where the escape
+    decodes to the same character, so the message reads the same on every bus.
+    """
+    return _NOT_IN_SQS.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 class SqsBus(AwsClient):
@@ -51,7 +68,7 @@ class SqsBus(AwsClient):
 
     async def publish(self, message: Message) -> None:
         """Send `message` to every queue its routing entry lists."""
-        body = encode(message).decode()
+        body = sqs_text(encode(message).decode())
         await asyncio.gather(*(self._send(queue, body) for queue in queues_for(message)))
 
     async def receive(
@@ -92,12 +109,12 @@ class SqsBus(AwsClient):
         """Copy the body to the `-dlq` queue (with the reason as an attribute), then delete the original."""
         url = await self._url(dead_letter_queue(delivery.queue))
         attributes = {
-            "parley_reason": {"DataType": "String", "StringValue": reason[:1000] or "unspecified"},
+            "parley_reason": {"DataType": "String", "StringValue": sqs_text(reason[:1000]) or "unspecified"},
             "parley_source_queue": {"DataType": "String", "StringValue": delivery.queue},
         }
         with _resolved_queue_errors(f"sqs.send_message {dead_letter_queue(delivery.queue)}"):
             await self._client.send_message(
-                QueueUrl=url, MessageBody=delivery.body.decode(), MessageAttributes=attributes
+                QueueUrl=url, MessageBody=sqs_text(delivery.body.decode()), MessageAttributes=attributes
             )
         source = await self._url(delivery.queue)
         with _resolved_queue_errors(f"sqs.delete_message {delivery.queue}"):
@@ -142,7 +159,7 @@ class SqsBus(AwsClient):
 
     async def _send_batch(self, queue: str, bodies: Sequence[str]) -> None:
         url = await self._url(queue)
-        entries = [{"Id": str(index), "MessageBody": body} for index, body in enumerate(bodies)]
+        entries = [{"Id": str(index), "MessageBody": sqs_text(body)} for index, body in enumerate(bodies)]
         with aws_errors(f"sqs.send_message_batch {queue}"):
             response = await self._client.send_message_batch(QueueUrl=url, Entries=entries)
         if response.get("Failed"):
