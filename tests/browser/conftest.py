@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -140,3 +141,12 @@ def select_words(page: Page, example: str, words: str) -> None:
     page.mouse.down()
     page.mouse.move(box["right"] - 1, box["y"], steps=5)
     page.mouse.up()
+
+
+def poll(page: Page, check: Callable[[], bool], what: str, timeout: float = 10) -> None:
+    """Wait until `check()` holds, letting Playwright deliver the page's events (dialogs) meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(50)

@@ -8,7 +8,7 @@ import { BotShell } from "./pages/bot-shell";
 import { BotsPage } from "./pages/bots";
 import { KeysPage } from "./pages/keys";
 import { LoginPage } from "./pages/login";
-import { href, useRoute } from "./router";
+import { href, mayLeave, useRoute } from "./router";
 import { forgetToken, loadToken } from "./session";
 
 interface Notice {
@@ -79,6 +79,7 @@ export function App({ config }: { config: ConsoleConfig }) {
             type="button"
             class="secondary"
             onClick={() => {
+              if (!mayLeave(null)) return;
               forgetToken();
               setToken(null);
             }}

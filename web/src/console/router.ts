@@ -1,4 +1,6 @@
 // Hash routing (`#/bots/pizzeria/intents/greet`): works from any static host without rewrite rules.
+// A page with unsaved work can guard leaving it: every change of address (a link, Back/Forward,
+// a typed address, navigate()) asks the guard first, and a refused change is undone.
 
 import { useEffect, useState } from "preact/hooks";
 
@@ -10,13 +12,67 @@ export function currentPath(): string[] {
     .map((segment) => decodeURIComponent(segment));
 }
 
+/** Asked before the address changes; `to` is null when leaving the console (signing out). */
+export type LeaveGuard = (to: string[] | null) => boolean;
+
+let guard: LeaveGuard | null = null;
+const listeners = new Set<() => void>();
+let shown = ""; // the address the console shows
+let position = 0; // its place in the tab's history, stamped on each entry as `parleyRoute`
+
+/** Install `check` as the guard; returns its removal. */
+export function guardLeaving(check: LeaveGuard): () => void {
+  guard = check;
+  return () => {
+    if (guard === check) guard = null;
+  };
+}
+
+export function mayLeave(to: string[] | null): boolean {
+  return guard?.(to) ?? true;
+}
+
+function stamped(): number | undefined {
+  const state: unknown = history.state;
+  return typeof state === "object" && state !== null && "parleyRoute" in state ? Number(state.parleyRoute) : undefined;
+}
+
+function stamp(index: number): void {
+  history.replaceState({ ...(history.state as object | null), parleyRoute: index }, "");
+}
+
+function changed(): void {
+  if (location.hash === shown) return; // back where we were: a refused change being undone
+  const entry = stamped();
+  if (!mayLeave(currentPath())) {
+    // A new entry (link, typed address) is undone by going back; Back/Forward by going the other way.
+    if (entry === undefined) history.back();
+    else history.go(position - entry);
+    return;
+  }
+  shown = location.hash;
+  position = entry ?? position + 1;
+  if (entry === undefined) stamp(position);
+  for (const listener of listeners) listener();
+}
+
+function listen(listener: () => void): () => void {
+  if (listeners.size === 0) {
+    shown = location.hash;
+    if (stamped() === undefined) stamp(position);
+    else position = stamped()!;
+    addEventListener("hashchange", changed);
+  }
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) removeEventListener("hashchange", changed);
+  };
+}
+
 export function useRoute(): string[] {
   const [path, setPath] = useState(currentPath);
-  useEffect(() => {
-    const update = (): void => setPath(currentPath());
-    addEventListener("hashchange", update);
-    return () => removeEventListener("hashchange", update);
-  }, []);
+  useEffect(() => listen(() => setPath(currentPath())), []);
   return path;
 }
 

@@ -4,7 +4,7 @@ import { useEffect } from "preact/hooks";
 import { DraftContext, useBotDraftState } from "../draft";
 import { ErrorBox, Loading } from "../components/ui";
 import { useNotify } from "../context";
-import { href } from "../router";
+import { guardLeaving, href } from "../router";
 import { AnalyticsPage } from "./analytics";
 import { ConversationsPage } from "./conversations";
 import { EntitiesPage } from "./entities";
@@ -29,10 +29,18 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
   const [tab = "intents", item] = path;
   useEffect(() => {
     if (!state.dirty) return;
-    const warn = (event: BeforeUnloadEvent): void => event.preventDefault(); // unsaved edits: ask first
+    // Unsaved edits: ask before the tab closes or reloads, and before the console leaves this bot
+    // (its tabs share the draft, so moving between them loses nothing).
+    const warn = (event: BeforeUnloadEvent): void => event.preventDefault();
     addEventListener("beforeunload", warn);
-    return () => removeEventListener("beforeunload", warn);
-  }, [state.dirty]);
+    const unguard = guardLeaving(
+      (to) => (to?.[0] === "bots" && to[1] === bot) || confirm(`${bot} has unsaved changes. Leave without saving them?`),
+    );
+    return () => {
+      removeEventListener("beforeunload", warn);
+      unguard();
+    };
+  }, [state.dirty, bot]);
   if (state.loadError) return <ErrorBox title={`Bot ${bot}`} error={state.loadError} />;
   if (!state.draft) return <Loading what={`bot ${bot}`} />;
   const save = async (): Promise<void> => {

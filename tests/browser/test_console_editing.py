@@ -1,0 +1,52 @@
+"""Editing a bot in the console: unsaved work is never lost without asking."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import poll, sign_in
+from tests.e2e.stack import EmbeddedParley
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
+
+
+def test_leaving_a_bot_with_unsaved_changes_asks_first(page: Page, parley: EmbeddedParley) -> None:
+    sign_in(page, parley, "#/bots/pizzeria/intents/greet")  # from the list of bots
+    name = page.get_by_label("Display name")
+    name.fill("Say hello (edited)")
+    unsaved = page.get_by_role("region", name="Unsaved changes")
+    expect(unsaved).to_be_visible()
+
+    asked: list[str] = []
+    leave = False  # the user's answer to "leave without saving?"
+    page.on(
+        "dialog",
+        lambda dialog: (asked.append(dialog.message), dialog.accept() if leave else dialog.dismiss()),
+    )
+    console = page.get_by_role("navigation", name="Console")
+    for go in (
+        page.go_back,
+        console.get_by_role("link", name="API keys").click,
+        console.get_by_role("link", name="Bots").click,
+    ):
+        address, questions = page.url, len(asked)
+        go()
+        poll(page, lambda: len(asked) > questions, "the question whether to leave")  # noqa: B023
+        expect(page).to_have_url(address)
+        expect(unsaved).to_be_visible()
+        expect(name).to_have_value("Say hello (edited)")
+    assert all("unsaved changes" in question for question in asked)
+
+    page.get_by_role("link", name="Entities", exact=True).click()  # same bot: the draft stays, no question
+    page.get_by_role("link", name="Intents", exact=True).click()
+    page.get_by_role("complementary", name="Intents").get_by_role("link", name=re.compile("^greet")).click()
+    expect(name).to_have_value("Say hello (edited)")
+    assert len(asked) == 3
+
+    leave = True
+    console.get_by_role("link", name="Bots").click()
+    expect(page.get_by_role("heading", name="Bots", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/console/#/$"))
