@@ -14,7 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
 from parley_messages import new_id, utc_now
-from parley_nlu.ports import ModelChange, ModelRecord
+from parley_nlu.ports import JobAttempt, ModelChange, ModelRecord
 from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelChannel
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import close_mongo, connect_mongo
@@ -115,6 +115,24 @@ async def test_a_job_moves_from_running_to_succeeded(mongo: AsyncDatabase[dict[s
     await jobs.succeed("j", model_version="v1", metrics={"accuracy": 1.0})
     doc = await mongo["training_jobs"].find_one({"_id": "j"})
     assert doc is not None and (doc["status"], doc["model_version"], doc["bot"]) == ("succeeded", "v1", "b")
+
+
+async def test_attempts_are_counted_and_a_vanished_one_is_noticed(
+    mongo: AsyncDatabase[dict[str, Any]],
+) -> None:
+    jobs = MongoTrainingJobs(mongo)
+    assert await jobs.start("j", "b") == JobAttempt(number=1)
+    await jobs.attempt_failed("j", error="timeout")
+    assert await jobs.start("j", "b") == JobAttempt(number=2)
+    assert await jobs.start("j", "b") == JobAttempt(number=3, previous_vanished=True)
+
+
+async def test_a_failed_job_run_again_starts_counting_anew(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+    jobs = MongoTrainingJobs(mongo)
+    await jobs.start("j", "b")
+    await jobs.fail("j", status="failed", error="gave up")
+    await jobs.attempt_failed("j", error="late")
+    assert await jobs.start("j", "b") == JobAttempt(number=1)
 
 
 async def test_a_failed_job_keeps_its_error(mongo: AsyncDatabase[dict[str, Any]]) -> None:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -16,6 +17,7 @@ from redis.asyncio import Redis
 
 from parley_messages import (
     ANALYTICS_QUEUE,
+    TRAINING_QUEUE,
     Example,
     IntentExamples,
     Message,
@@ -23,6 +25,7 @@ from parley_messages import (
     NluDataset,
     Span,
     TrainModel,
+    dead_letter_queue,
     decode,
 )
 from parley_nlu.encoder import HashingEncoder
@@ -34,6 +37,7 @@ from parley_nlu.trainer import artifact_key, train
 from parley_runtime.blobs.local import LocalBlobStore
 from parley_runtime.bus.memory import MemoryBus
 from parley_runtime.errors import InvalidInputError, PermanentError, TransientError
+from parley_runtime.worker import Worker
 
 
 class FlakyBus(MemoryBus):
@@ -62,6 +66,35 @@ class FlakyChannel(RedisModelChannel):
             self.failures -= 1
             raise TransientError("redis publish: ConnectionError")
         await super().announce(change)
+
+
+class UnreachableBlobs(LocalBlobStore):
+    """Blob storage whose reads time out."""
+
+    async def get(self, key: str) -> bytes:
+        raise TransientError(f"s3.get_object {key}: ReadTimeoutError")
+
+
+class RefusingBlobs(LocalBlobStore):
+    """Blob storage that refuses to store models."""
+
+    async def put(self, key: str, data: bytes) -> None:
+        if key.startswith("models/"):
+            raise PermanentError(f"s3.put_object {key}: AccessDenied")
+        await super().put(key, data)
+
+
+class StalledBlobs(LocalBlobStore):
+    """Blob storage whose reads never finish; `reading` is set once one started."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.reading = asyncio.Event()
+
+    async def get(self, key: str) -> bytes:
+        self.reading.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
 
 
 class CountingEncoder(HashingEncoder):
@@ -162,6 +195,89 @@ async def test_a_failed_event_is_sent_when_the_job_is_redelivered_without_traini
     await handler(message)
     assert bus.depth(ANALYTICS_QUEUE) == 1 and encoder.batches == trainings
     assert await MongoTrainingJobs(db).status("job-1") == "succeeded"
+
+
+async def test_a_job_failing_on_its_last_attempt_ends_failed_with_the_reason(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    tmp_path: Path,
+    db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    blobs = UnreachableBlobs(tmp_path / "unreachable")
+    handler = make_handler(blobs=blobs, max_attempts=2)
+    message = await snapshot(blobs, shop_dataset)
+    with pytest.raises(TransientError):
+        await handler(message)
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and job["status"] == "running" and "attempt 1 failed" in job["error"]
+    with pytest.raises(PermanentError, match="gave up after 2 attempts"):
+        await handler(message)
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and job["status"] == "failed" and "ReadTimeoutError" in job["error"]
+
+
+async def test_a_permanent_error_after_training_fails_the_job(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    tmp_path: Path,
+    db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    blobs = RefusingBlobs(tmp_path / "refusing")
+    with pytest.raises(PermanentError):
+        await make_handler(blobs=blobs)(await snapshot(blobs, shop_dataset))
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and job["status"] == "failed" and "AccessDenied" in job["error"]
+
+
+async def test_the_last_attempt_is_not_started_after_the_trainer_died(
+    handler: Any, shop_dataset: NluDataset, blobs: LocalBlobStore, db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    message = await snapshot(blobs, shop_dataset)
+    await MongoTrainingJobs(db).start("job-1", "shop")  # an attempt whose process was then killed
+    with pytest.raises(PermanentError, match="died during attempt 1"):
+        await handler(message, max_attempts=2)
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and job["status"] == "failed" and "out of memory" in job["error"]
+
+
+async def test_a_shutdown_during_an_attempt_is_recorded(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    tmp_path: Path,
+    db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    blobs = StalledBlobs(tmp_path / "stalled")
+    message = await snapshot(blobs, shop_dataset)
+    attempt = asyncio.create_task(make_handler(blobs=blobs)(message))
+    await blobs.reading.wait()
+    attempt.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await attempt
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and job["status"] == "running" and "stopped by a shutdown" in job["error"]
+    assert not (await MongoTrainingJobs(db).start("job-1", "shop")).previous_vanished
+
+
+async def test_a_job_the_worker_dead_letters_ends_failed(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    tmp_path: Path,
+    db: AsyncDatabase[dict[str, Any]],
+    poll: Callable[..., Any],
+) -> None:
+    bus, blobs = MemoryBus(max_receives=3), UnreachableBlobs(tmp_path / "unreachable")
+    worker = Worker(
+        bus, TRAINING_QUEUE, make_handler(blobs=blobs, max_attempts=3), retry_delay_seconds=0, max_receives=3
+    )
+    await bus.publish(await snapshot(blobs, shop_dataset))
+    await poll(lambda: _dead_lettered(worker, bus))
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and (job["status"], job["attempts"]) == ("failed", 3)
+
+
+async def _dead_lettered(worker: Worker, bus: MemoryBus) -> bool:
+    await worker.run_once()
+    return bus.depth(dead_letter_queue(TRAINING_QUEUE)) == 1
 
 
 async def test_a_failed_notice_is_sent_when_the_job_is_redelivered(

@@ -89,6 +89,9 @@ async def build_trainer_worker(
     encoder = encoder or await asyncio.to_thread(build_encoder, settings)
     registry = MongoModelRegistry(infra.db)
     await registry.ensure_indexes()
+    tuning = msgspec.structs.replace(
+        worker_settings or load_settings(WorkerSettings), concurrency=settings.training_concurrency
+    )
     train_job = partial(
         handle_train,
         jobs=MongoTrainingJobs(infra.db),
@@ -97,6 +100,7 @@ async def build_trainer_worker(
         bus=infra.bus,
         channel=RedisModelChannel(infra.redis),
         encoder=encoder,
+        max_attempts=tuning.max_receives,
     )
 
     async def handler(message: AnyMessage) -> None:
@@ -104,7 +108,4 @@ async def build_trainer_worker(
             raise PermanentError(f"{type(message).__name__} does not belong on the training queue")
         await train_job(message)
 
-    tuning = msgspec.structs.replace(
-        worker_settings or load_settings(WorkerSettings), concurrency=settings.training_concurrency
-    )
     return Worker.configured(infra.bus, TRAINING_QUEUE, handler, tuning, name="trainer")

@@ -20,7 +20,7 @@ from parley_nlu.ports import ModelChange, ModelChannel, ModelRecord, ModelRegist
 from parley_nlu.trainer import artifact_key, train
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.bus.ports import Bus
-from parley_runtime.errors import InvalidInputError, NotFoundError, PermanentError
+from parley_runtime.errors import InvalidInputError, NotFoundError, ParleyError, PermanentError
 
 log = structlog.get_logger(__name__)
 
@@ -45,6 +45,55 @@ async def handle_train(
     bus: Bus,
     channel: ModelChannel,
     encoder: Encoder,
+    max_attempts: int | None = None,
+) -> None:
+    """Run one attempt of a training job, and leave the job's status saying how it ended.
+
+    A job ends `failed` (with the reason) on a permanent error anywhere in it, and when its attempt
+    number `max_attempts` (the worker's `WORKER_MAX_RECEIVES`) fails too; the message is then
+    dead-lettered. An earlier failed attempt leaves it `running`, with the error, to be tried again.
+    The last attempt is not started when the one before vanished (its trainer died, e.g. out of
+    memory), since dying again would leave the job `running` for ever.
+    """
+    if await jobs.status(message.job_id) in ("succeeded", "rejected"):
+        log.info("training.skipped", job_id=message.job_id, reason="already finished")
+        return
+    attempt = await jobs.start(message.job_id, message.bot)
+    last = max_attempts is not None and attempt.number >= max_attempts
+    try:
+        if last and attempt.previous_vanished:
+            raise PermanentError(
+                f"the trainer died during attempt {attempt.number - 1} (out of memory?); not trying again"
+            )
+        await _train_and_publish(
+            message, jobs=jobs, registry=registry, blobs=blobs, bus=bus, channel=channel, encoder=encoder
+        )
+    except PermanentError as exc:
+        status = "rejected" if isinstance(exc, InvalidInputError) else "failed"
+        await jobs.fail(message.job_id, status=status, error=str(exc))
+        raise
+    except asyncio.CancelledError:  # a draining worker gives the message back: not a vanished attempt
+        await _attempt_failed(jobs, message.job_id, f"attempt {attempt.number} was stopped by a shutdown")
+        raise
+    except Exception as exc:  # recorded and raised again: the worker decides what happens next
+        reason = f"{type(exc).__name__}: {exc}"
+        if not last:
+            await _attempt_failed(jobs, message.job_id, f"attempt {attempt.number} failed: {reason}")
+            raise
+        error = f"gave up after {attempt.number} attempts; the last failed: {reason}"
+        await jobs.fail(message.job_id, status="failed", error=error)
+        raise PermanentError(f"training job {message.job_id}: {error}") from exc
+
+
+async def _train_and_publish(
+    message: TrainModel,
+    *,
+    jobs: TrainingJobs,
+    registry: ModelRegistry,
+    blobs: BlobStore,
+    bus: Bus,
+    channel: ModelChannel,
+    encoder: Encoder,
 ) -> None:
     """Train, store and register the model, announce it, and mark the job succeeded, in that order.
 
@@ -54,10 +103,6 @@ async def handle_train(
     later has published one already, nor when it scores below the bot's current one, unless the
     command says `force`.
     """
-    if await jobs.status(message.job_id) in ("succeeded", "rejected"):
-        log.info("training.skipped", job_id=message.job_id, reason="already finished")
-        return
-    await jobs.start(message.job_id, message.bot)
     record = await registry.get(message.bot, version_for(message.job_id))
     if record is None:
         record = await _register(message, jobs=jobs, registry=registry, blobs=blobs, encoder=encoder)
@@ -69,11 +114,19 @@ async def handle_train(
     log.info("training.succeeded", bot=record.bot, job_id=message.job_id, version=record.version)
 
 
+async def _attempt_failed(jobs: TrainingJobs, job_id: str, error: str) -> None:
+    """Record a failed attempt if the store answers; the failure itself is what the worker must see."""
+    try:
+        await jobs.attempt_failed(job_id, error=error)
+    except ParleyError:
+        log.warning("training.attempt_not_recorded", job_id=job_id, error=error)
+
+
 async def _register(
     message: TrainModel, *, jobs: TrainingJobs, registry: ModelRegistry, blobs: BlobStore, encoder: Encoder
 ) -> ModelRecord | None:
     """Train the job's model, store and register it; None when it is refused (the job is then `rejected`)."""
-    model = await _train_job(message, jobs=jobs, blobs=blobs, encoder=encoder)
+    model = await _train_job(message, blobs=blobs, encoder=encoder)
     record = model_record(model, job_id=message.job_id, requested_at=message.occurred_at)
     current = await registry.latest(message.bot)
     refusal = superseded(record, current) or (None if message.force else worse_than(record.metrics, current))
@@ -159,22 +212,13 @@ def published(record: ModelRecord, *, correlation_id: str | None) -> ModelPublis
     )
 
 
-async def _train_job(
-    message: TrainModel, *, jobs: TrainingJobs, blobs: BlobStore, encoder: Encoder
-) -> NluModel:
-    """The trained model; on a permanent failure the job is marked `rejected` or `failed` first."""
+async def _train_job(message: TrainModel, *, blobs: BlobStore, encoder: Encoder) -> NluModel:
+    """The trained model; a dataset training cannot work on is a `PermanentError`."""
+    dataset = await load_dataset(blobs, message)
     try:
-        dataset = await load_dataset(blobs, message)
         return await asyncio.to_thread(train, dataset, encoder, version=version_for(message.job_id))
-    except InvalidInputError as exc:
-        await jobs.fail(message.job_id, status="rejected", error=str(exc))
-        raise
-    except PermanentError as exc:
-        await jobs.fail(message.job_id, status="failed", error=str(exc))
-        raise
     except (ValueError, ArithmeticError) as exc:
-        await jobs.fail(message.job_id, status="failed", error=f"training failed: {exc}")
-        raise PermanentError(f"training job {message.job_id} failed: {exc}") from exc
+        raise PermanentError(f"training failed: {exc}") from exc
 
 
 async def load_dataset(blobs: BlobStore, message: TrainModel) -> NluDataset:

@@ -30,6 +30,15 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
     job_id: str | None = None
 
 
+class JobAttempt(msgspec.Struct, frozen=True, kw_only=True):
+    """One run of a training job, as `TrainingJobs.start` counts them."""
+
+    number: int
+    """1 on the job's first run, and on the first after it had `failed` (its dead letter replayed)."""
+    previous_vanished: bool = False
+    """The previous run ended without a word: its trainer died (killed, out of memory) during it."""
+
+
 class ModelChange(msgspec.Struct, frozen=True, kw_only=True):
     """A notification that `bot` has a new model; the JSON payload on the `parley:models` channel."""
 
@@ -72,8 +81,12 @@ class TrainingJobs(Protocol):
         """The job's status (`queued`, `running`, `succeeded`, `failed`, `rejected`), None if unknown."""
         ...
 
-    async def start(self, job_id: str, bot: str) -> None:
-        """Mark the job running (creating its document if the gateway has not)."""
+    async def start(self, job_id: str, bot: str) -> JobAttempt:
+        """Mark the job running for one more attempt (creating its document if the gateway has not)."""
+        ...
+
+    async def attempt_failed(self, job_id: str, *, error: str) -> None:
+        """Record why an attempt failed; the job stays `running`, to be tried again."""
         ...
 
     async def succeed(self, job_id: str, *, model_version: str, metrics: dict[str, Any]) -> None: ...

@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from parley_messages import utc_now
-from parley_nlu.ports import JobFailure, ModelChange, ModelRecord
+from parley_nlu.ports import JobAttempt, JobFailure, ModelChange, ModelRecord
 from parley_runtime.errors import TransientError
 from parley_runtime.mongo import translate_errors
 
@@ -84,15 +84,25 @@ class MongoTrainingJobs:
             doc = await self._jobs.find_one({"_id": job_id}, projection={"status": True})
         return None if doc is None else str(doc.get("status"))
 
-    async def start(self, job_id: str, bot: str) -> None:
+    async def start(self, job_id: str, bot: str) -> JobAttempt:
+        async with translate_errors():
+            before = await self._jobs.find_one(
+                {"_id": job_id}, projection={"status": True, "attempts": True, "error": True}
+            )
+        attempt = _next_attempt(before or {})
         now = utc_now()
         await self._update(
             job_id,
             {
-                "$set": {"status": "running", "started_at": now, "error": None},
+                "$set": {"status": "running", "started_at": now, "error": None, "attempts": attempt.number},
                 "$setOnInsert": {"bot": bot, "created_at": now},
             },
         )
+        return attempt
+
+    async def attempt_failed(self, job_id: str, *, error: str) -> None:
+        async with translate_errors():
+            await self._jobs.update_one({"_id": job_id, "status": "running"}, {"$set": {"error": error}})
 
     async def succeed(self, job_id: str, *, model_version: str, metrics: dict[str, Any]) -> None:
         await self._update(
@@ -171,6 +181,14 @@ def _decode_change(message: dict[str, Any] | None) -> ModelChange | None:
     except (msgspec.DecodeError, msgspec.ValidationError):
         log.warning("model_change.malformed", data=repr(message["data"])[:200])
         return None
+
+
+def _next_attempt(job: dict[str, Any]) -> JobAttempt:
+    """The attempt that starts on `job` as stored: a `running` job without an error lost its last run."""
+    if job.get("status") == "failed":
+        return JobAttempt(number=1)
+    vanished = job.get("status") == "running" and not job.get("error")
+    return JobAttempt(number=int(job.get("attempts") or 0) + 1, previous_vanished=vanished)
 
 
 def _record(doc: dict[str, Any]) -> ModelRecord:
