@@ -524,3 +524,24 @@ async def test_stopping_is_honoured_while_every_handler_slot_is_busy() -> None:
     stop.set()
     await asyncio.wait_for(running, timeout=5)
     assert bus.depth(TRAINING_QUEUE) == 1
+
+
+async def test_a_message_handled_before_the_drain_ends_is_acked_not_handed_out_again() -> None:
+    bus = MemoryBus(visibility_timeout=30)
+    stop = asyncio.Event()
+    handled: list[str] = []
+
+    async def handler(message: AnyMessage) -> None:
+        assert isinstance(message, TrainModel)
+        if message.job_id == "slow":
+            await asyncio.Event().wait()
+        handled.append(message.job_id)
+        stop.set()  # the drain starts while this ack waits (50 ms) for the slow one to join its batch
+
+    for job in ("slow", "quick"):
+        await bus.publish(_train(job))
+    worker = _worker(bus, handler, concurrency=2, batch_size=2, drain_seconds=0)
+    await asyncio.wait_for(worker.run(stop), timeout=5)
+    again = await bus.receive(TRAINING_QUEUE, wait_seconds=0)
+    assert handled == ["quick"]
+    assert [msgspec.json.decode(d.body)["job_id"] for d in again] == ["slow"]

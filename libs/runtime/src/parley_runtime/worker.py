@@ -10,7 +10,8 @@ The handler's exception class alone decides what happens to a message:
 - anything else: logged with its traceback and treated like a `TransientError`.
 
 Stopping: `run` stops receiving when its `stop` event is set, lets in-flight handlers finish for up
-to `drain_seconds`, then gives the unfinished messages back for immediate redelivery. Cancelling
+to `drain_seconds`, then gives the messages of unfinished handlers back for immediate redelivery;
+a message whose handler did finish is acked (or retried, or dead-lettered) all the same. Cancelling
 `run` is a crash: in-flight handlers are cancelled and nothing is acked or given back (the visibility
 timeout returns those messages), which is what idempotent handlers are written for.
 """
@@ -31,6 +32,7 @@ from structlog.contextvars import bind_contextvars
 from parley_messages import AnyMessage, decode
 from parley_runtime.bus.ports import Bus, Delivery
 from parley_runtime.errors import ParleyError, PermanentError, TransientError
+from parley_runtime.worker_acks import MAX_BATCH, AckBatches
 from parley_runtime.worker_lease import Lease
 from parley_runtime.worker_metrics import worker_metrics
 from parley_runtime.worker_settings import WorkerSettings
@@ -38,13 +40,12 @@ from parley_runtime.worker_settings import WorkerSettings
 Handler = Callable[[AnyMessage], Awaitable[None]]
 State = Literal["idle", "running", "draining", "stopped"]
 
-MAX_BATCH = 10
 MAX_RETRY_DELAY_SECONDS = 900.0
 MIN_RECEIVE_BACKOFF_SECONDS = 1.0
 SLOT_LINGER_SECONDS = 0.02
 """How long a receive waits for more handler slots to free up before asking for fewer messages."""
-ACK_LINGER_SECONDS = 0.05
-"""How long a finished handler's ack may wait for others to fill a delete batch."""
+SETTLE_SECONDS = 5.0
+"""How long a drain waits, past its deadline, for the broker calls of handlers that finished."""
 STALLED_RECEIVE_SECONDS = 60.0
 """A receive still pending this long after its long poll should have ended has hung."""
 
@@ -95,11 +96,9 @@ class Worker:
         self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: dict[asyncio.Task[None], Delivery] = {}
-        self._pending_acks: list[Delivery] = []
-        self._ack_lock = asyncio.Lock()
-        self._acks_due = asyncio.Event()
-        self._ack_linger: asyncio.TimerHandle | None = None
-        self._handling = 0
+        self._settling: set[asyncio.Task[None]] = set()
+        """In-flight tasks whose outcome is known: only their ack, retry or dead letter is left."""
+        self._acks = AckBatches(bus, self._metrics.processed)
         self._state: State = "idle"
         self._receiving_since: float | None = None
         self._broker_answers = False
@@ -237,7 +236,7 @@ class Worker:
     def _dispatch(self, deliveries: list[Delivery], slots: int) -> None:
         """Start one task per delivery; each owns one slot. Slots nobody needs are given back."""
         self._release_slots(slots - len(deliveries))
-        self._handling += len(deliveries)
+        self._acks.expect(len(deliveries))
         for delivery in deliveries:
             task = asyncio.create_task(self._process(delivery), name=f"{self.name}:{delivery.message_id}")
             self._in_flight[task] = delivery
@@ -245,6 +244,7 @@ class Worker:
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._in_flight.pop(task, None)
+        self._settling.discard(task)
         self._slots.release()
         if not task.cancelled() and task.exception() is not None:
             log.error("worker.task_crashed", worker=self.name, exc_info=task.exception())
@@ -255,13 +255,19 @@ class Worker:
             task.cancel()
 
     async def _drain(self, seconds: float | None) -> None:
-        """Wait for in-flight handlers (at most `seconds`); give back the messages of those still running."""
+        """Wait for in-flight handlers (at most `seconds`); give back the messages of those still
+        running, and let those that finished settle (an ack waiting to join a batch must not be
+        cancelled: its message would be handed out again)."""
         if self._in_flight:
             await asyncio.wait(set(self._in_flight), timeout=seconds)
-        unfinished = dict(self._in_flight)
+        unfinished = {t: d for t, d in self._in_flight.items() if t not in self._settling}
         for task in unfinished:
             task.cancel()
         await asyncio.gather(*unfinished, return_exceptions=True)
+        self._acks.decided(len(unfinished))
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=SETTLE_SECONDS)
+        self._abandon()
         for delivery in unfinished.values():
             log.warning("worker.released", worker=self.name, delivery_id=delivery.message_id)
             await self._retry_later(delivery, delay=0.0)
@@ -289,9 +295,8 @@ class Worker:
 
     async def _handle(self, delivery: Delivery, message: AnyMessage) -> None:
         failure = await self._call_handler(delivery, message)
-        self._decided()
         if failure is None:
-            await self._ack(delivery)
+            await self._acks.ack(delivery)
             return
         self._metrics.failed.inc()
         reason = f"{type(failure).__name__}: {failure}"
@@ -305,6 +310,14 @@ class Worker:
     async def _call_handler(self, delivery: Delivery, message: AnyMessage) -> Exception | None:
         """Run the handler, keeping the delivery leased meanwhile; the exception it raised, if any."""
         lease = Lease(self._bus, delivery, self._lease_seconds)
+        try:
+            failure = await self._run_handler(delivery, message)
+            self._decided()
+            return failure
+        finally:
+            await lease.end()
+
+    async def _run_handler(self, delivery: Delivery, message: AnyMessage) -> Exception | None:
         self._metrics.in_flight.inc()
         started = time.perf_counter()
         try:
@@ -324,50 +337,14 @@ class Worker:
         finally:
             self._metrics.in_flight.dec()
             self._metrics.handler_seconds.observe(time.perf_counter() - started)
-            await lease.end()
         return None
 
     def _decided(self) -> None:
-        """One delivery fewer whose ack might still join a pending delete batch."""
-        self._handling -= 1
-        self._wake_acks()
-
-    def _wake_acks(self) -> None:
-        """Acks are due when a delete batch is full or no running handler could still join it."""
-        if len(self._pending_acks) >= MAX_BATCH or self._handling <= 0:
-            self._acks_due.set()
-        else:
-            self._acks_due.clear()
-
-    async def _ack(self, delivery: Delivery) -> None:
-        """Delete `delivery` together with those of handlers finishing about now (one call for up to ten)."""
-        self._pending_acks.append(delivery)
-        self._wake_acks()
-        if not self._acks_due.is_set():
-            self._linger_acks()
-            await self._acks_due.wait()
-        async with self._ack_lock:
-            batch, self._pending_acks = self._pending_acks[:MAX_BATCH], self._pending_acks[MAX_BATCH:]
-            if not batch:
-                return
-            try:
-                await self._bus.ack(batch)
-            except ParleyError as exc:
-                log.warning("worker.ack_failed", error=str(exc), count=len(batch))
-                return
-            self._metrics.processed.inc(len(batch))
-
-    def _linger_acks(self) -> None:
-        """Make acks due at most `ACK_LINGER_SECONDS` from now, unless an earlier deadline stands.
-
-        One timer for every waiting ack, not a timeout each: a waiter is woken by the first of
-        "batch full", "no handler left to join" and the deadline armed by or before its arrival."""
-        if self._ack_linger is None:
-            self._ack_linger = asyncio.get_running_loop().call_later(ACK_LINGER_SECONDS, self._acks_lingered)
-
-    def _acks_lingered(self) -> None:
-        self._ack_linger = None
-        self._acks_due.set()
+        """The delivery's outcome is known: a drain lets it settle, and it joins no ack batch it is not in."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._settling.add(task)
+        self._acks.decided()
 
     async def _retry_later(self, delivery: Delivery, delay: float) -> None:
         try:
