@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import poll, sign_in
+from tests.browser.conftest import poll, select_words, sign_in
 from tests.e2e.stack import EmbeddedParley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
@@ -50,3 +50,18 @@ def test_leaving_a_bot_with_unsaved_changes_asks_first(page: Page, parley: Embed
     console.get_by_role("link", name="Bots").click()
     expect(page.get_by_role("heading", name="Bots", exact=True)).to_be_visible()
     expect(page).to_have_url(re.compile(r"/console/#/$"))
+
+
+def test_selecting_words_in_one_example_after_another_labels_the_words_selected(
+    page: Page, parley: EmbeddedParley
+) -> None:
+    sign_in(page, parley, "#/bots/pizzeria/intents/order_pizza")
+    form = page.get_by_role("form", name="Label an entity")
+    for example, words in (
+        ("one pizza please", "one pizza"),
+        ("I'm hungry, get me a pizza", "hungry"),  # opening this form closes the one above
+        ("one pizza please", "please"),  # a row that moved up since the previous selection
+    ):
+        select_words(page, example, words)
+        expect(form).to_have_count(1)
+        expect(page.locator("li.example", has_text=example).get_by_label("Words")).to_have_value(words)

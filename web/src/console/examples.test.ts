@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addSpan, rangeOffsets, removeSpan, retext, segments } from "./examples";
+import { addSpan, rangeOffsets, removeSpan, retext, segments, selectedExample } from "./examples";
 
 describe("addSpan", () => {
   it("labels the selected words, trimming spaces", () => {
@@ -61,5 +61,50 @@ describe("rangeOffsets", () => {
     range.setStart(container.querySelector("mark")!.firstChild!, 2);
     range.setEnd(tail, 10);
     expect(rangeOffsets(container, range)).toEqual({ start: 4, end: 17 });
+  });
+});
+
+describe("selectedExample", () => {
+  const list = (): HTMLOListElement => {
+    const ol = document.createElement("ol");
+    ol.innerHTML = [
+      '<li><p class="example-text" data-index="0"><span>one pizza please</span></p><div><button>Label words</button></div></li>',
+      '<li><p class="example-text" data-index="1"><span>I am </span><mark>hungry</mark><span> now</span></p><div><button>Edit</button></div></li>',
+    ].join("");
+    document.body.replaceChildren(ol);
+    return ol;
+  };
+  const text = (ol: Element, index: number): Node => ol.querySelectorAll(".example-text")[index]!.firstChild!.firstChild!;
+
+  it("gives the example and the offsets of the words selected in it", () => {
+    const ol = list();
+    const range = document.createRange();
+    range.setStart(ol.querySelectorAll(".example-text")[1]!.firstChild!.firstChild!, 2);
+    range.setEnd(ol.querySelector("mark")!.firstChild!, 6);
+    expect(selectedExample(ol, range)).toEqual({ index: 1, start: 2, end: 11 });
+  });
+
+  it("selects nothing when the range runs across two examples", () => {
+    const ol = list();
+    const range = document.createRange();
+    range.setStart(text(ol, 0), 10);
+    range.setEnd(text(ol, 1), 4);
+    expect(selectedExample(ol, range)).toBeNull();
+  });
+
+  it("keeps the words of the example when the drag overshoots into its row", () => {
+    const ol = list();
+    const range = document.createRange();
+    range.setStart(text(ol, 0), 10);
+    range.setEnd(ol.querySelector("button")!.firstChild!, 3);
+    expect(selectedExample(ol, range)).toEqual({ index: 0, start: 10, end: 16 });
+  });
+
+  it("ignores a range that only touches the start of the next example", () => {
+    const ol = list();
+    const range = document.createRange();
+    range.setStart(text(ol, 0), 4);
+    range.setEnd(text(ol, 1), 0);
+    expect(selectedExample(ol, range)).toEqual({ index: 0, start: 4, end: 16 });
   });
 });

@@ -81,6 +81,27 @@ export function rangeOffsets(container: Node, range: Range): { start: number; en
   return start <= end ? { start, end } : { start: end, end: start };
 }
 
+/** The words of one example that `range` selects: the part of the range inside the one
+ * `.example-text[data-index]` of `list` it covers text of; null when it covers several or none. */
+export function selectedExample(list: Element, range: Range): { index: number; start: number; end: number } | null {
+  const covered = [...list.querySelectorAll<HTMLElement>(".example-text")]
+    .filter((text) => range.intersectsNode(text))
+    .map((text) => ({ text, offsets: rangeOffsets(text, clamp(range, text)) }))
+    .filter(({ offsets }) => offsets !== null && offsets.end > offsets.start);
+  const [only] = covered;
+  if (covered.length !== 1 || !only?.offsets) return null;
+  return { index: Number(only.text.dataset.index), ...only.offsets };
+}
+
+/** `range` cut to the contents of `container`. */
+function clamp(range: Range, container: Node): Range {
+  const inside = (container.ownerDocument ?? document).createRange();
+  inside.selectNodeContents(container);
+  if (range.compareBoundaryPoints(Range.START_TO_START, inside) > 0) inside.setStart(range.startContainer, range.startOffset);
+  if (range.compareBoundaryPoints(Range.END_TO_END, inside) < 0) inside.setEnd(range.endContainer, range.endOffset);
+  return inside;
+}
+
 function offsetOf(container: Node, node: Node, offset: number): number {
   // Measure the text before the point: a range from the container's start to (node, offset).
   const doc = container.ownerDocument ?? document;

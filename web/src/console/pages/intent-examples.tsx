@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ErrorBox } from "../components/ui";
 import { useDraft } from "../draft";
-import { addSpan, exampleSpans, exampleText, rangeOffsets, removeSpan, retext, segments } from "../examples";
+import { addSpan, exampleSpans, exampleText, removeSpan, retext, segments, selectedExample } from "../examples";
 import type { Example } from "../types";
 
 interface Selection {
@@ -25,16 +25,36 @@ export function ExamplesEditor(props: {
   const list = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
-    const onSelection = (): void => {
-      const range = document.getSelection()?.rangeCount ? document.getSelection()!.getRangeAt(0) : null;
+    // Read the selection once the mouse (or finger) is up: opening the label form moves the rows
+    // below, and doing that mid-drag would extend the selection to other words.
+    let dragging = false;
+    const read = (): void => {
+      const current = document.getSelection();
+      const range = current?.rangeCount ? current.getRangeAt(0) : null;
       if (!range || range.collapsed || !list.current) return;
-      const owner = closestExample(range.commonAncestorContainer);
-      if (!owner || !list.current.contains(owner)) return;
-      const offsets = rangeOffsets(owner, range);
-      if (offsets && offsets.end > offsets.start) setSelection({ index: Number(owner.dataset.index), ...offsets });
+      const selected = selectedExample(list.current, range);
+      if (selected) setSelection(selected);
+      else if (range.intersectsNode(list.current)) setSelection(null); // across examples: no label, and no stale one
+    };
+    const onSelection = (): void => {
+      if (!dragging) read();
+    };
+    const down = (): void => void (dragging = true);
+    const up = (): void => {
+      if (!dragging) return;
+      dragging = false;
+      read();
     };
     document.addEventListener("selectionchange", onSelection);
-    return () => document.removeEventListener("selectionchange", onSelection);
+    document.addEventListener("pointerdown", down);
+    document.addEventListener("pointerup", up);
+    document.addEventListener("pointercancel", up);
+    return () => {
+      document.removeEventListener("selectionchange", onSelection);
+      document.removeEventListener("pointerdown", down);
+      document.removeEventListener("pointerup", up);
+      document.removeEventListener("pointercancel", up);
+    };
   }, []);
 
   const add = (event: Event): void => {
@@ -83,11 +103,6 @@ export function ExamplesEditor(props: {
       </ol>
     </section>
   );
-}
-
-function closestExample(node: Node): HTMLElement | null {
-  const element = node instanceof HTMLElement ? node : node.parentElement;
-  return element?.closest<HTMLElement>(".example-text") ?? null;
 }
 
 function ExampleRow(props: {
