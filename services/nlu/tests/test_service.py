@@ -31,11 +31,13 @@ class GatedBlobStore:
         self.inner = inner
         self.opened = asyncio.Event()
         self.opened.set()
+        self.reading = asyncio.Event()
 
     async def put(self, key: str, data: bytes) -> None:
         await self.inner.put(key, data)
 
     async def get(self, key: str) -> bytes:
+        self.reading.set()
         await self.opened.wait()
         return await self.inner.get(key)
 
@@ -44,6 +46,28 @@ class GatedBlobStore:
 
     async def delete(self, key: str) -> None:
         await self.inner.delete(key)
+
+
+class QueuedChannel:
+    """Announcements through a queue; `delivered` returns once the listener took every one."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[ModelChange] = asyncio.Queue()
+
+    async def announce(self, change: ModelChange) -> None:
+        await self.queue.put(change)
+
+    async def changes(self, stop: asyncio.Event) -> AsyncIterator[ModelChange]:
+        while not stop.is_set():
+            try:
+                change = await asyncio.wait_for(self.queue.get(), 0.02)
+            except TimeoutError:
+                continue
+            yield change
+            self.queue.task_done()
+
+    async def delivered(self) -> None:
+        await self.queue.join()
 
 
 @pytest.fixture
@@ -151,6 +175,36 @@ async def test_an_announced_model_is_loaded_by_the_watch(
     finally:
         stop.set()
         await watch
+
+
+async def test_a_model_announced_during_the_first_load_is_served_next(
+    registry: MongoModelRegistry,
+    gated: GatedBlobStore,
+    encoder: HashingEncoder,
+    shop_dataset: NluDataset,
+    train_model: Train,
+    publish: Callable[[NluModel], Any],
+    poll: Callable[..., Any],
+) -> None:
+    channel = QueuedChannel()
+    service = NluService(registry=registry, blobs=gated, encoder=encoder, channel=channel)
+    await publish(train_model(shop_dataset, "v1"))
+    stop = asyncio.Event()
+    watch = asyncio.create_task(service.watch(stop))
+    try:
+        gated.opened.clear()
+        first = asyncio.create_task(service.parse(ParseRequest(bot="shop", text="hi")))
+        await gated.reading.wait()
+        await publish(train_model(shop_dataset, "v2"))
+        await channel.announce(ModelChange(bot="shop", version="v2"))
+        await channel.delivered()
+        gated.opened.set()
+        assert (await first).model_version == "v1"
+        await poll(lambda: service.current_version("shop") == "v2", within=5.0)
+    finally:
+        stop.set()
+        await watch
+        await service.close()
 
 
 async def test_a_model_trained_with_another_encoder_is_refused(

@@ -18,7 +18,7 @@ from parley_messages import ParseRequest, ParseResult
 from parley_nlu.batching import EncodingQueue
 from parley_nlu.encoder import Encoder
 from parley_nlu.model import NluModel
-from parley_nlu.ports import ModelChannel, ModelRegistry
+from parley_nlu.ports import ModelChange, ModelChannel, ModelRegistry
 from parley_nlu.validation import check_bot, check_text
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.errors import NotFoundError, ParleyError, PermanentError
@@ -96,10 +96,20 @@ class NluService:
             tasks.create_task(self._reconcile(stop))
 
     async def _follow(self, channel: ModelChannel, stop: asyncio.Event) -> None:
-        async for change in channel.changes(stop):
-            self._refusals.pop(change.bot, None)
-            if change.bot in self._models and self.current_version(change.bot) != change.version:
-                await self._reload_logged(change.bot)
+        """Reload each announced bot this replica serves or is loading, each in a task of its own."""
+        async with asyncio.TaskGroup() as reloads:
+            async for change in channel.changes(stop):
+                self._refusals.pop(change.bot, None)
+                if self._affected_by(change):
+                    reloads.create_task(self._reload_logged(change.bot))
+
+    def _affected_by(self, change: ModelChange) -> bool:
+        """Whether `change` is news here: a bot loaded at another version, or one whose first load
+        is in flight (it may have read the registry before the change; its reload waits for it)."""
+        lock = self._locks.get(change.bot)
+        if lock is not None and lock.locked():
+            return True
+        return change.bot in self._models and self.current_version(change.bot) != change.version
 
     async def _reconcile(self, stop: asyncio.Event) -> None:
         while not await _stopped_within(stop, self._reconcile_seconds):
