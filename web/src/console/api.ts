@@ -18,6 +18,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: unknown = null,
+    /** Seconds the server asks to wait before trying again (429, 503), when it says. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -103,15 +105,24 @@ export class Api {
 const enc = encodeURIComponent;
 
 async function toError(response: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
   try {
     const body = (await response.json()) as { error?: { code?: string; message?: string; details?: unknown } };
     if (body.error) {
-      return new ApiError(response.status, body.error.code ?? "error", body.error.message ?? response.statusText, body.error.details);
+      const { code = "error", message = response.statusText, details } = body.error;
+      return new ApiError(response.status, code, message, details, retryAfter);
     }
   } catch {
     // not JSON
   }
-  return new ApiError(response.status, `http_${response.status}`, `${response.status} ${response.statusText}`);
+  return new ApiError(response.status, `http_${response.status}`, `${response.status} ${response.statusText}`, null, retryAfter);
+}
+
+/** Retry-After as seconds from now: a number of seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value) : (Date.parse(value) - now) / 1000;
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : null;
 }
 
 /** A readable message for any error, with the server's field problems when it gave them. */

@@ -8,10 +8,9 @@ import { useApi } from "../context";
 import { useDraft } from "../draft";
 import { type Report, evaluate, mapLimit } from "../evaluation";
 import { exampleText } from "../examples";
+import { TERMINAL, followJob } from "../training";
 import type { TrainingJob } from "../types";
 
-const POLL_MS = 600;
-const TERMINAL = new Set(["succeeded", "failed", "rejected"]);
 const lastJobKey = (bot: string): string => `parley-console:last-job:${bot}`;
 
 export function TrainPage() {
@@ -20,27 +19,34 @@ export function TrainPage() {
   const { bot, dirty } = draftState;
   const [job, setJob] = useState<TrainingJob | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [pollError, setPollError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const stopFollowing = useRef<(() => void) | null>(null);
 
-  const follow = (jobId: string): void => {
-    clearTimeout(timer.current);
-    const poll = async (): Promise<void> => {
-      try {
-        const current = await api.trainingJob(bot, jobId);
+  /** Follow `jobId`; `remembered`: the last job of an earlier visit, which the server may have forgotten. */
+  const follow = (jobId: string, remembered: boolean): void => {
+    stopFollowing.current?.();
+    setPollError(null);
+    stopFollowing.current = followJob({
+      poll: () => api.trainingJob(bot, jobId),
+      onJob: (current) => {
         setJob(current);
-        if (!TERMINAL.has(current.status)) timer.current = setTimeout(poll, POLL_MS);
-      } catch (err) {
-        setError(describe(err));
-      }
-    };
-    void poll();
+        setPollError(null);
+      },
+      onError: (err, retryMs) => setPollError(`${describe(err)}\nTrying again in ${Math.ceil(retryMs / 1000)} s.`),
+      onGone: () => {
+        localStorage.removeItem(lastJobKey(bot));
+        setJob(null);
+        setPollError(null);
+        if (!remembered) setError(`The server no longer knows training job ${jobId} (it may have restarted). Train again.`);
+      },
+    });
   };
 
   useEffect(() => {
     const last = localStorage.getItem(lastJobKey(bot));
-    if (last) follow(last);
-    return () => clearTimeout(timer.current);
+    if (last) follow(last, true);
+    return () => stopFollowing.current?.();
   }, [bot]);
 
   const start = async (): Promise<void> => {
@@ -51,7 +57,7 @@ export function TrainPage() {
       const accepted = await api.train(bot);
       localStorage.setItem(lastJobKey(bot), accepted.job_id);
       setJob({ job_id: accepted.job_id, status: "queued" });
-      follow(accepted.job_id);
+      follow(accepted.job_id, false);
     } catch (err) {
       setError(describe(err));
     } finally {
@@ -59,7 +65,8 @@ export function TrainPage() {
     }
   };
 
-  const running = job !== null && !TERMINAL.has(job.status);
+  // While the status cannot be read, training again is allowed: the server knows what runs.
+  const running = job !== null && !TERMINAL.has(job.status) && pollError === null;
   return (
     <section aria-labelledby="train-title">
       <h2 id="train-title">Train</h2>
@@ -68,6 +75,7 @@ export function TrainPage() {
         {dirty ? "Save and train" : "Train"}
       </button>
       <ErrorBox error={error} />
+      <ErrorBox title="Cannot read the training job's status" error={pollError} />
       {job && <JobStatus job={job} />}
       {job?.status === "succeeded" && <Metrics metrics={job.metrics ?? {}} />}
       {job?.status === "succeeded" && <ExampleCheck key={job.job_id} />}
