@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 from collections.abc import Awaitable, Callable, Sequence
@@ -545,3 +546,65 @@ async def test_a_message_handled_before_the_drain_ends_is_acked_not_handed_out_a
     again = await bus.receive(TRAINING_QUEUE, wait_seconds=0)
     assert handled == ["quick"]
     assert [msgspec.json.decode(d.body)["job_id"] for d in again] == ["slow"]
+
+
+async def test_a_handler_that_never_returns_is_cancelled_retried_and_dead_lettered() -> None:
+    bus = RecordingBus(MemoryBus(max_receives=10))
+    handled: list[str] = []
+
+    async def handler(message: AnyMessage) -> None:
+        assert isinstance(message, TrainModel)
+        if message.job_id == "hangs":
+            await asyncio.Event().wait()
+        handled.append(message.job_id)
+
+    await bus.publish(_train("hangs"))
+    await bus.publish(_train("next"))
+    worker = _worker(bus, handler, concurrency=1, batch_size=1, handler_timeout_seconds=0.05, max_receives=3)
+    while bus.inner.depth(TRAINING_QUEUE):
+        await asyncio.wait_for(worker.run_once(), timeout=5)
+    assert handled == ["next"]
+    assert bus.inner.depth(DLQ) == 1
+    assert bus.reasons == [
+        "failed on 3 receives; last TransientError: the handler did not finish within 0.05 s"
+    ]
+
+
+async def test_a_handlers_own_timeout_error_is_an_ordinary_failure() -> None:
+    bus = RecordingBus(MemoryBus())
+
+    async def handler(message: AnyMessage) -> None:
+        raise TimeoutError("the webhook did not answer")
+
+    await bus.publish(_train())
+    with structlog.testing.capture_logs() as logs:
+        await _worker(bus, handler, handler_timeout_seconds=5).run_once()
+    assert [entry["event"] for entry in logs if entry["event"].startswith("worker.handler")] == [
+        "worker.handler_failed"
+    ]
+    assert bus.inner.depth(TRAINING_QUEUE) == 1
+
+
+async def test_a_handler_that_outlives_its_deadline_makes_the_worker_not_alive(
+    monkeypatch: pytest.MonkeyPatch, eventually: Eventually
+) -> None:
+    monkeypatch.setattr("parley_runtime.worker.STALLED_HANDLER_SECONDS", 0.05)
+    release = asyncio.Event()
+
+    async def stubborn(message: AnyMessage) -> None:
+        while not release.is_set():
+            with contextlib.suppress(asyncio.CancelledError):
+                await release.wait()
+
+    bus = MemoryBus()
+    await bus.publish(_train())
+    worker = _worker(bus, stubborn, handler_timeout_seconds=0.05)
+    handling = asyncio.create_task(worker.run_once())
+
+    async def dead() -> bool:
+        return not worker.alive()
+
+    await eventually(dead)
+    release.set()
+    await asyncio.wait_for(handling, timeout=5)
+    assert worker.alive()

@@ -6,7 +6,9 @@ The handler's exception class alone decides what happens to a message:
 - `PermanentError`, or a body that does not decode: move to the dead-letter queue now;
 - `TransientError`: visible again after an exponential backoff on the receive count, and moved to
   the dead-letter queue once it has failed on `max_receives` receives (the queue's redrive policy
-  does the same for a message whose handler never returns, e.g. one that kills the process);
+  does the same for a message that kills the process every time);
+- a handler still running after `handler_timeout_seconds`: cancelled, and treated like a
+  `TransientError` (a hung job would otherwise hold its slot and its lease for ever);
 - anything else: logged with its traceback and treated like a `TransientError`.
 
 Stopping: `run` stops receiving when its `stop` event is set, lets in-flight handlers finish for up
@@ -48,6 +50,8 @@ SETTLE_SECONDS = 5.0
 """How long a drain waits, past its deadline, for the broker calls of handlers that finished."""
 STALLED_RECEIVE_SECONDS = 60.0
 """A receive still pending this long after its long poll should have ended has hung."""
+STALLED_HANDLER_SECONDS = 60.0
+"""A handler still running this long after its deadline cancelled it does not stop: the loop is stuck."""
 
 log = structlog.get_logger(__name__)
 
@@ -79,6 +83,7 @@ class Worker:
         lease_seconds: float = 30.0,
         max_receives: int | None = None,
         drain_seconds: float = 25.0,
+        handler_timeout_seconds: float = 900.0,
     ) -> None:
         if concurrency < 1 or not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"need concurrency >= 1 and 1 <= batch_size <= {MAX_BATCH}")
@@ -91,11 +96,14 @@ class Worker:
         self._lease_seconds = lease_seconds
         self._max_receives = max_receives
         self._drain_seconds = drain_seconds
+        self._handler_timeout = handler_timeout_seconds or None
         self.name = name or f"worker:{queue}"
         self._metrics = worker_metrics().for_queue(queue)
         self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: dict[asyncio.Task[None], Delivery] = {}
+        self._handling_since: dict[str, float] = {}
+        """When each running handler started (monotonic), by receipt."""
         self._settling: set[asyncio.Task[None]] = set()
         """In-flight tasks whose outcome is known: only their ack, retry or dead letter is left."""
         self._acks = AckBatches(bus, self._metrics.processed)
@@ -120,14 +128,24 @@ class Worker:
             lease_seconds=settings.visibility_timeout_seconds,
             max_receives=settings.max_receives,
             drain_seconds=settings.drain_seconds,
+            handler_timeout_seconds=settings.handler_timeout_seconds,
         )
 
     def alive(self) -> bool:
-        """False while a receive hangs well past its long poll (the liveness probe restarts the pod)."""
-        if self._receiving_since is None:
-            return True
-        pending = time.monotonic() - self._receiving_since
-        return pending < self._wait_seconds + STALLED_RECEIVE_SECONDS
+        """False while a receive hangs well past its long poll, or a handler runs well past the
+        deadline that cancelled it (the liveness probe restarts the pod)."""
+        now = time.monotonic()
+        return not (self._receive_stalled(now) or self._handler_stalled(now))
+
+    def _receive_stalled(self, now: float) -> bool:
+        since = self._receiving_since
+        return since is not None and now - since >= self._wait_seconds + STALLED_RECEIVE_SECONDS
+
+    def _handler_stalled(self, now: float) -> bool:
+        if self._handler_timeout is None:
+            return False
+        overdue = self._handler_timeout + STALLED_HANDLER_SECONDS
+        return any(now - since >= overdue for since in self._handling_since.values())
 
     def ready(self) -> bool:
         """True while running (not draining) and the latest receive reached the broker."""
@@ -318,10 +336,14 @@ class Worker:
             await lease.end()
 
     async def _run_handler(self, delivery: Delivery, message: AnyMessage) -> Exception | None:
+        """Call the handler within its deadline; what it raised (or its timeout), if anything."""
         self._metrics.in_flight.inc()
         started = time.perf_counter()
+        self._handling_since[delivery.receipt] = time.monotonic()
+        deadline = asyncio.timeout(self._handler_timeout)
         try:
-            await self._handler(message)
+            async with deadline:
+                await self._handler(message)
         except (PermanentError, TransientError) as exc:
             log.warning(
                 "worker.handler_error",
@@ -330,14 +352,25 @@ class Worker:
             )
             return exc
         except Exception as exc:  # the one catch-all: an unexpected failure is logged and retried
+            if isinstance(exc, TimeoutError) and deadline.expired():
+                return self._timed_out(delivery)
             log.exception(
                 "worker.handler_failed", error=type(exc).__name__, receive_count=delivery.receive_count
             )
             return exc
         finally:
+            del self._handling_since[delivery.receipt]
             self._metrics.in_flight.dec()
             self._metrics.handler_seconds.observe(time.perf_counter() - started)
         return None
+
+    def _timed_out(self, delivery: Delivery) -> TransientError:
+        log.error(
+            "worker.handler_timed_out",
+            timeout_seconds=self._handler_timeout,
+            receive_count=delivery.receive_count,
+        )
+        return TransientError(f"the handler did not finish within {self._handler_timeout:g} s")
 
     def _decided(self) -> None:
         """The delivery's outcome is known: a drain lets it settle, and it joins no ack batch it is not in."""

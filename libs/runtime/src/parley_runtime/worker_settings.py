@@ -26,6 +26,12 @@ class WorkerSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Backoff before the first retry of a failed message; doubles with each receive, at most 15 min."""
     max_receives: Annotated[int, msgspec.Meta(ge=1, extra=_env("WORKER_MAX_RECEIVES"))] = 5
     """A message that failed on this many receives is dead-lettered (the queues' redrive count)."""
+    handler_timeout_seconds: Annotated[
+        float, msgspec.Meta(ge=0, extra=_env("WORKER_HANDLER_TIMEOUT_SECONDS"))
+    ] = 900.0
+    """A handler still running after this long is cancelled and its message retried like a failed
+    one (dead-lettered after `max_receives`); 0: no limit. The default leaves the trainer 60 times
+    its 15 s budget for the largest bot; a logger or analytics worker can take a far shorter one."""
     drain_seconds: Annotated[float, msgspec.Meta(ge=0, extra=_env("WORKER_DRAIN_SECONDS"))] = 25.0
     """On SIGTERM, how long in-flight messages may finish; the rest are released for redelivery."""
     health_port: Annotated[int, msgspec.Meta(ge=0, le=65535, extra=_env("WORKER_HEALTH_PORT"))] = 0
