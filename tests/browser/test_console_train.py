@@ -1,5 +1,6 @@
-"""The Train tab follows a job through failed status polls, and forgets a job the server no
-longer knows. The server's answers are staged with request routing, so nothing trains."""
+"""The Train tab follows a job through failed status polls, forgets a job the server no longer
+knows, and checks the examples through errors and the rate limit. The server's answers are staged
+with request routing, so nothing trains."""
 
 from __future__ import annotations
 
@@ -56,3 +57,59 @@ def test_train_tab_forgets_a_job_the_server_does_not_know(page: Page, parley: Em
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_enabled()
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.locator(".job-status")).to_have_count(0)
+
+
+def stage_trained_job(page: Page, parley: EmbeddedParley) -> None:
+    """The Train tab of pizzeria with a succeeded job, so the per-intent check is offered."""
+    succeeded = {"job_id": "staged", "status": "succeeded", "metrics": {"accuracy": 0.9}}
+    page.route("**/api/v1/bots/pizzeria/train/staged", lambda route: route.fulfill(json=succeeded))
+    sign_in(page, parley)
+    page.evaluate("([key]) => localStorage.setItem(key, 'staged')", [LAST_JOB])
+    page.goto(parley.url("/console/#/bots/pizzeria/train"))
+    expect(page.locator(".job-status")).to_have_attribute("data-status", "succeeded")
+
+
+def parsed_as(intent: str) -> dict[str, object]:
+    return {"intent": {"name": intent, "confidence": 0.9}, "ranking": [], "entities": []}
+
+
+def test_example_check_stops_on_an_error_and_can_run_again(page: Page, parley: EmbeddedParley) -> None:
+    def parse(route: Route) -> None:
+        if route.request.post_data_json["text"] == "order pizza":
+            route.fulfill(
+                status=500, json={"error": {"code": "internal_error", "message": "the NLU fell over"}}
+            )
+        else:
+            route.fulfill(json=parsed_as("greet"))
+
+    page.route("**/api/v1/bots/pizzeria/parse", parse)
+    stage_trained_job(page, parley)
+    check = page.locator("section[aria-labelledby=check-title]")
+    check.get_by_role("button", name="Check examples").click()
+    expect(check.get_by_role("alert")).to_contain_text("the NLU fell over")
+    expect(check.get_by_role("button", name="Check examples")).to_be_enabled()
+    expect(check.get_by_role("alert")).to_contain_text("Stopped after")
+
+
+def test_example_check_waits_out_the_rate_limit(page: Page, parley: EmbeddedParley) -> None:
+    refusals = [1] * 6
+
+    def parse(route: Route) -> None:
+        if refusals:
+            refusals.pop()
+            route.fulfill(
+                status=429,
+                headers={"retry-after": "1"},
+                json={"error": {"code": "rate_limited", "message": "too many requests from this address"}},
+            )
+        else:
+            route.fulfill(json=parsed_as("greet"))
+
+    page.route("**/api/v1/bots/pizzeria/parse", parse)
+    stage_trained_job(page, parley)
+    check = page.locator("section[aria-labelledby=check-title]")
+    check.get_by_role("button", name="Check examples").click()
+    expect(check.get_by_role("button")).to_contain_text("rate limit")
+    expect(check.get_by_role("table", name="Per-intent scores")).to_be_visible(timeout=15_000)
+    expect(check.get_by_role("alert")).to_have_count(0)
+    expect(check.get_by_role("button", name="Check again")).to_be_enabled()

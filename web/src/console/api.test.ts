@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { parseRetryAfter } from "./api";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiError, parseRetryAfter, retryRateLimited } from "./api";
 
 describe("parseRetryAfter", () => {
   it("reads seconds or an HTTP date, and nothing else", () => {
@@ -9,5 +9,37 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Tue, 31 Dec 2024 23:00:00 GMT", now)).toBe(0);
     expect(parseRetryAfter("soon", now)).toBeNull();
     expect(parseRetryAfter(null, now)).toBeNull();
+  });
+});
+
+describe("retryRateLimited", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+  const limited = (seconds: number | null) => new ApiError(429, "rate_limited", "too many requests", null, seconds);
+
+  it("waits as long as the server asks, then carries on", async () => {
+    const answers: (string | ApiError)[] = [limited(30), limited(null), "parsed"];
+    const waits: number[] = [];
+    const call = vi.fn(async () => {
+      const answer = answers.shift()!;
+      if (answer instanceof ApiError) throw answer;
+      return answer;
+    });
+    const result = retryRateLimited(call, { onWait: (s) => waits.push(s) });
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(call).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await expect(result).resolves.toBe("parsed");
+    expect(waits).toEqual([30, 1]);
+  });
+
+  it("does not retry other errors, and stops waiting when aborted", async () => {
+    await expect(retryRateLimited(async () => Promise.reject(new ApiError(400, "invalid_input", "bad")))).rejects.toThrow("bad");
+    const stop = new AbortController();
+    const result = retryRateLimited(async () => Promise.reject(limited(60)), { signal: stop.signal });
+    const outcome = expect(result).rejects.toThrow("stopped");
+    await vi.advanceTimersByTimeAsync(1_000);
+    stop.abort(new Error("stopped"));
+    await outcome;
   });
 });

@@ -125,6 +125,34 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isFinite(seconds) ? Math.max(0, seconds) : null;
 }
 
+/**
+ * `call()`, tried again while the server answers 429 (its rate limit), after the wait it asks for
+ * (`onWait` is told); gives up after `attempts`, or when `signal` aborts.
+ */
+export async function retryRateLimited<T>(
+  call: () => Promise<T>,
+  options: { onWait?: (seconds: number) => void; signal?: AbortSignal; attempts?: number } = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 429 || attempt >= (options.attempts ?? 10)) throw error;
+      const seconds = error.retryAfter ?? 1;
+      options.onWait?.(seconds);
+      await wait(seconds * 1000, options.signal);
+    }
+  }
+}
+
+function wait(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
+  });
+}
+
 /** A readable message for any error, with the server's field problems when it gave them. */
 export function describe(error: unknown): string {
   if (error instanceof ApiError) {

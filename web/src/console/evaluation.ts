@@ -59,16 +59,32 @@ export function evaluate(predictions: Prediction[]): Report {
   };
 }
 
-/** Run `task` over `items` with at most `limit` in flight; results keep the input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+/**
+ * Run `task` over `items` with at most `limit` in flight; results keep the input order. After a
+ * failure (or when `signal` aborts) no new task starts, the tasks' signal aborts, and the first
+ * failure is thrown once the tasks in flight have ended: nothing runs on after the call.
+ */
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T, signal: AbortSignal) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<R[]> {
+  const stop = new AbortController();
+  signal?.addEventListener("abort", () => stop.abort(signal.reason), { once: true });
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (!stop.signal.aborted && next < items.length) {
       const index = next++;
-      results[index] = await task(items[index] as T);
+      try {
+        results[index] = await task(items[index] as T, stop.signal);
+      } catch (error) {
+        stop.abort(error);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (stop.signal.aborted) throw stop.signal.reason;
   return results;
 }

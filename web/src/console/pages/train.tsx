@@ -2,7 +2,7 @@
 // held-out metrics, plus a per-intent check of the training examples against the new model.
 
 import { useEffect, useRef, useState } from "preact/hooks";
-import { describe } from "../api";
+import { describe, retryRateLimited } from "../api";
 import { ErrorBox, percent, when } from "../components/ui";
 import { useApi } from "../context";
 import { useDraft } from "../draft";
@@ -155,19 +155,29 @@ function ExampleCheck() {
   const [report, setReport] = useState<Report | null>(null);
   const [progress, setProgress] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const leaving = useRef(new AbortController());
+  useEffect(() => () => leaving.current.abort(new Error("left the page")), []);
   const run = async (): Promise<void> => {
     const items = (saved?.intents ?? []).flatMap((intent) => (intent.examples ?? []).map((e) => ({ intent: intent.id, text: exampleText(e) })));
     setError(null);
+    setProgress(`0 / ${items.length}`);
     let done = 0;
+    // Hundreds of examples run into the gateway's per-address rate limit: wait as it asks, then go on.
+    const paused = (seconds: number): void => setProgress(`${done} / ${items.length}, paused ${Math.ceil(seconds)} s by the server's rate limit`);
     try {
-      const predictions = await mapLimit(items, 4, async (item) => {
-        const parsed = await api.parse(bot, item.text);
-        setProgress(`${++done} / ${items.length}`);
-        return { text: item.text, expected: item.intent, predicted: parsed.intent.name, confidence: parsed.intent.confidence };
-      });
+      const predictions = await mapLimit(
+        items,
+        4,
+        async (item, signal) => {
+          const parsed = await retryRateLimited(() => api.parse(bot, item.text), { onWait: paused, signal });
+          setProgress(`${++done} / ${items.length}`);
+          return { text: item.text, expected: item.intent, predicted: parsed.intent.name, confidence: parsed.intent.confidence };
+        },
+        leaving.current.signal,
+      );
       setReport(evaluate(predictions));
     } catch (err) {
-      setError(describe(err));
+      if (!leaving.current.signal.aborted) setError(`Stopped after ${done} of ${items.length} examples: ${describe(err)}`);
     } finally {
       setProgress(null);
     }
