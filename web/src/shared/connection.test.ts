@@ -100,6 +100,22 @@ describe("ChatConnection", () => {
     expect(new URL(last().url).searchParams.has("conversation_id")).toBe(false);
   });
 
+  it("does not retry a refused connection until the user sends something", () => {
+    for (const [code, conversationId] of [[4404, "c1"], [4401, null], [4400, null]] as const) {
+      FakeSocket.all = [];
+      const connection = connect([], conversationId);
+      last().serverCloses(code);
+      vi.advanceTimersByTime(60_000);
+      expect(FakeSocket.all).toHaveLength(1);
+      expect(connection.state).toBe("unavailable");
+      expect(connection.send("hello")).toBe("queued");
+      expect(FakeSocket.all).toHaveLength(2);
+      last().serverOpens();
+      expect(JSON.parse(last().sent.at(-1)!)).toMatchObject({ text: "hello" });
+      connection.stop();
+    }
+  });
+
   it("abandons a connection that stops answering pings", () => {
     const connection = connect();
     last().serverOpens();

@@ -15,8 +15,11 @@ import {
 
 const PING = '{"type":"ping"}';
 
-/** Refusals that retrying soon will not fix: retried only slowly, in case the bot or key appears. */
-const REFUSED = new Set([CLOSE_UNKNOWN_BOT, CLOSE_KEY_NEEDED, CLOSE_KEY_REFUSED]);
+/**
+ * Refusals that retrying will not fix (bad request, key needed or refused, unknown bot): not retried
+ * on a timer, only when the user sends something or the browser comes back online.
+ */
+const REFUSED = new Set([CLOSE_BAD_REQUEST, CLOSE_KEY_NEEDED, CLOSE_KEY_REFUSED, CLOSE_UNKNOWN_BOT]);
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "unavailable" | "stopped";
 
@@ -149,16 +152,16 @@ export class ChatConnection {
     this.socket = null;
     this.stopHeartbeat();
     if (this.stopped) return;
-    if (code === CLOSE_BAD_REQUEST && this.id !== null) {
-      this.setConversation(null); // the server refused the id: start afresh rather than loop
-    }
-    const unavailable = REFUSED.has(code);
-    this.setState(unavailable ? "unavailable" : "reconnecting");
-    const random = this.options.random ?? Math.random;
-    const delay = unavailable
-      ? this.options.maxDelayMs ?? 10_000
-      : backoffDelay(this.attempt, this.options.initialDelayMs ?? 500, this.options.maxDelayMs ?? 10_000, random);
     this.attempt += 1;
+    if (code === CLOSE_BAD_REQUEST && this.id !== null) {
+      this.setConversation(null); // the server refused the id: start afresh rather than give up
+    } else if (REFUSED.has(code)) {
+      this.setState("unavailable");
+      return;
+    }
+    this.setState("reconnecting");
+    const random = this.options.random ?? Math.random;
+    const delay = backoffDelay(this.attempt - 1, this.options.initialDelayMs ?? 500, this.options.maxDelayMs ?? 10_000, random);
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 

@@ -107,7 +107,8 @@ export class ParleyChatElement extends HTMLElement {
 
   private receive(frame: BotMessageFrame | ErrorFrame): void {
     if (frame.type === "error") {
-      this.add({ from: "note", text: frame.message });
+      const last = this.items.at(-1);
+      if (last?.from !== "note" || last.text !== frame.message) this.add({ from: "note", text: frame.message });
       return;
     }
     for (const message of frame.messages) {

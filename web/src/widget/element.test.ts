@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ParleyChatElement } from "./element";
+
+class FakeSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSED = 3;
+  static all: FakeSocket[] = [];
+  readyState = FakeSocket.CONNECTING;
+  sent: string[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string): void {
+    this.sent.push(data);
+  }
+  close(): void {
+    this.readyState = FakeSocket.CLOSED;
+  }
+  serverOpens(): void {
+    this.readyState = FakeSocket.OPEN;
+    this.onopen?.();
+  }
+  serverSends(frame: object): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  serverCloses(code: number): void {
+    this.readyState = FakeSocket.CLOSED;
+    this.onclose?.({ code });
+  }
+}
+
+const last = (): FakeSocket => FakeSocket.all[FakeSocket.all.length - 1]!;
+const TAG = "parley-chat-test";
+if (!customElements.get(TAG)) customElements.define(TAG, ParleyChatElement);
+
+function mount(bot = "pizzeria"): ParleyChatElement {
+  const chat = document.createElement(TAG) as ParleyChatElement;
+  chat.setAttribute("bot", bot);
+  chat.setAttribute("server", "http://chat.test/");
+  document.body.append(chat);
+  return chat;
+}
+
+const root = (chat: Element): ShadowRoot => chat.shadowRoot!;
+const texts = (chat: Element, selector: string): string[] =>
+  [...root(chat).querySelectorAll(selector)].map((node) => node.textContent ?? "");
+
+describe("<parley-chat>", () => {
+  beforeEach(() => {
+    FakeSocket.all = [];
+    sessionStorage.clear();
+    document.body.replaceChildren();
+    vi.stubGlobal("WebSocket", FakeSocket);
+  });
+  afterEach(() => {
+    document.body.replaceChildren();
+    vi.unstubAllGlobals();
+  });
+
+  it("shows a refusal once, and does not keep retrying it", () => {
+    vi.useFakeTimers();
+    try {
+      const chat = mount("nosuchbot");
+      for (let i = 0; i < 3; i++) {
+        last().serverOpens();
+        last().serverSends({ type: "error", code: "not_found", message: "no bot named 'nosuchbot'" });
+        last().serverCloses(4404);
+        vi.advanceTimersByTime(60_000);
+        dispatchEvent(new Event("online")); // the browser back online: one more try
+      }
+      expect(FakeSocket.all).toHaveLength(4);
+      expect(texts(chat, ".msg.note")).toEqual(["no bot named 'nosuchbot'"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
