@@ -61,6 +61,30 @@ describe("<parley-chat>", () => {
     vi.unstubAllGlobals();
   });
 
+  it("keeps working when the page moves it", async () => {
+    const chat = mount();
+    last().serverOpens();
+    const box = document.createElement("div");
+    document.body.append(box);
+    box.append(chat); // out of the page and back in at once
+    await Promise.resolve();
+    expect(root(chat).querySelectorAll(".panel")).toHaveLength(1);
+    expect(FakeSocket.all).toHaveLength(1);
+    chat.send("hello");
+    expect(JSON.parse(last().sent.at(-1)!)).toMatchObject({ text: "hello" });
+  });
+
+  it("closes its connection when removed, and opens another when put back", async () => {
+    const chat = mount();
+    last().serverOpens();
+    chat.remove();
+    await Promise.resolve();
+    expect(last().readyState).toBe(FakeSocket.CLOSED);
+    document.body.append(chat);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(root(chat).querySelectorAll(".panel")).toHaveLength(1);
+  });
+
   it("shows a refusal once, and does not keep retrying it", () => {
     vi.useFakeTimers();
     try {

@@ -31,7 +31,19 @@ export class ParleyChatElement extends HTMLElement {
   private readonly input = el("input", { id: "message", type: "text", autocomplete: "off", maxlength: "2000", placeholder: "Type a message…" });
 
   connectedCallback(): void {
-    if (this.connection) return;
+    if (!this.connection) this.setUp();
+    this.connection?.start(); // again when the element comes back after a removal
+  }
+
+  disconnectedCallback(): void {
+    // Moving the element in the page takes it out and puts it back at once: only a removal that
+    // lasts closes the connection.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.connection?.stop();
+    });
+  }
+
+  private setUp(): void {
     const bot = this.getAttribute("bot") ?? "";
     const server = this.getAttribute("server") ?? location.origin;
     const title = this.getAttribute("title") ?? "Chat";
@@ -50,13 +62,7 @@ export class ParleyChatElement extends HTMLElement {
       onState: (state) => this.setStatus(state),
       onConversation: () => this.remember(),
     });
-    this.connection.start();
     this.toggle(saved.open || this.hasAttribute("open"), false);
-  }
-
-  disconnectedCallback(): void {
-    this.connection?.stop();
-    this.connection = null;
   }
 
   /** Open or close the panel (also `window.ParleyChat.open()` / `.close()`). */
