@@ -102,4 +102,20 @@ describe("<parley-chat>", () => {
       vi.useRealTimers();
     }
   });
+
+  it("keeps the quick replies waiting for an answer across a reload", () => {
+    const chat = mount();
+    last().serverOpens();
+    const choices = ["small", "large"].map((size) => ({ title: size, payload: size }));
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "What size?", buttons: choices }] });
+    expect(texts(chat, ".quick button")).toEqual(["small", "large"]);
+    chat.remove();
+
+    const again = mount(); // the next page of the site
+    expect(texts(again, ".quick button")).toEqual(["small", "large"]);
+    again.send("small");
+    expect(texts(again, ".quick button")).toEqual([]);
+    again.remove();
+    expect(texts(mount(), ".quick button")).toEqual([]);
+  });
 });

@@ -21,6 +21,7 @@ export class ParleyChatElement extends HTMLElement {
   private connection: ChatConnection | null = null;
   private history: History | null = null;
   private items: Item[] = [];
+  private quickReplies: Button[] = [];
   private isOpen = false;
   private readonly launcher = el("button", { class: "launcher", "aria-expanded": "false", "aria-controls": "panel" });
   private readonly panel = el("section", { class: "panel", id: "panel", role: "dialog", hidden: true });
@@ -62,6 +63,7 @@ export class ParleyChatElement extends HTMLElement {
       onState: (state) => this.setStatus(state),
       onConversation: () => this.remember(),
     });
+    this.showQuickReplies(saved.quickReplies);
     this.toggle(saved.open || this.hasAttribute("open"), false);
   }
 
@@ -79,7 +81,7 @@ export class ParleyChatElement extends HTMLElement {
   /** Send `text` as if the user typed it; `shown` is what the transcript shows (a button's title). */
   send(text: string, shown = text): void {
     if (!this.connection || !text.trim()) return;
-    this.quick.replaceChildren();
+    this.showQuickReplies([]);
     const outcome = this.connection.send(text);
     this.add({ from: "user", text: shown }, outcome === "queued");
   }
@@ -147,7 +149,9 @@ export class ParleyChatElement extends HTMLElement {
   }
 
   private showQuickReplies(buttons: Button[]): void {
-    this.quick.replaceChildren(...buttons.map((b) => this.button(b)));
+    this.quickReplies = buttons;
+    this.quick.replaceChildren(...this.quickReplies.map((b) => this.button(b)));
+    this.remember();
   }
 
   private button(button: Button): HTMLButtonElement {
@@ -172,6 +176,7 @@ export class ParleyChatElement extends HTMLElement {
     this.history?.save({
       conversationId: this.connection?.conversationId ?? null,
       items: this.items,
+      quickReplies: this.quickReplies,
       open: this.isOpen,
     });
   }

@@ -1,5 +1,6 @@
-// What the widget remembers for the tab (sessionStorage): the conversation id and the transcript,
-// so navigating between pages of the host site keeps the conversation.
+// What the widget remembers for the tab (sessionStorage): the conversation id, the transcript and
+// the quick replies waiting for an answer, so navigating between pages of the host site keeps the
+// conversation.
 
 import type { Button } from "../shared/protocol";
 
@@ -12,6 +13,8 @@ export interface Item {
 export interface Saved {
   conversationId: string | null;
   items: Item[];
+  /** The last message's quick replies, until the user answers. */
+  quickReplies: Button[];
   open: boolean;
 }
 
@@ -30,10 +33,11 @@ export class History {
       return {
         conversationId: typeof saved.conversationId === "string" ? saved.conversationId : null,
         items: Array.isArray(saved.items) ? saved.items.slice(-MAX_ITEMS) : [],
+        quickReplies: Array.isArray(saved.quickReplies) ? saved.quickReplies : [],
         open: saved.open === true,
       };
     } catch {
-      return { conversationId: null, items: [], open: false };
+      return { conversationId: null, items: [], quickReplies: [], open: false };
     }
   }
 
