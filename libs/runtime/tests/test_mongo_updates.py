@@ -47,6 +47,14 @@ DIRECT: list[dict[str, Any]] = [
     {"$max": {"at": datetime(2026, 5, 1, 16, 0, 0, 999999, tzinfo=timezone(timedelta(hours=2)))}},
     {"$max": {"nan": 1.0}},
     {"$inc": {"nan": 1}},
+    {  # a conversation's latest turn ids
+        "$inc": {"n": 1},
+        "$push": {"tags": {"$each": ["b"], "$slice": -100}},
+        "$max": {"last": AT},
+    },
+    {"$push": {"tags": {"$each": ["b", "c"], "$slice": -2}}},
+    {"$push": {"tags": {"$each": ["a"], "$slice": -1}}},
+    {"$push": {"fresh": {"$each": ["x", "y", AT], "$slice": -2}}},
 ]
 LEFT_TO_MONGOMOCK: list[dict[str, Any]] = [
     {"$inc": {"flag": 1}},
@@ -59,6 +67,11 @@ LEFT_TO_MONGOMOCK: list[dict[str, Any]] = [
     {"$set": {"y": [1]}, "$inc": {"n": 1}},
     {"$inc": {}},
     {"$push": {"tags": {"$each": ["c", "d"]}}},
+    {"$push": {"tags": {"$each": ["c"], "$slice": 1}}},
+    {"$push": {"tags": {"$each": [], "$slice": -1}}},
+    {"$push": {"tags": {"$each": [["c"]], "$slice": -1}}},
+    {"$push": {"tags": {"$each": ["c"], "$slice": -1, "$position": 0}}},
+    {"$push": {"text": {"$each": ["c"], "$slice": -1}}},
 ]
 QUERIES: list[dict[str, Any]] = [
     {"_id": "d"},

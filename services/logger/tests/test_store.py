@@ -1,7 +1,11 @@
+import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from parley_logger.store import MongoTranscriptStore
+from parley_logger.archive import apply_retention
+from parley_logger.store import MongoTranscriptStore, turn_document
 from parley_messages import TurnCompleted
+from parley_runtime.blobs.local import LocalBlobStore
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import connect_mongo
 
@@ -45,3 +49,36 @@ async def test_the_conversation_counts_its_turns_and_spans_them() -> None:
     assert conversation["turn_count"] == 2
     assert conversation["first_turn_at"].replace(tzinfo=UTC) == start
     assert conversation["last_turn_at"].replace(tzinfo=UTC) == start + timedelta(minutes=5)
+
+
+async def test_a_conversation_keeps_counting_after_retention_deletes_its_archived_turns(
+    tmp_path: Path,
+) -> None:
+    store, db = await _store()
+    now = datetime.now(UTC)
+    for minute in range(10):
+        await store.append(_turn(at=now - timedelta(days=40, minutes=-minute), text=f"old {minute}"))
+    _, deleted = await apply_retention(now, 30, turns=store, blobs=LocalBlobStore(tmp_path))
+    for minute in range(4):
+        await store.append(_turn(at=now + timedelta(minutes=minute), text=f"new {minute}"))
+    conversation = await db["conversations"].find_one({"conversation_id": "c1"})  # type: ignore[index]
+    assert deleted == 10
+    assert conversation["turn_count"] == 14
+
+
+async def test_a_turn_stored_before_its_conversation_was_updated_is_counted_once() -> None:
+    store, db = await _store()
+    turn = _turn()
+    await db["turns"].insert_one(turn_document(turn))  # type: ignore[index] - a crash came next
+    assert await store.append(turn) is False
+    assert await store.append(turn) is False
+    conversation = await db["conversations"].find_one({"conversation_id": "c1"})  # type: ignore[index]
+    assert conversation["turn_count"] == 1
+
+
+async def test_turns_delivered_concurrently_and_twice_are_each_counted_once() -> None:
+    store, db = await _store()
+    turns = [_turn(text=f"turn {index}") for index in range(20)]
+    await asyncio.gather(*(store.append(turn) for turn in turns + turns))
+    conversation = await db["conversations"].find_one({"conversation_id": "c1"})  # type: ignore[index]
+    assert conversation["turn_count"] == 20

@@ -6,12 +6,14 @@ each field through positional-operator and array handling. In embedded mode the 
 update (ten `$inc`s and a `$push`) and the conversation update (`$min`, `$max`) spent most of a
 turn's emulated writes there.
 
-Here an update made only of `$inc`, `$min`, `$max` and top-level `$push` of plain values (and
-`$setOnInsert`, which an existing document ignores), on paths through plain sub-documents, is
+Here an update made only of `$inc`, `$min`, `$max` and top-level `$push` of plain values (one, or
+`$each` of them with a negative `$slice`: the conversation update keeps its latest turn ids) and
+`$setOnInsert` (which an existing document ignores), on paths through plain sub-documents, is
 first checked against the document and then applied as mongomock's updaters apply it: Python's `+`,
-`min` and `max` within one kind of value, `append`, missing sub-documents created as `{}`, new
-fields in the update's order. Anything else (another operator, an array or positional path, values
-or stored fields of other types, two writes under one top-level field) is left to mongomock.
+`min` and `max` within one kind of value, `append` (then the last items kept), missing
+sub-documents created as `{}`, new fields in the update's order. Anything else (another operator,
+an array or positional path, values or stored fields of other types, two writes under one
+top-level field) is left to mongomock.
 """
 
 # pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false, reportUnknownMemberType=false
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from parley_runtime.mongo_documents import PLAIN_DOCUMENTS, stored_datetime
 
@@ -41,6 +43,13 @@ _VALUES: dict[str, frozenset[type] | dict[type, str]] = {
 """The values each operator's direct path takes."""
 
 
+class _Sliced(NamedTuple):
+    """`$push: {field: {"$each": values, "$slice": keep}}`, `keep` < 0: append, keep the last -keep."""
+
+    values: list[Any]
+    keep: int
+
+
 def plan_update(update: Any) -> tuple[list[Step], set[str]] | None:
     """The steps of `update` and the top-level fields they write, or None when mongomock must apply it."""
     if type(update) is not dict:
@@ -57,12 +66,33 @@ def plan_update(update: Any) -> tuple[list[Step], set[str]] | None:
             return None
         for field, value in fields.items():
             path = _path(field, top_level=operator == "$push")
-            kind = type(value)
-            if path is None or kind not in allowed or path[0] in roots or (kind is datetime and value.fold):
+            planned = (
+                _sliced(value) if operator == "$push" and type(value) is dict else _plain(value, allowed)
+            )
+            if path is None or planned is _MISSING or path[0] in roots:
                 return None
             roots.add(path[0])
-            steps.append((operator, path, stored_datetime(value) if kind is datetime else value))
+            steps.append((operator, path, planned))
     return steps, roots
+
+
+def _plain(value: Any, allowed: frozenset[type] | dict[type, str]) -> Any:
+    """`value` as mongomock stores it, or `_MISSING` when it is not one `allowed` here."""
+    kind = type(value)
+    if kind not in allowed or (kind is datetime and value.fold):
+        return _MISSING
+    return stored_datetime(value) if kind is datetime else value
+
+
+def _sliced(value: dict[str, Any]) -> Any:
+    """A `$push` of `$each` plain values with a negative `$slice`, or `_MISSING` for any other."""
+    values, keep = value.get("$each"), value.get("$slice")
+    if value.keys() != {"$each", "$slice"} or type(values) is not list or not values:
+        return _MISSING
+    if type(keep) is not int or keep >= 0:
+        return _MISSING
+    stored = [_plain(item, _VALUES["$push"]) for item in values]
+    return _MISSING if any(item is _MISSING for item in stored) else _Sliced(stored, keep)
 
 
 def apply_in_place(document: dict[str, Any], steps: list[Step]) -> bool | None:
@@ -82,7 +112,8 @@ def apply_in_place(document: dict[str, Any], steps: list[Step]) -> bool | None:
         new = _APPLY[operator](old, value)
         (_create_parent(document, path) if parent is None else parent)[path[-1]] = new
         # what mongomock's comparison with its snapshot (which shares the values) finds
-        changed = changed or old is _MISSING or operator == "$push" or (new is not old and new != old)
+        appended = operator == "$push" and type(value) is not _Sliced
+        changed = changed or old is _MISSING or appended or (new is not old and new != old)
     return changed
 
 
@@ -125,6 +156,9 @@ def _increment(old: Any, value: Any) -> Any:
 
 
 def _push(old: Any, value: Any) -> list[Any]:
+    if type(value) is _Sliced:
+        pushed = value.values if old is _MISSING else [*old, *value.values]
+        return pushed[value.keep :]
     if old is _MISSING:
         return [value]
     old.append(value)

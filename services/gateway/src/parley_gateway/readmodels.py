@@ -29,6 +29,8 @@ _SUMMED = (
 
 NEWEST_FIRST = [("last_turn_at", DESCENDING), ("conversation_id", DESCENDING)]
 """The order conversations are listed and paged in (and the index that serves it)."""
+_SUMMARY = {"_id": 0, "turn_ids": 0}
+"""A conversation without the logger's bookkeeping (the ids of its latest turns)."""
 
 
 class ConversationSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -105,7 +107,7 @@ class Transcripts:
         async with translate_errors():
             if where.intent is not None:
                 query["conversation_id"] = {"$in": await self._with_intent(bot, where)}
-            found = self._conversations.find(query, {"_id": 0}).sort(NEWEST_FIRST).limit(limit)
+            found = self._conversations.find(query, _SUMMARY).sort(NEWEST_FIRST).limit(limit)
             return [msgspec.convert(doc, ConversationSummary, strict=False) async for doc in found]
 
     async def _with_intent(self, bot: str, where: ConversationFilter) -> list[str]:
@@ -118,7 +120,7 @@ class Transcripts:
     async def conversation(self, bot: str, conversation_id: str) -> Transcript:
         async with translate_errors():
             summary = await self._conversations.find_one(
-                {"bot": bot, "conversation_id": conversation_id}, {"_id": 0}
+                {"bot": bot, "conversation_id": conversation_id}, _SUMMARY
             )
             if summary is None:
                 raise NotFoundError(f"no conversation {conversation_id!r} for bot {bot!r}")

@@ -12,6 +12,11 @@ from pymongo.errors import DuplicateKeyError
 from parley_messages import TurnCompleted
 from parley_runtime.mongo import translate_errors
 
+RECENT_TURN_IDS = 100
+"""Ids of its latest turns a conversation keeps, so that a redelivered turn is not counted again.
+SQS redelivers within minutes (a dead-letter replay: a turn that was never counted), long before a
+conversation has 100 newer turns; the ids stay out of every listing."""
+
 
 class TranscriptStore(Protocol):
     async def append(self, turn: TurnCompleted) -> bool:
@@ -79,18 +84,24 @@ class MongoTranscriptStore:
         return result.deleted_count
 
     async def _update_conversation(self, turn: TurnCompleted) -> None:
-        """Idempotent and order-free: the count is recounted and only ever raised."""
+        """Count the turn exactly once, whatever the order and number of its deliveries: "add it,
+        unless its id is among the conversation's latest", one atomic single-document update (as
+        analytics counts events). The count no longer depends on the stored turns, which retention
+        deletes."""
         key = {"bot": turn.bot, "conversation_id": turn.conversation_id}
-        count = await self._turns.count_documents(key)
-        await self._conversations.update_one(
-            {"_id": f"{turn.bot}:{turn.conversation_id}"},
-            {
-                "$setOnInsert": {**key, "channel": turn.channel},
-                "$min": {"first_turn_at": turn.occurred_at},
-                "$max": {"last_turn_at": turn.occurred_at, "turn_count": count},
-            },
-            upsert=True,
-        )
+        query = {"_id": f"{turn.bot}:{turn.conversation_id}", "turn_ids": {"$ne": turn.message_id}}
+        update = {
+            "$setOnInsert": {**key, "channel": turn.channel},
+            "$min": {"first_turn_at": turn.occurred_at},
+            "$max": {"last_turn_at": turn.occurred_at},
+            "$inc": {"turn_count": 1},
+            "$push": {"turn_ids": {"$each": [turn.message_id], "$slice": -RECENT_TURN_IDS}},
+        }
+        try:
+            await self._conversations.update_one(query, update, upsert=True)
+        except DuplicateKeyError:
+            # The conversation exists and has counted this turn, or another turn created it just now.
+            await self._conversations.update_one(query, update)
 
 
 def turn_document(turn: TurnCompleted) -> dict[str, Any]:
