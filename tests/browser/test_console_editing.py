@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -65,3 +66,18 @@ def test_selecting_words_in_one_example_after_another_labels_the_words_selected(
         select_words(page, example, words)
         expect(form).to_have_count(1)
         expect(page.locator("li.example", has_text=example).get_by_label("Words")).to_have_value(words)
+
+
+def test_empty_reply_variants_and_buttons_are_refused_before_saving(
+    page: Page, parley: EmbeddedParley, admin: httpx.Client
+) -> None:
+    before = admin.get("/api/v1/bots/pizzeria").raise_for_status().json()
+    sign_in(page, parley, "#/bots/pizzeria/intents/greet")
+    page.get_by_role("button", name="+ Add reply variant").click()
+    page.get_by_role("button", name="+ Add button").click()
+    page.get_by_role("region", name="Unsaved changes").get_by_role("button", name="Save").click()
+    refusal = page.get_by_role("alert").filter(has_text="Not saved")
+    expect(refusal).to_contain_text(re.compile(r"Intent greet: reply variant \d+ is empty"))
+    expect(refusal).to_contain_text(re.compile(r"Intent greet: button \d+ needs a title and a payload"))
+    expect(page.get_by_role("region", name="Unsaved changes")).to_be_visible()
+    assert admin.get("/api/v1/bots/pizzeria").json() == before

@@ -6,6 +6,7 @@ import { useCallback, useContext, useEffect, useMemo, useState } from "preact/ho
 import { describe } from "./api";
 import { useApi } from "./context";
 import type { BotDefinition } from "./types";
+import { emptyParts } from "./validation";
 
 export interface BotDraft {
   bot: string;
@@ -60,6 +61,11 @@ export function useBotDraftState(bot: string): BotDraft {
 
   const save = useCallback(async () => {
     if (!draft) return false;
+    const empty = emptyParts(draft);
+    if (empty.length) {
+      setSaveError(["Fill in or remove these first:", ...empty].join("\n"));
+      return false;
+    }
     setSaving(true);
     setSaveError(null);
     try {

@@ -53,6 +53,18 @@ export interface UserMessageFrame {
   context?: Record<string, unknown>;
 }
 
+/**
+ * The buttons a person can read and press: a button without a title shows its payload, one without
+ * a payload sends its title, and one with neither is dropped (never an empty pill).
+ */
+export function usableButtons(buttons: readonly Button[] | undefined): Button[] {
+  return (buttons ?? []).flatMap((button) => {
+    const title = String(button.title ?? "").trim();
+    const payload = String(button.payload ?? "").trim();
+    return title || payload ? [{ title: title || payload, payload: payload || title }] : [];
+  });
+}
+
 /** Close codes the gateway uses when it refuses or ends a connection (routes/websocket.py). */
 export const CLOSE_BAD_REQUEST = 4400;
 export const CLOSE_KEY_NEEDED = 4401;

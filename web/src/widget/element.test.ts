@@ -103,6 +103,18 @@ describe("<parley-chat>", () => {
     }
   });
 
+  it("never shows an empty button", () => {
+    const chat = mount();
+    last().serverOpens();
+    const buttons = [
+      { title: "", payload: "" },
+      { title: " ", payload: " " },
+      { title: "Menu", payload: "/menu" },
+    ];
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "Pick one", buttons }] });
+    expect(texts(chat, "button:not(.launcher):not(.close):not(.send)")).toEqual(["Menu"]);
+  });
+
   it("keeps the quick replies waiting for an answer across a reload", () => {
     const chat = mount();
     last().serverOpens();

@@ -3,7 +3,7 @@
 
 import { appendRichText } from "../shared/richtext";
 import { ChatConnection, type ConnectionState } from "../shared/connection";
-import type { BotMessageFrame, Button, ErrorFrame } from "../shared/protocol";
+import { type BotMessageFrame, type Button, type ErrorFrame, usableButtons } from "../shared/protocol";
 import { History, type Item } from "./history";
 import { el, svgIcon } from "./dom";
 import css from "./widget.css?inline";
@@ -120,7 +120,7 @@ export class ParleyChatElement extends HTMLElement {
       return;
     }
     for (const message of frame.messages) {
-      const buttons = message.buttons ?? [];
+      const buttons = usableButtons(message.buttons);
       const choices = buttons.filter(isQuickReply);
       const actions = buttons.filter((b) => !isQuickReply(b));
       if (message.text || actions.length) this.add({ from: "bot", text: message.text, buttons: actions });
@@ -142,14 +142,14 @@ export class ParleyChatElement extends HTMLElement {
     if (item.text) this.log.append(bubble);
     if (item.buttons?.length) {
       const group = el("div", { class: "buttons", role: "group", "aria-label": "Options" });
-      for (const button of item.buttons) group.append(this.button(button));
+      for (const button of usableButtons(item.buttons)) group.append(this.button(button));
       this.log.append(group);
     }
     this.scrollDown();
   }
 
   private showQuickReplies(buttons: Button[]): void {
-    this.quickReplies = buttons;
+    this.quickReplies = usableButtons(buttons);
     this.quick.replaceChildren(...this.quickReplies.map((b) => this.button(b)));
     this.remember();
   }

@@ -71,7 +71,7 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
           </button>
         </div>
       )}
-      <ErrorBox title="The server refused the definition" error={state.saveError} />
+      <ErrorBox title="Not saved" error={state.saveError} />
       {tab === "intents" && <IntentsPage selected={item} />}
       {tab === "entities" && <EntitiesPage selected={item} />}
       {tab === "train" && <TrainPage />}

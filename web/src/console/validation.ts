@@ -1,0 +1,27 @@
+// What the console refuses before saving: parts a bot author left empty. The server may accept
+// them, but the bot would then answer nothing or show an empty button.
+
+import type { BotDefinition } from "./types";
+
+/** One readable line per empty reply variant, prompt variant or button; none when all are filled in. */
+export function emptyParts(definition: BotDefinition): string[] {
+  const problems: string[] = [];
+  for (const intent of definition.intents ?? []) {
+    const where = `Intent ${intent.id}`;
+    if (Array.isArray(intent.replies)) {
+      intent.replies.forEach((reply, i) => {
+        if (!reply.trim()) problems.push(`${where}: reply variant ${i + 1} is empty.`);
+      });
+    }
+    for (const parameter of intent.parameters ?? []) {
+      if (!Array.isArray(parameter.prompt)) continue;
+      parameter.prompt.forEach((prompt, i) => {
+        if (!prompt.trim()) problems.push(`${where}, parameter ${parameter.name}: prompt variant ${i + 1} is empty.`);
+      });
+    }
+    (intent.buttons ?? []).forEach((button, i) => {
+      if (!button.title?.trim() || !button.payload?.trim()) problems.push(`${where}: button ${i + 1} needs a title and a payload.`);
+    });
+  }
+  return problems;
+}
