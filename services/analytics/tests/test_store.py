@@ -1,6 +1,8 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
-from parley_analytics.store import SHARDS, MongoAnalyticsStore, Sightings, bucket_id
+import msgspec
+
+from parley_analytics.store import SHARDS, MongoAnalyticsStore, Sightings, bucket_id, utc_day
 from parley_messages import ModelPublished, TurnCompleted
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import connect_mongo
@@ -156,3 +158,19 @@ async def test_a_conversation_is_counted_once_by_every_replica_sharing_the_marke
     for index, store in enumerate([first, second, first, second]):
         await store.count_turn(_turn("c1", intent=f"i{index}"))
     assert (await _totals(db))["conversations"] == 1
+
+
+async def test_a_turn_is_counted_on_its_utc_day_whatever_its_offset() -> None:
+    store, db = await _store()
+    evening_in_new_york = datetime(2026, 11, 27, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    event = msgspec.structs.replace(_turn("c1"), occurred_at=evening_in_new_york)
+    await store.count_turn(event)
+    model = ModelPublished(bot="pizzeria", version="v1", artifact_key="k", occurred_at=evening_in_new_york)
+    await store.count_model(model)
+    days = {doc["day"].date() async for doc in db["analytics_daily"].find({"bot": "pizzeria"})}  # type: ignore[index]
+    assert days == {date(2026, 11, 28)}
+
+
+def test_a_time_without_an_offset_is_utc() -> None:
+    assert utc_day(datetime(2026, 11, 27, 23, 30)) == date(2026, 11, 27)
+    assert utc_day(datetime(2026, 11, 28, 1, 0, tzinfo=timezone(timedelta(hours=2)))) == date(2026, 11, 27)

@@ -66,6 +66,12 @@ class Sightings:
             self._markers.popitem(last=False)
 
 
+def utc_day(moment: datetime) -> date:
+    """The UTC day of `moment` (one without an offset is UTC), as transcripts and their archives count
+    days: a turn at 23:30-05:00 belongs to the next day."""
+    return _aware(moment).astimezone(UTC).date()
+
+
 def bucket_id(bot: str, day: date, event_id: str) -> str:
     shard = int(hashlib.blake2b(event_id.encode(), digest_size=2).hexdigest(), 16) % SHARDS
     return f"{bot}:{day.isoformat()}:{shard:02d}"
@@ -85,7 +91,7 @@ class MongoAnalyticsStore:
                 await markers.create_index("expires_at", expireAfterSeconds=0)
 
     async def count_turn(self, event: TurnCompleted) -> bool:
-        day = event.occurred_at.date()
+        day = utc_day(event.occurred_at)
         increments = turn_increments(event)
         conversation = f"{event.bot}:{event.conversation_id}"
         if await self._first_sighting(self._conversations, self._seen_conversations, conversation, event):
@@ -97,7 +103,7 @@ class MongoAnalyticsStore:
 
     async def count_model(self, event: ModelPublished) -> bool:
         return await self._apply(
-            event.bot, event.occurred_at.date(), event.message_id, {"models_published": 1}
+            event.bot, utc_day(event.occurred_at), event.message_id, {"models_published": 1}
         )
 
     async def _apply(self, bot: str, day: date, event_id: str, increments: dict[str, float]) -> bool:
