@@ -72,16 +72,15 @@ async def handle_train(
         status = "rejected" if isinstance(exc, InvalidInputError) else "failed"
         await jobs.fail(message.job_id, status=status, error=str(exc))
         raise
-    except asyncio.CancelledError:  # a draining worker gives the message back: not a vanished attempt
-        await _attempt_failed(jobs, message.job_id, f"attempt {attempt.number} was stopped by a shutdown")
-        raise
-    except Exception as exc:  # recorded and raised again: the worker decides what happens next
-        reason = f"{type(exc).__name__}: {exc}"
+    except (Exception, asyncio.CancelledError) as exc:  # recorded, then raised again for the worker
+        reason = _reason(exc)
         if not last:
             await _attempt_failed(jobs, message.job_id, f"attempt {attempt.number} failed: {reason}")
             raise
         error = f"gave up after {attempt.number} attempts; the last failed: {reason}"
         await jobs.fail(message.job_id, status="failed", error=error)
+        if isinstance(exc, asyncio.CancelledError):
+            raise
         raise PermanentError(f"training job {message.job_id}: {error}") from exc
 
 
@@ -112,6 +111,12 @@ async def _train_and_publish(
     await channel.announce(ModelChange(bot=record.bot, version=record.version))
     await jobs.succeed(message.job_id, model_version=record.version, metrics=record.metrics)
     log.info("training.succeeded", bot=record.bot, job_id=message.job_id, version=record.version)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, asyncio.CancelledError):  # recorded, so the next attempt knows it did not vanish
+        return "it was cancelled (the worker stopping, or the handler's deadline)"
+    return f"{type(exc).__name__}: {exc}"
 
 
 async def _attempt_failed(jobs: TrainingJobs, job_id: str, error: str) -> None:
