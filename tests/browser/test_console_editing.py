@@ -81,3 +81,24 @@ def test_empty_reply_variants_and_buttons_are_refused_before_saving(
     expect(refusal).to_contain_text(re.compile(r"Intent greet: button \d+ needs a title and a payload"))
     expect(page.get_by_role("region", name="Unsaved changes")).to_be_visible()
     assert admin.get("/api/v1/bots/pizzeria").json() == before
+
+
+def test_discard_puts_back_the_saved_bot_and_clears_the_save_error(
+    page: Page, parley: EmbeddedParley
+) -> None:
+    sign_in(page, parley, "#/bots/pizzeria/entities/size")
+    savebar = page.get_by_role("region", name="Unsaved changes")
+    page.get_by_label("Pattern (regular expression)").check()
+    expect(page.get_by_label("Pattern", exact=True)).to_be_visible()
+    savebar.get_by_role("button", name="Discard").click()
+    expect(page.get_by_label("Values with synonyms")).to_be_checked()
+    expect(page.get_by_role("heading", name="Values")).to_be_visible()
+
+    page.goto(parley.url("/console/#/bots/pizzeria/intents/greet"))
+    page.get_by_role("button", name="+ Add reply variant").click()
+    savebar.get_by_role("button", name="Save").click()
+    refusal = page.get_by_role("alert").filter(has_text="Not saved")
+    expect(refusal).to_be_visible()
+    savebar.get_by_role("button", name="Discard").click()
+    expect(refusal).to_have_count(0)
+    expect(savebar).to_be_hidden()

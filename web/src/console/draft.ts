@@ -82,7 +82,10 @@ export function useBotDraftState(bot: string): BotDraft {
     }
   }, [api, bot, draft]);
 
-  const discard = useCallback(() => setDraft(saved && structuredClone(saved)), [saved]);
+  const discard = useCallback(() => {
+    setDraft(saved && structuredClone(saved));
+    setSaveError(null);
+  }, [saved]);
 
   return { bot, saved, draft, loadError, dirty, saving, saveError, update, save, discard, reload };
 }

@@ -43,9 +43,12 @@ export function EntitiesPage({ selected }: { selected: string | undefined }) {
   );
 }
 
+/** The kind shows in the draft itself (so Discard puts it back): a pattern, even an empty one being
+ * written; a list of values, even an empty one being filled; neither is open. The server omits an
+ * empty list, so an entity saved with no values comes back open, as the NLU treats it. */
 function kindOf(entity: Entity): Kind {
-  if (entity.pattern) return "pattern";
-  return (entity.values ?? []).length ? "values" : "open";
+  if (typeof entity.pattern === "string") return "pattern";
+  return entity.values ? "values" : "open";
 }
 
 function NewEntity() {
@@ -73,7 +76,7 @@ function NewEntity() {
 
 function EntityEditor({ entity }: { entity: Entity }) {
   const { draft, update, bot } = useDraft();
-  const [kind, setKind] = useState<Kind>(kindOf(entity));
+  const kind = kindOf(entity);
   const [value, setValue] = useState("");
   const change = (fn: (e: Entity) => void): void =>
     update((d) => {
@@ -84,15 +87,13 @@ function EntityEditor({ entity }: { entity: Entity }) {
   const usedBy = (draft.intents ?? []).filter(
     (i) => (i.parameters ?? []).some((p) => p.entity === entity.name) || (i.examples ?? []).some((ex) => exampleSpans(ex).some((s) => s.entity === entity.name)),
   );
-  const switchKind = (next: Kind): void => {
-    setKind(next);
+  const switchKind = (next: Kind): void =>
     change((e) => {
       if (next !== "pattern") delete e.pattern;
       if (next !== "values") delete e.values;
       if (next === "pattern") e.pattern = e.pattern ?? "";
       if (next === "values") e.values = e.values ?? [];
     });
-  };
   const addValue = (event: Event): void => {
     event.preventDefault();
     const trimmed = value.trim();
