@@ -81,5 +81,13 @@ async def test_reload_answers_the_serving_version(client: AsyncTestClient[Any]) 
     assert response.json() == {"bot": "shop", "version": "v1"}
 
 
+async def test_retiring_a_bots_models_stops_its_parsing(client: AsyncTestClient[Any]) -> None:
+    assert (await client.post("/v1/parse", json={"bot": "shop", "text": "hello"})).status_code == 200
+    assert (await client.delete("/v1/bots/shop/models")).status_code == 204
+    response = await client.post("/v1/parse", json={"bot": "shop", "text": "hello"})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_trained"
+
+
 async def test_the_service_is_live(client: AsyncTestClient[Any]) -> None:
     assert (await client.get("/health/live")).json() == {"status": "ok"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -207,6 +208,38 @@ async def test_a_model_announced_during_the_first_load_is_served_next(
         await service.close()
 
 
+async def test_retired_models_are_dropped_here_and_by_the_replicas_told(
+    service: NluService,
+    registry: MongoModelRegistry,
+    blobs: LocalBlobStore,
+    encoder: HashingEncoder,
+    redis: Redis,
+    shop_dataset: NluDataset,
+    train_model: Train,
+    publish: Callable[[NluModel], Any],
+    poll: Callable[..., Any],
+) -> None:
+    replica = NluService(
+        registry=registry, blobs=blobs, encoder=encoder, channel=RedisModelChannel(redis, poll_seconds=0.02)
+    )
+    await publish(train_model(shop_dataset, "v1"))
+    for nlu in (service, replica):
+        await nlu.parse(ParseRequest(bot="shop", text="hi"))
+    stop = asyncio.Event()
+    watch = asyncio.create_task(replica.watch(stop))
+    try:
+        await poll(lambda: redis_subscribers(redis))
+        await service.retire_models("shop")
+        assert service.current_version("shop") is None
+        await poll(lambda: replica.current_version("shop") is None)
+        with pytest.raises(NotFoundError, match="no trained model"):
+            await replica.parse(ParseRequest(bot="shop", text="hi"))
+    finally:
+        stop.set()
+        await watch
+        await replica.close()
+
+
 async def test_a_model_trained_with_another_encoder_is_refused(
     service: NluService, shop_dataset: NluDataset, publish: Callable[[NluModel], Any]
 ) -> None:
@@ -291,3 +324,9 @@ class CountingRegistry:
 
     async def add(self, record: ModelRecord) -> ModelRecord:
         return await self.inner.add(record)
+
+    async def retire(self, bot: str) -> None:
+        await self.inner.retire(bot)
+
+    async def retired_at(self, bot: str) -> datetime | None:
+        return await self.inner.retired_at(bot)

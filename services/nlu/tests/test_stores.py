@@ -94,6 +94,29 @@ async def test_jobs_requested_within_a_millisecond_are_told_apart(
     assert latest is not None and (latest.version, latest.requested_at) == ("later", later)
 
 
+async def test_retired_models_are_not_served_but_later_requests_are(
+    mongo: AsyncDatabase[dict[str, Any]],
+) -> None:
+    registry = MongoModelRegistry(mongo)
+    before = utc_now() - timedelta(seconds=1)
+    await registry.add(ModelRecord(bot="b", version="old", artifact_key="k1", requested_at=before))
+    await registry.add(ModelRecord(bot="b", version="unrequested", artifact_key="k2"))
+    await registry.retire("b")
+    retired_at = await registry.retired_at("b")
+    assert retired_at is not None and retired_at > before and await registry.latest("b") is None
+    await registry.add(ModelRecord(bot="b", version="late", artifact_key="k3", requested_at=before))
+    assert await registry.latest("b") is None
+    assert {doc["status"] async for doc in mongo["models"].find({"version": {"$ne": "late"}})} == {"retired"}
+    after = retired_at + timedelta(microseconds=1)
+    await registry.add(ModelRecord(bot="b", version="new", artifact_key="k4", requested_at=after))
+    latest = await registry.latest("b")
+    assert latest is not None and latest.version == "new"
+
+
+async def test_a_bot_never_retired_has_no_retirement(mongo: AsyncDatabase[dict[str, Any]]) -> None:
+    assert await MongoModelRegistry(mongo).retired_at("b") is None
+
+
 async def test_a_bot_without_models_has_no_latest(mongo: AsyncDatabase[dict[str, Any]]) -> None:
     assert await MongoModelRegistry(mongo).latest("nobody") is None
 

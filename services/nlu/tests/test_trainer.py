@@ -436,6 +436,24 @@ async def test_an_older_job_finishing_last_does_not_replace_the_newer_model(
     assert bus.depth(ANALYTICS_QUEUE) == 1
 
 
+async def test_a_job_requested_before_its_bot_was_deleted_publishes_nothing(
+    handler: Any,
+    shop_dataset: NluDataset,
+    blobs: LocalBlobStore,
+    db: AsyncDatabase[dict[str, Any]],
+    bus: MemoryBus,
+) -> None:
+    message = await snapshot(blobs, shop_dataset, "job-1")
+    await MongoModelRegistry(db).retire("shop")
+    await handler(message)
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and job["status"] == "rejected" and "deleted" in job["error"]
+    assert await MongoModelRegistry(db).latest("shop") is None and bus.depth(ANALYTICS_QUEUE) == 0
+    await handler(await snapshot(blobs, shop_dataset, "job-2"))
+    record = await MongoModelRegistry(db).latest("shop")
+    assert record is not None and record.job_id == "job-2"
+
+
 def _mixed_intent(dataset: NluDataset) -> IntentExamples:
     """An intent whose examples are the greetings again: it cannot be told apart from `greet`."""
     return IntentExamples(name="mixed", examples=list(dataset.intents[0].examples))

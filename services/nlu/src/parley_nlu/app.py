@@ -1,4 +1,7 @@
-"""The NLU HTTP API: parse, reload, health. Bodies are msgspec structs; errors are `{"error": {...}}`."""
+"""The NLU HTTP API: parse, reload, retire a bot's models, health.
+
+Bodies are msgspec structs; errors are `{"error": {...}}`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import contextlib
 from collections.abc import AsyncGenerator, Sequence
 
 import msgspec
-from litestar import Litestar, Router, post
+from litestar import Litestar, Router, delete, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
@@ -34,6 +37,11 @@ async def reload(bot: FromPath[str], service: NamedDependency[NluService]) -> Re
     return ReloadResult(bot=bot, version=await service.reload(bot))
 
 
+@delete("/bots/{bot:str}/models", status_code=204, summary="Stop serving the bot's models (it was deleted)")
+async def retire_models(bot: FromPath[str], service: NamedDependency[NluService]) -> None:
+    await service.retire_models(bot)
+
+
 def create_app(
     service: NluService, *, ready_checks: Sequence[ReadinessCheck] = (), watch_models: bool = True
 ) -> Litestar:
@@ -54,7 +62,10 @@ def create_app(
             await service.close()
 
     return Litestar(
-        route_handlers=[Router("/v1", route_handlers=[parse, reload]), *health_routes(list(ready_checks))],
+        route_handlers=[
+            Router("/v1", route_handlers=[parse, reload, retire_models]),
+            *health_routes(list(ready_checks)),
+        ],
         dependencies={"service": Provide(lambda: service, sync_to_thread=False)},
         state=State({"service": service}),
         exception_handlers=exception_handlers(),

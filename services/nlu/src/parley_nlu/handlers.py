@@ -98,15 +98,20 @@ async def _train_and_publish(
 
     The job is marked last: when announcing fails (an SQS or Redis error, a killed trainer), the job
     is still `running` and its redelivery announces again, without training again (the model is
-    registered). A model is not published (the job ends `rejected`) when a job of the bot requested
-    later has published one already, nor when it scores below the bot's current one, unless the
-    command says `force`.
+    registered). A model is not published (the job ends `rejected`) when the bot was deleted after
+    the job was requested, when a job of the bot requested later has published one already, nor
+    when it scores below the bot's current one, unless the command says `force`.
     """
     record = await registry.get(message.bot, version_for(message.job_id))
     if record is None:
         record = await _register(message, jobs=jobs, registry=registry, blobs=blobs, encoder=encoder)
         if record is None:
             return
+    # Again once registered: the bot may have been deleted meanwhile (then its model is not served).
+    refusal = deleted_since(record, await registry.retired_at(record.bot))
+    if refusal is not None:
+        await _refuse(jobs, message, refusal, metrics=record.metrics)
+        return
     await bus.publish(published(record, correlation_id=message.correlation_id))
     await channel.announce(ModelChange(bot=record.bot, version=record.version))
     await jobs.succeed(message.job_id, model_version=record.version, metrics=record.metrics)
@@ -134,13 +139,30 @@ async def _register(
     model = await _train_job(message, blobs=blobs, encoder=encoder)
     record = model_record(model, job_id=message.job_id, requested_at=message.occurred_at)
     current = await registry.latest(message.bot)
-    refusal = superseded(record, current) or (None if message.force else worse_than(record.metrics, current))
+    refusal = (
+        deleted_since(record, await registry.retired_at(message.bot))
+        or superseded(record, current)
+        or (None if message.force else worse_than(record.metrics, current))
+    )
     if refusal is not None:
-        await jobs.fail(message.job_id, status="rejected", error=refusal, metrics=record.metrics)
-        log.info("training.refused", bot=message.bot, job_id=message.job_id, reason=refusal)
+        await _refuse(jobs, message, refusal, metrics=record.metrics)
         return None
     await blobs.put(record.artifact_key, model.to_bytes())
     return await registry.add(record)
+
+
+async def _refuse(
+    jobs: TrainingJobs, message: TrainModel, refusal: str, *, metrics: dict[str, float]
+) -> None:
+    await jobs.fail(message.job_id, status="rejected", error=refusal, metrics=metrics)
+    log.info("training.refused", bot=message.bot, job_id=message.job_id, reason=refusal)
+
+
+def deleted_since(record: ModelRecord, retired_at: datetime | None) -> str | None:
+    """Why `record` must not be published: its bot was deleted after its training was requested."""
+    if retired_at is None or record.requested_at is None or record.requested_at > retired_at:
+        return None
+    return f"bot {record.bot!r} was deleted after this training job was requested"
 
 
 def superseded(record: ModelRecord, current: ModelRecord | None) -> str | None:

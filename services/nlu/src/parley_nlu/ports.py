@@ -40,15 +40,16 @@ class JobAttempt(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ModelChange(msgspec.Struct, frozen=True, kw_only=True):
-    """A notification that `bot` has a new model; the JSON payload on the `parley:models` channel."""
+    """A notification that `bot`'s model changed; the JSON payload on the `parley:models` channel."""
 
     bot: str
-    version: str
+    version: str | None
+    """The new model's version; None when the bot's models were retired (the bot was deleted)."""
 
 
 class ModelRegistry(Protocol):
     async def latest(self, bot: str) -> ModelRecord | None:
-        """The published model of `bot` whose training was requested last, or None when it has none.
+        """The published, unretired model of `bot` whose training was requested last, or None.
 
         Models without `requested_at` (older ones) come after those with it, newest trained first.
         """
@@ -63,6 +64,17 @@ class ModelRegistry(Protocol):
 
         Adding a version again changes nothing and answers the record registered first.
         """
+        ...
+
+    async def retire(self, bot: str) -> None:
+        """Stop serving every model of `bot` whose training was requested until now (it was deleted).
+
+        A model of a training job requested later (the bot created again) is served as usual.
+        """
+        ...
+
+    async def retired_at(self, bot: str) -> datetime | None:
+        """When `bot`'s models were last retired, or None."""
         ...
 
 

@@ -77,12 +77,25 @@ class NluService:
         return None if model is None else model.version
 
     async def reload(self, bot: str) -> str | None:
-        """Load the bot's newest published model if it is not the one serving; its version, or None."""
+        """Load the bot's newest published model if it is not the one serving; its version, or None
+        (and then the bot is no longer served: its models were retired)."""
         check_bot(bot)
         self._refusals.pop(bot, None)
         async with self._lock(bot):
             model = await self._load_latest(bot)
         return None if model is None else model.version
+
+    async def retire_models(self, bot: str) -> None:
+        """Stop serving every model `bot` has, here and on every replica told: the bot was deleted.
+
+        A bot of the same name created afterwards is untrained until it is trained.
+        """
+        check_bot(bot)
+        await self._registry.retire(bot)
+        await self.reload(bot)  # drops it here, once a load in flight has ended
+        if self._channel is not None:
+            await self._channel.announce(ModelChange(bot=bot, version=None))
+        log.info("model.retired", bot=bot)
 
     async def watch(self, stop: asyncio.Event) -> None:
         """Reload bots as the trainer announces new models, until `stop` is set.
@@ -141,10 +154,13 @@ class NluService:
         return model
 
     async def _load_latest(self, bot: str) -> NluModel | None:
-        """Fetch and swap in the newest model (callers hold the bot's lock)."""
+        """Fetch and swap in the newest model, or drop a retired one (callers hold the bot's lock)."""
         record = await self._registry.latest(bot)
+        if record is None:
+            self._models.pop(bot, None)
+            return None
         current = self._models.get(bot)
-        if record is None or (current is not None and current.version == record.version):
+        if current is not None and current.version == record.version:
             return current
         started = time.perf_counter()
         data = await self._blobs.get(record.artifact_key)

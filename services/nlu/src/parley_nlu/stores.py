@@ -34,11 +34,14 @@ class MongoModelRegistry:
     """`models`: one document per model version, `_id` = `{bot}:{version}`.
 
     `request_order` (microseconds since the epoch of `requested_at`) orders the models: two training
-    jobs requested within a millisecond are still told apart.
+    jobs requested within a millisecond are still told apart. Retiring a bot's models marks them
+    `retired` and keeps the time in `model_retirements` (`_id` = bot), so that a model of an older
+    request registered afterwards is not served either.
     """
 
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self._models = db["models"]
+        self._retirements = db["model_retirements"]
 
     async def ensure_indexes(self) -> None:
         async with translate_errors():
@@ -47,9 +50,13 @@ class MongoModelRegistry:
             )
 
     async def latest(self, bot: str) -> ModelRecord | None:
+        query: dict[str, Any] = {"bot": bot, "status": "published"}
         async with translate_errors():
+            retirement = await self._retirements.find_one({"_id": bot})
+            if retirement is not None:  # and a model registered as its bot was being deleted
+                query["request_order"] = {"$gt": retirement["retired_order"]}
             doc = await self._models.find_one(
-                {"bot": bot, "status": "published"},
+                query,
                 sort=[("request_order", DESCENDING), ("created_at", DESCENDING), ("version", DESCENDING)],
             )
         return None if doc is None else _record(doc)
@@ -71,6 +78,23 @@ class MongoModelRegistry:
                 registered = await self._models.find_one({"_id": key})
                 return record if registered is None else _record(registered)
         return record
+
+    async def retire(self, bot: str) -> None:
+        now = datetime.now(UTC)  # to the microsecond, as requests are ordered
+        order = _microseconds(now)
+        older = [{"request_order": {"$lte": order}}, {"request_order": {"$exists": False}}]
+        async with translate_errors():
+            await self._retirements.update_one(
+                {"_id": bot}, {"$max": {"retired_order": order, "retired_at": now}}, upsert=True
+            )
+            await self._models.update_many(
+                {"bot": bot, "status": "published", "$or": older}, {"$set": {"status": "retired"}}
+            )
+
+    async def retired_at(self, bot: str) -> datetime | None:
+        async with translate_errors():
+            retirement = await self._retirements.find_one({"_id": bot})
+        return None if retirement is None else _EPOCH + timedelta(microseconds=retirement["retired_order"])
 
 
 class MongoTrainingJobs:

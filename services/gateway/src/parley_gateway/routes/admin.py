@@ -11,10 +11,11 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from parley_gateway.chat import within_timeout
 from parley_gateway.correlation import current_correlation_id
-from parley_gateway.deps import GatewayDep
+from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
+from parley_gateway.retirement import model_retirement
 from parley_gateway.routes.guards import admin_guard
 from parley_gateway.routes.keys import key_routes
 from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
@@ -89,8 +90,13 @@ async def get_bot(
 
 @delete("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, status_code=204)
 async def delete_bot(bot: BotPath, gateway: GatewayDep) -> None:
-    await gateway.catalog.delete_bot(check_bot_name(bot))
-    gateway.access.policies.forget(bot)
+    """Delete a bot and retire its models: they are no longer served, and a bot created again under
+    the name is untrained until it is trained."""
+    name = await _existing(gateway, bot)
+    # Models first: should that fail, the bot is still there for the delete to be tried again.
+    await model_retirement(gateway).retire_models(name)
+    await gateway.catalog.delete_bot(name)
+    gateway.access.policies.forget(name)
 
 
 @post("/bots/{bot:str}/train", tags=["training"], responses=_ERRORS, status_code=202)
@@ -116,9 +122,17 @@ async def parse(bot: BotPath, data: JSONBody[ParseBody], gateway: GatewayDep) ->
         check_text(data.text)
     except FrameError as exc:
         raise InvalidInputError(exc.message, details={"field": "text"}) from None
-    request = ParseRequest(bot=check_bot_name(bot), text=data.text, correlation_id=current_correlation_id())
+    request = ParseRequest(
+        bot=await _existing(gateway, bot), text=data.text, correlation_id=current_correlation_id()
+    )
     timeout = gateway.settings.upstream_timeout_seconds
     return await within_timeout(gateway.parser.parse(request), timeout, "nlu")
+
+
+async def _existing(gateway: Gateway, bot: str) -> str:
+    """`bot`, checked, when a bot of that name exists (known for a few seconds); else `NotFoundError`."""
+    await gateway.access.policies.needs_key(check_bot_name(bot))
+    return bot
 
 
 @get("/bots/{bot:str}/conversations", tags=["conversations"], responses=_ERRORS)

@@ -1,0 +1,132 @@
+"""The admin API's bot routes against the NLU: deleting a bot retires its models, parsing needs a bot."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import uvicorn
+from litestar import Litestar, delete
+from litestar.params import FromPath
+from litestar.testing import AsyncTestClient
+
+from parley_gateway.bootstrap import app_for, build_gateway
+from parley_gateway.retirement import HttpModelRetirement
+from parley_gateway.settings import GatewaySettings
+from parley_messages import IntentScore, ParseRequest, ParseResult
+from parley_runtime.errors import NotFoundError, TransientError
+from parley_runtime.infra import Infra
+
+Client = AsyncTestClient[Litestar]
+BOT = "/api/v1/bots/pizzeria"
+TOKEN = "admin-token"
+
+
+class InMemoryNlu:
+    """A model per bot, as the NLU service keeps them; `retire_models` drops a bot's."""
+
+    def __init__(self) -> None:
+        self.models: dict[str, str] = {}
+        self.unavailable = False
+
+    async def parse(self, request: ParseRequest) -> ParseResult:
+        version = self.models.get(request.bot)
+        if version is None:
+            error = NotFoundError(f"bot {request.bot!r} has no trained model yet; train it first")
+            error.code = "not_trained"
+            raise error
+        intent = IntentScore(name="greet", confidence=0.9)
+        return ParseResult(intent=intent, ranking=[intent], entities=[], model_version=version)
+
+    async def retire_models(self, bot: str) -> None:
+        if self.unavailable:
+            raise TransientError("DELETE /v1/bots/pizzeria/models: ConnectError")
+        self.models.pop(bot, None)
+
+
+@pytest.fixture
+def nlu() -> InMemoryNlu:
+    nlu = InMemoryNlu()
+    nlu.models["pizzeria"] = "v1"
+    return nlu
+
+
+@pytest.fixture
+async def client(infra: Infra, dialogue: Any, nlu: InMemoryNlu) -> AsyncIterator[Client]:
+    """The gateway with the NLU double behind it (the shared fixture's parses with the dialogue)."""
+    gateway = await build_gateway(infra, GatewaySettings(admin_token=TOKEN), dialogue=dialogue, parser=nlu)
+    async with AsyncTestClient(app_for(gateway, infra)) as client:
+        yield client
+
+
+@pytest.fixture
+def admin() -> dict[str, str]:
+    return {"authorization": f"Bearer {TOKEN}"}
+
+
+async def _parse(client: Client, admin: dict[str, str], bot: str = BOT) -> Any:
+    return await client.post(f"{bot}/parse", headers=admin, json={"text": "hello"})
+
+
+async def test_deleting_a_bot_retires_its_models(
+    client: Client, admin: dict[str, str], nlu: InMemoryNlu
+) -> None:
+    assert (await _parse(client, admin)).json()["model_version"] == "v1"
+    assert (await client.delete(BOT, headers=admin)).status_code == 204
+    assert "pizzeria" not in nlu.models
+    assert (await client.put(BOT, headers=admin, json={"intents": []})).status_code == 200
+    response = await _parse(client, admin)
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "not_trained")
+
+
+async def test_a_deleted_bot_cannot_be_parsed_for(client: Client, admin: dict[str, str]) -> None:
+    await client.delete(BOT, headers=admin)
+    response = await _parse(client, admin)
+    assert response.status_code == 404 and "no bot named 'pizzeria'" in response.json()["error"]["message"]
+
+
+async def test_a_bot_that_never_existed_cannot_be_parsed_for(client: Client, admin: dict[str, str]) -> None:
+    response = await _parse(client, admin, "/api/v1/bots/nobody")
+    assert response.status_code == 404 and "no bot named 'nobody'" in response.json()["error"]["message"]
+
+
+async def test_deleting_a_bot_that_does_not_exist_retires_nothing(
+    client: Client, admin: dict[str, str], nlu: InMemoryNlu
+) -> None:
+    nlu.models["nobody"] = "v1"  # models left behind by nobody knows what
+    assert (await client.delete("/api/v1/bots/nobody", headers=admin)).status_code == 404
+    assert nlu.models["nobody"] == "v1"
+
+
+async def test_a_bot_whose_models_cannot_be_retired_is_kept(
+    client: Client, admin: dict[str, str], nlu: InMemoryNlu, dialogue: Any
+) -> None:
+    nlu.unavailable = True
+    assert (await client.delete(BOT, headers=admin)).status_code == 503
+    assert "pizzeria" in dialogue.bots
+
+
+async def test_models_are_retired_over_the_nlu_services_http_api() -> None:
+    retired: list[str] = []
+
+    @delete("/v1/bots/{bot:str}/models", status_code=204)
+    async def retire(bot: FromPath[str]) -> None:
+        retired.append(bot)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(Litestar([retire]), port=port, log_config=None))
+    serving = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(10):
+            while not server.started:  # uvicorn tells it is listening by this flag only
+                await asyncio.sleep(0.01)
+        await HttpModelRetirement(f"http://127.0.0.1:{port}", timeout=5).retire_models("pizzeria")
+    finally:
+        server.should_exit = True
+        await serving
+    assert retired == ["pizzeria"]
