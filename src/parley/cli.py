@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 import msgspec
 
-from parley.settings import EmbeddedSettings
+from parley.settings import EmbeddedSettings, check_run_settings
 from parley_runtime.errors import ParleyError, SettingsError
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.logging import configure_logging
@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run() -> int:
+    check_run_settings()
     from parley.embedded import serve  # noqa: PLC0415 - heavy (torch, onnxruntime): only when running
 
     settings = load_settings(EmbeddedSettings)

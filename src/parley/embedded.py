@@ -11,6 +11,7 @@ import gc
 import secrets
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 import structlog
 import uvicorn
@@ -129,18 +130,24 @@ async def serve(settings: EmbeddedSettings) -> None:
             ws_per_message_deflate=False,
         )
         server = uvicorn.Server(config)
-        _announce(settings, stack.admin_token, generated=settings.admin_token is None)
+        generated = None if settings.admin_token else stack.admin_token
+        print(start_message(settings, stack.gateway.settings.static_dir, generated), flush=True)
         await server.serve()
     finally:
         await stack.aclose()
 
 
-def _announce(settings: EmbeddedSettings, token: str, *, generated: bool) -> None:
+def start_message(settings: EmbeddedSettings, static_dir: str | None, generated_token: str | None) -> str:
+    """Where everything is (the console only when `static_dir` holds its build: the built-in page
+    has none), and the admin token when it was generated."""
     url = f"http://{settings.host}:{settings.port}"
-    lines = [
-        f"Parley is running at {url}  (chat page: {url}/?bot={DEMO_BOT}, console: {url}/console/,"
-        f" API docs: {url}/docs)"
-    ]
-    if generated:
-        lines.append(f"Admin token (shown once; set PARLEY_ADMIN_TOKEN to choose your own): {token}")
-    print("\n".join(lines), flush=True)
+    console = f" console: {url}/console/," if static_dir and _holds_console(Path(static_dir)) else ""
+    lines = [f"Parley is running at {url}  (chat page: {url}/?bot={DEMO_BOT},{console} API docs: {url}/docs)"]
+    if generated_token is not None:
+        hint = "shown once; set PARLEY_ADMIN_TOKEN to choose your own"
+        lines.append(f"Admin token ({hint}): {generated_token}")
+    return "\n".join(lines)
+
+
+def _holds_console(static_dir: Path) -> bool:
+    return (static_dir / "console" / "index.html").is_file()

@@ -1,12 +1,20 @@
-"""Settings of the embedded all-in-one runner."""
+"""Settings of the embedded all-in-one runner, and the check of every group it reads."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Mapping
 from typing import Annotated
 
 import msgspec
 
-from parley_runtime.settings import env
+from parley_dialogue.settings import DialogueSettings
+from parley_gateway.settings import GatewaySettings
+from parley_nlu.settings import NluSettings
+from parley_runtime.errors import SettingsError
+from parley_runtime.infra import InfraSettings
+from parley_runtime.settings import check_settings, env, env_names, load_settings
+from parley_runtime.worker_settings import WorkerSettings
 
 
 class EmbeddedSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -20,3 +28,36 @@ class EmbeddedSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Load and train the demo bot (`pizzeria`) at start when it is not there yet."""
     training_timeout_seconds: Annotated[float, env("PARLEY_DEMO_TRAINING_TIMEOUT_SECONDS")] = 180.0
     """How long start-up waits for the demo bot's first training."""
+
+
+RUN_SETTINGS: tuple[type[msgspec.Struct], ...] = (
+    EmbeddedSettings,
+    InfraSettings,
+    NluSettings,
+    DialogueSettings,
+    GatewaySettings,
+    WorkerSettings,
+)
+"""Every settings group `parley run` reads (the trainer reads `WORKER_…`)."""
+
+
+def check_run_settings(environ: Mapping[str, str] | None = None) -> None:
+    """Raise one `SettingsError` listing every problem `parley run` would meet, before it loads
+    anything heavy: each group's variables, then what the dialogue parses out of its own."""
+    environ = os.environ if environ is None else environ
+    problems = _problems(lambda: check_settings(*RUN_SETTINGS, environ=environ))
+    names = env_names(DialogueSettings)
+    webhooks = [names["webhook_allow_networks"], names["webhook_url_rewrites"]]
+    # Text fields: they load whatever else is wrong, and their parsers list what is wrong in them.
+    dialogue = load_settings(DialogueSettings, {name: environ[name] for name in webhooks if name in environ})
+    problems += _problems(dialogue.allowed_networks) + _problems(dialogue.url_rewrites)
+    if problems:
+        raise SettingsError(problems)
+
+
+def _problems(check: Callable[[], object]) -> list[str]:
+    try:
+        check()
+    except SettingsError as exc:
+        return exc.problems
+    return []

@@ -9,7 +9,7 @@ import pytest
 
 from parley_runtime.errors import SettingsError
 from parley_runtime.infra import InfraSettings
-from parley_runtime.settings import env_names, load_settings
+from parley_runtime.settings import check_settings, env_names, load_settings
 
 
 class Endpoint(msgspec.Struct, frozen=True):
@@ -130,3 +130,25 @@ def test_infrastructure_settings_use_the_shared_unprefixed_variables() -> None:
 def test_an_unknown_bus_is_a_settings_error_not_a_silent_fallback() -> None:
     with pytest.raises(SettingsError, match="PARLEY_BUS"):
         load_settings(InfraSettings, {"PARLEY_BUS": "SQS"})
+
+
+class OtherSettings(msgspec.Struct, frozen=True, kw_only=True):
+    workers: Annotated[int, msgspec.Meta(ge=1)] = 4
+    port: int = 80
+
+
+def test_every_problem_of_every_group_is_reported_at_once_and_each_once() -> None:
+    environ = {"WORKERS": "0", "PORT": "http", "MODE": "slow"}
+    with pytest.raises(SettingsError) as info:
+        check_settings(ServiceSettings, OtherSettings, environ=environ)
+    problems = info.value.problems
+    assert [problem.split("=")[0].split(":")[0] for problem in problems] == [
+        "SERVICE_TOKEN",
+        "WORKERS",
+        "MODE",
+        "PORT",
+    ]
+
+
+def test_groups_without_problems_pass_the_check() -> None:
+    check_settings(ServiceSettings, OtherSettings, environ={"SERVICE_TOKEN": "t"})

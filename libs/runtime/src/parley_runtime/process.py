@@ -14,7 +14,7 @@ import uvicorn
 from parley_runtime.health import serving_health
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.logging import configure_logging
-from parley_runtime.settings import load_settings
+from parley_runtime.settings import check_settings, load_settings
 from parley_runtime.worker import Worker, install_signal_handlers
 from parley_runtime.worker_settings import WorkerSettings
 
@@ -23,6 +23,7 @@ S = TypeVar("S", bound=msgspec.Struct)
 
 def serve_http(settings_cls: type[S], build_app: Callable[[Infra, S], Awaitable[Any]]) -> None:
     """Serve the ASGI app that `build_app` makes, until SIGTERM; then close the infrastructure."""
+    check_settings(InfraSettings, settings_cls)
     infra_settings = load_settings(InfraSettings)
     settings = load_settings(settings_cls)
     configure_logging(infra_settings.log_level)
@@ -51,6 +52,7 @@ def run_worker_process(
     With `WORKER_HEALTH_PORT` set, the process also serves `/health/live`, `/health/ready` and
     `/metrics` on that port while it runs.
     """
+    check_settings(InfraSettings, WorkerSettings)
     infra_settings = load_settings(InfraSettings)
     settings = settings or load_settings(WorkerSettings)
     configure_logging(infra_settings.log_level)

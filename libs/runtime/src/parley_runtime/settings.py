@@ -64,6 +64,19 @@ def load_settings(cls: type[S], environ: Mapping[str, str] | None = None) -> S:
     return cls(**values)
 
 
+def check_settings(*classes: type[msgspec.Struct], environ: Mapping[str, str] | None = None) -> None:
+    """Raise one `SettingsError` naming every bad variable of every settings group a process reads
+    (loading one group after another reported one group's problems per start)."""
+    problems: list[str] = []
+    for cls in classes:
+        try:
+            load_settings(cls, environ)
+        except SettingsError as exc:
+            problems += [problem for problem in exc.problems if problem not in problems]
+    if problems:
+        raise SettingsError(problems)
+
+
 _SEQUENCES = (
     msgspec.inspect.ListType,
     msgspec.inspect.TupleType,

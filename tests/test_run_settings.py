@@ -1,0 +1,45 @@
+"""`parley run` reports every bad setting of every group at once, and prints only what it serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parley.cli import main
+from parley.embedded import start_message
+from parley.settings import EmbeddedSettings
+
+BAD = {
+    "PARLEY_PORT": "eighty",
+    "NLU_ENCODER": "bogus",
+    "DIALOGUE_LOCK_SECONDS": "soon",
+    "GATEWAY_MAX_FRAME_BYTES": "big",
+    "WORKER_CONCURRENCY": "0",
+    "PARLEY_WEBHOOK_ALLOW_NETWORKS": "nowhere",
+}
+
+
+def test_run_lists_the_bad_settings_of_every_group_at_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in BAD.items():
+        monkeypatch.setenv(name, value)
+    assert main(["run"]) == 2
+    reported = capsys.readouterr().err
+    assert [name for name in BAD if name in reported] == list(BAD)
+
+
+def test_the_console_is_announced_only_where_it_is_served(tmp_path: Path) -> None:
+    settings = EmbeddedSettings(port=8123)
+    assert "/console/" not in start_message(settings, None, None)
+    assert "/console/" not in start_message(settings, str(tmp_path), None)
+    (tmp_path / "console").mkdir()
+    (tmp_path / "console" / "index.html").write_text("<!doctype html>")
+    assert "console: http://127.0.0.1:8123/console/" in start_message(settings, str(tmp_path), None)
+
+
+def test_a_generated_admin_token_is_printed_once_with_the_addresses() -> None:
+    message = start_message(EmbeddedSettings(), None, "secret-token")
+    assert message.splitlines()[0].startswith("Parley is running at http://127.0.0.1:8000")
+    assert message.splitlines()[1].endswith(": secret-token")
