@@ -89,26 +89,28 @@ export function Chart(props: ChartProps) {
       )}
       <details>
         <summary>Data</summary>
-        <table class="table compact">
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              {props.series.map((s) => (
-                <th key={s.name} scope="col">{s.name}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {props.labels.map((label, i) => (
-              <tr key={label}>
-                <th scope="row">{label}</th>
+        <div class="table-scroll">
+          <table class="table compact">
+            <thead>
+              <tr>
+                <th scope="col">Day</th>
                 {props.series.map((s) => (
-                  <td key={s.name}>{format(s.values[i] ?? 0)}</td>
+                  <th key={s.name} scope="col">{s.name}</th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.labels.map((label, i) => (
+                <tr key={label}>
+                  <th scope="row">{label}</th>
+                  {props.series.map((s) => (
+                    <td key={s.name}>{format(s.values[i] ?? 0)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </details>
     </figure>
   );

@@ -59,45 +59,47 @@ function BotTable({ bots, onChanged }: { bots: BotSummary[]; onChanged: () => Pr
     }
   };
   return (
-    <table class="table">
-      <thead>
-        <tr>
-          <th scope="col">Bot</th>
-          <th scope="col">Intents</th>
-          <th scope="col">Entities</th>
-          <th scope="col">Version</th>
-          <th scope="col">Updated</th>
-          <th scope="col">
-            <span class="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {bots.map((bot) => (
-          <tr key={bot.name}>
-            <td>
-              <a href={href("bots", bot.name, "intents")}>{bot.name}</a>
-              {bot.description && <div class="muted small">{bot.description}</div>}
-            </td>
-            <td>{bot.intents}</td>
-            <td>{bot.entities}</td>
-            <td>{bot.version}</td>
-            <td>{when(bot.updated_at)}</td>
-            <td class="actions">
-              <button type="button" class="secondary" onClick={() => exportBot(bot.name, "native")} aria-label={`Export ${bot.name}`}>
-                Export
-              </button>
-              <button type="button" class="secondary" onClick={() => exportBot(bot.name, "acf")} aria-label={`Export ${bot.name} for AI Chatbot Framework`}>
-                Export ACF
-              </button>
-              <button type="button" class="danger" onClick={() => remove(bot.name)} aria-label={`Delete ${bot.name}`}>
-                Delete
-              </button>
-            </td>
+    <div class="table-scroll">
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Bot</th>
+            <th scope="col">Intents</th>
+            <th scope="col" class="optional">Entities</th>
+            <th scope="col" class="optional">Version</th>
+            <th scope="col" class="optional">Updated</th>
+            <th scope="col">
+              <span class="sr-only">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {bots.map((bot) => (
+            <tr key={bot.name}>
+              <td>
+                <a href={href("bots", bot.name, "intents")}>{bot.name}</a>
+                {bot.description && <div class="muted small">{bot.description}</div>}
+              </td>
+              <td>{bot.intents}</td>
+              <td class="optional">{bot.entities}</td>
+              <td class="optional">{bot.version}</td>
+              <td class="optional">{when(bot.updated_at)}</td>
+              <td class="actions">
+                <button type="button" class="secondary" onClick={() => exportBot(bot.name, "native")} aria-label={`Export ${bot.name}`}>
+                  Export
+                </button>
+                <button type="button" class="secondary" onClick={() => exportBot(bot.name, "acf")} aria-label={`Export ${bot.name} for AI Chatbot Framework`}>
+                  Export ACF
+                </button>
+                <button type="button" class="danger" onClick={() => remove(bot.name)} aria-label={`Delete ${bot.name}`}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

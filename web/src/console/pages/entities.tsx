@@ -138,35 +138,37 @@ function EntityEditor({ entity }: { entity: Entity }) {
       {kind === "values" && (
         <section aria-labelledby="values-title">
           <h3 id="values-title">Values</h3>
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Value</th>
-                <th scope="col">Synonyms</th>
-                <th scope="col"><span class="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {values.map((v, index) => (
-                <tr key={v.value}>
-                  <th scope="row">{v.value}</th>
-                  <td>
-                    <ChipInput
-                      label={`Synonyms of ${v.value}`}
-                      values={v.synonyms ?? []}
-                      placeholder="Add synonym…"
-                      onChange={(synonyms) => change((e) => { const target = e.values?.[index]; if (target) target.synonyms = synonyms; })}
-                    />
-                  </td>
-                  <td>
-                    <button type="button" class="icon" aria-label={`Remove value ${v.value}`} onClick={() => change((e) => void e.values?.splice(index, 1))}>
-                      ×
-                    </button>
-                  </td>
+          <div class="table-scroll">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">Value</th>
+                  <th scope="col">Synonyms</th>
+                  <th scope="col"><span class="sr-only">Actions</span></th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {values.map((v, index) => (
+                  <tr key={v.value}>
+                    <th scope="row">{v.value}</th>
+                    <td>
+                      <ChipInput
+                        label={`Synonyms of ${v.value}`}
+                        values={v.synonyms ?? []}
+                        placeholder="Add synonym…"
+                        onChange={(synonyms) => change((e) => { const target = e.values?.[index]; if (target) target.synonyms = synonyms; })}
+                      />
+                    </td>
+                    <td>
+                      <button type="button" class="icon" aria-label={`Remove value ${v.value}`} onClick={() => change((e) => void e.values?.splice(index, 1))}>
+                        ×
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <form class="inline-form" onSubmit={addValue}>
             <TextInput aria-label="New value" placeholder="New value" value={value} onValue={setValue} />
             <button type="submit">Add value</button>

@@ -95,40 +95,42 @@ function KeyManager({ route }: { route: string }) {
       ) : keys.length === 0 ? (
         <Empty>No keys yet. The admin key from PARLEY_ADMIN_TOKEN is not listed.</Empty>
       ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Bots</th>
-              <th scope="col">Limit</th>
-              <th scope="col">Created</th>
-              <th scope="col"><span class="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((key) => (
-              <tr key={key.key_id} class={key.revoked_at ? "revoked" : undefined}>
-                <th scope="row">{key.name}</th>
-                <td class="mono">{key.prefix ? `${key.prefix}…` : key.key_id}</td>
-                <td>{key.scopes.join(", ")}</td>
-                <td>{key.bots?.length ? key.bots.join(", ") : "all"}</td>
-                <td>{key.rate_limit ?? "default"}</td>
-                <td>{when(key.created_at)}</td>
-                <td>
-                  {key.revoked_at ? (
-                    <span class="muted">revoked {when(key.revoked_at)}</span>
-                  ) : (
-                    <button type="button" class="danger" onClick={() => revoke(key)} aria-label={`Revoke ${key.name}`}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
+        <div class="table-scroll">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Key</th>
+                <th scope="col">Scopes</th>
+                <th scope="col">Bots</th>
+                <th scope="col">Limit</th>
+                <th scope="col">Created</th>
+                <th scope="col"><span class="sr-only">Actions</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {keys.map((key) => (
+                <tr key={key.key_id} class={key.revoked_at ? "revoked" : undefined}>
+                  <th scope="row">{key.name}</th>
+                  <td class="mono">{key.prefix ? `${key.prefix}…` : key.key_id}</td>
+                  <td>{key.scopes.join(", ")}</td>
+                  <td>{key.bots?.length ? key.bots.join(", ") : "all"}</td>
+                  <td>{key.rate_limit ?? "default"}</td>
+                  <td>{when(key.created_at)}</td>
+                  <td>
+                    {key.revoked_at ? (
+                      <span class="muted">revoked {when(key.revoked_at)}</span>
+                    ) : (
+                      <button type="button" class="danger" onClick={() => revoke(key)} aria-label={`Revoke ${key.name}`}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );

@@ -201,54 +201,58 @@ function ReportTables({ report }: { report: Report }) {
       <p>
         Examples recognised: <strong>{percent(report.accuracy, 1)}</strong>
       </p>
-      <table class="table" aria-label="Per-intent scores">
-        <thead>
-          <tr>
-            <th scope="col">Intent</th>
-            <th scope="col">Examples</th>
-            <th scope="col">Precision</th>
-            <th scope="col">Recall</th>
-            <th scope="col">F1</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.intents.map((s) => (
-            <tr key={s.intent} class={s.f1 < 0.8 ? "warn" : undefined}>
-              <th scope="row">{s.intent}</th>
-              <td>{s.support}</td>
-              <td>{percent(s.precision)}</td>
-              <td>{percent(s.recall)}</td>
-              <td>
-                <meter min={0} max={1} low={0.8} high={0.95} optimum={1} value={s.f1} aria-label={`F1 of ${s.intent}`} /> {percent(s.f1)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h4>Confused pairs</h4>
-      {report.confusions.length === 0 ? (
-        <p class="muted">None: every example went to its own intent.</p>
-      ) : (
-        <table class="table" aria-label="Confused pairs">
+      <div class="table-scroll">
+        <table class="table" aria-label="Per-intent scores">
           <thead>
             <tr>
-              <th scope="col">Expected</th>
-              <th scope="col">Predicted</th>
-              <th scope="col">Count</th>
+              <th scope="col">Intent</th>
               <th scope="col">Examples</th>
+              <th scope="col">Precision</th>
+              <th scope="col">Recall</th>
+              <th scope="col">F1</th>
             </tr>
           </thead>
           <tbody>
-            {report.confusions.map((c) => (
-              <tr key={`${c.expected}>${c.predicted}`}>
-                <td>{c.expected}</td>
-                <td>{c.predicted}</td>
-                <td>{c.count}</td>
-                <td>{c.texts.join(" · ")}</td>
+            {report.intents.map((s) => (
+              <tr key={s.intent} class={s.f1 < 0.8 ? "warn" : undefined}>
+                <th scope="row">{s.intent}</th>
+                <td>{s.support}</td>
+                <td>{percent(s.precision)}</td>
+                <td>{percent(s.recall)}</td>
+                <td>
+                  <meter min={0} max={1} low={0.8} high={0.95} optimum={1} value={s.f1} aria-label={`F1 of ${s.intent}`} /> {percent(s.f1)}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      </div>
+      <h4>Confused pairs</h4>
+      {report.confusions.length === 0 ? (
+        <p class="muted">None: every example went to its own intent.</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="table" aria-label="Confused pairs">
+            <thead>
+              <tr>
+                <th scope="col">Expected</th>
+                <th scope="col">Predicted</th>
+                <th scope="col">Count</th>
+                <th scope="col">Examples</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.confusions.map((c) => (
+                <tr key={`${c.expected}>${c.predicted}`}>
+                  <td>{c.expected}</td>
+                  <td>{c.predicted}</td>
+                  <td>{c.count}</td>
+                  <td>{c.texts.join(" · ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );
