@@ -210,15 +210,10 @@ def model_record(
         version=model.version,
         artifact_key=artifact_key(model.bot, model.version),
         metrics=model.meta.metrics,
-        created_at=_to_millis(model.created_at),
+        created_at=model.created_at,
         requested_at=requested_at,
         job_id=job_id,
     )
-
-
-def _to_millis(moment: datetime) -> datetime:
-    """`moment` as MongoDB stores it, so that a record read back equals the one written."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def published(record: ModelRecord, *, correlation_id: str | None) -> ModelPublished:

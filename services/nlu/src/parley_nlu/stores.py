@@ -24,7 +24,7 @@ from parley_runtime.mongo import translate_errors
 log = structlog.get_logger(__name__)
 
 MODELS_CHANNEL = "parley:models"
-"""Redis pub/sub channel of `{"bot", "version"}` announcements."""
+"""Redis pub/sub channel of `{"bot", "version"}` announcements (`version` null: models retired)."""
 
 _change_decoder = msgspec.json.Decoder(ModelChange)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
