@@ -102,3 +102,14 @@ def test_discard_puts_back_the_saved_bot_and_clears_the_save_error(
     savebar.get_by_role("button", name="Discard").click()
     expect(refusal).to_have_count(0)
     expect(savebar).to_be_hidden()
+
+
+def test_a_mangled_or_unknown_address_shows_not_found(page: Page, parley: EmbeddedParley) -> None:
+    sign_in(page, parley, "#/bots/%E0%A4%A")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    page.get_by_role("link", name="Go to the bots").click()
+    expect(page.get_by_role("link", name="pizzeria", exact=True)).to_be_visible()
+    page.goto(parley.url("/console/#/nowhere"))
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    page.goto(parley.url("/console/#/bots/pizzeria/nowhere"))
+    expect(page.get_by_text("This bot has no page “nowhere”")).to_be_visible()

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Api } from "./api";
+import { NotFound } from "./components/ui";
 import type { ConsoleConfig } from "./config";
 import { ApiContext, NoticeContext, type NoticeKind } from "./context";
 import { BotShell } from "./pages/bot-shell";
@@ -55,7 +56,7 @@ export function App({ config }: { config: ConsoleConfig }) {
     );
   }
 
-  const [section, bot, ...rest] = path;
+  const [section, bot, ...rest] = path ?? ["?"];
   return (
     <ApiContext.Provider value={api}>
       <NoticeContext.Provider value={notify}>
@@ -99,8 +100,10 @@ export function App({ config }: { config: ConsoleConfig }) {
             <KeysPage />
           ) : section === "bots" && bot ? (
             <BotShell key={bot} bot={bot} path={rest} />
-          ) : (
+          ) : section === undefined || section === "bots" ? (
             <BotsPage />
+          ) : (
+            <NotFound />
           )}
         </main>
       </NoticeContext.Provider>

@@ -4,12 +4,17 @@
 
 import { useEffect, useState } from "preact/hooks";
 
-export function currentPath(): string[] {
-  return location.hash
-    .replace(/^#\/?/, "")
-    .split("/")
-    .filter(Boolean)
-    .map((segment) => decodeURIComponent(segment));
+/** The address's segments, decoded; null when it cannot be decoded (a mangled `%` escape). */
+export function currentPath(): string[] | null {
+  try {
+    return location.hash
+      .replace(/^#\/?/, "")
+      .split("/")
+      .filter(Boolean)
+      .map((segment) => decodeURIComponent(segment));
+  } catch {
+    return null;
+  }
 }
 
 /** Asked before the address changes; `to` is null when leaving the console (signing out). */
@@ -70,7 +75,7 @@ function listen(listener: () => void): () => void {
   };
 }
 
-export function useRoute(): string[] {
+export function useRoute(): string[] | null {
   const [path, setPath] = useState(currentPath);
   useEffect(() => listen(() => setPath(currentPath())), []);
   return path;

@@ -26,6 +26,17 @@ export function Empty({ children }: { children: ComponentChildren }) {
   return <div class="empty">{children}</div>;
 }
 
+export function NotFound() {
+  return (
+    <section aria-labelledby="not-found-title">
+      <h1 id="not-found-title">Page not found</h1>
+      <Empty>
+        Nothing lives at this address. <a href="#/">Go to the bots</a>.
+      </Empty>
+    </section>
+  );
+}
+
 export function Field(props: { label: string; hint?: string; children: (id: string) => ComponentChildren }) {
   const id = useId();
   return (

@@ -2,7 +2,7 @@
 
 import { useEffect } from "preact/hooks";
 import { DraftContext, useBotDraftState } from "../draft";
-import { ErrorBox, Loading } from "../components/ui";
+import { Empty, ErrorBox, Loading } from "../components/ui";
 import { useNotify } from "../context";
 import { guardLeaving, href } from "../router";
 import { AnalyticsPage } from "./analytics";
@@ -79,6 +79,11 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
       {tab === "conversations" && <ConversationsPage selected={item} />}
       {tab === "analytics" && <AnalyticsPage />}
       {tab === "settings" && <SettingsPage />}
+      {!TABS.some(([id]) => id === tab) && (
+        <Empty>
+          This bot has no page “{tab}”: <a href={href("bots", bot, "intents")}>go to its intents</a>.
+        </Empty>
+      )}
     </DraftContext.Provider>
   );
 }
