@@ -130,3 +130,17 @@ async def test_models_are_retired_over_the_nlu_services_http_api() -> None:
         server.should_exit = True
         await serving
     assert retired == ["pizzeria"]
+
+
+async def test_openapi_shows_the_bodies_of_put_import_and_train(client: Client) -> None:
+    paths = (await client.get("/docs/openapi.json")).json()["paths"]
+    put_body = paths["/api/v1/bots/{bot}"]["put"]["requestBody"]
+    assert put_body["required"] and set(put_body["content"]) == {"application/json", "application/yaml"}
+    import_body = paths["/api/v1/bots/{bot}/import"]["post"]["requestBody"]
+    assert import_body["content"]["multipart/form-data"]["schema"]["required"] == ["file"]
+    train_body = paths["/api/v1/bots/{bot}/train"]["post"]["requestBody"]
+    assert train_body["required"] is False
+
+
+async def test_training_needs_no_body(client: Client, admin: dict[str, str]) -> None:
+    assert (await client.post(f"{BOT}/train", headers=admin)).status_code == 202

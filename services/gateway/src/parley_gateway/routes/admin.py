@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Router, delete, get, post, put
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from parley_gateway.chat import within_timeout
@@ -46,13 +48,55 @@ class AnalyticsReport(msgspec.Struct, frozen=True, kw_only=True):
 
 _ERRORS = errors(*ADMIN_ERRORS)
 
+_DEFINITION = Schema(
+    type=OpenAPIType.OBJECT,
+    description="A bot definition: Parley's native format or an AI Chatbot Framework export (detected)",
+)
+_DOCUMENT = {
+    "application/json": OpenAPIMediaType(schema=_DEFINITION),
+    "application/yaml": OpenAPIMediaType(schema=_DEFINITION),
+}
+_UPLOAD = Schema(
+    type=OpenAPIType.OBJECT,
+    properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)},
+    required=["file"],
+)
+
+
+def _documented_body(body: RequestBody) -> type[Operation]:
+    """An `operation_class` showing `body`, for a handler that reads its request's body itself."""
+
+    @dataclass
+    class WithBody(Operation):
+        def __post_init__(self) -> None:
+            self.request_body = body
+
+    return WithBody
+
+
+@dataclass
+class _OptionalBody(Operation):
+    """An operation whose body may be left out (Litestar marks every body it documents required)."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body = replace(self.request_body, required=False)
+
 
 @get("/bots", tags=["bots"], responses=_ERRORS)
 async def list_bots(gateway: GatewayDep) -> list[BotSummary]:
     return await gateway.catalog.list_bots()
 
 
-@put("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, status_code=200)
+@put(
+    "/bots/{bot:str}",
+    tags=["bots"],
+    responses=_ERRORS,
+    status_code=200,
+    operation_class=_documented_body(
+        RequestBody(content=_DOCUMENT, required=True, description="The definition, as JSON or YAML")
+    ),
+)
 async def put_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
     """Create or replace a bot from a definition (native or AI Chatbot Framework format, JSON or YAML)."""
     body = await request.body()
@@ -61,7 +105,19 @@ async def put_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: Gatewa
     return summary
 
 
-@post("/bots/{bot:str}/import", tags=["bots"], responses=_ERRORS, status_code=200)
+@post(
+    "/bots/{bot:str}/import",
+    tags=["bots"],
+    responses=_ERRORS,
+    status_code=200,
+    operation_class=_documented_body(
+        RequestBody(
+            content={**_DOCUMENT, "multipart/form-data": OpenAPIMediaType(schema=_UPLOAD)},
+            required=True,
+            description="The definition as the body (JSON or YAML), or uploaded as the `file` field",
+        )
+    ),
+)
 async def import_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
     """Import a definition: the document as the body, or a multipart upload with a `file` field."""
     content_type = request.headers.get("content-type", "")
@@ -99,7 +155,13 @@ async def delete_bot(bot: BotPath, gateway: GatewayDep) -> None:
     gateway.access.policies.forget(name)
 
 
-@post("/bots/{bot:str}/train", tags=["training"], responses=_ERRORS, status_code=202)
+@post(
+    "/bots/{bot:str}/train",
+    tags=["training"],
+    responses=_ERRORS,
+    status_code=202,
+    operation_class=_OptionalBody,
+)
 async def train(
     bot: BotPath,
     gateway: GatewayDep,
