@@ -195,3 +195,11 @@ def test_console_imports_an_acf_export_edits_entity_synonyms_and_exports(
         page.get_by_role("button", name="Export (AI Chatbot Framework)").click()
     exported = json.loads(Path(download.value.path()).read_text())
     assert {i["intentId"] for i in exported["intents"]} >= {"init_conversation", "weather"}
+
+
+def test_test_chat_shows_a_pressed_button_by_its_title(page: Page, parley: EmbeddedParley) -> None:
+    sign_in(page, parley, "#/bots/pizzeria/chat")
+    page.get_by_role("button", name="Show the menu").first.click()
+    turn = page.locator(".turn").last
+    expect(turn.locator(".bubble.user")).to_have_text("Show the menu")
+    expect(turn.locator(".bubble.bot").first).to_contain_text("margherita", ignore_case=True)

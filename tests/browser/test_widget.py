@@ -101,7 +101,11 @@ def test_widget_keeps_the_conversation_across_pages_of_the_site(
 
 
 def test_chat_page_is_served_with_the_widget(page: Page, parley: EmbeddedParley) -> None:
+    failed: list[str] = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
     page.goto(parley.url("/?bot=pizzeria"))
     chat = page.get_by_role("dialog", name="pizzeria")
     expect(chat.get_by_role("log")).to_contain_text("Welcome", ignore_case=True)
     screenshot(page, "chat-page")
+    expect(page.locator("link[rel=icon]")).to_have_count(1)  # not a 404 for /favicon.ico on each load
+    assert failed == []

@@ -7,7 +7,7 @@ import { RichText, percent } from "../components/ui";
 import { useApi } from "../context";
 import { useDraft } from "../draft";
 import { ChatConnection, type ConnectionState } from "../../shared/connection";
-import type { BotMessageFrame, Button } from "../../shared/protocol";
+import { type BotMessageFrame, type Button, usableButtons } from "../../shared/protocol";
 import type { ParseResult } from "../types";
 
 interface TurnView {
@@ -61,10 +61,11 @@ export function TestChatPage() {
     log.current?.lastElementChild?.scrollIntoView({ block: "nearest" });
   }, [turns]);
 
-  const send = (message: string): void => {
+  /** Send `message`; the turn shows `shown` (a button's title, as the widget does, not its payload). */
+  const send = (message: string, shown = message): void => {
     if (!message.trim() || !connection.current) return;
     const id = ++counter.current;
-    setTurns((all) => [...all, { id, text: message, reply: null, error: null, parse: null }]);
+    setTurns((all) => [...all, { id, text: shown, reply: null, error: null, parse: null }]);
     connection.current.send(message);
     if (!message.startsWith("/")) {
       api.parse(bot, message).then(
@@ -127,11 +128,11 @@ export function TestChatPage() {
   );
 }
 
-function Buttons({ buttons, onPick }: { buttons: Button[]; onPick: (payload: string) => void }) {
+function Buttons({ buttons, onPick }: { buttons: Button[]; onPick: (payload: string, title: string) => void }) {
   return (
     <div class="buttons">
-      {buttons.map((b) => (
-        <button key={b.payload} type="button" class="secondary small" onClick={() => onPick(b.payload)}>
+      {usableButtons(buttons).map((b) => (
+        <button key={b.payload} type="button" class="secondary small" onClick={() => onPick(b.payload, b.title)}>
           {b.title}
         </button>
       ))}
