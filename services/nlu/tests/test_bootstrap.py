@@ -14,7 +14,9 @@ from parley_messages import NluDataset, ParseRequest, TrainModel
 from parley_nlu.bootstrap import build_encoder, build_nlu_service, build_trainer_worker
 from parley_nlu.encoder import HashingEncoder, OnnxEncoder
 from parley_nlu.settings import load_nlu_settings
+from parley_nlu.stores import MongoTrainingJobs
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
+from parley_runtime.worker_settings import WorkerSettings
 
 
 @pytest.fixture
@@ -55,3 +57,18 @@ async def test_watching_stops_when_told(infra: Infra) -> None:
     stop.set()
     await asyncio.wait_for(watch, timeout=5)
     await service.close()
+
+
+async def test_the_trainer_knows_its_last_attempt_from_the_worker_settings(
+    infra: Infra, shop_dataset: NluDataset
+) -> None:
+    settings = load_nlu_settings({"NLU_ENCODER": "hashing"})
+    worker = await build_trainer_worker(
+        infra, settings=settings, worker_settings=WorkerSettings(max_receives=2)
+    )
+    await infra.blobs.put("datasets/shop/j1.json", msgspec.json.encode(shop_dataset))
+    await MongoTrainingJobs(infra.db).start("j1", "shop")  # an attempt whose trainer was then killed
+    await infra.bus.publish(TrainModel(bot="shop", job_id="j1", dataset_key="datasets/shop/j1.json"))
+    assert await worker.run_once() == 1
+    job = await infra.db["training_jobs"].find_one({"_id": "j1"})
+    assert job is not None and job["status"] == "failed" and "died during attempt 1" in job["error"]
