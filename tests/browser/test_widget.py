@@ -109,3 +109,17 @@ def test_chat_page_is_served_with_the_widget(page: Page, parley: EmbeddedParley)
     screenshot(page, "chat-page")
     expect(page.locator("link[rel=icon]")).to_have_count(1)  # not a 404 for /favicon.ico on each load
     assert failed == []
+
+
+def test_widget_keeps_working_when_the_page_moves_it(page: Page, parley: EmbeddedParley, shop: Shop) -> None:
+    open_shop(page, parley, shop)
+    chat = page.get_by_role("dialog", name="Luigi's helper")
+    page.get_by_role("button", name="Open chat").click()
+    expect(chat.get_by_role("status")).to_have_text("Online")
+    page.evaluate("() => document.querySelector('h1').append(document.querySelector('parley-chat'))")
+    expect(page.locator("h1 parley-chat")).to_have_count(1)
+    expect(page.get_by_role("button", name="Close chat", exact=True)).to_have_count(2)  # launcher, close
+    chat.get_by_label("Message").fill("what's on the menu")
+    chat.get_by_label("Message").press("Enter")
+    expect(chat.get_by_role("log")).to_contain_text("margherita")
+    expect(chat.get_by_role("status")).to_have_text("Online")
