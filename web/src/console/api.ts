@@ -79,7 +79,7 @@ export class Api {
     this.request<TrainingJob>("GET", `api/v1/bots/${enc(bot)}/train/${enc(jobId)}`);
   parse = (bot: string, text: string) =>
     this.request<ParseResult>("POST", `api/v1/bots/${enc(bot)}/parse`, { json: { text } });
-  conversations = (bot: string, query: { limit?: number; before?: string }) =>
+  conversations = (bot: string, query: { limit?: number; before?: string; before_id?: string }) =>
     this.request<ConversationSummary[]>("GET", `api/v1/bots/${enc(bot)}/conversations`, { query });
   conversation = (bot: string, id: string) =>
     this.request<Conversation>("GET", `api/v1/bots/${enc(bot)}/conversations/${enc(id)}`);

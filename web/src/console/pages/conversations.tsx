@@ -25,10 +25,12 @@ export function ConversationsPage({ selected }: { selected: string | undefined }
   const [loadingDetails, setLoadingDetails] = useState(false);
   const cache = useRef(new Map<string, Conversation>());
 
-  const page = async (before?: string): Promise<void> => {
+  // The cursor is the last listed conversation: its time and id (many can share a millisecond).
+  const page = async (after?: ConversationSummary): Promise<void> => {
     try {
-      const next = await api.conversations(bot, { limit: PAGE, before });
-      setList((all) => [...(before ? (all ?? []) : []), ...next]);
+      const cursor = after?.last_turn_at ? { before: after.last_turn_at, before_id: after.conversation_id } : {};
+      const next = await api.conversations(bot, { limit: PAGE, ...cursor });
+      setList((all) => [...(after ? (all ?? []) : []), ...next]);
       setMore(next.length === PAGE);
     } catch (err) {
       setError(describe(err));
@@ -103,7 +105,7 @@ export function ConversationsPage({ selected }: { selected: string | undefined }
           ))}
         </ul>
         {more && list && (
-          <button type="button" class="secondary" onClick={() => page(list[list.length - 1]?.last_turn_at)}>
+          <button type="button" class="secondary" onClick={() => page(list[list.length - 1])}>
             Load more
           </button>
         )}

@@ -204,13 +204,20 @@ async def conversations(
     *,
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     before: FromQuery[datetime | None] = None,
+    before_id: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
     start: Annotated[datetime | None, QueryParameter(name="from")] = None,
     end: Annotated[datetime | None, QueryParameter(name="to")] = None,
     intent: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
 ) -> list[ConversationSummary]:
     """Conversations, newest first, whose last turn is in [`from`, `to`); with `intent`, only those
-    with a turn of that intent then. Page with `before` = the last `last_turn_at` seen."""
-    where = ConversationFilter(start=start, end=end, before=before, intent=intent)
+    with a turn of that intent then. Page with `before` and `before_id` = the last conversation's
+    `last_turn_at` and `conversation_id` (with `before` alone, conversations that share the last
+    one's millisecond but did not fit on its page are skipped)."""
+    if before_id is not None:
+        check_conversation_id(before_id)
+        if before is None:
+            raise InvalidInputError("`before_id` needs `before`: the last conversation's last_turn_at")
+    where = ConversationFilter(start=start, end=end, before=before, before_id=before_id, intent=intent)
     return await gateway.transcripts.conversations(check_bot_name(bot), limit=limit, where=where)
 
 
