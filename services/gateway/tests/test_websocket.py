@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,7 +13,10 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
 from parley_gateway.bootstrap import app_for
+from parley_gateway.routes.websocket import MAX_WAITING
 from parley_runtime.infra import Infra
+
+from .conftest import InMemoryDialogue
 
 
 @pytest.fixture
@@ -119,4 +124,55 @@ async def test_an_idle_connection_is_closed_with_4408(
 def test_the_active_websocket_gauge_returns_to_zero(sync_client: Any) -> None:
     with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c5") as ws:
         _say(ws, "hi")
-    assert "parley_active_websockets 0.0" in sync_client.get("/metrics").text
+    deadline = time.monotonic() + 2  # the handler ends on the server's loop, after the client has left
+    while "parley_active_websockets 0.0" not in (metrics := sync_client.get("/metrics").text):
+        assert time.monotonic() < deadline, metrics
+        time.sleep(0.01)
+
+
+def _slow_turns(dialogue: InMemoryDialogue, seconds: float) -> list[str]:
+    """Make each turn take `seconds`; the texts of the turns that ran to their end."""
+    finished: list[str] = []
+
+    async def hold() -> None:
+        await asyncio.sleep(seconds)
+        finished.append(dialogue.requests[len(finished)].text)
+
+    dialogue.hold = hold
+    return finished
+
+
+def test_a_ping_is_answered_while_a_turn_runs(sync_client: Any, dialogue: InMemoryDialogue) -> None:
+    _slow_turns(dialogue, 0.5)
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c6") as ws:
+        ws.send_json({"type": "user_message", "text": "slow one"})
+        ws.send_json({"type": "ping"})
+        ws.send_json({"type": "user_message", "text": "next one"})
+        frames = [ws.receive_json() for _ in range(3)]
+    assert frames[0] == {"type": "pong"}
+    assert [f["messages"][0]["text"] for f in frames[1:]] == ["you said slow one", "you said next one"]
+
+
+def test_messages_beyond_those_waiting_for_a_turn_are_refused(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    _slow_turns(dialogue, 0.3)
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c7") as ws:
+        for index in range(MAX_WAITING + 2):  # one runs, MAX_WAITING wait, one is refused
+            ws.send_json({"type": "user_message", "text": f"m{index}"})
+        refused = ws.receive_json()
+    assert (refused["type"], refused["code"]) == ("error", "rate_limited")
+
+
+def test_a_client_that_leaves_mid_turn_does_not_cancel_it(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    finished = _slow_turns(dialogue, 0.2)
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c8") as ws:
+        ws.send_json({"type": "user_message", "text": "left behind"})
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json() == {"type": "pong"}  # the turn has started
+    deadline = time.monotonic() + 2
+    while finished != ["left behind"]:
+        assert time.monotonic() < deadline, finished
+        time.sleep(0.01)

@@ -1,8 +1,9 @@
 """`GET /ws/chat?bot=…&conversation_id=…&key=…`: the chat websocket (DESIGN.md §5).
 
 A new conversation gets an id and the bot's welcome; passing `conversation_id` resumes one (after
-a reconnect). Each connection is served by its own task and answers one frame at a time, so a slow
-client only ever waits on itself; a client that stops reading is dropped after a send timeout.
+a reconnect). Each connection answers its user messages one at a time, in order, and its pings at
+once, even while a turn runs, so a slow client only ever waits on itself; up to `MAX_WAITING`
+messages wait behind a turn. A client that stops reading is dropped after a send timeout.
 Opening counts against the client address's request limit; each user message counts against the
 key's, as each REST chat request does (over it: a `rate_limited` error frame, the socket stays open).
 Close codes: 4400 bad request, 4401 key needed, 4403 key not allowed, 4404 unknown bot, 4408 idle,
@@ -24,7 +25,7 @@ from litestar.params import FromQuery
 
 from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.errors import ForbiddenError, RateLimitedError, UnauthorizedError
-from parley_gateway.frames import ErrorFrame, FrameError, Ping, PongFrame, parse_frame
+from parley_gateway.frames import ErrorFrame, FrameError, Ping, PongFrame, UserMessage, parse_frame
 from parley_gateway.keys import bearer
 from parley_gateway.limits import MessageBucket
 from parley_gateway.names import check_bot_name, check_conversation_id
@@ -66,9 +67,10 @@ async def chat_socket(
     await socket.accept()
     gateway.metrics.websockets.inc()
     secret = key or bearer(socket.headers.get("authorization"))
+    sender = _Sender(socket, gateway.settings.ws_send_timeout_seconds)
     try:
-        chat = await _open(socket, gateway, bot, conversation_id, secret)
-        await _converse(socket, gateway, chat)
+        chat = await _open(socket, sender, gateway, bot=bot, conversation_id=conversation_id, secret=secret)
+        await _converse(socket, sender, gateway, chat)
     except _Closed as closed:
         await _close(socket, closed.code)
     except WebSocketDisconnect:
@@ -87,7 +89,9 @@ class _Chat(msgspec.Struct, frozen=True, kw_only=True):
 
 async def _open(
     socket: WebSocket[Any, Any, Any],
+    sender: _Sender,
     gateway: Gateway,
+    *,
     bot: str | None,
     conversation_id: str | None,
     secret: str | None,
@@ -103,10 +107,10 @@ async def _open(
         if conversation_id is None:
             welcome = await gateway.chat.welcome(bot, cid, {}, new_id())
             if welcome is not None:
-                await _send(socket, gateway, welcome)
+                await sender.send(welcome)
     except ParleyError as exc:
         gateway.metrics.errors.labels(exc.code).inc()
-        await _send(socket, gateway, ErrorFrame(code=exc.code, message=str(exc)))
+        await sender.send(ErrorFrame(code=exc.code, message=str(exc)))
         raise _Closed(_close_code(exc)) from None
     return _Chat(bot=bot, conversation_id=cid, secret=secret)
 
@@ -115,20 +119,73 @@ def _close_code(exc: ParleyError) -> int:
     return next((code for kind, code in _CLOSE_CODES if isinstance(exc, kind)), CLOSE_BAD_REQUEST)
 
 
-async def _converse(socket: WebSocket[Any, Any, Any], gateway: Gateway, chat: _Chat) -> None:
+MAX_WAITING = 8
+"""User messages a connection may have waiting behind the turn in progress; more are refused."""
+
+
+async def _converse(socket: WebSocket[Any, Any, Any], sender: _Sender, gateway: Gateway, chat: _Chat) -> None:
+    """Read frames and answer pings at once, while a second task answers user messages one at a
+    time, in order. A turn may run up to the upstream deadline; the client's heartbeat gives up on
+    a connection that does not answer its ping sooner than that, so a ping never waits for a turn.
+    A client that leaves mid-turn does not cancel the turn: it ends as it would have, unanswered."""
+    waiting: asyncio.Queue[tuple[UserMessage, float] | None] = asyncio.Queue()
+    reading = asyncio.create_task(_read(socket, gateway, sender, waiting))
+    replying = asyncio.create_task(_reply(gateway, chat, sender, waiting))
+    try:
+        await asyncio.wait((reading, replying), return_when=asyncio.FIRST_COMPLETED)
+        if replying.done():  # a reply could not be sent: the client is gone or not reading
+            reading.cancel()
+            await asyncio.gather(reading, return_exceptions=True)
+            replying.result()
+        while not waiting.empty():  # the client left or idled: finish the turn in progress only
+            waiting.get_nowait()
+        waiting.put_nowait(None)
+        await asyncio.gather(replying, return_exceptions=True)
+        reading.result()
+    finally:
+        reading.cancel()
+        replying.cancel()
+
+
+async def _read(
+    socket: WebSocket[Any, Any, Any],
+    gateway: Gateway,
+    sender: _Sender,
+    waiting: asyncio.Queue[tuple[UserMessage, float] | None],
+) -> None:
     settings = gateway.settings
     bucket = MessageBucket(settings.ws_messages_per_second, settings.ws_message_burst, time.monotonic())
-    turn_seconds = gateway.metrics.turn_seconds.labels("websocket")
     while True:
         raw = await _receive(socket, settings.ws_idle_seconds)
-        started = time.perf_counter()
-        if bucket.take(time.monotonic()):
-            frame = await _answer(gateway, chat, raw)
+        received = time.perf_counter()
+        try:
+            if not bucket.take(time.monotonic()):
+                raise FrameError("rate_limited", "slow down: too many messages on this connection")
+            frame = parse_frame(raw, max_bytes=settings.max_frame_bytes)
+            if isinstance(frame, UserMessage) and waiting.qsize() >= MAX_WAITING:
+                raise FrameError("rate_limited", f"slow down: {MAX_WAITING} messages are waiting for replies")
+        except FrameError as exc:
+            await sender.send(_refuse(exc.code, exc.message, gateway))
+            continue
+        if isinstance(frame, Ping):
+            await sender.send(PongFrame())
         else:
-            frame = _refuse("rate_limited", "slow down: too many messages on this connection", gateway)
-        await _send(socket, gateway, frame)
+            waiting.put_nowait((frame, received))
+
+
+async def _reply(
+    gateway: Gateway,
+    chat: _Chat,
+    sender: _Sender,
+    waiting: asyncio.Queue[tuple[UserMessage, float] | None],
+) -> None:
+    turn_seconds = gateway.metrics.turn_seconds.labels("websocket")
+    while (item := await waiting.get()) is not None:
+        message, received = item
+        frame = await _answer(gateway, chat, message)
+        await sender.send(frame)
         if isinstance(frame, ChatReply):
-            turn_seconds.observe(time.perf_counter() - started)
+            turn_seconds.observe(time.perf_counter() - received)
 
 
 async def _receive(socket: WebSocket[Any, Any, Any], idle_seconds: float) -> str | bytes:
@@ -142,24 +199,19 @@ async def _receive(socket: WebSocket[Any, Any, Any], idle_seconds: float) -> str
     return event.get("text") or event.get("bytes") or b""
 
 
-async def _answer(gateway: Gateway, chat: _Chat, raw: str | bytes) -> msgspec.Struct:
+async def _answer(gateway: Gateway, chat: _Chat, message: UserMessage) -> msgspec.Struct:
     try:
-        frame = parse_frame(raw, max_bytes=gateway.settings.max_frame_bytes)
-        if isinstance(frame, Ping):
-            return PongFrame()
         await gateway.access.admit_message(chat.secret, chat.bot)
         request = ChatRequest(
             bot=chat.bot,
-            text=frame.text,
+            text=message.text,
             conversation_id=chat.conversation_id,
-            context=frame.context,
+            context=message.context,
             channel="websocket",
             correlation_id=new_id(),
         )
         structlog.contextvars.bind_contextvars(correlation_id=request.correlation_id)
         return await gateway.chat.turn(request)
-    except FrameError as exc:
-        return _refuse(exc.code, exc.message, gateway)
     except RateLimitedError as exc:
         return _refuse(exc.code, f"{exc}; try again in {exc.retry_after} s", gateway)
     except ParleyError as exc:
@@ -181,9 +233,19 @@ async def _close(socket: WebSocket[Any, Any, Any], code: int) -> None:
             await socket.close(code=code)
 
 
-async def _send(socket: WebSocket[Any, Any, Any], gateway: Gateway, frame: msgspec.Struct) -> None:
-    try:
-        async with asyncio.timeout(gateway.settings.ws_send_timeout_seconds):
-            await socket.send_text(_encoder.encode(frame).decode())
-    except TimeoutError:
-        raise _Closed(CLOSE_NOT_READING) from None
+class _Sender:
+    """Sends whole frames one at a time (the reader's pongs and refusals and the replies share the
+    socket); a client that takes none within `timeout` seconds is not reading."""
+
+    def __init__(self, socket: WebSocket[Any, Any, Any], timeout: float) -> None:
+        self._socket = socket
+        self._timeout = timeout
+        self._lock = asyncio.Lock()
+
+    async def send(self, frame: msgspec.Struct) -> None:
+        async with self._lock:
+            try:
+                async with asyncio.timeout(self._timeout):
+                    await self._socket.send_text(_encoder.encode(frame).decode())
+            except TimeoutError:
+                raise _Closed(CLOSE_NOT_READING) from None
