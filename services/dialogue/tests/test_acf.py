@@ -196,6 +196,23 @@ def test_the_description_survives_an_acf_round_trip():
     assert build_definition(from_acf(to_acf(bot), name="x")).description == "Orders"
 
 
+def test_an_empty_acf_reply_or_prompt_imports_as_none_instead_of_being_refused():
+    intent = {
+        "intentId": "order",
+        "speechResponse": " ",
+        "parameters": [{"name": "size", "required": True, "prompt": ""}, {"name": "city", "prompt": "\n"}],
+    }
+    order = parse_document(json.dumps({"intents": [intent]}).encode(), name="x").intents[0]
+    assert order.replies == []
+    assert [p.prompt for p in order.parameters] == [[], []]
+
+
+def test_an_intent_without_replies_or_prompts_survives_an_acf_round_trip():
+    quiet = {"id": "quiet", "name": "Quiet", "parameters": [{"name": "size"}], "examples": ["hush"]}
+    bot = build_definition({"name": "x", "intents": [quiet]})
+    assert to_acf(bot)["intents"][0]["speechResponse"] == ""
+    assert parse_document(json.dumps(to_acf(bot)).encode(), name="x") == bot
+
 
 def test_an_api_trigger_without_details_is_refused_not_dropped():
     doc = {"intents": [{"intentId": "a", "speechResponse": "ok", "apiTrigger": True}]}

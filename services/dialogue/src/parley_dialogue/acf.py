@@ -3,15 +3,17 @@
 ACF declares entity types in `entities[]` and, implicitly, through parameter `type`s and span
 names; the import declares every one of them. ACF's annotated spans are trusted by `begin`/`end`
 (its trainer tagged tokens from them), so a `value` that disagrees with the text is dropped, and a
-span outside its text or overlapping another is skipped rather than failing the whole import.
+span outside its text or overlapping another is skipped rather than failing the whole import. An
+empty reply or prompt (ACF's `""` for none) becomes no variant rather than one validation refuses.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
+from parley_dialogue.replies import says_nothing
 
 SPECIAL_INTENTS = frozenset({"fallback", "cancel", "init_conversation"})
 FREE_TEXT_TYPE = "free_text"
@@ -61,7 +63,7 @@ def _intent(intent: dict[str, Any], declared: set[str]) -> dict[str, Any]:
             _example(e) for e in _dicts(intent.get("trainingData")) if isinstance(e.get("text"), str)
         ],
         "parameters": parameters,
-        "replies": [_with_names(reply, renamed)] if isinstance(reply, str) else [],
+        "replies": [_with_names(reply, renamed)] if _says_something(reply) else [],
     }
     if intent.get("apiTrigger"):  # without apiDetails, the empty URL is refused by validation
         details = _dicts([intent.get("apiDetails")])
@@ -107,7 +109,7 @@ def _parameter(param: dict[str, Any], declared: set[str]) -> dict[str, Any]:
         "name": _slug(str(param.get("name", ""))),
         "entity": None if free_text else kind,
         "required": bool(param.get("required", False)),
-        "prompt": [prompt] if isinstance(prompt, str) and prompt else [],
+        "prompt": [prompt] if _says_something(prompt) else [],
     }
 
 
@@ -145,6 +147,12 @@ def _implied_entities(intents: list[dict[str, Any]]) -> list[str]:
         names += [p["entity"] for p in intent["parameters"] if p["entity"]]
         names += [s["entity"] for ex in intent["examples"] for s in ex.get("entities", [])]
     return list(dict.fromkeys(names))
+
+
+def _says_something(template: object) -> TypeGuard[str]:
+    """ACF keeps one reply and one prompt, `""` when there is none (as our export writes them);
+    the native form lists none, and refuses a variant that says nothing."""
+    return isinstance(template, str) and not says_nothing(template)
 
 
 def _list(value: object) -> list[Any]:

@@ -19,6 +19,18 @@ WEBHOOK_FAILED = "Service is not available. Please try again later."
 _STRIP = " \t\r\n\ufeff"
 
 
+def is_blank(text: str) -> bool:
+    """Whether `text` shows nothing: only whitespace, as `str.isspace` or the console's `trim()`
+    counts it (the latter also removes U+FEFF, which `split` strips too)."""
+    return all(c.isspace() or c == "\ufeff" for c in text)
+
+
+def says_nothing(variant: str) -> bool:
+    """Whether a reply or prompt variant has no text outside its `###` separators: every message
+    it makes would be blank, whatever the conversation."""
+    return all(is_blank(part) for part in variant.split(SEPARATOR))
+
+
 def template_variables(
     slots: Mapping[str, Any], context: Mapping[str, Any], result: object = None
 ) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from parley_dialogue.definition import (
     normalise,
 )
 from parley_dialogue.patterns import pattern_problem
+from parley_dialogue.replies import SEPARATOR, is_blank, says_nothing
 from parley_dialogue.templates import template_problem
 from parley_messages import BUILTIN_ENTITIES, MAX_TEXT_CHARS, Button, EntityValueDef
 from parley_runtime.errors import InvalidInputError
@@ -145,11 +146,12 @@ def _intent_problems(
     for n, example in enumerate(intent.examples):
         yield from _example_problems(f"{path}.examples[{n}]", example, declared)
     for n, param in enumerate(intent.parameters):
-        yield from _parameter_problems(f"{path}.parameters[{n}]", param, declared)
+        yield from _parameter_problems(f"{path}.parameters[{n}]", param, declared, intent.id)
     for n, reply in enumerate(intent.replies):
-        yield from _template_problems(f"{path}.replies[{n}]", reply)
+        silent = f"intent {intent.id!r} would answer nothing with it; write the reply or remove it"
+        yield from _variant_problems(f"{path}.replies[{n}]", reply, silent)
     for n, button in enumerate(intent.buttons):
-        yield from _payload_problems(f"{path}.buttons[{n}].payload", button.payload, intent_ids)
+        yield from _button_problems(f"{path}.buttons[{n}]", button, intent.id, intent_ids)
     if intent.action is not None:
         action = intent.action
         yield from _template_problems(f"{path}.action.url", action.url)
@@ -185,13 +187,36 @@ def _example_problems(path: str, example: ExampleDef, declared: set[str]) -> Ite
         previous_end = max(previous_end, span.end)
 
 
-def _parameter_problems(path: str, param: ParameterDef, declared: set[str]) -> Iterator[Problem]:
+def _parameter_problems(
+    path: str, param: ParameterDef, declared: set[str], intent_id: str
+) -> Iterator[Problem]:
     if param.entity is not None and param.entity not in declared and param.entity not in BUILTIN_ENTITIES:
         yield _problem(f"{path}.entity", f"{param.entity!r} is neither a declared nor a built-in entity")
     if param.pattern is not None:
         yield from _pattern_problems(f"{path}.pattern", param.pattern)
+    silent = f"intent {intent_id!r} would ask for {param.name!r} with nothing; write the prompt or remove it"
     for n, prompt in enumerate(param.prompt):
-        yield from _template_problems(f"{path}.prompt[{n}]", prompt)
+        yield from _variant_problems(f"{path}.prompt[{n}]", prompt, silent)
+
+
+def _variant_problems(path: str, variant: str, silent: str) -> Iterator[Problem]:
+    """A reply or prompt variant that shows nothing is refused as the console refuses it: the
+    REST API and imports do not pass through the console."""
+    if is_blank(variant):
+        yield _problem(path, f"is empty: {silent}")
+    elif says_nothing(variant):
+        yield _problem(path, f"has nothing but {SEPARATOR!r} separators: {silent}")
+    else:
+        yield from _template_problems(path, variant)
+
+
+def _button_problems(path: str, button: Button, intent_id: str, intent_ids: set[str]) -> Iterator[Problem]:
+    if is_blank(button.title):
+        yield _problem(f"{path}.title", f"is empty: intent {intent_id!r} would show a blank button")
+    if is_blank(button.payload):
+        yield _problem(f"{path}.payload", f"is empty: a button of intent {intent_id!r} would send nothing")
+    else:
+        yield from _payload_problems(f"{path}.payload", button.payload, intent_ids)
 
 
 def _pattern_problems(path: str, pattern: str) -> Iterator[Problem]:
