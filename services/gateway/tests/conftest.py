@@ -35,12 +35,16 @@ ADMIN = "admin-secret"
 
 
 class InMemoryDialogue:
-    """Bots as documents in a dict; a turn echoes the text. `hold` makes turns wait (timeouts)."""
+    """Bots as documents in a dict; a turn echoes the text. `hold` makes turns wait (timeouts).
+
+    Passed as the parser as well: a parse always answers "echo", a retirement is only recorded.
+    """
 
     def __init__(self) -> None:
         self.bots: dict[str, dict[str, Any]] = {}
         self.requests: list[ChatRequest] = []
         self.hold: Callable[[], Awaitable[None]] | None = None
+        self.retired: list[str] = []
 
     async def turn(self, request: ChatRequest) -> ChatReply:
         self._known(request.bot)
@@ -79,6 +83,9 @@ class InMemoryDialogue:
         self._known(request.bot)
         intent = IntentScore(name="echo", confidence=0.9)
         return ParseResult(intent=intent, ranking=[intent], entities=[])
+
+    async def retire_models(self, bot: str) -> None:
+        self.retired.append(bot)
 
     def _known(self, bot: str) -> dict[str, Any]:
         if bot not in self.bots:

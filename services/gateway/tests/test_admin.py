@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import uvicorn
-from litestar import Litestar, delete
-from litestar.params import FromPath
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from parley_gateway.bootstrap import app_for, build_gateway
-from parley_gateway.retirement import HttpModelRetirement
 from parley_gateway.settings import GatewaySettings
 from parley_messages import IntentScore, ParseRequest, ParseResult
 from parley_runtime.errors import NotFoundError, TransientError
@@ -107,29 +102,6 @@ async def test_a_bot_whose_models_cannot_be_retired_is_kept(
     nlu.unavailable = True
     assert (await client.delete(BOT, headers=admin)).status_code == 503
     assert "pizzeria" in dialogue.bots
-
-
-async def test_models_are_retired_over_the_nlu_services_http_api() -> None:
-    retired: list[str] = []
-
-    @delete("/v1/bots/{bot:str}/models", status_code=204)
-    async def retire(bot: FromPath[str]) -> None:
-        retired.append(bot)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(Litestar([retire]), port=port, log_config=None))
-    serving = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(10):
-            while not server.started:  # uvicorn tells it is listening by this flag only
-                await asyncio.sleep(0.01)
-        await HttpModelRetirement(f"http://127.0.0.1:{port}", timeout=5).retire_models("pizzeria")
-    finally:
-        server.should_exit = True
-        await serving
-    assert retired == ["pizzeria"]
 
 
 async def test_openapi_shows_the_bodies_of_put_import_and_train(client: Client) -> None:

@@ -59,6 +59,9 @@ class HttpParser:
     async def parse(self, request: ParseRequest) -> ParseResult:
         return await self._client.call("POST", "/v1/parse", ParseResult, body=request, idempotent=True)
 
+    async def retire_models(self, bot: str) -> None:
+        await self._client.call("DELETE", f"/v1/bots/{bot}/models", type(None), idempotent=True)
+
     async def ping(self) -> None:
         """Raise unless the NLU service answers (a readiness check)."""
         await self._client.call("GET", "/health/live", dict[str, Any], idempotent=True)

@@ -37,7 +37,14 @@ class BotCatalog(Protocol):
 
 
 class Parser(Protocol):
+    """The NLU: what an utterance means to a bot, and retiring a deleted bot's models."""
+
     async def parse(self, request: ParseRequest) -> ParseResult: ...
+
+    async def retire_models(self, bot: str) -> None:
+        """Stop serving every model of `bot` (its registry and every replica's cache), so that a bot
+        created again under the name starts untrained; idempotent."""
+        ...
 
 
 class KeyStore(Protocol):

@@ -17,7 +17,6 @@ from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
-from parley_gateway.retirement import model_retirement
 from parley_gateway.routes.guards import admin_guard
 from parley_gateway.routes.keys import key_routes
 from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
@@ -150,7 +149,7 @@ async def delete_bot(bot: BotPath, gateway: GatewayDep) -> None:
     the name is untrained until it is trained."""
     name = await _existing(gateway, bot)
     # Models first: should that fail, the bot is still there for the delete to be tried again.
-    await model_retirement(gateway).retire_models(name)
+    await gateway.parser.retire_models(name)
     await gateway.catalog.delete_bot(name)
     gateway.access.policies.forget(name)
 
