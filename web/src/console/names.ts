@@ -1,5 +1,6 @@
-// Bot names as the gateway accepts them (services/gateway names.py, BOT_PATTERN): they go into
-// URLs and storage keys, so the console checks them before the server does.
+// Bot names as every service accepts them (libs/messages parley_messages/names.py,
+// BOT_NAME_PATTERN; tests/test_bot_names.py checks this copy): they go into URLs and storage keys,
+// so the console checks them before the server does.
 
 export const BOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const BOT_NAME_RULE = "Names are 1–64 letters, digits, “_” and “-”, starting with a letter or digit.";

@@ -3,6 +3,7 @@
 from parley_messages.base import Command, Event, Message, new_id, utc_now
 from parley_messages.bots import BotSummary, WelcomeRequest
 from parley_messages.events import ModelPublished, SendWebhook, TrainModel, TurnCompleted
+from parley_messages.names import BOT_NAME_PATTERN, BOT_NAME_RULE, BotName, is_bot_name
 from parley_messages.routing import (
     ANALYTICS_QUEUE,
     LOGGER_QUEUE,
@@ -39,6 +40,8 @@ from parley_messages.turn import (
 
 __all__ = [
     "ANALYTICS_QUEUE",
+    "BOT_NAME_PATTERN",
+    "BOT_NAME_RULE",
     "BUILTIN_ENTITIES",
     "LOGGER_QUEUE",
     "MAX_TEXT_CHARS",
@@ -47,6 +50,7 @@ __all__ = [
     "ROUTES",
     "TRAINING_QUEUE",
     "AnyMessage",
+    "BotName",
     "BotSummary",
     "Button",
     "ChatReply",
@@ -73,6 +77,7 @@ __all__ = [
     "dead_letter_queue",
     "decode",
     "encode",
+    "is_bot_name",
     "new_id",
     "queues_for",
     "utc_now",

@@ -19,6 +19,7 @@ from parley_dialogue.engine import Outcome, PendingAction, advance, direct_trigg
 from parley_dialogue.errors import WEBHOOK_FAILURES
 from parley_dialogue.ports import BotStore, ConversationStore, Nlu, Publisher, WebhookCaller, WebhookRequest
 from parley_messages import (
+    BOT_NAME_RULE,
     MAX_TEXT_CHARS,
     BotSummary,
     ChatReply,
@@ -29,6 +30,7 @@ from parley_messages import (
     ParseResult,
     SendWebhook,
     WelcomeRequest,
+    is_bot_name,
     new_id,
 )
 from parley_runtime.errors import InvalidInputError, NotFoundError, TransientError
@@ -37,7 +39,6 @@ log = structlog.get_logger(__name__)
 
 MAX_CONTEXT_BYTES = 16_384
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")
-_BOT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _EXPORT_FORMATS = ("native", "acf")
 
 
@@ -101,6 +102,8 @@ class DialogueService:
 
     async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
         """Create or replace `bot` from a native or ACF document (JSON or YAML); the path's name wins."""
+        if not is_bot_name(bot):
+            raise InvalidInputError(f"invalid bot name {bot[:80]!r}: use {BOT_NAME_RULE}")
         definition = parse_document(raw, content_type, name=bot)
         stored = await self._bots.save(definition)
         self._definitions.remember(bot, stored.version, definition)
@@ -259,7 +262,8 @@ def _checked_conversation_id(conversation_id: str | None) -> str | None:
 
 
 def _checked_bot(bot: str) -> str:
-    if not _BOT_NAME.match(bot):
+    """`bot`, or not found when no bot could have that name (`put_bot` refuses to store one)."""
+    if not is_bot_name(bot):
         raise NotFoundError(f"no bot named {bot!r}")
     return bot
 

@@ -9,12 +9,11 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from parley_messages import new_id, utc_now
+from parley_messages import BotName, new_id, utc_now
 
 Scope = Literal["admin", "chat"]
 KEY_PREFIX = "pk_"
 BOOTSTRAP_KEY_ID = "bootstrap"
-BotName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
 
 
 class ApiKey(msgspec.Struct, frozen=True, kw_only=True):

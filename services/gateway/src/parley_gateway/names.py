@@ -7,23 +7,21 @@ from typing import Annotated
 
 from litestar.params import PathParameter
 
+from parley_messages import BOT_NAME_PATTERN, BOT_NAME_RULE, is_bot_name
 from parley_runtime.errors import InvalidInputError
 
-BOT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-_BOT = re.compile(BOT_PATTERN[1:-1])
 _CONVERSATION = re.compile(ID_PATTERN[1:-1])
 
-BotPath = Annotated[str, PathParameter(pattern=BOT_PATTERN, description="The bot's name")]
+BotPath = Annotated[str, PathParameter(pattern=BOT_NAME_PATTERN, description="The bot's name")]
 """A bot name in a route's path, as OpenAPI documents it (the handler still checks it)."""
 IdPath = Annotated[str, PathParameter(pattern=ID_PATTERN)]
 
 
 def check_bot_name(bot: str) -> str:
-    if not _BOT.fullmatch(bot):
-        raise InvalidInputError(
-            f"invalid bot name {bot[:80]!r}: use 1-64 letters, digits, '-' or '_', not starting with - or _"
-        )
+    """`bot` if it follows the bot name rule every service shares (`parley_messages.names`)."""
+    if not is_bot_name(bot):
+        raise InvalidInputError(f"invalid bot name {bot[:80]!r}: use {BOT_NAME_RULE}")
     return bot
 
 
