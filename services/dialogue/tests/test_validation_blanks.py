@@ -79,6 +79,16 @@ def test_a_button_without_a_title_or_a_payload_is_refused():
     ]
 
 
+def test_a_blank_choice_is_refused_as_the_blank_button_it_would_show():
+    param = {"name": "size", "choices": ["small", " "], "prompt": ["Which size?"]}
+    assert problems_of(bot({"id": "order", "parameters": [param], "replies": ["Ok"]})) == [
+        {
+            "path": "intents[1].parameters[0].choices[1]",
+            "message": "is empty: intent 'order' would show a blank button",
+        }
+    ]
+
+
 def test_a_button_missing_both_reports_both():
     doc = bot({"id": "ask", "buttons": [{"title": "", "payload": "\ufeff"}]})
     paths = ["intents[1].buttons[0].title", "intents[1].buttons[0].payload"]

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { emptyParts } from "./validation";
 
 describe("emptyParts", () => {
-  it("names each empty reply variant, prompt variant and button", () => {
+  it("names each empty reply variant, prompt variant, choice and button", () => {
     const problems = emptyParts({
       name: "pizzeria",
       intents: [
@@ -15,7 +15,7 @@ describe("emptyParts", () => {
             { title: "Order", payload: " " },
           ],
         },
-        { id: "order", replies: "A pizza.", parameters: [{ name: "size", prompt: ["", "What size?"] }] },
+        { id: "order", replies: "A pizza.", parameters: [{ name: "size", prompt: ["", "What size?"], choices: ["small", " "] }] },
       ],
     });
     expect(problems).toEqual([
@@ -23,6 +23,7 @@ describe("emptyParts", () => {
       "Intent greet: button 2 needs a title and a payload.",
       "Intent greet: button 3 needs a title and a payload.",
       "Intent order, parameter size: prompt variant 1 is empty.",
+      "Intent order, parameter size: choice 2 is empty.",
     ]);
   });
 

@@ -3,7 +3,7 @@
 
 import type { BotDefinition } from "./types";
 
-/** One readable line per empty reply variant, prompt variant or button; none when all are filled in. */
+/** One readable line per empty reply variant, prompt variant, choice or button; none when all are filled in. */
 export function emptyParts(definition: BotDefinition): string[] {
   const problems: string[] = [];
   for (const intent of definition.intents ?? []) {
@@ -14,9 +14,15 @@ export function emptyParts(definition: BotDefinition): string[] {
       });
     }
     for (const parameter of intent.parameters ?? []) {
-      if (!Array.isArray(parameter.prompt)) continue;
-      parameter.prompt.forEach((prompt, i) => {
-        if (!prompt.trim()) problems.push(`${where}, parameter ${parameter.name}: prompt variant ${i + 1} is empty.`);
+      const named = `${where}, parameter ${parameter.name}`;
+      if (Array.isArray(parameter.prompt)) {
+        parameter.prompt.forEach((prompt, i) => {
+          if (!prompt.trim()) problems.push(`${named}: prompt variant ${i + 1} is empty.`);
+        });
+      }
+      // Each choice is also a quick-reply button.
+      (parameter.choices ?? []).forEach((choice, i) => {
+        if (!choice.trim()) problems.push(`${named}: choice ${i + 1} is empty.`);
       });
     }
     (intent.buttons ?? []).forEach((button, i) => {

@@ -197,6 +197,10 @@ def _parameter_problems(
     silent = f"intent {intent_id!r} would ask for {param.name!r} with nothing; write the prompt or remove it"
     for n, prompt in enumerate(param.prompt):
         yield from _variant_problems(f"{path}.prompt[{n}]", prompt, silent)
+    blank_button = f"is empty: intent {intent_id!r} would show a blank button"
+    for n, choice in enumerate(param.choices):  # each choice is also a quick-reply button
+        if is_blank(choice):
+            yield _problem(f"{path}.choices[{n}]", blank_button)
 
 
 def _variant_problems(path: str, variant: str, silent: str) -> Iterator[Problem]:
