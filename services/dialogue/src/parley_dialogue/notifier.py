@@ -5,12 +5,14 @@ from functools import partial
 
 from parley_dialogue.bootstrap import build_notification_worker
 from parley_dialogue.settings import DialogueSettings
+from parley_runtime.infra import InfraSettings
 from parley_runtime.process import run_worker_process
-from parley_runtime.settings import load_settings
+from parley_runtime.settings import check_settings, load_settings
 from parley_runtime.worker_settings import WorkerSettings
 
 
 def main() -> None:
+    check_settings(InfraSettings, DialogueSettings, WorkerSettings)
     settings = load_settings(DialogueSettings)
     worker = load_settings(WorkerSettings)
     run_worker_process(partial(build_notification_worker, settings=settings, worker=worker), worker)

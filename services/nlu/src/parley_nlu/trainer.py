@@ -116,9 +116,13 @@ def main() -> None:
     from functools import partial  # noqa: PLC0415
 
     from parley_nlu.bootstrap import build_trainer_worker  # noqa: PLC0415
-    from parley_nlu.settings import load_nlu_settings  # noqa: PLC0415
+    from parley_nlu.settings import NluSettings, load_nlu_settings  # noqa: PLC0415
+    from parley_runtime.infra import InfraSettings  # noqa: PLC0415
     from parley_runtime.process import run_worker_process  # noqa: PLC0415
+    from parley_runtime.settings import check_settings  # noqa: PLC0415
+    from parley_runtime.worker_settings import WorkerSettings  # noqa: PLC0415
 
+    check_settings(InfraSettings, NluSettings, WorkerSettings)
     run_worker_process(partial(build_trainer_worker, settings=load_nlu_settings()))
 
 
