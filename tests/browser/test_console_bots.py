@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import poll, sign_in
 from tests.browser.test_console import ACF_EXPORT
 from tests.e2e.stack import EmbeddedParley
 
@@ -66,10 +66,12 @@ def test_import_names_the_bot_after_the_chosen_file_and_asks_before_replacing(
 
     version = admin.get("/api/v1/bots").json()
     name.fill("alpha-v1")
-    with page.expect_event("dialog") as asked:
-        form.get_by_role("button", name="Import", exact=True).click()
-    assert "A bot named “alpha-v1” exists" in asked.value.message
-    asked.value.dismiss()
+    # Answered by a handler: a click waiting on `expect_event` can time out while confirm() blocks.
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    form.get_by_role("button", name="Import", exact=True).click()
+    poll(page, lambda: bool(asked), "the question before replacing")
+    assert len(asked) == 1 and "A bot named “alpha-v1” exists" in asked[0]
     assert admin.get("/api/v1/bots").json() == version
 
     form.get_by_label("Definition file").set_input_files(second)
