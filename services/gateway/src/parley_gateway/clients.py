@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from parley_messages import (
     BotSummary,
@@ -60,7 +61,10 @@ class HttpParser:
         return await self._client.call("POST", "/v1/parse", ParseResult, body=request, idempotent=True)
 
     async def retire_models(self, bot: str) -> None:
-        await self._client.call("DELETE", f"/v1/bots/{bot}/models", type(None), idempotent=True)
+        # Quoted whole: a name holding '?', '#' or a control character must name this bot's models,
+        # not cut the URL short (another resource) or fail in httpx untranslated.
+        path = f"/v1/bots/{quote(bot, safe='')}/models"
+        await self._client.call("DELETE", path, type(None), idempotent=True)
 
     async def ping(self) -> None:
         """Raise unless the NLU service answers (a readiness check)."""
