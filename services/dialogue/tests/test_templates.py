@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
+from parley_dialogue import templates
 from parley_dialogue.errors import TemplateError
 from parley_dialogue.templates import MAX_OUTPUT_CHARS, check_template, render, template_problem
 from parley_runtime.errors import InvalidInputError
@@ -148,6 +150,30 @@ def test_unbounded_work_is_stopped(source):
     assert template_problem(source) is None
     with pytest.raises(TemplateError):
         render(source, {})
+
+
+class _Stalling(dict[str, str]):
+    """A value whose every lookup waits `seconds` without using the CPU, as a thread that a busy
+    machine deschedules does."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(name="Ada")
+        self.seconds = seconds
+
+    def __getitem__(self, key: str) -> str:
+        time.sleep(self.seconds)
+        return super().__getitem__(key)
+
+
+def test_the_render_budget_counts_work_not_time_spent_descheduled(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 0.02)
+    assert render("{{ user.name }} {{ user.name }}", {"user": _Stalling(0.05)}) == "Ada Ada"
+
+
+def test_the_render_budget_stops_work(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 0.0)
+    with pytest.raises(TemplateError, match="took too long to render"):
+        render("{% for i in range(100) %}{{ i }}{% endfor %}", {})
 
 
 def test_the_output_is_capped():
