@@ -1,5 +1,6 @@
 """The gateway, the dialogue service and the console accept and refuse the same bot names, so a
-bot created through any of them is reachable through the gateway (decision 58)."""
+bot created through any of them is reachable through the gateway (decision 58). The NLU service
+and the HTTP clients apply the same check (`parley_runtime.names`)."""
 
 from __future__ import annotations
 

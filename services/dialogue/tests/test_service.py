@@ -208,7 +208,33 @@ async def test_a_failing_webhook_gets_a_clear_reply(redis, nlu, mongo, acf):
     assert [m.text for m in reply.messages] == [WEBHOOK_FAILED]
 
 
-async def test_a_malformed_conversation_id_is_an_input_error(service):
+@pytest.mark.parametrize("conversation_id", ["a:b", "", "x" * 65, "abc\n", "a.b"])
+async def test_a_conversation_id_breaking_the_gateways_rule_is_an_input_error(service, conversation_id):
     await service.put_bot("greeter", GREETER)
-    with pytest.raises(InvalidInputError):
-        await service.turn(ChatRequest(bot="greeter", text="hi", conversation_id="a:b"))
+    calls = [
+        service.turn(ChatRequest(bot="greeter", text="/hello", conversation_id=conversation_id)),
+        service.welcome(WelcomeRequest(bot="greeter", conversation_id=conversation_id)),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidInputError, match="conversation_id must be 1-64 letters"):
+            await call
+
+
+async def test_the_longest_id_the_gateway_takes_is_taken(service):
+    await service.put_bot("greeter", GREETER)
+    reply = await service.turn(ChatRequest(bot="greeter", text="/hello", conversation_id="x" * 64))
+    assert reply.conversation_id == "x" * 64
+
+
+@pytest.mark.parametrize("bot", ["a.b", "", "a/b", "x" * 65])
+async def test_a_name_no_bot_can_have_is_an_input_error_whatever_the_call(service, bot):
+    calls = [
+        service.get_bot(bot),
+        service.delete_bot(bot),
+        service.training_dataset(bot),
+        service.turn(ChatRequest(bot=bot, text="hi")),
+        service.welcome(WelcomeRequest(bot=bot, conversation_id="c1")),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidInputError, match="invalid bot name"):
+            await call

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parley_messages import MAX_TEXT_CHARS
-from parley_nlu.validation import check_bot, check_text
+from parley_nlu.validation import check_text
 from parley_runtime.errors import InvalidInputError
 
 
@@ -32,9 +32,3 @@ def test_control_and_binary_characters_are_refused(text: str) -> None:
 @pytest.mark.parametrize("text", ["hello", "line one\nline two\ttab", "emoji 👩‍💻 ok", "a" * MAX_TEXT_CHARS])
 def test_ordinary_text_is_accepted(text: str) -> None:
     assert check_text(text) == text
-
-
-@pytest.mark.parametrize("bot", ["", " ", "x" * 101, "bad\x00bot"])
-def test_a_malformed_bot_name_is_refused(bot: str) -> None:
-    with pytest.raises(InvalidInputError, match="bot"):
-        check_bot(bot)

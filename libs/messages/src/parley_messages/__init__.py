@@ -3,7 +3,15 @@
 from parley_messages.base import Command, Event, Message, new_id, utc_now
 from parley_messages.bots import BotSummary, WelcomeRequest
 from parley_messages.events import ModelPublished, SendWebhook, TrainModel, TurnCompleted
-from parley_messages.names import BOT_NAME_PATTERN, BOT_NAME_RULE, BotName, is_bot_name
+from parley_messages.names import (
+    BOT_NAME_PATTERN,
+    BOT_NAME_RULE,
+    ID_PATTERN,
+    ID_RULE,
+    BotName,
+    is_bot_name,
+    is_id,
+)
 from parley_messages.routing import (
     ANALYTICS_QUEUE,
     LOGGER_QUEUE,
@@ -43,6 +51,8 @@ __all__ = [
     "BOT_NAME_PATTERN",
     "BOT_NAME_RULE",
     "BUILTIN_ENTITIES",
+    "ID_PATTERN",
+    "ID_RULE",
     "LOGGER_QUEUE",
     "MAX_TEXT_CHARS",
     "NOTIFICATIONS_QUEUE",
@@ -78,6 +88,7 @@ __all__ = [
     "decode",
     "encode",
     "is_bot_name",
+    "is_id",
     "new_id",
     "queues_for",
     "utc_now",

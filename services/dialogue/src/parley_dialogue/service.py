@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import random
-import re
 from typing import Any
 
 import msgspec
@@ -19,7 +18,7 @@ from parley_dialogue.engine import Outcome, PendingAction, advance, direct_trigg
 from parley_dialogue.errors import WEBHOOK_FAILURES
 from parley_dialogue.ports import BotStore, ConversationStore, Nlu, Publisher, WebhookCaller, WebhookRequest
 from parley_messages import (
-    BOT_NAME_RULE,
+    ID_RULE,
     MAX_TEXT_CHARS,
     BotSummary,
     ChatReply,
@@ -30,15 +29,15 @@ from parley_messages import (
     ParseResult,
     SendWebhook,
     WelcomeRequest,
-    is_bot_name,
+    is_id,
     new_id,
 )
 from parley_runtime.errors import InvalidInputError, NotFoundError, TransientError
+from parley_runtime.names import check_bot_name
 
 log = structlog.get_logger(__name__)
 
 MAX_CONTEXT_BYTES = 16_384
-_CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")
 _EXPORT_FORMATS = ("native", "acf")
 
 
@@ -69,7 +68,7 @@ class DialogueService:
         text = _checked_text(request.text)
         _check_context(request.context)
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
-        bot, version = await self._definitions.current(_checked_bot(request.bot))
+        bot, version = await self._definitions.current(check_bot_name(request.bot))
         parse = await self._parse(bot, text, request.correlation_id)
         async with self._conversations.turn_lock(bot.name, conversation_id):
             state = await self._conversations.load(bot.name, conversation_id)
@@ -86,7 +85,7 @@ class DialogueService:
         """The greeting for a new conversation, or None when the bot has no welcome intent."""
         _check_context(request.context)
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
-        bot, version = await self._definitions.current(_checked_bot(request.bot))
+        bot, version = await self._definitions.current(check_bot_name(request.bot))
         async with self._conversations.turn_lock(bot.name, conversation_id):
             state = await self._conversations.load(bot.name, conversation_id)
             state = state or new_state(bot, conversation_id, version, {})
@@ -102,9 +101,7 @@ class DialogueService:
 
     async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
         """Create or replace `bot` from a native or ACF document (JSON or YAML); the path's name wins."""
-        if not is_bot_name(bot):
-            raise InvalidInputError(f"invalid bot name {bot[:80]!r}: use {BOT_NAME_RULE}")
-        definition = parse_document(raw, content_type, name=bot)
+        definition = parse_document(raw, content_type, name=check_bot_name(bot))
         stored = await self._bots.save(definition)
         self._definitions.remember(bot, stored.version, definition)
         log.info("bot.saved", bot=bot, version=stored.version, intents=len(definition.intents))
@@ -114,19 +111,19 @@ class DialogueService:
         """The definition as a document: `native` (re-importable as is) or `acf`."""
         if export_format not in _EXPORT_FORMATS:
             raise InvalidInputError(f"unknown export format {export_format!r}", details=list(_EXPORT_FORMATS))
-        stored = await self._bots.get(_checked_bot(bot))
+        stored = await self._bots.get(check_bot_name(bot))
         return to_acf(stored.definition) if export_format == "acf" else to_document(stored.definition)
 
     async def list_bots(self) -> list[BotSummary]:
         return await self._bots.summaries()
 
     async def delete_bot(self, bot: str) -> None:
-        await self._bots.delete(_checked_bot(bot))
+        await self._bots.delete(check_bot_name(bot))
         self._definitions.forget(bot)
         log.info("bot.deleted", bot=bot)
 
     async def training_dataset(self, bot: str) -> NluDataset:
-        definition, _ = await self._definitions.current(_checked_bot(bot))
+        definition, _ = await self._definitions.current(check_bot_name(bot))
         return to_dataset(definition)
 
     async def _parse(self, bot: BotDefinition, text: str, correlation_id: str | None) -> ParseResult:
@@ -253,19 +250,12 @@ def _check_merged_context(stored: dict[str, Any], given: dict[str, Any]) -> dict
 
 
 def _checked_conversation_id(conversation_id: str | None) -> str | None:
-    if conversation_id is not None and not _CONVERSATION_ID.match(conversation_id):
-        message = "must be 1-128 letters, digits, '-' or '_'"
+    if conversation_id is not None and not is_id(conversation_id):
+        message = f"must be {ID_RULE}"
         raise InvalidInputError(
             f"conversation_id {message}", details=[{"path": "conversation_id", "message": message}]
         )
     return conversation_id
-
-
-def _checked_bot(bot: str) -> str:
-    """`bot`, or not found when no bot could have that name (`put_bot` refuses to store one)."""
-    if not is_bot_name(bot):
-        raise NotFoundError(f"no bot named {bot!r}")
-    return bot
 
 
 def _log_problems(bot: str, outcome: Outcome) -> None:

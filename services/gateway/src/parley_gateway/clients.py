@@ -1,9 +1,14 @@
-"""HTTP adapters for the gateway's ports (used when services run as separate processes)."""
+"""HTTP adapters for the gateway's ports (used when services run as separate processes).
+
+A bot name goes into a URL path only once it follows the shared rule, which leaves nothing in it to
+quote; a name breaking it is refused here as the services refuse it (`InvalidInputError`), where a
+path would have carried it cut short, decoded into two segments or not at all.
+"""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from parley_messages import (
     BotSummary,
@@ -15,6 +20,7 @@ from parley_messages import (
     WelcomeRequest,
 )
 from parley_runtime.http import JsonClient
+from parley_runtime.names import check_bot_name
 
 
 class HttpDialogue:
@@ -31,20 +37,24 @@ class HttpDialogue:
 
     async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
         headers = {"content-type": content_type or "application/json"}
-        return await self._client.call("PUT", f"/v1/bots/{bot}", BotSummary, body=raw, headers=headers)
+        return await self._client.call(
+            "PUT", f"/v1/bots/{check_bot_name(bot)}", BotSummary, body=raw, headers=headers
+        )
 
     async def get_bot(self, bot: str, export_format: str = "native") -> dict[str, Any]:
-        path = f"/v1/bots/{bot}?format={export_format}"
+        path = f"/v1/bots/{check_bot_name(bot)}?{urlencode({'format': export_format})}"
         return await self._client.call("GET", path, dict[str, Any], idempotent=True)
 
     async def list_bots(self) -> list[BotSummary]:
         return await self._client.call("GET", "/v1/bots", list[BotSummary], idempotent=True)
 
     async def delete_bot(self, bot: str) -> None:
-        await self._client.call("DELETE", f"/v1/bots/{bot}", type(None), idempotent=True)
+        await self._client.call("DELETE", f"/v1/bots/{check_bot_name(bot)}", type(None), idempotent=True)
 
     async def training_dataset(self, bot: str) -> NluDataset:
-        return await self._client.call("GET", f"/v1/bots/{bot}/dataset", NluDataset, idempotent=True)
+        return await self._client.call(
+            "GET", f"/v1/bots/{check_bot_name(bot)}/dataset", NluDataset, idempotent=True
+        )
 
     async def ping(self) -> None:
         """Raise unless the dialogue service answers (a readiness check)."""
@@ -61,9 +71,7 @@ class HttpParser:
         return await self._client.call("POST", "/v1/parse", ParseResult, body=request, idempotent=True)
 
     async def retire_models(self, bot: str) -> None:
-        # Quoted whole: a name holding '?', '#' or a control character must name this bot's models,
-        # not cut the URL short (another resource) or fail in httpx untranslated.
-        path = f"/v1/bots/{quote(bot, safe='')}/models"
+        path = f"/v1/bots/{check_bot_name(bot)}/models"
         await self._client.call("DELETE", path, type(None), idempotent=True)
 
     async def ping(self) -> None:

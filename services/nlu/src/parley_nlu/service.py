@@ -19,9 +19,10 @@ from parley_nlu.batching import EncodingQueue
 from parley_nlu.encoder import Encoder
 from parley_nlu.model import NluModel
 from parley_nlu.ports import ModelChange, ModelChannel, ModelRegistry
-from parley_nlu.validation import check_bot, check_text
+from parley_nlu.validation import check_text
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.errors import NotFoundError, ParleyError, PermanentError
+from parley_runtime.names import check_bot_name
 
 log = structlog.get_logger(__name__)
 
@@ -68,7 +69,7 @@ class NluService:
     async def parse(self, request: ParseRequest) -> ParseResult:
         """Intent, ranking and entities of `request.text` by the bot's current model."""
         text = check_text(request.text)
-        model = self._recently_used(check_bot(request.bot)) or await self._first_load(request.bot)
+        model = self._recently_used(check_bot_name(request.bot)) or await self._first_load(request.bot)
         embedding = await self._encoding.encode(text)
         return model.parse(text, embedding)
 
@@ -79,7 +80,7 @@ class NluService:
     async def reload(self, bot: str) -> str | None:
         """Load the bot's newest published model if it is not the one serving; its version, or None
         (and then the bot is no longer served: its models were retired)."""
-        check_bot(bot)
+        check_bot_name(bot)
         self._refusals.pop(bot, None)
         async with self._lock(bot):
             model = await self._load_latest(bot)
@@ -90,7 +91,7 @@ class NluService:
 
         A bot of the same name created afterwards is untrained until it is trained.
         """
-        check_bot(bot)
+        check_bot_name(bot)
         await self._registry.retire(bot)
         await self.reload(bot)  # drops it here, once a load in flight has ended
         if self._channel is not None:

@@ -7,7 +7,6 @@ import re
 from parley_messages import MAX_TEXT_CHARS
 from parley_runtime.errors import InvalidInputError
 
-MAX_BOT_CHARS = 100
 # C0 and C1 controls except tab, newline and carriage return; DEL; lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -28,11 +27,3 @@ def check_text(text: str) -> str:
             details={"field": "text", "position": bad.start(), "character": f"U+{ord(bad.group()):04X}"},
         )
     return text
-
-
-def check_bot(bot: str) -> str:
-    if not bot.strip() or len(bot) > MAX_BOT_CHARS or _CONTROL.search(bot):
-        raise InvalidInputError(
-            "bot must be a name of 1 to 100 printable characters", details={"field": "bot"}
-        )
-    return bot
