@@ -95,6 +95,39 @@ async def test_a_held_conversation_makes_another_turn_wait_then_fail(make_store:
                 pass
 
 
+@pytest.mark.parametrize("wait_seconds", [0.05, 0.0])
+async def test_a_turn_waits_no_longer_than_its_caller_allows(
+    make_store: MakeStore, bot: str, wait_seconds: float
+) -> None:
+    store = make_store(ttl_seconds=60, wait_seconds=10)
+    async with store.turn_lock(bot, "c"):
+        started = time.monotonic()
+        with pytest.raises(TransientError, match="busy"):
+            async with store.turn_lock(bot, "c", wait_seconds=wait_seconds):
+                pass
+        assert time.monotonic() - started < 1
+
+
+async def test_a_caller_allowing_longer_still_waits_only_the_stores_limit(
+    make_store: MakeStore, bot: str
+) -> None:
+    store = make_store(ttl_seconds=60, wait_seconds=0.05)
+    async with store.turn_lock(bot, "c"):
+        started = time.monotonic()
+        with pytest.raises(TransientError, match="busy"):
+            async with store.turn_lock(bot, "c", wait_seconds=30):
+                pass
+        assert time.monotonic() - started < 1
+
+
+async def test_a_free_conversation_is_taken_with_no_time_left_to_wait(
+    make_store: MakeStore, bot: str
+) -> None:
+    store = make_store(ttl_seconds=60)
+    async with store.turn_lock(bot, "c", wait_seconds=0):
+        pass
+
+
 async def test_a_waiting_turn_runs_once_the_holder_is_done(make_store: MakeStore, bot: str) -> None:
     first, second = make_store(ttl_seconds=60), make_store(ttl_seconds=60, wait_seconds=5)
     order: list[str] = []

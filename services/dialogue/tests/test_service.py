@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 
 from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
 from parley_dialogue.errors import WebhookError
+from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.replies import WEBHOOK_FAILED
-from parley_dialogue.service import MAX_CONTEXT_BYTES, DialogueService
-from parley_dialogue.testing import RecordingWebhooks, parsed
-from parley_messages import MAX_TEXT_CHARS, ChatRequest, WelcomeRequest
-from parley_runtime.errors import InvalidInputError, NotFoundError
+from parley_dialogue.service import MAX_CONTEXT_BYTES, REPLY_MARGIN_SECONDS, DialogueService
+from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu, parsed
+from parley_messages import MAX_TEXT_CHARS, ChatRequest, ParseRequest, ParseResult, WelcomeRequest
+from parley_runtime.errors import DeadlineExceededError, InvalidInputError, NotFoundError, TransientError
 
 GREETER = b"""
 name: ignored
@@ -238,3 +240,73 @@ async def test_a_name_no_bot_can_have_is_an_input_error_whatever_the_call(servic
     for call in calls:
         with pytest.raises(InvalidInputError, match="invalid bot name"):
             await call
+
+
+class _SlowNlu(ScriptedNlu):
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    async def parse(self, request: ParseRequest) -> ParseResult:
+        await asyncio.sleep(self.seconds)
+        return await super().parse(request)
+
+
+class _SlowWebhooks(RecordingWebhooks):
+    def __init__(self, answer: object, seconds: float) -> None:
+        super().__init__(answer)
+        self.seconds = seconds
+
+    async def call(self, request: WebhookRequest) -> object:
+        await asyncio.sleep(self.seconds)
+        return await super().call(request)
+
+
+async def test_a_turn_waits_for_a_held_conversation_no_longer_than_its_caller(service, redis):
+    await service.put_bot("greeter", GREETER)
+    other_replica = RedisConversationState(redis, ttl_seconds=600)  # the service itself waits 10 s
+    async with other_replica.turn_lock("greeter", "c1"):
+        started = time.monotonic()
+        with pytest.raises(TransientError, match="busy"):
+            await service.turn(
+                ChatRequest(bot="greeter", text="/hello", conversation_id="c1", timeout_ms=300)
+            )
+        assert time.monotonic() - started < 1
+
+
+async def test_a_turn_past_its_callers_deadline_changes_nothing(redis, mongo):
+    service = DialogueService(
+        bots=MongoBotStore(mongo),
+        conversations=RedisConversationState(redis, ttl_seconds=600),
+        nlu=_SlowNlu(0.3),
+    )
+    await service.put_bot("greeter", GREETER)
+    with pytest.raises(DeadlineExceededError, match="nothing was changed"):
+        await service.turn(ChatRequest(bot="greeter", text="hi", conversation_id="c1", timeout_ms=200))
+    assert await RedisConversationState(redis, ttl_seconds=600).load("greeter", "c1") is None
+    reply = await service.turn(ChatRequest(bot="greeter", text="hi", conversation_id="c1", timeout_ms=2000))
+    assert reply.conversation_id == "c1"
+
+
+async def test_a_webhook_call_ends_by_the_turns_deadline(service, nlu, webhooks, acf):
+    await service.put_bot("orders", acf("order_status"))
+    nlu.says("where is my order", parsed("check_order_status"))
+    await service.turn(ChatRequest(bot="orders", text="where is my order", conversation_id="c1"))
+    await service.turn(ChatRequest(bot="orders", text="A1", conversation_id="c1", timeout_ms=3000))
+    assert 2.5 < webhooks.requests[0].timeout <= 3 - REPLY_MARGIN_SECONDS  # its own timeout is 5 s
+
+
+async def test_a_turn_whose_webhook_ran_is_saved_even_past_the_deadline(redis, mongo, acf):
+    nlu = ScriptedNlu()
+    nlu.says("where is my order", parsed("check_order_status"))
+    conversations = RedisConversationState(redis, ttl_seconds=600)
+    webhooks = _SlowWebhooks({"status": "shipped"}, seconds=0.3)  # ignores the timeout it is given
+    service = DialogueService(
+        bots=MongoBotStore(mongo), conversations=conversations, nlu=nlu, webhooks=webhooks
+    )
+    await service.put_bot("orders", acf("order_status"))
+    await service.turn(ChatRequest(bot="orders", text="where is my order", conversation_id="c1"))
+    done = await service.turn(ChatRequest(bot="orders", text="A1", conversation_id="c1", timeout_ms=250))
+    assert "shipped" in done.messages[-1].text
+    state = await conversations.load("orders", "c1")
+    assert state is not None and state.turn_count == 2

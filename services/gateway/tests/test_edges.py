@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from parley_gateway.bootstrap import app_for
 from parley_gateway.chat import turn_completed
 from parley_messages import ChatReply, ChatRequest, IntentScore, OutMessage
+from parley_runtime.errors import DeadlineExceededError, TransientError
 from parley_runtime.infra import Infra
 
 Client = AsyncTestClient[Litestar]
@@ -56,6 +57,29 @@ async def test_a_slow_bot_gets_a_clear_timeout(
         "message": "the bot took too long to answer; please try again",
         "details": None,
     }
+
+
+async def test_the_dialogue_hears_how_long_the_gateway_waits(
+    make_gateway: Callable[..., Awaitable[object]], infra: Infra, dialogue: object
+) -> None:
+    gateway = await make_gateway(upstream_timeout_seconds=2.5)
+    async with AsyncTestClient(app_for(gateway, infra)) as client:  # type: ignore[arg-type]
+        assert (await client.post(CHAT, json={"text": "hi"})).status_code == 200
+    assert dialogue.requests[-1].timeout_ms == 2500  # type: ignore[attr-defined]
+
+
+async def test_a_turn_the_dialogue_gave_up_for_its_deadline_is_a_timeout(
+    client: Client, dialogue: object
+) -> None:
+    async def give_up() -> None:
+        error = TransientError("the turn took longer than its caller waits; nothing was changed")
+        error.code = DeadlineExceededError.code  # as HttpDialogue decodes it: the code, not the class
+        raise error
+
+    dialogue.hold = give_up  # type: ignore[attr-defined]
+    response = await client.post(CHAT, json={"text": "hi"})
+    assert response.status_code == 504
+    assert response.json()["error"]["message"] == "the bot took too long to answer; please try again"
 
 
 async def test_an_unexpected_failure_shows_no_stack_trace(client: Client, dialogue: object) -> None:

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import msgspec
 
+from parley_messages.turn import TimeoutMs
+
 
 class BotSummary(msgspec.Struct, frozen=True, kw_only=True):
     """What listing or saving a bot answers."""
@@ -26,3 +28,5 @@ class WelcomeRequest(msgspec.Struct, frozen=True, kw_only=True):
     bot: str
     conversation_id: str
     context: dict[str, object] = {}
+    timeout_ms: TimeoutMs | None = None
+    """The caller's patience, as `ChatRequest.timeout_ms`."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
 MAX_TEXT_CHARS = 2_000
 """The longest user utterance accepted anywhere on the turn path."""
+
+TimeoutMs = Annotated[int, msgspec.Meta(ge=1)]
+"""How long the caller waits for the answer, in milliseconds from sending the request. The
+dialogue gives up before then: a turn its caller stopped waiting for changes nothing it can undo."""
 
 
 class Button(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -66,6 +70,8 @@ class ChatRequest(msgspec.Struct, frozen=True, kw_only=True):
     channel: str = "rest"
     correlation_id: str | None = None
     """Identifies the turn across services' logs and its `TurnCompleted` event."""
+    timeout_ms: TimeoutMs | None = None
+    """The caller's patience (`TimeoutMs`); none: the dialogue's own limits only."""
 
 
 class ChatReply(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="bot_message"):

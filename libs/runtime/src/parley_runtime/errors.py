@@ -15,6 +15,12 @@ class TransientError(ParleyError):
     code = "unavailable"
 
 
+class DeadlineExceededError(TransientError):
+    """The work took longer than its caller would wait, and was given up with nothing changed."""
+
+    code = "timeout"
+
+
 class PermanentError(ParleyError):
     """Retrying cannot succeed (malformed message, failed validation, missing resource)."""
 

@@ -48,9 +48,12 @@ class BotStore(Protocol):
 
 
 class ConversationStore(Protocol):
-    def turn_lock(self, bot: str, conversation_id: str) -> AbstractAsyncContextManager[None]:
+    def turn_lock(
+        self, bot: str, conversation_id: str, *, wait_seconds: float | None = None
+    ) -> AbstractAsyncContextManager[None]:
         """Hold the conversation while one turn runs: turns of one conversation never overlap,
-        whichever replica serves them."""
+        whichever replica serves them. A turn waits for a held conversation up to the store's own
+        limit, or `wait_seconds` if that is shorter, then fails as busy (`TransientError`)."""
         ...
 
     async def load(self, bot: str, conversation_id: str) -> ConversationState | None: ...

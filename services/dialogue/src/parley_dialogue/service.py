@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 import msgspec
@@ -32,13 +33,42 @@ from parley_messages import (
     is_id,
     new_id,
 )
-from parley_runtime.errors import InvalidInputError, NotFoundError, TransientError
+from parley_runtime.errors import DeadlineExceededError, InvalidInputError, NotFoundError, TransientError
 from parley_runtime.names import check_bot_name
 
 log = structlog.get_logger(__name__)
 
 MAX_CONTEXT_BYTES = 16_384
 _EXPORT_FORMATS = ("native", "acf")
+REPLY_MARGIN_SECONDS = 0.25
+"""Of a caller's `timeout_ms`, the time kept for the reply to reach it (at most a tenth of it)."""
+
+
+class _Deadline:
+    """When a turn stops working for a caller that said how long it waits (`timeout_ms`).
+
+    Waiting for the conversation's lock ends by then, and so does a webhook call; a turn that
+    reaches it before its webhook ran, or without one, raises `DeadlineExceededError` and saves
+    nothing, so a caller that has given up may send the message again. Once a webhook has run the
+    turn is saved whatever the time: the conversation must remember what the webhook did.
+    """
+
+    __slots__ = ("_at",)
+
+    def __init__(self, timeout_ms: int | None) -> None:
+        if timeout_ms is None:
+            self._at = None
+        else:
+            seconds = timeout_ms / 1000
+            self._at = time.monotonic() + seconds - min(REPLY_MARGIN_SECONDS, seconds / 10)
+
+    def left(self) -> float | None:
+        """Seconds until the deadline (0 once passed), or None without one."""
+        return None if self._at is None else max(0.0, self._at - time.monotonic())
+
+    def check(self) -> None:
+        if self._at is not None and time.monotonic() >= self._at:
+            raise DeadlineExceededError("the turn took longer than its caller waits; nothing was changed")
 
 
 class DialogueService:
@@ -68,15 +98,19 @@ class DialogueService:
         text = _checked_text(request.text)
         _check_context(request.context)
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
+        deadline = _Deadline(request.timeout_ms)
         bot, version = await self._definitions.current(check_bot_name(request.bot))
         parse = await self._parse(bot, text, request.correlation_id)
-        async with self._conversations.turn_lock(bot.name, conversation_id):
+        async with self._conversations.turn_lock(bot.name, conversation_id, wait_seconds=deadline.left()):
             state = await self._conversations.load(bot.name, conversation_id)
             state = state or new_state(bot, conversation_id, version, {})
             _check_merged_context(state.context, request.context)
             state, outcome = advance(state, parse, text, bot, request.context, version=version, rng=self._rng)
+            deadline.check()
             if outcome.action is not None:
-                outcome = await self._run_action(bot, outcome, outcome.action, request, conversation_id)
+                outcome = await self._run_action(
+                    bot, outcome, outcome.action, request, conversation_id, seconds_left=deadline.left()
+                )
             await self._conversations.save(state)
         _log_problems(bot.name, outcome)
         return _reply(conversation_id, outcome)
@@ -85,14 +119,16 @@ class DialogueService:
         """The greeting for a new conversation, or None when the bot has no welcome intent."""
         _check_context(request.context)
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
+        deadline = _Deadline(request.timeout_ms)
         bot, version = await self._definitions.current(check_bot_name(request.bot))
-        async with self._conversations.turn_lock(bot.name, conversation_id):
+        async with self._conversations.turn_lock(bot.name, conversation_id, wait_seconds=deadline.left()):
             state = await self._conversations.load(bot.name, conversation_id)
             state = state or new_state(bot, conversation_id, version, {})
             state = msgspec.structs.replace(
                 state, context=_check_merged_context(state.context, request.context)
             )
             outcome = welcome(bot, state.context, rng=self._rng)
+            deadline.check()
             await self._conversations.save(state)
         if outcome is None:
             return None
@@ -143,8 +179,11 @@ class DialogueService:
         pending: PendingAction,
         turn: ChatRequest,
         conversation_id: str,
+        *,
+        seconds_left: float | None,
     ) -> Outcome:
-        """Call the completed intent's webhook (or queue it: `mode: notify`), then render its replies."""
+        """Call the completed intent's webhook (or queue it: `mode: notify`), then render its replies.
+        A call ends by the turn's deadline (`seconds_left`) if that comes before its own timeout."""
         intent = bot.intent(pending.intent)
         action = intent.action if intent is not None else None
         if action is None:
@@ -155,6 +194,8 @@ class DialogueService:
                 await self._queue(bot.name, pending.intent, request, turn, conversation_id)
                 result: object = {}
             else:
+                if seconds_left is not None:
+                    request = msgspec.structs.replace(request, timeout=min(request.timeout, seconds_left))
                 result = await self._call(request)
         except (*WEBHOOK_FAILURES, TransientError) as exc:
             log.warning(

@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
+import msgspec
 import structlog
 
 from parley_gateway.errors import UpstreamTimeoutError
@@ -14,11 +15,12 @@ from parley_gateway.metrics import GatewayMetrics
 from parley_gateway.outbox import BackgroundPublisher
 from parley_gateway.ports import Conversations
 from parley_messages import ChatReply, ChatRequest, TurnCompleted, WelcomeRequest
-from parley_runtime.errors import TransientError
+from parley_runtime.errors import DeadlineExceededError, TransientError
 
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
+_TOO_LONG = "the bot took too long to answer; please try again"
 
 
 class ChatTurns:
@@ -31,14 +33,17 @@ class ChatTurns:
         timeout_seconds: float,
     ) -> None:
         self._timeout = timeout_seconds
+        self._timeout_ms = max(1, round(timeout_seconds * 1000))
         self._conversations = conversations
         self._publisher = publisher
         self._upstream_turn = metrics.upstream_seconds.labels("dialogue", "turn")
 
     async def turn(self, request: ChatRequest) -> ChatReply:
-        """Answer one user message and publish `TurnCompleted` for the workers."""
+        """Answer one user message and publish `TurnCompleted` for the workers. The dialogue hears how
+        long the gateway waits, and gives up a turn before then with nothing changed."""
         started = time.perf_counter()
-        reply = await within_timeout(self._conversations.turn(request), self._timeout, "dialogue")
+        bounded = msgspec.structs.replace(request, timeout_ms=self._timeout_ms)
+        reply = await within_timeout(self._conversations.turn(bounded), self._timeout, "dialogue")
         elapsed = time.perf_counter() - started
         self._upstream_turn.observe(elapsed)
         self._publisher.submit(turn_completed(request, reply, elapsed * 1000))
@@ -53,7 +58,9 @@ class ChatTurns:
     async def welcome(
         self, bot: str, conversation_id: str, context: dict[str, Any], correlation_id: str
     ) -> ChatReply | None:
-        request = WelcomeRequest(bot=bot, conversation_id=conversation_id, context=context)
+        request = WelcomeRequest(
+            bot=bot, conversation_id=conversation_id, context=context, timeout_ms=self._timeout_ms
+        )
         with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
             return await within_timeout(self._conversations.welcome(request), self._timeout, "dialogue")
 
@@ -65,8 +72,11 @@ async def within_timeout(call: Awaitable[T], seconds: float, upstream: str) -> T
             return await call
     except TimeoutError:
         log.warning("upstream.timeout", upstream=upstream, timeout_s=seconds)
-        raise UpstreamTimeoutError("the bot took too long to answer; please try again") from None
+        raise UpstreamTimeoutError(_TOO_LONG) from None
     except TransientError as exc:
+        if exc.code == DeadlineExceededError.code:  # over HTTP the class is lost, the code is kept
+            log.warning("upstream.deadline", upstream=upstream, timeout_s=seconds, error=str(exc))
+            raise UpstreamTimeoutError(_TOO_LONG) from exc
         log.warning("upstream.unavailable", upstream=upstream, error=str(exc))
         raise TransientError("the bot is unavailable right now; please try again in a moment") from exc
 

@@ -50,10 +50,13 @@ class MemoryConversationState:
         self._tokens = itertools.count(1)  # unique in this store, which is all a token must be
 
     @asynccontextmanager
-    async def turn_lock(self, bot: str, conversation_id: str) -> AsyncGenerator[None]:
+    async def turn_lock(
+        self, bot: str, conversation_id: str, *, wait_seconds: float | None = None
+    ) -> AsyncGenerator[None]:
         key = (bot, conversation_id)
         token = next(self._tokens)
-        await self._acquire(key, token)
+        wait = self._wait_seconds if wait_seconds is None else min(self._wait_seconds, wait_seconds)
+        await self._acquire(key, token, wait)
         try:
             with _held.holding(key, token):
                 yield
@@ -89,8 +92,8 @@ class MemoryConversationState:
         lock = self._locks.get(key)
         return None if lock is None or lock[1] <= self._clock() else lock[0]
 
-    async def _acquire(self, key: Key, token: int) -> None:
-        deadline = self._clock() + self._wait_seconds
+    async def _acquire(self, key: Key, token: int, wait_seconds: float) -> None:
+        deadline = self._clock() + wait_seconds
         while self._holder(key) is not None:
             now = self._clock()
             if now >= deadline:

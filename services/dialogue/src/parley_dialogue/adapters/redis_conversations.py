@@ -45,10 +45,13 @@ class RedisConversationState:
         self._wait_seconds = wait_seconds
 
     @asynccontextmanager
-    async def turn_lock(self, bot: str, conversation_id: str) -> AsyncGenerator[None]:
+    async def turn_lock(
+        self, bot: str, conversation_id: str, *, wait_seconds: float | None = None
+    ) -> AsyncGenerator[None]:
         key = lock_key(bot, conversation_id).encode()
         token = uuid.uuid4().hex.encode()
-        await self._acquire(key, token)
+        wait = self._wait_seconds if wait_seconds is None else min(self._wait_seconds, wait_seconds)
+        await self._acquire(key, token, wait)
         try:
             with _held.holding(key, token):
                 yield
@@ -86,8 +89,8 @@ class RedisConversationState:
             pipe.set(key, data, px=self._ttl_ms)
             await pipe.execute()
 
-    async def _acquire(self, key: bytes, token: bytes) -> None:
-        deadline = time.monotonic() + self._wait_seconds
+    async def _acquire(self, key: bytes, token: bytes, wait_seconds: float) -> None:
+        deadline = time.monotonic() + wait_seconds
         delay = 0.002
         while True:
             try:
