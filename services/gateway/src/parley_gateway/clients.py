@@ -36,7 +36,9 @@ class HttpDialogue:
         return await self._client.call("POST", "/v1/welcome", ChatReply | None, body=request)  # type: ignore[arg-type]
 
     async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
-        headers = {"content-type": content_type or "application/json"}
+        # Without a type the service reads the document as it looks; octet-stream is HTTP's "unknown"
+        # (the client's default, JSON, would have the service refuse a YAML document as bad JSON).
+        headers = {"content-type": content_type or "application/octet-stream"}
         return await self._client.call(
             "PUT", f"/v1/bots/{check_bot_name(bot)}", BotSummary, body=raw, headers=headers
         )
