@@ -13,6 +13,7 @@ import msgspec
 
 from parley_runtime.errors import (
     ConflictError,
+    DeadlineExceededError,
     InvalidInputError,
     NotFoundError,
     ParleyError,
@@ -98,7 +99,9 @@ def error_from_response(response: httpx.Response) -> ParleyError:
     elif status in (400, 413, 422):
         error = InvalidInputError(detail.message, details=detail.details)
     elif status >= 500 or status == 429:
-        error = TransientError(detail.message)
+        # A deadline is answered 503 like any outage: only its code tells the subclass.
+        transient = DeadlineExceededError if detail.code == DeadlineExceededError.code else TransientError
+        error = transient(detail.message)
     else:
         error = PermanentError(detail.message)
     error.code = detail.code
