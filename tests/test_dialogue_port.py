@@ -425,15 +425,7 @@ async def test_a_turn_that_outlives_its_caller_is_a_deadline(dialogue: Dialogue)
 
 
 @pytest.mark.parametrize("timeout_ms", [0, -5])
-async def test_a_caller_that_waits_no_time_is_invalid_input(
-    dialogue: Dialogue, request: pytest.FixtureRequest, timeout_ms: int
-) -> None:
-    if isinstance(dialogue, DialogueService):
-        # `TimeoutMs` (>= 1) is checked where a request is decoded, which the embedded service never
-        # does: it starts the turn and answers a deadline. The gateway always sends at least 1;
-        # strict, so that this test says when the service checks it too (service.py).
-        reason = "DialogueService takes a timeout_ms below 1 and answers DeadlineExceededError"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+async def test_a_caller_that_waits_no_time_is_invalid_input(dialogue: Dialogue, timeout_ms: int) -> None:
     await dialogue.put_bot(BOT, SHOP_YAML, "application/yaml")
     calls: list[Awaitable[object]] = [
         dialogue.turn(ChatRequest(bot=BOT, text="hi", timeout_ms=timeout_ms)),

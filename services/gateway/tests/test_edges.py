@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from parley_gateway.bootstrap import app_for
 from parley_gateway.chat import turn_completed
 from parley_messages import ChatReply, ChatRequest, IntentScore, OutMessage
-from parley_runtime.errors import DeadlineExceededError, TransientError
+from parley_runtime.errors import DeadlineExceededError
 from parley_runtime.infra import Infra
 
 Client = AsyncTestClient[Litestar]
@@ -72,9 +72,7 @@ async def test_a_turn_the_dialogue_gave_up_for_its_deadline_is_a_timeout(
     client: Client, dialogue: object
 ) -> None:
     async def give_up() -> None:
-        error = TransientError("the turn took longer than its caller waits; nothing was changed")
-        error.code = DeadlineExceededError.code  # as HttpDialogue decodes it: the code, not the class
-        raise error
+        raise DeadlineExceededError("the turn took longer than its caller waits; nothing was changed")
 
     dialogue.hold = give_up  # type: ignore[attr-defined]
     response = await client.post(CHAT, json={"text": "hi"})

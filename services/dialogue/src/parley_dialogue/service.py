@@ -58,6 +58,8 @@ class _Deadline:
     def __init__(self, timeout_ms: int | None) -> None:
         if timeout_ms is None:
             self._at = None
+        elif timeout_ms < 1:  # `TimeoutMs`, which only decoding checks: the embedded caller skips it
+            raise InvalidInputError(f"timeout_ms must be at least 1 (got {timeout_ms})")
         else:
             seconds = timeout_ms / 1000
             self._at = time.monotonic() + seconds - min(REPLY_MARGIN_SECONDS, seconds / 10)
@@ -145,9 +147,10 @@ class DialogueService:
 
     async def get_bot(self, bot: str, export_format: str = "native") -> dict[str, object]:
         """The definition as a document: `native` (re-importable as is) or `acf`."""
+        check_bot_name(bot)
         if export_format not in _EXPORT_FORMATS:
             raise InvalidInputError(f"unknown export format {export_format!r}", details=list(_EXPORT_FORMATS))
-        stored = await self._bots.get(check_bot_name(bot))
+        stored = await self._bots.get(bot)
         return to_acf(stored.definition) if export_format == "acf" else to_document(stored.definition)
 
     async def list_bots(self) -> list[BotSummary]:

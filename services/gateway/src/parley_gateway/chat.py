@@ -73,10 +73,10 @@ async def within_timeout(call: Awaitable[T], seconds: float, upstream: str) -> T
     except TimeoutError:
         log.warning("upstream.timeout", upstream=upstream, timeout_s=seconds)
         raise UpstreamTimeoutError(_TOO_LONG) from None
+    except DeadlineExceededError as exc:
+        log.warning("upstream.deadline", upstream=upstream, timeout_s=seconds, error=str(exc))
+        raise UpstreamTimeoutError(_TOO_LONG) from exc
     except TransientError as exc:
-        if exc.code == DeadlineExceededError.code:  # over HTTP the class is lost, the code is kept
-            log.warning("upstream.deadline", upstream=upstream, timeout_s=seconds, error=str(exc))
-            raise UpstreamTimeoutError(_TOO_LONG) from exc
         log.warning("upstream.unavailable", upstream=upstream, error=str(exc))
         raise TransientError("the bot is unavailable right now; please try again in a moment") from exc
 
