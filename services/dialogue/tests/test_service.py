@@ -310,3 +310,14 @@ async def test_a_turn_whose_webhook_ran_is_saved_even_past_the_deadline(redis, m
     assert "shipped" in done.messages[-1].text
     state = await conversations.load("orders", "c1")
     assert state is not None and state.turn_count == 2
+
+
+async def test_a_model_the_nlu_lost_is_an_outage_not_an_untrained_bot(service, nlu):
+    await service.put_bot("greeter", GREETER)
+
+    async def lost(request: ParseRequest) -> ParseResult:
+        raise NotFoundError("artifact models/greeter/3.bin is missing")
+
+    nlu.parse = lost
+    with pytest.raises(TransientError, match="cannot read messages right now"):
+        await service.turn(ChatRequest(bot="greeter", text="hi"))

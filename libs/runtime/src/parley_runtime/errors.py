@@ -31,6 +31,12 @@ class NotFoundError(PermanentError):
     code = "not_found"
 
 
+class NotTrainedError(NotFoundError):
+    """The bot exists but has no trained model yet: its messages can only be handled as fallback."""
+
+    code = "not_trained"
+
+
 class ConflictError(PermanentError):
     code = "conflict"
 

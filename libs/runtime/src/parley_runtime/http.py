@@ -16,6 +16,7 @@ from parley_runtime.errors import (
     DeadlineExceededError,
     InvalidInputError,
     NotFoundError,
+    NotTrainedError,
     ParleyError,
     PermanentError,
     TransientError,
@@ -93,7 +94,7 @@ def error_from_response(response: httpx.Response) -> ParleyError:
     status = response.status_code
     error: ParleyError
     if status == 404:
-        error = NotFoundError(detail.message)
+        error = (NotTrainedError if detail.code == NotTrainedError.code else NotFoundError)(detail.message)
     elif status == 409:
         error = ConflictError(detail.message)
     elif status in (400, 413, 422):

@@ -33,7 +33,13 @@ from parley_messages import (
     is_id,
     new_id,
 )
-from parley_runtime.errors import DeadlineExceededError, InvalidInputError, NotFoundError, TransientError
+from parley_runtime.errors import (
+    DeadlineExceededError,
+    InvalidInputError,
+    NotFoundError,
+    NotTrainedError,
+    TransientError,
+)
 from parley_runtime.names import check_bot_name
 
 log = structlog.get_logger(__name__)
@@ -171,9 +177,12 @@ class DialogueService:
             return _unparsed(bot)
         try:
             return await self._nlu.parse(ParseRequest(bot=bot.name, text=text, correlation_id=correlation_id))
-        except NotFoundError as exc:
-            log.info("turn.untrained", bot=bot.name, code=exc.code)
+        except NotTrainedError:
+            log.info("turn.untrained", bot=bot.name)
             return _unparsed(bot)
+        except NotFoundError as exc:  # the NLU lost something it should have: not the user's fault
+            log.error("nlu.not_found", bot=bot.name, code=exc.code, error=str(exc))
+            raise TransientError("the bot cannot read messages right now; please try again later") from exc
 
     async def _run_action(
         self,

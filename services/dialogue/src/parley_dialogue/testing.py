@@ -11,7 +11,7 @@ from typing import Any
 
 from parley_dialogue.ports import WebhookRequest
 from parley_messages import EntityValue, IntentScore, ParseRequest, ParseResult
-from parley_runtime.errors import NotFoundError
+from parley_runtime.errors import NotTrainedError
 
 
 def parsed(intent: str, confidence: float = 0.95, *entities: tuple[str, Any]) -> ParseResult:
@@ -34,9 +34,7 @@ class ScriptedNlu:
     async def parse(self, request: ParseRequest) -> ParseResult:
         self.calls.append(request)
         if not self.trained:
-            error = NotFoundError(f"bot {request.bot!r} has no trained model")
-            error.code = "not_trained"
-            raise error
+            raise NotTrainedError(f"bot {request.bot!r} has no trained model")
         return self.script.get(request.text, parsed("fallback", 0.1))
 
 

@@ -21,7 +21,7 @@ from parley_nlu.model import NluModel
 from parley_nlu.ports import ModelChange, ModelChannel, ModelRegistry
 from parley_nlu.validation import check_text
 from parley_runtime.blobs.ports import BlobStore
-from parley_runtime.errors import NotFoundError, ParleyError, PermanentError
+from parley_runtime.errors import NotTrainedError, ParleyError, PermanentError
 from parley_runtime.names import check_bot_name
 
 log = structlog.get_logger(__name__)
@@ -33,10 +33,6 @@ MAX_MODELS = 500
 """Models kept loaded; the least recently used is dropped (and reloaded on its next parse)."""
 RECONCILE_SECONDS = 30.0
 """How often loaded bots are checked against the registry, in case an announcement was missed."""
-
-
-class NotTrainedError(NotFoundError):
-    code = "not_trained"
 
 
 class IncompatibleModelError(PermanentError):
