@@ -17,7 +17,7 @@ from parley_messages import TRAINING_QUEUE, AnyMessage, Message, TrainModel, dea
 from parley_runtime.bus.memory import MemoryBus
 from parley_runtime.bus.ports import Delivery
 from parley_runtime.errors import PermanentError, TransientError
-from parley_runtime.worker import Worker, install_signal_handlers, retry_delay
+from parley_runtime.worker import Worker, install_signal_handlers, receive_count, retry_delay
 
 DLQ = dead_letter_queue(TRAINING_QUEUE)
 Eventually = Callable[[Callable[[], Awaitable[bool]]], Awaitable[None]]
@@ -113,6 +113,22 @@ async def test_a_transient_failure_is_delivered_again_and_then_acked() -> None:
     assert bus.depth(TRAINING_QUEUE) == 1
     assert await worker.run_once() == 1
     assert (calls, bus.depth(TRAINING_QUEUE)) == (2, 0)
+
+
+async def test_a_handler_knows_which_delivery_of_its_message_it_has() -> None:
+    bus = MemoryBus()
+    seen: list[int | None] = []
+
+    async def flaky(message: AnyMessage) -> None:
+        seen.append(receive_count())
+        if len(seen) == 1:
+            raise TransientError("database restarting")
+
+    await bus.publish(_train())
+    worker = _worker(bus, flaky)
+    await worker.run_once()
+    await worker.run_once()
+    assert (seen, receive_count()) == ([1, 2], None)
 
 
 async def test_transient_retries_back_off_exponentially_with_the_receive_count() -> None:

@@ -277,6 +277,37 @@ async def test_a_job_the_worker_dead_letters_ends_failed(
     assert job is not None and (job["status"], job["attempts"]) == ("failed", 3)
 
 
+class JobsDownOnce(MongoTrainingJobs):
+    """A job store that cannot be reached on the first delivery, before the attempt is counted."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        super().__init__(db)
+        self.failures = 1
+
+    async def status(self, job_id: str) -> str | None:
+        if self.failures:
+            self.failures -= 1
+            raise TransientError("the job store timed out")
+        return await super().status(job_id)
+
+
+async def test_a_delivery_the_job_did_not_count_still_makes_the_last_attempt_final(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    tmp_path: Path,
+    db: AsyncDatabase[dict[str, Any]],
+    poll: Callable[..., Any],
+) -> None:
+    # The job counts 2 attempts when the broker dead-letters on its 3rd receive: it must end failed.
+    bus, blobs = MemoryBus(max_receives=3), UnreachableBlobs(tmp_path / "unreachable")
+    handler = make_handler(blobs=blobs, jobs=JobsDownOnce(db), max_attempts=3)
+    worker = Worker(bus, TRAINING_QUEUE, handler, retry_delay_seconds=0, max_receives=3)
+    await bus.publish(await snapshot(blobs, shop_dataset))
+    await poll(lambda: _dead_lettered(worker, bus))
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and (job["status"], job["attempts"]) == ("failed", 2)
+
+
 async def _dead_lettered(worker: Worker, bus: MemoryBus) -> bool:
     await worker.run_once()
     return bus.depth(dead_letter_queue(TRAINING_QUEUE)) == 1

@@ -25,6 +25,7 @@ import contextlib
 import signal
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Literal
 
 import msgspec
@@ -54,6 +55,15 @@ STALLED_HANDLER_SECONDS = 60.0
 """A handler still running this long after its deadline cancelled it does not stop: the loop is stuck."""
 
 log = structlog.get_logger(__name__)
+
+_receive_count: ContextVar[int] = ContextVar("receive_count")
+
+
+def receive_count() -> int | None:
+    """Within a handler, how many times the broker has delivered its message (1 the first time);
+    None outside one. The worker dead-letters by this count, so a handler that keeps its own count
+    of attempts can tell from it that this one is the last, whatever its own count missed."""
+    return _receive_count.get(None)
 
 
 def retry_delay(base_seconds: float, receive_count: int) -> float:
@@ -341,6 +351,7 @@ class Worker:
         started = time.perf_counter()
         self._handling_since[delivery.receipt] = time.monotonic()
         deadline = asyncio.timeout(self._handler_timeout)
+        counted = _receive_count.set(delivery.receive_count)
         try:
             async with deadline:
                 await self._handler(message)
@@ -359,6 +370,7 @@ class Worker:
             )
             return exc
         finally:
+            _receive_count.reset(counted)
             del self._handling_since[delivery.receipt]
             self._metrics.in_flight.dec()
             self._metrics.handler_seconds.observe(time.perf_counter() - started)

@@ -21,6 +21,7 @@ from parley_nlu.trainer import artifact_key, train
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.bus.ports import Bus
 from parley_runtime.errors import InvalidInputError, NotFoundError, ParleyError, PermanentError
+from parley_runtime.worker import receive_count
 
 log = structlog.get_logger(__name__)
 
@@ -50,7 +51,8 @@ async def handle_train(
     """Run one attempt of a training job, and leave the job's status saying how it ended.
 
     A job ends `failed` (with the reason) on a permanent error anywhere in it, and when its attempt
-    number `max_attempts` (the worker's `WORKER_MAX_RECEIVES`) fails too; the message is then
+    number `max_attempts` (the worker's `WORKER_MAX_RECEIVES`), by its own count or the broker's
+    receive count, fails too; the message is then
     dead-lettered. An earlier failed attempt leaves it `running`, with the error, to be tried again.
     The last attempt is not started when the one before vanished (its trainer died, e.g. out of
     memory), since dying again would leave the job `running` for ever.
@@ -59,7 +61,8 @@ async def handle_train(
         log.info("training.skipped", job_id=message.job_id, reason="already finished")
         return
     attempt = await jobs.start(message.job_id, message.bot)
-    last = max_attempts is not None and attempt.number >= max_attempts
+    # The broker's count too: a delivery that failed before `start` counted it is not in the job's.
+    last = max_attempts is not None and max(attempt.number, receive_count() or 0) >= max_attempts
     try:
         if last and attempt.previous_vanished:
             raise PermanentError(
