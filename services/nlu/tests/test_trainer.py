@@ -485,6 +485,15 @@ async def test_a_job_requested_before_its_bot_was_deleted_publishes_nothing(
     assert record is not None and record.job_id == "job-2"
 
 
+def test_a_new_fallback_threshold_is_compared_on_accuracy_alone() -> None:
+    metrics = {"quality": 0.9, "in_scope_accuracy": 0.9, "accuracy": 0.95, "threshold": 0.5}
+    current = ModelRecord(bot="b", version="v1", artifact_key="k", metrics=metrics)
+    stricter = {"quality": 0.7, "in_scope_accuracy": 0.7, "accuracy": 0.95, "threshold": 0.8}
+    assert worse_than(stricter, current) is None
+    assert worse_than(stricter | {"threshold": 0.5}, current) is not None
+    assert worse_than(stricter | {"accuracy": 0.8}, current) is not None
+
+
 def _mixed_intent(dataset: NluDataset) -> IntentExamples:
     """An intent whose examples are the greetings again: it cannot be told apart from `greet`."""
     return IntentExamples(name="mixed", examples=list(dataset.intents[0].examples))

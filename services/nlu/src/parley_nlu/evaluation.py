@@ -133,6 +133,7 @@ def evaluate(
         confidence=confidence_of(np.concatenate([top_in, top_out]), distance, novelty, in_scope),
     )
     metrics = held_out_metrics(held_out, n_classes, threshold) | {
+        "threshold": threshold,
         "examples": float(len(labels)),
         "temperature": round(temperature, 4),
         "wording_weight": weight,

@@ -27,6 +27,8 @@ log = structlog.get_logger(__name__)
 
 COMPARED_METRICS = ("quality", "in_scope_accuracy", "accuracy")
 """Held-out metrics a new model is compared on with the current one, best first (see `worse_than`)."""
+THRESHOLD_FREE_METRICS = ("accuracy",)
+"""Those of `COMPARED_METRICS` that the fallback threshold does not move."""
 TOLERANCE = 0.02
 """How much lower a new model may score than the current one and still be published."""
 _dataset_decoder = msgspec.json.Decoder(NluDataset)
@@ -188,11 +190,14 @@ def worse_than(metrics: dict[str, float], current: ModelRecord | None) -> str | 
     """Why a model with held-out `metrics` must not replace `current`, or None when it may.
 
     Compared on the first of `COMPARED_METRICS` both have, with `TOLERANCE` for the noise of
-    cross-validation; retrain with `force` to publish anyway.
+    cross-validation; retrain with `force` to publish anyway. When the bot's fallback threshold
+    changed, only on `THRESHOLD_FREE_METRICS`: a higher threshold sends more to fallback on purpose.
     """
     if current is None:
         return None
-    for name in COMPARED_METRICS:
+    old_threshold = current.metrics.get("threshold")
+    moved = old_threshold is not None and metrics.get("threshold", old_threshold) != old_threshold
+    for name in THRESHOLD_FREE_METRICS if moved else COMPARED_METRICS:
         if name in metrics and name in current.metrics:
             new, old = metrics[name], current.metrics[name]
             if new < old - TOLERANCE:
