@@ -3,9 +3,10 @@
     just helm-schema        # .venv/bin/python helm/sync_schema.py
 
 `config` and `secretEnv` keys must be settings some Parley service reads: the list is every
-environment variable of `InfraSettings` and of each service's settings classes, less the listen
-address variables (`http.hostEnv` / `http.portEnv` set those). tests/deploy checks that the copies
-equal this file and that every name in it is still a setting.
+environment variable of `InfraSettings`, of `WorkerSettings` (every queue worker reads it) and of
+each service's settings classes, less the variables the chart derives itself (`http.hostEnv` /
+`http.portEnv` and the worker health address, set from `http` and `health`). tests/deploy checks
+that this file equals what this script writes, and that the copies equal this file.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import importlib
 import json
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from parley_runtime.infra import InfraSettings
 from parley_runtime.settings import env_names
+from parley_runtime.worker_settings import WorkerSettings
 
 HELM = Path(__file__).resolve().parent
 ROOT = HELM.parent
@@ -25,8 +28,8 @@ SCHEMA = HELM / "values.schema.json"
 
 
 def settings_classes() -> list[type[msgspec.Struct]]:
-    """InfraSettings and every settings Struct in `services/*/src/parley_*/settings.py`."""
-    classes: list[type[msgspec.Struct]] = [InfraSettings]
+    """InfraSettings, WorkerSettings and every settings Struct in `services/*/src/parley_*/settings.py`."""
+    classes: list[type[msgspec.Struct]] = [InfraSettings, WorkerSettings]
     for path in sorted(ROOT.glob("services/*/src/parley_*/settings.py")):
         module = importlib.import_module(f"{path.parent.name}.settings")
         classes += [
@@ -39,14 +42,19 @@ def settings_classes() -> list[type[msgspec.Struct]]:
     return classes
 
 
-def listen_variables(schema: dict) -> set[str]:
+HEALTH_VARIABLES = frozenset({"WORKER_HEALTH_HOST", "WORKER_HEALTH_PORT"})
+"""Set from `health` by parley-lib's `parley.environment`, over any `config` value of the same name."""
+
+
+def derived_variables(schema: dict[str, Any]) -> set[str]:
+    """The variables the chart sets itself: where the HTTP API listens and where health is served."""
     http = schema["properties"]["http"]["properties"]
-    return set(http["hostEnv"]["enum"]) | set(http["portEnv"]["enum"])
+    return set(http["hostEnv"]["enum"]) | set(http["portEnv"]["enum"]) | HEALTH_VARIABLES
 
 
-def setting_names(schema: dict) -> list[str]:
+def setting_names(schema: dict[str, Any]) -> list[str]:
     names = {name for cls in settings_classes() for name in env_names(cls).values()}
-    return sorted(names - listen_variables(schema))
+    return sorted(names - derived_variables(schema))
 
 
 def charts() -> list[Path]:
@@ -56,14 +64,20 @@ def charts() -> list[Path]:
     )
 
 
-def render(schema: dict) -> str:
+def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def main() -> None:
-    schema = json.loads(SCHEMA.read_text())
+def synced(text: str) -> str:
+    """`text` (a values schema) with its setting names made those the services read today."""
+    schema = json.loads(text)
     schema["definitions"]["settingName"]["enum"] = setting_names(schema)
-    text = render(schema)
+    return render(schema)
+
+
+def main() -> None:
+    text = synced(SCHEMA.read_text())
+    schema = json.loads(text)
     SCHEMA.write_text(text)
     for chart in charts():
         (chart / "values.schema.json").write_text(text)

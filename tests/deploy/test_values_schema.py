@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
+from types import ModuleType
 
 import helm_python as helm
 import jsonschema
 import pytest
 
 from tests.deploy.charts import Render, load_yaml, merge
-from tests.deploy.deployables import DEPLOYABLES, ENVIRONMENTS, HELM, settings_of
+from tests.deploy.deployables import DEPLOYABLES, ENVIRONMENTS, HELM, settings_of, worker_settings
 
 SCHEMA = HELM / "values.schema.json"
 
@@ -38,9 +40,23 @@ def test_the_schema_rejects_unknown_keys_at_every_level_parley_defines() -> None
     assert not open_objects
 
 
+def sync_schema() -> ModuleType:
+    """helm/sync_schema.py, the script `just helm-schema` runs (helm/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("sync_schema", HELM / "sync_schema.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_schema_is_what_sync_schema_writes() -> None:
+    text = SCHEMA.read_text()
+    assert sync_schema().synced(text) == text, "the setting names are stale: run `just helm-schema`"
+
+
 def test_every_setting_name_the_schema_allows_is_read_by_some_service() -> None:
     allowed = set(schema()["definitions"]["settingName"]["enum"])
-    known = set().union(*(settings_of(d.package) for d in DEPLOYABLES))
+    known = set().union(*(settings_of(d.package) for d in DEPLOYABLES)) | worker_settings()
     assert allowed, "run `just helm-schema` to fill the setting names"
     assert allowed <= known, f"not settings of any service: {sorted(allowed - known)}"
 
