@@ -15,6 +15,8 @@ import kubernetes_validate.utils
 import pytest
 
 from parley_messages import QUEUES
+from parley_runtime.worker import SETTLE_SECONDS
+from parley_runtime.worker_settings import WorkerSettings
 from tests.deploy.charts import Manifest, Render, environment_values, of_kind, one
 from tests.deploy.deployables import (
     DEPLOYABLES,
@@ -146,9 +148,20 @@ def test_a_worker_has_no_service_and_is_probed_on_its_health_port(
     assert main["ports"] == [{"name": "health", "containerPort": 8080, "protocol": "TCP"}]
     assert main["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "health"}
     assert main["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "health"}
-    drain = float(env.get("WORKER_DRAIN_SECONDS", 25))
+
+
+@pytest.mark.parametrize(
+    ("deployable", "environment"), list(itertools.product(WORKERS, ENVIRONMENTS)), ids=str
+)
+def test_a_workers_grace_period_is_its_drain_plus_settling_plus_five_seconds(
+    render: Render, deployable: Deployable, environment: str
+) -> None:
+    manifests = render(deployable.chart, environment)
+    drain = float(process_environment(manifests).get("WORKER_DRAIN_SECONDS", WorkerSettings().drain_seconds))
     grace = one(manifests, "Deployment")["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
-    assert grace > drain
+    # Shorter and the kubelet kills a worker while it acks; longer and a trainer's job is released
+    # (and retried elsewhere) although the pod could have let it finish.
+    assert grace == drain + SETTLE_SECONDS + 5
 
 
 def test_the_services_find_each_other_at_their_release_names(render: Render) -> None:
