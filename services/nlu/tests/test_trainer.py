@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -28,6 +29,7 @@ from parley_messages import (
     dead_letter_queue,
     decode,
 )
+from parley_nlu import trainer
 from parley_nlu.encoder import HashingEncoder
 from parley_nlu.handlers import handle_train, worse_than
 from parley_nlu.model import NluModel
@@ -104,6 +106,19 @@ class CountingEncoder(HashingEncoder):
 
     def encode(self, texts: list[str]) -> Any:
         self.batches += 1
+        return super().encode(texts)
+
+
+class HeldEncoder(HashingEncoder):
+    """Encodes once `release` is set, saying when it has started (`encoding`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoding, self.release = threading.Event(), threading.Event()
+
+    def encode(self, texts: list[str]) -> Any:
+        self.encoding.set()
+        self.release.wait(timeout=10)
         return super().encode(texts)
 
 
@@ -483,6 +498,38 @@ async def test_a_job_requested_before_its_bot_was_deleted_publishes_nothing(
     await handler(await snapshot(blobs, shop_dataset, "job-2"))
     record = await MongoModelRegistry(db).latest("shop")
     assert record is not None and record.job_id == "job-2"
+
+
+async def test_a_cancelled_job_stops_its_training_thread_at_the_next_step(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    blobs: LocalBlobStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    steps: list[str] = []
+    checked = threading.Event()
+    check = trainer._check_not_stopped  # pyright: ignore[reportPrivateUsage]
+
+    def checking(stop: threading.Event | None) -> None:
+        try:
+            check(stop)
+            steps.append("went on")
+        except trainer.TrainingAbandonedError:
+            steps.append("abandoned")
+            raise
+        finally:
+            checked.set()
+
+    monkeypatch.setattr(trainer, "_check_not_stopped", checking)
+    encoder = HeldEncoder()
+    job = asyncio.create_task(make_handler(encoder=encoder)(await snapshot(blobs, shop_dataset)))
+    assert await asyncio.to_thread(encoder.encoding.wait, 10)
+    job.cancel()  # as the worker's drain or the handler's deadline does
+    with pytest.raises(asyncio.CancelledError):
+        await job
+    encoder.release.set()
+    assert await asyncio.to_thread(checked.wait, 10)
+    assert steps == ["abandoned"]
 
 
 def test_a_new_fallback_threshold_is_compared_on_accuracy_alone() -> None:

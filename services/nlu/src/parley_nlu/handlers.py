@@ -7,6 +7,7 @@ the job's status in step with what was published.
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from datetime import datetime
 
@@ -245,10 +246,15 @@ def published(record: ModelRecord, *, correlation_id: str | None) -> ModelPublis
 async def _train_job(message: TrainModel, *, blobs: BlobStore, encoder: Encoder) -> NluModel:
     """The trained model; a dataset training cannot work on is a `PermanentError`."""
     dataset = await load_dataset(blobs, message)
+    stop = threading.Event()
     try:
-        return await asyncio.to_thread(train, dataset, encoder, version=version_for(message.job_id))
+        return await asyncio.to_thread(
+            train, dataset, encoder, version=version_for(message.job_id), stop=stop
+        )
     except (ValueError, ArithmeticError) as exc:
         raise PermanentError(f"training failed: {exc}") from exc
+    finally:
+        stop.set()  # when cancelled (a drain, the handler's deadline), the thread ends at its next step
 
 
 async def load_dataset(blobs: BlobStore, message: TrainModel) -> NluDataset:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -19,13 +20,28 @@ from parley_runtime.errors import InvalidInputError
 MAX_EXAMPLES = 50_000
 
 
-def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) -> NluModel:
-    """Fit a model on every example; its `meta.metrics` come from k-fold held-out predictions."""
+class TrainingAbandonedError(Exception):
+    """Raised in a training thread whose caller has stopped waiting for it (see `train`'s `stop`)."""
+
+
+def train(
+    dataset: NluDataset,
+    encoder: Encoder,
+    *,
+    version: str | None = None,
+    stop: threading.Event | None = None,
+) -> NluModel:
+    """Fit a model on every example; its `meta.metrics` come from k-fold held-out predictions.
+
+    Once `stop` is set, the next step does not start (`TrainingAbandonedError`): a thread cannot be
+    cancelled, and one left running would compete with the retry of its job for the CPU."""
     started = time.perf_counter()
     check_dataset(dataset)
     intents, texts, labels = dataset_arrays(dataset)
     embeddings = encoder.encode(texts)
+    _check_not_stopped(stop)
     evaluation = evaluate(embeddings, texts, labels, len(intents), threshold=dataset.fallback_threshold)
+    _check_not_stopped(stop)
     classifier = fit_classifier(
         embeddings,
         texts,
@@ -35,6 +51,7 @@ def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) 
         in_scope=evaluation.in_scope,
         wording_weight=evaluation.wording_weight,
     )
+    _check_not_stopped(stop)
     examples = [example for intent in dataset.intents for example in intent.examples]
     tagger = fit_tagger(
         examples, intents=[intents[int(label)] for label in labels], definitions=dataset.entities
@@ -43,6 +60,11 @@ def train(dataset: NluDataset, encoder: Encoder, *, version: str | None = None) 
     metrics = evaluation.metrics | {"intents": float(len(intents)), "train_seconds": seconds}
     meta = _meta(dataset, encoder, classifier.params, tagger, metrics, version=version or new_id()[:16])
     return NluModel(meta, classifier, tagger)
+
+
+def _check_not_stopped(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise TrainingAbandonedError("training was abandoned by its caller")
 
 
 def dataset_arrays(dataset: NluDataset) -> tuple[list[str], list[str], Labels]:
