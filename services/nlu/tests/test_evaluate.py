@@ -5,11 +5,14 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
 
 from parley_messages import NluDataset
+from parley_nlu import assessment
+from parley_nlu.encoder import HashingEncoder
 from parley_nlu.evaluate import main
 
 
@@ -87,3 +90,20 @@ def test_a_missing_or_malformed_file_is_a_clear_error(
     bad.write_text('{"text": 1}\n')
     assert main([str(dataset_file), "--test", str(bad), "--encoder", "hashing"]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_the_tagger_evaluated_is_fitted_as_training_fits_it(
+    shop_dataset: NluDataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Closed entities (listed values, a pattern) are learnt but never proposed by the published
+    # tagger: cross-validation must measure that tagger, not one that also proposes them.
+    fitted: list[object] = []
+    fit = assessment.fit_tagger
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        fitted.append(kwargs.get("definitions"))
+        return fit(*args, **kwargs)
+
+    monkeypatch.setattr(assessment, "fit_tagger", recording)
+    assessment.cross_validate(shop_dataset, HashingEncoder())
+    assert fitted and all(definitions == shop_dataset.entities for definitions in fitted)

@@ -166,7 +166,11 @@ def _extractor(dataset: NluDataset, examples: list[tuple[str, Example]]) -> Enti
     intents = [IntentExamples(name=name, examples=exs) for name, exs in by_intent.items()]
     return EntityExtractor(
         learn_entities(dataset.entities, intents),
-        tagger=fit_tagger([example for _, example in examples], intents=[owner for owner, _ in examples]),
+        tagger=fit_tagger(
+            [example for _, example in examples],
+            intents=[owner for owner, _ in examples],
+            definitions=dataset.entities,  # as `train` fits it: the figures are of the model it publishes
+        ),
         known_words=known_words(intents),
     )
 
