@@ -321,3 +321,16 @@ async def test_a_model_the_nlu_lost_is_an_outage_not_an_untrained_bot(service, n
     nlu.parse = lost
     with pytest.raises(TransientError, match="cannot read messages right now"):
         await service.turn(ChatRequest(bot="greeter", text="hi"))
+
+
+async def test_the_users_time_zone_is_passed_to_the_nlu(service, nlu):
+    await service.put_bot("greeter", GREETER)
+    await service.turn(ChatRequest(bot="greeter", text="hi", timezone="America/Lima"))
+    assert nlu.calls[-1].timezone == "America/Lima"
+
+
+async def test_an_unknown_time_zone_is_invalid_input_and_parses_nothing(service, nlu):
+    await service.put_bot("greeter", GREETER)
+    with pytest.raises(InvalidInputError, match="unknown time zone"):
+        await service.turn(ChatRequest(bot="greeter", text="hi", timezone="Moon/Base"))
+    assert nlu.calls == []

@@ -132,3 +132,17 @@ async def test_metrics_count_turns_and_errors(client: Client) -> None:
 async def test_ready_when_the_dependencies_answer(client: Client) -> None:
     assert (await client.get("/health/ready")).status_code == 200
     assert (await client.get("/health/live")).status_code == 200
+
+
+async def test_the_users_time_zone_reaches_the_dialogue(client: Client, dialogue: object) -> None:
+    response = await client.post(CHAT, json={"text": "hi", "timezone": "Asia/Tokyo"})
+    assert response.status_code == 200
+    assert dialogue.requests[-1].timezone == "Asia/Tokyo"  # type: ignore[attr-defined]
+
+
+async def test_an_unknown_time_zone_is_invalid_input(client: Client, dialogue: object) -> None:
+    before = len(dialogue.requests)  # type: ignore[attr-defined]
+    response = await client.post(CHAT, json={"text": "hi", "timezone": "Mars/Olympus"})
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {"field": "timezone"}
+    assert len(dialogue.requests) == before  # type: ignore[attr-defined]

@@ -71,3 +71,14 @@ def test_the_byte_limit_counts_utf8_bytes_not_characters() -> None:
 def test_a_text_frame_within_the_byte_limit_is_accepted() -> None:
     frame = '{"type": "user_message", "text": "' + "é" * 400 + '"}'
     assert parse_frame(frame, max_bytes=1000) == UserMessage(text="é" * 400)
+
+
+def test_a_user_message_may_say_the_users_time_zone() -> None:
+    frame = parse_frame('{"type": "user_message", "text": "hi", "timezone": "Europe/Paris"}', max_bytes=1000)
+    assert frame == UserMessage(text="hi", timezone="Europe/Paris")
+
+
+def test_an_unknown_time_zone_is_refused() -> None:
+    assert (
+        _code('{"type": "user_message", "text": "hi", "timezone": "Europe/Atlantis"}') == "invalid_timezone"
+    )

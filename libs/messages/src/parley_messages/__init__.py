@@ -44,6 +44,7 @@ from parley_messages.turn import (
     OutMessage,
     ParseRequest,
     ParseResult,
+    TimeZoneName,
 )
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "ParseResult",
     "SendWebhook",
     "Span",
+    "TimeZoneName",
     "TrainModel",
     "TurnCompleted",
     "WelcomeRequest",

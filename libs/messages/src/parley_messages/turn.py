@@ -10,6 +10,8 @@ MAX_TEXT_CHARS = 2_000
 """The longest user utterance accepted anywhere on the turn path."""
 
 TimeoutMs = Annotated[int, msgspec.Meta(ge=1)]
+TimeZoneName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+"""An IANA time zone ("Europe/Paris"); whether it exists is checked where it is used."""
 """How long the caller waits for the answer, in milliseconds from sending the request. The
 dialogue gives up before then: a turn its caller stopped waiting for changes nothing it can undo."""
 
@@ -51,6 +53,8 @@ class ParseRequest(msgspec.Struct, frozen=True, kw_only=True):
     text: str
     correlation_id: str | None = None
     """Identifies the turn (or admin request) across services' logs."""
+    timezone: TimeZoneName | None = None
+    """The user's time zone: "today" and "tomorrow" are theirs; none: UTC."""
 
 
 class ParseResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,6 +76,8 @@ class ChatRequest(msgspec.Struct, frozen=True, kw_only=True):
     """Identifies the turn across services' logs and its `TurnCompleted` event."""
     timeout_ms: TimeoutMs | None = None
     """The caller's patience (`TimeoutMs`); none: the dialogue's own limits only."""
+    timezone: TimeZoneName | None = None
+    """The user's time zone, as `ParseRequest.timezone`."""
 
 
 class ChatReply(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="bot_message"):

@@ -41,6 +41,7 @@ from parley_runtime.errors import (
     TransientError,
 )
 from parley_runtime.names import check_bot_name
+from parley_runtime.timezones import check_timezone
 
 log = structlog.get_logger(__name__)
 
@@ -106,9 +107,11 @@ class DialogueService:
         text = _checked_text(request.text)
         _check_context(request.context)
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
+        if request.timezone is not None:
+            check_timezone(request.timezone)
         deadline = _Deadline(request.timeout_ms)
         bot, version = await self._definitions.current(check_bot_name(request.bot))
-        parse = await self._parse(bot, text, request.correlation_id)
+        parse = await self._parse(bot, text, request)
         async with self._conversations.turn_lock(bot.name, conversation_id, wait_seconds=deadline.left()):
             state = await self._conversations.load(bot.name, conversation_id)
             state = state or new_state(bot, conversation_id, version, {})
@@ -171,12 +174,15 @@ class DialogueService:
         definition, _ = await self._definitions.current(check_bot_name(bot))
         return to_dataset(definition)
 
-    async def _parse(self, bot: BotDefinition, text: str, correlation_id: str | None) -> ParseResult:
+    async def _parse(self, bot: BotDefinition, text: str, turn: ChatRequest) -> ParseResult:
         """The NLU's parse; a direct trigger needs none, and an untrained bot parses as fallback."""
         if direct_trigger(text, bot) is not None:
             return _unparsed(bot)
         try:
-            return await self._nlu.parse(ParseRequest(bot=bot.name, text=text, correlation_id=correlation_id))
+            parse = ParseRequest(
+                bot=bot.name, text=text, correlation_id=turn.correlation_id, timezone=turn.timezone
+            )
+            return await self._nlu.parse(parse)
         except NotTrainedError:
             log.info("turn.untrained", bot=bot.name)
             return _unparsed(bot)

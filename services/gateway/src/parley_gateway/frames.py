@@ -6,9 +6,10 @@ from typing import Any
 
 import msgspec
 
-from parley_messages import MAX_TEXT_CHARS
+from parley_messages import MAX_TEXT_CHARS, TimeZoneName
 from parley_runtime.client_json import decode_json
 from parley_runtime.errors import InvalidInputError
+from parley_runtime.timezones import check_timezone
 
 
 class FrameError(Exception):
@@ -23,6 +24,7 @@ class FrameError(Exception):
 class UserMessage(msgspec.Struct, frozen=True, kw_only=True):
     text: str
     context: dict[str, Any] = {}
+    timezone: TimeZoneName | None = None
 
 
 class Ping(msgspec.Struct, frozen=True, kw_only=True):
@@ -65,6 +67,11 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
         raise FrameError("invalid_frame", str(exc)) from None
     if isinstance(frame, UserMessage):
         check_text(frame.text)
+        if frame.timezone is not None:
+            try:
+                check_timezone(frame.timezone)
+            except InvalidInputError as exc:
+                raise FrameError("invalid_timezone", str(exc)) from None
     return frame
 
 

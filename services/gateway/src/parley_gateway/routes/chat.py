@@ -16,14 +16,17 @@ from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, check_conversation_id
 from parley_gateway.routes.guards import chat_guard
 from parley_gateway.routes.openapi import CHAT_ERRORS, errors
-from parley_messages import ChatReply, ChatRequest
+from parley_messages import ChatReply, ChatRequest, TimeZoneName
 from parley_runtime.errors import InvalidInputError
+from parley_runtime.timezones import check_timezone
 
 
 class ChatBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     text: str
     conversation_id: str | None = None
     context: dict[str, Any] = {}
+    timezone: TimeZoneName | None = None
+    """The user's IANA time zone ("Europe/Paris"): dates such as "tomorrow" are read as theirs."""
 
 
 async def chat(bot: BotPath, data: JSONBody[ChatBody], gateway: GatewayDep) -> ChatReply:
@@ -34,6 +37,8 @@ async def chat(bot: BotPath, data: JSONBody[ChatBody], gateway: GatewayDep) -> C
     started = time.perf_counter()
     if data.conversation_id is not None:
         check_conversation_id(data.conversation_id)
+    if data.timezone is not None:
+        check_timezone(data.timezone)
     try:
         check_text(data.text)
     except FrameError as exc:
@@ -43,6 +48,7 @@ async def chat(bot: BotPath, data: JSONBody[ChatBody], gateway: GatewayDep) -> C
         text=data.text,
         conversation_id=data.conversation_id,
         context=data.context,
+        timezone=data.timezone,
         channel="rest",
         correlation_id=current_correlation_id(),
     )

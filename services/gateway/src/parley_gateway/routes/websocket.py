@@ -207,6 +207,7 @@ async def _answer(gateway: Gateway, chat: _Chat, message: UserMessage) -> msgspe
             text=message.text,
             conversation_id=chat.conversation_id,
             context=message.context,
+            timezone=message.timezone,
             channel="websocket",
             correlation_id=new_id(),
         )
