@@ -76,6 +76,14 @@ describe("ChatConnection", () => {
     expect(JSON.parse(last().sent[0]!)).toMatchObject({ type: "user_message", text: "hello" });
   });
 
+  it("says the browser's time zone with each message", () => {
+    const connection = connect([], "c1");
+    last().serverOpens();
+    connection.send("what about tomorrow");
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(JSON.parse(last().sent[0]!)).toMatchObject({ timezone: zone });
+  });
+
   it("tells the welcome of a new conversation from the answers", () => {
     const welcomes: boolean[] = [];
     const connection = connect([], null, welcomes);

@@ -4,6 +4,7 @@
 
 import {
   type BotMessageFrame,
+  type UserMessageFrame,
   type ErrorFrame,
   CLOSE_BAD_REQUEST,
   CLOSE_KEY_NEEDED,
@@ -30,6 +31,8 @@ export interface ConnectionOptions {
   /** A chat key, for bots whose `chat_access` is `key`. */
   key?: string | null;
   context?: Record<string, unknown>;
+  /** The user's IANA time zone; by default the browser's own. */
+  timezone?: string;
   /** `welcome`: the greeting of a new conversation, not the answer to anything the user sent. */
   onFrame: (frame: BotMessageFrame | ErrorFrame, welcome: boolean) => void;
   onState?: (state: ConnectionState) => void;
@@ -102,7 +105,13 @@ export class ChatConnection {
 
   /** Send a user message now, or as soon as the connection is back. */
   send(text: string): "sent" | "queued" {
-    const frame = JSON.stringify({ type: "user_message", text, context: this.options.context ?? {} });
+    const message: UserMessageFrame = {
+      type: "user_message",
+      text,
+      context: this.options.context ?? {},
+      timezone: this.options.timezone ?? browserTimeZone(),
+    };
+    const frame = JSON.stringify(message);
     if (this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(frame);
       return "sent";
@@ -202,5 +211,14 @@ export class ChatConnection {
     if (state === this.current) return;
     this.current = state;
     this.options.onState?.(state);
+  }
+}
+
+/** The browser's IANA time zone, or none where it cannot say (the bot then reads dates in UTC). */
+function browserTimeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -51,6 +51,8 @@ export interface UserMessageFrame {
   type: "user_message";
   text: string;
   context?: Record<string, unknown>;
+  /** The user's IANA time zone: the bot reads "tomorrow" as the user's tomorrow. */
+  timezone?: string;
 }
 
 /**
