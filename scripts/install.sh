@@ -27,10 +27,20 @@ fi
 
 echo "install: installing Parley and its pinned dependencies into .venv (first time: a few minutes)"
 .venv/bin/python -m pip install --quiet --upgrade pip
-# torch is pinned to the CPU build; any other version pulls a multi-GB CUDA build.
+# torch is pinned to the CPU build (constraints.txt: torch==<version>+cpu); any other build pulls
+# multi-GB CUDA libraries. PyPI has no +cpu builds: when pip's own configuration (an index or
+# find-links) does not provide the pin, add PyTorch's CPU index. Only then, because every index is
+# asked about every package, and an unreachable one costs retries on each.
+torch_pin=$(grep -m1 '^torch==' requirements/constraints.txt)
+torch_index=()
+if ! .venv/bin/python -m pip install --quiet --dry-run --no-deps --ignore-installed "$torch_pin" >/dev/null 2>&1; then
+  echo "install: $torch_pin not found through pip's configuration; adding https://download.pytorch.org/whl/cpu"
+  torch_index=(--extra-index-url https://download.pytorch.org/whl/cpu)
+fi
 .venv/bin/python -m pip install --quiet \
+  ${torch_index[@]+"${torch_index[@]}"} \
   -c requirements/constraints.txt \
-  torch==2.13.0 \
+  "$torch_pin" \
   -e libs/messages -e libs/runtime \
   -e services/gateway -e services/dialogue -e services/nlu -e services/logger -e services/analytics \
   -e . \
