@@ -64,7 +64,10 @@ images:
 up:
     #!/usr/bin/env bash
     set -euo pipefail
-    if [ -z "${PARLEY_ADMIN_TOKEN:-}" ]; then
+    # compose reads .env itself, but an exported variable wins over it: generate a token only when
+    # neither the environment nor .env gives one.
+    if [ -z "${PARLEY_ADMIN_TOKEN:-}" ] \
+      && ! grep -qsE "^[[:space:]]*(export[[:space:]]+)?PARLEY_ADMIN_TOKEN=[\"']?[^\"'[:space:]#]" .env; then
       PARLEY_ADMIN_TOKEN="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
       export PARLEY_ADMIN_TOKEN
       echo "up: admin token (shown once; put PARLEY_ADMIN_TOKEN in .env to choose your own): $PARLEY_ADMIN_TOKEN"
