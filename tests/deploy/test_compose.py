@@ -14,7 +14,17 @@ import pytest
 import yaml
 from compose_spec import PyCompose
 
-from tests.deploy.deployables import DEPLOYABLES, HTTP_SERVICES, INFRASTRUCTURE, ROOT, Deployable, settings_of
+from parley_runtime.worker import SETTLE_SECONDS
+from parley_runtime.worker_settings import WorkerSettings
+from tests.deploy.deployables import (
+    DEPLOYABLES,
+    HTTP_SERVICES,
+    INFRASTRUCTURE,
+    ROOT,
+    WORKERS,
+    Deployable,
+    settings_of,
+)
 
 COMPOSE = ROOT / "compose.yaml"
 INIT_DIR = "localstack/init/ready.d"
@@ -95,6 +105,15 @@ def test_every_service_starts_after_the_infrastructure_is_healthy(deployable: De
         assert name in services, f"{deployable.name} depends on {name}, which compose does not define"
         if condition["condition"] == "service_healthy":
             assert "healthcheck" in services[name], f"{name} has no healthcheck to become healthy by"
+
+
+@pytest.mark.parametrize("deployable", WORKERS, ids=str)
+def test_docker_lets_a_stopping_worker_finish_its_drain(deployable: Deployable) -> None:
+    service = compose()["services"][deployable.name]
+    drain = float(environment(service).get("WORKER_DRAIN_SECONDS", WorkerSettings().drain_seconds))
+    grace = service.get("stop_grace_period", "10s")
+    assert grace.endswith("s") and grace[:-1].isdigit(), f"write {deployable.name}'s grace in seconds"
+    assert int(grace[:-1]) >= drain + SETTLE_SECONDS + 5
 
 
 def test_upstream_urls_point_at_the_compose_services_and_their_ports() -> None:
