@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from parley_gateway.bootstrap import app_for, build_gateway
 from parley_gateway.settings import GatewaySettings
 from parley_messages import IntentScore, ParseRequest, ParseResult
-from parley_runtime.errors import NotFoundError, TransientError
+from parley_runtime.errors import NotTrainedError, TransientError
 from parley_runtime.infra import Infra
 
 Client = AsyncTestClient[Litestar]
@@ -26,13 +26,13 @@ class InMemoryNlu:
     def __init__(self) -> None:
         self.models: dict[str, str] = {}
         self.unavailable = False
+        self.requests: list[ParseRequest] = []
 
     async def parse(self, request: ParseRequest) -> ParseResult:
+        self.requests.append(request)
         version = self.models.get(request.bot)
         if version is None:
-            error = NotFoundError(f"bot {request.bot!r} has no trained model yet; train it first")
-            error.code = "not_trained"
-            raise error
+            raise NotTrainedError(f"bot {request.bot!r} has no trained model yet; train it first")
         intent = IntentScore(name="greet", confidence=0.9)
         return ParseResult(intent=intent, ranking=[intent], entities=[], model_version=version)
 
@@ -116,3 +116,14 @@ async def test_openapi_shows_the_bodies_of_put_import_and_train(client: Client) 
 
 async def test_training_needs_no_body(client: Client, admin: dict[str, str]) -> None:
     assert (await client.post(f"{BOT}/train", headers=admin)).status_code == 202
+
+
+async def test_a_parse_may_say_whose_today_it_is(
+    client: Client, admin: dict[str, str], nlu: InMemoryNlu
+) -> None:
+    body = {"text": "tomorrow", "timezone": "Australia/Perth"}
+    assert (await client.post(f"{BOT}/parse", headers=admin, json=body)).status_code == 200
+    assert nlu.requests[-1].timezone == "Australia/Perth"
+    response = await client.post(f"{BOT}/parse", headers=admin, json=body | {"timezone": "Perth"})
+    assert (response.status_code, response.json()["error"]["details"]) == (400, {"field": "timezone"})
+    assert len(nlu.requests) == 1

@@ -21,12 +21,15 @@ from parley_gateway.routes.guards import admin_guard
 from parley_gateway.routes.keys import key_routes
 from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
 from parley_gateway.training import TrainingJob
-from parley_messages import BotSummary, ParseRequest, ParseResult
+from parley_messages import BotSummary, ParseRequest, ParseResult, TimeZoneName
 from parley_runtime.errors import InvalidInputError
+from parley_runtime.timezones import check_timezone
 
 
 class ParseBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     text: str
+    timezone: TimeZoneName | None = None
+    """The IANA time zone relative dates ("tomorrow") are read in; none: UTC."""
 
 
 class TrainBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -183,8 +186,13 @@ async def parse(bot: BotPath, data: JSONBody[ParseBody], gateway: GatewayDep) ->
         check_text(data.text)
     except FrameError as exc:
         raise InvalidInputError(exc.message, details={"field": "text"}) from None
+    if data.timezone is not None:
+        check_timezone(data.timezone)
     request = ParseRequest(
-        bot=await _existing(gateway, bot), text=data.text, correlation_id=current_correlation_id()
+        bot=await _existing(gateway, bot),
+        text=data.text,
+        correlation_id=current_correlation_id(),
+        timezone=data.timezone,
     )
     timeout = gateway.settings.upstream_timeout_seconds
     return await within_timeout(gateway.parser.parse(request), timeout, "nlu")
