@@ -75,6 +75,27 @@ async def test_a_body_without_text_answers_400(client: AsyncTestClient[Any]) -> 
     assert response.json()["error"]["code"] == "invalid_input"
 
 
+async def test_a_registered_model_without_its_artifact_answers_503_model_unavailable(
+    client: AsyncTestClient[Any], db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    key = artifact_key("lost", "v1")
+    await MongoModelRegistry(db).add(ModelRecord(bot="lost", version="v1", artifact_key=key))
+    response = await client.post("/v1/parse", json={"bot": "lost", "text": "hello"})
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "model_unavailable"
+
+
+async def test_a_corrupt_model_answers_503_model_corrupt(
+    client: AsyncTestClient[Any], db: AsyncDatabase[dict[str, Any]], blobs: LocalBlobStore
+) -> None:
+    key = artifact_key("broken", "v1")
+    await blobs.put(key, b"not a model")
+    await MongoModelRegistry(db).add(ModelRecord(bot="broken", version="v1", artifact_key=key))
+    response = await client.post("/v1/parse", json={"bot": "broken", "text": "hello"})
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "model_corrupt"
+
+
 async def test_reload_answers_the_serving_version(client: AsyncTestClient[Any]) -> None:
     response = await client.post("/v1/bots/shop/reload")
     assert response.status_code == 200

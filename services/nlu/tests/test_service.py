@@ -9,18 +9,19 @@ from typing import Any
 
 import msgspec
 import pytest
+import structlog
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
 from parley_messages import NluDataset, ParseRequest
 from parley_nlu.encoder import HashingEncoder
-from parley_nlu.model import NluModel
+from parley_nlu.model import ModelArtifactError, NluModel
 from parley_nlu.ports import ModelChange, ModelRecord
-from parley_nlu.service import IncompatibleModelError, NluService
+from parley_nlu.service import IncompatibleModelError, ModelUnavailableError, NluService
 from parley_nlu.stores import MongoModelRegistry, RedisModelChannel
 from parley_nlu.trainer import artifact_key, train
 from parley_runtime.blobs.local import LocalBlobStore
-from parley_runtime.errors import InvalidInputError, NotFoundError
+from parley_runtime.errors import InvalidInputError, NotFoundError, TransientError
 
 Train = Callable[..., NluModel]
 
@@ -246,6 +247,97 @@ async def test_a_model_trained_with_another_encoder_is_refused(
     await publish(train(shop_dataset, HashingEncoder(dim=64), version="v1"))
     with pytest.raises(IncompatibleModelError, match="hashing-64"):
         await service.parse(ParseRequest(bot="shop", text="hello"))
+
+
+async def publish_bytes(registry: MongoModelRegistry, blobs: GatedBlobStore | None, data: bytes) -> str:
+    """Register shop/v1 with `data` as its artifact (or with no artifact at all); its key."""
+    key = artifact_key("shop", "v1")
+    if blobs is not None:
+        await blobs.put(key, data)
+    await registry.add(ModelRecord(bot="shop", version="v1", artifact_key=key))
+    return key
+
+
+async def test_a_registered_model_whose_artifact_is_missing_is_an_outage_not_an_unknown_bot(
+    service: NluService, registry: MongoModelRegistry
+) -> None:
+    key = await publish_bytes(registry, None, b"")
+    with structlog.testing.capture_logs() as logs, pytest.raises(ModelUnavailableError) as caught:
+        await service.parse(ParseRequest(bot="shop", text="hello"))
+    assert not isinstance(caught.value, NotFoundError)
+    assert caught.value.code == "model_unavailable"
+    assert isinstance(caught.value, TransientError)
+    [logged] = [entry for entry in logs if entry["event"] == "model.unavailable"]
+    assert (logged["log_level"], logged["bot"], logged["version"], logged["key"]) == (
+        "error",
+        "shop",
+        "v1",
+        key,
+    )
+
+
+async def test_a_missing_artifact_that_reappears_is_served_soon_after(
+    service: NluService,
+    registry: MongoModelRegistry,
+    gated: GatedBlobStore,
+    shop_dataset: NluDataset,
+    train_model: Train,
+    poll: Callable[..., Any],
+) -> None:
+    key = await publish_bytes(registry, None, b"")
+    with pytest.raises(ModelUnavailableError):
+        await service.parse(ParseRequest(bot="shop", text="hello"))
+    await gated.put(key, train_model(shop_dataset, "v1").to_bytes())
+
+    async def served() -> bool:
+        try:
+            await service.parse(ParseRequest(bot="shop", text="hello"))
+        except ModelUnavailableError:
+            return False
+        return True
+
+    await poll(served)
+
+
+async def test_a_corrupt_model_is_an_outage_and_is_logged(
+    service: NluService, registry: MongoModelRegistry, gated: GatedBlobStore
+) -> None:
+    key = await publish_bytes(registry, gated, b"not a model")
+    with structlog.testing.capture_logs() as logs, pytest.raises(ModelArtifactError) as caught:
+        await service.parse(ParseRequest(bot="shop", text="hello"))
+    assert isinstance(caught.value, TransientError)
+    assert caught.value.code == "model_corrupt"
+    [logged] = [entry for entry in logs if entry["event"] == "model.unusable"]
+    assert (logged["log_level"], logged["bot"], logged["version"], logged["key"]) == (
+        "error",
+        "shop",
+        "v1",
+        key,
+    )
+    assert logged["code"] == "model_corrupt"
+
+
+async def test_an_incompatible_model_is_an_outage_not_the_clients_fault(
+    service: NluService, shop_dataset: NluDataset, publish: Callable[[NluModel], Any]
+) -> None:
+    await publish(train(shop_dataset, HashingEncoder(dim=64), version="v1"))
+    with structlog.testing.capture_logs() as logs, pytest.raises(IncompatibleModelError) as caught:
+        await service.parse(ParseRequest(bot="shop", text="hello"))
+    assert isinstance(caught.value, TransientError)
+    assert [entry["code"] for entry in logs if entry["event"] == "model.unusable"] == ["model_incompatible"]
+
+
+async def test_a_burst_for_a_corrupt_model_fetches_it_once(
+    registry: MongoModelRegistry, gated: GatedBlobStore, encoder: HashingEncoder
+) -> None:
+    await publish_bytes(registry, gated, b"not a model")
+    counting = CountingRegistry(registry)
+    service = NluService(registry=counting, blobs=gated, encoder=encoder)
+    for _ in range(20):
+        with pytest.raises(ModelArtifactError):
+            await service.parse(ParseRequest(bot="shop", text="hello"))
+    assert counting.queries == 1
+    await service.close()
 
 
 async def test_reload_of_a_bot_without_models_answers_none(service: NluService) -> None:

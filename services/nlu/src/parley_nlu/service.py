@@ -17,26 +17,41 @@ import structlog
 from parley_messages import ParseRequest, ParseResult
 from parley_nlu.batching import EncodingQueue
 from parley_nlu.encoder import Encoder
-from parley_nlu.model import NluModel
-from parley_nlu.ports import ModelChange, ModelChannel, ModelRegistry
+from parley_nlu.model import ModelArtifactError, NluModel
+from parley_nlu.ports import ModelChange, ModelChannel, ModelRecord, ModelRegistry
 from parley_nlu.validation import check_text
 from parley_runtime.blobs.ports import BlobStore
-from parley_runtime.errors import NotTrainedError, ParleyError, PermanentError
+from parley_runtime.errors import NotFoundError, NotTrainedError, ParleyError, PermanentError, TransientError
 from parley_runtime.names import check_bot_name
 
 log = structlog.get_logger(__name__)
 
 REFUSAL_TTL_SECONDS = 1.0
-"""How long a bot's permanent load failure (no model yet, a corrupt or incompatible one) is
-remembered, so that a burst of requests for it costs one registry query, not one each."""
+"""How long a bot's load failure (no model yet, a missing, corrupt or incompatible artifact) is
+remembered, so that a burst of requests for it costs one registry query, not one each. Short,
+because each can mend without an announcement (an artifact restored, a model trained)."""
 MAX_MODELS = 500
 """Models kept loaded; the least recently used is dropped (and reloaded on its next parse)."""
 RECONCILE_SECONDS = 30.0
 """How often loaded bots are checked against the registry, in case an announcement was missed."""
 
 
-class IncompatibleModelError(PermanentError):
+class ModelUnavailableError(TransientError):
+    """The registry names a model whose artifact the blob store does not have: the bot is known, the
+    fault is the deployment's (a lost or not yet replicated blob), so it is an outage, not a 404."""
+
+    code = "model_unavailable"
+
+
+class IncompatibleModelError(TransientError):
+    """The model needs another encoder than this service's: a deployment mismatch, not the client's
+    fault, so it is an outage (503) until the model is retrained or the service redeployed."""
+
     code = "model_incompatible"
+
+
+_REMEMBERED = (PermanentError, ModelUnavailableError, ModelArtifactError, IncompatibleModelError)
+"""Load failures cached for `REFUSAL_TTL_SECONDS`; others (a registry outage) are retried at once."""
 
 
 class NluService:
@@ -57,7 +72,7 @@ class NluService:
         self._channel = channel
         self._encoding = encoding or EncodingQueue(encoder)
         self._models: dict[str, NluModel] = {}
-        self._refusals: dict[str, tuple[float, PermanentError]] = {}
+        self._refusals: dict[str, tuple[float, ParleyError]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._reconcile_seconds = reconcile_seconds
         self._max_models = max(1, max_models)
@@ -145,7 +160,7 @@ class NluService:
                 model = self._models.get(bot) or await self._load_latest(bot)
                 if model is None:
                     raise NotTrainedError(f"bot {bot!r} has no trained model yet; train it first")
-            except PermanentError as exc:
+            except _REMEMBERED as exc:
                 self._refusals[bot] = (time.monotonic() + REFUSAL_TTL_SECONDS, exc)
                 raise
         return model
@@ -160,9 +175,7 @@ class NluService:
         if current is not None and current.version == record.version:
             return current
         started = time.perf_counter()
-        data = await self._blobs.get(record.artifact_key)
-        model = await asyncio.to_thread(NluModel.from_bytes, data)
-        self._check_compatible(model)
+        model = await self._fetch(record)
         self._keep(bot, model)
         log.info(
             "model.loaded",
@@ -170,6 +183,24 @@ class NluService:
             version=model.version,
             load_ms=round((time.perf_counter() - started) * 1e3, 1),
         )
+        return model
+
+    async def _fetch(self, record: ModelRecord) -> NluModel:
+        """The record's model, decoded and checked; a failure is logged, as only an operator can mend it."""
+        where = {"bot": record.bot, "version": record.version, "key": record.artifact_key}
+        try:
+            data = await self._blobs.get(record.artifact_key)
+        except NotFoundError as exc:
+            log.error("model.unavailable", **where)
+            raise ModelUnavailableError(
+                f"model {record.bot}/{record.version} is registered but its artifact is missing"
+            ) from exc
+        try:
+            model = await asyncio.to_thread(NluModel.from_bytes, data)
+            self._check_compatible(model)
+        except (ModelArtifactError, IncompatibleModelError) as exc:
+            log.error("model.unusable", **where, code=exc.code, error=str(exc))
+            raise
         return model
 
     async def _reload_logged(self, bot: str) -> None:
