@@ -32,7 +32,13 @@ UNIT_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3_600, "
                 "week": 604_800}  # fmt: skip
 
 _NUMBER_WORD = "|".join(sorted([*UNITS, *TENS, *SCALES, "dozen"], key=len, reverse=True))
-WORD_NUMBER = rf"(?:(?:a\s+)?(?:{_NUMBER_WORD})(?:(?:\s+and\s+|[\s-]+)(?:{_NUMBER_WORD}))*)"
+MAX_NUMBER_WORDS = 24
+"""Words one number in words may have ("nine billion nine hundred ninety-nine million ..." has 17).
+The bound keeps the patterns that need something after a number ("<number> minutes") linear: tried
+at every word of a long run of number words, an unbounded run rescanned the rest of it each time."""
+WORD_NUMBER = (
+    rf"(?:(?:a\s+)?(?:{_NUMBER_WORD})(?:(?:\s+and\s+|[\s-]+)(?:{_NUMBER_WORD})){{0,{MAX_NUMBER_WORDS - 1}}})"
+)
 """English number words: "twenty-five", "a hundred and five", "two thousand three hundred"."""
 DIGITS = r"(?:[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
 
@@ -60,6 +66,8 @@ _TAKES_A_DURATION = re.compile(
     r"lasts?|give\s+me|snooze)\s*$",
     re.IGNORECASE,
 )
+_TAIL = 64
+"""Characters before a match that decide how it reads ("the one", "a second", "for a day")."""
 _SPECIAL_DURATIONS = {"half an hour": 1_800, "half a minute": 30, "quarter of an hour": 900,
                       "an hour and a half": 5_400}  # fmt: skip
 
@@ -68,7 +76,7 @@ def number_candidates(text: str) -> Iterator[Candidate]:
     for match in _DIGIT_NUMBER.finditer(text):
         yield Candidate(match.start(), match.end(), "number", parse_digits(match.group()), "builtin")
     for match in _WORD_NUMBER.finditer(text):
-        if match.group().casefold() == "one" and _PRONOUN_ONE.search(text[: match.start()]):
+        if match.group().casefold() == "one" and _ends_with(_PRONOUN_ONE, text, match.start()):
             continue  # "the 3rd one", "this one": a thing, not a count
         value = parse_words(match.group())
         if value is not None:
@@ -80,7 +88,7 @@ def ordinal_candidates(text: str) -> Iterator[Candidate]:
         yield Candidate(match.start(), match.end(), "ordinal", int(match.group(1)), "builtin")
     for match in _WORD_ORDINAL.finditer(text):
         tens, unit = match.group(1), match.group(2).casefold()
-        if unit == "second" and not tens and _NOT_AN_ORDINAL.search(text[: match.start()]):
+        if unit == "second" and not tens and _ends_with(_NOT_AN_ORDINAL, text, match.start()):
             continue  # "a second", "30 second timer": time, not rank
         value = ORDINAL_WORDS[unit] + (TENS[tens.casefold()] if tens else 0)
         yield Candidate(match.start(), match.end(), "ordinal", value, "builtin", 0.9)
@@ -105,7 +113,13 @@ def duration_candidates(text: str) -> Iterator[Candidate]:
 def _is_span(text: str, start: int) -> bool:
     """Whether "a <unit>" at `start` reads as a length of time: alone, or after a word that takes one."""
     before = text[:start].rstrip()
-    return not before or _TAKES_A_DURATION.search(before) is not None
+    return not before or _ends_with(_TAKES_A_DURATION, before, len(before))
+
+
+def _ends_with(pattern: re.Pattern[str], text: str, end: int) -> bool:
+    """Whether `pattern` (anchored at `$`) matches text[:end], looking at its last `_TAIL` characters
+    only: searching the whole prefix for every match was quadratic in a text of many matches."""
+    return pattern.search(text, max(0, end - _TAIL), end) is not None
 
 
 def _count(text: str) -> float | None:
