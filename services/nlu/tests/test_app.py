@@ -69,6 +69,25 @@ async def test_blank_text_answers_400_invalid_input(client: AsyncTestClient[Any]
     }
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=latin-1"])
+async def test_a_body_that_is_not_utf8_answers_400_invalid_input(
+    client: AsyncTestClient[Any], content_type: str
+) -> None:
+    response = await client.post(
+        "/v1/parse", content=b'{"bot": "shop", "text": "h\xffi"}', headers={"content-type": content_type}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"
+    assert "UTF-8" in response.json()["error"]["message"]
+
+
+async def test_a_body_nested_too_deep_answers_400_invalid_input(client: AsyncTestClient[Any]) -> None:
+    body = b'{"bot": "shop", "text": "hi", "x": ' + b"[" * 3000 + b"]" * 3000 + b"}"
+    response = await client.post("/v1/parse", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
 async def test_a_body_without_text_answers_400(client: AsyncTestClient[Any]) -> None:
     response = await client.post("/v1/parse", json={"bot": "shop"})
     assert response.status_code == 400

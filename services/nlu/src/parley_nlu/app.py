@@ -17,7 +17,7 @@ from litestar.params import FromPath, JSONBody
 
 from parley_messages import ParseRequest, ParseResult
 from parley_nlu.service import NluService
-from parley_runtime.web import ReadinessCheck, exception_handlers, health_routes
+from parley_runtime.web import CheckedRequest, ReadinessCheck, exception_handlers, health_routes
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -70,5 +70,6 @@ def create_app(
         state=State({"service": service}),
         exception_handlers=exception_handlers(),
         request_max_body_size=MAX_BODY_BYTES,
+        request_class=CheckedRequest,  # a body that is not UTF-8 or nests too deep is a 400, not a 500
         lifespan=[lifespan],
     )
