@@ -28,7 +28,7 @@ from parley_nlu.service import NluService
 from parley_nlu.settings import NluSettings
 from parley_nlu.stores import MongoModelRegistry
 from parley_nlu.trainer import train
-from parley_runtime.errors import InvalidInputError, NotFoundError, ParleyError
+from parley_runtime.errors import InvalidInputError, NotFoundError, NotTrainedError, ParleyError
 from parley_runtime.http import JsonClient
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 
@@ -163,7 +163,7 @@ async def retire_or_error(parser: Parser, bot: str) -> ParleyError | None:
 
 
 def assert_not_trained(answer: ParseResult | ParleyError, bot: str) -> None:
-    assert isinstance(answer, NotFoundError), answer
+    assert isinstance(answer, NotTrainedError), answer
     assert (answer.code, str(answer)) == ("not_trained", f"bot {bot!r} {NOT_TRAINED}")
 
 
@@ -194,6 +194,16 @@ async def test_blank_text_is_invalid_input(parser: Parser, text: str) -> None:
     answer = await parse_or_error(parser, text=text)
     assert isinstance(answer, InvalidInputError), answer
     assert (answer.code, str(answer), answer.details) == ("invalid_input", "text is empty", {"field": "text"})
+
+
+async def test_an_unknown_time_zone_is_invalid_input(parser: Parser) -> None:
+    try:
+        answer: object = await parser.parse(ParseRequest(bot=BOT, text=UTTERANCE, timezone="Mars/Olympus"))
+    except ParleyError as exc:
+        answer = exc
+    assert isinstance(answer, InvalidInputError), answer
+    assert (answer.code, answer.details) == ("invalid_input", {"field": "timezone"})
+    assert "unknown time zone 'Mars/Olympus'" in str(answer)
 
 
 async def test_a_retired_bot_is_no_longer_served(parser: Parser) -> None:

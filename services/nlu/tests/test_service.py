@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -122,6 +122,23 @@ async def test_the_first_parse_loads_the_newest_model(
     await publish(train_model(shop_dataset, "v2"))
     result = await service.parse(ParseRequest(bot="shop", text="a large pizza please"))
     assert (result.intent.name, result.model_version) == ("order_pizza", "v2")
+
+
+async def test_tomorrow_is_the_users_tomorrow(
+    service: NluService, shop_dataset: NluDataset, train_model: Train, publish: Callable[[NluModel], Any]
+) -> None:
+    await publish(train_model(shop_dataset, "v1"))
+
+    async def tomorrow(timezone: str | None) -> str:
+        result = await service.parse(ParseRequest(bot="shop", text="a pizza tomorrow", timezone=timezone))
+        return next(e.value for e in result.entities if e.entity == "date")
+
+    # UTC+14 and UTC-11 are never on the same date; without a zone, the date is UTC's.
+    east, west = await tomorrow("Pacific/Kiritimati"), await tomorrow("Pacific/Pago_Pago")
+    assert date.fromisoformat(east) - date.fromisoformat(west) == timedelta(days=1)
+    assert await tomorrow(None) == (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    with pytest.raises(InvalidInputError, match="unknown time zone"):
+        await tomorrow("Atlantis/Capital")
 
 
 async def test_many_bots_are_served_at_once(

@@ -23,6 +23,7 @@ from parley_nlu.validation import check_text
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.errors import NotFoundError, NotTrainedError, ParleyError, PermanentError, TransientError
 from parley_runtime.names import check_bot_name
+from parley_runtime.timezones import today_in
 
 log = structlog.get_logger(__name__)
 
@@ -78,11 +79,13 @@ class NluService:
         self._max_models = max(1, max_models)
 
     async def parse(self, request: ParseRequest) -> ParseResult:
-        """Intent, ranking and entities of `request.text` by the bot's current model."""
+        """Intent, ranking and entities of `request.text` by the bot's current model; relative
+        dates are read in `request.timezone` (UTC without one)."""
         text = check_text(request.text)
+        today = today_in(request.timezone)
         model = self._recently_used(check_bot_name(request.bot)) or await self._first_load(request.bot)
         embedding = await self._encoding.encode(text)
-        return model.parse(text, embedding)
+        return model.parse(text, embedding, today=today)
 
     def current_version(self, bot: str) -> str | None:
         model = self._models.get(bot)
