@@ -275,23 +275,6 @@ async def test_a_cancelled_attempt_is_recorded_and_the_last_one_fails_the_job(
         assert job is not None and (job["status"], "cancelled" in job["error"]) == (status, True)
 
 
-async def test_a_job_the_worker_dead_letters_ends_failed(
-    make_handler: Callable[..., Any],
-    shop_dataset: NluDataset,
-    tmp_path: Path,
-    db: AsyncDatabase[dict[str, Any]],
-    poll: Callable[..., Any],
-) -> None:
-    bus, blobs = MemoryBus(max_receives=3), UnreachableBlobs(tmp_path / "unreachable")
-    worker = Worker(
-        bus, TRAINING_QUEUE, make_handler(blobs=blobs, max_attempts=3), retry_delay_seconds=0, max_receives=3
-    )
-    await bus.publish(await snapshot(blobs, shop_dataset))
-    await poll(lambda: _dead_lettered(worker, bus))
-    job = await db["training_jobs"].find_one({"_id": "job-1"})
-    assert job is not None and (job["status"], job["attempts"]) == ("failed", 3)
-
-
 class JobsDownOnce(MongoTrainingJobs):
     """A job store that cannot be reached on the first delivery, before the attempt is counted."""
 
@@ -306,21 +289,28 @@ class JobsDownOnce(MongoTrainingJobs):
         return await super().status(job_id)
 
 
-async def test_a_delivery_the_job_did_not_count_still_makes_the_last_attempt_final(
+@pytest.mark.parametrize(
+    ("jobs_store", "attempts"),
+    [(MongoTrainingJobs, 3), (JobsDownOnce, 2)],
+    ids=["every-delivery-counted", "first-delivery-not-counted"],
+)
+async def test_a_job_the_worker_dead_letters_ends_failed(
     make_handler: Callable[..., Any],
     shop_dataset: NluDataset,
     tmp_path: Path,
     db: AsyncDatabase[dict[str, Any]],
     poll: Callable[..., Any],
+    jobs_store: type[MongoTrainingJobs],
+    attempts: int,
 ) -> None:
-    # The job counts 2 attempts when the broker dead-letters on its 3rd receive: it must end failed.
+    # However many attempts the job counted, the broker's last receive ends it `failed`.
     bus, blobs = MemoryBus(max_receives=3), UnreachableBlobs(tmp_path / "unreachable")
-    handler = make_handler(blobs=blobs, jobs=JobsDownOnce(db), max_attempts=3)
+    handler = make_handler(blobs=blobs, jobs=jobs_store(db), max_attempts=3)
     worker = Worker(bus, TRAINING_QUEUE, handler, retry_delay_seconds=0, max_receives=3)
     await bus.publish(await snapshot(blobs, shop_dataset))
     await poll(lambda: _dead_lettered(worker, bus))
     job = await db["training_jobs"].find_one({"_id": "job-1"})
-    assert job is not None and (job["status"], job["attempts"]) == ("failed", 2)
+    assert job is not None and (job["status"], job["attempts"]) == ("failed", attempts)
 
 
 async def _dead_lettered(worker: Worker, bus: MemoryBus) -> bool:
