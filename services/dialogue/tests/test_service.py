@@ -115,7 +115,7 @@ async def test_a_turn_for_an_unknown_bot_is_not_found(service):
         await service.turn(ChatRequest(bot="nobody", text="hi"))
 
 
-@pytest.mark.parametrize("text", ["", "   ", "x" * (MAX_TEXT_CHARS + 1)])
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\ufeff ", "x" * (MAX_TEXT_CHARS + 1)])
 async def test_empty_or_overlong_text_is_an_input_error(service, text):
     await service.put_bot("greeter", GREETER)
     with pytest.raises(InvalidInputError):

@@ -46,6 +46,7 @@ def test_text_of_the_wrong_type_is_refused() -> None:
 
 def test_blank_text_is_refused() -> None:
     assert _code('{"type": "user_message", "text": "   "}') == "empty_text"
+    assert _code('{"type": "user_message", "text": "\\u200b\\u2060\\u00ad"}') == "empty_text"
 
 
 def test_text_over_the_limit_is_refused() -> None:

@@ -45,6 +45,7 @@ from parley_messages.turn import (
     ParseRequest,
     ParseResult,
     TimeZoneName,
+    is_blank,
 )
 
 __all__ = [
@@ -89,6 +90,7 @@ __all__ = [
     "dead_letter_queue",
     "decode",
     "encode",
+    "is_blank",
     "is_bot_name",
     "is_id",
     "new_id",

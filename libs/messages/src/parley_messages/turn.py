@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any
 
 import msgspec
@@ -9,11 +10,20 @@ import msgspec
 MAX_TEXT_CHARS = 2_000
 """The longest user utterance accepted anywhere on the turn path."""
 
+
+def is_blank(text: str) -> bool:
+    """Whether `text` shows nothing: whitespace and invisible format characters (category Cf:
+    zero-width space U+200B, byte-order mark U+FEFF, word joiner U+2060, soft hyphen U+00AD, ...)
+    only. Such text is empty everywhere on the turn path: parsed, it got a confident intent drawn
+    from nothing."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
 TimeoutMs = Annotated[int, msgspec.Meta(ge=1)]
-TimeZoneName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-"""An IANA time zone ("Europe/Paris"); whether it exists is checked where it is used."""
 """How long the caller waits for the answer, in milliseconds from sending the request. The
 dialogue gives up before then: a turn its caller stopped waiting for changes nothing it can undo."""
+TimeZoneName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+"""An IANA time zone ("Europe/Paris"); whether it exists is checked where it is used."""
 
 
 class Button(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

@@ -30,6 +30,7 @@ from parley_messages import (
     ParseResult,
     SendWebhook,
     WelcomeRequest,
+    is_blank,
     is_id,
     new_id,
 )
@@ -282,7 +283,7 @@ def _summary(definition: BotDefinition, version: int, updated_at: Any) -> BotSum
 
 
 def _checked_text(text: str) -> str:
-    if not text.strip():
+    if is_blank(text):
         raise InvalidInputError("text is empty", details=[{"path": "text", "message": "is empty"}])
     if len(text) > MAX_TEXT_CHARS:
         message = f"longer than {MAX_TEXT_CHARS} characters"

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from parley_messages import MAX_TEXT_CHARS, TimeZoneName
+from parley_messages import MAX_TEXT_CHARS, TimeZoneName, is_blank
 from parley_runtime.client_json import decode_json
 from parley_runtime.errors import InvalidInputError
 from parley_runtime.timezones import check_timezone
@@ -76,7 +76,7 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
 
 
 def check_text(text: str) -> None:
-    if not text.strip():
+    if is_blank(text):
         raise FrameError("empty_text", "`text` must not be empty")
     if len(text) > MAX_TEXT_CHARS:
         raise FrameError("text_too_long", f"`text` is limited to {MAX_TEXT_CHARS} characters")

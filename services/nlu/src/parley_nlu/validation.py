@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from parley_messages import MAX_TEXT_CHARS
+from parley_messages import MAX_TEXT_CHARS, is_blank
 from parley_runtime.errors import InvalidInputError
 
 # C0 and C1 controls except tab, newline and carriage return; DEL; lone surrogates.
@@ -14,7 +13,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def check_text(text: str) -> str:
     """`text` if an utterance can be parsed from it, else `InvalidInputError` saying why."""
-    if _blank(text):
+    if is_blank(text):
         raise InvalidInputError("text is empty", details={"field": "text"})
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidInputError(
@@ -28,10 +27,3 @@ def check_text(text: str) -> str:
             details={"field": "text", "position": bad.start(), "character": f"U+{ord(bad.group()):04X}"},
         )
     return text
-
-
-def _blank(text: str) -> bool:
-    """Whether `text` shows nothing: whitespace and invisible format characters (category Cf: zero-width
-    space U+200B, byte-order mark U+FEFF, word joiner U+2060, soft hyphen U+00AD, ...) only. Such text
-    used to be parsed, and answered with a confident intent drawn from nothing."""
-    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
