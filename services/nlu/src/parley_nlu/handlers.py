@@ -55,10 +55,10 @@ async def handle_train(
 
     A job ends `failed` (with the reason) on a permanent error anywhere in it, and when its attempt
     number `max_attempts` (the worker's `WORKER_MAX_RECEIVES`), by its own count or the broker's
-    receive count, fails too; the message is then
-    dead-lettered. An earlier failed attempt leaves it `running`, with the error, to be tried again.
-    The last attempt is not started when the one before vanished (its trainer died, e.g. out of
-    memory), since dying again would leave the job `running` for ever.
+    receive count, fails too; the message is then dead-lettered. An earlier failed attempt leaves it
+    `running`, with the error, to be tried again. The last attempt is not started when the one
+    before vanished (its trainer died, e.g. out of memory), since dying again would leave the job
+    `running` for ever.
     """
     if await jobs.status(message.job_id) in ("succeeded", "rejected"):
         log.info("training.skipped", job_id=message.job_id, reason="already finished")
