@@ -8,9 +8,11 @@ item from a to-do item), so "order ORD775532" and "a place in chennai" are found
 annotations. A word it never saw reads as `UNKNOWN`, which training learns from the words it saw
 once and those of the annotated values, so an unseen value is judged by its shape and context rather
 than missed for not being a value it memorised. Decoding is Viterbi over the token probabilities
-with the BIO constraint (an `I-x` only continues an `x`). The value is the span's text; a span's
-confidence is the mean probability of its tokens' labels. A span of function words only ("the", "a")
-is never a value.
+with the BIO constraint (an `I-x` only continues an `x`), and no learnt transition scores: label
+bigram log-probabilities from the training examples, added at weight 0.3 or 1, raised the public
+set's held-out misses from 60 to 78 or 110 (a value's first word is a rare transition). The value
+is the span's text; a span's confidence is the mean probability of its tokens' labels. A span of
+function words only ("the", "a") is never a value.
 """
 
 from __future__ import annotations
