@@ -52,10 +52,10 @@ localstack-down:
 bench-nlu: install
     {{python}} bench/nlu_parse.py
 
-# Build every service image from docker/Dockerfile (needs Docker with BuildKit)
+# Build every image from docker/Dockerfile: each service's, and cli (the `parley` command); needs Docker with BuildKit
 [group('deploy')]
 images:
-    for target in gateway dialogue notifier nlu nlu-trainer logger analytics; do \
+    for target in gateway dialogue notifier nlu nlu-trainer logger analytics cli; do \
       docker build -f docker/Dockerfile --target "$target" -t "parley/$target:local" . ; \
     done
 

