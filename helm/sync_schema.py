@@ -1,12 +1,17 @@
-"""Refresh the settings names in helm/values.schema.json and copy it into every service chart.
+"""Refresh the settings names in helm/values.schema.json, copy it into every service chart, and
+refresh what helm/parley-jobs/values.schema.json shares with it.
 
     just helm-schema        # .venv/bin/python helm/sync_schema.py
 
 `config` and `secretEnv` keys must be settings some Parley service reads: the list is every
 environment variable of `InfraSettings`, of `WorkerSettings` (every queue worker reads it) and of
 each service's settings classes, less the variables the chart derives itself (`http.hostEnv` /
-`http.portEnv` and the worker health address, set from `http` and `health`). tests/deploy checks
-that this file equals what this script writes, and that the copies equal this file.
+`http.portEnv` and the worker health address, set from `http` and `health`).
+
+The jobs chart runs CronJobs, not a Deployment, so its values differ and it has a schema of its
+own. The values it takes as the service charts do (among them all the environment files set) are
+copied from helm/values.schema.json, and its setting names are those its commands read. tests/deploy
+checks that both files equal what this script writes, and that the copies equal the first.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 
 import msgspec
 
+from parley_logger.settings import LoggerSettings
 from parley_runtime.infra import InfraSettings
 from parley_runtime.settings import env_names
 from parley_runtime.worker_settings import WorkerSettings
@@ -25,6 +31,29 @@ from parley_runtime.worker_settings import WorkerSettings
 HELM = Path(__file__).resolve().parent
 ROOT = HELM.parent
 SCHEMA = HELM / "values.schema.json"
+JOBS = HELM / "parley-jobs"
+JOBS_SETTINGS: tuple[type[msgspec.Struct], ...] = (InfraSettings, LoggerSettings)
+"""What the jobs' commands, `parley backup` and `parley transcripts archive`, read."""
+SHARED_WITH_JOBS = (
+    "global",
+    "parley-lib",
+    "nameOverride",
+    "fullnameOverride",
+    "image",
+    "imagePullSecrets",
+    "aws",
+    "config",
+    "secretEnv",
+    "serviceAccount",
+    "podAnnotations",
+    "podLabels",
+    "priorityClassName",
+    "tmpSizeLimit",
+    "nodeSelector",
+    "tolerations",
+    "affinity",
+)
+"""Values the jobs chart takes as the service charts do."""
 
 
 def settings_classes() -> list[type[msgspec.Struct]]:
@@ -58,9 +87,11 @@ def setting_names(schema: dict[str, Any]) -> list[str]:
 
 
 def charts() -> list[Path]:
-    """Every application chart under helm/ (the library chart has no values of its own)."""
+    """Every service chart under helm/: not the library chart (no values of its own), nor the jobs'."""
     return sorted(
-        path.parent for path in HELM.glob("*/Chart.yaml") if "type: library" not in path.read_text()
+        path.parent
+        for path in HELM.glob("*/Chart.yaml")
+        if "type: library" not in path.read_text() and path.parent != JOBS
     )
 
 
@@ -75,15 +106,30 @@ def synced(text: str) -> str:
     return render(schema)
 
 
+def synced_jobs(text: str, shared_text: str) -> str:
+    """`text` (the jobs chart's schema) with what it shares with `shared_text` (the service charts'
+    schema) copied from it, and its setting names those the jobs' commands read today."""
+    schema, shared = json.loads(text), json.loads(shared_text)
+    for key in SHARED_WITH_JOBS:
+        schema["properties"][key] = shared["properties"][key]
+    schema["definitions"]["resources"] = shared["properties"]["resources"]
+    for name in ("stringMap", "resourceList"):
+        schema["definitions"][name] = shared["definitions"][name]
+    names = {name for cls in JOBS_SETTINGS for name in env_names(cls).values()}
+    schema["definitions"]["settingName"]["enum"] = sorted(names)
+    return render(schema)
+
+
 def main() -> None:
     text = synced(SCHEMA.read_text())
     schema = json.loads(text)
     SCHEMA.write_text(text)
     for chart in charts():
         (chart / "values.schema.json").write_text(text)
-    print(
-        f"sync_schema: {len(schema['definitions']['settingName']['enum'])} settings -> {len(charts())} charts"
-    )
+    jobs = JOBS / "values.schema.json"
+    jobs.write_text(synced_jobs(jobs.read_text(), text))
+    settings = len(schema["definitions"]["settingName"]["enum"])
+    print(f"sync_schema: {settings} settings -> {len(charts())} charts; {jobs.relative_to(ROOT)} refreshed")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ import yaml
 
 from tests.deploy.deployables import HELM
 
+KUBERNETES_VERSIONS = ("1.32", "1.35")
+"""The oldest and newest Kubernetes versions EKS is expected to run Parley on."""
+
 Manifest = dict[str, Any]
 Render = Callable[..., list[Manifest]]
 """`render(chart, environment)` or `render(chart, environment, values=...)` (the `render` fixture)."""
@@ -64,3 +67,17 @@ def one(manifests: list[Manifest], kind: str) -> Manifest:
     found = of_kind(manifests, kind)
     assert len(found) == 1, f"expected one {kind}, found {len(found)}"
     return found[0]
+
+
+def cronjob_pod(cronjob: Manifest) -> dict[str, Any]:
+    """The pod spec a CronJob's Jobs run."""
+    return cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+
+
+def cronjob_containers(manifests: list[Manifest]) -> list[dict[str, Any]]:
+    """The container of each CronJob among `manifests` (one each), in the order rendered."""
+    found = []
+    for cronjob in of_kind(manifests, "CronJob"):
+        (only,) = cronjob_pod(cronjob)["containers"]
+        found.append(only)
+    return found

@@ -62,6 +62,11 @@ BY_NAME = {deployable.name: deployable for deployable in DEPLOYABLES}
 HTTP_SERVICES = tuple(d for d in DEPLOYABLES if not d.is_worker)
 WORKERS = tuple(d for d in DEPLOYABLES if d.is_worker)
 
+JOBS_CHART = "parley-jobs"
+"""Not a deployable: the operators' scheduled `parley` commands (CronJobs), run from the `cli` image."""
+CHARTS = (*(d.chart for d in DEPLOYABLES), JOBS_CHART)
+"""Every application chart under helm/."""
+
 BUILD_TOOLS = {
     "parley_nlu.export",
     # A developer CLI (scores a trained model on a dataset), run by hand like `export`, never deployed.

@@ -5,19 +5,16 @@ and what it renders agrees with the services: ports, settings, queues, scaling, 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 import helm_python as helm
 import kubernetes_validate
-import kubernetes_validate.utils
 import pytest
 
 from parley_messages import QUEUES
 from parley_runtime.worker import SETTLE_SECONDS
 from parley_runtime.worker_settings import WorkerSettings
-from tests.deploy.charts import Manifest, Render, environment_values, of_kind, one
+from tests.deploy.charts import KUBERNETES_VERSIONS, Manifest, Render, environment_values, of_kind, one
 from tests.deploy.deployables import (
     DEPLOYABLES,
     ENVIRONMENTS,
@@ -29,21 +26,10 @@ from tests.deploy.deployables import (
     worker_settings,
 )
 
-KUBERNETES_VERSIONS = ("1.32", "1.35")
-"""The oldest and newest Kubernetes versions EKS is expected to run Parley on."""
 CUSTOM_KINDS = {"ScaledObject", "TriggerAuthentication"}
 """KEDA's kinds: no Kubernetes schema; checked field by field below."""
 CASES = list(itertools.product(DEPLOYABLES, ENVIRONMENTS))
 IDS = [f"{d.name}-{env}" for d, env in CASES]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _schema_files_read_once() -> Iterator[None]:
-    """kubernetes-validate reads its schema files on every call: read each once (ten times faster)."""
-    with pytest.MonkeyPatch.context() as patch:
-        read = cache(kubernetes_validate.utils.schema_contents)
-        patch.setattr(kubernetes_validate.utils, "schema_contents", read)
-        yield
 
 
 def container(manifests: list[Manifest]) -> dict[str, Any]:

@@ -26,7 +26,15 @@ from types import ModuleType
 import pytest
 from packaging.requirements import Requirement
 
-from tests.deploy.deployables import DEPLOYABLES, HTTP_SERVICES, ROOT, Deployable, listen_variables
+from tests.deploy.charts import Render, cronjob_containers
+from tests.deploy.deployables import (
+    DEPLOYABLES,
+    HTTP_SERVICES,
+    JOBS_CHART,
+    ROOT,
+    Deployable,
+    listen_variables,
+)
 
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
 TORCH_FAMILY = {"torch", "sentence-transformers", "transformers", "torchvision", "accelerate"}
@@ -266,9 +274,9 @@ for command in sys.argv[2:]:
 
 
 def test_the_parley_command_and_the_jobs_commands_run_with_only_the_cli_images_packages(
-    tmp_path: Path,
+    render: Render, tmp_path: Path
 ) -> None:
-    """`parley --help`, and the scheduled commands with and without --help, in a process where
+    """`parley --help`, and each CronJob's command with and without --help, in a process where
     every module of a distribution the cli image lacks is unimportable. With no MONGODB_URL and no
     bucket the commands run on the in-process emulation and write to a local folder; in a pod the
     same code reaches MongoDB and S3 through the same packages."""
@@ -279,7 +287,9 @@ def test_the_parley_command_and_the_jobs_commands_run_with_only_the_cli_images_p
         if not {canonical(d) for d in distributions} & image
     )
     assert {"parley_analytics", "onnxruntime", "uvicorn"} <= set(hidden)
-    arguments = ["backup", "transcripts archive"]
+    jobs = [container["command"] for container in cronjob_containers(render(JOBS_CHART, "prod"))]
+    assert jobs and all(command[0] == "parley" for command in jobs)
+    arguments = [" ".join(command[1:]) for command in jobs]
     result = subprocess.run(
         [sys.executable, "-c", _RUN_WITH_ONLY, ",".join(hidden), "--help"]
         + [f"{a} --help" for a in arguments]

@@ -1,4 +1,5 @@
-"""The values schema rejects typos: one schema (helm/values.schema.json) copied into every chart."""
+"""The values schemas reject typos: one schema (helm/values.schema.json) copied into every service
+chart, and the jobs chart's own, which shares its common parts."""
 
 from __future__ import annotations
 
@@ -13,13 +14,21 @@ import jsonschema
 import pytest
 
 from tests.deploy.charts import Render, load_yaml, merge
-from tests.deploy.deployables import DEPLOYABLES, ENVIRONMENTS, HELM, settings_of, worker_settings
+from tests.deploy.deployables import (
+    DEPLOYABLES,
+    ENVIRONMENTS,
+    HELM,
+    JOBS_CHART,
+    settings_of,
+    worker_settings,
+)
 
 SCHEMA = HELM / "values.schema.json"
+JOBS_SCHEMA = HELM / JOBS_CHART / "values.schema.json"
 
 
-def schema() -> dict:
-    return json.loads(SCHEMA.read_text())
+def schema(path: Path = SCHEMA) -> dict:
+    return json.loads(path.read_text())
 
 
 @pytest.mark.parametrize("deployable", DEPLOYABLES, ids=str)
@@ -28,7 +37,8 @@ def test_every_chart_carries_the_one_schema(deployable) -> None:
     assert copy.read_text() == SCHEMA.read_text(), f"{copy} is stale: run `just helm-schema`"
 
 
-def test_the_schema_rejects_unknown_keys_at_every_level_parley_defines() -> None:
+@pytest.mark.parametrize("path", [SCHEMA, JOBS_SCHEMA], ids=["services", "jobs"])
+def test_the_schema_rejects_unknown_keys_at_every_level_parley_defines(path: Path) -> None:
     def objects(node: object, path: str = "$"):
         if isinstance(node, dict):
             if node.get("type") == "object" and "properties" in node:
@@ -36,7 +46,9 @@ def test_the_schema_rejects_unknown_keys_at_every_level_parley_defines() -> None
             for key, value in node.items():
                 yield from objects(value, f"{path}.{key}")
 
-    open_objects = [path for path, node in objects(schema()) if node.get("additionalProperties") is not False]
+    open_objects = [
+        where for where, node in objects(schema(path)) if node.get("additionalProperties") is not False
+    ]
     assert not open_objects
 
 
@@ -54,6 +66,16 @@ def test_the_schema_is_what_sync_schema_writes() -> None:
     assert sync_schema().synced(text) == text, "the setting names are stale: run `just helm-schema`"
 
 
+def test_the_jobs_schema_is_what_sync_schema_writes() -> None:
+    text = JOBS_SCHEMA.read_text()
+    synced = sync_schema().synced_jobs(text, SCHEMA.read_text())
+    assert synced == text, f"{JOBS_SCHEMA} is stale: run `just helm-schema`"
+
+
+def test_sync_schema_copies_the_service_schema_into_the_service_charts_only() -> None:
+    assert {chart.name for chart in sync_schema().charts()} == {d.chart for d in DEPLOYABLES}
+
+
 def test_every_setting_name_the_schema_allows_is_read_by_some_service() -> None:
     allowed = set(schema()["definitions"]["settingName"]["enum"])
     known = set().union(*(settings_of(d.package) for d in DEPLOYABLES)) | worker_settings()
@@ -63,23 +85,20 @@ def test_every_setting_name_the_schema_allows_is_read_by_some_service() -> None:
 
 def _every_values_file() -> list[Path]:
     files = [HELM / "environments" / f"{env}.yaml" for env in ENVIRONMENTS]
-    for deployable in DEPLOYABLES:
-        files += [deployable.chart_dir / "values.yaml"]
-        files += [deployable.chart_dir / f"values-{env}.yaml" for env in ENVIRONMENTS]
+    for chart_dir in [d.chart_dir for d in DEPLOYABLES] + [HELM / JOBS_CHART]:
+        files += [chart_dir / "values.yaml"]
+        files += [chart_dir / f"values-{env}.yaml" for env in ENVIRONMENTS]
     return files
 
 
-@pytest.mark.parametrize("deployable", DEPLOYABLES, ids=str)
+@pytest.mark.parametrize("chart", [d.chart for d in DEPLOYABLES] + [JOBS_CHART])
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
-def test_each_environments_values_satisfy_the_schema(deployable, environment: str) -> None:
-    values = load_yaml(deployable.chart_dir / "values.yaml")
-    for path in (
-        HELM / "environments" / f"{environment}.yaml",
-        deployable.chart_dir / f"values-{environment}.yaml",
-    ):
+def test_each_environments_values_satisfy_the_schema(chart: str, environment: str) -> None:
+    values = load_yaml(HELM / chart / "values.yaml")
+    for path in (HELM / "environments" / f"{environment}.yaml", HELM / chart / f"values-{environment}.yaml"):
         values = merge(values, load_yaml(path))
     values["parley-lib"] = {}
-    jsonschema.Draft7Validator(schema()).validate(values)
+    jsonschema.Draft7Validator(schema(HELM / chart / "values.schema.json")).validate(values)
 
 
 def test_every_values_file_is_covered() -> None:
@@ -107,6 +126,19 @@ TYPOS = [
     ("parley-gateway/values-dev.yaml", "requests: {cpu: 100m", "request: {cpu: 100m", "'request'"),
     ("environments/prod.yaml", "PARLEY_BUCKET:", "PARLEY_BUKET:", "'PARLEY_BUKET'"),
     ("environments/prod.yaml", "key: mongodb-url", "kye: mongodb-url", "'kye'"),
+    ("parley-jobs/values-dev.yaml", "transcriptsArchive:", "transcriptArchive:", "'transcriptArchive'"),
+    (
+        "parley-jobs/values-dev.yaml",
+        "LOGGER_RETENTION_DAYS:",
+        "LOGGER_RETENTION_DAY:",
+        "'LOGGER_RETENTION_DAY'",
+    ),
+    (
+        "parley-jobs/values-prod.yaml",
+        "role/parley-prod-jobs",
+        "role/parley prod jobs",
+        "/serviceAccount/roleArn",
+    ),
 ]
 
 
