@@ -85,7 +85,7 @@ down:
 helm-check: install
     {{python}} -m pytest tests/deploy -q -p no:cacheprovider
 
-# Refresh the setting names in helm/values.schema.json and copy it into every chart
+# Refresh the setting names in helm/values.schema.json, its copies in the service charts, and the jobs chart's schema
 [group('deploy')]
 helm-schema: install
     {{python}} helm/sync_schema.py
