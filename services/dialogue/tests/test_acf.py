@@ -191,6 +191,31 @@ def test_native_settings_in_an_acf_document_are_kept():
     assert build_definition(from_acf(doc, name="x")).settings.chat_access == "key"
 
 
+def test_settings_survive_an_acf_round_trip():
+    bot = build_definition(
+        {
+            "name": "x",
+            "settings": {"chat_access": "key", "fallback_threshold": 0.3},
+            "intents": [{"id": "a", "replies": ["a"]}],
+        }
+    )
+    assert build_definition(from_acf(to_acf(bot), name="x")).settings == bot.settings
+
+
+def test_built_in_entities_a_parameter_uses_are_not_declared_on_import():
+    bot = build_definition(
+        {
+            "name": "x",
+            "intents": [
+                {"id": "book", "parameters": [{"name": "day", "entity": "date", "prompt": ["When?"]}]}
+            ],
+        }
+    )
+    again = build_definition(from_acf(to_acf(bot), name="x"))
+    assert again.entities == []
+    assert again.intents[0].parameters[0].entity == "date"
+
+
 def test_the_description_survives_an_acf_round_trip():
     bot = build_definition({"name": "x", "description": "Orders", "intents": [{"id": "a", "replies": ["a"]}]})
     assert build_definition(from_acf(to_acf(bot), name="x")).description == "Orders"

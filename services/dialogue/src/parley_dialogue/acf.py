@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any, TypeGuard, cast
 
+import msgspec
+
 from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
 from parley_dialogue.replies import says_nothing
+from parley_messages import BUILTIN_ENTITIES
 
 SPECIAL_INTENTS = frozenset({"fallback", "cancel", "init_conversation"})
 FREE_TEXT_TYPE = "free_text"
@@ -142,11 +145,12 @@ def _entity(entity: dict[str, Any]) -> dict[str, Any]:
 
 
 def _implied_entities(intents: list[dict[str, Any]]) -> list[str]:
+    """The entities the intents use, but not the built-in ones, which a bot may not declare."""
     names: list[str] = []
     for intent in intents:
         names += [p["entity"] for p in intent["parameters"] if p["entity"]]
         names += [s["entity"] for ex in intent["examples"] for s in ex.get("entities", [])]
-    return list(dict.fromkeys(names))
+    return [name for name in dict.fromkeys(names) if name not in BUILTIN_ENTITIES]
 
 
 def _says_something(template: object) -> TypeGuard[str]:
@@ -168,10 +172,12 @@ def _slug(name: str) -> str:
 
 
 def to_acf(bot: BotDefinition) -> dict[str, Any]:
-    """Export to ACF. Native-only features (buttons, choices, patterns, settings) do not survive;
-    the description, which ACF does not have either, does (the import reads it back)."""
+    """Export to ACF. Native-only features (buttons, choices, patterns) do not survive; the
+    description and the settings, which ACF does not have either, do (the import reads them back):
+    a key-protected bot stays key-protected through an ACF round trip."""
     return {
         "description": bot.description,
+        "settings": msgspec.to_builtins(bot.settings),
         "intents": [_acf_intent(i) for i in bot.intents],
         "entities": [
             {
