@@ -123,7 +123,9 @@ def test_the_turn_completed_event_counts_the_bots_own_fallback() -> None:
 async def test_metrics_count_turns_and_errors(client: Client) -> None:
     await client.post(CHAT, json={"text": "hi"})
     await client.get("/api/v1/bots")
-    text = (await client.get("/metrics")).text
+    response = await client.get("/metrics")
+    assert response.headers["content-type"] == "text/plain; version=1.0.0; charset=utf-8"
+    text = response.text
     assert 'parley_turn_seconds_count{channel="rest"} 1.0' in text
     assert 'parley_upstream_seconds_count{operation="turn",upstream="dialogue"} 1.0' in text
     assert 'parley_errors_total{code="unauthorized"} 1.0' in text

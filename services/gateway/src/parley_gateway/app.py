@@ -31,10 +31,14 @@ def _gateway(state: State) -> Gateway:
     return state.gateway
 
 
+_METRICS_MEDIA_TYPE = CONTENT_TYPE_LATEST.removesuffix("; charset=utf-8")
+"""Litestar appends the charset to a text type itself; sent twice, Prometheus 3 refuses the scrape."""
+
+
 @get("/metrics", include_in_schema=False, sync_to_thread=False)
 def metrics(state: State) -> Response[bytes]:
     gateway: Gateway = state.gateway
-    return Response(generate_latest(gateway.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(gateway.metrics.registry), media_type=_METRICS_MEDIA_TYPE)
 
 
 def _cors(settings: GatewaySettings) -> CORSConfig | None:
