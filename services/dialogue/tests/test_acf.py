@@ -216,6 +216,21 @@ def test_built_in_entities_a_parameter_uses_are_not_declared_on_import():
     assert again.intents[0].parameters[0].entity == "date"
 
 
+def test_a_built_in_entity_the_examples_annotate_is_declared_and_learnt_as_in_acf():
+    doc = {
+        "intents": [
+            {
+                "intentId": "book",
+                "parameters": [{"name": "day", "type": "date", "prompt": "When?"}],
+                "trainingData": [
+                    {"text": "book friday", "entities": [{"begin": 5, "end": 11, "name": "date"}]}
+                ],
+            }
+        ]
+    }
+    assert [e.name for e in build_definition(from_acf(doc, name="x")).entities] == ["date"]
+
+
 def test_the_description_survives_an_acf_round_trip():
     bot = build_definition({"name": "x", "description": "Orders", "intents": [{"id": "a", "replies": ["a"]}]})
     assert build_definition(from_acf(to_acf(bot), name="x")).description == "Orders"

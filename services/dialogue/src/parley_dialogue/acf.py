@@ -145,12 +145,18 @@ def _entity(entity: dict[str, Any]) -> dict[str, Any]:
 
 
 def _implied_entities(intents: list[dict[str, Any]]) -> list[str]:
-    """The entities the intents use, but not the built-in ones, which a bot may not declare."""
-    names: list[str] = []
-    for intent in intents:
-        names += [p["entity"] for p in intent["parameters"] if p["entity"]]
-        names += [s["entity"] for ex in intent["examples"] for s in ex.get("entities", [])]
-    return [name for name in dict.fromkeys(names) if name not in BUILTIN_ENTITIES]
+    """The entities the intents' parameters and annotations use. A built-in one only a parameter
+    uses is not among them, since it needs no declaration (decision 49); one the examples annotate
+    is, and is learnt from them as in ACF."""
+    annotated = [
+        s["entity"] for intent in intents for ex in intent["examples"] for s in ex.get("entities", [])
+    ]
+    typed = [p["entity"] for intent in intents for p in intent["parameters"] if p["entity"]]
+    return [
+        name
+        for name in dict.fromkeys([*typed, *annotated])
+        if name in annotated or name not in BUILTIN_ENTITIES
+    ]
 
 
 def _says_something(template: object) -> TypeGuard[str]:
