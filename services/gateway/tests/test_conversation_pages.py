@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -100,3 +101,13 @@ async def test_before_id_without_before_or_malformed_is_refused(
     assert "`before`" in alone.json()["error"]["message"]
     bad = await client.get(listing, headers=admin, params={"before": START.isoformat(), "before_id": "a b"})
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["conversations", "conversations/c01", "analytics"])
+async def test_the_read_models_of_a_bot_that_does_not_exist_are_not_found(
+    client: AsyncTestClient[Litestar], admin: dict[str, str], infra: Infra, path: str
+) -> None:
+    await infra.db["conversations"].insert_many(_conversations("gone", 2))
+    response = await client.get(f"/api/v1/bots/gone/{path}", headers=admin)
+    assert response.status_code == 404, response.text
+    assert response.json()["error"]["code"] == "not_found"

@@ -225,13 +225,14 @@ async def conversations(
         if before is None:
             raise InvalidInputError("`before_id` needs `before`: the last conversation's last_turn_at")
     where = ConversationFilter(start=start, end=end, before=before, before_id=before_id, intent=intent)
-    return await gateway.transcripts.conversations(check_bot_name(bot), limit=limit, where=where)
+    return await gateway.transcripts.conversations(await _existing(gateway, bot), limit=limit, where=where)
 
 
 @get("/bots/{bot:str}/conversations/{conversation_id:str}", tags=["conversations"], responses=_ERRORS)
 async def conversation(bot: BotPath, conversation_id: IdPath, gateway: GatewayDep) -> Transcript:
     """One conversation and its turns, oldest first."""
-    return await gateway.transcripts.conversation(check_bot_name(bot), check_conversation_id(conversation_id))
+    name = await _existing(gateway, bot)
+    return await gateway.transcripts.conversation(name, check_conversation_id(conversation_id))
 
 
 DEFAULT_SPAN = timedelta(days=30)
@@ -250,7 +251,7 @@ async def analytics(
     start = start or _span_before(end)
     if start > end:
         raise InvalidInputError("`from` must not be after `to`")
-    days = await gateway.analytics.daily(check_bot_name(bot), start=start, end=end)
+    days = await gateway.analytics.daily(await _existing(gateway, bot), start=start, end=end)
     return AnalyticsReport(bot=bot, start=start, end=end, days=days)
 
 
