@@ -10,7 +10,13 @@ from parley_runtime.timezones import check_timezone, today_in
     "name", ["Europe/Paris", "UTC", "America/Argentina/Buenos_Aires", "Pacific/Kiritimati"]
 )
 def test_an_iana_name_is_a_time_zone(name: str) -> None:
-    assert check_timezone(name).key == name
+    zone = check_timezone(name)
+    assert zone is not None
+    assert zone.key == name
+
+
+def test_no_time_zone_is_none_and_reads_dates_in_utc() -> None:
+    assert check_timezone(None) is None
 
 
 @pytest.mark.parametrize(

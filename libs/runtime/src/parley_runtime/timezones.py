@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from parley_runtime.errors import InvalidInputError
 
 
-def check_timezone(name: str) -> ZoneInfo:
-    """The IANA time zone `name` ("Europe/Paris"), else `InvalidInputError` (details: the field)."""
+def check_timezone(name: str | None) -> ZoneInfo | None:
+    """The IANA time zone `name` ("Europe/Paris"), else `InvalidInputError` (details: the field);
+    None when no zone was given (dates are then read in UTC)."""
+    if name is None:
+        return None
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):  # ValueError: a path-like or malformed key
@@ -21,4 +24,4 @@ def check_timezone(name: str) -> ZoneInfo:
 
 def today_in(name: str | None) -> date:
     """Today's date where the user is (`name` checked as `check_timezone`); UTC without one."""
-    return datetime.now(check_timezone(name) if name is not None else UTC).date()
+    return datetime.now(check_timezone(name) or UTC).date()

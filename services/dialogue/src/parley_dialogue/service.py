@@ -108,8 +108,7 @@ class DialogueService:
         text = _checked_text(request.text)
         _check_context(request.context)
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
-        if request.timezone is not None:
-            check_timezone(request.timezone)
+        check_timezone(request.timezone)
         deadline = _Deadline(request.timeout_ms)
         bot, version = await self._definitions.current(check_bot_name(request.bot))
         parse = await self._parse(bot, text, request)

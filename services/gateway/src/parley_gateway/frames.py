@@ -67,11 +67,10 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
         raise FrameError("invalid_frame", str(exc)) from None
     if isinstance(frame, UserMessage):
         check_text(frame.text)
-        if frame.timezone is not None:
-            try:
-                check_timezone(frame.timezone)
-            except InvalidInputError as exc:
-                raise FrameError("invalid_timezone", str(exc)) from None
+        try:
+            check_timezone(frame.timezone)
+        except InvalidInputError as exc:
+            raise FrameError("invalid_timezone", str(exc)) from None
     return frame
 
 

@@ -186,8 +186,7 @@ async def parse(bot: BotPath, data: JSONBody[ParseBody], gateway: GatewayDep) ->
         check_text(data.text)
     except FrameError as exc:
         raise InvalidInputError(exc.message, details={"field": "text"}) from None
-    if data.timezone is not None:
-        check_timezone(data.timezone)
+    check_timezone(data.timezone)
     request = ParseRequest(
         bot=await _existing(gateway, bot),
         text=data.text,

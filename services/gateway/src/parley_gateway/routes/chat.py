@@ -37,8 +37,7 @@ async def chat(bot: BotPath, data: JSONBody[ChatBody], gateway: GatewayDep) -> C
     started = time.perf_counter()
     if data.conversation_id is not None:
         check_conversation_id(data.conversation_id)
-    if data.timezone is not None:
-        check_timezone(data.timezone)
+    check_timezone(data.timezone)
     try:
         check_text(data.text)
     except FrameError as exc:
