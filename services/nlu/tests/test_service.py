@@ -21,6 +21,7 @@ from parley_nlu.service import IncompatibleModelError, ModelUnavailableError, Nl
 from parley_nlu.stores import MongoModelRegistry, RedisModelChannel
 from parley_nlu.trainer import artifact_key, train
 from parley_runtime.blobs.local import LocalBlobStore
+from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.errors import InvalidInputError, NotFoundError, TransientError
 
 Train = Callable[..., NluModel]
@@ -348,13 +349,29 @@ async def test_a_burst_for_a_corrupt_model_fetches_it_once(
     registry: MongoModelRegistry, gated: GatedBlobStore, encoder: HashingEncoder
 ) -> None:
     await publish_bytes(registry, gated, b"not a model")
+    assert (
+        await registry_queries_in_a_burst(registry, gated, encoder, bot="shop", error=ModelArtifactError) == 1
+    )
+
+
+async def registry_queries_in_a_burst(
+    registry: MongoModelRegistry,
+    blobs: BlobStore,
+    encoder: HashingEncoder,
+    *,
+    bot: str,
+    error: type[Exception],
+) -> int:
+    """Registry queries made by 20 parses for `bot` that each fail with `error`."""
     counting = CountingRegistry(registry)
-    service = NluService(registry=counting, blobs=gated, encoder=encoder)
-    for _ in range(20):
-        with pytest.raises(ModelArtifactError):
-            await service.parse(ParseRequest(bot="shop", text="hello"))
-    assert counting.queries == 1
-    await service.close()
+    service = NluService(registry=counting, blobs=blobs, encoder=encoder)
+    try:
+        for _ in range(20):
+            with pytest.raises(error):
+                await service.parse(ParseRequest(bot=bot, text="hello"))
+    finally:
+        await service.close()
+    return counting.queries
 
 
 async def test_reload_of_a_bot_without_models_answers_none(service: NluService) -> None:
@@ -392,13 +409,7 @@ async def test_a_missed_announcement_is_caught_up_by_reconciling(
 async def test_a_burst_for_an_untrained_bot_costs_one_registry_query(
     registry: MongoModelRegistry, blobs: LocalBlobStore, encoder: HashingEncoder
 ) -> None:
-    counting = CountingRegistry(registry)
-    service = NluService(registry=counting, blobs=blobs, encoder=encoder)
-    for _ in range(20):
-        with pytest.raises(NotFoundError):
-            await service.parse(ParseRequest(bot="nobody", text="hello"))
-    assert counting.queries == 1
-    await service.close()
+    assert await registry_queries_in_a_burst(registry, blobs, encoder, bot="nobody", error=NotFoundError) == 1
 
 
 async def test_the_least_recently_used_model_is_dropped_beyond_the_limit(
