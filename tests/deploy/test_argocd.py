@@ -1,5 +1,6 @@
-"""deploy/argocd: the ApplicationSet yields one Application per service and environment, each
-pointing at a chart and value files that exist, in the order the chart tests render them.
+"""deploy/argocd: the ApplicationSet yields one Application per chart (every service's, and the
+jobs') and environment, each pointing at a chart and value files that exist, in the order the chart
+tests render them; the project allows every kind of object those charts render.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from tests.deploy.charts import value_files
-from tests.deploy.deployables import DEPLOYABLES, ENVIRONMENTS, ROOT
+from tests.deploy.charts import Manifest, Render, value_files
+from tests.deploy.deployables import CHARTS, ENVIRONMENTS, ROOT
 
 ARGOCD = ROOT / "deploy" / "argocd"
 _FIELD = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
@@ -51,17 +52,23 @@ def applications() -> list[dict[str, Any]]:
     return [fill(appset["spec"]["template"], p) for p in parameter_sets(generator)]
 
 
-def test_one_application_per_service_and_environment() -> None:
+def group_kind(manifest: Manifest) -> tuple[str, str]:
+    """The (group, kind) pair an AppProject's whitelists name: `batch/v1` is in group `batch`, and
+    `v1`, the core API, in group ""."""
+    group, _, _version = manifest["apiVersion"].rpartition("/")
+    return group, manifest["kind"]
+
+
+def test_one_application_per_chart_and_environment() -> None:
     names = sorted(app["metadata"]["name"] for app in applications())
-    assert names == sorted(f"{d.chart}-{env}" for d, env in itertools.product(DEPLOYABLES, ENVIRONMENTS))
+    assert names == sorted(f"{chart}-{env}" for chart, env in itertools.product(CHARTS, ENVIRONMENTS))
 
 
 def test_each_application_installs_its_chart_as_its_own_release_with_existing_value_files() -> None:
-    charts = {d.chart for d in DEPLOYABLES}
     for app in applications():
         source = app["spec"]["source"]
         chart_dir = ROOT / source["path"]
-        assert chart_dir.name in charts and (chart_dir / "Chart.yaml").exists()
+        assert chart_dir.name in CHARTS and (chart_dir / "Chart.yaml").exists()
         assert source["helm"]["releaseName"] == chart_dir.name
         environment = app["metadata"]["labels"]["parley.io/environment"]
         files = [(chart_dir / f).resolve() for f in source["helm"]["valueFiles"]]
@@ -80,8 +87,9 @@ def test_the_project_admits_every_application_and_what_the_charts_render() -> No
         assert (destination["name"], destination["namespace"]) in destinations
 
 
-def test_the_project_lists_every_kind_the_charts_render(render) -> None:
-    allowed = {k["kind"] for k in manifest("project.yaml")["spec"]["namespaceResourceWhitelist"]}
-    for deployable, environment in itertools.product(DEPLOYABLES, ENVIRONMENTS):
-        kinds = {m["kind"] for m in render(deployable.chart, environment)}
-        assert kinds <= allowed, f"{deployable.chart} ({environment}) renders {sorted(kinds - allowed)}"
+def test_the_project_lists_every_kind_the_charts_render(render: Render) -> None:
+    whitelist = manifest("project.yaml")["spec"]["namespaceResourceWhitelist"]
+    allowed = {(entry["group"], entry["kind"]) for entry in whitelist}
+    for chart, environment in itertools.product(CHARTS, ENVIRONMENTS):
+        kinds = {group_kind(m) for m in render(chart, environment)}
+        assert kinds <= allowed, f"{chart} ({environment}) renders {sorted(kinds - allowed)}"
