@@ -59,6 +59,38 @@ def test_train_tab_forgets_a_job_the_server_does_not_know(page: Page, parley: Em
     expect(page.locator(".job-status")).to_have_count(0)
 
 
+def test_a_rejected_model_shows_its_scores_and_can_be_published_anyway(
+    page: Page, parley: EmbeddedParley
+) -> None:
+    rejected = {
+        "job_id": "staged",
+        "status": "rejected",
+        "error": "the new model scores quality 0.700 on held-out data, below the current model v1 (0.900)",
+        "metrics": {"accuracy": 0.7},
+    }
+    page.route("**/api/v1/bots/pizzeria/train/staged", lambda route: route.fulfill(json=rejected))
+    forced: list[object] = []
+
+    def train(route: Route) -> None:
+        forced.append(route.request.post_data_json.get("force"))
+        route.fulfill(status=202, json={"job_id": "forced", "status": "queued"})
+
+    page.route("**/api/v1/bots/pizzeria/train", train)
+    page.route(
+        "**/api/v1/bots/pizzeria/train/forced",
+        lambda route: route.fulfill(json={"job_id": "forced", "status": "running"}),
+    )
+    sign_in(page, parley)
+    page.evaluate("([key]) => localStorage.setItem(key, 'staged')", [LAST_JOB])
+    page.goto(parley.url("/console/#/bots/pizzeria/train"))
+    expect(page.get_by_role("alert")).to_contain_text("below the current model")
+    expect(page.locator("[data-metric=accuracy] dd")).to_have_text("70.0 %")
+    page.get_by_role("button", name="Train and publish anyway").click()
+    expect(page.locator(".job-status")).to_have_attribute("data-status", "running")
+    assert forced == [True]
+    expect(page.get_by_role("button", name="Train and publish anyway")).to_have_count(0)
+
+
 def stage_trained_job(page: Page, parley: EmbeddedParley) -> None:
     """The Train tab of pizzeria with a succeeded job, so the per-intent check is offered."""
     succeeded = {"job_id": "staged", "status": "succeeded", "metrics": {"accuracy": 0.9}}

@@ -31,7 +31,7 @@ from parley_messages import (
 )
 from parley_nlu import trainer
 from parley_nlu.encoder import HashingEncoder
-from parley_nlu.handlers import handle_train, worse_than
+from parley_nlu.handlers import TOLERANCE, handle_train, version_for, worse_than
 from parley_nlu.model import NluModel
 from parley_nlu.ports import ModelChange, ModelRecord
 from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelChannel
@@ -431,8 +431,7 @@ async def test_a_model_scoring_below_the_current_one_is_not_published(
     bus: MemoryBus,
 ) -> None:
     await handler(await snapshot(blobs, shop_dataset, "job-1"))
-    muddled = NluDataset(bot="shop", intents=[shop_dataset.intents[0], _mixed_intent(shop_dataset)])
-    await handler(await snapshot(blobs, muddled, "job-2"))
+    await handler(await snapshot(blobs, _muddled(shop_dataset), "job-2"))
     job = await db["training_jobs"].find_one({"_id": "job-2"})
     assert job is not None and job["status"] == "rejected" and "force" in job["error"]
     assert f"{job['metrics']['quality']:.3f}" in job["error"]
@@ -445,11 +444,25 @@ async def test_force_publishes_a_model_that_scores_lower(
     handler: Any, shop_dataset: NluDataset, blobs: LocalBlobStore, db: AsyncDatabase[dict[str, Any]]
 ) -> None:
     await handler(await snapshot(blobs, shop_dataset, "job-1"))
-    muddled = NluDataset(bot="shop", intents=[shop_dataset.intents[0], _mixed_intent(shop_dataset)])
-    forced = msgspec.structs.replace(await snapshot(blobs, muddled, "job-2"), force=True)
+    forced = msgspec.structs.replace(await snapshot(blobs, _muddled(shop_dataset), "job-2"), force=True)
     await handler(forced)
     record = await MongoModelRegistry(db).latest("shop")
     assert record is not None and record.job_id == "job-2"
+
+
+async def test_a_model_of_other_intents_is_published_though_it_scores_lower(
+    handler: Any, shop_dataset: NluDataset, blobs: LocalBlobStore, db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    await handler(await snapshot(blobs, shop_dataset, "job-1"))
+    grown = msgspec.structs.replace(
+        shop_dataset, intents=[*shop_dataset.intents, _mixed_intent(shop_dataset)]
+    )
+    await handler(await snapshot(blobs, grown, "job-2"))
+    registry = MongoModelRegistry(db)
+    first, second = await registry.get("shop", version_for("job-1")), await registry.latest("shop")
+    assert first is not None and second is not None and second.job_id == "job-2"
+    assert second.intents == sorted(["mixed", *first.intents])
+    assert second.metrics["quality"] < first.metrics["quality"] - TOLERANCE  # the gate would have refused it
 
 
 async def test_an_older_job_finishing_last_does_not_replace_the_newer_model(
@@ -522,13 +535,16 @@ async def test_a_cancelled_job_stops_its_training_thread_at_the_next_step(
     assert steps == ["abandoned"]
 
 
+def _scored(metrics: dict[str, float], intents: tuple[str, ...] = ("a", "b")) -> ModelRecord:
+    return ModelRecord(bot="b", version="v", artifact_key="k", metrics=metrics, intents=list(intents))
+
+
 def test_a_new_fallback_threshold_is_compared_on_accuracy_alone() -> None:
-    metrics = {"quality": 0.9, "in_scope_accuracy": 0.9, "accuracy": 0.95, "threshold": 0.5}
-    current = ModelRecord(bot="b", version="v1", artifact_key="k", metrics=metrics)
+    current = _scored({"quality": 0.9, "in_scope_accuracy": 0.9, "accuracy": 0.95, "threshold": 0.5})
     stricter = {"quality": 0.7, "in_scope_accuracy": 0.7, "accuracy": 0.95, "threshold": 0.8}
-    assert worse_than(stricter, current) is None
-    assert worse_than(stricter | {"threshold": 0.5}, current) is not None
-    assert worse_than(stricter | {"accuracy": 0.8}, current) is not None
+    assert worse_than(_scored(stricter), current) is None
+    assert worse_than(_scored(stricter | {"threshold": 0.5}), current) is not None
+    assert worse_than(_scored(stricter | {"accuracy": 0.8}), current) is not None
 
 
 def _mixed_intent(dataset: NluDataset) -> IntentExamples:
@@ -536,12 +552,26 @@ def _mixed_intent(dataset: NluDataset) -> IntentExamples:
     return IntentExamples(name="mixed", examples=list(dataset.intents[0].examples))
 
 
+def _muddled(dataset: NluDataset) -> NluDataset:
+    """`dataset` with its second intent's examples the first's: the same intents, told apart worse."""
+    first, second, *rest = dataset.intents
+    twin = IntentExamples(name=second.name, examples=list(first.examples))
+    return msgspec.structs.replace(dataset, intents=[first, twin, *rest])
+
+
 def test_worse_than_tolerates_noise_and_compares_a_common_metric() -> None:
-    current = ModelRecord(bot="b", version="v1", artifact_key="k", metrics={"quality": 0.9, "accuracy": 0.9})
-    assert worse_than({"quality": 0.89}, current) is None
-    assert worse_than({"quality": 0.8}, current) is not None
-    assert worse_than({"accuracy": 0.95}, current) is None
-    assert worse_than({"quality": 0.1}, None) is None
+    current = _scored({"quality": 0.9, "accuracy": 0.9})
+    assert worse_than(_scored({"quality": 0.89}), current) is None
+    assert worse_than(_scored({"quality": 0.8}), current) is not None
+    assert worse_than(_scored({"accuracy": 0.95}), current) is None
+    assert worse_than(_scored({"quality": 0.1}), None) is None
+
+
+def test_worse_than_compares_models_of_the_same_intents_only() -> None:
+    current = _scored({"quality": 0.9})
+    assert worse_than(_scored({"quality": 0.5}, ("a", "b", "c")), current) is None
+    assert worse_than(_scored({"quality": 0.5}, ("a",)), current) is None
+    assert worse_than(_scored({"quality": 0.5}), _scored({"quality": 0.9}, ())) is not None  # not recorded
 
 
 def test_training_reports_out_of_scope_recall_of_left_out_intents(

@@ -106,7 +106,7 @@ async def _train_and_publish(
     is still `running` and its redelivery announces again, without training again (the model is
     registered). A model is not published (the job ends `rejected`) when the bot was deleted after
     the job was requested, when a job of the bot requested later has published one already, nor
-    when it scores below the bot's current one, unless the command says `force`.
+    when it scores below the bot's current one of the same intents, unless the command says `force`.
     """
     record = await registry.get(message.bot, version_for(message.job_id))
     if record is None:
@@ -148,7 +148,7 @@ async def _register(
     refusal = (
         deleted_since(record, await registry.retired_at(message.bot))
         or superseded(record, current)
-        or (None if message.force else worse_than(record.metrics, current))
+        or (None if message.force else worse_than(record, current))
     )
     if refusal is not None:
         await _refuse(jobs, message, refusal, metrics=record.metrics)
@@ -187,15 +187,19 @@ def superseded(record: ModelRecord, current: ModelRecord | None) -> str | None:
     )
 
 
-def worse_than(metrics: dict[str, float], current: ModelRecord | None) -> str | None:
-    """Why a model with held-out `metrics` must not replace `current`, or None when it may.
+def worse_than(record: ModelRecord, current: ModelRecord | None) -> str | None:
+    """Why `record`, a new model, must not replace `current`, or None when it may.
 
     Compared on the first of `COMPARED_METRICS` both have, with `TOLERANCE` for the noise of
     cross-validation; retrain with `force` to publish anyway. When the bot's fallback threshold
     changed, only on `THRESHOLD_FREE_METRICS`: a higher threshold sends more to fallback on purpose.
+    Not at all when the two tell different intents apart: each added intent is one more to confuse
+    and one fewer left out to stand for out-of-scope input, so scores of different intent sets do not
+    say which model is better, and a bot's edited intents are its owner's decision.
     """
-    if current is None:
+    if current is None or (current.intents and current.intents != record.intents):
         return None
+    metrics = record.metrics
     old_threshold = current.metrics.get("threshold")
     moved = old_threshold is not None and metrics.get("threshold", old_threshold) != old_threshold
     for name in THRESHOLD_FREE_METRICS if moved else COMPARED_METRICS:
@@ -204,7 +208,8 @@ def worse_than(metrics: dict[str, float], current: ModelRecord | None) -> str | 
             if new < old - TOLERANCE:
                 return (
                     f"the new model scores {name} {new:.3f} on held-out data, below the current model "
-                    f"{current.version} ({old:.3f}); retrain with force to publish it anyway"
+                    f"{current.version} ({old:.3f}) of the same intents; retrain with force to publish "
+                    "it anyway"
                 )
             return None
     return None
@@ -219,6 +224,7 @@ def model_record(
         version=model.version,
         artifact_key=artifact_key(model.bot, model.version),
         metrics=model.meta.metrics,
+        intents=sorted(model.meta.classifier.intents),
         created_at=model.created_at,
         requested_at=requested_at,
         job_id=job_id,

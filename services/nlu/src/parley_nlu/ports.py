@@ -28,6 +28,9 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
     """When its training job was requested (the `TrainModel`'s `occurred_at`): the most recently
     requested published model is the bot's. None in models registered before it was recorded."""
     job_id: str | None = None
+    intents: list[str] = []
+    """The intents it tells apart, sorted; empty in models registered before they were recorded.
+    Held-out scores of two models compare only when these are the same (see `handlers.worse_than`)."""
 
 
 class JobAttempt(msgspec.Struct, frozen=True, kw_only=True):

@@ -49,12 +49,13 @@ export function TrainPage() {
     return () => stopFollowing.current?.();
   }, [bot]);
 
-  const start = async (): Promise<void> => {
+  /** `force`: publish the model even if it scores below the current one (see the README's "Your own bot"). */
+  const start = async (force = false): Promise<void> => {
     setStarting(true);
     setError(null);
     try {
       if (dirty && !(await draftState.save())) return;
-      const accepted = await api.train(bot);
+      const accepted = await api.train(bot, force);
       localStorage.setItem(lastJobKey(bot), accepted.job_id);
       setJob({ job_id: accepted.job_id, status: "queued" });
       follow(accepted.job_id, false);
@@ -71,13 +72,21 @@ export function TrainPage() {
     <section aria-labelledby="train-title">
       <h2 id="train-title">Train</h2>
       <p class="muted">Training snapshots the saved definition, fits a model and evaluates it on held-out examples. The new model serves as soon as it is published.</p>
-      <button type="button" onClick={start} disabled={starting || running}>
+      <button type="button" onClick={() => start()} disabled={starting || running}>
         {dirty ? "Save and train" : "Train"}
       </button>
       <ErrorBox error={error} />
       <ErrorBox title="Cannot read the training job's status" error={pollError} />
       {job && <JobStatus job={job} />}
-      {job?.status === "succeeded" && <Metrics metrics={job.metrics ?? {}} />}
+      {job?.status === "rejected" && job.metrics && (
+        <p>
+          The new model was not published; the current one still serves.{" "}
+          <button type="button" onClick={() => start(true)} disabled={starting}>
+            Train and publish anyway
+          </button>
+        </p>
+      )}
+      {(job?.status === "succeeded" || (job?.status === "rejected" && job.metrics)) && <Metrics metrics={job.metrics ?? {}} />}
       {job?.status === "succeeded" && <ExampleCheck key={job.job_id} />}
     </section>
   );
