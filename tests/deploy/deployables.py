@@ -2,7 +2,7 @@
 
 Each deployable is one `python -m` entry point, one image target in docker/Dockerfile, one compose
 service and one Helm chart (one release per environment). The settings it may be given are those
-of `InfraSettings` plus its service's own settings classes.
+of `InfraSettings`, its service's own settings classes and, for a queue worker, `WorkerSettings`.
 """
 
 from __future__ import annotations
@@ -47,6 +47,17 @@ class Deployable:
     @property
     def is_worker(self) -> bool:
         return self.port is None
+
+    @property
+    def settings(self) -> tuple[type[msgspec.Struct], ...]:
+        """The settings the process reads: infrastructure, its package's, and a worker's `WORKER_…`."""
+        worker = (WorkerSettings,) if self.is_worker else ()
+        return (InfraSettings, *settings_classes(self.package), *worker)
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """Every environment variable the process reads."""
+        return frozenset(name for cls in self.settings for name in env_names(cls).values())
 
 
 DEPLOYABLES = (

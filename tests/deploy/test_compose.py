@@ -14,17 +14,11 @@ import pytest
 import yaml
 from compose_spec import PyCompose
 
+from parley_runtime.settings import SettingsError, check_settings
 from parley_runtime.worker import SETTLE_SECONDS
 from parley_runtime.worker_settings import WorkerSettings
-from tests.deploy.deployables import (
-    DEPLOYABLES,
-    HTTP_SERVICES,
-    INFRASTRUCTURE,
-    ROOT,
-    WORKERS,
-    Deployable,
-    settings_of,
-)
+from tests.deploy.charts import load_yaml, merge, value_files
+from tests.deploy.deployables import DEPLOYABLES, HTTP_SERVICES, INFRASTRUCTURE, ROOT, WORKERS, Deployable
 
 COMPOSE = ROOT / "compose.yaml"
 INIT_DIR = "localstack/init/ready.d"
@@ -74,9 +68,19 @@ def test_it_names_every_deployable_and_the_infrastructure() -> None:
 
 @pytest.mark.parametrize("deployable", DEPLOYABLES, ids=str)
 def test_every_variable_a_service_gets_is_one_of_its_settings(deployable: Deployable) -> None:
+    """`WORKER_…` variables included: a queue worker reads them, an HTTP service does not."""
     env = environment(compose()["services"][deployable.name])
-    unknown = set(env) - settings_of(deployable.package) - NOT_PARLEY_SETTINGS
+    unknown = set(env) - deployable.variables - NOT_PARLEY_SETTINGS
     assert not unknown, f"compose gives {deployable.name} variables it never reads: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("deployable", DEPLOYABLES, ids=str)
+def test_every_service_accepts_the_values_compose_gives_it(deployable: Deployable) -> None:
+    env = environment(compose()["services"][deployable.name])
+    try:
+        check_settings(*deployable.settings, environ=env)
+    except SettingsError as exc:
+        pytest.fail(f"{deployable.name} would refuse to start: {exc}")
 
 
 @pytest.mark.parametrize("deployable", DEPLOYABLES, ids=str)
@@ -107,13 +111,29 @@ def test_every_service_starts_after_the_infrastructure_is_healthy(deployable: De
             assert "healthcheck" in services[name], f"{name} has no healthcheck to become healthy by"
 
 
+def drain_seconds(env: dict[str, str]) -> float:
+    """How long a worker with this environment lets in-flight messages finish when it is stopped."""
+    return float(env.get("WORKER_DRAIN_SECONDS", WorkerSettings().drain_seconds))
+
+
 @pytest.mark.parametrize("deployable", WORKERS, ids=str)
 def test_docker_lets_a_stopping_worker_finish_its_drain(deployable: Deployable) -> None:
     service = compose()["services"][deployable.name]
-    drain = float(environment(service).get("WORKER_DRAIN_SECONDS", WorkerSettings().drain_seconds))
+    drain = drain_seconds(environment(service))
     grace = service.get("stop_grace_period", "10s")
     assert grace.endswith("s") and grace[:-1].isdigit(), f"write {deployable.name}'s grace in seconds"
+    # The drain, then finished messages settle, then connections close (the Helm charts: exactly).
     assert int(grace[:-1]) >= drain + SETTLE_SECONDS + 5
+
+
+@pytest.mark.parametrize("deployable", WORKERS, ids=str)
+def test_a_worker_drains_as_long_as_its_production_release(deployable: Deployable) -> None:
+    """A trainer stopped mid-training under compose finishes the job as a prod pod would."""
+    values = load_yaml(deployable.chart_dir / "values.yaml")
+    for path in value_files(deployable.chart, "prod"):
+        values = merge(values, load_yaml(path) or {})
+    production = drain_seconds({k: str(v) for k, v in values.get("config", {}).items()})
+    assert drain_seconds(environment(compose()["services"][deployable.name])) == production
 
 
 def test_upstream_urls_point_at_the_compose_services_and_their_ports() -> None:
