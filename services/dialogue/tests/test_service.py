@@ -64,6 +64,34 @@ async def test_a_bot_created_again_after_a_delete_gets_a_new_version_on_every_re
     assert [m.text for m in reply.messages] == ["Howdy"]
 
 
+ORDERS = b"""
+intents:
+  - id: order
+    examples: [order]
+    parameters:
+      - {name: item, prompt: "What would you like?"}
+    replies: ["Ordered {{ slots.item }}"]
+  - id: fallback
+    replies: ["Pardon?"]
+"""
+
+
+async def test_a_bot_created_again_does_not_resume_its_predecessors_conversations(make_service, redis):
+    first, second = make_service(redis), make_service(redis, definition_refresh_seconds=0)
+    await first.put_bot("shop", ORDERS)
+    asked = await second.turn(ChatRequest(bot="shop", text="/order", conversation_id="c1"))
+    assert asked.missing_slots == ["item"]
+    await first.delete_bot("shop")
+    await first.put_bot("shop", ORDERS)
+    for replica in (first, second):  # one that saw the delete, one that did not
+        reply = await replica.turn(ChatRequest(bot="shop", text="tea", conversation_id="c1"))
+        assert [m.text for m in reply.messages] == ["Pardon?"]
+    resumed = await first.turn(ChatRequest(bot="shop", text="/order", conversation_id="c1"))
+    assert resumed.missing_slots == ["item"]  # the new bot's own form goes on as usual
+    done = await second.turn(ChatRequest(bot="shop", text="tea", conversation_id="c1"))
+    assert [m.text for m in done.messages] == ["Ordered tea"]
+
+
 async def test_a_turn_may_not_grow_the_conversation_context_past_its_limit(service):
     await service.put_bot("greeter", GREETER)
     half = {"a": "x" * (MAX_CONTEXT_BYTES // 2)}
@@ -77,7 +105,7 @@ async def test_a_turn_may_not_grow_the_conversation_context_past_its_limit(servi
 
 
 async def test_init_conversation_names_the_welcome_intent_whatever_its_id(service):
-    bot = {"settings": {"welcome_intent": "greet"}, "intents": [{"id": "greet", "replies": ["Hey"]}]}
+    bot = {"settings": {"welcome_intent": "greet"}, "intents": [{"id": "greet", "examples": ["hi"], "replies": ["Hey"]}]}
     await service.put_bot("greeter", json.dumps(bot).encode())
     reply = await service.turn(ChatRequest(bot="greeter", text="/init_conversation"))
     assert [m.text for m in reply.messages] == ["Hey"]
@@ -142,7 +170,7 @@ async def test_welcome_greets_and_keeps_the_context_for_later_turns(service):
 
 
 async def test_welcome_is_none_for_a_bot_without_a_welcome_intent(service):
-    await service.put_bot("quiet", b'{"intents": [{"id": "a", "replies": ["a"]}]}')
+    await service.put_bot("quiet", b'{"intents": [{"id": "a", "examples": ["a"], "replies": ["a"]}]}')
     assert await service.welcome(WelcomeRequest(bot="quiet", conversation_id="c1")) is None
 
 

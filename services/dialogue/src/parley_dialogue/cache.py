@@ -12,13 +12,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import NamedTuple
 
-from parley_dialogue.definition import BotDefinition
-from parley_dialogue.ports import BotStore
+from parley_dialogue.ports import BotStore, StoredBot
 
 
 class _Entry(NamedTuple):
-    version: int
-    definition: BotDefinition
+    stored: StoredBot
     checked_at: float
 
 
@@ -37,24 +35,23 @@ class DefinitionCache:
         self._clock = clock
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
 
-    async def current(self, bot: str) -> tuple[BotDefinition, int]:
+    async def current(self, bot: str) -> StoredBot:
         """The bot's current definition and version; `NotFoundError` for an unknown bot."""
         entry = self._entries.get(bot)
         now = self._clock()
         if entry is None or now - entry.checked_at >= self._refresh:
             version = await self._store.version(bot)
-            if entry is None or entry.version != version:
-                stored = await self._store.get(bot)
-                entry = _Entry(stored.version, stored.definition, now)
+            if entry is None or entry.stored.version != version:
+                entry = _Entry(await self._store.get(bot), now)
             else:
                 entry = entry._replace(checked_at=now)
             self._remember(bot, entry)
         else:
             self._entries.move_to_end(bot)
-        return entry.definition, entry.version
+        return entry.stored
 
-    def remember(self, bot: str, version: int, definition: BotDefinition) -> None:
-        self._remember(bot, _Entry(version, definition, self._clock()))
+    def remember(self, bot: str, stored: StoredBot) -> None:
+        self._remember(bot, _Entry(stored, self._clock()))
 
     def forget(self, bot: str) -> None:
         self._entries.pop(bot, None)

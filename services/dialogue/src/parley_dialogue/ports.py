@@ -17,6 +17,16 @@ class StoredBot(msgspec.Struct, frozen=True, kw_only=True):
     definition: BotDefinition
     version: int
     updated_at: datetime
+    retired_through: int = 0
+    """The last version of a bot of this name that was deleted (0: none was). Conversations saved
+    under it or an earlier version are that bot's: a bot created again under the name starts them
+    afresh instead of resuming its predecessor's half-filled forms."""
+
+    def continued(self, state: ConversationState | None) -> ConversationState | None:
+        """`state` if this bot saved it; None if there is none or a deleted predecessor saved it."""
+        if state is None or (self.retired_through and state.bot_version <= self.retired_through):
+            return None
+        return state
 
 
 class Nlu(Protocol):

@@ -110,10 +110,11 @@ class DialogueService:
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
         check_timezone(request.timezone)
         deadline = _Deadline(request.timeout_ms)
-        bot, version = await self._definitions.current(check_bot_name(request.bot))
+        stored = await self._definitions.current(check_bot_name(request.bot))
+        bot, version = stored.definition, stored.version
         parse = await self._parse(bot, text, request)
         async with self._conversations.turn_lock(bot.name, conversation_id, wait_seconds=deadline.left()):
-            state = await self._conversations.load(bot.name, conversation_id)
+            state = stored.continued(await self._conversations.load(bot.name, conversation_id))
             state = state or new_state(bot, conversation_id, version, {})
             _check_merged_context(state.context, request.context)
             state, outcome = advance(state, parse, text, bot, request.context, version=version, rng=self._rng)
@@ -131,10 +132,11 @@ class DialogueService:
         _check_context(request.context)
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
         deadline = _Deadline(request.timeout_ms)
-        bot, version = await self._definitions.current(check_bot_name(request.bot))
+        stored = await self._definitions.current(check_bot_name(request.bot))
+        bot = stored.definition
         async with self._conversations.turn_lock(bot.name, conversation_id, wait_seconds=deadline.left()):
-            state = await self._conversations.load(bot.name, conversation_id)
-            state = state or new_state(bot, conversation_id, version, {})
+            state = stored.continued(await self._conversations.load(bot.name, conversation_id))
+            state = state or new_state(bot, conversation_id, stored.version, {})
             state = msgspec.structs.replace(
                 state, context=_check_merged_context(state.context, request.context)
             )
@@ -150,7 +152,7 @@ class DialogueService:
         """Create or replace `bot` from a native or ACF document (JSON or YAML); the path's name wins."""
         definition = parse_document(raw, content_type, name=check_bot_name(bot))
         stored = await self._bots.save(definition)
-        self._definitions.remember(bot, stored.version, definition)
+        self._definitions.remember(bot, stored)
         log.info("bot.saved", bot=bot, version=stored.version, intents=len(definition.intents))
         return _summary(definition, stored.version, stored.updated_at)
 
@@ -171,8 +173,7 @@ class DialogueService:
         log.info("bot.deleted", bot=bot)
 
     async def training_dataset(self, bot: str) -> NluDataset:
-        definition, _ = await self._definitions.current(check_bot_name(bot))
-        return to_dataset(definition)
+        return to_dataset((await self._definitions.current(check_bot_name(bot))).definition)
 
     async def _parse(self, bot: BotDefinition, text: str, turn: ChatRequest) -> ParseResult:
         """The NLU's parse; a direct trigger needs none, and an untrained bot parses as fallback."""

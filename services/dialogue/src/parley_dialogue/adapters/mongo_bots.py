@@ -3,7 +3,9 @@
 Deleting a bot keeps its document as a tombstone (`deleted: true`, no definition) so that its
 version keeps counting up when a bot of the same name is created again: replicas, which reload a
 definition only when its version changes, would otherwise keep serving the old bot's version 1
-as the new one's.
+as the new one's. The tombstone also keeps the deleted bot's last version (`retired_through`), which
+a bot created again under the name inherits: conversation state saved under that version or before
+is the deleted bot's (see `StoredBot.retired_through`).
 """
 
 from __future__ import annotations
@@ -56,10 +58,15 @@ class MongoBotStore:
                 {"$set": fields, "$inc": {"version": 1}, "$unset": {"deleted": ""}},
                 upsert=True,
                 return_document=ReturnDocument.AFTER,
-                projection={"version": 1},
+                projection={"version": 1, "retired_through": 1},
             )
         assert doc is not None, "an upsert always returns the document"
-        return StoredBot(definition=definition, version=int(doc["version"]), updated_at=now)
+        return StoredBot(
+            definition=definition,
+            version=int(doc["version"]),
+            updated_at=now,
+            retired_through=int(doc.get("retired_through", 0)),
+        )
 
     async def get(self, bot: str) -> StoredBot:
         async with translate_errors():
@@ -67,7 +74,12 @@ class MongoBotStore:
         if doc is None:
             raise NotFoundError(f"no bot named {bot!r}")
         definition = msgspec.convert(normalise(doc["definition"]), BotDefinition)
-        return StoredBot(definition=definition, version=int(doc["version"]), updated_at=doc["updated_at"])
+        return StoredBot(
+            definition=definition,
+            version=int(doc["version"]),
+            updated_at=doc["updated_at"],
+            retired_through=int(doc.get("retired_through", 0)),
+        )
 
     async def version(self, bot: str) -> int:
         async with translate_errors():
@@ -93,9 +105,16 @@ class MongoBotStore:
         ]
 
     async def delete(self, bot: str) -> None:
-        tombstone = {"deleted": True, "updated_at": utc_now()}
-        gone = dict.fromkeys(("definition", "description", "intents", "entities", "chat_access"), "")
+        """Leave a tombstone that remembers the deleted bot's last version as `retired_through`.
+
+        A pipeline update, so the version is read and kept in the same atomic write; `$project`
+        drops the definition (mongomock implements no `$unset` stage).
+        """
+        tombstone = {"deleted": True, "updated_at": utc_now(), "retired_through": "$version"}
+        gone = dict.fromkeys(("definition", "description", "intents", "entities", "chat_access"), 0)
         async with translate_errors():
-            result = await self._bots.update_one({"_id": bot, **_LIVE}, {"$set": tombstone, "$unset": gone})
+            result = await self._bots.update_one(
+                {"_id": bot, **_LIVE}, [{"$set": tombstone}, {"$project": gone}]
+            )
         if result.matched_count == 0:
             raise NotFoundError(f"no bot named {bot!r}")
