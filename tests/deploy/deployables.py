@@ -111,12 +111,6 @@ def settings_of(package: str) -> frozenset[str]:
     return frozenset(name for cls in classes for name in env_names(cls).values())
 
 
-@cache
-def worker_settings() -> frozenset[str]:
-    """The `WORKER_…` variables every queue worker process reads besides its package's settings."""
-    return frozenset(env_names(WorkerSettings).values())
-
-
 def listen_variables(package: str) -> tuple[str, str] | None:
     """The (host, port) variables of a service's HTTP API, read from its settings."""
     names = settings_of(package) - settings_of("parley_runtime")

@@ -19,8 +19,6 @@ from tests.deploy.deployables import (
     ENVIRONMENTS,
     HELM,
     JOBS_CHART,
-    settings_of,
-    worker_settings,
 )
 
 SCHEMA = HELM / "values.schema.json"
@@ -78,7 +76,7 @@ def test_sync_schema_copies_the_service_schema_into_the_service_charts_only() ->
 
 def test_every_setting_name_the_schema_allows_is_read_by_some_service() -> None:
     allowed = set(schema()["definitions"]["settingName"]["enum"])
-    known = set().union(*(settings_of(d.package) for d in DEPLOYABLES)) | worker_settings()
+    known = set().union(*(d.variables for d in DEPLOYABLES))
     assert allowed, "run `just helm-schema` to fill the setting names"
     assert allowed <= known, f"not settings of any service: {sorted(allowed - known)}"
 
