@@ -67,7 +67,15 @@ def test_the_order_status_webhook_becomes_a_get_action(acf):
 def test_an_acf_post_without_json_sends_the_slots_in_the_query_as_acf_does():
     details = {"url": "https://api.example.com/orders", "requestType": "POST", "isJson": False}
     doc = {
-        "intents": [{"intentId": "order", "speechResponse": "ok", "apiTrigger": True, "apiDetails": details}]
+        "intents": [
+            {
+                "intentId": "order",
+                "trainingData": [{"text": "order"}],
+                "speechResponse": "ok",
+                "apiTrigger": True,
+                "apiDetails": details,
+            }
+        ]
     }
     action = parse_document(json.dumps(doc).encode(), name="shop").intents[0].action
     assert action is not None
@@ -157,7 +165,9 @@ def test_the_fallback_reply_picks_one_of_its_variants(acf):
 
 
 def test_several_reply_variants_export_as_one_acf_template():
-    bot = build_definition({"name": "x", "intents": [{"id": "a", "replies": ["one", "two"]}]})
+    bot = build_definition(
+        {"name": "x", "intents": [{"id": "a", "examples": ["a"], "replies": ["one", "two"]}]}
+    )
     template = to_acf(bot)["intents"][0]["speechResponse"]
     assert {render(template, {}) for _ in range(40)} == {"one", "two"}
 
@@ -171,6 +181,7 @@ def test_a_parameter_name_the_import_renames_is_renamed_in_the_templates_too():
     }
     intent = {
         "intentId": "book",
+        "trainingData": [{"text": "book a table"}],
         "speechResponse": 'Booked for {{ parameters["party size"] }} people',
         "parameters": [{"name": "party size", "required": True, "prompt": "How many?"}],
         "apiTrigger": True,
@@ -187,7 +198,10 @@ def test_a_parameter_name_the_import_renames_is_renamed_in_the_templates_too():
 
 
 def test_native_settings_in_an_acf_document_are_kept():
-    doc = {"settings": {"chat_access": "key"}, "intents": [{"intentId": "a", "speechResponse": "ok"}]}
+    doc = {
+        "settings": {"chat_access": "key"},
+        "intents": [{"intentId": "a", "trainingData": [{"text": "a"}]}],
+    }
     assert build_definition(from_acf(doc, name="x")).settings.chat_access == "key"
 
 
@@ -196,7 +210,7 @@ def test_settings_survive_an_acf_round_trip():
         {
             "name": "x",
             "settings": {"chat_access": "key", "fallback_threshold": 0.3},
-            "intents": [{"id": "a", "replies": ["a"]}],
+            "intents": [{"id": "a", "examples": ["a"], "replies": ["a"]}],
         }
     )
     assert build_definition(from_acf(to_acf(bot), name="x")).settings == bot.settings
@@ -207,7 +221,11 @@ def test_built_in_entities_a_parameter_uses_are_not_declared_on_import():
         {
             "name": "x",
             "intents": [
-                {"id": "book", "parameters": [{"name": "day", "entity": "date", "prompt": ["When?"]}]}
+                {
+                    "id": "book",
+                    "examples": ["book a table"],
+                    "parameters": [{"name": "day", "entity": "date", "prompt": ["When?"]}],
+                }
             ],
         }
     )
@@ -232,13 +250,16 @@ def test_a_built_in_entity_the_examples_annotate_is_declared_and_learnt_as_in_ac
 
 
 def test_the_description_survives_an_acf_round_trip():
-    bot = build_definition({"name": "x", "description": "Orders", "intents": [{"id": "a", "replies": ["a"]}]})
+    bot = build_definition(
+        {"name": "x", "description": "Orders", "intents": [{"id": "a", "examples": ["a"]}]}
+    )
     assert build_definition(from_acf(to_acf(bot), name="x")).description == "Orders"
 
 
 def test_an_empty_acf_reply_or_prompt_imports_as_none_instead_of_being_refused():
     intent = {
         "intentId": "order",
+        "trainingData": [{"text": "order"}],
         "speechResponse": " ",
         "parameters": [{"name": "size", "required": True, "prompt": ""}, {"name": "city", "prompt": "\n"}],
     }
@@ -255,7 +276,7 @@ def test_an_intent_without_replies_or_prompts_survives_an_acf_round_trip():
 
 
 def test_an_api_trigger_without_details_is_refused_not_dropped():
-    doc = {"intents": [{"intentId": "a", "speechResponse": "ok", "apiTrigger": True}]}
+    doc = {"intents": [{"intentId": "a", "trainingData": [{"text": "a"}], "apiTrigger": True}]}
     with pytest.raises(InvalidInputError) as refused:
         parse_document(json.dumps(doc).encode(), name="x")
     assert [d["path"] for d in refused.value.details] == ["intents[0].action.url"]

@@ -39,7 +39,9 @@ async def test_the_api_serves_bots_and_turns(service, nlu):
 async def test_welcome_without_a_welcome_intent_answers_null(service):
     async with AsyncTestClient(create_app(service)) as client:
         await client.put(
-            "/v1/bots/quiet", content=b'{"intents": []}', headers={"content-type": "application/json"}
+            "/v1/bots/quiet",
+            content=b'{"intents": [{"id": "hi", "examples": ["hi"]}]}',
+            headers={"content-type": "application/json"},
         )
         response = await client.post("/v1/welcome", json={"bot": "quiet", "conversation_id": "c1"})
         assert response.status_code == 200

@@ -30,7 +30,9 @@ async def test_the_embedded_service_answers_a_turn(tmp_path):
     infra = await connect_infra(InfraSettings(data_dir=str(tmp_path)))
     try:
         service = await build_dialogue_service(infra, DialogueSettings(), ScriptedNlu())
-        await service.put_bot("b", b'{"intents": [{"id": "hi", "replies": ["Hello"]}]}', "application/json")
+        await service.put_bot(
+            "b", b'{"intents": [{"id": "hi", "examples": ["hi"], "replies": ["Hello"]}]}', "application/json"
+        )
         reply = await service.turn(ChatRequest(bot="b", text="/hi"))
         assert [m.text for m in reply.messages] == ["Hello"]
     finally:

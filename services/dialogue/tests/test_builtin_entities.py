@@ -46,7 +46,7 @@ def texts(outcome: Outcome) -> list[str]:
 
 def test_every_built_in_entity_is_a_valid_parameter_entity():
     params = [{"name": name, "entity": name} for name in BUILTIN_ENTITIES]
-    assert problems_of({"name": "b", "intents": [{"id": "a", "parameters": params}]}) == []
+    assert problems_of({"name": "b", "intents": [{"id": "a", "examples": ["a"], "parameters": params}]}) == []
 
 
 def test_a_booking_with_every_value_at_once_completes(bot):
@@ -97,7 +97,7 @@ def test_declaring_a_built_in_name_bare_is_refused_with_what_to_do():
     doc = {
         "name": "b",
         "entities": [{"name": "number"}],
-        "intents": [{"id": "a", "parameters": [{"name": "guests", "entity": "number"}]}],
+        "intents": [{"id": "a", "examples": ["a"], "parameters": [{"name": "guests", "entity": "number"}]}],
     }
     (problem,) = problems_of(doc)
     assert problem["path"] == "entities[0].name"
@@ -116,7 +116,7 @@ def test_a_declaration_with_values_or_a_pattern_replaces_the_built_in(entity):
     doc = {
         "name": "b",
         "entities": [entity],
-        "intents": [{"id": "a", "parameters": [{"name": "p", "entity": entity["name"]}]}],
+        "intents": [{"id": "a", "examples": ["a"], "parameters": [{"name": "p", "entity": entity["name"]}]}],
     }
     assert problems_of(doc) == []
 

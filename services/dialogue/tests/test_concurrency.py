@@ -19,6 +19,7 @@ from parley_runtime.errors import TransientError
 BOT = b"""
 intents:
   - id: note
+    examples: [note this]
     replies: ["noted"]
   - id: slow
     replies: ["done"]

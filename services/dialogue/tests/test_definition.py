@@ -92,7 +92,10 @@ def test_every_problem_is_listed_at_once():
 
 
 def test_problems_name_where_they_are():
-    doc = {"name": "bad", "intents": [{"id": "a", "parameters": [{"name": "p", "entity": "nope"}]}]}
+    doc = {
+        "name": "bad",
+        "intents": [{"id": "a", "examples": ["a"], "parameters": [{"name": "p", "entity": "nope"}]}],
+    }
     assert problems_of(doc) == [
         {
             "path": "intents[0].parameters[0].entity",
@@ -181,8 +184,11 @@ def test_a_document_that_is_not_an_object_is_refused():
 
 def test_an_action_is_called_unless_marked_notify():
     action = {"url": "https://api.example.com/hook"}
-    called = build_definition({"name": "x", "intents": [{"id": "a", "action": action}]})
-    notify = build_definition({"name": "x", "intents": [{"id": "a", "action": {**action, "mode": "notify"}}]})
+    called = build_definition({"name": "x", "intents": [{"id": "a", "examples": ["a"], "action": action}]})
+    notify_action = {**action, "mode": "notify"}
+    notify = build_definition(
+        {"name": "x", "intents": [{"id": "a", "examples": ["a"], "action": notify_action}]}
+    )
     assert [bot.intents[0].action.mode for bot in (called, notify)] == ["call", "notify"]
     assert to_document(notify)["intents"][0]["action"]["mode"] == "notify"
 

@@ -94,7 +94,7 @@ def test_welcome_renders_the_welcome_intent_with_the_context(bot):
 
 
 def test_welcome_is_none_without_a_welcome_intent(bot):
-    other = build_definition({"name": "quiet", "intents": [{"id": "x", "replies": ["x"]}]})
+    other = build_definition({"name": "quiet", "intents": [{"id": "x", "examples": ["x"], "replies": ["x"]}]})
     assert welcome(other, {}) is None
 
 

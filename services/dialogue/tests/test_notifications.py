@@ -28,6 +28,7 @@ DEAD_LETTERS = f"{NOTIFICATIONS_QUEUE}-dlq"
 NOTIFYING = b"""
 intents:
   - id: order
+    examples: [a pizza please]
     parameters: [{name: size, prompt: "Which size?"}]
     replies: ["Your {{ slots.size }} pizza is on its way."]
     action:

@@ -105,7 +105,10 @@ async def test_a_turn_may_not_grow_the_conversation_context_past_its_limit(servi
 
 
 async def test_init_conversation_names_the_welcome_intent_whatever_its_id(service):
-    bot = {"settings": {"welcome_intent": "greet"}, "intents": [{"id": "greet", "examples": ["hi"], "replies": ["Hey"]}]}
+    bot = {
+        "settings": {"welcome_intent": "greet"},
+        "intents": [{"id": "greet", "examples": ["hi"], "replies": ["Hey"]}],
+    }
     await service.put_bot("greeter", json.dumps(bot).encode())
     reply = await service.turn(ChatRequest(bot="greeter", text="/init_conversation"))
     assert [m.text for m in reply.messages] == ["Hey"]

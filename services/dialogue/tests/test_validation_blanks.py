@@ -14,7 +14,7 @@ from parley_runtime.errors import InvalidInputError
 
 
 def bot(*intents: dict) -> dict:
-    return {"name": "b", "intents": [{"id": "hello", "replies": ["Hi"]}, *intents]}
+    return {"name": "b", "intents": [{"id": "hello", "examples": ["hello"], "replies": ["Hi"]}, *intents]}
 
 
 def test_an_empty_or_blank_reply_variant_is_refused_where_it_is():

@@ -11,7 +11,11 @@ from parley_runtime.errors import InvalidInputError
 
 
 def test_a_misspelt_synonyms_field_is_refused_instead_of_dropping_the_synonyms():
-    doc = {"name": "b", "entities": [{"name": "size", "values": [{"value": "large", "synonym": ["big"]}]}]}
+    doc = {
+        "name": "b",
+        "intents": [{"id": "order", "examples": ["a big one"]}],
+        "entities": [{"name": "size", "values": [{"value": "large", "synonym": ["big"]}]}],
+    }
     assert problems_of(doc) == [
         {
             "path": "entities[0].values[0].synonym",
@@ -21,7 +25,12 @@ def test_a_misspelt_synonyms_field_is_refused_instead_of_dropping_the_synonyms()
 
 
 def test_a_misspelt_button_field_is_refused():
-    doc = {"name": "b", "intents": [{"id": "a", "buttons": [{"title": "x", "payload": "y", "tilte": "z"}]}]}
+    doc = {
+        "name": "b",
+        "intents": [
+            {"id": "a", "examples": ["again"], "buttons": [{"title": "x", "payload": "y", "tilte": "z"}]}
+        ],
+    }
     assert problems_of(doc) == [
         {
             "path": "intents[0].buttons[0].tilte",
@@ -33,7 +42,9 @@ def test_a_misspelt_button_field_is_refused():
 def test_an_unknown_field_without_a_close_name_lists_the_known_ones():
     doc = {
         "name": "b",
-        "intents": [{"id": "a", "buttons": [{"title": "x", "payload": "y", "colour": "red"}]}],
+        "intents": [
+            {"id": "a", "examples": ["again"], "buttons": [{"title": "x", "payload": "y", "colour": "red"}]}
+        ],
     }
     assert [p["message"] for p in problems_of(doc)] == ["unknown field; a button has title, payload"]
 
@@ -43,7 +54,11 @@ def test_unknown_fields_are_listed_with_the_other_problems_at_once():
         "name": "b",
         "entities": [{"name": "size", "values": [{"value": "large"}, {"value": "small", "synonim": ["s"]}]}],
         "intents": [
-            {"id": "a", "buttons": [{"title": "Go", "payload": "/nowhere", "url": "https://x.example"}]}
+            {
+                "id": "a",
+                "examples": ["again"],
+                "buttons": [{"title": "Go", "payload": "/nowhere", "url": "https://x.example"}],
+            }
         ],
     }
     with pytest.raises(InvalidInputError) as caught:
@@ -57,7 +72,10 @@ def test_unknown_fields_are_listed_with_the_other_problems_at_once():
 
 
 def test_a_yaml_document_with_a_misspelt_synonyms_field_is_refused():
-    raw = b"name: b\nentities:\n  - name: size\n    values: [{value: large, synonym: [big]}]\n"
+    raw = (
+        b"name: b\nintents: [{id: order, examples: [a big one]}]\n"
+        b"entities:\n  - name: size\n    values: [{value: large, synonym: [big]}]\n"
+    )
     with pytest.raises(InvalidInputError) as caught:
         parse_document(raw, "application/yaml")
     assert [p["path"] for p in caught.value.details] == ["entities[0].values[0].synonym"]
@@ -67,7 +85,7 @@ def test_correct_entity_values_and_buttons_are_kept():
     doc = {
         "name": "b",
         "entities": [{"name": "size", "values": [{"value": "large", "synonyms": ["big"]}]}],
-        "intents": [{"id": "a", "buttons": [{"title": "Again", "payload": "/a"}]}],
+        "intents": [{"id": "a", "examples": ["again"], "buttons": [{"title": "Again", "payload": "/a"}]}],
     }
     bot = build_definition(doc)
     assert bot.entities[0].values[0].synonyms == ["big"]

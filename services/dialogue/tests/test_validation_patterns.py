@@ -99,7 +99,10 @@ def test_a_broken_pattern_is_refused_with_re2s_reason(pattern):
 
 
 def test_a_parameter_pattern_is_checked_like_an_entity_pattern():
-    doc = {"name": "b", "intents": [{"id": "a", "parameters": [{"name": "p", "pattern": "(?=x)x"}]}]}
+    doc = {
+        "name": "b",
+        "intents": [{"id": "a", "examples": ["a"], "parameters": [{"name": "p", "pattern": "(?=x)x"}]}],
+    }
     assert [p["path"] for p in problems_of(doc)] == ["intents[0].parameters[0].pattern"]
 
 

@@ -15,11 +15,18 @@ ACF_EXAMPLES = Path(__file__).parent / "acf_examples"
 
 
 def sizes(*values: dict) -> dict:
-    return {"name": "b", "entities": [{"name": "size", "values": list(values)}]}
+    return {
+        "name": "b",
+        "intents": [{"id": "order", "examples": ["a large one"]}],
+        "entities": [{"name": "size", "values": list(values)}],
+    }
 
 
 def with_url(url: str) -> dict:
-    return {"name": "b", "intents": [{"id": "go", "replies": ["done"], "action": {"url": url}}]}
+    return {
+        "name": "b",
+        "intents": [{"id": "go", "examples": ["go"], "replies": ["done"], "action": {"url": url}}],
+    }
 
 
 def test_an_empty_value_or_synonym_is_refused_where_it_is():
@@ -59,6 +66,7 @@ def test_a_value_listed_twice_is_refused():
 def test_the_same_word_in_two_entities_or_twice_for_one_value_is_fine():
     doc = {
         "name": "b",
+        "intents": [{"id": "order", "examples": ["a big one"]}],
         "entities": [
             {"name": "size", "values": [{"value": "large", "synonyms": ["big", "Big", "large"]}]},
             {"name": "mood", "values": [{"value": "big"}]},

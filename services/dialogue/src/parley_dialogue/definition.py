@@ -173,13 +173,18 @@ def to_document(definition: BotDefinition) -> dict[str, Any]:
     return doc
 
 
+def trained_intents(definition: BotDefinition) -> list[IntentDef]:
+    """The intents the NLU learns: those with examples, except the fallback intent, which is what
+    no intent matches. The trainer refuses a dataset without any, so saving refuses such a bot."""
+    fallback = definition.settings.fallback_intent
+    return [i for i in definition.intents if i.id != fallback and i.examples]
+
+
 def to_dataset(definition: BotDefinition) -> NluDataset:
     """What the NLU trainer needs: examples with spans, entity dictionaries, the threshold."""
-    fallback = definition.settings.fallback_intent
     intents = [
         IntentExamples(name=i.id, examples=[_example(e) for e in i.examples])
-        for i in definition.intents
-        if i.id != fallback and i.examples
+        for i in trained_intents(definition)
     ]
     entities = [EntityDef(name=e.name, values=e.values, pattern=e.pattern) for e in definition.entities]
     return NluDataset(

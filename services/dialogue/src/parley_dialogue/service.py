@@ -12,6 +12,7 @@ import structlog
 
 from parley_dialogue.acf import to_acf
 from parley_dialogue.actions import build_request
+from parley_dialogue.bot_rules import untrainable
 from parley_dialogue.cache import DefinitionCache
 from parley_dialogue.definition import BotDefinition, to_dataset, to_document
 from parley_dialogue.documents import parse_document
@@ -173,7 +174,15 @@ class DialogueService:
         log.info("bot.deleted", bot=bot)
 
     async def training_dataset(self, bot: str) -> NluDataset:
-        return to_dataset((await self._definitions.current(check_bot_name(bot))).definition)
+        """What the trainer learns from. A bot stored before saving refused one with nothing to
+        learn is refused here, rather than queueing a job the trainer can only reject."""
+        definition = (await self._definitions.current(check_bot_name(bot))).definition
+        problem = next(untrainable(definition), None)
+        if problem is not None:
+            path, message = problem
+            details = [{"path": path, "message": message}]
+            raise InvalidInputError(f"bot {bot!r} cannot be trained: {message}", details=details)
+        return to_dataset(definition)
 
     async def _parse(self, bot: BotDefinition, text: str, turn: ChatRequest) -> ParseResult:
         """The NLU's parse; a direct trigger needs none, and an untrained bot parses as fallback."""

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from parley_dialogue.bot_rules import bot_problems
 from parley_dialogue.definition import (
     BotDefinition,
     EntityDefinition,
@@ -80,6 +81,8 @@ def validate(bot: BotDefinition) -> Iterator[Problem]:
     intent_ids = {i.id for i in bot.intents}
     for n, intent in enumerate(bot.intents):
         yield from _intent_problems(f"intents[{n}]", intent, declared, intent_ids)
+    for path, message in bot_problems(bot):
+        yield _problem(path, message)
 
 
 def _entity_problems(path: str, entity: EntityDefinition, annotated: set[str]) -> Iterator[Problem]:

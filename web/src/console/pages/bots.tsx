@@ -6,6 +6,7 @@ import { Empty, ErrorBox, Field, Loading, TextInput, download, when } from "../c
 import { useApi, useNotify } from "../context";
 import { BOT_NAME, BOT_NAME_RULE, botNameFromFile } from "../names";
 import { href, navigate } from "../router";
+import { starterBot } from "../starter";
 import type { BotSummary } from "../types";
 
 export function BotsPage() {
@@ -120,7 +121,7 @@ function CreateBot() {
         setError(`A bot named “${name}” exists: choose another name, or open it from the list.`);
         return;
       }
-      await api.putBot(name, { name, description, intents: [], entities: [] });
+      await api.putBot(name, starterBot(name, description));
       navigate("bots", name, "intents");
     } catch (err) {
       setError(describe(err));
@@ -129,6 +130,7 @@ function CreateBot() {
   return (
     <form class="card" onSubmit={submit} aria-labelledby="create-title">
       <h2 id="create-title">New bot</h2>
+      <p class="muted small">It starts with a welcome, a fallback and a cancel intent, ready to train; edit them or add your own.</p>
       <Field label="Name" hint={BOT_NAME_RULE}>{(id) => <TextInput id={id} value={name} onValue={setName} required />}</Field>
       <Field label="Description">{(id) => <TextInput id={id} value={description} onValue={setDescription} />}</Field>
       <ErrorBox error={error} />
