@@ -21,6 +21,7 @@ from parley_messages import (
     QUEUES,
     ROUTES,
     AnyMessage,
+    BotDeleted,
     Button,
     EntityValueDef,
     Message,
@@ -121,6 +122,7 @@ SAMPLES: list[AnyMessage] = [
         correlation_id="req-1",
         occurred_at=AT,
     ),
+    BotDeleted(bot="pizzeria", correlation_id="req-2", occurred_at=AT),
 ]
 
 
@@ -183,6 +185,10 @@ def test_a_message_type_without_a_route_is_a_lookup_error() -> None:
 
 def test_webhook_notifications_go_only_to_the_notifications_queue() -> None:
     assert queues_for(SAMPLES[3]) == ("parley-notifications",)
+
+
+def test_a_deleted_bot_is_announced_to_the_logger_and_analytics_queues() -> None:
+    assert queues_for(SAMPLES[4]) == ("parley-logger", "parley-analytics")
 
 
 def test_each_queue_has_a_dead_letter_queue_named_after_it() -> None:

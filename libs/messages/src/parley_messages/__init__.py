@@ -2,7 +2,7 @@
 
 from parley_messages.base import Command, Event, Message, new_id, utc_now
 from parley_messages.bots import BotSummary, WelcomeRequest
-from parley_messages.events import ModelPublished, SendWebhook, TrainModel, TurnCompleted
+from parley_messages.events import BotDeleted, ModelPublished, SendWebhook, TrainModel, TurnCompleted
 from parley_messages.names import (
     BOT_NAME_PATTERN,
     BOT_NAME_RULE,
@@ -62,6 +62,7 @@ __all__ = [
     "ROUTES",
     "TRAINING_QUEUE",
     "AnyMessage",
+    "BotDeleted",
     "BotName",
     "BotSummary",
     "Button",

@@ -27,6 +27,14 @@ class TurnCompleted(Event, frozen=True, kw_only=True, tag="conversation.turn_com
     user_id: str | None = None
 
 
+class BotDeleted(Event, frozen=True, kw_only=True, tag="dialogue.bot_deleted"):
+    """`bot` was deleted. The logger and analytics drop what they hold of it up to `occurred_at`,
+    and ignore its events of that time or earlier that arrive later: a bot created again under the
+    name starts without its predecessor's transcripts and statistics."""
+
+    bot: str
+
+
 class TrainModel(Command, frozen=True, kw_only=True, tag="nlu.train_model"):
     """Train a model for `bot` from the dataset snapshot stored at `dataset_key`."""
 

@@ -7,7 +7,7 @@ from typing import Final
 import msgspec
 
 from parley_messages.base import Message
-from parley_messages.events import ModelPublished, SendWebhook, TrainModel, TurnCompleted
+from parley_messages.events import BotDeleted, ModelPublished, SendWebhook, TrainModel, TurnCompleted
 
 LOGGER_QUEUE: Final = "parley-logger"
 ANALYTICS_QUEUE: Final = "parley-analytics"
@@ -19,12 +19,13 @@ ROUTES: Final[dict[type[Message], tuple[str, ...]]] = {
     TrainModel: (TRAINING_QUEUE,),
     ModelPublished: (ANALYTICS_QUEUE,),
     SendWebhook: (NOTIFICATIONS_QUEUE,),
+    BotDeleted: (LOGGER_QUEUE, ANALYTICS_QUEUE),
 }
 
 QUEUES: Final[tuple[str, ...]] = tuple(sorted({q for qs in ROUTES.values() for q in qs}))
 """Every queue of the system; each has a dead-letter queue named `<queue>-dlq`."""
 
-AnyMessage = TurnCompleted | TrainModel | ModelPublished | SendWebhook
+AnyMessage = TurnCompleted | TrainModel | ModelPublished | SendWebhook | BotDeleted
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(AnyMessage)
