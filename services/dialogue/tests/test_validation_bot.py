@@ -1,5 +1,5 @@
 """Rules on a bot as a whole, checked at save: the NLU has something to learn (what the trainer
-requires)."""
+requires), and the settings name intents the engine can use."""
 
 from __future__ import annotations
 
@@ -79,3 +79,73 @@ async def test_a_bot_stored_with_nothing_to_learn_is_refused_when_training_not_q
     with pytest.raises(InvalidInputError, match="bot 'quiet' cannot be trained: no intent has") as refused:
         await service.training_dataset("quiet")
     assert refused.value.details == [{"path": "intents", "message": NOTHING_TO_LEARN}]
+
+
+SETTINGS = [
+    ("welcome_intent", "init_conversation", "greets no one"),
+    ("fallback_intent", "fallback", "answers a built-in sentence"),
+    ("cancel_intent", "cancel", "has no cancel intent"),
+]
+
+
+@pytest.mark.parametrize(("setting", "default", "without"), SETTINGS)
+def test_a_setting_naming_no_intent_of_the_bot_is_refused(setting, default, without):
+    doc = bot(HELLO, {"id": "greet", "replies": ["Welcome"]}, **{setting: "greeet"})
+    assert problems_of(doc) == [
+        {
+            "path": f"settings.{setting}",
+            "message": "'greeet' is not an intent of this bot (did you mean 'greet'?): name one of its"
+            f" intents, or leave the setting out (a bot without an intent named {default!r} {without})",
+        }
+    ]
+
+
+def test_the_default_names_need_no_intent():
+    # No greeting, the built-in fallback sentence, no cancel intent: what an unset setting means.
+    doc = bot(HELLO, welcome_intent="init_conversation", fallback_intent="fallback", cancel_intent="cancel")
+    assert problems_of(doc) == []
+
+
+def test_settings_naming_the_bots_intents_are_accepted():
+    intents = [
+        HELLO,
+        {"id": "hi", "replies": ["Welcome"]},
+        {"id": "huh"},
+        {"id": "stop", "examples": ["stop"]},
+    ]
+    doc = bot(*intents, welcome_intent="hi", fallback_intent="huh", cancel_intent="stop")
+    assert problems_of(doc) == []
+
+
+def test_a_welcome_intent_that_requires_a_parameter_is_refused():
+    greet = {
+        "id": "greet",
+        "parameters": [{"name": "nickname", "required": False}, {"name": "name", "prompt": ["Your name?"]}],
+        "replies": ["Hello {{ slots.name }}"],
+    }
+    assert problems_of(bot(HELLO, greet, welcome_intent="greet")) == [
+        {
+            "path": "intents[1].parameters[1].required",
+            "message": "intent 'greet' is the bot's welcome intent, which greets a new conversation before"
+            " the user has said anything, so it cannot ask for 'name': make the parameter optional"
+            " (required: false) or choose another welcome_intent",
+        }
+    ]
+
+
+@pytest.mark.parametrize(("setting", "default"), [(setting, default) for setting, default, _ in SETTINGS[1:]])
+def test_a_fallback_or_cancel_intent_that_requires_a_parameter_is_refused(setting, default):
+    special = {"id": default, "parameters": [{"name": "why"}], "replies": ["Ok"]}
+    (problem,) = problems_of(bot(HELLO, special))
+    assert problem["path"] == "intents[1].parameters[0].required"
+    assert problem["message"].startswith(
+        f"intent {default!r} is the bot's {setting.replace('_', ' ')}, which"
+    )
+
+
+def test_an_acf_document_whose_settings_name_no_intent_is_refused():
+    doc = json.loads((ACF_EXAMPLES / "default_intents.json").read_bytes())
+    doc["settings"] = {"welcome_intent": "hello"}
+    with pytest.raises(InvalidInputError) as refused:
+        parse_document(json.dumps(doc).encode(), name="d")
+    assert [d["path"] for d in refused.value.details] == ["settings.welcome_intent"]

@@ -1,17 +1,44 @@
-"""Rules on a bot as a whole: the NLU has something to learn. Each problem is a (path, message)
-pair; `validation` reports them with the rest."""
+"""Rules on a bot as a whole: the NLU has something to learn, and the settings name intents the
+engine can use. Each problem is a (path, message) pair; `validation` reports them with the rest."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from parley_dialogue.definition import BotDefinition, trained_intents
+from parley_dialogue.definition import BotDefinition, IntentDef, Settings, trained_intents
 
 Problem = tuple[str, str]
 
 
+@dataclass(frozen=True)
+class _Role:
+    """A setting that names an intent, what the engine does with that intent, and what a bot
+    without an intent of the setting's default name does instead."""
+
+    setting: str
+    does: str
+    without: str
+
+    @property
+    def default(self) -> str:
+        return getattr(Settings(), self.setting)
+
+
+_ROLES = (
+    _Role("welcome_intent", "greets a new conversation before the user has said anything", "greets no one"),
+    _Role(
+        "fallback_intent", "answers at once what the bot did not understand", "answers a built-in sentence"
+    ),
+    _Role("cancel_intent", "abandons at once the form being filled", "has no cancel intent"),
+)
+
+
 def bot_problems(bot: BotDefinition) -> Iterator[Problem]:
     yield from untrainable(bot)
+    for role in _ROLES:
+        yield from _role_problems(bot, role)
 
 
 def untrainable(bot: BotDefinition) -> Iterator[Problem]:
@@ -32,4 +59,37 @@ def untrainable(bot: BotDefinition) -> Iterator[Problem]:
         "intents",
         "no intent has example sentences for the NLU to learn: add examples to at least one intent"
         + (note if learnt_only_by_fallback else ""),
+    )
+
+
+def _role_problems(bot: BotDefinition, role: _Role) -> Iterator[Problem]:
+    """The setting must name an intent of the bot, unless it keeps its default name, which a bot
+    may leave without an intent. The engine answers that intent at once with empty slots (the
+    greeting, the fallback and the cancel are never forms), so it may not require parameters."""
+    name: str = getattr(bot.settings, role.setting)
+    index = next((n for n, i in enumerate(bot.intents) if i.id == name), None)
+    if index is None:
+        if name != role.default:
+            yield f"settings.{role.setting}", _unknown_intent(bot, name, role)
+        return
+    intent = bot.intents[index]
+    for n, param in enumerate(intent.parameters):
+        if param.required:
+            yield f"intents[{index}].parameters[{n}].required", _asks(intent, param.name, role)
+
+
+def _unknown_intent(bot: BotDefinition, name: str, role: _Role) -> str:
+    close = difflib.get_close_matches(name, [i.id for i in bot.intents], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return (
+        f"{name!r} is not an intent of this bot{hint}: name one of its intents, or leave the setting"
+        f" out (a bot without an intent named {role.default!r} {role.without})"
+    )
+
+
+def _asks(intent: IntentDef, param: str, role: _Role) -> str:
+    return (
+        f"intent {intent.id!r} is the bot's {role.setting.replace('_', ' ')}, which {role.does}, so it"
+        f" cannot ask for {param!r}: make the parameter optional (required: false) or choose another"
+        f" {role.setting}"
     )

@@ -16,12 +16,15 @@ export function SettingsPage() {
   const intents = (draft.intents ?? []).map((i) => i.id);
   const set = <K extends keyof BotSettings>(key: K, value: BotSettings[K]): void =>
     update((d) => void (d.settings = { ...(d.settings ?? {}), [key]: value }));
-  const intentSelect = (key: "welcome_intent" | "fallback_intent" | "cancel_intent", label: string, fallback: string) => (
+  // Saving refuses a name that is no intent of the bot, except the default one, which means none.
+  const intentSelect = (key: "welcome_intent" | "fallback_intent" | "cancel_intent", label: string, fallback: string, none: string) => (
     <label class="field">
       <span>{label}</span>
       <select value={settings[key] ?? fallback} onChange={(e) => set(key, e.currentTarget.value)}>
-        {[...new Set([settings[key] ?? fallback, ...intents])].map((id) => (
-          <option key={id} value={id}>{id}</option>
+        {[...new Set([settings[key] ?? fallback, fallback, ...intents])].map((id) => (
+          <option key={id} value={id}>
+            {intents.includes(id) ? id : id === fallback ? `${id} (no such intent: ${none})` : `${id} (not an intent of this bot)`}
+          </option>
         ))}
       </select>
     </label>
@@ -57,9 +60,9 @@ export function SettingsPage() {
           <input type="range" min="0" max="1" step="0.01" value={settings.fallback_threshold ?? 0.5} onInput={(e) => set("fallback_threshold", Number(e.currentTarget.value))} />
           <small class="muted">Below this confidence the fallback intent answers.</small>
         </label>
-        {intentSelect("welcome_intent", "Welcome intent", "init_conversation")}
-        {intentSelect("fallback_intent", "Fallback intent", "fallback")}
-        {intentSelect("cancel_intent", "Cancel intent", "cancel")}
+        {intentSelect("welcome_intent", "Welcome intent", "init_conversation", "no greeting")}
+        {intentSelect("fallback_intent", "Fallback intent", "fallback", "a built-in reply")}
+        {intentSelect("cancel_intent", "Cancel intent", "cancel", "none")}
         <label class="field">
           <span>When another intent interrupts a form</span>
           <select value={settings.interruption ?? "resume"} onChange={(e) => set("interruption", e.currentTarget.value as "resume" | "drop")}>
