@@ -6,8 +6,9 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
+from parley_dialogue.definition import BotDefinition, EntityDefinition, IntentDef, ParameterDef
 from parley_dialogue.patterns import first_match, matches_whole
+from parley_dialogue.payload_values import builtin_value, text_value
 from parley_messages import BUILTIN_ENTITIES, EntityValue
 
 
@@ -86,8 +87,10 @@ def from_payload(intent: IntentDef, bot: BotDefinition, payload: dict[str, Any])
 
     Users can type a payload as well as click a button holding one, so each value is checked as a
     spoken one would be: it must name one of its entity's values or synonyms (or match its
-    pattern) and pass the parameter's choices or pattern. Keys that name no parameter and refused
-    values are dropped: the parameter stays missing, and the bot asks for it.
+    pattern), be a value of its built-in entity in the NLU's form (a number for `number`, an ISO
+    date for `date`: see `payload_values`) or, for an open entity or free text, be text that is
+    not blank; and it must pass the parameter's choices or pattern. Keys that name no parameter and
+    refused values are dropped: the parameter stays missing, and the bot asks for it.
     """
     slots: dict[str, Any] = {}
     for name, raw in payload.items():
@@ -102,11 +105,19 @@ def from_payload(intent: IntentDef, bot: BotDefinition, payload: dict[str, Any])
 
 
 def _payload_value(param: ParameterDef, bot: BotDefinition, value: Any) -> Any:
+    entity = bot.entity(param.entity)
+    if entity is None and param.entity in BUILTIN_ENTITIES:
+        read = builtin_value(param.entity, value)
+    elif entity is None or entity.is_open:
+        read = text_value(value)
+    else:
+        return _dictionary_value(param, entity, value)
+    return None if read is None else accept(param, read)
+
+
+def _dictionary_value(param: ParameterDef, entity: EntityDefinition, value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return None
-    entity = bot.entity(param.entity)
-    if entity is None or entity.is_open:
-        return accept(param, value)
     wanted = str(value).strip().casefold()
     for known in entity.values:
         if wanted in {name.casefold() for name in (known.value, *known.synonyms)}:
