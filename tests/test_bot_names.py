@@ -37,7 +37,7 @@ NAMES = [
     "é",
     "x" * 65,
 ]
-DOCUMENT = b'{"name": "ignored", "intents": [{"id": "hello", "replies": ["Hi!"]}]}'
+DOCUMENT = b'{"name": "ignored", "intents": [{"id": "hello", "examples": ["hello"], "replies": ["Hi!"]}]}'
 
 
 def _dialogue() -> DialogueService:

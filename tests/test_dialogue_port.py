@@ -213,7 +213,8 @@ async def test_a_document_without_a_content_type_is_read_as_it_looks(dialogue: D
 
 
 async def test_the_path_name_wins_over_the_documents(dialogue: Dialogue) -> None:
-    await dialogue.put_bot(BOT, b'{"name": "other", "intents": []}', "application/json")
+    other = b'{"name": "other", "intents": [{"id": "hi", "examples": ["hi"]}]}'
+    await dialogue.put_bot(BOT, other, "application/json")
     assert [summary.name for summary in await dialogue.list_bots()] == [BOT]
 
 
