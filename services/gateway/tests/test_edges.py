@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -142,9 +143,10 @@ async def test_the_users_time_zone_reaches_the_dialogue(client: Client, dialogue
     assert dialogue.requests[-1].timezone == "Asia/Tokyo"  # type: ignore[attr-defined]
 
 
-async def test_an_unknown_time_zone_is_invalid_input(client: Client, dialogue: object) -> None:
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "localtime", "right/UTC", "Factory"])
+async def test_an_unknown_time_zone_is_invalid_input(client: Client, dialogue: object, zone: str) -> None:
     before = len(dialogue.requests)  # type: ignore[attr-defined]
-    response = await client.post(CHAT, json={"text": "hi", "timezone": "Mars/Olympus"})
+    response = await client.post(CHAT, json={"text": "hi", "timezone": zone})
     assert response.status_code == 400
     assert response.json()["error"]["details"] == {"field": "timezone"}
     assert len(dialogue.requests) == before  # type: ignore[attr-defined]
