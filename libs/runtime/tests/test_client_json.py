@@ -47,3 +47,36 @@ def test_text_that_is_not_utf8_is_refused(raw: bytes | str) -> None:
 def test_malformed_json_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="not valid JSON"):
         decode_json(b'{"text": ')
+
+
+@pytest.mark.parametrize(
+    ("raw", "escape", "at"),
+    [
+        (b'{"text": "\\ud800"}', "\\ud800", 10),
+        (b'{"text": "a\\uDBFFb", "n": 1}', "\\uDBFF", 11),
+        (b'{"text": "\\udc00"}', "\\udc00", 10),
+        (b'{"text": "\\ud800\\u0041"}', "\\ud800", 10),
+        (b'{"text": "\\ud83d\\ude00\\ud800\\ud800"}', "\\ud800", 22),
+        (b'{"text": "\\\\\\ud800"}', "\\ud800", 12),
+    ],
+)
+def test_half_a_surrogate_pair_is_refused_as_not_unicode(raw: bytes, escape: str, at: int) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        decode_json(raw)
+    assert str(refused.value) == (
+        f"not valid Unicode: {escape} (at byte {at}) is half of a UTF-16 surrogate pair;"
+        " text must be valid UTF-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [(b'{"text": "\\ud83d\\ude00"}', "\U0001f600"), (b'{"text": "\\\\ud800"}', "\\ud800")],
+)
+def test_a_whole_pair_or_an_escaped_backslash_is_text(raw: bytes, text: str) -> None:
+    assert decode_json(raw) == {"text": text}
+
+
+def test_malformed_json_with_a_whole_pair_is_still_malformed() -> None:
+    with pytest.raises(InvalidInputError, match="not valid JSON"):
+        decode_json(b'{"text": "\\\\ud800 \\ud83d\\ude00", ')

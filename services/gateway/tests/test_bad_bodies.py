@@ -1,4 +1,5 @@
-"""Bodies and frames that are not UTF-8 or nest too deep: a clear 400 (or error frame), nothing changed."""
+"""Bodies and frames that are not UTF-8 (or Unicode) or nest too deep: a clear 400 (or error frame),
+nothing changed."""
 
 from __future__ import annotations
 
@@ -24,6 +25,32 @@ async def test_a_chat_body_that_is_not_utf8_is_invalid_input(client: Client) -> 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_input"
     assert "UTF-8" in response.json()["error"]["message"]
+
+
+LONE_SURROGATE = b'{"text": "\\ud800"}'
+NOT_UNICODE = "not valid Unicode: \\ud800 (at byte 10) is half of a UTF-16 surrogate pair"
+
+
+@pytest.mark.parametrize("path", [CHAT, "/api/v1/bots/pizzeria/parse"])
+async def test_text_with_half_a_surrogate_pair_is_not_unicode(
+    client: Client, admin: dict[str, str], dialogue: Any, path: str
+) -> None:
+    response = await client.post(path, content=LONE_SURROGATE, headers={**admin, **JSON})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"
+    assert response.json()["error"]["message"].startswith(NOT_UNICODE)
+    assert dialogue.requests == []
+
+
+def test_a_frame_with_half_a_surrogate_pair_gets_an_error_frame(app: Litestar) -> None:
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws,
+    ):
+        ws.send_text('{"type": "user_message", "text": "\\ud800"}')
+        error = ws.receive_json()
+    assert error["code"] == "invalid_json"
+    assert error["message"].startswith("not valid Unicode: \\ud800 (at byte 34) is half of a UTF-16")
 
 
 async def test_a_chat_context_nested_too_deep_is_invalid_input(client: Client, dialogue: Any) -> None:

@@ -9,10 +9,10 @@ from typing import Any
 import structlog
 from litestar import Request, Response, get
 from litestar.datastructures import FormMultiDict
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 
-from parley_runtime.client_json import check_depth, not_utf8
+from parley_runtime.client_json import check_depth, not_json, not_utf8
 from parley_runtime.errors import (
     ConflictError,
     InvalidInputError,
@@ -35,14 +35,18 @@ class CheckedRequest(Request[Any, Any, Any]):
     """A request whose JSON body or form is refused with a 400 (`invalid_input`) when its text does
     not decode or its JSON nests deeper than `client_json.MAX_DEPTH`: Litestar raised
     `UnicodeDecodeError`, `LookupError` (an unknown charset) and `RecursionError` there, which
-    reached clients as 500s. Pass as `request_class=`."""
+    reached clients as 500s. Malformed JSON is refused in the words of `client_json.decode_json`.
+    Pass as `request_class=`."""
 
     async def json(self) -> Any:
-        check_depth(await self.body())
+        body = await self.body()
+        check_depth(body)
         try:
             return await super().json()
         except UnicodeDecodeError as exc:
             raise InvalidInputError(not_utf8(exc), details=[{"message": str(exc)}]) from None
+        except SerializationException as exc:
+            raise not_json(body, exc.detail) from None
 
     async def form(self) -> FormMultiDict:
         try:
