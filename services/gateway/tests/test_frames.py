@@ -83,3 +83,8 @@ def test_an_unknown_time_zone_is_refused() -> None:
     assert (
         _code('{"type": "user_message", "text": "hi", "timezone": "Europe/Atlantis"}') == "invalid_timezone"
     )
+
+
+def test_an_unknown_field_is_refused_as_a_rest_body_is() -> None:
+    assert _code('{"type": "user_message", "text": "hi", "timezome": "Europe/Paris"}') == "invalid_frame"
+    assert _code('{"type": "ping", "id": 1}') == "invalid_frame"

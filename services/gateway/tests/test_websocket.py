@@ -81,6 +81,39 @@ def test_a_bad_conversation_id_closes_with_4400(sync_client: Any) -> None:
     assert (error["code"], code) == ("invalid_input", 4400)
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("bot=pizzeria&conversation_id=", "invalid conversation_id"),
+        ("bot=vault&bot=pizzeria", "the query parameter `bot` is given more than once"),
+        ("bot=pizzeria&conversation_id=a&conversation_id=b", "`conversation_id` is given more than once"),
+        ("bot=pizzeria&key=k1&key=k2", "the query parameter `key` is given more than once"),
+    ],
+)
+def test_an_empty_conversation_id_or_a_repeated_parameter_closes_with_4400(
+    sync_client: Any, dialogue: InMemoryDialogue, query: str, message: str
+) -> None:
+    error, code = _close_code(sync_client, f"/ws/chat?{query}")
+    assert (error["code"], code) == ("invalid_input", 4400)
+    assert message in error["message"]
+    assert dialogue.requests == []
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [{"type": "user_message", "text": "hi", "colour": "red"}, {"type": "ping", "colour": "red"}],
+)
+def test_a_frame_with_an_unknown_field_is_refused_naming_it(
+    sync_client: Any, dialogue: InMemoryDialogue, frame: dict[str, Any]
+) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c9") as ws:
+        ws.send_json(frame)
+        error = ws.receive_json()
+        assert _say(ws, "hi")["type"] == "bot_message"
+    assert (error["code"], error["message"]) == ("invalid_frame", "Object contains unknown field `colour`")
+    assert [r.text for r in dialogue.requests] == ["hi"]
+
+
 def test_a_key_in_the_query_opens_a_key_protected_bot(sync_client: Any) -> None:
     created = sync_client.post(
         "/api/v1/keys",

@@ -21,13 +21,15 @@ class FrameError(Exception):
         self.message = message
 
 
-class UserMessage(msgspec.Struct, frozen=True, kw_only=True):
+class UserMessage(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Strict, as a REST chat body is: a misspelt field is named instead of ignored."""
+
     text: str
     context: dict[str, Any] = {}
     timezone: TimeZoneName | None = None
 
 
-class Ping(msgspec.Struct, frozen=True, kw_only=True):
+class Ping(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     pass
 
 

@@ -98,10 +98,11 @@ async def _open(
 ) -> _Chat:
     """Admit the connection and greet a new conversation."""
     try:
+        _check_query(socket)
         if bot is None:
             raise InvalidInputError("the query parameter `bot` is required: /ws/chat?bot=<name>")
         check_bot_name(bot)
-        cid = check_conversation_id(conversation_id) if conversation_id else new_id()
+        cid = new_id() if conversation_id is None else check_conversation_id(conversation_id)
         await gateway.access.admit_chat(secret, client_address(socket), bot, count_key=False)
         structlog.contextvars.bind_contextvars(bot=bot, conversation_id=cid)
         if conversation_id is None:
@@ -113,6 +114,16 @@ async def _open(
         await sender.send(ErrorFrame(code=exc.code, message=str(exc)))
         raise _Closed(_close_code(exc)) from None
     return _Chat(bot=bot, conversation_id=cid, secret=secret)
+
+
+_PARAMETERS = ("bot", "conversation_id", "key")
+
+
+def _check_query(socket: WebSocket[Any, Any, Any]) -> None:
+    """Each parameter at most once: of two `bot`s, Litestar would take one without a word."""
+    for name in _PARAMETERS:
+        if len(socket.query_params.getall(name, [])) > 1:
+            raise InvalidInputError(f"the query parameter `{name}` is given more than once")
 
 
 def _close_code(exc: ParleyError) -> int:
