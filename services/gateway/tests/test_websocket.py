@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,10 +15,12 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
 from parley_gateway.bootstrap import app_for
-from parley_gateway.routes.websocket import MAX_WAITING
+from parley_gateway.settings import GatewaySettings
 from parley_runtime.infra import Infra
 
 from .conftest import InMemoryDialogue
+
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 @pytest.fixture
@@ -186,15 +190,41 @@ def test_a_ping_is_answered_while_a_turn_runs(sync_client: Any, dialogue: InMemo
     assert [f["messages"][0]["text"] for f in frames[1:]] == ["you said slow one", "you said next one"]
 
 
-def test_messages_beyond_those_waiting_for_a_turn_are_refused(
+def _burst(client: Any, dialogue: InMemoryDialogue, count: int, answers: int) -> list[dict[str, Any]]:
+    """Send `count` user messages at once while turns are held: `count - answers` refusals come at
+    once (returned), then, once the turns go on, the answers to the first `answers` messages."""
+    go_on = threading.Event()  # set from this thread; the app runs in the test client's own
+
+    async def hold() -> None:
+        await asyncio.to_thread(go_on.wait, 10)
+
+    dialogue.hold = hold
+    with client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c7") as ws:
+        for index in range(count):
+            ws.send_json({"type": "user_message", "text": f"m{index}"})
+        refused = [ws.receive_json(timeout=5) for _ in range(count - answers)]
+        go_on.set()
+        answered = [ws.receive_json(timeout=5)["messages"][0]["text"] for _ in range(answers)]
+    assert answered == [f"you said m{index}" for index in range(answers)]
+    return refused
+
+
+def test_a_burst_of_the_documented_size_is_answered_and_more_are_refused(
     sync_client: Any, dialogue: InMemoryDialogue
 ) -> None:
-    _slow_turns(dialogue, 0.3)
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c7") as ws:
-        for index in range(MAX_WAITING + 2):  # one runs, MAX_WAITING wait, one is refused
-            ws.send_json({"type": "user_message", "text": f"m{index}"})
-        refused = ws.receive_json()
-    assert (refused["type"], refused["code"]) == ("error", "rate_limited")
+    burst = GatewaySettings().ws_message_burst
+    assert f"| `GATEWAY_WS_MESSAGE_BURST` | gateway | `{burst}` |" in README.read_text()
+    refused = _burst(sync_client, dialogue, burst + 10, answers=burst)
+    assert [(r["type"], r["code"]) for r in refused] == [("error", "rate_limited")] * 10
+
+
+async def test_messages_beyond_the_burst_unanswered_are_refused_however_slowly_sent(
+    make_gateway: Callable[..., Awaitable[Any]], infra: Infra, dialogue: InMemoryDialogue
+) -> None:
+    app = await _app(make_gateway, infra, ws_message_burst=3, ws_messages_per_second=1e9)
+    with TestClient(app) as client:
+        refused = _burst(client, dialogue, 5, answers=3)
+    assert [r["message"] for r in refused] == ["slow down: 3 messages are waiting for replies"] * 2
 
 
 def test_a_client_that_leaves_mid_turn_does_not_cancel_it(

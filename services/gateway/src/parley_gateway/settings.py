@@ -40,7 +40,9 @@ class GatewaySettings(msgspec.Struct, frozen=True, kw_only=True):
     ws_messages_per_second: Annotated[float, Meta(gt=0), env("GATEWAY_WS_MESSAGES_PER_SECOND")] = 10.0
     """Sustained user messages one websocket may send; faster ones get a `rate_limited` error frame."""
     ws_message_burst: Annotated[int, Meta(ge=1), env("GATEWAY_WS_MESSAGE_BURST")] = 20
-    """Messages a websocket may send at once before `GATEWAY_WS_MESSAGES_PER_SECOND` applies."""
+    """Messages a websocket may send at once (then `GATEWAY_WS_MESSAGES_PER_SECOND` applies), and
+    user messages it may have unanswered: the one being answered and those waiting behind it. Beyond
+    either, a message gets a `rate_limited` error frame."""
     ws_idle_seconds: Annotated[float, Meta(gt=0), env("GATEWAY_WS_IDLE_SECONDS")] = 900.0
     """A websocket that sends nothing (not even a ping frame) for this long is closed (code 4408)."""
     ws_send_timeout_seconds: Annotated[float, Meta(gt=0), env("GATEWAY_WS_SEND_TIMEOUT_SECONDS")] = 10.0

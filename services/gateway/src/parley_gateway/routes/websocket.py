@@ -2,8 +2,11 @@
 
 A new conversation gets an id and the bot's welcome; passing `conversation_id` resumes one (after
 a reconnect). Each connection answers its user messages one at a time, in order, and its pings at
-once, even while a turn runs, so a slow client only ever waits on itself; up to `MAX_WAITING`
-messages wait behind a turn. A client that stops reading is dropped after a send timeout.
+once, even while a turn runs, so a slow client only ever waits on itself. One number bounds a
+connection's user messages: `GATEWAY_WS_MESSAGE_BURST` may be sent at once, and as many may be
+unanswered (the one being answered and those waiting behind it); more get a `rate_limited` error
+frame, as do frames beyond `GATEWAY_WS_MESSAGES_PER_SECOND` once the burst is spent. A client that
+stops reading is dropped after a send timeout.
 Opening counts against the client address's request limit; each user message counts against the
 key's, as each REST chat request does (over it: a `rate_limited` error frame, the socket stays open).
 Close codes: 4400 bad request, 4401 key needed, 4403 key not allowed, 4404 unknown bot, 4408 idle,
@@ -130,8 +133,33 @@ def _close_code(exc: ParleyError) -> int:
     return next((code for kind, code in _CLOSE_CODES if isinstance(exc, kind)), CLOSE_BAD_REQUEST)
 
 
-MAX_WAITING = 8
-"""User messages a connection may have waiting behind the turn in progress; more are refused."""
+class _Backlog:
+    """A connection's unanswered user messages, in order: at most `size`, the one being answered
+    included. `close` drops those still waiting and ends the replies after the turn in progress."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._queue: asyncio.Queue[tuple[UserMessage, float] | None] = asyncio.Queue()
+        self._unanswered = 0
+
+    def full(self) -> bool:
+        return self._unanswered >= self.size
+
+    def add(self, message: UserMessage, received: float) -> None:
+        self._unanswered += 1
+        self._queue.put_nowait((message, received))
+
+    async def next(self) -> tuple[UserMessage, float] | None:
+        """The oldest message waiting and when it was received; None once closed."""
+        return await self._queue.get()
+
+    def answered(self) -> None:
+        self._unanswered -= 1
+
+    def close(self) -> None:
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._queue.put_nowait(None)
 
 
 async def _converse(socket: WebSocket[Any, Any, Any], sender: _Sender, gateway: Gateway, chat: _Chat) -> None:
@@ -139,18 +167,16 @@ async def _converse(socket: WebSocket[Any, Any, Any], sender: _Sender, gateway: 
     time, in order. A turn may run up to the upstream deadline; the client's heartbeat gives up on
     a connection that does not answer its ping sooner than that, so a ping never waits for a turn.
     A client that leaves mid-turn does not cancel the turn: it ends as it would have, unanswered."""
-    waiting: asyncio.Queue[tuple[UserMessage, float] | None] = asyncio.Queue()
-    reading = asyncio.create_task(_read(socket, gateway, sender, waiting))
-    replying = asyncio.create_task(_reply(gateway, chat, sender, waiting))
+    backlog = _Backlog(gateway.settings.ws_message_burst)
+    reading = asyncio.create_task(_read(socket, gateway, sender, backlog))
+    replying = asyncio.create_task(_reply(gateway, chat, sender, backlog))
     try:
         await asyncio.wait((reading, replying), return_when=asyncio.FIRST_COMPLETED)
         if replying.done():  # a reply could not be sent: the client is gone or not reading
             reading.cancel()
             await asyncio.gather(reading, return_exceptions=True)
             replying.result()
-        while not waiting.empty():  # the client left or idled: finish the turn in progress only
-            waiting.get_nowait()
-        waiting.put_nowait(None)
+        backlog.close()  # the client left or idled: finish the turn in progress only
         await asyncio.gather(replying, return_exceptions=True)
         reading.result()
     finally:
@@ -162,7 +188,7 @@ async def _read(
     socket: WebSocket[Any, Any, Any],
     gateway: Gateway,
     sender: _Sender,
-    waiting: asyncio.Queue[tuple[UserMessage, float] | None],
+    backlog: _Backlog,
 ) -> None:
     settings = gateway.settings
     bucket = MessageBucket(settings.ws_messages_per_second, settings.ws_message_burst, time.monotonic())
@@ -173,28 +199,31 @@ async def _read(
             if not bucket.take(time.monotonic()):
                 raise FrameError("rate_limited", "slow down: too many messages on this connection")
             frame = parse_frame(raw, max_bytes=settings.max_frame_bytes)
-            if isinstance(frame, UserMessage) and waiting.qsize() >= MAX_WAITING:
-                raise FrameError("rate_limited", f"slow down: {MAX_WAITING} messages are waiting for replies")
+            if isinstance(frame, UserMessage) and backlog.full():
+                raise FrameError(
+                    "rate_limited", f"slow down: {backlog.size} messages are waiting for replies"
+                )
         except FrameError as exc:
             await sender.send(_refuse(exc.code, exc.message, gateway))
             continue
         if isinstance(frame, Ping):
             await sender.send(PongFrame())
         else:
-            waiting.put_nowait((frame, received))
+            backlog.add(frame, received)
 
 
 async def _reply(
     gateway: Gateway,
     chat: _Chat,
     sender: _Sender,
-    waiting: asyncio.Queue[tuple[UserMessage, float] | None],
+    backlog: _Backlog,
 ) -> None:
     turn_seconds = gateway.metrics.turn_seconds.labels("websocket")
-    while (item := await waiting.get()) is not None:
+    while (item := await backlog.next()) is not None:
         message, received = item
         frame = await _answer(gateway, chat, message)
         await sender.send(frame)
+        backlog.answered()
         if isinstance(frame, ChatReply):
             turn_seconds.observe(time.perf_counter() - received)
 
