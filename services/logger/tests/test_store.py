@@ -33,8 +33,8 @@ async def _store() -> tuple[MongoTranscriptStore, object]:
 async def test_a_turn_is_stored_once_even_when_delivered_twice() -> None:
     store, db = await _store()
     turn = _turn()
-    assert await store.append(turn) is True
-    assert await store.append(turn) is False
+    assert await store.append(turn) == "stored"
+    assert await store.append(turn) == "duplicate"
     assert await db["turns"].count_documents({}) == 1  # type: ignore[index]
 
 
@@ -70,8 +70,8 @@ async def test_a_turn_stored_before_its_conversation_was_updated_is_counted_once
     store, db = await _store()
     turn = _turn()
     await db["turns"].insert_one(turn_document(turn))  # type: ignore[index] - a crash came next
-    assert await store.append(turn) is False
-    assert await store.append(turn) is False
+    assert await store.append(turn) == "duplicate"
+    assert await store.append(turn) == "duplicate"
     conversation = await db["conversations"].find_one({"conversation_id": "c1"})  # type: ignore[index]
     assert conversation["turn_count"] == 1
 

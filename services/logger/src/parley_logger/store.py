@@ -1,10 +1,18 @@
-"""Transcripts in MongoDB: `turns` is append-only (one per event), `conversations` one per conversation."""
+"""Transcripts in MongoDB: `turns` is append-only (one per event), `conversations` one per conversation.
+
+A deleted bot's transcripts are purged up to the time of its deletion (`BotDeleted.occurred_at`),
+and `bot_purges` remembers that time per bot (`$max`, so redelivered and reordered deletions agree).
+A turn of the deleted bot that arrives after its purge (SQS does not keep order) is undone: every
+turn is written first and checked against the purges after, so a purge that lands in between is
+seen by one of the two, whichever runs last.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import UTC, date, datetime
+from typing import Any, Literal, Protocol
 
+import msgspec
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -18,9 +26,23 @@ SQS redelivers within minutes (a dead-letter replay: a turn that was never count
 conversation has 100 newer turns; the ids stay out of every listing."""
 
 
+Appended = Literal["stored", "duplicate", "purged"]
+"""What became of a turn: stored now, stored before (a redelivery), or dropped (its bot was deleted since)."""
+
+
+class Purged(msgspec.Struct, frozen=True, kw_only=True):
+    turns: int
+    conversations: int
+
+
 class TranscriptStore(Protocol):
-    async def append(self, turn: TurnCompleted) -> bool:
-        """Store one turn; False when it was stored before (a redelivery)."""
+    async def append(self, turn: TurnCompleted) -> Appended:
+        """Store one turn, unless it was stored before or its bot was deleted after it."""
+        ...
+
+    async def purge(self, bot: str, through: datetime) -> Purged:
+        """Delete the turns and conversations of `bot` up to `through`, and drop its turns of that
+        time or earlier that arrive later. Idempotent."""
         ...
 
 
@@ -28,6 +50,7 @@ class MongoTranscriptStore:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self._turns = db["turns"]
         self._conversations = db["conversations"]
+        self._purges = db["bot_purges"]
 
     async def ensure_indexes(self) -> None:
         async with translate_errors():
@@ -43,15 +66,33 @@ class MongoTranscriptStore:
             # Archiving and retention select turns by time, across bots.
             await self._turns.create_index([("at", ASCENDING)])
 
-    async def append(self, turn: TurnCompleted) -> bool:
+    async def append(self, turn: TurnCompleted) -> Appended:
         async with translate_errors():
             try:
                 await self._turns.insert_one(turn_document(turn))
-                inserted = True
+                outcome: Appended = "stored"
             except DuplicateKeyError:
-                inserted = False
+                outcome = "duplicate"
             await self._update_conversation(turn)
-        return inserted
+            through = await self._purged_through(turn.bot)
+            if through is not None and stored_time(turn.occurred_at) <= through:
+                await self._purge_conversation(turn.bot, turn.conversation_id, through)
+                return "purged"
+        return outcome
+
+    async def purge(self, bot: str, through: datetime) -> Purged:
+        """The purge is recorded first: a turn written after the deletes below finds it."""
+        through = stored_time(through)
+        mixed = {"bot": bot, "first_turn_at": {"$lte": through}, "last_turn_at": {"$gt": through}}
+        async with translate_errors():
+            await self._purges.update_one({"_id": bot}, {"$max": {"through": through}}, upsert=True)
+            turns = await self._turns.delete_many({"bot": bot, "at": {"$lte": through}})
+            ended = await self._conversations.delete_many({"bot": bot, "last_turn_at": {"$lte": through}})
+            # A conversation id used again by the bot created anew, whose turns came first.
+            mixed_ids = [doc["conversation_id"] async for doc in self._conversations.find(mixed)]
+            for conversation_id in mixed_ids:
+                await self._purge_conversation(bot, conversation_id, through)
+        return Purged(turns=turns.deleted_count, conversations=ended.deleted_count)
 
     async def bots_between(self, start: datetime, end: datetime) -> list[str]:
         """Bots with a turn in [start, end)."""
@@ -83,6 +124,30 @@ class MongoTranscriptStore:
             result = await self._turns.delete_many({"at": {"$lt": before}, "archived_at": {"$ne": None}})
         return result.deleted_count
 
+    async def _purged_through(self, bot: str) -> datetime | None:
+        doc = await self._purges.find_one({"_id": bot})
+        return None if doc is None else doc["through"]
+
+    async def _purge_conversation(self, bot: str, conversation_id: str, through: datetime) -> None:
+        """Delete one conversation's turns up to `through`; count what is left of it again, or
+        delete it when nothing is. A turn stored meanwhile may be left out of the count: this runs
+        only when a conversation id outlived its bot's deletion or a turn arrived after it."""
+        key = {"bot": bot, "conversation_id": conversation_id}
+        await self._turns.delete_many({**key, "at": {"$lte": through}})
+        cursor = self._turns.find(key, {"at": 1}).sort([("at", ASCENDING), ("_id", ASCENDING)])
+        left = [doc async for doc in cursor]
+        conversation = {"_id": f"{bot}:{conversation_id}"}
+        if not left:
+            await self._conversations.delete_one({**conversation, "last_turn_at": {"$lte": through}})
+            return
+        recount = {
+            "first_turn_at": left[0]["at"],
+            "last_turn_at": left[-1]["at"],
+            "turn_count": len(left),
+            "turn_ids": [doc["_id"] for doc in left[-RECENT_TURN_IDS:]],
+        }
+        await self._conversations.update_one(conversation, {"$set": recount})
+
     async def _update_conversation(self, turn: TurnCompleted) -> None:
         """Count the turn exactly once, whatever the order and number of its deliveries: "add it,
         unless its id is among the conversation's latest", one atomic single-document update (as
@@ -102,6 +167,13 @@ class MongoTranscriptStore:
         except DuplicateKeyError:
             # The conversation exists and has counted this turn, or another turn created it just now.
             await self._conversations.update_one(query, update)
+
+
+def stored_time(moment: datetime) -> datetime:
+    """`moment` as MongoDB stores it (to the millisecond; one without an offset is UTC), so that a
+    turn compares with its bot's purge the same whether the store or this process compares them."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def turn_document(turn: TurnCompleted) -> dict[str, Any]:
