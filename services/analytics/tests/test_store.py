@@ -59,8 +59,8 @@ async def test_each_turn_is_counted_once_however_often_it_is_delivered() -> None
 async def test_a_redelivered_turn_reports_it_was_already_counted() -> None:
     store, _ = await _store()
     event = _turn("c1")
-    assert await store.count_turn(event) is True
-    assert await store.count_turn(event) is False
+    assert await store.count_turn(event) == "counted"
+    assert await store.count_turn(event) == "duplicate"
 
 
 async def test_published_models_are_counted() -> None:

@@ -12,14 +12,22 @@ A crash between the marker and the bucket update is repaired by the redelivery o
 Markers expire `MARKER_DAYS` after their event, long after SQS has given up redelivering it. A
 marker never changes while it lives, so a store remembers the markers it has read (`Sightings`):
 a conversation's later turns cost one bucket update, not three writes.
+
+A deleted bot's aggregates are dropped up to the time of its deletion (`BotDeleted.occurred_at`),
+which `analytics_purges` remembers per bot (`$max`). A bucket whose first event (`first_at`) is
+that old goes whole, so on the day of the deletion a bucket that also counted the new bot's first
+turns (only when the deletion was handled after them) goes with it. An event of the deleted bot
+that arrives later is counted, then found in the purges and taken back out exactly: checking after
+the update, a purge handled in between is seen by one of the two, whichever runs last.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
@@ -36,12 +44,21 @@ REMEMBERED_MARKERS = 50_000
 """Markers a store remembers having read (per kind), so a conversation's later turns skip the write."""
 
 
+Counted = Literal["counted", "duplicate", "purged"]
+"""What became of an event: counted now, counted before, or not counted (its bot was deleted since)."""
+
+
 class AnalyticsStore(Protocol):
-    async def count_turn(self, event: TurnCompleted) -> bool:
-        """Count one turn; False when it was counted before."""
+    async def count_turn(self, event: TurnCompleted) -> Counted:
+        """Count one turn, unless it was counted before or its bot was deleted after it."""
         ...
 
-    async def count_model(self, event: ModelPublished) -> bool: ...
+    async def count_model(self, event: ModelPublished) -> Counted: ...
+
+    async def purge(self, bot: str, through: datetime) -> int:
+        """Drop the aggregates of `bot` up to `through` (how many buckets), and leave its events of
+        that time or earlier that arrive later uncounted. Idempotent."""
+        ...
 
 
 class Sightings:
@@ -65,6 +82,18 @@ class Sightings:
         while len(self._markers) > self._size:
             self._markers.popitem(last=False)
 
+    def forget(self, key: str) -> None:
+        self._markers.pop(key, None)
+
+    def forget_expiring(self, prefix: str, by: datetime) -> None:
+        """Forget the markers under `prefix` that expire by `by` (a purged bot's)."""
+        for key in [k for k, (_, expires) in self._markers.items() if k.startswith(prefix) and expires <= by]:
+            del self._markers[key]
+
+
+Marker = tuple[Any, Sightings, str]
+"""A marker collection, the store's memory of it, and a key an event was the first to see."""
+
 
 def utc_day(moment: datetime) -> date:
     """The UTC day of `moment` (one without an offset is UTC), as transcripts and their archives count
@@ -82,6 +111,7 @@ class MongoAnalyticsStore:
         self._daily = db["analytics_daily"]
         self._conversations = db["analytics_conversations"]
         self._users = db["analytics_users"]
+        self._purges = db["analytics_purges"]
         self._seen_conversations, self._seen_users = Sightings(), Sightings()
 
     async def ensure_indexes(self) -> None:
@@ -90,28 +120,64 @@ class MongoAnalyticsStore:
             for markers in (self._conversations, self._users):
                 await markers.create_index("expires_at", expireAfterSeconds=0)
 
-    async def count_turn(self, event: TurnCompleted) -> bool:
+    async def count_turn(self, event: TurnCompleted) -> Counted:
         day = utc_day(event.occurred_at)
         increments = turn_increments(event)
+        firsts: list[Marker] = []
         conversation = f"{event.bot}:{event.conversation_id}"
         if await self._first_sighting(self._conversations, self._seen_conversations, conversation, event):
             increments["conversations"] = 1
+            firsts.append((self._conversations, self._seen_conversations, conversation))
         user = f"{event.bot}:{day}:{user_key(event)}"
         if await self._first_sighting(self._users, self._seen_users, user, event):
             increments["users"] = 1
-        return await self._apply(event.bot, day, event.message_id, increments)
+            firsts.append((self._users, self._seen_users, user))
+        return await self._count(event, increments, firsts)
 
-    async def count_model(self, event: ModelPublished) -> bool:
-        return await self._apply(
-            event.bot, utc_day(event.occurred_at), event.message_id, {"models_published": 1}
-        )
+    async def count_model(self, event: ModelPublished) -> Counted:
+        return await self._count(event, {"models_published": 1}, [])
 
-    async def _apply(self, bot: str, day: date, event_id: str, increments: dict[str, float]) -> bool:
-        query = {"_id": bucket_id(bot, day, event_id), "event_ids": {"$ne": event_id}}
+    async def purge(self, bot: str, through: datetime) -> int:
+        """The purge is recorded first: an event counted after the deletes below finds it."""
+        through = _stored_time(through)
+        # A bucket without `first_at` was written before buckets had one.
+        old_buckets = {
+            "bot": bot,
+            "day": {"$lte": _midnight(utc_day(through))},
+            "first_at": {"$not": {"$gt": through}},
+        }
+        old_markers = {
+            "_id": {"$regex": f"^{re.escape(bot)}:"},
+            "expires_at": {"$lte": through + timedelta(days=MARKER_DAYS)},
+        }
+        async with translate_errors():
+            await self._purges.update_one({"_id": bot}, {"$max": {"through": through}}, upsert=True)
+            dropped = await self._daily.delete_many(old_buckets)
+            for markers in (self._conversations, self._users):
+                await markers.delete_many(old_markers)
+        for seen in (self._seen_conversations, self._seen_users):
+            seen.forget_expiring(f"{bot}:", through + timedelta(days=MARKER_DAYS))
+        return dropped.deleted_count
+
+    async def _count(
+        self, event: TurnCompleted | ModelPublished, increments: dict[str, float], firsts: list[Marker]
+    ) -> Counted:
+        counted = await self._apply(event, increments)
+        async with translate_errors():
+            purge = await self._purges.find_one({"_id": event.bot})
+        if purge is None or _stored_time(event.occurred_at) > purge["through"]:
+            return "counted" if counted else "duplicate"
+        await self._uncount(event, increments, firsts, purge["through"])
+        return "purged"
+
+    async def _apply(self, event: TurnCompleted | ModelPublished, increments: dict[str, float]) -> bool:
+        day, event_id = utc_day(event.occurred_at), event.message_id
+        query = {"_id": bucket_id(event.bot, day, event_id), "event_ids": {"$ne": event_id}}
         update = {
             "$inc": increments,
             "$push": {"event_ids": event_id},
-            "$setOnInsert": {"bot": bot, "day": datetime(day.year, day.month, day.day)},
+            "$min": {"first_at": event.occurred_at},
+            "$setOnInsert": {"bot": event.bot, "day": _midnight(day)},
         }
         async with translate_errors():
             try:
@@ -122,6 +188,32 @@ class MongoAnalyticsStore:
                 # concurrently by another event: try again without creating it.
                 result = await self._daily.update_one(query, update)
                 return bool(result.modified_count)
+
+    async def _uncount(
+        self,
+        event: TurnCompleted | ModelPublished,
+        increments: dict[str, float],
+        firsts: list[Marker],
+        through: datetime,
+    ) -> None:
+        """Take a purged bot's late event back out of its bucket (once: only while the bucket holds
+        its id), and the markers it was the first to see. A bucket left with no event is deleted.
+
+        The bucket's other events are all later than the purge (it dropped the bucket otherwise), so
+        `first_at` is raised past it again: a redelivered deletion must not take this bucket for one
+        of the deleted bot's."""
+        bucket = bucket_id(event.bot, utc_day(event.occurred_at), event.message_id)
+        negated = {name: -value for name, value in increments.items()}
+        later = through + timedelta(milliseconds=1)
+        async with translate_errors():
+            await self._daily.update_one(
+                {"_id": bucket, "event_ids": event.message_id},
+                {"$inc": negated, "$pull": {"event_ids": event.message_id}, "$max": {"first_at": later}},
+            )
+            await self._daily.delete_one({"_id": bucket, "event_ids": {"$size": 0}})
+            for markers, seen, key in firsts:
+                await markers.delete_one({"_id": key, "first_event_id": event.message_id})
+                seen.forget(key)
 
     async def _first_sighting(self, markers: Any, seen: Sightings, key: str, event: TurnCompleted) -> bool:
         """Whether `event` is the one that first saw `key` (idempotent: the marker keeps its id)."""
@@ -144,3 +236,15 @@ class MongoAnalyticsStore:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _stored_time(moment: datetime) -> datetime:
+    """`moment` as MongoDB stores it (to the millisecond), so that an event compares with its bot's
+    purge the same whether the store or this process compares them."""
+    aware = _aware(moment)
+    return aware.replace(microsecond=aware.microsecond // 1000 * 1000)
+
+
+def _midnight(day: date) -> datetime:
+    """How a bucket stores its day."""
+    return datetime(day.year, day.month, day.day)
