@@ -22,6 +22,7 @@ from parley_dialogue.ports import BotStore, ConversationStore, Nlu, Publisher, W
 from parley_messages import (
     ID_RULE,
     MAX_TEXT_CHARS,
+    BotDeleted,
     BotSummary,
     ChatReply,
     ChatRequest,
@@ -169,7 +170,16 @@ class DialogueService:
         return await self._bots.summaries()
 
     async def delete_bot(self, bot: str) -> None:
-        await self._bots.delete(check_bot_name(bot))
+        """Delete `bot` and announce it (`BotDeleted`): the logger and analytics drop its transcripts
+        and statistics up to now.
+
+        Announced first: should that fail, the bot is still there and deleting it again does the
+        whole job. Deleted first, a failed announcement would leave its history for good, and the
+        retry would answer 404. A bot that is not there is announced to nobody."""
+        await self._bots.version(check_bot_name(bot))
+        if self._publisher is not None:
+            await self._publisher.publish(BotDeleted(bot=bot))
+        await self._bots.delete(bot)
         self._definitions.forget(bot)
         log.info("bot.deleted", bot=bot)
 
