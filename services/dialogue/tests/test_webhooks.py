@@ -246,6 +246,33 @@ async def test_slots_sent_as_a_query_keep_the_urls_own_query():
     await webhooks.aclose()
 
 
+async def test_a_slot_named_like_a_fixed_query_parameter_is_added_beside_it():
+    handler, seen = answer()
+    webhooks = caller(handler, "93.184.216.34")
+    request = WebhookRequest(method="GET", url="http://h.example.com/q?x=1&a=fixed", params={"a": "b&c=3"})
+    await webhooks.call(request)
+    assert seen[0].url.query == b"x=1&a=fixed&a=b%26c%3D3"
+    assert seen[0].url.params.get_list("a") == ["fixed", "b&c=3"]
+    await webhooks.aclose()
+
+
+async def test_the_urls_own_query_is_sent_as_the_author_wrote_it():
+    handler, seen = answer()
+    webhooks = caller(handler, "93.184.216.34")
+    url = "http://h.example.com/q?order_id=A%201&sig=a%2Fb"
+    await webhooks.call(WebhookRequest(method="GET", url=url, params={"n": "2"}))
+    assert seen[0].url.query == b"order_id=A%201&sig=a%2Fb&n=2"
+    await webhooks.aclose()
+
+
+async def test_slots_make_the_whole_query_of_a_url_without_one():
+    handler, seen = answer()
+    webhooks = caller(handler, "93.184.216.34")
+    await webhooks.call(WebhookRequest(method="GET", url="http://h.example.com/q?", params={"a": "1 2"}))
+    assert seen[0].url.query == b"a=1+2"
+    await webhooks.aclose()
+
+
 @pytest.mark.parametrize(
     ("method", "send_slots", "params", "form"),
     [

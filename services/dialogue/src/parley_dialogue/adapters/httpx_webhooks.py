@@ -77,9 +77,7 @@ class HttpxWebhookCaller:
             raise WebhookError(f"webhook did not answer within {request.timeout:g} s") from exc
 
     async def _exchange_unbounded(self, request: WebhookRequest, *, read: bool) -> bytes:
-        url = _absolute_url(self._rewrites.apply(request.url))
-        if request.params:  # merged, not passed as `params=`: httpx would replace the URL's query
-            url = url.copy_merge_params(request.params)
+        url = _with_params(_absolute_url(self._rewrites.apply(request.url)), request.params)
         address = await self._checked_address(url)
         headers = {name: value for name, value in request.headers.items() if name.lower() != "host"}
         headers["host"] = url.netloc.decode("ascii")
@@ -135,6 +133,16 @@ def _absolute_url(text: str) -> httpx.URL:
     if url.scheme not in ("http", "https") or not url.host:
         raise WebhookRefused("webhook URLs must be absolute http(s) URLs")
     return url
+
+
+def _with_params(url: httpx.URL, params: dict[str, str]) -> httpx.URL:
+    """`url` with `params` added after its own query, which stays as written: a slot named like
+    one of its parameters is sent beside it, never in its place (as ACF's `requests` does)."""
+    if not params:
+        return url
+    query = url.query.decode("ascii")
+    added = str(httpx.QueryParams(params))
+    return url.copy_with(query=(f"{query}&{added}" if query else added).encode("ascii"))
 
 
 def _check_status(status: int) -> None:
