@@ -50,7 +50,8 @@ function BotTable({ bots, onChanged }: { bots: BotSummary[]; onChanged: () => Pr
     }
   };
   const remove = async (name: string): Promise<void> => {
-    if (!confirm(`Delete the bot “${name}” and its definition? Conversations stay in the logs.`)) return;
+    const gone = "Its definition, models, conversations and analytics go with it; transcript archives in storage stay.";
+    if (!confirm(`Delete the bot “${name}”? ${gone} This cannot be undone.`)) return;
     try {
       await api.deleteBot(name);
       notify(`Deleted ${name}`, "success");
