@@ -110,14 +110,10 @@ def test_an_unusable_webhook_url_is_refused(url, message):
         "https://api.example.com/orders/{{ slots.size }}",
         "https://api.example.com/book?n={{ parameters['party size'] }}",
         "https://api.example.com?q={{ slots.q | urlencode }}",
-        "https://{{ context.host }}/orders",
-        "https://api.{{ context.env }}.example.com/orders",
-        "{{ context.base_url }}/orders",
-        "http{% if context.tls %}s{% endif %}://api.example.com/x",
         "  https://api.example.com/padded  ",
     ],
 )
-def test_literal_and_templated_http_urls_are_accepted(url):
+def test_literal_urls_and_urls_templated_after_their_host_are_accepted(url):
     assert problems_of(with_url(url)) == []
 
 

@@ -1,28 +1,46 @@
-"""Turning an intent's action into a webhook request (pure: no I/O).
+"""An intent's action: what saving refuses, and the webhook request it becomes (pure: no I/O).
 
 What the templates print is escaped for where it lands (`escaping.py`): URL-encoded in the URL,
 JSON-escaped in a JSON body, so a user's reply cannot add query parameters or JSON fields. The
 templates' filters see the values as they are; `urlencode` in the URL and `tojson` in a JSON body
 escape them themselves.
+
+Templates never decide where a request goes: a URL's scheme, host and port are written out before
+its first template (saving checks it, building checks it again for bots stored before), since a
+chat user's `context` and replies would otherwise pick the host that gets the author's headers.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from parley_dialogue.definition import ActionDef
 from parley_dialogue.engine import PendingAction
 from parley_dialogue.errors import WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.replies import template_variables
-from parley_dialogue.templates import render
+from parley_dialogue.templates import literal_start, render
+
+TEMPLATED_ORIGIN = (
+    "a template may not print the scheme, host or port of a webhook URL: write them out"
+    " (https://api.example.com/...) and let templates fill path segments and query values"
+)
+_SCHEMES = ("http://", "https://")
+_ORIGIN = re.compile(r"https?://[^/?#]*[/?#]")
+"""A scheme and an authority, ended where the path, the query or the fragment starts."""
 
 
 def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
-    """The webhook request for a completed intent; `TemplateError` if a template fails."""
+    """The webhook request for a completed intent; `TemplateError` if a template fails,
+    `WebhookRefused` if the request could not go out as its author meant."""
+    if origin_problem(action.url) is not None:
+        raise WebhookRefused(TEMPLATED_ORIGIN)
     variables = template_variables(pending.slots, pending.context)
     url = render(action.url, variables, landing="url").strip()
-    if not url.startswith(("http://", "https://")):
+    if not url.startswith(_SCHEMES):
         raise WebhookRefused("the webhook URL must start with http:// or https://")
     headers = {
         key: render(value, variables).replace("\r", "").replace("\n", "")
@@ -44,6 +62,55 @@ def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
         body=body,
         timeout=action.timeout,
     )
+
+
+def action_problems(action: ActionDef) -> Iterator[tuple[str, str]]:
+    """(field, message) for what would fail on every turn; what templates print is checked when
+    the request is built. Template syntax and safety are checked with the other templates."""
+    problem = _url_problem(action.url)
+    if problem is not None:
+        yield "url", problem
+
+
+def origin_problem(url: str) -> str | None:
+    """Why a template of `url` (an action's URL) would print its scheme, host or port; None when
+    they are written out before its first template, or it has none."""
+    text = url.strip()
+    literal = literal_start(text)
+    return None if literal == text or _ORIGIN.match(literal) else TEMPLATED_ORIGIN
+
+
+def _url_problem(url: str) -> str | None:
+    """`http://` or `https://` and a host that parses, written out (decision 47, narrowed)."""
+    text = url.strip()
+    if not text:
+        return "is empty: a webhook needs an http:// or https:// URL"
+    literal = literal_start(text)
+    templated = literal != text
+    if not literal.startswith(_SCHEMES):
+        if templated and any(scheme.startswith(literal) for scheme in _SCHEMES):
+            return TEMPLATED_ORIGIN
+        return f"must start with http:// or https://, not {_shortened(text)!r}"
+    scheme, rest = literal.split("://", 1)
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    return origin_problem(text) or _host_problem(scheme, authority)
+
+
+def _host_problem(scheme: str, authority: str) -> str | None:
+    try:
+        parts = urlsplit(f"{scheme}://{authority}")
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
+    except ValueError as exc:
+        return f"is not a valid URL: {exc}"
+    if not parts.hostname:
+        return "has no host"
+    if any(c.isspace() for c in authority):
+        return "has a space in its host"
+    return None
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:40]}…"
 
 
 def _slot_placement(action: ActionDef) -> str | None:

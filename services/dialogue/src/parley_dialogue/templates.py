@@ -9,6 +9,7 @@ and on the output. Missing values are empty wherever they are used (ACF behaviou
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Generator, Mapping
 from functools import lru_cache
 from typing import Any, cast
@@ -24,6 +25,8 @@ MAX_SOURCE_CHARS = 10_000
 MAX_OUTPUT_CHARS = 10_000
 MAX_LOOP_DEPTH = 2
 RENDER_SECONDS = 0.05
+_TAG = re.compile(r"\{[{%#]")
+"""Where a tag, statement or comment starts (Jinja's default delimiters; no line statements)."""
 _FORBIDDEN_NODES = (
     nodes.Macro,
     nodes.CallBlock,
@@ -63,6 +66,12 @@ def template_problem(source: str) -> str | None:
     except TemplateSyntaxError as exc:
         return f"template syntax error on line {exc.lineno}: {exc.message}"
     return _unsafe_construct(tree)
+
+
+def literal_start(source: str) -> str:
+    """What `source` prints before its first tag, statement or comment: all of it when it has none."""
+    found = _TAG.search(source)
+    return source if found is None else source[: found.start()]
 
 
 def check_template(source: str) -> None:

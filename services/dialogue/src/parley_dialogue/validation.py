@@ -8,10 +8,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 import msgspec
 
+from parley_dialogue.actions import action_problems
 from parley_dialogue.bot_rules import bot_problems
 from parley_dialogue.definition import (
     BotDefinition,
@@ -30,10 +30,6 @@ from parley_runtime.errors import InvalidInputError
 MAX_INTENTS = 1_000
 MAX_EXAMPLES = 50_000
 _TRIGGER = re.compile(r"^/([A-Za-z0-9][A-Za-z0-9_.\-]*)")
-_WEBHOOK_SCHEMES = ("http://", "https://")
-_TEMPLATE = re.compile(r"\{[{%#]")
-"""Where a template's first tag, statement or comment starts: the rest of a URL is known at render."""
-_AUTHORITY_END = re.compile(r"[/?#]")
 _AUTHORED_WIRE_STRUCTS: tuple[tuple[str, str, type[msgspec.Struct], str], ...] = (
     ("entities", "values", EntityValueDef, "an entity value"),
     ("intents", "buttons", Button, "a button"),
@@ -158,11 +154,12 @@ def _intent_problems(
     if intent.action is not None:
         action = intent.action
         yield from _template_problems(f"{path}.action.url", action.url)
-        yield from _url_problems(f"{path}.action.url", action.url)
         if action.body is not None:
             yield from _template_problems(f"{path}.action.body", action.body)
         for key, value in action.headers.items():
             yield from _template_problems(f"{path}.action.headers.{key}", value)
+        for field, message in action_problems(action):
+            yield _problem(f"{path}.action.{field}", message)
 
 
 def _example_problems(path: str, example: ExampleDef, declared: set[str]) -> Iterator[Problem]:
@@ -230,45 +227,6 @@ def _pattern_problems(path: str, pattern: str) -> Iterator[Problem]:
     problem = pattern_problem(pattern)
     if problem is not None:
         yield _problem(path, problem)
-
-
-def _url_problems(path: str, url: str) -> Iterator[Problem]:
-    """The literal start of a webhook URL must be `http://` or `https://` and a host. What a
-    template prints (`https://{{ context.host }}/x`) is checked when the request is built."""
-    text = url.strip()
-    if not text:
-        yield _problem(path, "is empty: a webhook needs an http:// or https:// URL")
-        return
-    template = _TEMPLATE.search(text)
-    literal = text if template is None else text[: template.start()]
-    if not literal.startswith(_WEBHOOK_SCHEMES):
-        if template is None or not any(scheme.startswith(literal) for scheme in _WEBHOOK_SCHEMES):
-            yield _problem(path, f"must start with http:// or https://, not {_shortened(text)!r}")
-        return
-    scheme, rest = literal.split("://", 1)
-    end = _AUTHORITY_END.search(rest)
-    if end is None and template is not None:
-        return  # a template prints the host, or part of it
-    problem = _host_problem(scheme, rest if end is None else rest[: end.start()])
-    if problem is not None:
-        yield _problem(path, problem)
-
-
-def _host_problem(scheme: str, authority: str) -> str | None:
-    try:
-        parts = urlsplit(f"{scheme}://{authority}")
-        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
-    except ValueError as exc:
-        return f"is not a valid URL: {exc}"
-    if not parts.hostname:
-        return "has no host"
-    if any(c.isspace() for c in authority):
-        return "has a space in its host"
-    return None
-
-
-def _shortened(text: str) -> str:
-    return text if len(text) <= 40 else f"{text[:40]}…"
 
 
 def _template_problems(path: str, source: str) -> Iterator[Problem]:
