@@ -7,7 +7,9 @@ escape them themselves.
 
 Templates never decide where a request goes: a URL's scheme, host and port are written out before
 its first template (saving checks it, building checks it again for bots stored before), since a
-chat user's `context` and replies would otherwise pick the host that gets the author's headers.
+chat user's `context` and replies would otherwise pick the host that gets the author's headers. A
+rendered path with a `.` or `..` segment is refused: clients, proxies and servers resolve those
+away, percent-encoded or not, so a reply of `..` would reach another path of the API.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from parley_dialogue.definition import ActionDef
 from parley_dialogue.engine import PendingAction
@@ -28,9 +30,12 @@ TEMPLATED_ORIGIN = (
     "a template may not print the scheme, host or port of a webhook URL: write them out"
     " (https://api.example.com/...) and let templates fill path segments and query values"
 )
+DOT_SEGMENT = "has a '.' or '..' path segment, which would be resolved away: write the path it means"
 _SCHEMES = ("http://", "https://")
 _ORIGIN = re.compile(r"https?://[^/?#]*[/?#]")
 """A scheme and an authority, ended where the path, the query or the fragment starts."""
+_SEGMENT_SEPARATORS = re.compile(r"[/\\]")
+"""`\\` too: some servers read it as `/`."""
 
 
 def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
@@ -42,6 +47,8 @@ def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
     url = render(action.url, variables, landing="url").strip()
     if not url.startswith(_SCHEMES):
         raise WebhookRefused("the webhook URL must start with http:// or https://")
+    if has_dot_segment(urlsplit(url).path):
+        raise WebhookRefused(f"the webhook URL {DOT_SEGMENT}")
     headers = {
         key: render(value, variables).replace("\r", "").replace("\n", "")
         for key, value in action.headers.items()
@@ -80,8 +87,14 @@ def origin_problem(url: str) -> str | None:
     return None if literal == text or _ORIGIN.match(literal) else TEMPLATED_ORIGIN
 
 
+def has_dot_segment(path: str) -> bool:
+    """Whether `path`, percent-decoded as a server may decode it, has a `.` or `..` segment."""
+    return any(segment in (".", "..") for segment in _SEGMENT_SEPARATORS.split(unquote(path)))
+
+
 def _url_problem(url: str) -> str | None:
-    """`http://` or `https://` and a host that parses, written out (decision 47, narrowed)."""
+    """`http://` or `https://` and a host that parses, written out (decision 47, narrowed), and no
+    dot segment in the literal path."""
     text = url.strip()
     if not text:
         return "is empty: a webhook needs an http:// or https:// URL"
@@ -93,7 +106,7 @@ def _url_problem(url: str) -> str | None:
         return f"must start with http:// or https://, not {_shortened(text)!r}"
     scheme, rest = literal.split("://", 1)
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    return origin_problem(text) or _host_problem(scheme, authority)
+    return origin_problem(text) or _host_problem(scheme, authority) or _path_problem(literal, templated)
 
 
 def _host_problem(scheme: str, authority: str) -> str | None:
@@ -107,6 +120,13 @@ def _host_problem(scheme: str, authority: str) -> str | None:
     if any(c.isspace() for c in authority):
         return "has a space in its host"
     return None
+
+
+def _path_problem(literal: str, templated: bool) -> str | None:
+    path = urlsplit(literal).path
+    if templated and literal.endswith(path):  # its last segment goes on in the template
+        path = path.rpartition("/")[0]
+    return DOT_SEGMENT if has_dot_segment(path) else None
 
 
 def _shortened(text: str) -> str:
