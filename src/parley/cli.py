@@ -16,6 +16,11 @@ from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.logging import configure_logging
 from parley_runtime.settings import load_settings
 
+NEEDS_DATABASE = frozenset({"transcripts", "backup", "restore"})
+"""Commands that read or write Parley's documents, so need MONGODB_URL: on a fresh emulation a
+backup would save nothing, a restore would fill a database that vanishes with the command, and the
+archive would find no turns, each reporting success."""
+
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -33,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     except ParleyError as exc:
         print(f"parley {args.command}: {exc}", file=sys.stderr)
         return 1
+
+
+def _name(args: argparse.Namespace) -> str:
+    """The command as typed: `parley nlu evaluate`, `parley queues replay`, `parley backup`."""
+    words = [args.command, getattr(args, "tool", None), getattr(args, "action", None)]
+    return " ".join(["parley", *(word for word in words if word)])
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,8 +96,14 @@ async def _with_infra(args: argparse.Namespace) -> int:
         "backup": _backup,
         "restore": _restore,
     }
-    if settings.mongodb_url is None and args.command != "queues":
-        print("parley: MONGODB_URL is unset, so this runs on an empty in-process emulation", file=sys.stderr)
+    if settings.mongodb_url is None and args.command in NEEDS_DATABASE:
+        print(
+            f"{_name(args)}: set MONGODB_URL. Unset, this command would work on an in-process emulation"
+            " of its own, empty at start and gone at exit: embedded mode keeps its documents in the"
+            " memory of the `parley run` process, where nothing else can read them",
+            file=sys.stderr,
+        )
+        return 2
     infra = await connect_infra(settings)
     try:
         return await commands[args.command](infra, args)

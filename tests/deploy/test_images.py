@@ -262,7 +262,15 @@ def test_the_cli_image_carries_no_model_stack() -> None:
 _RUN_WITH_ONLY = """
 import sys
 sys.modules.update(dict.fromkeys(sys.argv[1].split(","), None))
+import msgspec
+from parley import cli
 from parley.cli import main
+from parley_runtime.infra import connect_infra
+
+async def on_the_emulation(settings):  # no MongoDB here: MONGODB_URL's database is the emulation
+    return await connect_infra(msgspec.structs.replace(settings, mongodb_url=None))
+
+cli.connect_infra = on_the_emulation
 for command in sys.argv[2:]:
     try:
         status = main(command.split())
@@ -277,9 +285,10 @@ def test_the_parley_command_and_the_jobs_commands_run_with_only_the_cli_images_p
     render: Render, tmp_path: Path
 ) -> None:
     """`parley --help`, and each CronJob's command with and without --help, in a process where
-    every module of a distribution the cli image lacks is unimportable. With no MONGODB_URL and no
-    bucket the commands run on the in-process emulation and write to a local folder; in a pod the
-    same code reaches MongoDB and S3 through the same packages."""
+    every module of a distribution the cli image lacks is unimportable. With no MongoDB and no
+    bucket the commands run on the in-process emulation (behind a MONGODB_URL, which they require)
+    and write to a local folder; in a pod the same code reaches MongoDB and S3 through the same
+    packages."""
     image = cli_image_distributions()
     hidden = sorted(
         module
@@ -294,7 +303,12 @@ def test_the_parley_command_and_the_jobs_commands_run_with_only_the_cli_images_p
         [sys.executable, "-c", _RUN_WITH_ONLY, ",".join(hidden), "--help"]
         + [f"{a} --help" for a in arguments]
         + arguments,
-        env={"PATH": os.environ["PATH"], "PARLEY_DATA_DIR": str(tmp_path), "LOGGER_RETENTION_DAYS": "30"},
+        env={
+            "PATH": os.environ["PATH"],
+            "MONGODB_URL": "mongodb://mongodb.invalid",
+            "PARLEY_DATA_DIR": str(tmp_path),
+            "LOGGER_RETENTION_DAYS": "30",
+        },
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import msgspec
 import pytest
 
 from parley import cli
 from parley_messages import LOGGER_QUEUE, TurnCompleted, dead_letter_queue, encode
+from parley_runtime.infra import Infra, InfraSettings, connect_infra
+from parley_runtime.mongo import connect_mongo
 from tests import localstack
 from tests.faults import scenario
 
@@ -28,6 +34,21 @@ def quiet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "LOGGER_RETENTION_DAYS",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def database(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The database MONGODB_URL names, as the commands see it: one in-process emulation shared by
+    every command of the test (each process's own emulation starts empty, so they refuse it)."""
+    shared = connect_mongo(InfraSettings(mongodb_database="cli"))
+
+    async def connect(settings: InfraSettings) -> Infra:
+        infra = await connect_infra(msgspec.structs.replace(settings, mongodb_url=None))
+        return dataclasses.replace(infra, db=shared)
+
+    monkeypatch.setenv("MONGODB_URL", "mongodb://database.invalid")
+    monkeypatch.setattr(cli, "connect_infra", connect)
+    return shared
 
 
 @pytest.fixture
@@ -87,13 +108,33 @@ def test_replaying_an_unknown_queue_is_refused(sqs_prefix: str, capsys: pytest.C
     assert "unknown queue" in capsys.readouterr().err
 
 
-def test_archiving_a_day_reports_what_it_archived(capsys: pytest.CaptureFixture[str]) -> None:
+def test_archiving_a_day_reports_what_it_archived(database: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["transcripts", "archive", "--day", "2026-11-26"]) == 0
     assert json.loads(capsys.readouterr().out) == {"archived": [], "deleted_turns": 0}
 
 
-def test_a_backup_can_be_restored_by_its_id(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["backup"]) == 0
+async def test_a_backup_can_be_restored_by_its_id(database: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    await database["bots"].insert_one({"_id": "pizzeria", "version": 3})
+    assert await _in_thread(["backup"]) == 0
     manifest = json.loads(capsys.readouterr().out)
-    assert cli.main(["restore", manifest["backup_id"]]) == 0
+    assert manifest["collections"]["bots"] == 1
+    await database["bots"].delete_many({})
+    assert await _in_thread(["restore", manifest["backup_id"]]) == 0
     assert json.loads(capsys.readouterr().out)["backup_id"] == manifest["backup_id"]
+    assert await database["bots"].find_one({}) == {"_id": "pizzeria", "version": 3}
+
+
+async def _in_thread(argv: list[str]) -> int:
+    """`cli.main` runs its own event loop, so not on the test's."""
+    return await asyncio.to_thread(cli.main, argv)
+
+
+@pytest.mark.parametrize("command", [["backup"], ["restore"], ["transcripts", "archive"]])
+def test_the_database_commands_refuse_to_run_without_mongodb_url(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Embedded mode's documents live in the `parley run` process: a backup here would save an empty
+    # emulation, and `parley restore` takes the newest backup by default.
+    assert cli.main(command) == 2
+    assert "set MONGODB_URL" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()
