@@ -9,7 +9,8 @@ Templates never decide where a request goes: a URL's scheme, host and port are w
 its first template (saving checks it, building checks it again for bots stored before), since a
 chat user's `context` and replies would otherwise pick the host that gets the author's headers. A
 rendered path with a `.` or `..` segment is refused: clients, proxies and servers resolve those
-away, percent-encoded or not, so a reply of `..` would reach another path of the API.
+away, percent-encoded or not, so a reply of `..` would reach another path of the API. A header is
+sent only as HTTP can carry it: a token name, a value of visible ASCII, spaces and tabs.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from parley_dialogue.engine import PendingAction
 from parley_dialogue.errors import WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.replies import template_variables
-from parley_dialogue.templates import literal_start, render
+from parley_dialogue.templates import literal_start, literal_texts, render
 
 TEMPLATED_ORIGIN = (
     "a template may not print the scheme, host or port of a webhook URL: write them out"
@@ -36,6 +37,9 @@ _ORIGIN = re.compile(r"https?://[^/?#]*[/?#]")
 """A scheme and an authority, ended where the path, the query or the fragment starts."""
 _SEGMENT_SEPARATORS = re.compile(r"[/\\]")
 """`\\` too: some servers read it as `/`."""
+_HEADER_NAME = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+_HEADER_TEXT = re.compile(r"[\t\x20-\x7e]*")
+_FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding"})
 
 
 def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
@@ -49,10 +53,7 @@ def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
         raise WebhookRefused("the webhook URL must start with http:// or https://")
     if has_dot_segment(urlsplit(url).path):
         raise WebhookRefused(f"the webhook URL {DOT_SEGMENT}")
-    headers = {
-        key: render(value, variables).replace("\r", "").replace("\n", "")
-        for key, value in action.headers.items()
-    }
+    headers = {name: _header_value(name, render(value, variables)) for name, value in action.headers.items()}
     body: bytes | None = None
     if action.body is not None:
         body = render(action.body, variables, landing="json" if action.json else "text").encode()
@@ -77,6 +78,11 @@ def action_problems(action: ActionDef) -> Iterator[tuple[str, str]]:
     problem = _url_problem(action.url)
     if problem is not None:
         yield "url", problem
+    for name, value in action.headers.items():
+        texts = (header_text_problem(text) for text in literal_texts(value))
+        problem = header_name_problem(name) or next(filter(None, texts), None)
+        if problem is not None:
+            yield f"headers.{name}", problem
 
 
 def origin_problem(url: str) -> str | None:
@@ -90,6 +96,33 @@ def origin_problem(url: str) -> str | None:
 def has_dot_segment(path: str) -> bool:
     """Whether `path`, percent-decoded as a server may decode it, has a `.` or `..` segment."""
     return any(segment in (".", "..") for segment in _SEGMENT_SEPARATORS.split(unquote(path)))
+
+
+def header_name_problem(name: str) -> str | None:
+    """Why `name` cannot name a webhook header; None when it can."""
+    if not _HEADER_NAME.fullmatch(name):
+        return "is not a header name: HTTP allows letters, digits and !#$%&'*+-.^_`|~"
+    if name.lower() in _FRAMING_HEADERS:
+        return "is set by the webhook client from the body; remove it"
+    return None
+
+
+def header_text_problem(text: str) -> str | None:
+    """Why `text` cannot be (part of) a header value; None when it can."""
+    if _HEADER_TEXT.fullmatch(text):
+        return None
+    return (
+        "holds a character HTTP headers cannot carry (only visible ASCII, spaces and tabs):"
+        " URL-encode such text (`| urlencode`) or send it in the body"
+    )
+
+
+def header_problem(name: str, value: str) -> str | None:
+    """Why HTTP cannot carry the header `name: value` exactly as it stands; None when it can."""
+    problem = header_name_problem(name) or header_text_problem(value)
+    if problem is None and value != value.strip(" \t"):
+        return "begins or ends with a space or tab"
+    return problem
 
 
 def _url_problem(url: str) -> str | None:
@@ -131,6 +164,16 @@ def _path_problem(literal: str, templated: bool) -> str | None:
 
 def _shortened(text: str) -> str:
     return text if len(text) <= 40 else f"{text[:40]}…"
+
+
+def _header_value(name: str, rendered: str) -> str:
+    """A rendered value without line breaks (a reply may not add headers) and outer whitespace
+    (no part of a value in HTTP), if HTTP can carry what is left."""
+    value = rendered.replace("\r", "").replace("\n", "").strip(" \t")
+    problem = header_problem(name, value)
+    if problem is not None:
+        raise WebhookRefused(f"webhook header {name!r} {problem}")
+    return value
 
 
 def _slot_placement(action: ActionDef) -> str | None:

@@ -2,7 +2,8 @@
 
 The worker decides from the exception class alone: `WebhookError` (timeouts, refused
 connections, 5xx, 429) comes back after a backoff until the queue's redrive dead-letters it;
-`WebhookRefused` (an SSRF-refused destination, a 4xx answer) is dead-lettered at once.
+`WebhookRefused` (an SSRF-refused destination, a header HTTP cannot carry, a 4xx answer) is
+dead-lettered at once.
 """
 
 from __future__ import annotations

@@ -74,6 +74,17 @@ def literal_start(source: str) -> str:
     return source if found is None else source[: found.start()]
 
 
+def literal_texts(source: str) -> list[str]:
+    """The text `source` prints as written, outside its tags; none when it does not parse."""
+    if "{" not in source:
+        return [source]
+    try:
+        tree = environment().parse(source)
+    except TemplateSyntaxError:
+        return []
+    return [node.data for node in tree.find_all(nodes.TemplateData)]
+
+
 def check_template(source: str) -> None:
     """Refuse a template that reaches for Python internals or unbounded work."""
     problem = template_problem(source)

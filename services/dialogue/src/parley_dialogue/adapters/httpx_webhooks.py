@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import msgspec
 
+from parley_dialogue.actions import header_problem
 from parley_dialogue.errors import WebhookError, WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.rewrites import UrlRewrites
@@ -78,8 +79,8 @@ class HttpxWebhookCaller:
 
     async def _exchange_unbounded(self, request: WebhookRequest, *, read: bool) -> bytes:
         url = _with_params(_absolute_url(self._rewrites.apply(request.url)), request.params)
+        headers = _checked_headers(request.headers)
         address = await self._checked_address(url)
-        headers = {name: value for name, value in request.headers.items() if name.lower() != "host"}
         headers["host"] = url.netloc.decode("ascii")
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
         try:
@@ -143,6 +144,16 @@ def _with_params(url: httpx.URL, params: dict[str, str]) -> httpx.URL:
     query = url.query.decode("ascii")
     added = str(httpx.QueryParams(params))
     return url.copy_with(query=(f"{query}&{added}" if query else added).encode("ascii"))
+
+
+def _checked_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The headers but `Host` (the URL's is sent); `WebhookRefused` for one HTTP cannot carry, which
+    no retry would fix (building the request refuses them already; this covers queued ones)."""
+    for name, value in headers.items():
+        problem = header_problem(name, value)
+        if problem is not None:
+            raise WebhookRefused(f"webhook header {name!r} {problem}")
+    return {name: value for name, value in headers.items() if name.lower() != "host"}
 
 
 def _check_status(status: int) -> None:
