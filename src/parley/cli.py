@@ -7,11 +7,12 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
+from typing import cast
 
 import msgspec
 
 from parley.settings import EmbeddedSettings, check_run_settings
-from parley_runtime.errors import ParleyError, SettingsError
+from parley_runtime.errors import InvalidInputError, ParleyError, SettingsError
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.logging import configure_logging
 from parley_runtime.settings import load_settings
@@ -35,8 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    except InvalidInputError as exc:
+        # A problem the message already states (a YAML or JSON syntax error) is not said twice.
+        problems = [f"  {line}" for line in _problems(exc.details) if line not in str(exc)]
+        print(f"{_name(args)}: {exc}", *problems, sep="\n", file=sys.stderr)
+        return 2
     except ParleyError as exc:
-        print(f"parley {args.command}: {exc}", file=sys.stderr)
+        print(f"{_name(args)}: {exc}", file=sys.stderr)
         return 1
 
 
@@ -44,6 +50,23 @@ def _name(args: argparse.Namespace) -> str:
     """The command as typed: `parley nlu evaluate`, `parley queues replay`, `parley backup`."""
     words = [args.command, getattr(args, "tool", None), getattr(args, "action", None)]
     return " ".join(["parley", *(word for word in words if word)])
+
+
+def _problems(details: object) -> list[str]:
+    """An `InvalidInputError`'s details, one line each: `path: message` where a problem has a path."""
+    items = cast(list[object], details) if isinstance(details, list) else [details]
+    lines: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            fields = cast(dict[str, object], item)
+            message = fields.get("message")
+            if message is None:  # no message: its fields as they are, e.g. {"key": ...}
+                lines.append(", ".join(f"{name}: {value}" for name, value in fields.items()))
+            else:
+                lines.append(f"{fields['path']}: {message}" if fields.get("path") else str(message))
+        elif item is not None:
+            lines.append(str(item))
+    return lines
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -138,3 +138,14 @@ def test_the_database_commands_refuse_to_run_without_mongodb_url(
     assert cli.main(command) == 2
     assert "set MONGODB_URL" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()
+
+
+def test_bad_input_is_refused_with_its_problems_listed(
+    database: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["restore", ".."]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "parley restore: invalid blob key 'backups/../manifest.json': "
+        "must not contain empty, `.` or `..` segments",
+        "  key: backups/../manifest.json",
+    ]
