@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         help="evaluate a bot's NLU: parley nlu evaluate BOT.yaml|DATASET.json [--test TEST.jsonl]",
     )
     nlu.add_argument("tool", choices=["evaluate"])
-    nlu.add_argument("args", nargs=argparse.REMAINDER, help="see python -m parley_nlu.evaluate --help")
+    nlu.add_argument("args", nargs=argparse.REMAINDER, help="see parley nlu evaluate --help")
     queues = commands.add_parser("queues", help="inspect the queues, replay dead letters").add_subparsers(
         dest="action", required=True
     )

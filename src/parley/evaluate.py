@@ -1,12 +1,11 @@
 """`parley nlu evaluate`: the NLU evaluation, on a bot definition as well as on an NLU dataset.
 
 A bot definition (native or AI Chatbot Framework export, JSON or YAML) is turned into the dataset
-the trainer would get; then `python -m parley_nlu.evaluate` does the work.
+the trainer would get; then `parley_nlu.evaluate` does the work.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import msgspec
@@ -14,29 +13,37 @@ import msgspec
 from parley_dialogue.definition import to_dataset
 from parley_dialogue.documents import parse_document
 from parley_messages import NluDataset
-from parley_nlu.evaluate import main as evaluate_dataset
+from parley_nlu.evaluate import parser, run
+from parley_runtime.errors import InvalidInputError
+
+_dataset_decoder = msgspec.json.Decoder(NluDataset)
 
 
 def evaluate(argv: list[str]) -> int:
-    """Run the evaluation; the first positional argument may be a bot definition file."""
-    position = next((i for i, arg in enumerate(argv) if not arg.startswith("-")), None)
-    if position is None or not Path(argv[position]).is_file() or _is_dataset(Path(argv[position])):
-        return evaluate_dataset(argv)  # it reports a missing file or bad arguments itself
-    source = Path(argv[position])
-    dataset = to_dataset(parse_document(source.read_bytes(), _content_type(source), name=source.stem))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "dataset.json"
-        path.write_bytes(msgspec.json.encode(dataset))
-        return evaluate_dataset([*argv[:position], str(path), *argv[position + 1 :]])
-
-
-def _is_dataset(path: Path) -> bool:
+    """Run the evaluation; the file may be a bot definition or a dataset. A bad bot definition
+    raises `InvalidInputError`; a bad dataset or test file is reported by `run` (exit status 2)."""
+    args = parser(bots=True).parse_args(argv)
+    source = Path(args.dataset)
     try:
-        msgspec.json.decode(path.read_bytes(), type=NluDataset)
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return False
-    return True
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"{source}: {exc.strerror}") from exc
+    dataset = _as_dataset(raw)
+    if dataset is not None:
+        return run(args, dataset)
+    definition = parse_document(raw, _content_type(source), name=source.stem)
+    return run(args, to_dataset(definition))
 
 
-def _content_type(path: Path) -> str:
-    return "application/yaml" if path.suffix in (".yaml", ".yml") else "application/json"
+def _as_dataset(raw: bytes) -> NluDataset | None:
+    try:
+        return _dataset_decoder.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+def _content_type(path: Path) -> str | None:
+    """By the file's suffix; without a known one `parse_document` goes by the first character."""
+    return {".yaml": "application/yaml", ".yml": "application/yaml", ".json": "application/json"}.get(
+        path.suffix.lower()
+    )

@@ -31,13 +31,20 @@ _line_decoder = msgspec.json.Decoder(TestLine)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         dataset = load_dataset(Path(args.dataset))
+    except (OSError, InvalidInputError) as exc:
+        return _bad_input(exc)
+    return run(args, dataset)
+
+
+def run(args: argparse.Namespace, dataset: NluDataset) -> int:
+    """Evaluate `dataset` as `args` (from `parser()`) say."""
+    try:
         lines = load_test_lines(Path(args.test)) if args.test else None
     except (OSError, InvalidInputError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _bad_input(exc)
     settings = load_nlu_settings({"NLU_ENCODER": args.encoder, "NLU_MODEL_CACHE": args.model_cache})
     encoder = build_encoder(settings)
     today = date.fromisoformat(args.today) if args.today else None
@@ -47,8 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             assessment = test_file(dataset, lines, encoder, today=today)
     except (InvalidInputError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _bad_input(exc)
     print_report(assessment, sys.stdout)
     Path(args.output).write_bytes(msgspec.json.format(msgspec.json.encode(assessment)) + b"\n")
     print(f"\nwrote {args.output}")
@@ -73,6 +79,11 @@ def load_test_lines(path: Path) -> list[TestLine]:
     if not lines:
         raise InvalidInputError(f"{path}: no test lines")
     return lines
+
+
+def _bad_input(exc: Exception) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return 2
 
 
 def print_report(a: Assessment, out: TextIO) -> None:
@@ -115,17 +126,24 @@ def print_report(a: Assessment, out: TextIO) -> None:
         print(f"  {name:<30} P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f} n {s.expected}", file=out)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def parser(*, bots: bool = False) -> argparse.ArgumentParser:
+    """The command's arguments; with `bots` (`parley nlu evaluate`) the file may be a bot definition."""
+    command = argparse.ArgumentParser(
         prog="parley nlu evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("dataset", help="NluDataset JSON file")
-    parser.add_argument("--test", help="test file (JSON lines); default: k-fold cross-validation")
-    parser.add_argument("--output", default="nlu-evaluation.json", help="where to write the JSON report")
-    parser.add_argument("--encoder", default="onnx-int8", choices=["onnx-int8", "onnx", "torch", "hashing"])
-    parser.add_argument("--model-cache", default="var/models", help="ONNX export cache (NLU_MODEL_CACHE)")
-    parser.add_argument("--today", help="reference date for relative dates, YYYY-MM-DD (default: today)")
-    return parser
+    if bots:
+        described = (
+            "bot definition (YAML or JSON, native or an AI Chatbot Framework export) or NluDataset JSON"
+        )
+        command.add_argument("dataset", metavar="BOT|DATASET", help=described)
+    else:
+        command.add_argument("dataset", metavar="DATASET", help="NluDataset JSON file")
+    command.add_argument("--test", help="test file (JSON lines); default: k-fold cross-validation")
+    command.add_argument("--output", default="nlu-evaluation.json", help="where to write the JSON report")
+    command.add_argument("--encoder", default="onnx-int8", choices=["onnx-int8", "onnx", "torch", "hashing"])
+    command.add_argument("--model-cache", default="var/models", help="ONNX export cache (NLU_MODEL_CACHE)")
+    command.add_argument("--today", help="reference date for relative dates, YYYY-MM-DD (default: today)")
+    return command
 
 
 if __name__ == "__main__":
