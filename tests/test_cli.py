@@ -56,6 +56,37 @@ def test_nlu_evaluate_finds_the_bot_file_wherever_the_options_are(tmp_path: Path
     assert json.loads(report.read_text())["mode"] == "test-file"
 
 
+def test_nlu_evaluate_counts_the_bots_fallback_intent_as_out_of_scope(tmp_path: Path) -> None:
+    bot, test = _bot_and_test(
+        tmp_path,
+        {"text": "hi there", "intent": "hello"},
+        {"text": "what colour is the sky", "intent": "no_idea"},
+        {"text": "tell me a joke"},
+    )
+    report = tmp_path / "report.json"
+    options = ["--test", str(test), "--encoder", "hashing", "--output", str(report)]
+    assert main(["nlu", "evaluate", str(bot), *options]) == 0
+    assert json.loads(report.read_text())["out_of_scope"] == 2
+
+
+def test_nlu_evaluate_lists_every_problem_of_a_test_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bot, test = _bot_and_test(
+        tmp_path,
+        {"text": "hi there", "intent": "greet"},
+        {"text": "I want a large pizza", "intent": "order", "entities": [
+            {"entity": "sise", "value": "large", "start": 9, "end": 50}
+        ]},
+    )  # fmt: skip
+    assert main(["nlu", "evaluate", "--test", str(test), str(bot), "--encoder", "hashing"]) == 2
+    problems = capsys.readouterr().err.splitlines()[1:]
+    assert [line.split(": ")[0] for line in problems] == [f"  {test}:1", f"  {test}:2", f"  {test}:2"]
+    assert "'greet' is not one the model learns" in problems[0]
+    assert "'sise' is not one the model finds (did you mean 'size'?)" in problems[1]
+    assert "characters 9..50 are not a span of the text (20 characters)" in problems[2]
+
+
 def test_nlu_evaluate_lists_the_problems_of_an_invalid_bot(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

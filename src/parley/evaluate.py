@@ -1,7 +1,8 @@
 """`parley nlu evaluate`: the NLU evaluation, on a bot definition as well as on an NLU dataset.
 
 A bot definition (native or AI Chatbot Framework export, JSON or YAML) is turned into the dataset
-the trainer would get; then `parley_nlu.evaluate` does the work.
+the trainer would get, and a test file may then also mark out-of-scope utterances with the bot's
+own fallback intent; `parley_nlu.evaluate` does the rest.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def evaluate(argv: list[str]) -> int:
     if dataset is not None:
         return run(args, dataset)
     definition = parse_document(raw, _content_type(source), name=source.stem)
-    return run(args, to_dataset(definition))
+    return run(args, to_dataset(definition), out_of_scope=[definition.settings.fallback_intent])
 
 
 def _as_dataset(raw: bytes) -> NluDataset | None:

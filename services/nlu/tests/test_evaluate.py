@@ -92,6 +92,57 @@ def test_a_missing_or_malformed_file_is_a_clear_error(
     assert "bad.jsonl:1" in capsys.readouterr().err
 
 
+def test_a_test_file_that_names_what_the_dataset_lacks_is_refused_with_every_problem(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        {"text": "hello there", "intent": "greeet"},
+        {"text": "weather in NYC", "intent": "weather", "entities": [
+            {"entity": "cty", "value": "New York", "start": 11, "end": 40}
+        ]},
+        {"text": 1},
+        {"text": "weather in Paris", "intent": "weather", "entities": [
+            {"entity": "city", "value": "Paris", "start": 5, "end": 5}
+        ]},
+    ]  # fmt: skip
+    test = tmp_path / "test.jsonl"
+    test.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    output = tmp_path / "report.json"
+    code = main([str(dataset_file), "--test", str(test), "--output", str(output), "--encoder", "hashing"])
+    assert code == 2 and not output.exists()
+    error, *problems = capsys.readouterr().err.splitlines()
+    assert error == f"error: {test}: not a valid test file (5 problems)"
+    assert [problem.split(": ")[0] for problem in problems] == [
+        f"  {test}:{number}" for number in (1, 2, 2, 3, 4)
+    ]
+    assert "intent 'greeet' is not one the model learns (did you mean 'greet'?)" in problems[0]
+    assert "entity 'cty' is not one the model finds (did you mean 'city'?)" in problems[1]
+    assert "characters 11..40 are not a span of the text (14 characters)" in problems[2]
+    assert "not a test line" in problems[3]
+    assert "characters 5..5 are not a span" in problems[4]
+
+
+def test_out_of_scope_utterances_are_marked_by_no_intent_or_a_fallback_label(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        {"text": "hello there", "intent": "greet", "entities": [
+            {"entity": "number", "value": 2, "start": 0, "end": 5}
+        ]},
+        {"text": "xylophone"},
+        {"text": "quantum", "intent": None},
+        {"text": "zebra", "intent": "fallback"},
+        {"text": "violin", "intent": "Out_Of_Scope"},
+        {"text": "tuba", "intent": "oos"},
+    ]  # fmt: skip
+    test = tmp_path / "test.jsonl"
+    test.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    output = tmp_path / "report.json"
+    code, _ = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
+    assert code == 0
+    assert json.loads(output.read_text())["out_of_scope"] == 5
+
+
 def test_the_tagger_evaluated_is_fitted_as_training_fits_it(
     shop_dataset: NluDataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,10 @@ DATASET.json is an `NluDataset` (what the dialogue service hands the trainer). W
 the report is k-fold cross-validation on the dataset's own examples; with it, the model is trained
 on the whole dataset and scored on the test file: one JSON object per line,
 `{"text": ..., "intent": ... or null, "entities": [{"entity", "value", "start", "end"}]}`.
+An out-of-scope utterance (one the bot should answer with fallback) has intent null or absent, or
+"fallback", "out_of_scope" or "oos"; any other intent must be one the dataset has, each entity one
+it knows (declared, annotated in its examples, or built in) and each span inside the text: a file
+that breaks these rules is refused with every problem listed, rather than scored.
 Prints per-intent precision/recall/F1, the most confused pairs, out-of-scope recall beside
 in-scope accuracy (at the dataset's fallback threshold and at others, to choose it by), and entity
 scores; writes the same as JSON. Exit status 0, or 2 on bad input.
@@ -14,15 +18,17 @@ scores; writes the same as JSON. Exit status 0, or 2 on bad input.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
+from collections.abc import Collection, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 import msgspec
 
-from parley_messages import NluDataset
-from parley_nlu.assessment import Assessment, TestLine, cross_validate, test_file
+from parley_messages import BUILTIN_ENTITIES, NluDataset
+from parley_nlu.assessment import OUT_OF_SCOPE_LABELS, Assessment, TestLine, cross_validate, test_file
 from parley_nlu.bootstrap import build_encoder
 from parley_nlu.settings import load_nlu_settings
 from parley_runtime.errors import InvalidInputError
@@ -39,10 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     return run(args, dataset)
 
 
-def run(args: argparse.Namespace, dataset: NluDataset) -> int:
-    """Evaluate `dataset` as `args` (from `parser()`) say."""
+def run(args: argparse.Namespace, dataset: NluDataset, *, out_of_scope: Collection[str] = ()) -> int:
+    """Evaluate `dataset` as `args` (from `parser()`) say; `out_of_scope`: test-file intents that mark
+    an out-of-scope utterance besides the usual ones (a bot's own fallback intent)."""
     try:
-        lines = load_test_lines(Path(args.test)) if args.test else None
+        lines = load_test_lines(Path(args.test), dataset, out_of_scope=out_of_scope) if args.test else None
     except (OSError, InvalidInputError) as exc:
         return _bad_input(exc)
     settings = load_nlu_settings({"NLU_ENCODER": args.encoder, "NLU_MODEL_CACHE": args.model_cache})
@@ -68,21 +75,75 @@ def load_dataset(path: Path) -> NluDataset:
         raise InvalidInputError(f"{path}: not an NLU dataset: {exc}") from exc
 
 
-def load_test_lines(path: Path) -> list[TestLine]:
+def load_test_lines(path: Path, dataset: NluDataset, *, out_of_scope: Collection[str] = ()) -> list[TestLine]:
+    """The test file's lines, checked against `dataset`; `InvalidInputError` lists every problem,
+    each `{"path": "FILE:LINE", "message": ...}`."""
     lines: list[TestLine] = []
+    problems: list[dict[str, str]] = []
+    rules = _TestRules(dataset, out_of_scope)
     for number, raw in enumerate(path.read_bytes().splitlines(), 1):
-        if raw.strip():
-            try:
-                lines.append(_line_decoder.decode(raw))
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                raise InvalidInputError(f"{path}:{number}: not a test line: {exc}") from exc
+        if not raw.strip():
+            continue
+        try:
+            line = _line_decoder.decode(raw)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            problems.append({"path": f"{path}:{number}", "message": f"not a test line: {exc}"})
+            continue
+        lines.append(line)
+        problems += [{"path": f"{path}:{number}", "message": m} for m in rules.problems(line)]
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        raise InvalidInputError(f"{path}: not a valid test file ({count})", details=problems)
     if not lines:
         raise InvalidInputError(f"{path}: no test lines")
     return lines
 
 
+class _TestRules:
+    """What a test line may name: the dataset's intents or an out-of-scope mark, and the entities the
+    model can find (declared, annotated in the examples, built in), within the text."""
+
+    def __init__(self, dataset: NluDataset, out_of_scope: Collection[str]) -> None:
+        self.intents = [intent.name for intent in dataset.intents]
+        self.out_of_scope = {*OUT_OF_SCOPE_LABELS, *(name.casefold() for name in out_of_scope)}
+        annotated = {s.entity for intent in dataset.intents for e in intent.examples for s in e.spans}
+        self.entities = sorted({*(e.name for e in dataset.entities), *annotated, *BUILTIN_ENTITIES})
+
+    def problems(self, line: TestLine) -> Iterator[str]:
+        intent = line.intent
+        if (
+            intent is not None
+            and intent not in self.intents
+            and intent.strip().casefold() not in self.out_of_scope
+        ):
+            yield (
+                f"intent {intent!r} is not one the model learns{_did_you_mean(intent, self.intents)}: "
+                f"name one of {', '.join(self.intents)}, or null for an out-of-scope utterance"
+            )
+        for n, entity in enumerate(line.entities):
+            where = f"entities[{n}]"
+            if entity.entity not in self.entities:
+                yield (
+                    f"{where}: entity {entity.entity!r} is not one the model finds"
+                    f"{_did_you_mean(entity.entity, self.entities)}: name one of {', '.join(self.entities)}"
+                )
+            if not 0 <= entity.start < entity.end <= len(line.text):
+                yield (
+                    f"{where}: characters {entity.start}..{entity.end} are not a span of the text "
+                    f"({len(line.text)} characters): 0 <= start < end <= {len(line.text)}"
+                )
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _bad_input(exc: Exception) -> int:
     print(f"error: {exc}", file=sys.stderr)
+    details = exc.details if isinstance(exc, InvalidInputError) else None
+    for problem in cast(list[dict[str, str]], details or []):  # the shape load_test_lines gives
+        print(f"  {problem['path']}: {problem['message']}", file=sys.stderr)
     return 2
 
 
@@ -133,7 +194,8 @@ def parser(*, bots: bool = False) -> argparse.ArgumentParser:
     )
     if bots:
         described = (
-            "bot definition (YAML or JSON, native or an AI Chatbot Framework export) or NluDataset JSON"
+            "bot definition (YAML or JSON, native or an AI Chatbot Framework export), whose fallback"
+            " intent then also marks out-of-scope test utterances; or NluDataset JSON"
         )
         command.add_argument("dataset", metavar="BOT|DATASET", help=described)
     else:
