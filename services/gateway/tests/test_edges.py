@@ -150,3 +150,11 @@ async def test_an_unknown_time_zone_is_invalid_input(client: Client, dialogue: o
     assert response.status_code == 400
     assert response.json()["error"]["details"] == {"field": "timezone"}
     assert len(dialogue.requests) == before  # type: ignore[attr-defined]
+
+
+async def test_a_bad_query_parameter_is_named_as_the_client_sent_it(
+    client: Client, admin: dict[str, str]
+) -> None:
+    response = await client.get("/api/v1/bots/pizzeria", headers=admin, params={"format": "xml", "x": "1"})
+    assert response.status_code == 400
+    assert [(d["key"], d["source"]) for d in response.json()["error"]["details"]] == [("format", "query")]

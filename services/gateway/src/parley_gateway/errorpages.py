@@ -3,10 +3,12 @@ retry. Extends the runtime's mapping with the gateway's own errors."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from litestar import Request, Response
-from litestar.exceptions import ClientException, HTTPException
+from litestar.exceptions import ClientException, HTTPException, ValidationException
+from litestar.handlers import BaseRouteHandler
+from litestar.params import ParameterKwarg
 
 from parley_gateway.errors import ForbiddenError, RateLimitedError, UnauthorizedError, UpstreamTimeoutError
 from parley_gateway.metrics import GatewayMetrics
@@ -37,6 +39,36 @@ def _client_error(request: Request[Any, Any, Any], exc: ClientException) -> Resp
     return error_response(400, "invalid_input", exc.detail, getattr(exc, "extra", None))
 
 
+def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
+    """A parameter's errors name it as the client does (`format`), not as the handler does
+    (`export_format`), which is Litestar's way (litestar-org/litestar#4215)."""
+    details: object = exc.extra
+    if isinstance(exc.extra, list):
+        names = _public_names(request.route_handler)
+        details = [_renamed(detail, names) for detail in cast(list[object], exc.extra)]
+    return error_response(400, "invalid_input", exc.detail, details)
+
+
+def _public_names(handler: BaseRouteHandler) -> dict[str, str]:
+    """The handler's parameters that a client sends under another name, and that name."""
+    names: dict[str, str] = {}
+    for name, field in handler.parsed_fn_signature.parameters.items():
+        kwarg = field.kwarg_definition
+        if isinstance(kwarg, ParameterKwarg) and (
+            public := kwarg.name or kwarg.query or kwarg.header or kwarg.cookie
+        ):
+            names[name] = public
+    return names
+
+
+def _renamed(detail: object, names: dict[str, str]) -> object:
+    if not isinstance(detail, dict):
+        return detail
+    fields = cast(dict[str, object], detail)
+    key = fields.get("key")
+    return {**fields, "key": names[key]} if isinstance(key, str) and key in names else fields
+
+
 def _counted(handler: Handler, metrics: GatewayMetrics) -> Handler:
     def handle(request: Request[Any, Any, Any], exc: Any) -> Response[ErrorBody]:
         response = handler(request, exc)
@@ -50,6 +82,7 @@ def gateway_exception_handlers(metrics: GatewayMetrics) -> HandlerMap:
     handlers: HandlerMap = {
         **_RUNTIME,
         ClientException: _client_error,
+        ValidationException: _validation_error,
         **dict.fromkeys(_STATUS, _gateway_error),
     }
     return {kind: _counted(handler, metrics) for kind, handler in handlers.items()}
