@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
+from parley_gateway.periods import span_before
 from parley_gateway.readmodels import Analytics
-from parley_gateway.routes.admin import _span_before
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import connect_mongo
 
@@ -65,5 +65,5 @@ async def test_documents_without_confidence_count_divide_by_turns() -> None:
 
 
 def test_the_default_analytics_period_stops_at_the_first_day() -> None:
-    assert _span_before(date(1, 1, 5)) == date.min
-    assert _span_before(date(2026, 11, 30)) == date(2026, 10, 31)
+    assert span_before(date(1, 1, 5)) == date.min
+    assert span_before(date(2026, 11, 30)) == date(2026, 10, 31)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -16,6 +16,7 @@ from parley_gateway.correlation import current_correlation_id
 from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id
+from parley_gateway.periods import FORMS, in_utc, period
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
 from parley_gateway.routes.guards import admin_guard
 from parley_gateway.routes.keys import key_routes
@@ -203,6 +204,20 @@ async def _existing(gateway: Gateway, bot: str) -> str:
     return bot
 
 
+_DATE_OR_TIME = {
+    "any_of": [
+        Schema(type=OpenAPIType.STRING, format=f) for f in (OpenAPIFormat.DATE, OpenAPIFormat.DATE_TIME)
+    ]
+}
+From = Annotated[
+    str | None, QueryParameter(name="from", schema_extra=_DATE_OR_TIME, description=f"{FORMS}, UTC")
+]
+To = Annotated[
+    str | None,
+    QueryParameter(name="to", schema_extra=_DATE_OR_TIME, description=f"{FORMS}; a date includes its day"),
+]
+
+
 @get("/bots/{bot:str}/conversations", tags=["conversations"], responses=_ERRORS)
 async def conversations(
     bot: BotPath,
@@ -211,19 +226,27 @@ async def conversations(
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     before: FromQuery[datetime | None] = None,
     before_id: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
-    start: Annotated[datetime | None, QueryParameter(name="from")] = None,
-    end: Annotated[datetime | None, QueryParameter(name="to")] = None,
+    start: From = None,
+    end: To = None,
     intent: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
 ) -> list[ConversationSummary]:
-    """Conversations, newest first, whose last turn is in [`from`, `to`); with `intent`, only those
-    with a turn of that intent then. Page with `before` and `before_id` = the last conversation's
-    `last_turn_at` and `conversation_id` (with `before` alone, conversations that share the last
-    one's millisecond but did not fit on its page are skipped)."""
+    """Conversations, newest first, whose last turn is from `from` up to `to` (each a date or a
+    time: a date `to` includes its day, a time `to` does not); with `intent`, only those with a turn
+    of that intent then. Page with `before` and `before_id` = the last conversation's `last_turn_at`
+    and `conversation_id` (with `before` alone, conversations that share the last one's millisecond
+    but did not fit on its page are skipped)."""
     if before_id is not None:
         check_conversation_id(before_id)
         if before is None:
             raise InvalidInputError("`before_id` needs `before`: the last conversation's last_turn_at")
-    where = ConversationFilter(start=start, end=end, before=before, before_id=before_id, intent=intent)
+    asked = period(start, end)
+    where = ConversationFilter(
+        start=asked.since(),
+        end=asked.until(),
+        before=None if before is None else in_utc(before),
+        before_id=before_id,
+        intent=intent,
+    )
     return await gateway.transcripts.conversations(await _existing(gateway, bot), limit=limit, where=where)
 
 
@@ -234,29 +257,18 @@ async def conversation(bot: BotPath, conversation_id: IdPath, gateway: GatewayDe
     return await gateway.transcripts.conversation(name, check_conversation_id(conversation_id))
 
 
-DEFAULT_SPAN = timedelta(days=30)
-"""The analytics period when `from` is not given: the 30 days up to `to`."""
-
-
 @get("/bots/{bot:str}/analytics", tags=["analytics"], responses=_ERRORS)
 async def analytics(
     bot: BotPath,
     gateway: GatewayDep,
-    start: Annotated[date | None, QueryParameter(name="from")] = None,
-    end: Annotated[date | None, QueryParameter(name="to")] = None,
+    start: From = None,
+    end: To = None,
 ) -> AnalyticsReport:
-    """Daily turns, conversations, fallback rate and intents for `from`..`to` (default: last 30 days)."""
-    end = end or datetime.now(UTC).date()
-    start = start or _span_before(end)
-    if start > end:
-        raise InvalidInputError("`from` must not be after `to`")
-    days = await gateway.analytics.daily(await _existing(gateway, bot), start=start, end=end)
-    return AnalyticsReport(bot=bot, start=start, end=end, days=days)
-
-
-def _span_before(end: date) -> date:
-    """`end` minus the default span, no earlier than the first representable day."""
-    return end - DEFAULT_SPAN if end - date.min > DEFAULT_SPAN else date.min
+    """Daily turns, conversations, fallback rate and intents for the UTC days from the one `from`
+    is in to the one `to` is in, both included (default: the last 30 days)."""
+    first, last = period(start, end).days(today=datetime.now(UTC).date())
+    days = await gateway.analytics.daily(await _existing(gateway, bot), start=first, end=last)
+    return AnalyticsReport(bot=bot, start=first, end=last, days=days)
 
 
 admin_router = Router(
