@@ -1,13 +1,15 @@
 """Built-in entities `number`, `ordinal` and `duration`, in digits or English words.
 
-`number` is an int or a float ("1,200.50", "twenty-five", "a hundred and five"); `ordinal` an int
-("3rd", "twenty-first"); `duration` whole seconds ("10 minutes", "half an hour", "2 hrs").
+`number` is an int or a float ("1,200.50", "twenty-five", "a hundred and five", "3 million",
+"two and a half", "half a dozen"); `ordinal` an int ("3rd", "twenty-first"); `duration` whole
+seconds ("10 minutes", "half an hour", "2 hrs", "two and a half hours").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from parley_nlu.candidates import Candidate
 
@@ -41,9 +43,21 @@ WORD_NUMBER = (
 )
 """English number words: "twenty-five", "a hundred and five", "two thousand three hundred"."""
 DIGITS = r"(?:[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+_AND_A_HALF = r"\s+and\s+a\s+half"
+_SCALE_WORDS = r"(?:(?:dozen|hundred)(?:[\s-]+(?:thousand|million|billion))?|thousand|million|billion)"
+"""The scale words that may follow a count: "3 million", "2 dozen", "1.5 hundred thousand"."""
 
 _DIGIT_NUMBER = re.compile(rf"(?<![\w.,:/-]){DIGITS}(?![\w:/]|[.,]\d)")
 _WORD_NUMBER = re.compile(rf"(?<![\w-]){WORD_NUMBER}(?![\w-])", re.IGNORECASE)
+_SCALED_NUMBER = re.compile(
+    rf"(?<![\w.,:/-])(?:({DIGITS})|({WORD_NUMBER}))({_AND_A_HALF})?(?:[\s-]+({_SCALE_WORDS}))?(?![\w-])",
+    re.IGNORECASE,
+)
+"""A count with "and a half" or scale words after it that the plain patterns do not read:
+"3 million", "2.5 thousand", "two and a half", "two and a half million"."""
+_HALF_A_SCALE = re.compile(
+    r"(?<![\w-])half\s+an?\s+(dozen|hundred|thousand|million|billion)(?![\w-])", re.IGNORECASE
+)
 _DIGIT_ORDINAL = re.compile(r"(?<![\w.,])(\d+)\s?(?:st|nd|rd|th)(?!\w)", re.IGNORECASE)
 _TENS_ORDINAL = "|".join(TENS)
 _WORD_ORDINAL = re.compile(
@@ -57,10 +71,13 @@ _PRONOUN_ONE = re.compile(
 _NOT_AN_ORDINAL = re.compile(r"(?:\d|\b(?:a|one|per|each|every|split))\s*$", re.IGNORECASE)
 _UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
 _DURATION = re.compile(
-    rf"(?<![\w.])(?:({DIGITS}|{WORD_NUMBER}|an?)[\s-]*({_UNIT})|(half an hour|half a minute|"
-    rf"(?:a\s+)?quarter of an hour|an hour and a half))(?!\w)",
+    r"(?<![\w.])(?:(?P<special>half an hour|half a minute|(?:a\s+)?quarter of an hour)"
+    rf"|(?P<count>(?:{DIGITS}|{WORD_NUMBER})(?:{_AND_A_HALF})?|an?)[\s-]*(?P<unit>{_UNIT})(?P<half>{_AND_A_HALF})?)"
+    r"(?!\w)",
     re.IGNORECASE,
 )
+"""A count and a unit ("2 hrs", "two and a half hours", "an hour and a half") or a set phrase; the
+phrases first, so that "half an hour" is not read as "an hour"."""
 _TAKES_A_DURATION = re.compile(
     r"\b(?:for|in|within|after|about|around|over|under|than|another|only|just|least|wait|take|takes|took|"
     r"lasts?|give\s+me|snooze)\s*$",
@@ -68,8 +85,7 @@ _TAKES_A_DURATION = re.compile(
 )
 _TAIL = 64
 """Characters before a match that decide how it reads ("the one", "a second", "for a day")."""
-_SPECIAL_DURATIONS = {"half an hour": 1_800, "half a minute": 30, "quarter of an hour": 900,
-                      "an hour and a half": 5_400}  # fmt: skip
+_SPECIAL_DURATIONS = {"half an hour": 1_800, "half a minute": 30, "quarter of an hour": 900}
 
 
 def number_candidates(text: str) -> Iterator[Candidate]:
@@ -81,6 +97,17 @@ def number_candidates(text: str) -> Iterator[Candidate]:
         value = parse_words(match.group())
         if value is not None:
             yield Candidate(match.start(), match.end(), "number", value, "builtin", 0.9)
+    for match in _SCALED_NUMBER.finditer(text):
+        digits, words, half, scale = match.groups()
+        if half or scale:
+            value = _scaled(parse_digits(digits) if digits else parse_words(words), half, scale)
+            if value is not None:
+                yield Candidate(
+                    match.start(), match.end(), "number", value, "builtin", 1.0 if digits else 0.9
+                )
+    for match in _HALF_A_SCALE.finditer(text):
+        scale = match.group(1).casefold()
+        yield Candidate(match.start(), match.end(), "number", SCALES.get(scale, 12) // 2, "builtin", 0.9)
 
 
 def ordinal_candidates(text: str) -> Iterator[Candidate]:
@@ -96,17 +123,17 @@ def ordinal_candidates(text: str) -> Iterator[Candidate]:
 
 def duration_candidates(text: str) -> Iterator[Candidate]:
     for match in _DURATION.finditer(text):
-        special = match.group(3)
-        if match.group(1) and match.group(1).casefold() in ("a", "an") and not _is_span(text, match.start()):
+        special, count_text = match.group("special"), match.group("count")
+        if count_text and count_text.casefold() in ("a", "an") and not _is_span(text, match.start()):
             continue  # "a day off", "twice a week": an article and a unit, but not a length of time
         if special:
             seconds = _SPECIAL_DURATIONS[re.sub(r"^a\s+", "", re.sub(r"\s+", " ", special.casefold()))]
         else:
-            count = _count(match.group(1))
+            count = _count(count_text)
             if count is None:
                 continue
-            unit = match.group(2).casefold().rstrip("s")
-            seconds = round(count * UNIT_SECONDS[unit])
+            unit = match.group("unit").casefold().rstrip("s")
+            seconds = round((count + (0.5 if match.group("half") else 0)) * UNIT_SECONDS[unit])
         yield Candidate(match.start(), match.end(), "duration", seconds, "builtin")
 
 
@@ -126,9 +153,23 @@ def _count(text: str) -> float | None:
     lowered = text.casefold()
     if lowered in ("a", "an"):
         return 1
-    if lowered[0].isdigit() or lowered[0] in "+-":
-        return parse_digits(text)
-    return parse_words(text)
+    count, half = re.subn(_AND_A_HALF + "$", "", lowered)
+    value = parse_digits(count) if count[0].isdigit() or count[0] in "+-" else parse_words(count)
+    return value if value is None or not half else value + 0.5
+
+
+def _scaled(count: float | None, half: str | None, scale: str | None) -> int | float | None:
+    """`count`, plus a half if `half`, times the scale words: exact in decimal ("1.1 thousand" is
+    1100, not 1100.0000000000002), an int when whole."""
+    if count is None:
+        return None
+    value = Decimal(str(count)) + (Decimal("0.5") if half else 0)
+    multiplier = parse_words(f"one {scale}") if scale else 1
+    return None if multiplier is None else _plain(value * multiplier)
+
+
+def _plain(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def parse_digits(text: str) -> int | float:
@@ -140,7 +181,7 @@ def parse_words(text: str) -> int | None:
     """The value of English number words, or None when they do not read as one number."""
     tokens = [t for t in re.split(r"[\s-]+", text.casefold()) if t and t != "and"]
     if tokens and (tokens[0] in SCALES or tokens[0] == "dozen"):
-        return None  # "3.5 thousand": a scale says how much of a count, and is none by itself
+        return None  # "thousand island": a scale is no count by itself ("3 thousand" is `_SCALED_NUMBER`'s)
     if tokens and tokens[0] == "a":
         tokens = tokens[1:] if len(tokens) > 1 and tokens[1] in (*SCALES, "dozen") else []
     total = current = 0
