@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import cast
+
 import pytest
 
 from parley_messages import EntityDef, EntityValueDef, Example, IntentExamples, Span
+from parley_nlu.candidates import Candidate
 from parley_nlu.entities import EntityExtractor, learn_entities
+from parley_nlu.tagger import SpanTagger
 from parley_runtime.errors import InvalidInputError
 
 CITIES = EntityDef(
@@ -114,3 +119,80 @@ def test_a_span_of_a_known_value_adds_a_synonym_to_that_value() -> None:
 
 def test_no_definitions_find_nothing() -> None:
     assert EntityExtractor([]).extract("anything at all") == []
+
+
+class _Guesses:
+    """A tagger that reads fixed words as values of one entity, as a trained one might."""
+
+    def __init__(self, entity: str, *guesses: str) -> None:
+        self.entity, self.guesses = entity, guesses
+
+    def candidates(self, text: str, intent: str | None = None) -> Iterator[Candidate]:
+        for guess in self.guesses:
+            start = text.find(guess)
+            if start >= 0:
+                yield Candidate(start, start + len(guess), self.entity, guess, "tagger", 0.8)
+
+
+def guessing(definitions: list[EntityDef], entity: str, *guesses: str) -> EntityExtractor:
+    return EntityExtractor(definitions, tagger=cast(SpanTagger, _Guesses(entity, *guesses)))
+
+
+PLACES = EntityDef(name="place", values=[EntityValueDef(value="west"), EntityValueDef(value="new york")])
+
+
+def test_a_tagger_span_that_extends_a_dictionary_match_of_its_entity_wins() -> None:
+    extractor = guessing([PLACES], "place", "new york city")
+    assert found(extractor, "a table in new york city") == [("place", "new york city", "new york city")]
+
+
+def test_a_tagger_span_does_not_take_a_dictionary_match_of_another_entity() -> None:
+    extractor = guessing([PLACES, CITIES], "place", "paris west")
+    assert found(extractor, "in paris west") == [("city", "Paris", "paris"), ("place", "west", "west")]
+
+
+def test_neighbouring_values_of_one_entity_join_when_the_tagger_read_one() -> None:
+    extractor = guessing([PLACES], "place", "village")
+    assert found(extractor, "in the west village") == [("place", "west village", "west village")]
+
+
+def test_neighbouring_dictionary_values_stay_apart() -> None:
+    toppings = EntityDef(
+        name="topping", values=[EntityValueDef(value="ham"), EntityValueDef(value="mushroom")]
+    )
+    assert [value for _, value, _ in found(EntityExtractor([toppings]), "ham mushroom pizza")] == [
+        "ham",
+        "mushroom",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "surface"),
+    [
+        ("lattes please", "coffee", "lattes"),
+        ("some teas", "tea", "teas"),
+        ("some coffees", "coffee", "coffees"),
+        ("hot teas", "tea", "teas"),
+        ("flat whites all round", "coffee", "flat whites"),
+    ],
+)
+def test_a_synonym_matches_its_plural(text: str, value: str, surface: str) -> None:
+    drinks = EntityDef(
+        name="drink",
+        values=[
+            EntityValueDef(value="coffee", synonyms=["latte", "flat white"]),
+            EntityValueDef(value="tea"),
+        ],
+    )
+    extractor = EntityExtractor([drinks], known_words=["lattes", "teas"])
+    assert found(extractor, text) == [("drink", value, surface)]
+
+
+def test_a_plural_that_is_another_value_keeps_its_own_value() -> None:
+    eyewear = EntityDef(
+        name="item",
+        values=[EntityValueDef(value="glass"), EntityValueDef(value="spectacles", synonyms=["glasses"])],
+    )
+    assert found(EntityExtractor([eyewear]), "my glasses") == [("item", "spectacles", "glasses")]
+    assert found(EntityExtractor([eyewear]), "a glass") == [("item", "glass", "glass")]
+    assert found(EntityExtractor([PLACES]), "the wests and las vegas") == [("place", "west", "wests")]

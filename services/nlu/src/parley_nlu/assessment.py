@@ -37,8 +37,9 @@ class TestEntity(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class TestLine(msgspec.Struct, frozen=True, kw_only=True):
-    """One line of a test file: `intent` null (or "fallback", "out_of_scope") when it has none; an
-    intent the dataset does not have counts as none too (the model should send it to fallback)."""
+    """One line of a test file: `intent` null (or "fallback", "out_of_scope") when it has none. Here
+    an intent the dataset does not have counts as none too; `parley nlu evaluate` refuses such lines
+    before they get here (see `evaluate.load_test_lines`)."""
 
     text: str
     intent: str | None = None

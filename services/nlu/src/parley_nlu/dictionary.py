@@ -1,19 +1,20 @@
 """Dictionary entities: values with synonyms, matched exactly (ignoring case and accents) or with a typo.
 
-Exact matching allows any whitespace between the words of a multi-word synonym and only matches
-whole words (a symbol such as "$" or "€" needs no space: "$1,200"). Typo-tolerant matching finds
-words within a small edit distance of a synonym's words (one edit from 5 letters, two from 9, only a
-swap of two adjacent letters in 4-letter words), with the first letter right, and never a word the
-bot's own examples use, which is a word in its own right, not a typo. In a synonym of several words,
-where the others anchor it, a word of 3 or 4 letters forgives one edit ("japanese yenn"), as long as
-one word is spelt right and the phrase has no more typos than a word of its length would.
+Exact matching allows any whitespace between the words of a multi-word synonym and the plural of
+its last word ("two lattes" is `coffee` when "latte" is a synonym), and only matches whole words (a
+symbol such as "$" or "€" needs no space: "$1,200"). Typo-tolerant matching finds words within a
+small edit distance of a synonym's words (one edit from 5 letters, two from 9, only a swap of two
+adjacent letters in 4-letter words), with the first letter right, and never a word the bot's own
+examples use, which is a word in its own right, not a typo. In a synonym of several words, where
+the others anchor it, a word of 3 or 4 letters forgives one edit ("japanese yenn"), as long as one
+word is spelt right and the phrase has no more typos than a word of its length would.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from parley_messages import EntityDef
 from parley_nlu.candidates import Candidate
@@ -22,6 +23,10 @@ from parley_nlu.folding import Word, fold, original_span, surface_key, words
 _SPACES = re.compile(r"\s+")
 _GAP = re.compile(r"\s+")
 _WORD_CHAR = re.compile(r"\w")
+_PLURAL_FROM = 3
+"""Letters from which a synonym's last word also matches its plural: "lattes", "teas", "cities"
+(shorter ones are mostly abbreviations: "la" is not "las")."""
+_CONSONANT_Y = re.compile(r"[^aeiou]y$")
 _REMEMBERED_WORDS = 20_000
 """Words whose index lookup a matcher keeps: a bot's users reuse a small vocabulary."""
 
@@ -64,7 +69,8 @@ class DictionaryMatcher:
         folded, origin = fold(text)
         found: list[Candidate] = []
         for match in self._exact.finditer(folded):
-            entity, value = self._values[_SPACES.sub(" ", match.group())]
+            matched = _SPACES.sub(" ", match.group())
+            entity, value = next(self._values[f] for f in _singulars(matched) if f in self._values)
             start, end = original_span(origin, match.start(), match.end())
             found.append(Candidate(start, end, entity, value, "dictionary"))
         return found
@@ -145,9 +151,28 @@ def _alternation(table: dict[str, tuple[str, str]]) -> re.Pattern[str] | None:
 
 
 def _form_pattern(form: str) -> str:
-    """A surface form whose last character, if a letter or digit, ends a word."""
-    body = r"\s+".join(re.escape(word) for word in form.split(" "))
+    """A surface form whose last character, if a letter or digit, ends a word; a last word of three
+    letters or more may take an English plural ending (`_PLURAL`)."""
+    *first, last = form.split(" ")
+    if len(last) >= _PLURAL_FROM and last.isalpha():
+        stem, ending = (last[:-1], "(?:y|ies)") if _CONSONANT_Y.search(last) else (last, "(?:e?s)?")
+        last_pattern = re.escape(stem) + ending
+    else:
+        last_pattern = re.escape(last)
+    body = r"\s+".join([*(re.escape(word) for word in first), last_pattern])
     return body + r"(?!\w)" if _WORD_CHAR.match(form[-1]) else body
+
+
+def _singulars(matched: str) -> Iterator[str]:
+    """The surface forms a match of `_form_pattern` may have come from: itself, then without an
+    English plural ending."""
+    yield matched
+    if matched.endswith("ies"):
+        yield matched[:-3] + "y"
+    if matched.endswith("es"):
+        yield matched[:-2]
+    if matched.endswith("s"):
+        yield matched[:-1]
 
 
 def _deletion_index(table: dict[str, tuple[str, str]]) -> dict[str, set[str]]:

@@ -6,7 +6,11 @@
   and regex matches win, the longest first ("nwe york" with a typo beats the exact "york" inside
   it; at equal length an exact match beats a typo), then the tagger, which never takes the words of
   a built-in `date`, `time` or `duration` (a guess from context loses to a grammar's reading of
-  "tomorrow").
+  "tomorrow"). Two exceptions for the tagger, whose open values are often longer than what the
+  examples taught: a tagger span that covers dictionary matches of its own entity only, and more,
+  replaces them ("new york city" where "new york" is a synonym), and neighbouring values of one
+  entity, separated by spaces only and one of them the tagger's, are one value ("west" and
+  "village" in "the west village").
 - Built-in entities: `number`, `ordinal`, `duration` (`numbers.py`), `date` and `time`
   (`datetimes.py`); a `number` that another built-in reads more specifically ("at 9" is a `time`)
   is that one only. One may cover the same span as a custom one ("4" is both a `number` and the
@@ -79,7 +83,10 @@ class EntityExtractor:
         )
         if self._tagger is not None:
             calendar = [b for b in builtin if b.entity in _CALENDAR]
-            custom += longest_first(list(self._tagged(text, intent)), taken=[*custom, *calendar])
+            tagged = [t for t in self._tagged(text, intent) if not any(t.overlaps(c) for c in calendar)]
+            custom = _extended(custom, tagged)
+            custom += longest_first([t for t in tagged if t not in custom], taken=custom)
+            custom = self._joined(text, custom)
         builtin = [b for b in builtin if not any(_inside(b, c) for c in custom)]
         return [c.to_entity() for c in sorted([*custom, *builtin], key=lambda c: (c.start, c.end))]
 
@@ -98,6 +105,27 @@ class EntityExtractor:
                 candidate.start, candidate.end, candidate.entity, value, "tagger", candidate.confidence
             )
 
+    def _joined(self, text: str, custom: list[Candidate]) -> list[Candidate]:
+        """Neighbours of one entity, one of them the tagger's, separated by spaces only, as one value:
+        in "the west village" the learnt synonym "west" and the tagger's "village" are one place.
+        Two dictionary values side by side ("ham mushroom") stay two: they are known values."""
+        joined: list[Candidate] = []
+        for candidate in sorted(custom, key=lambda c: c.start):
+            last = joined[-1] if joined else None
+            if (
+                last is not None
+                and last.entity == candidate.entity
+                and "tagger" in (last.extractor, candidate.extractor)
+                and text[last.end : candidate.start].isspace()
+            ):
+                surface = text[last.start : candidate.end]
+                value = self._canonical.get((candidate.entity, surface_key(surface)), surface)
+                confidence = min(last.confidence, candidate.confidence)
+                joined[-1] = Candidate(last.start, candidate.end, last.entity, value, "tagger", confidence)
+            else:
+                joined.append(candidate)
+        return joined
+
     def _builtin_matches(self, text: str, today: date) -> Iterator[Candidate]:
         extractors = {
             "number": lambda: number_candidates(text),
@@ -114,6 +142,18 @@ def _specific(builtin: list[Candidate]) -> list[Candidate]:
     """Without a `number` whose exact span another built-in also reads ("9" in "at 9" is a time)."""
     read = {(c.start, c.end) for c in builtin if c.entity != "number"}
     return [c for c in builtin if c.entity != "number" or (c.start, c.end) not in read]
+
+
+def _extended(custom: list[Candidate], tagged: list[Candidate]) -> list[Candidate]:
+    """`custom` with the dictionary matches a longer tagger span of the same entity covers given way
+    to that span: the tagger reads "new york city" where the examples taught the synonym "new york"."""
+    for span in tagged:
+        covered = [c for c in custom if c.overlaps(span)]
+        if covered and all(
+            c.extractor == "dictionary" and c.entity == span.entity and _inside(c, span) for c in covered
+        ):
+            custom = [c for c in custom if c not in covered] + [span]
+    return custom
 
 
 def _inside(candidate: Candidate, other: Candidate) -> bool:
