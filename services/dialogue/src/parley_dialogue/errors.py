@@ -20,7 +20,8 @@ class WebhookError(TransientError):
 
 class WebhookRefused(PermanentError):
     """An intent's webhook can never succeed as it stands: its destination is refused by the SSRF
-    guard, its URL is not http(s), or it answered a client error (4xx other than 408 and 429)."""
+    guard, its URL is not http(s), a template printed its origin or a `.`/`..` path segment, a
+    header is one HTTP cannot carry, or it answered a client error (4xx other than 408 and 429)."""
 
     code = "webhook_refused"
 
