@@ -1,0 +1,108 @@
+"""Built-in `date` and `time`: what phrases mean, resolved against a Sunday."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from parley_nlu.entities import EntityExtractor
+
+TODAY = date(2026, 11, 29)  # a Sunday
+
+
+def found(text: str, today: date = TODAY) -> list[tuple[str, object, str]]:
+    entities = EntityExtractor([]).extract(text, today=today)
+    return [(e.entity, e.value, text[e.start : e.end]) for e in entities]
+
+
+def times(text: str) -> list[tuple[object, str]]:
+    return [(value, surface) for entity, value, surface in found(text) if entity == "time"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "surface"),
+    [
+        ("at half past 7 pm", "19:30", "half past 7 pm"),
+        ("half past 7 p.m.", "19:30", "half past 7 p.m."),
+        ("quarter past 7 pm", "19:15", "quarter past 7 pm"),
+        ("a quarter to 8 pm", "19:45", "a quarter to 8 pm"),
+        ("20 past 7 pm", "19:20", "20 past 7 pm"),
+        ("ten to nine pm", "20:50", "ten to nine pm"),
+        ("a quarter to 1 pm", "12:45", "a quarter to 1 pm"),
+        ("ten to 12 am", "23:50", "ten to 12 am"),
+        ("half past 7 am", "07:30", "half past 7 am"),
+        ("seven thirty pm", "19:30", "seven thirty pm"),
+        ("seven pm", "19:00", "seven pm"),
+    ],
+)
+def test_am_or_pm_after_a_spoken_time_sets_its_hour(text: str, value: str, surface: str) -> None:
+    assert times(text) == [(value, surface)]
+
+
+def test_pm_after_an_hour_past_12_is_no_time() -> None:
+    assert times("half past 19 pm") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "surface"),
+    [
+        ("tomorrow evening at 7", "19:00", "7"),
+        ("tonight at 8", "20:00", "8"),
+        ("this afternoon at 3", "15:00", "3"),
+        ("friday night at 9", "21:00", "9"),
+        ("tonight at half past 8", "20:30", "half past 8"),
+        ("this evening at 7:30", "19:30", "7:30"),
+        ("at 7 tomorrow evening", "19:00", "7"),
+        ("at 7 on friday evening", "19:00", "7"),
+        ("at 7 tonight", "19:00", "7 tonight"),
+        ("7:30 in the evening", "19:30", "7:30 in the evening"),
+        ("half past seven in the evening", "19:30", "half past seven in the evening"),
+        ("tomorrow morning at 7", "07:00", "7"),
+        ("tomorrow evening at 7am", "07:00", "7am"),
+        ("tomorrow evening at 19:00", "19:00", "19:00"),
+        ("at 11 at night", "23:00", "11 at night"),
+        ("at 2 at night", "02:00", "2 at night"),
+        ("tonight at 12", "00:00", "12"),
+        ("in the evening, at noon", "12:00", "noon"),
+        ("good evening, a table at 8", "08:00", "8"),
+    ],
+)
+def test_a_part_of_the_day_before_or_after_a_time_moves_its_hour(text: str, value: str, surface: str) -> None:
+    assert times(text) == [(value, surface)]
+
+
+def test_the_day_of_a_part_of_the_day_is_still_a_date() -> None:
+    assert found("tomorrow evening at 7") == [("date", "2026-11-30", "tomorrow"), ("time", "19:00", "7")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("at 7.30", [("time", "07:30", "7.30")]),
+        ("book it at 7.30.", [("time", "07:30", "7.30")]),
+        ("wake me at 7.", [("time", "07:00", "7")]),
+        ("at 7.30 in the evening", [("time", "19:30", "7.30 in the evening")]),
+        ("at 7.5", [("number", 7.5, "7.5")]),
+        ("at 7.75", [("number", 7.75, "7.75")]),
+        ("interest at 7.25%", [("number", 7.25, "7.25")]),
+        ("sell at 3.50 each", [("number", 3.5, "3.50")]),
+        ("7.30", [("number", 7.3, "7.30")]),
+    ],
+)
+def test_hours_and_minutes_with_a_dot_after_at_are_a_time(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tonight at 7 " * 1200, "seven pm " * 1700, "half past 7 pm " * 1000, "at 7.30 tomorrow evening " * 600],
+    ids=["parts of the day before", "words and pm", "past and pm", "parts of the day after"],
+)
+def test_a_long_run_of_times_is_parsed_in_linear_time(text: str) -> None:
+    started = time.thread_time()  # CPU time, as the wall clock is noisy here
+    found(text)
+    assert time.thread_time() - started < 1.0
