@@ -97,6 +97,30 @@ def test_hours_and_minutes_with_a_dot_after_at_are_a_time(
     assert found(text) == expected
 
 
+SATURDAY, WEDNESDAY = date(2026, 11, 28), date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "value"),
+    [
+        (TODAY, "this weekend", "2026-11-29"),
+        (TODAY, "weekend", "2026-11-29"),
+        (TODAY, "next weekend", "2026-12-05"),
+        (SATURDAY, "this weekend", "2026-11-28"),
+        (SATURDAY, "next weekend", "2026-12-05"),
+        (WEDNESDAY, "this weekend", "2026-11-28"),
+        (WEDNESDAY, "next weekend", "2026-12-05"),
+        (TODAY, "this week", "2026-11-29"),
+        (TODAY, "next week", "2026-11-30"),
+        (WEDNESDAY, "this week", "2026-11-25"),
+        (WEDNESDAY, "next week", "2026-11-30"),
+        (date(2026, 11, 23), "this week", "2026-11-23"),
+    ],
+)
+def test_a_week_or_weekend_is_its_first_day_still_ahead(today: date, text: str, value: str) -> None:
+    assert found(text, today) == [("date", value, text)]
+
+
 @pytest.mark.parametrize(
     "text",
     ["tonight at 7 " * 1200, "seven pm " * 1700, "half past 7 pm " * 1000, "at 7.30 tomorrow evening " * 600],

@@ -2,7 +2,9 @@
 
 Dates are resolved against `today` (the parse's reference day) and always lie ahead unless the
 words say otherwise: "friday" is the coming Friday (today if it is Friday), "March 3" the next
-March 3, "last monday" the one before today.
+March 3, "last monday" the one before today. A week or weekend is its first day still ahead:
+"this week" is today, "next week" the coming Monday, "this weekend" the coming Saturday (today on
+a Saturday or Sunday) and "next weekend" the Saturday after that weekend.
 
 Times: am/pm sets the hour it follows, in digits or words ("7:15pm", "ten to nine pm" -> 20:50).
 A time without one keeps its hour ("at 7" -> 07:00) unless a part of the day is said before or
@@ -155,10 +157,12 @@ def _weekday(today: date, weekday: int, which: str | None) -> date:
 
 def _week(today: date, which: str, unit: str) -> date:
     if unit == "weekend":
-        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
-        return saturday + timedelta(days=7 if which == "next" and today.weekday() < 5 else 0)
-    monday = today - timedelta(days=today.weekday())
-    return monday + timedelta(days=7 if which == "next" else 0)
+        # this weekend's Saturday: the coming one, or yesterday on a Sunday
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7 if today.weekday() < 6 else -1)
+        return saturday + timedelta(days=7) if which == "next" else max(saturday, today)
+    if which == "next":
+        return today + timedelta(days=7 - today.weekday())
+    return today
 
 
 def _calendar(
