@@ -122,11 +122,110 @@ def test_a_week_or_weekend_is_its_first_day_still_ahead(today: date, text: str, 
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["tonight at 7 " * 1200, "seven pm " * 1700, "half past 7 pm " * 1000, "at 7.30 tomorrow evening " * 600],
-    ids=["parts of the day before", "words and pm", "past and pm", "parts of the day after"],
+    ("text", "value", "surface"),
+    [
+        ("on monday the 7th", "2026-12-07", "on monday the 7th"),
+        ("on monday, the 7th", "2026-12-07", "on monday, the 7th"),
+        ("monday 7th", "2026-12-07", "monday 7th"),
+        ("monday the seventh", "2026-12-07", "monday the seventh"),
+        ("next friday the 4th", "2026-12-04", "next friday the 4th"),
+        ("monday the 7th of december", "2026-12-07", "monday the 7th of december"),
+        ("monday, december 7", "2026-12-07", "monday, december 7"),
+        ("monday, december 7th 2026", "2026-12-07", "monday, december 7th 2026"),
+        ("sunday the 29th", "2026-11-29", "sunday the 29th"),
+    ],
 )
-def test_a_long_run_of_times_is_parsed_in_linear_time(text: str) -> None:
+def test_a_weekday_with_a_day_of_the_month_is_that_day(text: str, value: str, surface: str) -> None:
+    assert found(text) == [("date", value, surface)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on tuesday the 7th", [("ordinal", 7, "7th")]),  # the 7th is a Monday
+        ("friday the 13th", [("ordinal", 13, "13th")]),  # the 13th is a Sunday
+        ("tuesday, december 7", [("number", 7, "7")]),
+        ("monday the 7th of january", [("ordinal", 7, "7th")]),
+    ],
+)
+def test_a_weekday_and_a_day_of_the_month_that_disagree_are_no_date(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("last monday the 23rd", [("date", "2026-11-23", "last monday"), ("ordinal", 23, "23rd")]),
+        ("monday 7pm", [("date", "2026-11-30", "monday"), ("time", "19:00", "7pm")]),
+        ("monday for 7 people", [("date", "2026-11-30", "monday"), ("number", 7, "7")]),
+    ],
+)
+def test_a_weekday_without_a_day_of_the_month_is_read_alone(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "surface"),
+    [
+        ("on the fifth of july", "2027-07-05", "fifth of july"),
+        ("the 5th of july", "2027-07-05", "5th of july"),
+        ("5th of july", "2027-07-05", "5th of july"),
+        ("july 5th", "2027-07-05", "july 5th"),
+        ("july fifth", "2027-07-05", "july fifth"),
+        ("july the fifth", "2027-07-05", "july the fifth"),
+        ("the twenty-first of june", "2027-06-21", "twenty-first of june"),
+        ("june twenty first", "2027-06-21", "june twenty first"),
+        ("the thirtieth of november", "2026-11-30", "thirtieth of november"),
+        ("may the fourth", "2027-05-04", "may the fourth"),
+        ("the first of december 2027", "2027-12-01", "first of december 2027"),
+    ],
+)
+def test_a_day_of_the_month_may_be_an_ordinal_in_words(text: str, value: str, surface: str) -> None:
+    assert found(text) == [("date", value, surface)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("you may second that", [("ordinal", 2, "second")]),
+        ("let's march first", [("ordinal", 1, "first")]),
+        ("first of all, may I", [("ordinal", 1, "first")]),
+        ("february the thirtieth", [("ordinal", 30, "thirtieth")]),
+        ("on the second floor", [("ordinal", 2, "second")]),
+    ],
+)
+def test_ordinal_words_that_are_no_day_of_a_month_are_no_date(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tonight at 7 " * 1200,
+        "seven pm " * 1700,
+        "half past 7 pm " * 1000,
+        "at 7.30 tomorrow evening " * 600,
+        "tuesday the 7th " * 1000,
+        "monday, " * 2000,
+        "the twenty first of " * 800,
+    ],
+    ids=[
+        "parts of the day before",
+        "words and pm",
+        "past and pm",
+        "parts of the day after",
+        "contradicted weekdays",
+        "weekdays",
+        "ordinal words",
+    ],
+)
+def test_a_long_run_of_times_and_dates_is_parsed_in_linear_time(text: str) -> None:
     started = time.thread_time()  # CPU time, as the wall clock is noisy here
     found(text)
     assert time.thread_time() - started < 1.0

@@ -4,7 +4,9 @@ Dates are resolved against `today` (the parse's reference day) and always lie ah
 words say otherwise: "friday" is the coming Friday (today if it is Friday), "March 3" the next
 March 3, "last monday" the one before today. A week or weekend is its first day still ahead:
 "this week" is today, "next week" the coming Monday, "this weekend" the coming Saturday (today on
-a Saturday or Sunday) and "next weekend" the Saturday after that weekend.
+a Saturday or Sunday) and "next weekend" the Saturday after that weekend. A weekday with a day of
+the month ("monday the 7th", "friday, march 13") is that day of the month, the next one for "the
+7th", and no date at all unless it is that weekday: which of the two was meant is not known.
 
 Times: am/pm sets the hour it follows, in digits or words ("7:15pm", "ten to nine pm" -> 20:50).
 A time without one keeps its hour ("at 7" -> 07:00) unless a part of the day is said before or
@@ -21,7 +23,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from parley_nlu.candidates import Candidate
-from parley_nlu.numbers import TENS, UNITS, WORD_NUMBER, parse_words
+from parley_nlu.numbers import ORDINAL_WORDS, TENS, UNITS, WORD_NUMBER, parse_words
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -30,7 +32,13 @@ _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_ORDINAL_DAY = (
+    r"(?:(?:twenty|thirty)[\s-])?(?:"
+    + "|".join(sorted((w for w, n in ORDINAL_WORDS.items() if n <= 20 or n == 30), key=len, reverse=True))
+    + ")"
+)
+"""A day of the month in words: "fifth", "twenty-first" (and "thirty-second", which is no date)."""
+_DAY = rf"(\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_DAY})"
 _YEAR = r"(?:,?\s+(\d{4}))?"
 _FLAGS = re.IGNORECASE
 
@@ -40,9 +48,14 @@ _RELATIVE = re.compile(
 )
 _WEEKDAY = re.compile(rf"\b(?:(next|this|last|on)\s+)?({'|'.join(WEEKDAYS)})s?\b", _FLAGS)
 _WEEK = re.compile(r"\b(?:(next|this)\s+)(week|weekend)\b|\b(weekend)\b", _FLAGS)
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+{_DAY}{_YEAR}\b", _FLAGS)
-_DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b{_YEAR}", _FLAGS)
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+(the\s+)?{_DAY}{_YEAR}\b", _FLAGS)
+_DAY_MONTH = re.compile(
+    rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?|{_ORDINAL_DAY}\s+of\s+){_MONTH}\b{_YEAR}", _FLAGS
+)
 _ON_THE_DAY = re.compile(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", _FLAGS)
+_WEEKDAY_AND = re.compile(rf"\b(?:(on|this|next|last)\s+)?({'|'.join(WEEKDAYS)})\s*,?\s+", _FLAGS)
+_THE = re.compile(r"the\s+", _FLAGS)
+_THE_DAY = re.compile(rf"(?:the\s+)?(\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_DAY})\b", _FLAGS)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _IN_DAYS = re.compile(rf"\bin\s+(\d+|{WORD_NUMBER}|a|an)\s+(days?|weeks?)\b", _FLAGS)
 
@@ -86,6 +99,20 @@ _TAIL = 64
 
 
 def date_candidates(text: str, today: date) -> Iterator[Candidate]:
+    contradicted = bytearray(len(text))  # 1 where a weekday and a day of the month disagree
+    checked: list[Candidate] = []
+    for start, end, value in _weekdays_with_days(text, today):
+        if value is None:
+            contradicted[start:end] = b"\x01" * (end - start)
+        else:
+            checked.append(Candidate(start, end, "date", value.isoformat(), "builtin"))
+    yield from checked
+    for candidate in _dates(text, today):
+        if contradicted.find(1, candidate.start, candidate.end) < 0:
+            yield candidate
+
+
+def _dates(text: str, today: date) -> Iterator[Candidate]:
     for match in _RELATIVE.finditer(text):
         yield _date(match, today + timedelta(days=_relative_days(match.group(1))))
     for match in _WEEKDAY.finditer(text):
@@ -94,18 +121,42 @@ def date_candidates(text: str, today: date) -> Iterator[Candidate]:
         which, unit = (match.group(1) or "this").casefold(), (match.group(2) or match.group(3)).casefold()
         yield _date(match, _week(today, which, unit), 0.8)
     for match in _MONTH_DAY.finditer(text):
-        yield from _calendar(match, today, month=match.group(1), day=match.group(2), year=match.group(3))
+        yield from _dated(match, _month_day(match, today))
     for match in _DAY_MONTH.finditer(text):
-        yield from _calendar(match, today, month=match.group(2), day=match.group(1), year=match.group(3))
+        yield from _dated(match, _day_month(match, today))
     for match in _ON_THE_DAY.finditer(text):
-        yield from _day_of_month(match, today, int(match.group(1)))
+        yield from _dated(match, _next_day_of_month(today, int(match.group(1))), 0.9)
     for match in _ISO.finditer(text):
-        yield from _calendar(match, today, month=match.group(2), day=match.group(3), year=match.group(1))
+        yield from _dated(
+            match, _calendar(today, month=match.group(2), day=match.group(3), year=match.group(1))
+        )
     for match in _IN_DAYS.finditer(text):
         count = _amount(match.group(1))
         if count is not None:
             unit = 7 if match.group(2).casefold().startswith("week") else 1
             yield _date(match, today + timedelta(days=count * unit))
+
+
+def _weekdays_with_days(text: str, today: date) -> Iterator[tuple[int, int, date | None]]:
+    """Spans of a weekday and a day of the month ("monday the 7th"), with the date if it is that weekday."""
+    for match in _WEEKDAY_AND.finditer(text):
+        found = _day_at(text, match.end(), today)
+        if found is not None and (match.group(1) or "").casefold() != "last":  # "last monday": past
+            end, value = found
+            weekday = WEEKDAYS.index(match.group(2).casefold())
+            yield match.start(), end, value if value is not None and value.weekday() == weekday else None
+
+
+def _day_at(text: str, at: int, today: date) -> tuple[int, date | None] | None:
+    """The end and date of a day of the month that starts at `at`, if one does."""
+    if match := _MONTH_DAY.match(text, at):
+        return match.end(), _month_day(match, today)
+    the = _THE.match(text, at)
+    if match := _DAY_MONTH.match(text, the.end() if the else at):
+        return match.end(), _day_month(match, today)
+    if match := _THE_DAY.match(text, at):
+        return match.end(), _next_day_of_month(today, _day_number(match.group(1)))
+    return None
 
 
 def time_candidates(text: str) -> Iterator[Candidate]:
@@ -138,6 +189,11 @@ def _date(match: re.Match[str], value: date, confidence: float = 1.0) -> Candida
     return Candidate(match.start(), match.end(), "date", value.isoformat(), "builtin", confidence)
 
 
+def _dated(match: re.Match[str], value: date | None, confidence: float = 1.0) -> Iterator[Candidate]:
+    if value is not None:
+        yield _date(match, value, confidence)
+
+
 def _relative_days(word: str) -> int:
     word = " ".join(word.casefold().split())
     return {"the day after tomorrow": 2, "the day before yesterday": -2, "tomorrow": 1, "yesterday": -1}.get(
@@ -165,23 +221,33 @@ def _week(today: date, which: str, unit: str) -> date:
     return today
 
 
-def _calendar(
-    match: re.Match[str], today: date, *, month: str, day: str, year: str | None
-) -> Iterator[Candidate]:
+def _month_day(match: re.Match[str], today: date) -> date | None:
+    month, the, day = match.group(1), match.group(2), match.group(3)
+    if not the and not day[0].isdigit() and month.casefold() in ("may", "march"):
+        return None  # "you may second it", "march first": verbs, unless "may the fourth"
+    return _calendar(today, month=month, day=day, year=match.group(4))
+
+
+def _day_month(match: re.Match[str], today: date) -> date | None:
+    return _calendar(today, month=match.group(2), day=match.group(1), year=match.group(3))
+
+
+def _calendar(today: date, *, month: str, day: str, year: str | None) -> date | None:
+    """The date of `day` (digits or an ordinal in words) of `month`, the next one if no `year`."""
     number = int(month) if month.isdigit() else _month_number(month)
     try:
-        value = date(int(year) if year else today.year, number, int(day))
+        value = date(int(year) if year else today.year, number, _day_number(day))
     except ValueError:
-        return  # "February 30": not a date
+        return None  # "February 30": not a date
     if not year and value < today:
         try:
-            value = value.replace(year=today.year + 1)
+            return value.replace(year=today.year + 1)
         except ValueError:
-            return
-    yield _date(match, value)
+            return None
+    return value
 
 
-def _day_of_month(match: re.Match[str], today: date, day: int) -> Iterator[Candidate]:
+def _next_day_of_month(today: date, day: int) -> date | None:
     year, month = today.year, today.month
     for _ in range(3):  # this month, else the next months that have that day
         try:
@@ -189,9 +255,18 @@ def _day_of_month(match: re.Match[str], today: date, day: int) -> Iterator[Candi
         except ValueError:
             value = None
         if value is not None and value >= today:
-            yield _date(match, value, 0.9)
-            return
+            return value
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def _day_number(text: str) -> int:
+    """ "7", "7th", "7th of", "seventh", "twenty-first of": the day of the month."""
+    digits = re.match(r"\d+", text)
+    if digits:
+        return int(digits.group())
+    words = re.findall(r"[a-z]+", text.casefold())
+    return sum(TENS.get(word, 0) + ORDINAL_WORDS.get(word, 0) for word in words)
 
 
 def _month_number(name: str) -> int:
