@@ -205,6 +205,68 @@ def test_ordinal_words_that_are_no_day_of_a_month_are_no_date(
 
 
 @pytest.mark.parametrize(
+    ("text", "value", "surface"),
+    [
+        ("25/12", "2026-12-25", "25/12"),
+        ("12/25", "2026-12-25", "12/25"),
+        ("on 25/12", "2026-12-25", "25/12"),
+        ("until 31/12.", "2026-12-31", "31/12"),
+        ("on 5/5", "2027-05-05", "5/5"),
+        ("on 25/12/2026", "2026-12-25", "25/12/2026"),
+        ("12/25/2026", "2026-12-25", "12/25/2026"),
+        ("25.12.2026", "2026-12-25", "25.12.2026"),
+        ("25-12-2026", "2026-12-25", "25-12-2026"),
+        ("born on 12/25/1985", "1985-12-25", "12/25/1985"),
+        ("2026/12/03", "2026-12-03", "2026/12/03"),
+        ("2026.12.3", "2026-12-03", "2026.12.3"),
+        ("on 2026-12-03", "2026-12-03", "2026-12-03"),
+    ],
+)
+def test_a_numeric_date_is_read_when_only_one_order_of_day_and_month_fits(
+    text: str, value: str, surface: str
+) -> None:
+    assert found(text) == [("date", value, surface)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on 12/03",  # 12 March or December 3
+        "3/12/2026",
+        "3.12.2026",
+        "on 1/2",
+        "on 31/4",
+        "13/13/2026",
+        "25/12/26",  # 2026 or 1926
+        "we are open 24/7",
+        "a 16/9 screen",
+        "24/7 support",
+        "version 1.2.3",
+        "10.0.0.1",
+    ],
+)
+def test_an_ambiguous_or_impossible_numeric_date_is_no_date(text: str) -> None:
+    assert [e for e in found(text) if e[0] == "date"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on friday 25/12", [("date", "2026-12-25", "on friday 25/12")]),
+        ("on thursday 3/12", [("date", "2026-12-03", "on thursday 3/12")]),
+        ("on friday 12/3", [("date", "2027-03-12", "on friday 12/3")]),
+        ("on saturday 5/12/2026", [("date", "2026-12-05", "on saturday 5/12/2026")]),
+        ("on monday 3/12", []),
+        ("on tuesday 25/12", []),
+    ],
+)
+def test_a_weekday_tells_which_order_a_numeric_date_is_in(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "tonight at 7 " * 1200,
@@ -214,6 +276,8 @@ def test_ordinal_words_that_are_no_day_of_a_month_are_no_date(
         "tuesday the 7th " * 1000,
         "monday, " * 2000,
         "the twenty first of " * 800,
+        "on 3/12 " * 2000,
+        "friday 25/12/2026 " * 900,
     ],
     ids=[
         "parts of the day before",
@@ -223,6 +287,8 @@ def test_ordinal_words_that_are_no_day_of_a_month_are_no_date(
         "contradicted weekdays",
         "weekdays",
         "ordinal words",
+        "ambiguous numeric dates",
+        "weekdays and numeric dates",
     ],
 )
 def test_a_long_run_of_times_and_dates_is_parsed_in_linear_time(text: str) -> None:

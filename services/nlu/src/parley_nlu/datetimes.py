@@ -8,6 +8,13 @@ a Saturday or Sunday) and "next weekend" the Saturday after that weekend. A week
 the month ("monday the 7th", "friday, march 13") is that day of the month, the next one for "the
 7th", and no date at all unless it is that weekday: which of the two was meant is not known.
 
+Dates in digits: ISO `2026-12-03` and year first `2026/12/03`; else day and month in either order
+("25/12/2026", "12.25.2026", "on 25/12"), read only when one of them is over 12 or both are the
+same: "3/12/2026" is 3 December in most of the world and March 12 in the US, and the user's
+country is not known, so it is no date. Without a year, only "/" after a preposition ("on",
+"by", "until", ...) or alone in the utterance ("24/7 support" is no date); a two-digit year is no
+date either ("25/12/85": 1985 or 2085).
+
 Times: am/pm sets the hour it follows, in digits or words ("7:15pm", "ten to nine pm" -> 20:50).
 A time without one keeps its hour ("at 7" -> 07:00) unless a part of the day is said before or
 after it: "afternoon" and "evening" move 1-11 to the afternoon ("tomorrow evening at 7", "at 7 in
@@ -21,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import chain
 
 from parley_nlu.candidates import Candidate
 from parley_nlu.numbers import ORDINAL_WORDS, TENS, UNITS, WORD_NUMBER, parse_words
@@ -57,6 +65,15 @@ _WEEKDAY_AND = re.compile(rf"\b(?:(on|this|next|last)\s+)?({'|'.join(WEEKDAYS)})
 _THE = re.compile(r"the\s+", _FLAGS)
 _THE_DAY = re.compile(rf"(?:the\s+)?(\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_DAY})\b", _FLAGS)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_NOT_A_NUMBER_AFTER = r"(?![\w/:-]|[.,]\d)"
+_YEAR_FIRST = re.compile(rf"(?<![\w./:-])(\d{{4}})([/.])(\d{{1,2}})\2(\d{{1,2}}){_NOT_A_NUMBER_AFTER}")
+_NUMERIC = re.compile(rf"(?<![\w./:-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}){_NOT_A_NUMBER_AFTER}")
+_SLASHED = re.compile(rf"(\d{{1,2}})/(\d{{1,2}}){_NOT_A_NUMBER_AFTER}")
+_NUMERIC_NO_YEAR = re.compile(
+    r"(?:\b(?:on|by|until|till|from|to|before|after|between)\s+|^\s*(?=\S+\s*[.!?]?\s*$))"
+    rf"(\d{{1,2}})/(\d{{1,2}}){_NOT_A_NUMBER_AFTER}",
+    _FLAGS,
+)
 _IN_DAYS = re.compile(rf"\bin\s+(\d+|{WORD_NUMBER}|a|an)\s+(days?|weeks?)\b", _FLAGS)
 
 _HOUR_WORD = "|".join(sorted([*UNITS, "noon", "midnight"], key=len, reverse=True))
@@ -107,7 +124,7 @@ def date_candidates(text: str, today: date) -> Iterator[Candidate]:
         else:
             checked.append(Candidate(start, end, "date", value.isoformat(), "builtin"))
     yield from checked
-    for candidate in _dates(text, today):
+    for candidate in chain(_dates(text, today), _numeric_dates(text, today)):
         if contradicted.find(1, candidate.start, candidate.end) < 0:
             yield candidate
 
@@ -126,10 +143,6 @@ def _dates(text: str, today: date) -> Iterator[Candidate]:
         yield from _dated(match, _day_month(match, today))
     for match in _ON_THE_DAY.finditer(text):
         yield from _dated(match, _next_day_of_month(today, int(match.group(1))), 0.9)
-    for match in _ISO.finditer(text):
-        yield from _dated(
-            match, _calendar(today, month=match.group(2), day=match.group(3), year=match.group(1))
-        )
     for match in _IN_DAYS.finditer(text):
         count = _amount(match.group(1))
         if count is not None:
@@ -137,26 +150,51 @@ def _dates(text: str, today: date) -> Iterator[Candidate]:
             yield _date(match, today + timedelta(days=count * unit))
 
 
+def _numeric_dates(text: str, today: date) -> Iterator[Candidate]:
+    for match in _ISO.finditer(text):
+        value = _calendar(today, month=match.group(2), day=match.group(3), year=match.group(1))
+        yield from _dated(match, value)
+    for match in _YEAR_FIRST.finditer(text):
+        value = _calendar(today, month=match.group(3), day=match.group(4), year=match.group(1))
+        yield from _dated(match, value)
+    for match in _NUMERIC.finditer(text):
+        yield from _dated(match, _day_and_month(today, match.group(1), match.group(3), match.group(4)))
+    for match in _NUMERIC_NO_YEAR.finditer(text):
+        value = _day_and_month(today, match.group(1), match.group(2), None)
+        if value is not None:
+            yield Candidate(match.start(1), match.end(2), "date", value.isoformat(), "builtin", 0.9)
+
+
 def _weekdays_with_days(text: str, today: date) -> Iterator[tuple[int, int, date | None]]:
     """Spans of a weekday and a day of the month ("monday the 7th"), with the date if it is that weekday."""
     for match in _WEEKDAY_AND.finditer(text):
-        found = _day_at(text, match.end(), today)
+        found = _days_at(text, match.end(), today)
         if found is not None and (match.group(1) or "").casefold() != "last":  # "last monday": past
-            end, value = found
+            end, dates = found
             weekday = WEEKDAYS.index(match.group(2).casefold())
-            yield match.start(), end, value if value is not None and value.weekday() == weekday else None
+            fitting = [d for d in dates if d.weekday() == weekday]
+            yield match.start(), end, fitting[0] if len(fitting) == 1 else None
 
 
-def _day_at(text: str, at: int, today: date) -> tuple[int, date | None] | None:
-    """The end and date of a day of the month that starts at `at`, if one does."""
+def _days_at(text: str, at: int, today: date) -> tuple[int, list[date]] | None:
+    """The end of a day of the month that starts at `at`, if one does, and the dates it may be:
+    "tuesday 3/12" may be 3 December or March 12, and the weekday tells which."""
     if match := _MONTH_DAY.match(text, at):
-        return match.end(), _month_day(match, today)
+        return match.end(), _listed(_month_day(match, today))
     the = _THE.match(text, at)
     if match := _DAY_MONTH.match(text, the.end() if the else at):
-        return match.end(), _day_month(match, today)
+        return match.end(), _listed(_day_month(match, today))
     if match := _THE_DAY.match(text, at):
-        return match.end(), _next_day_of_month(today, _day_number(match.group(1)))
+        return match.end(), _listed(_next_day_of_month(today, _day_number(match.group(1))))
+    if match := _NUMERIC.match(text, at):
+        return match.end(), _readings(today, match.group(1), match.group(3), match.group(4))
+    if match := _SLASHED.match(text, at):
+        return match.end(), _readings(today, match.group(1), match.group(2), None)
     return None
+
+
+def _listed(value: date | None) -> list[date]:
+    return [] if value is None else [value]
 
 
 def time_candidates(text: str) -> Iterator[Candidate]:
@@ -230,6 +268,18 @@ def _month_day(match: re.Match[str], today: date) -> date | None:
 
 def _day_month(match: re.Match[str], today: date) -> date | None:
     return _calendar(today, month=match.group(2), day=match.group(1), year=match.group(3))
+
+
+def _day_and_month(today: date, first: str, second: str, year: str | None) -> date | None:
+    """ "25/12" or "12/25", whichever reads as a date; none when both would ("3/12")."""
+    readings = _readings(today, first, second, year)
+    return readings[0] if len(readings) == 1 else None
+
+
+def _readings(today: date, first: str, second: str, year: str | None) -> list[date]:
+    """The dates day/month and month/day would be."""
+    dates = {_calendar(today, month=m, day=d, year=year) for d, m in ((first, second), (second, first))}
+    return sorted(d for d in dates if d is not None)
 
 
 def _calendar(today: date, *, month: str, day: str, year: str | None) -> date | None:
