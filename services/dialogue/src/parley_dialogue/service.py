@@ -95,7 +95,8 @@ class DialogueService:
         rng: random.Random | None = None,
         definition_refresh_seconds: float = 1.0,
     ) -> None:
-        """`publisher` queues `mode: notify` webhooks; without it they fail like a webhook would.
+        """`publisher` queues `mode: notify` webhooks and announces deleted bots (`BotDeleted`);
+        without it those webhooks fail like a webhook would, and a deletion is not announced.
         A bot saved through another replica is served within `definition_refresh_seconds`."""
         self._bots = bots
         self._definitions = DefinitionCache(bots, refresh_seconds=definition_refresh_seconds)
