@@ -16,7 +16,6 @@ Close codes: 4400 bad request, 4401 key needed, 4403 key not allowed, 4404 unkno
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from typing import Any
 
@@ -28,18 +27,16 @@ from litestar.params import FromQuery
 
 from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.errors import ForbiddenError, RateLimitedError, UnauthorizedError
-from parley_gateway.frames import ErrorFrame, FrameError, Ping, PongFrame, UserMessage, parse_frame
+from parley_gateway.frames import ErrorFrame, FrameError, Ping, PongFrame, UserMessage
 from parley_gateway.keys import bearer
-from parley_gateway.limits import MessageBucket
 from parley_gateway.names import check_bot_name, check_conversation_id
 from parley_gateway.routes.guards import client_address
+from parley_gateway.sockets import Backlog, ChatSocket, Closed
 from parley_messages import ChatReply, ChatRequest, new_id
 from parley_runtime.errors import InvalidInputError, NotFoundError, ParleyError, TransientError
 
 log = structlog.get_logger(__name__)
-_encoder = msgspec.json.Encoder()
 
-CLOSE_NOT_READING = 1008
 CLOSE_TRY_LATER = 1013
 _CLOSE_CODES: list[tuple[type[ParleyError], int]] = [
     (UnauthorizedError, 4401),
@@ -49,12 +46,6 @@ _CLOSE_CODES: list[tuple[type[ParleyError], int]] = [
     (TransientError, CLOSE_TRY_LATER),
 ]
 CLOSE_BAD_REQUEST = 4400
-CLOSE_IDLE = 4408
-
-
-class _Closed(Exception):
-    def __init__(self, code: int) -> None:
-        self.code = code
 
 
 @websocket("/ws/chat")
@@ -70,12 +61,14 @@ async def chat_socket(
     await socket.accept()
     gateway.metrics.websockets.inc()
     secret = key or bearer(socket.headers.get("authorization"))
-    sender = _Sender(socket, gateway.settings.ws_send_timeout_seconds)
+    connection = ChatSocket(socket, gateway.settings, gateway.metrics)
     try:
-        chat = await _open(socket, sender, gateway, bot=bot, conversation_id=conversation_id, secret=secret)
-        await _converse(socket, sender, gateway, chat)
-    except _Closed as closed:
-        await _close(socket, closed.code)
+        chat = await _open(
+            socket, connection, gateway, bot=bot, conversation_id=conversation_id, secret=secret
+        )
+        await _converse(connection, gateway, chat)
+    except Closed as closed:
+        await connection.close(closed.code)
     except WebSocketDisconnect:
         pass
     finally:
@@ -92,7 +85,7 @@ class _Chat(msgspec.Struct, frozen=True, kw_only=True):
 
 async def _open(
     socket: WebSocket[Any, Any, Any],
-    sender: _Sender,
+    connection: ChatSocket,
     gateway: Gateway,
     *,
     bot: str | None,
@@ -111,11 +104,11 @@ async def _open(
         if conversation_id is None:
             welcome = await gateway.chat.welcome(bot, cid, {}, new_id())
             if welcome is not None:
-                await sender.send(welcome)
+                await connection.send(welcome)
     except ParleyError as exc:
         gateway.metrics.errors.labels(exc.code).inc()
-        await sender.send(ErrorFrame(code=exc.code, message=str(exc)))
-        raise _Closed(_close_code(exc)) from None
+        await connection.send(ErrorFrame(code=exc.code, message=str(exc)))
+        raise Closed(_close_code(exc)) from None
     return _Chat(bot=bot, conversation_id=cid, secret=secret)
 
 
@@ -133,43 +126,14 @@ def _close_code(exc: ParleyError) -> int:
     return next((code for kind, code in _CLOSE_CODES if isinstance(exc, kind)), CLOSE_BAD_REQUEST)
 
 
-class _Backlog:
-    """A connection's unanswered user messages, in order: at most `size`, the one being answered
-    included. `close` drops those still waiting and ends the replies after the turn in progress."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._queue: asyncio.Queue[tuple[UserMessage, float] | None] = asyncio.Queue()
-        self._unanswered = 0
-
-    def full(self) -> bool:
-        return self._unanswered >= self.size
-
-    def add(self, message: UserMessage, received: float) -> None:
-        self._unanswered += 1
-        self._queue.put_nowait((message, received))
-
-    async def next(self) -> tuple[UserMessage, float] | None:
-        """The oldest message waiting and when it was received; None once closed."""
-        return await self._queue.get()
-
-    def answered(self) -> None:
-        self._unanswered -= 1
-
-    def close(self) -> None:
-        while not self._queue.empty():
-            self._queue.get_nowait()
-        self._queue.put_nowait(None)
-
-
-async def _converse(socket: WebSocket[Any, Any, Any], sender: _Sender, gateway: Gateway, chat: _Chat) -> None:
+async def _converse(connection: ChatSocket, gateway: Gateway, chat: _Chat) -> None:
     """Read frames and answer pings at once, while a second task answers user messages one at a
     time, in order. A turn may run up to the upstream deadline; the client's heartbeat gives up on
     a connection that does not answer its ping sooner than that, so a ping never waits for a turn.
     A client that leaves mid-turn does not cancel the turn: it ends as it would have, unanswered."""
-    backlog = _Backlog(gateway.settings.ws_message_burst)
-    reading = asyncio.create_task(_read(socket, gateway, sender, backlog))
-    replying = asyncio.create_task(_reply(gateway, chat, sender, backlog))
+    backlog = Backlog(gateway.settings.ws_message_burst)
+    reading = asyncio.create_task(_read(connection, backlog))
+    replying = asyncio.create_task(_reply(gateway, chat, connection, backlog))
     try:
         await asyncio.wait((reading, replying), return_when=asyncio.FIRST_COMPLETED)
         if replying.done():  # a reply could not be sent: the client is gone or not reading
@@ -184,62 +148,39 @@ async def _converse(socket: WebSocket[Any, Any, Any], sender: _Sender, gateway: 
         replying.cancel()
 
 
-async def _read(
-    socket: WebSocket[Any, Any, Any],
-    gateway: Gateway,
-    sender: _Sender,
-    backlog: _Backlog,
-) -> None:
-    settings = gateway.settings
-    bucket = MessageBucket(settings.ws_messages_per_second, settings.ws_message_burst, time.monotonic())
+async def _read(connection: ChatSocket, backlog: Backlog) -> None:
     while True:
-        raw = await _receive(socket, settings.ws_idle_seconds)
+        raw = await connection.receive()
         received = time.perf_counter()
         try:
-            if not bucket.take(time.monotonic()):
-                raise FrameError("rate_limited", "slow down: too many messages on this connection")
-            frame = parse_frame(raw, max_bytes=settings.max_frame_bytes)
+            frame = connection.decode(raw)
             if isinstance(frame, UserMessage) and backlog.full():
                 raise FrameError(
                     "rate_limited", f"slow down: {backlog.size} messages are waiting for replies"
                 )
         except FrameError as exc:
-            await sender.send(_refuse(exc.code, exc.message, gateway))
+            await connection.send(connection.refusal(exc.code, exc.message))
             continue
         if isinstance(frame, Ping):
-            await sender.send(PongFrame())
+            await connection.send(PongFrame())
         else:
             backlog.add(frame, received)
 
 
-async def _reply(
-    gateway: Gateway,
-    chat: _Chat,
-    sender: _Sender,
-    backlog: _Backlog,
-) -> None:
+async def _reply(gateway: Gateway, chat: _Chat, connection: ChatSocket, backlog: Backlog) -> None:
     turn_seconds = gateway.metrics.turn_seconds.labels("websocket")
     while (item := await backlog.next()) is not None:
         message, received = item
-        frame = await _answer(gateway, chat, message)
-        await sender.send(frame)
+        frame = await _answer(gateway, chat, connection, message)
+        await connection.send(frame)
         backlog.answered()
         if isinstance(frame, ChatReply):
             turn_seconds.observe(time.perf_counter() - received)
 
 
-async def _receive(socket: WebSocket[Any, Any, Any], idle_seconds: float) -> str | bytes:
-    try:
-        async with asyncio.timeout(idle_seconds):
-            event = await socket.receive()
-    except TimeoutError:
-        raise _Closed(CLOSE_IDLE) from None
-    if event["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(detail="client closed", code=event.get("code", 1000))
-    return event.get("text") or event.get("bytes") or b""
-
-
-async def _answer(gateway: Gateway, chat: _Chat, message: UserMessage) -> msgspec.Struct:
+async def _answer(
+    gateway: Gateway, chat: _Chat, connection: ChatSocket, message: UserMessage
+) -> msgspec.Struct:
     try:
         await gateway.access.admit_message(chat.secret, chat.bot)
         request = ChatRequest(
@@ -254,39 +195,9 @@ async def _answer(gateway: Gateway, chat: _Chat, message: UserMessage) -> msgspe
         structlog.contextvars.bind_contextvars(correlation_id=request.correlation_id)
         return await gateway.chat.turn(request)
     except RateLimitedError as exc:
-        return _refuse(exc.code, f"{exc}; try again in {exc.retry_after} s", gateway)
+        return connection.refusal(exc.code, f"{exc}; try again in {exc.retry_after} s")
     except ParleyError as exc:
-        return _refuse(exc.code, str(exc), gateway)
+        return connection.refusal(exc.code, str(exc))
     except Exception:  # the public edge: log it, answer plainly, keep the socket usable
         log.exception("websocket.turn_failed")
-        return _refuse("internal_error", "something went wrong; please try again", gateway)
-
-
-def _refuse(code: str, message: str, gateway: Gateway) -> ErrorFrame:
-    gateway.metrics.errors.labels(code).inc()
-    return ErrorFrame(code=code, message=message)
-
-
-async def _close(socket: WebSocket[Any, Any, Any], code: int) -> None:
-    """Close, unless the client is gone or too stuck to take even that."""
-    with contextlib.suppress(WebSocketDisconnect, OSError, RuntimeError, TimeoutError):
-        async with asyncio.timeout(1):
-            await socket.close(code=code)
-
-
-class _Sender:
-    """Sends whole frames one at a time (the reader's pongs and refusals and the replies share the
-    socket); a client that takes none within `timeout` seconds is not reading."""
-
-    def __init__(self, socket: WebSocket[Any, Any, Any], timeout: float) -> None:
-        self._socket = socket
-        self._timeout = timeout
-        self._lock = asyncio.Lock()
-
-    async def send(self, frame: msgspec.Struct) -> None:
-        async with self._lock:
-            try:
-                async with asyncio.timeout(self._timeout):
-                    await self._socket.send_text(_encoder.encode(frame).decode())
-            except TimeoutError:
-                raise _Closed(CLOSE_NOT_READING) from None
+        return connection.refusal("internal_error", "something went wrong; please try again")
