@@ -104,7 +104,7 @@ def test_queue_commands_need_the_sqs_bus(capsys: pytest.CaptureFixture[str]) -> 
 
 @pytest.mark.integration
 def test_replaying_an_unknown_queue_is_refused(sqs_prefix: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["queues", "replay", "parley-nothing"]) == 1
+    assert cli.main(["queues", "replay", "parley-nothing"]) == 2  # bad input
     assert "unknown queue" in capsys.readouterr().err
 
 
