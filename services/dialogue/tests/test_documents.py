@@ -52,3 +52,13 @@ def test_yaml_nested_within_the_limit_is_read() -> None:
 def test_a_yaml_value_that_cannot_be_constructed_is_refused(value: bytes) -> None:
     with pytest.raises(InvalidInputError, match="not valid YAML"):
         parse_document(b"name: shop\nupdated: " + value + b"\n")
+
+
+@pytest.mark.parametrize("escaped", [rb"hi \ud800 there", rb"\udc00", rb"\ude00\ud83d", rb"\ud83d"])
+def test_yaml_that_escapes_half_a_surrogate_pair_is_refused(escaped: bytes) -> None:
+    with pytest.raises(InvalidInputError, match=r"not valid Unicode: \\ud[8-9a-f]"):
+        load_document(b'name: "' + escaped + b'"\n', "application/yaml")
+
+
+def test_yaml_that_escapes_a_whole_surrogate_pair_reads_its_character() -> None:
+    assert load_document(rb'name: "hi \ud83d\ude00 caf\u00e9"', "application/yaml") == {"name": "hi 😀 café"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 import yaml
@@ -14,6 +15,7 @@ from parley_runtime.errors import InvalidInputError
 
 MAX_DOCUMENT_BYTES = 5_000_000
 _BOM = b"\xef\xbb\xbf"
+_LONE_SURROGATE = re.compile("[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -37,6 +39,24 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)  # pyright: ignore[reportUnknownMemberType]
         finally:
             self._depth -= 1
+
+    def construct_scalar(self, node: Any) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
+        """A scalar, with `\\ud83d\\ude00`-style escaped surrogate pairs joined into their character
+        (as JSON reads them), and refused when half of a pair is left alone: no Unicode text holds
+        one, so it could be neither stored nor sent."""
+        value = super().construct_scalar(node)
+        if value.isascii():
+            return value
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            lone = _LONE_SURROGATE.search(value)
+            if lone is not None:
+                half = f"\\u{ord(lone.group()):04x}"
+                message = f"not valid Unicode: {half} is half of a UTF-16 surrogate pair"
+                raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
+            return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        return value
 
 
 def parse_document(raw: bytes, content_type: str | None = None, *, name: str | None = None) -> BotDefinition:
