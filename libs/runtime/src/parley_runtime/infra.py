@@ -23,6 +23,7 @@ from parley_runtime.bus.memory import MemoryBus
 from parley_runtime.bus.ports import Bus, QueueAdmin
 from parley_runtime.bus.sqs import SqsBus
 from parley_runtime.mongo import Document, close_mongo, connect_mongo, ping
+from parley_runtime.mongo_persistence import MongoPersistence, connect_persistent_mongo
 from parley_runtime.redis import connect_redis, ping_redis
 from parley_runtime.settings import env
 
@@ -89,12 +90,16 @@ class Infra:
         await self._resources.aclose()
 
 
-async def connect_infra(settings: InfraSettings) -> Infra:
-    """Open the adapters `settings` select: SQS or the memory bus, S3 or a local directory, and so on."""
+async def connect_infra(settings: InfraSettings, *, snapshot_seconds: float | None = None) -> Infra:
+    """Open the adapters `settings` select: SQS or the memory bus, S3 or a local directory, and so on.
+
+    With `snapshot_seconds` (the embedded runner), the Mongo emulation is loaded from its snapshot
+    under `settings.data_dir` and saved there that often and at close (`mongo_persistence`); it
+    changes nothing when `settings.mongodb_url` is set.
+    """
     resources = AsyncExitStack()
     try:
-        db = connect_mongo(settings)
-        resources.push_async_callback(close_mongo, db)
+        db = await _open_mongo(settings, resources, snapshot_seconds)
         redis = connect_redis(settings)
         resources.push_async_callback(redis.aclose)
         bus = await _open_bus(settings, resources)
@@ -105,6 +110,22 @@ async def connect_infra(settings: InfraSettings) -> Infra:
     return Infra(
         settings=settings, db=db, redis=redis, bus=bus, queues=bus, blobs=blobs, _resources=resources
     )
+
+
+async def _open_mongo(
+    settings: InfraSettings, resources: AsyncExitStack, snapshot_seconds: float | None
+) -> AsyncDatabase[Document]:
+    if settings.mongodb_url or snapshot_seconds is None:
+        db = connect_mongo(settings)
+        resources.push_async_callback(close_mongo, db)
+        return db
+    persistence = await MongoPersistence.open(Path(settings.data_dir), interval_seconds=snapshot_seconds)
+    db = connect_persistent_mongo(persistence, settings.mongodb_database)
+    resources.push_async_callback(close_mongo, db)
+    # At close (last in, first out) after everything opened later, before the client: the final
+    # save sees every write the workers and the other clients made.
+    resources.push_async_callback(persistence.aclose)
+    return db
 
 
 async def _open_bus(settings: InfraSettings, resources: AsyncExitStack) -> MemoryBus | SqsBus:
