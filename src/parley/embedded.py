@@ -7,8 +7,10 @@ the workers consume the in-process bus with the same worker loop and handlers as
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import secrets
+import signal
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,7 @@ import structlog
 import uvicorn
 from litestar import Litestar
 
+from parley.recovery import fail_interrupted_jobs
 from parley.settings import EmbeddedSettings
 from parley_analytics.bootstrap import build_analytics_worker
 from parley_dialogue.bootstrap import build_dialogue_service, build_notification_worker
@@ -63,7 +66,9 @@ class EmbeddedStack:
 
 
 async def build_stack(settings: EmbeddedSettings, infra: Infra | None = None) -> EmbeddedStack:
-    infra = infra or await connect_infra(load_settings(InfraSettings))
+    infra = infra or await connect_infra(
+        load_settings(InfraSettings), snapshot_seconds=settings.snapshot_seconds or None
+    )
     nlu_settings = load_settings(NluSettings)
     encoder = await asyncio.to_thread(build_encoder, nlu_settings)
     nlu = await build_nlu_service(infra, nlu_settings, encoder=encoder)
@@ -94,11 +99,14 @@ def _fields(settings: GatewaySettings) -> dict[str, object]:
 
 
 async def ensure_demo_bot(stack: EmbeddedStack, *, wait_seconds: float) -> None:
-    """Load the bundled demo bot and train it, unless a bot of that name already exists."""
-    if any(bot.name == DEMO_BOT for bot in await stack.dialogue.list_bots()):
+    """Load the bundled demo bot unless a bot of that name exists (the user's, perhaps edited, is
+    kept as it is), and train it unless it has a published model (a restart does not retrain it)."""
+    if not any(bot.name == DEMO_BOT for bot in await stack.dialogue.list_bots()):
+        document = resources.files("parley.demo").joinpath("pizzeria.yaml").read_bytes()
+        await stack.dialogue.put_bot(DEMO_BOT, document, "application/yaml")
+    elif await stack.nlu.reload(DEMO_BOT) is not None:
+        log.info("demo.ready", bot=DEMO_BOT, version=stack.nlu.current_version(DEMO_BOT))
         return
-    document = resources.files("parley.demo").joinpath("pizzeria.yaml").read_bytes()
-    await stack.dialogue.put_bot(DEMO_BOT, document, "application/yaml")
     job = await stack.gateway.training.start(DEMO_BOT)
     log.info("demo.training", bot=DEMO_BOT, job_id=job.job_id)
     async with asyncio.timeout(wait_seconds):
@@ -111,8 +119,11 @@ async def ensure_demo_bot(stack: EmbeddedStack, *, wait_seconds: float) -> None:
 
 async def serve(settings: EmbeddedSettings) -> None:
     stack = await build_stack(settings)
+    signals = StartupSignals.install()
     stack.start_background()
     try:
+        if _queues_were_in_process(stack.infra.settings):
+            await fail_interrupted_jobs(stack.infra.db)
         if settings.demo:
             await ensure_demo_bot(stack, wait_seconds=settings.training_timeout_seconds)
         # What start-up built (libraries, models, the stack) lives as long as the process: keep it
@@ -132,9 +143,45 @@ async def serve(settings: EmbeddedSettings) -> None:
         server = uvicorn.Server(config)
         generated = None if settings.admin_token else stack.admin_token
         print(start_message(settings, stack.gateway.settings.static_dir, generated), flush=True)
+        signals.active = False  # uvicorn handles them while it serves, and stops gracefully
         await server.serve()
+    except asyncio.CancelledError:
+        if not signals.stopped_start:
+            raise
     finally:
-        await stack.aclose()
+        signals.active = False
+        await stack.aclose()  # saves the documents (embedded mode): never cut short by a signal
+
+
+def _queues_were_in_process(settings: InfraSettings) -> bool:
+    """Whether restored documents may name queued work the last run's in-process bus lost."""
+    return settings.mongodb_url is None and settings.bus == "memory"
+
+
+class StartupSignals:
+    """SIGINT and SIGTERM during start-up (training the demo bot, say) cancel it, so that the stack
+    closes and saves its documents: SIGTERM's default would end the process at once. Inactive, they
+    are ignored here: uvicorn handles them while it serves (the loop still reports them here), and
+    raises the one it caught again once it has stopped, which must not cut the close short."""
+
+    def __init__(self, main: asyncio.Task[object] | None) -> None:
+        self.active = True
+        self.stopped_start = False
+        self._main = main
+
+    @classmethod
+    def install(cls) -> StartupSignals:
+        signals = cls(asyncio.current_task())
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows; not the main thread
+                loop.add_signal_handler(number, signals.stop_start)
+        return signals
+
+    def stop_start(self) -> None:
+        if self.active and self._main is not None:
+            self.active, self.stopped_start = False, True
+            self._main.cancel()
 
 
 def start_message(settings: EmbeddedSettings, static_dir: str | None, generated_token: str | None) -> str:

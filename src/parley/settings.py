@@ -28,6 +28,10 @@ class EmbeddedSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Load and train the demo bot (`pizzeria`) at start when it is not there yet."""
     training_timeout_seconds: Annotated[float, env("PARLEY_DEMO_TRAINING_TIMEOUT_SECONDS")] = 180.0
     """How long start-up waits for the demo bot's first training."""
+    snapshot_seconds: Annotated[float, env("PARLEY_SNAPSHOT_SECONDS"), msgspec.Meta(ge=0)] = 2.0
+    """How often the documents (bots, keys, models, jobs, transcripts, analytics) are saved to
+    `mongo/snapshot.bson` under PARLEY_DATA_DIR when they changed; also at a clean stop. A crash
+    loses at most this many seconds of them. 0 keeps them in memory only. Unused with MONGODB_URL."""
 
 
 RUN_SETTINGS: tuple[type[msgspec.Struct], ...] = (
