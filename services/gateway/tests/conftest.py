@@ -43,6 +43,7 @@ class InMemoryDialogue:
     def __init__(self) -> None:
         self.bots: dict[str, dict[str, Any]] = {}
         self.requests: list[ChatRequest] = []
+        self.welcomes: list[WelcomeRequest] = []
         self.hold: Callable[[], Awaitable[None]] | None = None
         self.retired: list[str] = []
 
@@ -58,8 +59,12 @@ class InMemoryDialogue:
         )
 
     async def welcome(self, request: WelcomeRequest) -> ChatReply | None:
+        """Greets "welcome", or "welcome, NAME" when the context has a `username`."""
         self._known(request.bot)
-        return ChatReply(conversation_id=request.conversation_id, messages=[OutMessage(text="welcome")])
+        self.welcomes.append(request)
+        name = request.context.get("username")
+        text = "welcome" if name is None else f"welcome, {name}"
+        return ChatReply(conversation_id=request.conversation_id, messages=[OutMessage(text=text)])
 
     async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
         self.bots[bot] = {"name": bot, **msgspec.json.decode(raw or b"{}")}

@@ -1,6 +1,6 @@
 import pytest
 
-from parley_gateway.frames import FrameError, Ping, UserMessage, parse_frame
+from parley_gateway.frames import FrameError, Ping, Start, UserMessage, parse_frame, with_defaults
 
 
 def _code(raw: str | bytes) -> str:
@@ -88,3 +88,24 @@ def test_an_unknown_time_zone_is_refused() -> None:
 def test_an_unknown_field_is_refused_as_a_rest_body_is() -> None:
     assert _code('{"type": "user_message", "text": "hi", "timezome": "Europe/Paris"}') == "invalid_frame"
     assert _code('{"type": "ping", "id": 1}') == "invalid_frame"
+
+
+def test_a_start_frame_is_decoded() -> None:
+    raw = '{"type": "start", "context": {"username": "ana"}, "timezone": "Europe/Paris"}'
+    assert parse_frame(raw, max_bytes=1000) == Start(context={"username": "ana"}, timezone="Europe/Paris")
+
+
+def test_a_start_frame_may_be_empty() -> None:
+    assert parse_frame('{"type": "start"}', max_bytes=1000) == Start()
+
+
+def test_a_start_frame_with_a_bad_time_zone_is_refused() -> None:
+    assert _code('{"type": "start", "timezone": "Nowhere/Special"}') == "invalid_timezone"
+
+
+def test_a_message_keeps_its_own_context_keys_and_time_zone_over_the_start() -> None:
+    start = Start(context={"username": "ana", "plan": "gold"}, timezone="Asia/Tokyo")
+    message = UserMessage(text="hi", context={"plan": "free"})
+    assert with_defaults(message, start) == UserMessage(
+        text="hi", context={"username": "ana", "plan": "free"}, timezone="Asia/Tokyo"
+    )

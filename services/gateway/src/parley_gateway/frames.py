@@ -29,13 +29,22 @@ class UserMessage(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     timezone: TimeZoneName | None = None
 
 
+class Start(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The first frame of a connection opened with `start=true`: the context a new conversation's
+    welcome is rendered with, and the context and time zone every user message of the connection
+    starts from (a message's own fields win)."""
+
+    context: dict[str, Any] = {}
+    timezone: TimeZoneName | None = None
+
+
 class Ping(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     pass
 
 
-ClientFrame = UserMessage | Ping
+ClientFrame = UserMessage | Start | Ping
 
-_FRAME_TYPES: dict[str, type[UserMessage] | type[Ping]] = {"user_message": UserMessage, "ping": Ping}
+_FRAME_TYPES: dict[str, type[ClientFrame]] = {"user_message": UserMessage, "start": Start, "ping": Ping}
 
 
 class ErrorFrame(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="error"):
@@ -62,18 +71,31 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
     frame_type: object = data.pop("type", None)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
     kind = _FRAME_TYPES.get(frame_type) if isinstance(frame_type, str) else None
     if kind is None:
-        raise FrameError("unknown_type", f"unknown frame type {frame_type!r}; expected 'user_message'")
+        expected = ", ".join(repr(name) for name in _FRAME_TYPES)
+        raise FrameError("unknown_type", f"unknown frame type {frame_type!r}; expected one of {expected}")
     try:
         frame = msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:
         raise FrameError("invalid_frame", str(exc)) from None
     if isinstance(frame, UserMessage):
         check_text(frame.text)
+    if not isinstance(frame, Ping):
         try:
             check_timezone(frame.timezone)
         except InvalidInputError as exc:
             raise FrameError("invalid_timezone", str(exc)) from None
     return frame
+
+
+def with_defaults(message: UserMessage, start: Start | None) -> UserMessage:
+    """`message` over the connection's `start`: its own context keys and time zone win."""
+    if start is None or (not start.context and start.timezone is None):
+        return message
+    return msgspec.structs.replace(
+        message,
+        context={**start.context, **message.context},
+        timezone=message.timezone if message.timezone is not None else start.timezone,
+    )
 
 
 def check_text(text: str) -> None:

@@ -1,12 +1,17 @@
-"""`GET /ws/chat?bot=…&conversation_id=…&key=…`: the chat websocket (DESIGN.md §5).
+"""`GET /ws/chat?bot=…&conversation_id=…&key=…&start=true`: the chat websocket (DESIGN.md §5).
 
 A new conversation gets an id and the bot's welcome; passing `conversation_id` resumes one (after
-a reconnect). Each connection answers its user messages one at a time, in order, and its pings at
-once, even while a turn runs, so a slow client only ever waits on itself. One number bounds a
-connection's user messages: `GATEWAY_WS_MESSAGE_BURST` may be sent at once, and as many may be
-unanswered (the one being answered and those waiting behind it); more get a `rate_limited` error
-frame, as do frames beyond `GATEWAY_WS_MESSAGES_PER_SECOND` once the burst is spent. A client that
-stops reading is dropped after a send timeout.
+a reconnect). A client that opens with `start=true` sends a `start` frame first: the welcome waits
+for it and is rendered with its context, and its context and time zone hold for every user message
+of the connection (a message's own win). A user message in its place starts the connection as well,
+and the welcome takes its context. Without the flag the welcome comes at once, with no context.
+
+Each connection answers its user messages one at a time, in order, and its pings at once, even
+while a turn runs, so a slow client only ever waits on itself. One number bounds a connection's
+user messages: `GATEWAY_WS_MESSAGE_BURST` may be sent at once, and as many may be unanswered (the
+one being answered and those waiting behind it); more get a `rate_limited` error frame, as do
+frames beyond `GATEWAY_WS_MESSAGES_PER_SECOND` once the burst is spent. A client that stops reading
+is dropped after a send timeout.
 Opening counts against the client address's request limit; each user message counts against the
 key's, as each REST chat request does (over it: a `rate_limited` error frame, the socket stays open).
 Close codes: 4400 bad request, 4401 key needed, 4403 key not allowed, 4404 unknown bot, 4408 idle,
@@ -27,7 +32,7 @@ from litestar.params import FromQuery
 
 from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.errors import ForbiddenError, RateLimitedError, UnauthorizedError
-from parley_gateway.frames import ErrorFrame, FrameError, Ping, PongFrame, UserMessage
+from parley_gateway.frames import FrameError, Ping, PongFrame, Start, UserMessage, with_defaults
 from parley_gateway.keys import bearer
 from parley_gateway.names import check_bot_name, check_conversation_id
 from parley_gateway.routes.guards import client_address
@@ -52,21 +57,24 @@ CLOSE_BAD_REQUEST = 4400
 async def chat_socket(
     socket: WebSocket[Any, Any, Any],
     gateway: GatewayDep,
+    *,
     bot: FromQuery[str | None] = None,
     conversation_id: FromQuery[str | None] = None,
     key: FromQuery[str | None] = None,
+    start: FromQuery[str | None] = None,
 ) -> None:
-    # `bot` is optional here only so that its absence is answered like any other bad request (an
-    # error frame and 4400) instead of a refused handshake, which a browser cannot tell apart.
+    # Optional strings here only so that a missing `bot` or a bad `start` is answered like any other
+    # bad request (an error frame and 4400), not by a refused handshake a browser cannot tell apart.
     await socket.accept()
     gateway.metrics.websockets.inc()
-    secret = key or bearer(socket.headers.get("authorization"))
+    query = _Query(bot=bot, conversation_id=conversation_id, secret=key, start=start)
     connection = ChatSocket(socket, gateway.settings, gateway.metrics)
     try:
-        chat = await _open(
-            socket, connection, gateway, bot=bot, conversation_id=conversation_id, secret=secret
-        )
-        await _converse(connection, gateway, chat)
+        chat = await _open(socket, connection, gateway, query)
+        opening = await _await_start(connection) if chat.announced_start else _Opening()
+        if chat.new:
+            await _greet(connection, gateway, chat, opening.welcome_context())
+        await _converse(connection, gateway, chat, opening)
     except Closed as closed:
         await connection.close(closed.code)
     except WebSocketDisconnect:
@@ -75,44 +83,94 @@ async def chat_socket(
         gateway.metrics.websockets.dec()
 
 
+class _Query(msgspec.Struct, frozen=True, kw_only=True):
+    """The query parameters as given, unchecked."""
+
+    bot: str | None
+    conversation_id: str | None
+    secret: str | None
+    start: str | None
+
+
 class _Chat(msgspec.Struct, frozen=True, kw_only=True):
-    """What a connection was opened for: the bot, the conversation, and the key that opened it."""
+    """What a connection was opened for: the bot, the conversation (`new` unless resumed), the key
+    that opened it, and whether the client starts with a `start` frame."""
 
     bot: str
     conversation_id: str
     secret: str | None
+    new: bool
+    announced_start: bool
+
+
+class _Opening(msgspec.Struct, frozen=True, kw_only=True):
+    """How a client that announced a `start` frame began: with it, or with a user message instead
+    (and when that was received). Neither, for a client that announced nothing."""
+
+    start: Start | None = None
+    first: tuple[UserMessage, float] | None = None
+
+    def welcome_context(self) -> dict[str, Any]:
+        if self.start is not None:
+            return self.start.context
+        return self.first[0].context if self.first is not None else {}
 
 
 async def _open(
-    socket: WebSocket[Any, Any, Any],
-    connection: ChatSocket,
-    gateway: Gateway,
-    *,
-    bot: str | None,
-    conversation_id: str | None,
-    secret: str | None,
+    socket: WebSocket[Any, Any, Any], connection: ChatSocket, gateway: Gateway, query: _Query
 ) -> _Chat:
-    """Admit the connection and greet a new conversation."""
+    """Admit the connection."""
+    secret = query.secret or bearer(socket.headers.get("authorization"))
     try:
         _check_query(socket)
-        if bot is None:
+        if query.bot is None:
             raise InvalidInputError("the query parameter `bot` is required: /ws/chat?bot=<name>")
-        check_bot_name(bot)
-        cid = new_id() if conversation_id is None else check_conversation_id(conversation_id)
+        bot = check_bot_name(query.bot)
+        resumed = query.conversation_id
+        cid = new_id() if resumed is None else check_conversation_id(resumed)
+        announced = _announced_start(query.start)
         await gateway.access.admit_chat(secret, client_address(socket), bot, count_key=False)
-        structlog.contextvars.bind_contextvars(bot=bot, conversation_id=cid)
-        if conversation_id is None:
-            welcome = await gateway.chat.welcome(bot, cid, {}, new_id())
-            if welcome is not None:
-                await connection.send(welcome)
     except ParleyError as exc:
-        gateway.metrics.errors.labels(exc.code).inc()
-        await connection.send(ErrorFrame(code=exc.code, message=str(exc)))
-        raise Closed(_close_code(exc)) from None
-    return _Chat(bot=bot, conversation_id=cid, secret=secret)
+        raise await _refused(connection, exc) from None
+    structlog.contextvars.bind_contextvars(bot=bot, conversation_id=cid)
+    return _Chat(bot=bot, conversation_id=cid, secret=secret, new=resumed is None, announced_start=announced)
 
 
-_PARAMETERS = ("bot", "conversation_id", "key")
+async def _await_start(connection: ChatSocket) -> _Opening:
+    """Read up to the client's `start` frame, or a user message in its place, answering pings and
+    refusing bad frames meanwhile (the socket stays open, as it does later)."""
+    while True:
+        raw = await connection.receive()
+        received = time.perf_counter()
+        try:
+            frame = connection.decode(raw)
+        except FrameError as exc:
+            await connection.send(connection.refusal(exc.code, exc.message))
+            continue
+        if isinstance(frame, Start):
+            return _Opening(start=frame)
+        if isinstance(frame, UserMessage):
+            return _Opening(first=(frame, received))
+        await connection.send(PongFrame())
+
+
+async def _greet(connection: ChatSocket, gateway: Gateway, chat: _Chat, context: dict[str, Any]) -> None:
+    """Send a new conversation's welcome, rendered with `context`."""
+    try:
+        welcome = await gateway.chat.welcome(chat.bot, chat.conversation_id, context, new_id())
+    except ParleyError as exc:
+        raise await _refused(connection, exc) from None
+    if welcome is not None:
+        await connection.send(welcome)
+
+
+async def _refused(connection: ChatSocket, exc: ParleyError) -> Closed:
+    """Say why the connection ends; raise the `Closed` returned to close it with the matching code."""
+    await connection.send(connection.refusal(exc.code, str(exc)))
+    return Closed(_close_code(exc))
+
+
+_PARAMETERS = ("bot", "conversation_id", "key", "start")
 
 
 def _check_query(socket: WebSocket[Any, Any, Any]) -> None:
@@ -122,17 +180,27 @@ def _check_query(socket: WebSocket[Any, Any, Any]) -> None:
             raise InvalidInputError(f"the query parameter `{name}` is given more than once")
 
 
+def _announced_start(start: str | None) -> bool:
+    if start in {None, "false"}:
+        return False
+    if start == "true":
+        return True
+    raise InvalidInputError(f"the query parameter `start` is `true` or `false`, not {start!r}")
+
+
 def _close_code(exc: ParleyError) -> int:
     return next((code for kind, code in _CLOSE_CODES if isinstance(exc, kind)), CLOSE_BAD_REQUEST)
 
 
-async def _converse(connection: ChatSocket, gateway: Gateway, chat: _Chat) -> None:
+async def _converse(connection: ChatSocket, gateway: Gateway, chat: _Chat, opening: _Opening) -> None:
     """Read frames and answer pings at once, while a second task answers user messages one at a
     time, in order. A turn may run up to the upstream deadline; the client's heartbeat gives up on
     a connection that does not answer its ping sooner than that, so a ping never waits for a turn.
     A client that leaves mid-turn does not cancel the turn: it ends as it would have, unanswered."""
     backlog = Backlog(gateway.settings.ws_message_burst)
-    reading = asyncio.create_task(_read(connection, backlog))
+    if opening.first is not None:
+        backlog.add(*opening.first)
+    reading = asyncio.create_task(_read(connection, backlog, opening.start))
     replying = asyncio.create_task(_reply(gateway, chat, connection, backlog))
     try:
         await asyncio.wait((reading, replying), return_when=asyncio.FIRST_COMPLETED)
@@ -148,12 +216,15 @@ async def _converse(connection: ChatSocket, gateway: Gateway, chat: _Chat) -> No
         replying.cancel()
 
 
-async def _read(connection: ChatSocket, backlog: Backlog) -> None:
+async def _read(connection: ChatSocket, backlog: Backlog, start: Start | None) -> None:
+    """Answer pings, refuse bad frames and queue user messages (over the connection's `start`)."""
     while True:
         raw = await connection.receive()
         received = time.perf_counter()
         try:
             frame = connection.decode(raw)
+            if isinstance(frame, Start):
+                raise FrameError("unexpected_frame", _START_ONCE)
             if isinstance(frame, UserMessage) and backlog.full():
                 raise FrameError(
                     "rate_limited", f"slow down: {backlog.size} messages are waiting for replies"
@@ -164,7 +235,10 @@ async def _read(connection: ChatSocket, backlog: Backlog) -> None:
         if isinstance(frame, Ping):
             await connection.send(PongFrame())
         else:
-            backlog.add(frame, received)
+            backlog.add(with_defaults(frame, start), received)
+
+
+_START_ONCE = "a `start` frame comes once, first, on a connection opened with start=true"
 
 
 async def _reply(gateway: Gateway, chat: _Chat, connection: ChatSocket, backlog: Backlog) -> None:

@@ -1,0 +1,143 @@
+"""The chat websocket's `start` frame: a client that opens with `start=true` gives the context (and
+time zone) a new conversation's welcome is rendered with and its user messages start from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.exceptions import WebSocketDisconnect
+from litestar.testing import TestClient
+
+from .conftest import InMemoryDialogue
+
+
+@pytest.fixture
+def sync_client(app: Litestar) -> Iterator[Any]:
+    with TestClient(app) as client:
+        yield client
+
+
+def _say(ws: Any, text: str, **fields: Any) -> dict[str, Any]:
+    ws.send_json({"type": "user_message", "text": text, **fields})
+    return dict(ws.receive_json())
+
+
+def test_the_welcome_waits_for_the_start_frame_and_is_rendered_with_its_context(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=true") as ws:
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json() == {"type": "pong"}  # answered while waiting; no welcome yet
+        ws.send_json({"type": "start", "context": {"username": "Ann"}, "timezone": "Europe/Paris"})
+        welcome = ws.receive_json()
+        reply = _say(ws, "hi")
+    assert welcome["messages"] == [{"text": "welcome, Ann"}]
+    assert reply["conversation_id"] == welcome["conversation_id"]
+    assert [w.context for w in dialogue.welcomes] == [{"username": "Ann"}]
+
+
+def test_the_start_frames_context_and_time_zone_hold_for_each_message_whose_own_win(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    start = {"type": "start", "context": {"username": "Ann", "plan": "gold"}, "timezone": "Asia/Tokyo"}
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=true") as ws:
+        ws.send_json(start)
+        ws.receive_json()
+        _say(ws, "plain")
+        _say(ws, "own", context={"plan": "free"}, timezone="America/New_York")
+    assert [(r.context, r.timezone) for r in dialogue.requests] == [
+        ({"username": "Ann", "plan": "gold"}, "Asia/Tokyo"),
+        ({"username": "Ann", "plan": "free"}, "America/New_York"),
+    ]
+
+
+def test_a_user_message_in_place_of_the_start_frame_is_welcomed_with_its_context_then_answered(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=true") as ws:
+        frames = [_say(ws, "hi", context={"username": "Bo"}), ws.receive_json(), _say(ws, "again")]
+    assert [f["messages"][0]["text"] for f in frames] == ["welcome, Bo", "you said hi", "you said again"]
+    assert [r.context for r in dialogue.requests] == [{"username": "Bo"}, {}]
+
+
+def test_a_resumed_conversation_takes_the_start_frame_without_a_welcome(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1&start=true") as ws:
+        ws.send_json({"type": "start", "context": {"username": "Ann"}})
+        reply = _say(ws, "hi")
+    assert reply["messages"] == [{"text": "you said hi"}]
+    assert dialogue.welcomes == []
+    assert dialogue.requests[0].context == {"username": "Ann"}
+
+
+def test_a_bad_start_frame_is_refused_and_the_welcome_still_waits_for_a_good_one(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=true") as ws:
+        ws.send_json({"type": "start", "timezone": "Mars/Olympus_Mons"})
+        refused = ws.receive_json()
+        ws.send_json({"type": "start", "context": {"username": "Ann"}, "colour": "red"})
+        unknown = ws.receive_json()
+        ws.send_json({"type": "start", "context": {"username": "Ann"}})
+        welcome = ws.receive_json()
+    assert (refused["type"], refused["code"]) == ("error", "invalid_timezone")
+    assert (unknown["code"], unknown["message"]) == (
+        "invalid_frame",
+        "Object contains unknown field `colour`",
+    )
+    assert welcome["messages"] == [{"text": "welcome, Ann"}]
+
+
+def test_without_the_flag_the_welcome_comes_at_once_and_a_start_frame_is_refused(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria") as ws:
+        welcome = ws.receive_json()
+        ws.send_json({"type": "start", "context": {"username": "Ann"}})
+        refused = ws.receive_json()
+        reply = _say(ws, "hi")
+    assert welcome["messages"] == [{"text": "welcome"}]
+    assert refused["code"] == "unexpected_frame"
+    assert "start=true" in refused["message"]
+    assert reply["type"] == "bot_message"
+    assert dialogue.requests[0].context == {}
+
+
+def test_a_second_start_frame_is_refused_and_changes_nothing(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=true") as ws:
+        ws.send_json({"type": "start", "context": {"username": "Ann"}})
+        ws.receive_json()
+        ws.send_json({"type": "start", "context": {"username": "Eve"}})
+        refused = ws.receive_json()
+        _say(ws, "hi")
+    assert refused["code"] == "unexpected_frame"
+    assert dialogue.requests[0].context == {"username": "Ann"}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=yes", "the query parameter `start` is `true` or `false`, not 'yes'"),
+        ("start=true&start=false", "the query parameter `start` is given more than once"),
+    ],
+)
+def test_a_bad_or_repeated_start_parameter_closes_with_4400(
+    sync_client: Any, dialogue: InMemoryDialogue, query: str, message: str
+) -> None:
+    with sync_client.websocket_connect(f"/ws/chat?bot=pizzeria&{query}") as ws:
+        error = ws.receive_json()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert (error["code"], error["message"], closed.value.code) == ("invalid_input", message, 4400)
+    assert dialogue.welcomes == []
+
+
+def test_start_false_is_no_announcement(sync_client: Any) -> None:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=false") as ws:
+        assert ws.receive_json()["messages"] == [{"text": "welcome"}]
