@@ -123,7 +123,8 @@ async def _with_infra(args: argparse.Namespace) -> int:
         print(
             f"{_name(args)}: set MONGODB_URL. Unset, this command would work on an in-process emulation"
             " of its own, empty at start and gone at exit: embedded mode keeps its documents in the"
-            " memory of the `parley run` process, where nothing else can read them",
+            " `parley run` process, which alone reads and writes their snapshot file (copy"
+            " PARLEY_DATA_DIR while it is stopped to back them up)",
             file=sys.stderr,
         )
         return 2
