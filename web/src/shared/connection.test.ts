@@ -73,7 +73,30 @@ describe("ChatConnection", () => {
     const connection = connect([], "c1");
     expect(connection.send("hello")).toBe("queued");
     last().serverOpens();
-    expect(JSON.parse(last().sent[0]!)).toMatchObject({ type: "user_message", text: "hello" });
+    expect(JSON.parse(last().sent[1]!)).toMatchObject({ type: "user_message", text: "hello" });
+  });
+
+  it("opens every socket with a start frame carrying the context and time zone", () => {
+    const connection = new ChatConnection({
+      server: "http://chat.test/",
+      bot: "pizzeria",
+      context: { username: "Ann" },
+      timezone: "Europe/Paris",
+      onFrame: () => {},
+      socketFactory: (url) => new FakeSocket(url) as unknown as WebSocket,
+      random: () => 1,
+    });
+    connection.start();
+    expect(new URL(last().url).searchParams.get("start")).toBe("true");
+    last().serverOpens();
+    expect(JSON.parse(last().sent[0]!)).toEqual({ type: "start", context: { username: "Ann" }, timezone: "Europe/Paris" });
+    connection.setContext({ username: "Bo" });
+    connection.send("hi");
+    expect(JSON.parse(last().sent.at(-1)!)).toMatchObject({ type: "user_message", context: { username: "Bo" } });
+    last().serverCloses();
+    vi.advanceTimersByTime(500);
+    last().serverOpens();
+    expect(JSON.parse(last().sent[0]!)).toMatchObject({ type: "start", context: { username: "Bo" } });
   });
 
   it("says the browser's time zone with each message", () => {
@@ -81,7 +104,7 @@ describe("ChatConnection", () => {
     last().serverOpens();
     connection.send("what about tomorrow");
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    expect(JSON.parse(last().sent[0]!)).toMatchObject({ timezone: zone });
+    expect(JSON.parse(last().sent.at(-1)!)).toMatchObject({ timezone: zone });
   });
 
   it("tells the welcome of a new conversation from the answers", () => {
@@ -89,7 +112,7 @@ describe("ChatConnection", () => {
     const connection = connect([], null, welcomes);
     connection.send("hello");
     last().serverOpens();
-    expect(last().sent.map((f) => JSON.parse(f).type)).toEqual(["ping", "user_message"]);
+    expect(last().sent.map((f) => JSON.parse(f).type)).toEqual(["start", "ping", "user_message"]);
     last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
     last().serverSends({ type: "pong" });
     last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "answer" }] });

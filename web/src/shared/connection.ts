@@ -1,9 +1,12 @@
 // One chat conversation over `/ws/chat`, kept alive: reconnects with jittered exponential backoff,
 // resumes the same conversation (its id goes back in the URL), queues what the user sends while
-// disconnected and detects dead connections with ping frames. Shared by the widget and the console.
+// disconnected and detects dead connections with ping frames. Each socket opens with a `start` frame
+// carrying the context and time zone, so a new conversation's welcome can greet the user by name.
+// Shared by the widget and the console.
 
 import {
   type BotMessageFrame,
+  type StartFrame,
   type UserMessageFrame,
   type ErrorFrame,
   CLOSE_BAD_REQUEST,
@@ -30,6 +33,7 @@ export interface ConnectionOptions {
   conversationId?: string | null;
   /** A chat key, for bots whose `chat_access` is `key`. */
   key?: string | null;
+  /** What the bot's templates see as `context` (`{{ context.username }}`), from the welcome on. */
   context?: Record<string, unknown>;
   /** The user's IANA time zone; by default the browser's own. */
   timezone?: string;
@@ -63,10 +67,17 @@ export class ChatConnection {
   private stopped = true;
   private current: ConnectionState = "stopped";
   private id: string | null;
+  private context: Record<string, unknown>;
   private readonly onOnline = (): void => this.retryNow();
 
   constructor(private readonly options: ConnectionOptions) {
     this.id = options.conversationId ?? null;
+    this.context = options.context ?? {};
+  }
+
+  /** Replace the context: messages sent from now on carry it, and so does the next connection's start. */
+  setContext(context: Record<string, unknown>): void {
+    this.context = context;
   }
 
   get conversationId(): string | null {
@@ -105,12 +116,7 @@ export class ChatConnection {
 
   /** Send a user message now, or as soon as the connection is back. */
   send(text: string): "sent" | "queued" {
-    const message: UserMessageFrame = {
-      type: "user_message",
-      text,
-      context: this.options.context ?? {},
-      timezone: this.options.timezone ?? browserTimeZone(),
-    };
+    const message: UserMessageFrame = { type: "user_message", text, context: this.context, timezone: this.timezone() };
     const frame = JSON.stringify(message);
     if (this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(frame);
@@ -136,8 +142,10 @@ export class ChatConnection {
     if (socket !== this.socket) return;
     this.attempt = 0;
     this.setState("open");
-    // A new conversation may start with a welcome. The server sends it before reading any frame,
-    // so whatever arrives before the answer to this first ping is the welcome.
+    const start: StartFrame = { type: "start", context: this.context, timezone: this.timezone() };
+    socket.send(JSON.stringify(start));
+    // A new conversation may start with a welcome. The server sends it once it has read the start
+    // frame, before reading the next, so whatever arrives before the answer to this ping is the welcome.
     this.greeting = this.id === null;
     if (this.greeting) socket.send(PING);
     for (const frame of this.queue.splice(0)) socket.send(frame);
@@ -200,6 +208,10 @@ export class ChatConnection {
   private stopHeartbeat(): void {
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
+  }
+
+  private timezone(): string | undefined {
+    return this.options.timezone ?? browserTimeZone();
   }
 
   private setConversation(id: string | null): void {

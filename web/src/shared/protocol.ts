@@ -56,6 +56,16 @@ export interface UserMessageFrame {
 }
 
 /**
+ * The first frame on a socket opened with `start=true`: a new conversation's welcome waits for it and
+ * is rendered with its context; its context and time zone hold for every message of the connection.
+ */
+export interface StartFrame {
+  type: "start";
+  context?: Record<string, unknown>;
+  timezone?: string;
+}
+
+/**
  * The buttons a person can read and press: a button without a title shows its payload, one without
  * a payload sends its title, and one with neither is dropped (never an empty pill).
  */
@@ -91,13 +101,17 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
   return null;
 }
 
-/** The websocket URL of `/ws/chat` on the server at `base` (http(s) URL, absolute or relative). */
+/**
+ * The websocket URL of `/ws/chat` on the server at `base` (http(s) URL, absolute or relative), announcing
+ * a `start` frame (`start=true`): the client sends one first, so the welcome can greet with its context.
+ */
 export function chatSocketUrl(base: string, bot: string, conversationId: string | null, key?: string | null): string {
   const url = new URL("ws/chat", withSlash(new URL(base || "/", location.href).href));
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   url.searchParams.set("bot", bot);
   if (conversationId) url.searchParams.set("conversation_id", conversationId);
   if (key) url.searchParams.set("key", key); // browsers cannot set headers on a websocket
+  url.searchParams.set("start", "true");
   return url.href;
 }
 

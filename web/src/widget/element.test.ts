@@ -37,13 +37,16 @@ const last = (): FakeSocket => FakeSocket.all[FakeSocket.all.length - 1]!;
 const TAG = "parley-chat-test";
 if (!customElements.get(TAG)) customElements.define(TAG, ParleyChatElement);
 
-function mount(bot = "pizzeria"): ParleyChatElement {
+function mount(bot = "pizzeria", attributes: Record<string, string> = {}): ParleyChatElement {
   const chat = document.createElement(TAG) as ParleyChatElement;
   chat.setAttribute("bot", bot);
   chat.setAttribute("server", "http://chat.test/");
+  for (const [name, value] of Object.entries(attributes)) chat.setAttribute(name, value);
   document.body.append(chat);
   return chat;
 }
+
+const frames = (socket: FakeSocket): Record<string, unknown>[] => socket.sent.map((f) => JSON.parse(f));
 
 const root = (chat: Element): ShadowRoot => chat.shadowRoot!;
 const texts = (chat: Element, selector: string): string[] =>
@@ -100,6 +103,27 @@ describe("<parley-chat>", () => {
       expect(texts(chat, ".msg.note")).toEqual(["no bot named 'nosuchbot'"]);
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it("starts the conversation with its context attribute, and a new one holds from then on", () => {
+    const chat = mount("pizzeria", { context: '{"username": "Ann"}' });
+    last().serverOpens();
+    expect(frames(last())[0]).toMatchObject({ type: "start", context: { username: "Ann" } });
+    chat.setAttribute("context", '{"username": "Bo"}');
+    chat.send("hi");
+    expect(frames(last()).at(-1)).toMatchObject({ type: "user_message", context: { username: "Bo" } });
+  });
+
+  it("ignores a context attribute that is not a JSON object, with a warning", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      mount("pizzeria", { context: "username=Ann" });
+      last().serverOpens();
+      expect(frames(last())[0]).toMatchObject({ type: "start", context: {} });
+      expect(warn).toHaveBeenCalledOnce();
+    } finally {
+      warn.mockRestore();
     }
   });
 

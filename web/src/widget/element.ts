@@ -1,5 +1,6 @@
-// <parley-chat bot="pizzeria" server="https://chat.example.com" title="Pizza help" [key="…"] [open]>: a launcher
-// button and a chat panel in a shadow root (the host page's CSS cannot break it, nor it the page).
+// <parley-chat bot="pizzeria" server="https://chat.example.com" title="Pizza help" [key="…"]
+// [context='{"username": "Ann"}'] [open]>: a launcher button and a chat panel in a shadow root (the
+// host page's CSS cannot break it, nor it the page).
 
 import { appendRichText } from "../shared/richtext";
 import { ChatConnection, type ConnectionState } from "../shared/connection";
@@ -18,6 +19,8 @@ const STATUS_TEXT: Record<ConnectionState, string> = {
 };
 
 export class ParleyChatElement extends HTMLElement {
+  static readonly observedAttributes = ["context"];
+
   private connection: ChatConnection | null = null;
   private history: History | null = null;
   private items: Item[] = [];
@@ -34,6 +37,11 @@ export class ParleyChatElement extends HTMLElement {
   connectedCallback(): void {
     if (!this.connection) this.setUp();
     this.connection?.start(); // again when the element comes back after a removal
+  }
+
+  /** A new `context` holds for the messages sent from then on (the welcome has had the first). */
+  attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
+    if (name === "context") this.connection?.setContext(contextFrom(value));
   }
 
   disconnectedCallback(): void {
@@ -59,6 +67,7 @@ export class ParleyChatElement extends HTMLElement {
       bot,
       conversationId: saved.conversationId,
       key: this.getAttribute("key"),
+      context: contextFrom(this.getAttribute("context")),
       onFrame: (frame) => this.receive(frame),
       onState: (state) => this.setStatus(state),
       onConversation: () => this.remember(),
@@ -180,6 +189,22 @@ export class ParleyChatElement extends HTMLElement {
       open: this.isOpen,
     });
   }
+}
+
+/**
+ * The `context` attribute: a JSON object, which the bot's templates see as `context`. Anything else is
+ * no context (and a warning for the page's author), never an error in the host page.
+ */
+function contextFrom(attribute: string | null): Record<string, unknown> {
+  if (!attribute) return {};
+  try {
+    const value: unknown = JSON.parse(attribute);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  console.warn("<parley-chat>: the context attribute is not a JSON object; it is ignored");
+  return {};
 }
 
 /** A parameter's choices come as buttons whose payload is their title: show them as quick replies. */

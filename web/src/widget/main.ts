@@ -1,8 +1,9 @@
 // The embeddable chat widget. One tag on any page:
 //   <script src="https://parley.example.com/widget.js" data-bot="pizzeria" defer></script>
 // Optional: data-server (default: where widget.js came from), data-title, data-open="true",
-// data-key (a chat-scoped key, for bots whose chat_access is `key`), data-mount="false" (only
-// define <parley-chat> and place it yourself).
+// data-key (a chat-scoped key, for bots whose chat_access is `key`), data-context (a JSON object the
+// bot's templates see as `context`, from the welcome on), data-mount="false" (only define
+// <parley-chat> and place it yourself).
 
 import { ParleyChatElement } from "./element";
 
@@ -16,6 +17,7 @@ function mountFrom(script: HTMLScriptElement): void {
   chat.setAttribute("server", data.server ?? new URL(".", script.src || location.href).href);
   if (data.title) chat.setAttribute("title", data.title);
   if (data.key) chat.setAttribute("key", data.key);
+  if (data.context) chat.setAttribute("context", data.context);
   if (data.open === "true") chat.setAttribute("open", "");
   const place = (): void => void document.body.append(chat);
   if (document.body) place();
