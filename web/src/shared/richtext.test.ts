@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appendRichText, tokenize } from "./richtext";
+import cases from "./richtext.cases.json";
 
 describe("tokenize", () => {
   it("keeps markup outside the allow-list as literal text", () => {
@@ -42,5 +43,15 @@ describe("appendRichText", () => {
     expect(div.querySelector("script, img")).toBeNull();
     expect(div.querySelector("strong")?.textContent).toBe("ok");
     expect(div.textContent).toBe("<script>alert(1)</script>ok<img src=x onerror=alert(1)>");
+  });
+});
+
+// The gateway's built-in chat page renders bot messages by the same rule; the browser tests run it on
+// these cases too (tests/browser/test_builtin_chat_page.py).
+describe("the shared rich-text cases", () => {
+  it.each(cases)("renders $text", ({ text, html }) => {
+    const div = document.createElement("div");
+    appendRichText(div, text);
+    expect(div.innerHTML).toBe(html);
   });
 });
