@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, WebSocketRoute, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
+from tests.browser.conftest import poll
 from tests.e2e.stack import EmbeddedParley, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
@@ -100,3 +101,24 @@ def test_the_page_renders_every_case_as_the_widget_does(page: Page, plain_parley
     rendered: list[Any] = items.evaluate_all("(items) => items.map((item) => item.innerHTML)")
     assert rendered == [case["html"] for case in CASES]
     assert page.evaluate("() => document.querySelectorAll('#log script, #log img, #log a').length") == 0
+
+
+def test_each_message_says_the_browsers_time_zone(browser: Browser, plain_parley: EmbeddedParley) -> None:
+    """So the bot reads "tomorrow" as the user's tomorrow, as with the widget."""
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    try:
+        page = context.new_page()
+        sent: list[Any] = []
+
+        def bot(ws: WebSocketRoute) -> None:
+            ws.on_message(lambda message: sent.append(json.loads(message)))
+
+        page.route_web_socket("**/ws/chat*", bot)
+        page.goto(plain_parley.url(f"/?bot={BOT}"))
+        expect(page.get_by_role("status")).to_have_text(f"bot: {BOT}")
+        page.get_by_label("Message").fill("what about tomorrow")
+        page.get_by_label("Message").press("Enter")
+        poll(page, lambda: bool(sent), "the message")
+        assert sent == [{"type": "user_message", "text": "what about tomorrow", "timezone": "Asia/Tokyo"}]
+    finally:
+        context.close()
