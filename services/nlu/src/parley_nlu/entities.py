@@ -11,8 +11,8 @@
   replaces them ("new york city" where "new york" is a synonym), and neighbouring values of one
   entity, separated by spaces only and one of them the tagger's, are one value ("west" and
   "village" in "the west village").
-- Built-in entities: `number`, `ordinal`, `duration` (`numbers.py`), `date` and `time`
-  (`datetimes.py`); a `number` that another built-in reads more specifically ("at 9" is a `time`)
+- Built-in entities: `number`, `ordinal`, `duration` (`numbers.py`), `date` (`datetimes.py`) and
+  `time` (`times.py`); a `number` that another built-in reads more specifically ("at 9" is a `time`)
   is that one only. One may cover the same span as a custom one ("4" is both a `number` and the
   bot's `party_size`), but none is kept inside a longer custom entity (no `number` 12 in the
   `address` "12 York Street"); a bot that defines an entity of the same name replaces the built-in.
@@ -32,11 +32,12 @@ import re2
 
 from parley_messages import BUILTIN_ENTITIES, EntityDef, EntityValue, EntityValueDef, IntentExamples
 from parley_nlu.candidates import Candidate, longest_first
-from parley_nlu.datetimes import date_candidates, time_candidates
+from parley_nlu.datetimes import date_candidates
 from parley_nlu.dictionary import DictionaryMatcher
 from parley_nlu.folding import fold, surface_key
 from parley_nlu.numbers import duration_candidates, number_candidates, ordinal_candidates
 from parley_nlu.tagger import SpanTagger
+from parley_nlu.times import time_candidates
 from parley_runtime.errors import InvalidInputError
 
 if TYPE_CHECKING:
