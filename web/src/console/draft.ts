@@ -72,7 +72,7 @@ export function useBotDraftState(bot: string): BotDraft {
       await api.putBot(bot, draft);
       const definition = await api.getBot(bot);
       setSaved(definition);
-      setDraft(structuredClone(definition));
+      setDraft((current) => keepEditsMadeWhileSaving(draft, current, definition));
       return true;
     } catch (error) {
       setSaveError(describe(error));
@@ -88,6 +88,20 @@ export function useBotDraftState(bot: string): BotDraft {
   }, [saved]);
 
   return { bot, saved, draft, loadError, dirty, saving, saveError, update, save, discard, reload };
+}
+
+/**
+ * The draft after a save: the saved definition (as the server now has it), unless the user edited
+ * the draft while the save was in flight; those edits are kept, and stay unsaved against the new
+ * baseline.
+ */
+export function keepEditsMadeWhileSaving(
+  sent: BotDefinition,
+  current: BotDefinition | null,
+  saved: BotDefinition,
+): BotDefinition {
+  if (current && JSON.stringify(current) !== JSON.stringify(sent)) return current;
+  return structuredClone(saved);
 }
 
 export const DraftContext = createContext<BotDraft | null>(null);
