@@ -280,3 +280,69 @@ def test_an_api_trigger_without_details_is_refused_not_dropped():
     with pytest.raises(InvalidInputError) as refused:
         parse_document(json.dumps(doc).encode(), name="x")
     assert [d["path"] for d in refused.value.details] == ["intents[0].action.url"]
+
+
+def test_native_only_fields_survive_an_acf_round_trip():
+    bot = build_definition(
+        {
+            "name": "x",
+            "entities": [
+                {"name": "size", "values": [{"value": "small"}, {"value": "large"}]},
+                {"name": "order_id", "pattern": "ORD[0-9]{6}"},
+            ],
+            "intents": [
+                {
+                    "id": "order",
+                    "examples": ["a small coffee"],
+                    "parameters": [
+                        {"name": "size", "entity": "size", "prompt": ["Which size?", "Small or large?"]},
+                        {"name": "extras", "choices": ["milk", "sugar"], "multiple": True, "required": False},
+                        {"name": "code", "pattern": "[A-Z]{3}", "required": False},
+                    ],
+                    "replies": ["Done."],
+                    "buttons": [{"title": "Cancel", "payload": "/cancel"}],
+                    "action": {
+                        "url": "https://shop.example.com/orders",
+                        "mode": "notify",
+                        "timeout": 2.5,
+                        "json": False,
+                        "send_slots": "form",
+                    },
+                },
+                {"id": "cancel", "examples": ["cancel"], "replies": ["Cancelled."]},
+            ],
+        }
+    )
+    exported = to_acf(bot)
+    assert "parley" not in exported["intents"][1]  # nothing native-only: plain ACF
+    again = build_definition(from_acf(json.loads(json.dumps(exported)), name="x"))
+    assert again.entities == bot.entities
+    assert [i.parameters for i in again.intents] == [i.parameters for i in bot.intents]
+    assert [i.buttons for i in again.intents] == [i.buttons for i in bot.intents]
+    assert again.intents[0].action == bot.intents[0].action
+
+
+def test_an_acf_item_takes_back_only_its_own_native_fields():
+    doc = {
+        "intents": [
+            {
+                "intentId": "a",
+                "trainingData": [{"text": "a"}],
+                "parley": {"buttons": [{"title": "B", "payload": "/a"}], "id": "hijacked", "examples": []},
+            }
+        ]
+    }
+    (intent,) = build_definition(from_acf(doc, name="x")).intents
+    assert (intent.id, [e.text for e in intent.examples], intent.buttons[0].title) == ("a", ["a"], "B")
+
+
+def test_a_parameter_with_one_prompt_exports_as_plain_acf():
+    bot = build_definition(
+        {
+            "name": "x",
+            "intents": [{"id": "a", "examples": ["a"], "parameters": [{"name": "p", "prompt": ["P?"]}]}],
+        }
+    )
+    assert to_acf(bot)["intents"][0]["parameters"] == [
+        {"name": "p", "required": True, "type": "free_text", "prompt": "P?"}
+    ]

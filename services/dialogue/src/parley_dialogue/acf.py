@@ -5,6 +5,12 @@ names; the import declares every one of them. ACF's annotated spans are trusted 
 (its trainer tagged tokens from them), so a `value` that disagrees with the text is dropped, and a
 span outside its text or overlapping another is skipped rather than failing the whole import. An
 empty reply or prompt (ACF's `""` for none) becomes no variant rather than one validation refuses.
+
+What ACF cannot say travels beside what it can: the export gives an intent, a parameter, a webhook
+or an entity a `parley` object with its native-only fields (buttons; every prompt, choices,
+`multiple` and a pattern; the webhook's mode, timeout and how slots are sent; an entity's pattern),
+which ACF ignores and the import puts back, only those fields (`EXTENSIONS`). So Parley's own ACF
+export imports to the same bot.
 """
 
 from __future__ import annotations
@@ -19,6 +25,13 @@ from parley_dialogue.replies import says_nothing
 from parley_messages import BUILTIN_ENTITIES
 
 SPECIAL_INTENTS = frozenset({"fallback", "cancel", "init_conversation"})
+EXTENSIONS = {
+    "intent": ("buttons",),
+    "parameter": ("prompt", "multiple", "choices", "pattern"),
+    "action": ("send_slots", "timeout", "mode"),
+    "entity": ("pattern",),
+}
+"""The native fields each kind of ACF item carries in its `parley` object."""
 FREE_TEXT_TYPE = "free_text"
 _NOT_A_NAME = re.compile(r"[^A-Za-z0-9_.\-]+")
 
@@ -71,7 +84,7 @@ def _intent(intent: dict[str, Any], declared: set[str]) -> dict[str, Any]:
     if intent.get("apiTrigger"):  # without apiDetails, the empty URL is refused by validation
         details = _dicts([intent.get("apiDetails")])
         out["action"] = _action(details[0] if details else {}, renamed)
-    return out
+    return out | _extension(intent, "intent")
 
 
 def _with_names(template: str, renamed: dict[str, str]) -> str:
@@ -113,7 +126,7 @@ def _parameter(param: dict[str, Any], declared: set[str]) -> dict[str, Any]:
         "entity": None if free_text else kind,
         "required": bool(param.get("required", False)),
         "prompt": [prompt] if _says_something(prompt) else [],
-    }
+    } | _extension(param, "parameter")
 
 
 def _action(details: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
@@ -132,7 +145,7 @@ def _action(details: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
         "body": _with_names(body, renamed) if is_json and isinstance(body, str) and body.strip() else None,
         "json": is_json,
         "send_slots": False if is_json else "query",
-    }
+    } | _extension(details, "action")
 
 
 def _entity(entity: dict[str, Any]) -> dict[str, Any]:
@@ -141,7 +154,32 @@ def _entity(entity: dict[str, Any]) -> dict[str, Any]:
         for v in _dicts(entity.get("entity_values"))
         if v.get("value") is not None
     ]
-    return {"name": _slug(str(entity.get("name", ""))), "values": values}
+    return {"name": _slug(str(entity.get("name", ""))), "values": values} | _extension(entity, "entity")
+
+
+def _extension(item: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The native fields `item`'s `parley` object gives back (see `EXTENSIONS`); validation checks them."""
+    found = item.get("parley")
+    if not isinstance(found, dict):
+        return {}
+    fields = cast(dict[str, Any], found)
+    return {key: fields[key] for key in EXTENSIONS[kind] if key in fields}
+
+
+def _native_only(item: msgspec.Struct, kind: str) -> dict[str, Any]:
+    """`{"parley": {...}}` with `item`'s fields of `EXTENSIONS[kind]` that differ from their
+    defaults, or nothing when all are defaults."""
+    defaults = {
+        f.name: f.default_factory() if f.default is msgspec.NODEFAULT else f.default
+        for f in msgspec.structs.fields(item)
+        if f.name in EXTENSIONS[kind]
+    }
+    changed = {
+        key: msgspec.to_builtins(getattr(item, key))
+        for key in EXTENSIONS[kind]
+        if getattr(item, key) != defaults[key]
+    }
+    return {"parley": changed} if changed else {}
 
 
 def _implied_entities(intents: list[dict[str, Any]]) -> list[str]:
@@ -178,9 +216,9 @@ def _slug(name: str) -> str:
 
 
 def to_acf(bot: BotDefinition) -> dict[str, Any]:
-    """Export to ACF. Native-only features (buttons, choices, patterns) do not survive; the
-    description and the settings, which ACF does not have either, do (the import reads them back):
-    a key-protected bot stays key-protected through an ACF round trip."""
+    """Export to ACF. What ACF does not have travels beside it and the import reads it back: the
+    description, the settings (a key-protected bot stays key-protected through an ACF round trip)
+    and each item's native-only fields in its `parley` object."""
     return {
         "description": bot.description,
         "settings": msgspec.to_builtins(bot.settings),
@@ -189,6 +227,7 @@ def to_acf(bot: BotDefinition) -> dict[str, Any]:
             {
                 "name": e.name,
                 "entity_values": [{"value": v.value, "synonyms": list(v.synonyms)} for v in e.values],
+                **_native_only(e, "entity"),
             }
             for e in bot.entities
         ],
@@ -210,6 +249,7 @@ def _acf_intent(intent: IntentDef) -> dict[str, Any]:
             "headers": [{"headerKey": k, "headerValue": v} for k, v in action.headers.items()],
             "isJson": action.json and action.body is not None,
             "jsonData": action.body or "",
+            **_native_only(action, "action"),
         },
         "speechResponse": _one_template(intent.replies),
         "parameters": [_acf_parameter(p) for p in intent.parameters],
@@ -224,15 +264,18 @@ def _acf_intent(intent: IntentDef) -> dict[str, Any]:
             }
             for ex in intent.examples
         ],
+        **_native_only(intent, "intent"),
     }
 
 
 def _acf_parameter(param: ParameterDef) -> dict[str, Any]:
+    alone = len(param.prompt) <= 1  # ACF's own `prompt` carries it
     return {
         "name": param.name,
         "required": param.required,
         "type": param.entity or FREE_TEXT_TYPE,
         "prompt": param.prompt[0] if param.prompt else "",
+        **_native_only(msgspec.structs.replace(param, prompt=[]) if alone else param, "parameter"),
     }
 
 
