@@ -2,7 +2,7 @@
 // switching tabs keeps unsaved work. Saving replaces the whole definition (PUT /bots/{bot}).
 
 import { createContext } from "preact";
-import { useCallback, useContext, useEffect, useMemo, useState } from "preact/hooks";
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { describe } from "./api";
 import { useApi } from "./context";
 import type { BotDefinition } from "./types";
@@ -14,6 +14,8 @@ export interface BotDraft {
   draft: BotDefinition | null;
   loadError: string | null;
   dirty: boolean;
+  /** Whether there are unsaved edits right now, also before the next render shows them. */
+  isDirty: () => boolean;
   saving: boolean;
   saveError: string | null;
   update: (change: (draft: BotDefinition) => void) => void;
@@ -48,16 +50,26 @@ export function useBotDraftState(bot: string): BotDraft {
     void reload();
   }, [reload]);
 
+  // The newest saved definition and draft, for questions asked between a change and its render
+  // (leaving the bot on the click whose blur committed an edit).
+  const latest = useRef({ saved, draft });
+  latest.current = { saved, draft };
+
   const update = useCallback((change: (draft: BotDefinition) => void) => {
     setDraft((current) => {
       if (!current) return current;
       const next = structuredClone(current);
       change(next);
+      latest.current = { ...latest.current, draft: next };
       return next;
     });
   }, []);
 
   const dirty = useMemo(() => JSON.stringify(saved) !== JSON.stringify(draft), [saved, draft]);
+  const isDirty = useCallback(
+    () => JSON.stringify(latest.current.saved) !== JSON.stringify(latest.current.draft),
+    [],
+  );
 
   const save = useCallback(async () => {
     if (!draft) return false;
@@ -87,7 +99,7 @@ export function useBotDraftState(bot: string): BotDraft {
     setSaveError(null);
   }, [saved]);
 
-  return { bot, saved, draft, loadError, dirty, saving, saveError, update, save, discard, reload };
+  return { bot, saved, draft, loadError, dirty, isDirty, saving, saveError, update, save, discard, reload };
 }
 
 /**

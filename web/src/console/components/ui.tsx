@@ -55,6 +55,8 @@ interface InputProps {
   placeholder?: string;
   required?: boolean;
   "aria-label"?: string;
+  /** Marks an "add" input: text left in it counts as unsaved work when leaving the bot. */
+  "data-adds"?: string;
 }
 
 export function TextInput({ value, onValue, ...rest }: InputProps) {

@@ -23,24 +23,40 @@ const TABS = [
   ["settings", "Settings"],
 ] as const;
 
+/** The labels of "add" inputs (marked `data-adds`) holding text that was typed but not added. */
+function typedButNotAdded(): string[] {
+  return [...document.querySelectorAll<HTMLInputElement>("input[data-adds]")]
+    .filter((input) => input.value.trim())
+    .map((input) => `“${input.dataset.adds}”`);
+}
+
 export function BotShell({ bot, path }: { bot: string; path: string[] }) {
   const state = useBotDraftState(bot);
   const notify = useNotify();
   const [tab = "intents", item] = path;
+  const { isDirty } = state;
   useEffect(() => {
-    if (!state.dirty) return;
     // Unsaved edits: ask before the tab closes or reloads, and before the console leaves this bot
-    // (its tabs share the draft, so moving between them loses nothing).
-    const warn = (event: BeforeUnloadEvent): void => event.preventDefault();
+    // (its tabs share the draft, so moving between them loses nothing). Asked when leaving, not
+    // when the draft last rendered: the click on a link can be what commits an edit (a blur).
+    const unsaved = (): string | null => {
+      if (isDirty()) return `${bot} has unsaved changes. Leave without saving them?`;
+      const typed = typedButNotAdded();
+      return typed.length ? `Text typed in ${typed.join(", ")} is not added to ${bot}. Leave without adding it?` : null;
+    };
+    const warn = (event: BeforeUnloadEvent): void => {
+      if (unsaved()) event.preventDefault();
+    };
     addEventListener("beforeunload", warn);
-    const unguard = guardLeaving(
-      (to) => (to?.[0] === "bots" && to[1] === bot) || confirm(`${bot} has unsaved changes. Leave without saving them?`),
-    );
+    const unguard = guardLeaving((to) => {
+      const question = unsaved();
+      return !question || (to?.[0] === "bots" && to[1] === bot) || confirm(question);
+    });
     return () => {
       removeEventListener("beforeunload", warn);
       unguard();
     };
-  }, [state.dirty, bot]);
+  }, [isDirty, bot]);
   if (state.loadError) return <ErrorBox title={`Bot ${bot}`} error={state.loadError} />;
   if (!state.draft) return <Loading what={`bot ${bot}`} />;
   const save = async (): Promise<void> => {

@@ -170,7 +170,7 @@ function EntityEditor({ entity }: { entity: Entity }) {
             </table>
           </div>
           <form class="inline-form" onSubmit={addValue}>
-            <TextInput aria-label="New value" placeholder="New value" value={value} onValue={setValue} />
+            <TextInput aria-label="New value" data-adds="New value" placeholder="New value" value={value} onValue={setValue} />
             <button type="submit">Add value</button>
           </form>
         </section>

@@ -81,6 +81,7 @@ export function ExamplesEditor(props: {
         <input
           type="text"
           aria-label="New example"
+          data-adds="New example"
           placeholder="Type an example sentence and press Enter"
           value={text}
           maxLength={2000}

@@ -64,7 +64,7 @@ function NewIntent() {
   };
   return (
     <form onSubmit={submit} class="inline-form">
-      <TextInput aria-label="New intent id" placeholder="new_intent_id" value={id} onValue={setId} />
+      <TextInput aria-label="New intent id" data-adds="New intent id" placeholder="new_intent_id" value={id} onValue={setId} />
       <button type="submit">Add intent</button>
       <ErrorBox error={error} />
     </form>
