@@ -41,6 +41,17 @@ class ConflictError(PermanentError):
     code = "conflict"
 
 
+class PreconditionFailedError(PermanentError):
+    """A write made conditional on what the client last read (HTTP `If-Match`, `If-None-Match`)
+    found something else; `details` says what is there now, so that the client can reload it."""
+
+    code = "precondition_failed"
+
+    def __init__(self, message: str, *, details: object = None) -> None:
+        super().__init__(message)
+        self.details = details
+
+
 class InvalidInputError(PermanentError):
     """Bad input from a client; `details` says precisely what and where."""
 
