@@ -9,7 +9,7 @@ from litestar import Litestar, Request, Response, delete, get, post, put
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 
-from parley_dialogue.service import DialogueService
+from parley_dialogue.service import BotExport, DialogueService
 from parley_messages import BotSummary, ChatReply, ChatRequest, NluDataset, WelcomeRequest
 from parley_runtime.errors import InvalidInputError
 from parley_runtime.web import ReadinessCheck, exception_handlers, health_routes
@@ -26,6 +26,25 @@ def _decode(decoder: msgspec.json.Decoder[Any], body: bytes) -> Any:
         raise InvalidInputError(f"invalid request body: {exc}", details=[str(exc)]) from exc
 
 
+def _expected_version(if_match: str | None) -> int | None:
+    """The version in `If-Match: "<version>"`, as the gateway sends it (it parses clients' forms)."""
+    if if_match is None:
+        return None
+    tag = if_match.strip()
+    digits = tag[1:-1] if len(tag) > 2 and tag[0] == tag[-1] == '"' else ""
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
+        raise InvalidInputError(f'If-Match takes a bot\'s version as "<version>", not {if_match!r}')
+    return int(digits)
+
+
+def _create_only(if_none_match: str | None) -> bool:
+    if if_none_match is None:
+        return False
+    if if_none_match.strip() != "*":
+        raise InvalidInputError(f"If-None-Match takes only *, not {if_none_match!r}")
+    return True
+
+
 def _routes(service: DialogueService) -> list[HTTPRouteHandler]:
     """The API's handlers, closed over the service (no per-request dependency resolution)."""
 
@@ -40,11 +59,25 @@ def _routes(service: DialogueService) -> list[HTTPRouteHandler]:
 
     @put("/v1/bots/{bot:str}", status_code=200)
     async def put_bot(bot: FromPath[str], request: Request[Any, Any, Any]) -> BotSummary:
-        return await service.put_bot(bot, await request.body(), request.headers.get("content-type"))
+        """`If-Match: "<version>"` or `If-None-Match: *` make the save conditional; a refusal is
+        answered as the runtime answers a `PermanentError` (422, `precondition_failed`, details),
+        which `JsonClient` hands back with its details: the gateway answers it 412."""
+        headers = request.headers
+        return await service.put_bot(
+            bot,
+            await request.body(),
+            headers.get("content-type"),
+            expected_version=_expected_version(headers.get("if-match")),
+            create_only=_create_only(headers.get("if-none-match")),
+        )
 
     @get("/v1/bots/{bot:str}")
     async def get_bot(bot: FromPath[str], request: Request[Any, Any, Any]) -> dict[str, Any]:
         return await service.get_bot(bot, request.query_params.get("format", "native"))
+
+    @get("/v1/bots/{bot:str}/export")
+    async def export_bot(bot: FromPath[str], request: Request[Any, Any, Any]) -> BotExport:
+        return await service.export_bot(bot, request.query_params.get("format", "native"))
 
     @get("/v1/bots")
     async def list_bots() -> list[BotSummary]:
@@ -58,7 +91,7 @@ def _routes(service: DialogueService) -> list[HTTPRouteHandler]:
     async def training_dataset(bot: FromPath[str]) -> NluDataset:
         return await service.training_dataset(bot)
 
-    return [turn, welcome, put_bot, get_bot, list_bots, delete_bot, training_dataset]
+    return [turn, welcome, put_bot, get_bot, export_bot, list_bots, delete_bot, training_dataset]
 
 
 def create_app(

@@ -36,8 +36,12 @@ class Nlu(Protocol):
 
 
 class BotStore(Protocol):
-    async def save(self, definition: BotDefinition) -> StoredBot:
-        """Create or replace; every save increments the version."""
+    async def save(
+        self, definition: BotDefinition, *, expected_version: int | None = None, create_only: bool = False
+    ) -> StoredBot:
+        """Create or replace; every save increments the version. With `expected_version`, only a
+        live bot at that version is replaced; with `create_only`, only a name no live bot holds is
+        saved; else `PreconditionFailedError`, and nothing is written. Checked atomically."""
         ...
 
     async def get(self, bot: str) -> StoredBot:

@@ -83,6 +83,13 @@ class _Deadline:
             raise DeadlineExceededError("the turn took longer than its caller waits; nothing was changed")
 
 
+class BotExport(msgspec.Struct, frozen=True, kw_only=True):
+    """A bot's exported document and the version it is (the admin API's `ETag`)."""
+
+    version: int
+    document: dict[str, object]
+
+
 class DialogueService:
     def __init__(
         self,
@@ -151,21 +158,39 @@ class DialogueService:
         _log_problems(bot.name, outcome)
         return _reply(conversation_id, outcome)
 
-    async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
-        """Create or replace `bot` from a native or ACF document (JSON or YAML); the path's name wins."""
+    async def put_bot(
+        self,
+        bot: str,
+        raw: bytes,
+        content_type: str | None = None,
+        *,
+        expected_version: int | None = None,
+        create_only: bool = False,
+    ) -> BotSummary:
+        """Create or replace `bot` from a native or ACF document (JSON or YAML); the path's name wins.
+
+        `expected_version` saves only over that version of a live bot (`If-Match`), `create_only`
+        only where no bot lives (`If-None-Match: *`); else `PreconditionFailedError`."""
         definition = parse_document(raw, content_type, name=check_bot_name(bot))
-        stored = await self._bots.save(definition)
+        if expected_version is not None and create_only:
+            raise InvalidInputError("a save expects either a version of the bot or no bot, not both")
+        stored = await self._bots.save(definition, expected_version=expected_version, create_only=create_only)
         self._definitions.remember(bot, stored)
         log.info("bot.saved", bot=bot, version=stored.version, intents=len(definition.intents))
         return _summary(definition, stored.version, stored.updated_at)
 
     async def get_bot(self, bot: str, export_format: str = "native") -> dict[str, object]:
         """The definition as a document: `native` (re-importable as is) or `acf`."""
+        return (await self.export_bot(bot, export_format)).document
+
+    async def export_bot(self, bot: str, export_format: str = "native") -> BotExport:
+        """`get_bot`'s document with the version it is (one read: the two always belong together)."""
         check_bot_name(bot)
         if export_format not in _EXPORT_FORMATS:
             raise InvalidInputError(f"unknown export format {export_format!r}", details=list(_EXPORT_FORMATS))
         stored = await self._bots.get(bot)
-        return to_acf(stored.definition) if export_format == "acf" else to_document(stored.definition)
+        document = to_acf(stored.definition) if export_format == "acf" else to_document(stored.definition)
+        return BotExport(version=stored.version, document=document)
 
     async def list_bots(self) -> list[BotSummary]:
         return await self._bots.summaries()

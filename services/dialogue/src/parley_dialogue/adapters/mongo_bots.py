@@ -15,11 +15,13 @@ from typing import Any
 import msgspec
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from parley_dialogue.definition import BotDefinition, normalise, to_document
 from parley_dialogue.ports import StoredBot
+from parley_dialogue.preconditions import stale_save
 from parley_messages import BotSummary, utc_now
-from parley_runtime.errors import NotFoundError
+from parley_runtime.errors import NotFoundError, PreconditionFailedError
 from parley_runtime.mongo import translate_errors
 
 _LIVE = {"deleted": {"$ne": True}}
@@ -42,8 +44,12 @@ class MongoBotStore:
         async with translate_errors():
             await self._bots.create_index([("updated_at", -1)], name="updated_at")
 
-    async def save(self, definition: BotDefinition) -> StoredBot:
-        now = utc_now()
+    async def save(
+        self, definition: BotDefinition, *, expected_version: int | None = None, create_only: bool = False
+    ) -> StoredBot:
+        """Create or replace, or, conditionally, replace only `expected_version` of a live bot or
+        create only where none lives: the condition is the update's filter, one atomic write."""
+        bot, now = definition.name, utc_now()
         fields = {
             "definition": to_document(definition),
             "updated_at": now,
@@ -52,20 +58,43 @@ class MongoBotStore:
             "entities": len(definition.entities),
             "chat_access": definition.settings.chat_access,
         }
+        update = {"$set": fields, "$inc": {"version": 1}, "$unset": {"deleted": ""}}
+        where: dict[str, Any] = {"_id": bot}
+        if expected_version is not None:
+            where |= {"version": expected_version, **_LIVE}
+        elif create_only:
+            where |= {"deleted": True}  # a tombstone, or no document: the upsert inserts one
         async with translate_errors():
-            doc = await self._bots.find_one_and_update(
-                {"_id": definition.name},
-                {"$set": fields, "$inc": {"version": 1}, "$unset": {"deleted": ""}},
-                upsert=True,
-                return_document=ReturnDocument.AFTER,
-                projection={"version": 1, "retired_through": 1},
-            )
-        assert doc is not None, "an upsert always returns the document"
+            try:
+                doc = await self._bots.find_one_and_update(
+                    where,
+                    update,
+                    upsert=expected_version is None,
+                    return_document=ReturnDocument.AFTER,
+                    projection={"version": 1, "retired_through": 1},
+                )
+            except DuplicateKeyError:  # create_only, and a live bot holds the name
+                doc = None
+        if doc is None:
+            raise await self._refusal(bot, expected_version)
         return StoredBot(
             definition=definition,
             version=int(doc["version"]),
             updated_at=now,
             retired_through=int(doc.get("retired_through", 0)),
+        )
+
+    async def _refusal(self, bot: str, expected_version: int | None) -> PreconditionFailedError:
+        """Why a conditional save found something else; read after the refused write, so the
+        version it reports may already be newer (it only tells the client what to reload)."""
+        async with translate_errors():
+            doc = await self._bots.find_one({"_id": bot}, {"version": 1, "deleted": 1})
+        live = doc is not None and not doc.get("deleted")
+        return stale_save(
+            bot,
+            expected_version,
+            current_version=int(doc["version"]) if live and doc else None,
+            deleted=doc is not None and not live,
         )
 
     async def get(self, bot: str) -> StoredBot:
