@@ -87,6 +87,7 @@ def test_discard_puts_back_the_saved_bot_and_clears_the_save_error(
     page: Page, parley: EmbeddedParley
 ) -> None:
     sign_in(page, parley, "#/bots/pizzeria/entities/size")
+    page.on("dialog", lambda dialog: dialog.accept())  # "Discard the unsaved changes to pizzeria?"
     savebar = page.get_by_role("region", name="Unsaved changes")
     page.get_by_label("Pattern (regular expression)").check()
     expect(page.get_by_label("Pattern", exact=True)).to_be_visible()

@@ -61,3 +61,24 @@ def test_text_typed_but_not_added_is_asked_about(
     page.get_by_role("navigation", name="Console").get_by_role("link", name="Bots").click()
     expect(page.get_by_role("heading", name="Bots", exact=True)).to_be_visible()
     assert len(asked) == 1
+
+
+def test_discard_asks_first_naming_what_it_throws_away(page: Page, parley: EmbeddedParley) -> None:
+    sign_in(page, parley, "#/bots/pizzeria/intents/greet")
+    name = page.get_by_label("Display name")
+    saved_name = name.input_value()
+    name.fill("Say hello (edited)")
+    savebar = page.get_by_role("region", name="Unsaved changes")
+    answers = [False, True]
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept() if answers.pop(0) else dialog.dismiss()))
+    savebar.get_by_role("button", name="Discard").click()
+    poll(page, lambda: len(asked) == 1, "the question whether to discard")
+    assert "Discard the unsaved changes to pizzeria (intent greet)" in asked[0]
+    expect(name).to_have_value("Say hello (edited)")
+    expect(savebar).to_be_visible()
+
+    savebar.get_by_role("button", name="Discard").click()
+    expect(savebar).to_be_hidden()
+    expect(name).to_have_value(saved_name)
+    assert len(asked) == 2

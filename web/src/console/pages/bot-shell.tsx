@@ -1,6 +1,7 @@
 // One bot: its tabs, and the save bar for the draft all editing tabs share.
 
 import { useEffect } from "preact/hooks";
+import { changedParts } from "../changes";
 import { DraftContext, useBotDraftState } from "../draft";
 import { Empty, ErrorBox, Loading } from "../components/ui";
 import { useNotify } from "../context";
@@ -22,6 +23,11 @@ const TABS = [
   ["analytics", "Analytics"],
   ["settings", "Settings"],
 ] as const;
+
+function listed(parts: string[]): string {
+  const shown = parts.slice(0, 5).join(", ");
+  return parts.length > 5 ? `${shown} and ${parts.length - 5} more` : shown;
+}
 
 /** The labels of "add" inputs (marked `data-adds`) holding text that was typed but not added. */
 function typedButNotAdded(): string[] {
@@ -59,6 +65,12 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
   }, [isDirty, bot]);
   if (state.loadError) return <ErrorBox title={`Bot ${bot}`} error={state.loadError} />;
   if (!state.draft) return <Loading what={`bot ${bot}`} />;
+  const discard = (): void => {
+    const parts = state.saved && state.dirty ? changedParts(state.saved, state.draft!) : [];
+    const what = parts.length ? ` (${listed(parts)})` : "";
+    if (state.dirty && !confirm(`Discard the unsaved changes to ${bot}${what}? They cannot be brought back.`)) return;
+    state.discard();
+  };
   const save = async (): Promise<void> => {
     if (await state.save()) notify("Saved. Train the bot to use the changes.", "success");
   };
@@ -79,7 +91,7 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
       {(state.dirty || state.saveError) && (
         <div class="savebar" role="region" aria-label="Unsaved changes">
           <span>{state.dirty ? "Unsaved changes" : "Not saved"}</span>
-          <button type="button" class="secondary" onClick={state.discard} disabled={state.saving}>
+          <button type="button" class="secondary" onClick={discard} disabled={state.saving}>
             Discard
           </button>
           <button type="button" onClick={save} disabled={state.saving}>
