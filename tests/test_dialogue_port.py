@@ -50,6 +50,7 @@ from parley_runtime.errors import (
     InvalidInputError,
     NotFoundError,
     ParleyError,
+    PreconditionFailedError,
 )
 from parley_runtime.http import JsonClient
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
@@ -274,6 +275,68 @@ async def test_the_training_dataset_holds_the_intents_with_examples(dialogue: Di
     ]
 
 
+# Conditional saves: `If-Match: "<version>"` and `If-None-Match: *` at the admin API
+
+
+def stale(message: str, current_version: int | None) -> Seen:
+    return PreconditionFailedError, "precondition_failed", message, {"current_version": current_version}
+
+
+async def test_the_export_says_which_version_it_is(dialogue: Dialogue) -> None:
+    await dialogue.put_bot(BOT, SHOP_YAML, "application/yaml")
+    await dialogue.put_bot(BOT, SHOP_YAML, "application/yaml")
+    exported = await dialogue.export_bot(BOT, "acf")
+    assert (exported.version, exported.document) == (2, await dialogue.get_bot(BOT, "acf"))
+
+
+async def test_a_save_over_the_version_loaded_makes_the_next(dialogue: Dialogue) -> None:
+    loaded = await dialogue.put_bot(BOT, SHOP_YAML, "application/yaml")
+    saved = await dialogue.put_bot(BOT, SHOP_JSON, "application/json", expected_version=loaded.version)
+    assert (saved.version, (await dialogue.export_bot(BOT)).version) == (2, 2)
+
+
+async def test_a_save_over_a_replaced_version_is_refused_and_changes_nothing(
+    dialogue: Dialogue,
+) -> None:
+    await dialogue.put_bot(BOT, SHOP_YAML, "application/yaml")
+    theirs = await dialogue.put_bot(BOT, SHOP_JSON, "application/json")
+    answer = await error_of(dialogue.put_bot(BOT, QUIET_JSON, "application/json", expected_version=1))
+    message = (
+        f"bot {BOT!r} was saved by someone else since you loaded version 1 "
+        "(it is now version 2): reload it and apply your changes again"
+    )
+    assert answer == stale(message, 2)
+    assert await dialogue.list_bots() == [theirs]
+
+
+async def test_a_save_over_a_deleted_bot_is_refused_and_does_not_create_it(dialogue: Dialogue) -> None:
+    await dialogue.put_bot(BOT, SHOP_YAML, "application/yaml")
+    await dialogue.delete_bot(BOT)
+    answer = await error_of(dialogue.put_bot(BOT, SHOP_YAML, "application/yaml", expected_version=1))
+    assert answer == stale(f"bot {BOT!r} was deleted since you loaded version 1", None)
+    assert await dialogue.list_bots() == []
+
+
+async def test_a_save_over_a_bot_that_never_was_is_refused(dialogue: Dialogue) -> None:
+    answer = await error_of(dialogue.put_bot(BOT, SHOP_YAML, "application/yaml", expected_version=3))
+    assert answer == stale(f"there is no bot named {BOT!r} (you expected version 3)", None)
+
+
+async def test_create_only_refuses_a_live_bot_and_creates_over_a_deleted_one(dialogue: Dialogue) -> None:
+    assert (await dialogue.put_bot(BOT, SHOP_YAML, "application/yaml", create_only=True)).version == 1
+    answer = await error_of(dialogue.put_bot(BOT, QUIET_JSON, "application/json", create_only=True))
+    assert answer == stale(f"bot {BOT!r} already exists", 1)
+    await dialogue.delete_bot(BOT)
+    again = await dialogue.put_bot(BOT, QUIET_JSON, "application/json", create_only=True)
+    assert (again.version, again.description) == (2, "")
+
+
+async def test_a_save_cannot_expect_both_a_version_and_no_bot(dialogue: Dialogue) -> None:
+    call = dialogue.put_bot(BOT, SHOP_YAML, "application/yaml", expected_version=1, create_only=True)
+    message = "a save expects either a version of the bot or no bot, not both"
+    assert await error_of(call) == (InvalidInputError, "invalid_input", message, None)
+
+
 # Deleting, and bots that do not exist
 
 
@@ -289,6 +352,7 @@ async def test_an_unknown_bot_is_not_found_by_every_call(dialogue: Dialogue) -> 
     calls: list[Awaitable[object]] = [
         dialogue.get_bot("ghost"),
         dialogue.get_bot("ghost", "acf"),
+        dialogue.export_bot("ghost"),
         dialogue.delete_bot("ghost"),
         dialogue.training_dataset("ghost"),
         dialogue.turn(ChatRequest(bot="ghost", text="hi")),

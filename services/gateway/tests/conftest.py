@@ -28,10 +28,15 @@ from parley_messages import (
     new_id,
     utc_now,
 )
-from parley_runtime.errors import NotFoundError
+from parley_runtime.errors import NotFoundError, PreconditionFailedError
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 
 ADMIN = "admin-secret"
+
+
+class Exported(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    document: dict[str, Any]
 
 
 class InMemoryDialogue:
@@ -42,6 +47,8 @@ class InMemoryDialogue:
 
     def __init__(self) -> None:
         self.bots: dict[str, dict[str, Any]] = {}
+        self.versions: dict[str, int] = {}
+        """Each bot's version once saved here (a bot put into `bots` directly is at version 1)."""
         self.requests: list[ChatRequest] = []
         self.welcomes: list[WelcomeRequest] = []
         self.hold: Callable[[], Awaitable[None]] | None = None
@@ -66,12 +73,30 @@ class InMemoryDialogue:
         text = "welcome" if name is None else f"welcome, {name}"
         return ChatReply(conversation_id=request.conversation_id, messages=[OutMessage(text=text)])
 
-    async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
+    async def put_bot(
+        self,
+        bot: str,
+        raw: bytes,
+        content_type: str | None = None,
+        *,
+        expected_version: int | None = None,
+        create_only: bool = False,
+    ) -> BotSummary:
+        """Counts versions across deletions, as the dialogue's store does; refuses as it does."""
+        current = self.versions.get(bot, 1 if bot in self.bots else 0)
+        live = current if bot in self.bots else None
+        if (expected_version is not None and live != expected_version) or (create_only and live):
+            message = f"bot {bot!r} is at version {live}, not {expected_version}"
+            raise PreconditionFailedError(message, details={"current_version": live})
         self.bots[bot] = {"name": bot, **msgspec.json.decode(raw or b"{}")}
+        self.versions[bot] = current + 1
         return self._summary(bot)
 
     async def get_bot(self, bot: str, export_format: str = "native") -> dict[str, Any]:
         return self._known(bot)
+
+    async def export_bot(self, bot: str, export_format: str = "native") -> Exported:
+        return Exported(version=self.versions.get(bot, 1), document=self._known(bot))
 
     async def list_bots(self) -> list[BotSummary]:
         return [self._summary(name) for name in sorted(self.bots)]
@@ -100,7 +125,12 @@ class InMemoryDialogue:
     def _summary(self, bot: str) -> BotSummary:
         access = self.bots[bot].get("settings", {}).get("chat_access", "public")
         return BotSummary(
-            name=bot, version=1, intents=0, entities=0, updated_at=utc_now(), chat_access=access
+            name=bot,
+            version=self.versions.get(bot, 1),
+            intents=0,
+            entities=0,
+            updated_at=utc_now(),
+            chat_access=access,
         )
 
 

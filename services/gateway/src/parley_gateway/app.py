@@ -47,8 +47,8 @@ def _cors(settings: GatewaySettings) -> CORSConfig | None:
     return CORSConfig(
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["authorization", "content-type", HEADER],
-        expose_headers=[HEADER, "retry-after"],
+        allow_headers=["authorization", "content-type", "if-match", "if-none-match", HEADER],
+        expose_headers=[HEADER, "retry-after", "etag"],
         max_age=600,
     )
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import msgspec
+
 from parley_messages import (
     BotSummary,
     ChatReply,
@@ -19,8 +21,16 @@ from parley_messages import (
     ParseResult,
     WelcomeRequest,
 )
+from parley_runtime.errors import InvalidInputError, PreconditionFailedError
 from parley_runtime.http import JsonClient
 from parley_runtime.names import check_bot_name
+
+
+class ExportedBot(msgspec.Struct, frozen=True, kw_only=True):
+    """`BotExport` as the dialogue service's `/v1/bots/{bot}/export` answers it."""
+
+    version: int
+    document: dict[str, Any]
 
 
 class HttpDialogue:
@@ -35,17 +45,40 @@ class HttpDialogue:
     async def welcome(self, request: WelcomeRequest) -> ChatReply | None:
         return await self._client.call("POST", "/v1/welcome", ChatReply | None, body=request)  # type: ignore[arg-type]
 
-    async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary:
+    async def put_bot(
+        self,
+        bot: str,
+        raw: bytes,
+        content_type: str | None = None,
+        *,
+        expected_version: int | None = None,
+        create_only: bool = False,
+    ) -> BotSummary:
         # Without a type the service reads the document as it looks; octet-stream is HTTP's "unknown"
         # (the client's default, JSON, would have the service refuse a YAML document as bad JSON).
         headers = {"content-type": content_type or "application/octet-stream"}
-        return await self._client.call(
-            "PUT", f"/v1/bots/{check_bot_name(bot)}", BotSummary, body=raw, headers=headers
-        )
+        if expected_version is not None:
+            headers["if-match"] = f'"{expected_version}"'
+        if create_only:
+            headers["if-none-match"] = "*"
+        try:
+            return await self._client.call(
+                "PUT", f"/v1/bots/{check_bot_name(bot)}", BotSummary, body=raw, headers=headers
+            )
+        except InvalidInputError as exc:
+            # The service answers a refusal as the runtime answers any `PermanentError` of its own
+            # code (422), which `JsonClient` rebuilds as invalid input with the code and details.
+            if exc.code == PreconditionFailedError.code:
+                raise PreconditionFailedError(str(exc), details=exc.details) from None
+            raise
 
     async def get_bot(self, bot: str, export_format: str = "native") -> dict[str, Any]:
         path = f"/v1/bots/{check_bot_name(bot)}?{urlencode({'format': export_format})}"
         return await self._client.call("GET", path, dict[str, Any], idempotent=True)
+
+    async def export_bot(self, bot: str, export_format: str = "native") -> ExportedBot:
+        path = f"/v1/bots/{check_bot_name(bot)}/export?{urlencode({'format': export_format})}"
+        return await self._client.call("GET", path, ExportedBot, idempotent=True)
 
     async def list_bots(self) -> list[BotSummary]:
         return await self._client.call("GET", "/v1/bots", list[BotSummary], idempotent=True)

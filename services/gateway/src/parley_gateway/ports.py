@@ -24,10 +24,36 @@ class Conversations(Protocol):
     async def welcome(self, request: WelcomeRequest) -> ChatReply | None: ...
 
 
+class BotExport(Protocol):
+    """A bot's exported document and the version it is (its `ETag`)."""
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def document(self) -> dict[str, Any]: ...
+
+
 class BotCatalog(Protocol):
-    async def put_bot(self, bot: str, raw: bytes, content_type: str | None = None) -> BotSummary: ...
+    async def put_bot(
+        self,
+        bot: str,
+        raw: bytes,
+        content_type: str | None = None,
+        *,
+        expected_version: int | None = None,
+        create_only: bool = False,
+    ) -> BotSummary:
+        """Create or replace; with `expected_version` only over that version of a live bot, with
+        `create_only` only where none lives, else `PreconditionFailedError` (details:
+        `{"current_version": int | None}`)."""
+        ...
 
     async def get_bot(self, bot: str, export_format: str = "native") -> dict[str, Any]: ...
+
+    async def export_bot(self, bot: str, export_format: str = "native") -> BotExport:
+        """`get_bot`'s document together with its version."""
+        ...
 
     async def list_bots(self) -> list[BotSummary]: ...
 

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Router, delete, get, post, put
+from litestar import Request, Response, Router, delete, get, post, put
+from litestar.datastructures import ResponseHeader
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
@@ -17,6 +18,7 @@ from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id
 from parley_gateway.periods import FORMS, in_utc, period
+from parley_gateway.preconditions import IfMatch, IfNoneMatch, create_only, etag, expected_version
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
 from parley_gateway.routes.guards import admin_guard
 from parley_gateway.routes.keys import key_routes
@@ -51,6 +53,11 @@ class AnalyticsReport(msgspec.Struct, frozen=True, kw_only=True):
 
 _ERRORS = errors(*ADMIN_ERRORS)
 
+_ETAG = ResponseHeader(
+    name="ETag",
+    description='The bot\'s version, quoted (`"5"`): sent back as `If-Match`, a save replaces only it',
+    documentation_only=True,
+)
 _DEFINITION = Schema(
     type=OpenAPIType.OBJECT,
     description="A bot definition: Parley's native format or an AI Chatbot Framework export (detected)",
@@ -94,18 +101,40 @@ async def list_bots(gateway: GatewayDep) -> list[BotSummary]:
 @put(
     "/bots/{bot:str}",
     tags=["bots"],
-    responses=_ERRORS,
+    responses=errors(*ADMIN_ERRORS, 412),
+    response_headers=[_ETAG],
     status_code=200,
     operation_class=_documented_body(
         RequestBody(content=_DOCUMENT, required=True, description="The definition, as JSON or YAML")
     ),
 )
-async def put_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
-    """Create or replace a bot from a definition (native or AI Chatbot Framework format, JSON or YAML)."""
+async def put_bot(
+    bot: BotPath,
+    request: Request[Any, Any, Any],
+    gateway: GatewayDep,
+    if_match: IfMatch = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[BotSummary]:
+    """Create or replace a bot from a definition (native or AI Chatbot Framework format, JSON or YAML).
+
+    With `If-Match: "<version>"` (the `ETag` of the export the editor loaded) only that version is
+    replaced, with `If-None-Match: *` the bot is only created; otherwise 412 `precondition_failed`,
+    with the bot's `current_version` (null: none) in `details`. Without either, the save wins."""
+    version, create = expected_version(if_match), create_only(if_none_match)
+    if version is not None and create:
+        raise InvalidInputError(
+            "send If-Match or If-None-Match, not both", details={"header": "If-None-Match"}
+        )
     body = await request.body()
-    summary = await gateway.catalog.put_bot(check_bot_name(bot), body, request.headers.get("content-type"))
+    summary = await gateway.catalog.put_bot(
+        check_bot_name(bot),
+        body,
+        request.headers.get("content-type"),
+        expected_version=version,
+        create_only=create,
+    )
     gateway.access.policies.remember(bot, summary.chat_access)
-    return summary
+    return Response(summary, headers={"ETag": etag(summary.version)})
 
 
 @post(
@@ -137,14 +166,16 @@ async def import_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: Gat
     return summary
 
 
-@get("/bots/{bot:str}", tags=["bots"], responses=_ERRORS)
+@get("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, response_headers=[_ETAG])
 async def get_bot(
     bot: BotPath,
     gateway: GatewayDep,
     export_format: Annotated[str, QueryParameter(name="format", pattern="^(native|acf)$")] = "native",
-) -> dict[str, Any]:
-    """Export a bot's definition (`format=acf` for the AI Chatbot Framework format)."""
-    return await gateway.catalog.get_bot(check_bot_name(bot), export_format)
+) -> Response[dict[str, Any]]:
+    """Export a bot's definition (`format=acf` for the AI Chatbot Framework format); `ETag` is its
+    version, for `If-Match` on the save that follows an edit."""
+    exported = await gateway.catalog.export_bot(check_bot_name(bot), export_format)
+    return Response(exported.document, headers={"ETag": etag(exported.version)})
 
 
 @delete("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, status_code=204)

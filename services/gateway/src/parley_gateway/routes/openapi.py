@@ -12,6 +12,8 @@ _DESCRIPTIONS = {
     403: "The key may not do this (scope, or a bot it is not for)",
     404: "No such bot, job, conversation or key",
     409: "Conflict",
+    412: "The bot is not at the version `If-Match` names, or exists despite `If-None-Match: *`: "
+    "`error.details.current_version` is its version now (null: there is none)",
     413: "The request body is too large",
     422: "The request cannot be carried out",
     429: "Too many requests; retry after `Retry-After` seconds",
