@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError, parseRetryAfter, retryRateLimited } from "./api";
+import { ApiError, parseRetryAfter, preconditionFailed, retryRateLimited, versionOfEtag } from "./api";
 
 describe("parseRetryAfter", () => {
   it("reads seconds or an HTTP date, and nothing else", () => {
@@ -41,5 +41,22 @@ describe("retryRateLimited", () => {
     await vi.advanceTimersByTimeAsync(1_000);
     stop.abort(new Error("stopped"));
     await outcome;
+  });
+});
+
+describe("conditional saves", () => {
+  it("reads the version an ETag names, strong or weak", () => {
+    expect(versionOfEtag('"5"')).toBe(5);
+    expect(versionOfEtag('W/"12"')).toBe(12);
+    expect(versionOfEtag("7")).toBe(7);
+    expect(versionOfEtag('"abc"')).toBeNull();
+    expect(versionOfEtag(null)).toBeNull();
+  });
+
+  it("tells a refused precondition from other errors, with the bot's version now", () => {
+    const refused = (details: unknown) => new ApiError(412, "precondition_failed", "changed", details);
+    expect(preconditionFailed(refused({ current_version: 5 }))).toEqual({ currentVersion: 5 });
+    expect(preconditionFailed(refused(null))).toEqual({ currentVersion: null });
+    expect(preconditionFailed(new ApiError(409, "conflict", "no"))).toBeNull();
   });
 });

@@ -26,6 +26,28 @@ export class ApiError extends Error {
 }
 
 type Query = Record<string, string | number | undefined | null>;
+type RequestInit = { body?: BodyInit; json?: unknown; query?: Query; headers?: Record<string, string> };
+
+/**
+ * What a save of a bot's definition may replace: `{ version }` only that version (`If-Match`, the
+ * version the editor loaded), `"create"` only no bot (`If-None-Match: *`). Otherwise the server
+ * answers 412 `precondition_failed`, with the bot's `current_version` (null: there is none).
+ */
+export type SaveCondition = { version: number } | "create";
+
+/** The version an `ETag` names (`"5"`, also weak `W/"5"`); null without one. */
+export function versionOfEtag(etag: string | null): number | null {
+  const found = etag?.trim().match(/^(?:W\/)?"?(\d{1,15})"?$/);
+  return found ? Number(found[1]) : null;
+}
+
+/** The 412 of a conditional save: the bot's version now, or null when it no longer exists. */
+export function preconditionFailed(error: unknown): { currentVersion: number | null } | null {
+  if (!(error instanceof ApiError) || error.status !== 412) return null;
+  const details = error.details as { current_version?: unknown } | null;
+  const version = details?.current_version;
+  return { currentVersion: typeof version === "number" ? version : null };
+}
 
 export class Api {
   readonly base: string;
@@ -43,8 +65,19 @@ export class Api {
     return url.href;
   }
 
-  async request<T>(method: string, path: string, init: { body?: BodyInit; json?: unknown; query?: Query } = {}): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: "application/json" };
+  async request<T>(method: string, path: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.send(method, path, init);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** The response of a request that succeeded (2xx); anything else is thrown as an `ApiError`. */
+  async send(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      accept: "application/json",
+      ...init.headers,
+    };
     let body = init.body;
     if (init.json !== undefined) {
       headers["content-type"] = "application/json";
@@ -58,15 +91,23 @@ export class Api {
     }
     if (response.status === 401) this.onUnauthorized();
     if (!response.ok) throw await toError(response);
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return response;
   }
 
   listBots = () => this.request<BotSummary[]>("GET", "api/v1/bots");
   getBot = (bot: string, format: "native" | "acf" = "native") =>
     this.request<BotDefinition>("GET", `api/v1/bots/${enc(bot)}`, { query: { format } });
-  putBot = (bot: string, definition: BotDefinition) =>
-    this.request<BotSummary>("PUT", `api/v1/bots/${enc(bot)}`, { json: definition });
+  /** The definition with its version (the `ETag`; null from a server that does not send it). */
+  getBotVersioned = async (bot: string): Promise<{ definition: BotDefinition; version: number | null }> => {
+    const response = await this.send("GET", `api/v1/bots/${enc(bot)}`, { query: { format: "native" } });
+    return { definition: (await response.json()) as BotDefinition, version: versionOfEtag(response.headers.get("etag")) };
+  };
+  putBot = (bot: string, definition: BotDefinition, condition?: SaveCondition) =>
+    this.request<BotSummary>("PUT", `api/v1/bots/${enc(bot)}`, {
+      json: definition,
+      headers:
+        condition === "create" ? { "if-none-match": "*" } : condition ? { "if-match": `"${condition.version}"` } : {},
+    });
   deleteBot = (bot: string) => this.request<void>("DELETE", `api/v1/bots/${enc(bot)}`);
   importBot = (bot: string, file: Blob) => {
     const form = new FormData();

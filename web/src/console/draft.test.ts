@@ -10,7 +10,7 @@ import type { BotDefinition } from "./types";
 function fakeApi(stored: BotDefinition) {
   let answer: () => void = () => {};
   const api = {
-    getBot: async () => structuredClone(stored),
+    getBotVersioned: async () => ({ definition: structuredClone(stored), version: 1 }),
     putBot: (_bot: string, definition: BotDefinition) =>
       new Promise((resolve) => {
         answer = () => {

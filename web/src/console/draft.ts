@@ -3,7 +3,7 @@
 
 import { createContext } from "preact";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { describe } from "./api";
+import { describe, preconditionFailed } from "./api";
 import { useApi } from "./context";
 import type { BotDefinition } from "./types";
 import { emptyParts } from "./validation";
@@ -18,8 +18,11 @@ export interface BotDraft {
   isDirty: () => boolean;
   saving: boolean;
   saveError: string | null;
+  /** Set when a save found the bot changed by someone else (its version now) or deleted (null). */
+  conflict: { currentVersion: number | null } | null;
   update: (change: (draft: BotDefinition) => void) => void;
-  save: () => Promise<boolean>;
+  /** Save over the version loaded; `{ create: true }`: only if the bot does not exist (deleted). */
+  save: (options?: { create?: boolean }) => Promise<boolean>;
   discard: () => void;
   reload: () => Promise<void>;
 }
@@ -31,14 +34,20 @@ export function useBotDraftState(bot: string): BotDraft {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<BotDraft["conflict"]>(null);
+  // The version `saved` is (the server's ETag): saves replace only it, so a save never overwrites
+  // someone else's. Null from a server that does not say; such a save is unconditional.
+  const version = useRef<number | null>(null);
 
   const reload = useCallback(async () => {
     setLoadError(null);
     try {
-      const definition = await api.getBot(bot);
+      const { definition, version: loaded } = await api.getBotVersioned(bot);
+      version.current = loaded;
       setSaved(definition);
       setDraft(structuredClone(definition));
       setSaveError(null);
+      setConflict(null);
     } catch (error) {
       setLoadError(describe(error));
     }
@@ -71,7 +80,7 @@ export function useBotDraftState(bot: string): BotDraft {
     [],
   );
 
-  const save = useCallback(async () => {
+  const save = useCallback(async (options: { create?: boolean } = {}) => {
     if (!draft) return false;
     const empty = emptyParts(draft);
     if (empty.length) {
@@ -81,13 +90,18 @@ export function useBotDraftState(bot: string): BotDraft {
     setSaving(true);
     setSaveError(null);
     try {
-      await api.putBot(bot, draft);
-      const definition = await api.getBot(bot);
+      const condition = options.create ? "create" : version.current === null ? undefined : { version: version.current };
+      const summary = await api.putBot(bot, draft, condition);
+      const { definition, version: reread } = await api.getBotVersioned(bot);
+      version.current = reread ?? summary.version;
+      setConflict(null);
       setSaved(definition);
       setDraft((current) => keepEditsMadeWhileSaving(draft, current, definition));
       return true;
     } catch (error) {
-      setSaveError(describe(error));
+      const failed = preconditionFailed(error);
+      if (failed) setConflict(failed);
+      else setSaveError(describe(error));
       return false;
     } finally {
       setSaving(false);
@@ -99,7 +113,7 @@ export function useBotDraftState(bot: string): BotDraft {
     setSaveError(null);
   }, [saved]);
 
-  return { bot, saved, draft, loadError, dirty, isDirty, saving, saveError, update, save, discard, reload };
+  return { bot, saved, draft, loadError, dirty, isDirty, saving, saveError, conflict, update, save, discard, reload };
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import { useEffect } from "preact/hooks";
 import { changedParts } from "../changes";
-import { DraftContext, useBotDraftState } from "../draft";
+import { type BotDraft, DraftContext, useBotDraftState } from "../draft";
 import { Empty, ErrorBox, Loading } from "../components/ui";
 import { useNotify } from "../context";
 import { guardLeaving, href } from "../router";
@@ -34,6 +34,32 @@ function typedButNotAdded(): string[] {
   return [...document.querySelectorAll<HTMLInputElement>("input[data-adds]")]
     .filter((input) => input.value.trim())
     .map((input) => `“${input.dataset.adds}”`);
+}
+
+/** A save refused because someone else saved or deleted the bot since it was loaded. */
+function Conflict({ bot, conflict, state }: { bot: string; conflict: { currentVersion: number | null }; state: BotDraft }) {
+  const deleted = conflict.currentVersion === null;
+  return (
+    <div class="error-box" role="alert">
+      <strong>Not saved: {deleted ? `${bot} was deleted` : `someone else changed ${bot}`}</strong>
+      <p>
+        {deleted
+          ? `Someone deleted ${bot} while you were editing it.`
+          : `Someone else saved ${bot} (it is now at version ${conflict.currentVersion}) while you were editing it; saving would overwrite their changes.`}{" "}
+        Your changes are still here, not saved. Reloading shows the bot as it is now and loses them.
+      </p>
+      <div class="conflict-actions">
+        {deleted && (
+          <button type="button" onClick={() => void state.save({ create: true })} disabled={state.saving}>
+            Create {bot} again with my changes
+          </button>
+        )}
+        <button type="button" class="secondary" onClick={() => void state.reload()} disabled={state.saving}>
+          Reload (lose my changes)
+        </button>
+      </div>
+    </div>
+  );
 }
 
 export function BotShell({ bot, path }: { bot: string; path: string[] }) {
@@ -99,6 +125,7 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
           </button>
         </div>
       )}
+      {state.conflict && <Conflict bot={bot} conflict={state.conflict} state={state} />}
       <ErrorBox title="Not saved" error={state.saveError} />
       {tab === "intents" && <IntentsPage selected={item} />}
       {tab === "entities" && <EntitiesPage selected={item} />}

@@ -1,7 +1,7 @@
 // All bots: create, import (native or AI Chatbot Framework, JSON or YAML), export, delete.
 
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { type Api, ApiError, describe } from "../api";
+import { type Api, ApiError, describe, preconditionFailed } from "../api";
 import { Empty, ErrorBox, Field, Loading, TextInput, download, when } from "../components/ui";
 import { useApi, useNotify } from "../context";
 import { BOT_NAME, BOT_NAME_RULE, botNameFromFile } from "../names";
@@ -122,10 +122,12 @@ function CreateBot() {
         setError(`A bot named “${name}” exists: choose another name, or open it from the list.`);
         return;
       }
-      await api.putBot(name, starterBot(name, description));
+      await api.putBot(name, starterBot(name, description), "create");
       navigate("bots", name, "intents");
     } catch (err) {
-      setError(describe(err));
+      // Created by someone else since the check above.
+      if (preconditionFailed(err)) setError(`A bot named “${name}” exists: choose another name, or open it from the list.`);
+      else setError(describe(err));
     }
   };
   return (
