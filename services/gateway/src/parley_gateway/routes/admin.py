@@ -57,6 +57,7 @@ _ETAG = ResponseHeader(
     name="ETag",
     description='The bot\'s version, quoted (`"5"`): sent back as `If-Match`, a save replaces only it',
     documentation_only=True,
+    required=True,
 )
 _DEFINITION = Schema(
     type=OpenAPIType.OBJECT,
