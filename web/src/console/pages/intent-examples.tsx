@@ -23,6 +23,17 @@ export function ExamplesEditor(props: {
   const [error, setError] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection | null>(null);
   const list = useRef<HTMLOListElement>(null);
+  const newExample = useRef<HTMLInputElement>(null);
+  // Keyboard focus after a row's editor closes or the row is deleted: the Edit button of the row
+  // now at that place (the next example), else the New example box; never lost to <body>.
+  const [refocus, setRefocus] = useState<{ index: number } | null>(null);
+  useEffect(() => {
+    if (!refocus || !list.current) return;
+    const rows = list.current.querySelectorAll<HTMLElement>("li.example");
+    const row = rows[Math.min(refocus.index, rows.length - 1)];
+    (row?.querySelector<HTMLElement>("button[data-edit]") ?? newExample.current)?.focus();
+    setRefocus(null);
+  }, [refocus]);
 
   useEffect(() => {
     // Read the selection once the mouse (or finger) is up: opening the label form moves the rows
@@ -80,6 +91,7 @@ export function ExamplesEditor(props: {
       <form onSubmit={add} class="inline-form">
         <input
           type="text"
+          ref={newExample}
           aria-label="New example"
           data-adds="New example"
           placeholder="Type an example sentence and press Enter"
@@ -99,6 +111,7 @@ export function ExamplesEditor(props: {
             selection={selection?.index === index ? selection : null}
             onClearSelection={() => setSelection(null)}
             onChange={(next) => replace(index, next)}
+            onRefocus={() => setRefocus({ index })}
           />
         ))}
       </ol>
@@ -112,6 +125,7 @@ function ExampleRow(props: {
   selection: Selection | null;
   onClearSelection: () => void;
   onChange: (example: Example | null) => void;
+  onRefocus: () => void;
 }) {
   const { example, index, selection } = props;
   const [editing, setEditing] = useState(false);
@@ -125,9 +139,10 @@ function ExampleRow(props: {
         <EditExample
           index={index}
           text={text}
-          onDone={(value) => {
+          onDone={(value, byKey) => {
             setEditing(false);
             if (value !== null && value !== text) props.onChange(value ? retext(example, value) : null);
+            if (byKey) props.onRefocus();
           }}
         />
       ) : (
@@ -147,10 +162,10 @@ function ExampleRow(props: {
         <button type="button" class="link" onClick={() => setLabelling(!open)} aria-expanded={open}>
           Label words
         </button>
-        <button type="button" class="link" onClick={() => setEditing(true)} aria-label={`Edit example ${index + 1}`}>
+        <button type="button" class="link" onClick={() => setEditing(true)} data-edit aria-label={`Edit example ${index + 1}`}>
           Edit
         </button>
-        <button type="button" class="link danger" onClick={() => props.onChange(null)} aria-label={`Delete example ${index + 1}`}>
+        <button type="button" class="link danger" onClick={() => (props.onChange(null), props.onRefocus())} aria-label={`Delete example ${index + 1}`}>
           Delete
         </button>
       </div>
@@ -241,13 +256,13 @@ function LabelForm(props: { example: Example; selection: Selection | null; onDon
   );
 }
 
-function EditExample(props: { index: number; text: string; onDone: (value: string | null) => void }) {
+function EditExample(props: { index: number; text: string; onDone: (value: string | null, byKey: boolean) => void }) {
   const [value, setValue] = useState(props.text);
   const done = useRef(false);
-  const finish = (result: string | null): void => {
+  const finish = (result: string | null, byKey = false): void => {
     if (done.current) return;
     done.current = true;
-    props.onDone(result === null ? null : result.trim());
+    props.onDone(result === null ? null : result.trim(), byKey);
   };
   return (
     <input
@@ -257,8 +272,8 @@ function EditExample(props: { index: number; text: string; onDone: (value: strin
       ref={(input) => input?.focus()}
       onInput={(e) => setValue(e.currentTarget.value)}
       onKeyDown={(e) => {
-        if (e.key === "Enter") finish(value);
-        else if (e.key === "Escape") finish(null);
+        if (e.key === "Enter") finish(value, true);
+        else if (e.key === "Escape") finish(null, true);
       }}
       onBlur={() => finish(value)}
     />
