@@ -8,6 +8,7 @@ import { useApi } from "../context";
 import { useDraft } from "../draft";
 import { type Report, evaluate, mapLimit } from "../evaluation";
 import { exampleText } from "../examples";
+import { metricRow } from "../metrics";
 import { TERMINAL, followJob } from "../training";
 import type { TrainingJob } from "../types";
 
@@ -117,18 +118,6 @@ function JobStatus({ job }: { job: TrainingJob }) {
   );
 }
 
-const METRIC_LABELS: Record<string, [string, (v: number) => string]> = {
-  accuracy: ["Accuracy (held-out)", (v) => percent(v, 1)],
-  in_scope_accuracy: ["Right and confident", (v) => percent(v, 1)],
-  fallback_rate: ["Sent to fallback", (v) => percent(v, 1)],
-  examples: ["Examples", (v) => String(Math.round(v))],
-  held_out: ["Held-out predictions", (v) => String(Math.round(v))],
-  intents: ["Intents", (v) => String(Math.round(v))],
-  train_seconds: ["Training time", (v) => `${v.toFixed(2)} s`],
-  temperature: ["Calibration temperature", (v) => v.toFixed(3)],
-  similarity_floor: ["Similarity floor", (v) => v.toFixed(2)],
-};
-
 function Metrics({ metrics }: { metrics: Record<string, unknown> }) {
   const scalars = Object.entries(metrics).filter((entry): entry is [string, number] => typeof entry[1] === "number");
   const nested = Object.entries(metrics).filter(([, v]) => typeof v === "object" && v !== null);
@@ -138,11 +127,11 @@ function Metrics({ metrics }: { metrics: Record<string, unknown> }) {
       {metrics.held_out === 0 && <p class="muted">Too few examples per intent to hold any out: add examples for held-out scores.</p>}
       <dl class="metrics">
         {scalars.map(([key, value]) => {
-          const [label, format] = METRIC_LABELS[key] ?? [key.replace(/_/g, " "), (v: number) => String(Number(v.toFixed(4)))];
+          const [label, shown] = metricRow(key, value);
           return (
             <div key={key} class="metric" data-metric={key}>
               <dt>{label}</dt>
-              <dd>{format(value)}</dd>
+              <dd>{shown}</dd>
             </div>
           );
         })}
