@@ -9,6 +9,7 @@ from parley_runtime.errors import (
     NotTrainedError,
     ParleyError,
     PermanentError,
+    PreconditionFailedError,
     TransientError,
 )
 from parley_runtime.http import error_from_response
@@ -24,6 +25,7 @@ def answer(status: int, code: str, message: str = "m", details: object = None) -
         (404, "not_found", NotFoundError),
         (404, "not_trained", NotTrainedError),
         (409, "conflict", ConflictError),
+        (412, "precondition_failed", PreconditionFailedError),
         (400, "invalid_input", InvalidInputError),
         (413, "too_large", InvalidInputError),
         (422, "invalid_input", InvalidInputError),

@@ -57,7 +57,7 @@ async def test_the_api_takes_the_preconditions_as_headers_and_sends_refusals_wit
         stale = await client.put("/v1/bots/shop", content=BOT, headers={"if-match": '"1"'})
         error = stale.json()["error"]
         assert (stale.status_code, error["code"], error["details"]) == (
-            422,
+            412,
             "precondition_failed",
             {"current_version": 2},
         )

@@ -19,6 +19,7 @@ from parley_runtime.errors import (
     NotTrainedError,
     ParleyError,
     PermanentError,
+    PreconditionFailedError,
     TransientError,
 )
 
@@ -97,6 +98,8 @@ def error_from_response(response: httpx.Response) -> ParleyError:
         error = (NotTrainedError if detail.code == NotTrainedError.code else NotFoundError)(detail.message)
     elif status == 409:
         error = ConflictError(detail.message)
+    elif status == 412:
+        error = PreconditionFailedError(detail.message, details=detail.details)
     elif status in (400, 413, 422):
         error = InvalidInputError(detail.message, details=detail.details)
     elif status >= 500 or status == 429:

@@ -18,6 +18,7 @@ from parley_runtime.errors import (
     InvalidInputError,
     NotFoundError,
     ParleyError,
+    PreconditionFailedError,
     TransientError,
 )
 from parley_runtime.http import ErrorBody, ErrorDetail
@@ -65,6 +66,8 @@ def status_for(exc: ParleyError) -> int:
         return 404
     if isinstance(exc, ConflictError):
         return 409
+    if isinstance(exc, PreconditionFailedError):
+        return 412
     if isinstance(exc, InvalidInputError):
         return 400
     if isinstance(exc, TransientError):

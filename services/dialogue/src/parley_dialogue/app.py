@@ -60,8 +60,7 @@ def _routes(service: DialogueService) -> list[HTTPRouteHandler]:
     @put("/v1/bots/{bot:str}", status_code=200)
     async def put_bot(bot: FromPath[str], request: Request[Any, Any, Any]) -> BotSummary:
         """`If-Match: "<version>"` or `If-None-Match: *` make the save conditional; a refusal is
-        answered as the runtime answers a `PermanentError` (422, `precondition_failed`, details),
-        which `JsonClient` hands back with its details: the gateway answers it 412."""
+        412 `precondition_failed`, with the bot's current version in its details."""
         headers = request.headers
         return await service.put_bot(
             bot,

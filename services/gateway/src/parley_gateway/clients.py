@@ -21,7 +21,6 @@ from parley_messages import (
     ParseResult,
     WelcomeRequest,
 )
-from parley_runtime.errors import InvalidInputError, PreconditionFailedError
 from parley_runtime.http import JsonClient
 from parley_runtime.names import check_bot_name
 
@@ -61,16 +60,9 @@ class HttpDialogue:
             headers["if-match"] = f'"{expected_version}"'
         if create_only:
             headers["if-none-match"] = "*"
-        try:
-            return await self._client.call(
-                "PUT", f"/v1/bots/{check_bot_name(bot)}", BotSummary, body=raw, headers=headers
-            )
-        except InvalidInputError as exc:
-            # The service answers a refusal as the runtime answers any `PermanentError` of its own
-            # code (422), which `JsonClient` rebuilds as invalid input with the code and details.
-            if exc.code == PreconditionFailedError.code:
-                raise PreconditionFailedError(str(exc), details=exc.details) from None
-            raise
+        return await self._client.call(
+            "PUT", f"/v1/bots/{check_bot_name(bot)}", BotSummary, body=raw, headers=headers
+        )
 
     async def get_bot(self, bot: str, export_format: str = "native") -> dict[str, Any]:
         path = f"/v1/bots/{check_bot_name(bot)}?{urlencode({'format': export_format})}"

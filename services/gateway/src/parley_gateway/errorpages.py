@@ -12,7 +12,7 @@ from litestar.params import ParameterKwarg
 
 from parley_gateway.errors import ForbiddenError, RateLimitedError, UnauthorizedError, UpstreamTimeoutError
 from parley_gateway.metrics import GatewayMetrics
-from parley_runtime.errors import ParleyError, PreconditionFailedError
+from parley_runtime.errors import ParleyError
 from parley_runtime.http import ErrorBody
 from parley_runtime.web import Handler, HandlerMap, error_response, exception_handlers
 
@@ -22,7 +22,6 @@ _STATUS: dict[type[ParleyError], int] = {
     ForbiddenError: 403,
     RateLimitedError: 429,
     UpstreamTimeoutError: 504,
-    PreconditionFailedError: 412,  # the runtime answers it as any other PermanentError: 422
 }
 
 
