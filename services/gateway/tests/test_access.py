@@ -107,6 +107,14 @@ async def test_chatting_with_an_unknown_bot_answers_404(client: Client) -> None:
     assert (await client.post("/api/v1/bots/nobody/chat", json={"text": "hi"})).status_code == 404
 
 
+async def test_a_key_for_a_bot_that_does_not_exist_is_refused(client: Client, admin: dict[str, str]) -> None:
+    body = {"name": "x", "scopes": ["chat"], "bots": ["vault", "nosuchbot"]}
+    response = await client.post("/api/v1/keys", headers=admin, json=body)
+    error = response.json()["error"]
+    assert (response.status_code, error["details"]) == (400, {"field": "bots", "unknown": ["nosuchbot"]})
+    assert "nosuchbot" not in (await client.get("/api/v1/keys", headers=admin)).text
+
+
 async def test_a_key_with_an_unknown_scope_is_refused(client: Client, admin: dict[str, str]) -> None:
     response = await client.post("/api/v1/keys", headers=admin, json={"name": "x", "scopes": ["root"]})
     assert response.status_code == 400

@@ -9,12 +9,22 @@ from parley_gateway.deps import GatewayDep
 from parley_gateway.keys import ApiKey, CreatedKey, NewKey
 from parley_gateway.names import IdPath, check_key_id
 from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
+from parley_runtime.errors import InvalidInputError
 
 
 @post("/keys", tags=["keys"], status_code=201, responses=errors(*ADMIN_ERRORS))
 async def create_key(data: JSONBody[NewKey], gateway: GatewayDep) -> CreatedKey:
-    """Create a key with scopes `admin` and/or `chat`, optionally only for some bots and with its
-    own limit (requests per window per bot). The answer holds the secret: it is never shown again."""
+    """Create a key with scopes `admin` and/or `chat`, optionally only for some bots (which must
+    exist) and with its own limit (requests per window per bot). The answer holds the secret: it is
+    never shown again."""
+    known = {bot.name for bot in await gateway.catalog.list_bots()}
+    unknown = sorted(set(data.bots) - known)
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        raise InvalidInputError(
+            f"no bot named {names}: a key can be limited only to bots that exist",
+            details={"field": "bots", "unknown": unknown},
+        )
     return await gateway.access.keys.create(data)
 
 
