@@ -109,3 +109,27 @@ def test_new_bot_creates_only_a_bot_that_does_not_exist(page: Page, parley: Embe
     page.get_by_role("button", name="Create bot").click()
     expect(page.get_by_role("alert")).to_contain_text("A bot named “raced” exists")
     assert sent[0].get("if-none-match") == "*"
+
+
+def test_two_editors_against_the_server(page: Page, parley: EmbeddedParley, admin: httpx.Client) -> None:
+    """No staging: the embedded server's own preconditions (decision 84)."""
+    admin.put("/api/v1/bots/twoeditors", json={"name": "twoeditors", "intents": [{"id": "greet", "examples": ["hi"]}]}).raise_for_status()
+    try:
+        sign_in(page, parley, "#/bots/twoeditors/intents/greet")
+        name = page.get_by_label("Display name")
+        name.fill("Mine")
+        theirs = {"name": "twoeditors", "intents": [{"id": "greet", "name": "Theirs", "examples": ["hi"]}]}
+        admin.put("/api/v1/bots/twoeditors", json=theirs).raise_for_status()
+        page.get_by_role("region", name="Unsaved changes").get_by_role("button", name="Save").click()
+        conflict = page.get_by_role("alert").filter(has_text="someone else changed twoeditors")
+        expect(conflict).to_be_visible()
+        expect(name).to_have_value("Mine")
+        assert admin.get("/api/v1/bots/twoeditors").json()["intents"][0]["name"] == "Theirs"
+        conflict.get_by_role("button", name="Reload (lose my changes)").click()
+        expect(name).to_have_value("Theirs")
+        name.fill("Mine, after reading theirs")
+        page.get_by_role("region", name="Unsaved changes").get_by_role("button", name="Save").click()
+        expect(page.get_by_role("region", name="Unsaved changes")).to_be_hidden()
+        assert admin.get("/api/v1/bots/twoeditors").json()["intents"][0]["name"] == "Mine, after reading theirs"
+    finally:
+        admin.delete("/api/v1/bots/twoeditors")
