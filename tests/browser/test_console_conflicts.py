@@ -74,7 +74,9 @@ def test_a_save_of_a_deleted_bot_offers_to_create_it_again(page: Page, parley: E
             return
         sent.append(route.request.headers)
         if "if-none-match" in route.request.headers:
-            route.fulfill(json={"name": "pizzeria", "version": 1, "intents": 0, "entities": 0, "updated_at": ""})
+            route.fulfill(
+                json={"name": "pizzeria", "version": 1, "intents": 0, "entities": 0, "updated_at": ""}
+            )
         else:
             _refuse(route, current_version=None)
 
@@ -113,7 +115,10 @@ def test_new_bot_creates_only_a_bot_that_does_not_exist(page: Page, parley: Embe
 
 def test_two_editors_against_the_server(page: Page, parley: EmbeddedParley, admin: httpx.Client) -> None:
     """No staging: the embedded server's own preconditions (decision 84)."""
-    admin.put("/api/v1/bots/twoeditors", json={"name": "twoeditors", "intents": [{"id": "greet", "examples": ["hi"]}]}).raise_for_status()
+    admin.put(
+        "/api/v1/bots/twoeditors",
+        json={"name": "twoeditors", "intents": [{"id": "greet", "examples": ["hi"]}]},
+    ).raise_for_status()
     try:
         sign_in(page, parley, "#/bots/twoeditors/intents/greet")
         name = page.get_by_label("Display name")
@@ -130,6 +135,8 @@ def test_two_editors_against_the_server(page: Page, parley: EmbeddedParley, admi
         name.fill("Mine, after reading theirs")
         page.get_by_role("region", name="Unsaved changes").get_by_role("button", name="Save").click()
         expect(page.get_by_role("region", name="Unsaved changes")).to_be_hidden()
-        assert admin.get("/api/v1/bots/twoeditors").json()["intents"][0]["name"] == "Mine, after reading theirs"
+        assert (
+            admin.get("/api/v1/bots/twoeditors").json()["intents"][0]["name"] == "Mine, after reading theirs"
+        )
     finally:
         admin.delete("/api/v1/bots/twoeditors")

@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
 
 
 def _focused_label(page: Page) -> str | None:
-    return page.evaluate("() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName")
+    return page.evaluate(
+        "() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName"
+    )
 
 
 def test_deleting_an_example_moves_focus_to_the_next_one(page: Page, parley: EmbeddedParley) -> None:
@@ -27,7 +29,9 @@ def test_deleting_an_example_moves_focus_to_the_next_one(page: Page, parley: Emb
     expect(page.get_by_role("button", name="Edit example 1")).to_be_focused()
 
 
-def test_escape_in_an_examples_editor_returns_focus_to_its_edit_button(page: Page, parley: EmbeddedParley) -> None:
+def test_escape_in_an_examples_editor_returns_focus_to_its_edit_button(
+    page: Page, parley: EmbeddedParley
+) -> None:
     sign_in(page, parley, "#/bots/pizzeria/intents/greet")
     page.get_by_role("button", name="Edit example 2").focus()
     page.keyboard.press("Enter")

@@ -17,11 +17,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
 
 def _answering(page: Page, leave: bool) -> list[str]:
     asked: list[str] = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept() if leave else dialog.dismiss()))
+    page.on(
+        "dialog",
+        lambda dialog: (asked.append(dialog.message), dialog.accept() if leave else dialog.dismiss()),
+    )
     return asked
 
 
-def test_a_synonym_committed_by_the_click_on_a_link_is_asked_about(page: Page, parley: EmbeddedParley) -> None:
+def test_a_synonym_committed_by_the_click_on_a_link_is_asked_about(
+    page: Page, parley: EmbeddedParley
+) -> None:
     sign_in(page, parley, "#/bots/pizzeria/entities/size")
     asked = _answering(page, leave=False)
     synonym = page.get_by_placeholder("Add synonym…").first
@@ -71,7 +76,13 @@ def test_discard_asks_first_naming_what_it_throws_away(page: Page, parley: Embed
     savebar = page.get_by_role("region", name="Unsaved changes")
     answers = [False, True]
     asked: list[str] = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept() if answers.pop(0) else dialog.dismiss()))
+    page.on(
+        "dialog",
+        lambda dialog: (
+            asked.append(dialog.message),
+            dialog.accept() if answers.pop(0) else dialog.dismiss(),
+        ),
+    )
     savebar.get_by_role("button", name="Discard").click()
     poll(page, lambda: len(asked) == 1, "the question whether to discard")
     assert "Discard the unsaved changes to pizzeria (intent greet)" in asked[0]
