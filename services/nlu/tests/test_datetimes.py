@@ -295,3 +295,18 @@ def test_a_long_run_of_times_and_dates_is_parsed_in_linear_time(text: str) -> No
     started = time.thread_time()  # CPU time, as the wall clock is noisy here
     found(text)
     assert time.thread_time() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("on the 2nd floor", []),
+        ("ON THE 3RD attempt", []),
+        ("meet on the 5th at 7", ["2026-12-05"]),
+        ("on the 5th, please", ["2026-12-05"]),
+        ("deliver on the 4th please", ["2026-12-04"]),
+        ("on the 30th", ["2026-11-30"]),
+    ],
+)
+def test_on_the_nth_is_a_date_unless_a_noun_says_what_is_nth(text: str, dates: list[str]) -> None:
+    assert [value for entity, value, _ in found(text) if entity == "date"] == dates

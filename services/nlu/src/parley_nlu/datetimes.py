@@ -54,7 +54,14 @@ _MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+(the\s+)?{_DAY}{_YEAR}\b", _FLAGS)
 _DAY_MONTH = re.compile(
     rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?|{_ORDINAL_DAY}\s+of\s+){_MONTH}\b{_YEAR}", _FLAGS
 )
-_ON_THE_DAY = re.compile(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", _FLAGS)
+_AFTER_A_DAY = (
+    "at|in|of|for|and|or|to|by|from|until|till|before|after|around|about|then|please|so|but|if|"
+    "is|would|could|will|works|this|next|that|instead|too|again"
+)
+_ON_THE_DAY = re.compile(
+    rf"\bon\s+the\s+(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?!(?:{_AFTER_A_DAY})\b)[a-z])", _FLAGS
+)
+"""'on the 5th' (at 7, please, ...), but not 'on the 2nd floor': a noun after it says what is 2nd."""
 _WEEKDAY_AND = re.compile(rf"\b(?:(on|this|next|last)\s+)?({'|'.join(WEEKDAYS)})\s*,?\s+", _FLAGS)
 _THE = re.compile(r"the\s+", _FLAGS)
 _THE_DAY = re.compile(rf"(?:the\s+)?(\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_DAY})\b", _FLAGS)
