@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
+from parley_dialogue.ports import Publisher, WebhookCaller
 from parley_dialogue.service import DialogueService
 from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu
 
@@ -70,6 +71,23 @@ def make_service(mongo: Any, nlu: ScriptedNlu, webhooks: RecordingWebhooks) -> C
             webhooks=webhooks,
             rng=random.Random(7),
             definition_refresh_seconds=definition_refresh_seconds,
+        )
+
+    return make
+
+
+@pytest.fixture
+def notifying(mongo: Any, redis: Redis) -> Callable[..., DialogueService]:
+    """A service with the given webhook caller and, to queue `mode: notify` webhooks, publisher."""
+
+    def make(webhooks: WebhookCaller, publisher: Publisher | None = None) -> DialogueService:
+        return DialogueService(
+            bots=MongoBotStore(mongo),
+            conversations=RedisConversationState(redis, ttl_seconds=60),
+            nlu=ScriptedNlu(),
+            webhooks=webhooks,
+            publisher=publisher,
+            rng=random.Random(1),
         )
 
     return make

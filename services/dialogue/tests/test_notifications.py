@@ -3,13 +3,10 @@ notification worker on the in-process bus, retried when transient, dead-lettered
 
 from __future__ import annotations
 
-import random
 from functools import partial
 
 import pytest
 
-from parley_dialogue.adapters.mongo_bots import MongoBotStore
-from parley_dialogue.adapters.redis_conversations import RedisConversationState
 from parley_dialogue.adapters.redis_notifications import RedisSentNotifications
 from parley_dialogue.bootstrap import build_notification_worker
 from parley_dialogue.errors import WebhookError, WebhookRefused
@@ -17,7 +14,7 @@ from parley_dialogue.notifications import deliver
 from parley_dialogue.replies import WEBHOOK_FAILED
 from parley_dialogue.service import DialogueService
 from parley_dialogue.settings import DialogueSettings
-from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu
+from parley_dialogue.testing import RecordingWebhooks
 from parley_messages import NOTIFICATIONS_QUEUE, ChatRequest, Message, SendWebhook, decode
 from parley_runtime.bus.memory import MemoryBus
 from parley_runtime.errors import TransientError
@@ -51,17 +48,6 @@ def bus() -> MemoryBus:
     return MemoryBus(max_receives=3)
 
 
-def dialogue(mongo, redis, publisher, webhooks) -> DialogueService:
-    return DialogueService(
-        bots=MongoBotStore(mongo),
-        conversations=RedisConversationState(redis, ttl_seconds=60),
-        nlu=ScriptedNlu(),
-        webhooks=webhooks,
-        publisher=publisher,
-        rng=random.Random(1),
-    )
-
-
 def notifier(bus: MemoryBus, webhooks: RecordingWebhooks, redis) -> Worker:
     handler = partial(deliver, webhooks=webhooks, sent=RedisSentNotifications(redis))
     return Worker(bus, NOTIFICATIONS_QUEUE, handler, wait_seconds=0, retry_delay_seconds=0)
@@ -80,9 +66,9 @@ async def order(service: DialogueService) -> list[str]:
     return [m.text for m in reply.messages]
 
 
-async def test_a_notify_action_replies_at_once_and_queues_the_rendered_request(mongo, redis, bus):
+async def test_a_notify_action_replies_at_once_and_queues_the_rendered_request(notifying, bus):
     webhooks = RecordingWebhooks({"never": "read"})
-    assert await order(dialogue(mongo, redis, bus, webhooks)) == ["Your large pizza is on its way."]
+    assert await order(notifying(webhooks, bus)) == ["Your large pizza is on its way."]
     assert webhooks.requests == []
     [delivery] = await bus.receive(NOTIFICATIONS_QUEUE, wait_seconds=0)
     message = decode(delivery.body)
@@ -93,13 +79,13 @@ async def test_a_notify_action_replies_at_once_and_queues_the_rendered_request(m
     assert message.headers["Authorization"] == "Bearer kitchen-secret"
 
 
-async def test_a_notification_that_cannot_be_queued_gets_the_failure_reply(mongo, redis):
-    assert await order(dialogue(mongo, redis, BrokenQueue(), RecordingWebhooks())) == [WEBHOOK_FAILED]
+async def test_a_notification_that_cannot_be_queued_gets_the_failure_reply(notifying):
+    assert await order(notifying(RecordingWebhooks(), BrokenQueue())) == [WEBHOOK_FAILED]
 
 
-async def test_the_worker_delivers_a_queued_notification_with_an_idempotency_key(mongo, redis, bus):
+async def test_the_worker_delivers_a_queued_notification_with_an_idempotency_key(notifying, redis, bus):
     webhooks = RecordingWebhooks()
-    await order(dialogue(mongo, redis, bus, webhooks))
+    await order(notifying(webhooks, bus))
     assert await notifier(bus, webhooks, redis).run_once() == 1
     [request] = webhooks.requests
     assert (request.method, request.url, request.body) == (

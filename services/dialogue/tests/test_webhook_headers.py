@@ -3,7 +3,6 @@ webhook for good (the failure reply; never queued, never retried)."""
 
 from __future__ import annotations
 
-import random
 from functools import partial
 
 import httpx
@@ -11,8 +10,6 @@ import pytest
 
 from parley_dialogue.actions import build_request
 from parley_dialogue.adapters.httpx_webhooks import HttpxWebhookCaller
-from parley_dialogue.adapters.mongo_bots import MongoBotStore
-from parley_dialogue.adapters.redis_conversations import RedisConversationState
 from parley_dialogue.adapters.redis_notifications import RedisSentNotifications
 from parley_dialogue.definition import ActionDef
 from parley_dialogue.engine import PendingAction
@@ -21,7 +18,7 @@ from parley_dialogue.notifications import deliver
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.replies import WEBHOOK_FAILED
 from parley_dialogue.service import DialogueService
-from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu
+from parley_dialogue.testing import RecordingWebhooks
 from parley_dialogue.validation import problems_of
 from parley_messages import NOTIFICATIONS_QUEUE, ChatRequest, SendWebhook
 from parley_runtime.bus.memory import MemoryBus
@@ -119,17 +116,6 @@ intents:
 """
 
 
-def dialogue(mongo, redis, webhooks, publisher=None) -> DialogueService:
-    return DialogueService(
-        bots=MongoBotStore(mongo),
-        conversations=RedisConversationState(redis, ttl_seconds=60),
-        nlu=ScriptedNlu(),
-        webhooks=webhooks,
-        publisher=publisher,
-        rng=random.Random(1),
-    )
-
-
 async def order(service: DialogueService, mode: str, answer: str) -> list[str]:
     await service.put_bot("shop", SHOP.replace("MODE", mode).encode())
     text = '/order{"h": "%s"}' % answer  # noqa: UP031 - JSON braces
@@ -137,15 +123,15 @@ async def order(service: DialogueService, mode: str, answer: str) -> list[str]:
     return [m.text for m in reply.messages]
 
 
-async def test_a_called_webhook_whose_header_http_cannot_carry_gets_the_failure_reply(mongo, redis):
+async def test_a_called_webhook_whose_header_http_cannot_carry_gets_the_failure_reply(notifying):
     webhooks = RecordingWebhooks({"ok": True})
-    assert await order(dialogue(mongo, redis, webhooks), "call", "café ☕") == [WEBHOOK_FAILED]
+    assert await order(notifying(webhooks), "call", "café ☕") == [WEBHOOK_FAILED]
     assert webhooks.requests == []
 
 
-async def test_a_notification_whose_header_http_cannot_carry_is_not_queued(mongo, redis):
+async def test_a_notification_whose_header_http_cannot_carry_is_not_queued(notifying):
     bus = MemoryBus()
-    replies = await order(dialogue(mongo, redis, RecordingWebhooks(), bus), "notify", "café ☕")
+    replies = await order(notifying(RecordingWebhooks(), bus), "notify", "café ☕")
     assert replies == [WEBHOOK_FAILED]
     assert bus.depth(NOTIFICATIONS_QUEUE) == 0
 
