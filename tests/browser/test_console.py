@@ -132,6 +132,7 @@ def test_api_keys_are_created_and_revoked_or_reported_unavailable(page: Page, pa
     page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_role("button", name="Revoke website widget").click()
     expect(row).to_contain_text("revoked")
+    expect(page.get_by_text("Copy it now")).to_have_count(0)  # a revoked key's secret leaves the screen
 
 
 ACF_EXPORT = {

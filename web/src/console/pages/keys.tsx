@@ -52,7 +52,7 @@ function KeyManager({ route }: { route: string }) {
   const api = useApi();
   const notify = useNotify();
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
-  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [created, setCreated] = useState<{ keyId: string; name: string; secret: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = async (): Promise<void> => {
     try {
@@ -66,6 +66,8 @@ function KeyManager({ route }: { route: string }) {
     if (!confirm(`Revoke the key “${key.name}” (${key.prefix ?? key.key_id}…)? Clients using it stop working at once.`)) return;
     try {
       await api.request("DELETE", `${route}/${encodeURIComponent(key.key_id)}`);
+      // The secret of a revoked key is no use to copy, and is better off the screen.
+      setCreated((shown) => (shown?.keyId === key.key_id ? null : shown));
       notify(`Revoked ${key.name}`, "success");
       await load();
     } catch (err) {
@@ -76,8 +78,8 @@ function KeyManager({ route }: { route: string }) {
     <>
       <NewKeyForm
         route={route}
-        onCreated={async (name, secret) => {
-          setCreated({ name, secret });
+        onCreated={async (keyId, name, secret) => {
+          setCreated({ keyId, name, secret });
           await load();
         }}
       />
@@ -136,7 +138,13 @@ function KeyManager({ route }: { route: string }) {
   );
 }
 
-function NewKeyForm({ route, onCreated }: { route: string; onCreated: (name: string, secret: string) => Promise<void> }) {
+function NewKeyForm({
+  route,
+  onCreated,
+}: {
+  route: string;
+  onCreated: (keyId: string, name: string, secret: string) => Promise<void>;
+}) {
   const api = useApi();
   const [name, setName] = useState("");
   const [scope, setScope] = useState<"chat" | "admin">("chat");
@@ -155,7 +163,7 @@ function NewKeyForm({ route, onCreated }: { route: string; onCreated: (name: str
       const answer = await api.request<{ key: string; api_key: ApiKey }>("POST", route, { json: body });
       setName("");
       setError(null);
-      await onCreated(answer.api_key.name, answer.key);
+      await onCreated(answer.api_key.key_id, answer.api_key.name, answer.key);
     } catch (err) {
       setError(describe(err));
     }
