@@ -114,3 +114,16 @@ def test_a_mangled_or_unknown_address_shows_not_found(page: Page, parley: Embedd
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     page.goto(parley.url("/console/#/bots/pizzeria/nowhere"))
     expect(page.get_by_text("This bot has no page “nowhere”")).to_be_visible()
+
+
+def test_a_duplicate_value_or_an_over_long_name_says_why_it_is_not_added(
+    page: Page, parley: EmbeddedParley
+) -> None:
+    sign_in(page, parley, "#/bots/pizzeria/entities/size")
+    page.get_by_label("New value").fill("large")
+    page.get_by_role("button", name="Add value").click()
+    expect(page.get_by_role("alert")).to_contain_text("“large” is a value of size already")
+    page.goto(parley.url("/console/#/bots/pizzeria/intents"))
+    page.get_by_label("New intent id").fill("a" * 65)
+    page.get_by_role("button", name="Add intent").click()
+    expect(page.get_by_role("alert")).to_contain_text("64 letters")

@@ -5,10 +5,10 @@ import { useState } from "preact/hooks";
 import { ChipInput, Empty, ErrorBox, TextInput } from "../components/ui";
 import { useDraft } from "../draft";
 import { exampleSpans } from "../examples";
+import { ITEM_NAME, ITEM_NAME_RULE } from "../names";
 import { href, navigate } from "../router";
 import type { Entity } from "../types";
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 type Kind = "values" | "pattern" | "open";
 
 export function EntitiesPage({ selected }: { selected: string | undefined }) {
@@ -58,7 +58,7 @@ function NewEntity() {
   const submit = (event: Event): void => {
     event.preventDefault();
     const trimmed = name.trim();
-    if (!NAME.test(trimmed)) return setError("Use letters, digits, “_”, “.” or “-”.");
+    if (!ITEM_NAME.test(trimmed)) return setError(ITEM_NAME_RULE);
     if ((draft.entities ?? []).some((e) => e.name === trimmed)) return setError("That entity exists already.");
     update((d) => void (d.entities = [...(d.entities ?? []), { name: trimmed, values: [] }]));
     setName("");
@@ -78,6 +78,7 @@ function EntityEditor({ entity }: { entity: Entity }) {
   const { draft, update, bot } = useDraft();
   const kind = kindOf(entity);
   const [value, setValue] = useState("");
+  const [valueError, setValueError] = useState<string | null>(null);
   const change = (fn: (e: Entity) => void): void =>
     update((d) => {
       const target = d.entities?.find((e) => e.name === entity.name);
@@ -97,9 +98,11 @@ function EntityEditor({ entity }: { entity: Entity }) {
   const addValue = (event: Event): void => {
     event.preventDefault();
     const trimmed = value.trim();
-    if (!trimmed || values.some((v) => v.value === trimmed)) return;
+    if (!trimmed) return;
+    if (values.some((v) => v.value === trimmed)) return setValueError(`“${trimmed}” is a value of ${entity.name} already.`);
     change((e) => void (e.values = [...(e.values ?? []), { value: trimmed, synonyms: [] }]));
     setValue("");
+    setValueError(null);
   };
   const remove = (): void => {
     if (usedBy.length && !confirm(`“${entity.name}” is used by ${usedBy.map((i) => i.id).join(", ")}. Delete it anyway?`)) return;
@@ -172,6 +175,7 @@ function EntityEditor({ entity }: { entity: Entity }) {
           <form class="inline-form" onSubmit={addValue}>
             <TextInput aria-label="New value" data-adds="New value" placeholder="New value" value={value} onValue={setValue} />
             <button type="submit">Add value</button>
+            <ErrorBox error={valueError} />
           </form>
         </section>
       )}

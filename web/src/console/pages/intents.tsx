@@ -4,12 +4,12 @@ import { useState } from "preact/hooks";
 import { Empty, ErrorBox, StringList, TextInput } from "../components/ui";
 import { useDraft } from "../draft";
 import { exampleText } from "../examples";
+import { ITEM_NAME, ITEM_NAME_RULE } from "../names";
 import { href, navigate } from "../router";
 import type { Intent } from "../types";
 import { ExamplesEditor } from "./intent-examples";
 import { ActionEditor, ButtonsEditor, ParametersEditor } from "./intent-details";
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export function IntentsPage({ selected }: { selected: string | undefined }) {
   const { draft, bot } = useDraft();
@@ -53,7 +53,7 @@ function NewIntent() {
   const submit = (event: Event): void => {
     event.preventDefault();
     const trimmed = id.trim();
-    if (!ID.test(trimmed)) return setError("Use letters, digits, “_”, “.” or “-”.");
+    if (!ITEM_NAME.test(trimmed)) return setError(ITEM_NAME_RULE);
     if ((draft.intents ?? []).some((i) => i.id === trimmed)) return setError("That intent exists already.");
     update((d) => {
       d.intents = [...(d.intents ?? []), { id: trimmed, name: "", examples: [], replies: [] }];
