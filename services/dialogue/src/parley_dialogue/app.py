@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from parley_dialogue.service import BotExport, DialogueService
 from parley_messages import BotSummary, ChatReply, ChatRequest, NluDataset, WelcomeRequest
 from parley_runtime.errors import InvalidInputError
+from parley_runtime.preconditions import create_only, expected_version
 from parley_runtime.web import ReadinessCheck, exception_handlers, health_routes
 
 MAX_BODY_BYTES = 5_000_000
@@ -24,25 +25,6 @@ def _decode(decoder: msgspec.json.Decoder[Any], body: bytes) -> Any:
         return decoder.decode(body)
     except msgspec.DecodeError as exc:
         raise InvalidInputError(f"invalid request body: {exc}", details=[str(exc)]) from exc
-
-
-def _expected_version(if_match: str | None) -> int | None:
-    """The version in `If-Match: "<version>"`, as the gateway sends it (it parses clients' forms)."""
-    if if_match is None:
-        return None
-    tag = if_match.strip()
-    digits = tag[1:-1] if len(tag) > 2 and tag[0] == tag[-1] == '"' else ""
-    if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
-        raise InvalidInputError(f'If-Match takes a bot\'s version as "<version>", not {if_match!r}')
-    return int(digits)
-
-
-def _create_only(if_none_match: str | None) -> bool:
-    if if_none_match is None:
-        return False
-    if if_none_match.strip() != "*":
-        raise InvalidInputError(f"If-None-Match takes only *, not {if_none_match!r}")
-    return True
 
 
 def _routes(service: DialogueService) -> list[HTTPRouteHandler]:
@@ -66,8 +48,8 @@ def _routes(service: DialogueService) -> list[HTTPRouteHandler]:
             bot,
             await request.body(),
             headers.get("content-type"),
-            expected_version=_expected_version(headers.get("if-match")),
-            create_only=_create_only(headers.get("if-none-match")),
+            expected_version=expected_version(headers.get("if-match"), exact=True),
+            create_only=create_only(headers.get("if-none-match")),
         )
 
     @get("/v1/bots/{bot:str}")

@@ -18,7 +18,7 @@ from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id
 from parley_gateway.periods import FORMS, in_utc, period
-from parley_gateway.preconditions import IfMatch, IfNoneMatch, create_only, etag, expected_version
+from parley_gateway.preconditions import IfMatch, IfNoneMatch
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
 from parley_gateway.routes.guards import admin_guard
 from parley_gateway.routes.keys import key_routes
@@ -26,6 +26,7 @@ from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
 from parley_gateway.training import TrainingJob
 from parley_messages import BotSummary, ParseRequest, ParseResult, TimeZoneName
 from parley_runtime.errors import InvalidInputError
+from parley_runtime.preconditions import create_only, etag, expected_version
 from parley_runtime.timezones import check_timezone
 
 
