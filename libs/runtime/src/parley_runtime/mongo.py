@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from pymongo import AsyncMongoClient
@@ -34,6 +35,14 @@ if TYPE_CHECKING:  # infra imports this module to build `Infra`
     from parley_runtime.infra import InfraSettings
 
 Document = dict[str, Any]
+
+
+def stored_time(moment: datetime) -> datetime:
+    """`moment` as MongoDB stores it and reads it back: UTC, to the millisecond (one without an
+    offset is UTC). A time compared in this process with a stored one must be in this form to
+    compare as the store would."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).replace(microsecond=aware.microsecond // 1000 * 1000)
 
 
 def connect_mongo(settings: InfraSettings) -> AsyncDatabase[Document]:

@@ -35,7 +35,7 @@ from pymongo.errors import DuplicateKeyError
 
 from parley_analytics.counters import turn_increments, user_key
 from parley_messages import ModelPublished, TurnCompleted
-from parley_runtime.mongo import translate_errors
+from parley_runtime.mongo import stored_time, translate_errors
 
 SHARDS = 64
 MARKER_DAYS = 35
@@ -139,7 +139,7 @@ class MongoAnalyticsStore:
 
     async def purge(self, bot: str, through: datetime) -> int:
         """The purge is recorded first: an event counted after the deletes below finds it."""
-        through = _stored_time(through)
+        through = stored_time(through)
         # A bucket without `first_at` was written before buckets had one.
         old_buckets = {
             "bot": bot,
@@ -165,7 +165,7 @@ class MongoAnalyticsStore:
         counted = await self._apply(event, increments)
         async with translate_errors():
             purge = await self._purges.find_one({"_id": event.bot})
-        if purge is None or _stored_time(event.occurred_at) > purge["through"]:
+        if purge is None or stored_time(event.occurred_at) > purge["through"]:
             return "counted" if counted else "duplicate"
         await self._uncount(event, increments, firsts, purge["through"])
         return "purged"
@@ -236,13 +236,6 @@ class MongoAnalyticsStore:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _stored_time(moment: datetime) -> datetime:
-    """`moment` as MongoDB stores it (to the millisecond), so that an event compares with its bot's
-    purge the same whether the store or this process compares them."""
-    aware = _aware(moment)
-    return aware.replace(microsecond=aware.microsecond // 1000 * 1000)
 
 
 def _midnight(day: date) -> datetime:

@@ -9,7 +9,7 @@ seen by one of the two, whichever runs last.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
 import msgspec
@@ -18,7 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from parley_messages import TurnCompleted
-from parley_runtime.mongo import translate_errors
+from parley_runtime.mongo import stored_time, translate_errors
 
 RECENT_TURN_IDS = 100
 """Ids of its latest turns a conversation keeps, so that a redelivered turn is not counted again.
@@ -167,13 +167,6 @@ class MongoTranscriptStore:
         except DuplicateKeyError:
             # The conversation exists and has counted this turn, or another turn created it just now.
             await self._conversations.update_one(query, update)
-
-
-def stored_time(moment: datetime) -> datetime:
-    """`moment` as MongoDB stores it (to the millisecond; one without an offset is UTC), so that a
-    turn compares with its bot's purge the same whether the store or this process compares them."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def turn_document(turn: TurnCompleted) -> dict[str, Any]:
