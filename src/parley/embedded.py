@@ -174,7 +174,9 @@ class StartupSignals:
         signals = cls(asyncio.current_task())
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows; not the main thread
+            # No loop signal handlers on Windows (NotImplementedError) or off the main thread
+            # (RuntimeError): there a signal keeps its default action.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(number, signals.stop_start)
         return signals
 
