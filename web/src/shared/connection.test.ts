@@ -1,35 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatConnection, backoffDelay } from "./connection";
 import type { BotMessageFrame, ErrorFrame } from "./protocol";
-
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  readyState: number = WebSocket.CONNECTING;
-  sent: string[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: ((event: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(): void {
-    this.readyState = WebSocket.CLOSED;
-  }
-  serverOpens(): void {
-    this.readyState = WebSocket.OPEN;
-    this.onopen?.();
-  }
-  serverSends(frame: object): void {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-  serverCloses(code = 1006): void {
-    this.readyState = WebSocket.CLOSED;
-    this.onclose?.({ code });
-  }
-}
+import { FakeSocket } from "./fake-socket";
 
 function connect(frames: (BotMessageFrame | ErrorFrame)[] = [], conversationId: string | null = null, welcomes: boolean[] = []) {
   const connection = new ChatConnection({

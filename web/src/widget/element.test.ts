@@ -1,37 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ParleyChatElement } from "./element";
-
-class FakeSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSED = 3;
-  static all: FakeSocket[] = [];
-  readyState = FakeSocket.CONNECTING;
-  sent: string[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: ((event: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(): void {
-    this.readyState = FakeSocket.CLOSED;
-  }
-  serverOpens(): void {
-    this.readyState = FakeSocket.OPEN;
-    this.onopen?.();
-  }
-  serverSends(frame: object): void {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-  serverCloses(code: number): void {
-    this.readyState = FakeSocket.CLOSED;
-    this.onclose?.({ code });
-  }
-}
+import { FakeSocket } from "../shared/fake-socket";
 
 const last = (): FakeSocket => FakeSocket.all[FakeSocket.all.length - 1]!;
 const TAG = "parley-chat-test";
