@@ -4,7 +4,8 @@ One archive per bot and day: `transcripts/{bot}/{yyyy}/{mm}/{dd}/turns.jsonl.gz`
 JSON Lines, one turn per line, oldest first. Archiving a day again merges what is stored now with
 the archive already there (turns that arrived late are added; turns that retention has deleted
 since stay), so it is idempotent and never loses a line. Turns are marked `archived_at` only after
-their archive is written; retention deletes only marked turns.
+their archive is written; retention deletes only marked turns. Lines go only with their bot: a
+deleted bot's are taken out by parley_logger.archive_purge.
 """
 
 from __future__ import annotations
@@ -43,8 +44,13 @@ class DayArchived(msgspec.Struct, frozen=True, kw_only=True):
     """Turns this run added to the archive."""
 
 
+def archive_prefix(bot: str) -> str:
+    """Where `bot`'s archives are, and nothing of another bot (`pizza/` is not a prefix of `pizzeria/`)."""
+    return f"transcripts/{bot}/"
+
+
 def archive_key(bot: str, day: date) -> str:
-    return f"transcripts/{bot}/{day:%Y}/{day:%m}/{day:%d}/{ARCHIVE_NAME}"
+    return f"{archive_prefix(bot)}{day:%Y}/{day:%m}/{day:%d}/{ARCHIVE_NAME}"
 
 
 def day_span(day: date) -> tuple[datetime, datetime]:
@@ -64,7 +70,7 @@ async def archive_day(day: date, *, turns: ArchivableTurns, blobs: BlobStore) ->
 async def archive_bot_day(bot: str, day: date, *, turns: ArchivableTurns, blobs: BlobStore) -> DayArchived:
     key = archive_key(bot, day)
     stored = [archive_line(doc) for doc in await turns.turns_between(bot, *day_span(day))]
-    existing = await _read_archive(blobs, key)
+    existing = await read_archive(blobs, key)
     merged = {line["event_id"]: line for line in existing} | {line["event_id"]: line for line in stored}
     added = len(merged) - len(existing)
     if added or not existing:
@@ -93,7 +99,7 @@ def archive_line(doc: dict[str, Any]) -> dict[str, Any]:
 
 def encode_archive(lines: list[dict[str, Any]]) -> bytes:
     """Gzipped JSON Lines, oldest turn first; the same lines always give the same bytes."""
-    ordered = sorted(lines, key=lambda line: (_instant(line.get("at")), line["event_id"]))
+    ordered = sorted(lines, key=lambda line: (line_time(line), line["event_id"]))
     body = b"".join(msgspec.json.encode(line) + b"\n" for line in ordered)
     return gzip.compress(body, mtime=0)
 
@@ -102,14 +108,17 @@ def decode_archive(data: bytes) -> list[dict[str, Any]]:
     return [msgspec.json.decode(line) for line in gzip.decompress(data).splitlines() if line.strip()]
 
 
-async def _read_archive(blobs: BlobStore, key: str) -> list[dict[str, Any]]:
+async def read_archive(blobs: BlobStore, key: str) -> list[dict[str, Any]]:
+    """The archive's lines; none if there is no archive."""
     try:
         return decode_archive(await blobs.get(key))
     except NotFoundError:
         return []
 
 
-def _instant(value: object) -> datetime:
+def line_time(line: dict[str, Any]) -> datetime:
+    """The time of an archive line's turn; a line without one counts as older than any."""
+    value = line.get("at")
     if isinstance(value, str):
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     return datetime.min.replace(tzinfo=UTC)

@@ -4,7 +4,9 @@ A deleted bot's transcripts are purged up to the time of its deletion (`BotDelet
 and `bot_purges` remembers that time per bot (`$max`, so redelivered and reordered deletions agree).
 A turn of the deleted bot that arrives after its purge (SQS does not keep order) is undone: every
 turn is written first and checked against the purges after, so a purge that lands in between is
-seen by one of the two, whichever runs last.
+seen by one of the two, whichever runs last. `parley transcripts archive` carries each purge into
+the archives in blob storage and records how far it has in the same document
+(`archives_purged_through`, parley_logger.archive_purge).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from parley_logger.archive_purge import BotPurge
 from parley_messages import TurnCompleted
 from parley_runtime.mongo import stored_time, translate_errors
 
@@ -123,6 +126,20 @@ class MongoTranscriptStore:
         async with translate_errors():
             result = await self._turns.delete_many({"at": {"$lt": before}, "archived_at": {"$ne": None}})
         return result.deleted_count
+
+    async def purges_not_archived(self) -> list[BotPurge]:
+        """Deletions not carried into the archives yet: never carried, or the name deleted again since.
+        MongoDB's `$lt` would take a missing field for the oldest, but the emulation fails on it."""
+        carried_earlier = {"$expr": {"$lt": ["$archives_purged_through", "$through"]}}
+        query = {"$or": [{"archives_purged_through": None}, carried_earlier]}
+        async with translate_errors():
+            cursor = self._purges.find(query).sort("_id", ASCENDING)
+            return [BotPurge(bot=doc["_id"], through=doc["through"]) async for doc in cursor]
+
+    async def mark_archives_purged(self, bot: str, through: datetime) -> None:
+        """Record that `bot`'s archives hold nothing of `through` or earlier (`$max`: never back)."""
+        async with translate_errors():
+            await self._purges.update_one({"_id": bot}, {"$max": {"archives_purged_through": through}})
 
     async def _purged_through(self, bot: str) -> datetime | None:
         doc = await self._purges.find_one({"_id": bot})
