@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,9 @@ import msgspec
 import pytest
 
 from parley import cli
+from parley_logger.archive import archive_key, encode_archive
 from parley_messages import LOGGER_QUEUE, TurnCompleted, dead_letter_queue, encode
+from parley_runtime.blobs.local import LocalBlobStore
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.mongo import connect_mongo
 from tests import localstack
@@ -110,7 +113,25 @@ def test_replaying_an_unknown_queue_is_refused(sqs_prefix: str, capsys: pytest.C
 
 def test_archiving_a_day_reports_what_it_archived(database: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["transcripts", "archive", "--day", "2026-11-26"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"archived": [], "deleted_turns": 0}
+    assert json.loads(capsys.readouterr().out) == {"archived": [], "deleted_turns": 0, "purged": []}
+
+
+async def test_archiving_takes_a_deleted_bots_turns_out_of_its_archives(
+    database: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blobs = LocalBlobStore(tmp_path / "data")
+    key = archive_key("pizzeria", date(2026, 11, 25))
+    await blobs.put(key, encode_archive([{"event_id": "t1", "at": "2026-11-25T09:00:00Z"}]))
+    await database["bot_purges"].insert_one(
+        {"_id": "pizzeria", "through": datetime(2026, 11, 26, tzinfo=UTC)}
+    )
+    assert await _in_thread(["transcripts", "archive", "--day", "2026-11-26"]) == 0
+    # The report is the last line: unconfigured here, structlog prints its events to stdout too.
+    report = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert report["purged"] == [
+        {"bot": "pizzeria", "through": "2026-11-26T00:00:00Z", "rewritten": [], "deleted": [key]}
+    ]
+    assert await blobs.list("transcripts/") == []
 
 
 async def test_a_backup_can_be_restored_by_its_id(database: Any, capsys: pytest.CaptureFixture[str]) -> None:
