@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import msgspec
 
+from parley_gateway.queries import query_error
 from parley_runtime.errors import InvalidInputError
 
 FORMS = "a date (2026-01-31) or an RFC 3339 time (2026-01-31T09:30:00Z)"
@@ -45,7 +46,7 @@ class Period:
         last = today if self.end is None else _day(self.end)
         first = span_before(last) if self.start is None else _day(self.start)
         if first > last:
-            raise _invalid("from", "`from` must not be after `to`")
+            raise query_error("from", "`from` must not be after `to`")
         return first, last
 
 
@@ -54,7 +55,7 @@ def period(start: str | None, end: str | None) -> Period:
     a time, or when `from` is after `to`."""
     read = Period(start=_bound(start, "from"), end=_bound(end, "to"))
     if read.start and read.end and _first_instant(read.start) > _last_instant(read.end):
-        raise _invalid("from", "`from` must not be after `to`")
+        raise query_error("from", "`from` must not be after `to`")
     return read
 
 
@@ -81,11 +82,11 @@ def _bound(value: str | None, name: str) -> date | datetime | None:
     try:
         moment = msgspec.convert(value, datetime)
     except msgspec.ValidationError:
-        raise _invalid(name, f"`{name}` must be {FORMS}, not {value[:64]!r}") from None
+        raise query_error(name, f"`{name}` must be {FORMS}, not {value[:64]!r}") from None
     try:
         return in_utc(moment)
     except InvalidInputError as exc:
-        raise _invalid(name, f"`{name}` {exc}") from None
+        raise query_error(name, f"`{name}` {exc}") from None
 
 
 def _first_instant(bound: date | datetime) -> datetime:
@@ -98,8 +99,3 @@ def _last_instant(bound: date | datetime) -> datetime:
 
 def _day(bound: date | datetime) -> date:
     return bound.date() if isinstance(bound, datetime) else bound
-
-
-def _invalid(name: str, message: str) -> InvalidInputError:
-    """Worded and shaped as Litestar's own errors of a query parameter."""
-    return InvalidInputError(message, details=[{"message": message, "key": name, "source": "query"}])
