@@ -35,6 +35,7 @@ from parley_gateway.errors import ForbiddenError, RateLimitedError, Unauthorized
 from parley_gateway.frames import FrameError, Ping, PongFrame, Start, UserMessage, with_defaults
 from parley_gateway.keys import bearer
 from parley_gateway.names import check_bot_name, check_conversation_id
+from parley_gateway.queries import check_given_once
 from parley_gateway.routes.guards import client_address
 from parley_gateway.sockets import Backlog, ChatSocket, Closed
 from parley_messages import ChatReply, ChatRequest, new_id
@@ -122,7 +123,7 @@ async def _open(
     """Admit the connection."""
     secret = query.secret or bearer(socket.headers.get("authorization"))
     try:
-        _check_query(socket)
+        check_given_once(socket.query_params, _PARAMETERS)
         if query.bot is None:
             raise InvalidInputError("the query parameter `bot` is required: /ws/chat?bot=<name>")
         bot = check_bot_name(query.bot)
@@ -171,13 +172,7 @@ async def _refused(connection: ChatSocket, exc: ParleyError) -> Closed:
 
 
 _PARAMETERS = ("bot", "conversation_id", "key", "start")
-
-
-def _check_query(socket: WebSocket[Any, Any, Any]) -> None:
-    """Each parameter at most once: of two `bot`s, Litestar would take one without a word."""
-    for name in _PARAMETERS:
-        if len(socket.query_params.getall(name, [])) > 1:
-            raise InvalidInputError(f"the query parameter `{name}` is given more than once")
+"""Each at most once (`check_given_once`): of two `bot`s, Litestar would take one without a word."""
 
 
 def _announced_start(start: str | None) -> bool:
