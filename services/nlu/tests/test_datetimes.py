@@ -56,7 +56,10 @@ def test_pm_after_an_hour_past_12_is_no_time() -> None:
         ("this evening at 7:30", "19:30", "7:30"),
         ("at 7 tomorrow evening", "19:00", "7"),
         ("at 7 on friday evening", "19:00", "7"),
-        ("at 7 tonight", "19:00", "7 tonight"),
+        ("at 7 tonight", "19:00", "7"),
+        ("at 7 this evening", "19:00", "7"),
+        ("at 8 tomorrow night", "20:00", "8"),
+        ("at 7pm tonight", "19:00", "7pm"),
         ("7:30 in the evening", "19:30", "7:30 in the evening"),
         ("half past seven in the evening", "19:30", "half past seven in the evening"),
         ("tomorrow morning at 7", "07:00", "7"),
@@ -73,8 +76,27 @@ def test_a_part_of_the_day_before_or_after_a_time_moves_its_hour(text: str, valu
     assert times(text) == [(value, surface)]
 
 
-def test_the_day_of_a_part_of_the_day_is_still_a_date() -> None:
-    assert found("tomorrow evening at 7") == [("date", "2026-11-30", "tomorrow"), ("time", "19:00", "7")]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tomorrow evening at 7", [("date", "2026-11-30", "tomorrow"), ("time", "19:00", "7")]),
+        ("at 7 tomorrow evening", [("time", "19:00", "7"), ("date", "2026-11-30", "tomorrow")]),
+        ("tonight at 8", [("date", "2026-11-29", "tonight"), ("time", "20:00", "8")]),
+        ("at 7 tonight", [("time", "19:00", "7"), ("date", "2026-11-29", "tonight")]),
+        ("book a table at 7 tonight", [("time", "19:00", "7"), ("date", "2026-11-29", "tonight")]),
+        ("7pm tonight", [("time", "19:00", "7pm"), ("date", "2026-11-29", "tonight")]),
+        ("this evening at 7", [("date", "2026-11-29", "this evening"), ("time", "19:00", "7")]),
+        ("at 7 this evening", [("time", "19:00", "7"), ("date", "2026-11-29", "this evening")]),
+        ("this morning at 9", [("date", "2026-11-29", "this morning"), ("time", "09:00", "9")]),
+        ("7pm tomorrow", [("time", "19:00", "7pm"), ("date", "2026-11-30", "tomorrow")]),
+        ("at 8 tomorrow night", [("time", "20:00", "8"), ("date", "2026-11-30", "tomorrow")]),
+        ("at 11 at night", [("time", "23:00", "11 at night")]),
+    ],
+)
+def test_the_day_a_part_of_the_day_names_is_a_date_beside_the_time(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
 
 
 @pytest.mark.parametrize(

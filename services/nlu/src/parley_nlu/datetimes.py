@@ -1,12 +1,13 @@
 """Built-in entity `date` (ISO `YYYY-MM-DD`) in English.
 
 Dates are resolved against `today` (the parse's reference day) and always lie ahead unless the
-words say otherwise: "friday" is the coming Friday (today if it is Friday), "March 3" the next
-March 3, "last monday" the one before today. A week or weekend is its first day still ahead:
-"this week" is today, "next week" the coming Monday, "this weekend" the coming Saturday (today on
-a Saturday or Sunday) and "next weekend" the Saturday after that weekend. A weekday with a day of
-the month ("monday the 7th", "friday, march 13") is that day of the month, the next one for "the
-7th", and no date at all unless it is that weekday: which of the two was meant is not known.
+words say otherwise: "tonight" and "this evening" (or morning, or afternoon) are today, "friday" the
+coming Friday (today if it is Friday), "March 3" the next March 3, "last monday" the one before
+today. A week or weekend is its first day still ahead: "this week" is today, "next week" the coming
+Monday, "this weekend" the coming Saturday (today on a Saturday or Sunday) and "next weekend" the
+Saturday after that weekend. A weekday with a day of the month ("monday the 7th", "friday, march
+13") is that day of the month, the next one for "the 7th", and no date at all unless it is that
+weekday: which of the two was meant is not known.
 
 Dates in digits: ISO `2026-12-03` and year first `2026/12/03`; else day and month in either order
 ("25/12/2026", "12.25.2026", "on 25/12"), read only when one of them is over 12 or both are the
@@ -45,7 +46,8 @@ _YEAR = r"(?:,?\s+(\d{4}))?"
 _FLAGS = re.IGNORECASE
 
 _RELATIVE = re.compile(
-    r"\b(the\s+day\s+after\s+tomorrow|the\s+day\s+before\s+yesterday|today|tonight|tomorrow|yesterday)\b",
+    r"\b(the\s+day\s+after\s+tomorrow|the\s+day\s+before\s+yesterday|this\s+(?:morning|afternoon|evening)"
+    r"|today|tonight|tomorrow|yesterday)\b",
     _FLAGS,
 )
 _WEEKDAY = re.compile(rf"\b(?:(next|this|last|on)\s+)?({'|'.join(WEEKDAYS)})s?\b", _FLAGS)

@@ -4,8 +4,10 @@ Am/pm sets the hour it follows, in digits or words ("7:15pm", "ten to nine pm" -
 A time without one keeps its hour ("at 7" -> 07:00) unless a part of the day is said before or
 after it: "afternoon" and "evening" move 1-11 to the afternoon ("tomorrow evening at 7", "at 7 in
 the evening" -> 19:00); "night" and "tonight" move 5-11 so, keep 1-4 ("2 at night" -> 02:00) and
-make 12 midnight; "morning" changes nothing. After "at", "7.30" is 07:30 (British usage), as "at 7"
-is a time, unless a unit or a price follows ("at 3.50 each").
+make 12 midnight; "morning" changes nothing. Only a part of the day that names no day joins the
+time's span ("7 in the evening", "11 at night"); one that does ("tonight", "this evening", "tomorrow
+night") is the `date`'s, so "at 7 tonight" is today and 19:00, as "tonight at 7" is. After "at",
+"7.30" is 07:30 (British usage), as "at 7" is a time, unless a unit or a price follows ("at 3.50 each").
 """
 
 from __future__ import annotations
@@ -42,13 +44,16 @@ _AT_HOUR = re.compile(
 )
 _WORD_HOUR_MERIDIEM = re.compile(rf"\b({_CLOCK_HOURS})(?=\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)(?!\s+i\b))", _FLAGS)
 _MERIDIEM = re.compile(r"\s*(a\.?m\.?|p\.?m\.?)(?!\w)", _FLAGS)
-_PART_OF_DAY = re.compile(r"\s+(?:in\s+the\s+(morning|afternoon|evening)|at\s+(night)|(tonight))\b", _FLAGS)
-"""A part of the day right after a time, which belongs to its span ("six thirty in the evening")."""
+_PART_OF_DAY = re.compile(r"\s+(?:in\s+the\s+(morning|afternoon|evening)|at\s+(night))\b", _FLAGS)
+"""A part of the day right after a time that names no day, which belongs to its span ("six thirty in
+the evening")."""
 _PART_OF_DAY_LATER = re.compile(
-    rf"\s+(?:(?:today|tomorrow|this|on)\s+)?(?:(?:{'|'.join(WEEKDAYS)})\s+)?(morning|afternoon|evening|night)\b",
+    rf"\s+(?:(tonight)|(?:(?:today|tomorrow|this|on)\s+)?(?:(?:{'|'.join(WEEKDAYS)})\s+)?"
+    r"(morning|afternoon|evening|night))\b",
     _FLAGS,
 )
-"""A part of the day after a time and a day, which is the day's, not the time's ("at 7 tomorrow evening")."""
+"""A part of the day after a time that names a day or follows one, which is the day's, not the time's:
+"tonight" and "tomorrow" in "at 7 tonight" and "at 7 tomorrow evening" are a `date` of their own."""
 _PART_OF_DAY_BEFORE = re.compile(
     r"\b(morning|afternoon|evening|night|tonight)\s*,?\s+(?:(?:at|around|about|by|from|after|until|till|before)\s+)?$",
     _FLAGS,
@@ -137,7 +142,7 @@ def _time(
     if after is not None:
         end, part = after.end(), next(g for g in after.groups() if g)
     elif later := _PART_OF_DAY_LATER.match(text, end):
-        part = later.group(1)
+        part = later.group(1) or later.group(2)
     elif before := _PART_OF_DAY_BEFORE.search(text, max(0, start - _TAIL), start):
         part = before.group(1)
     else:
