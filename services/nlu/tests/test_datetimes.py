@@ -102,6 +102,43 @@ def test_the_day_a_part_of_the_day_names_is_a_date_beside_the_time(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("at seven", [("time", "07:00", "seven")]),
+        ("at twelve, please", [("time", "12:00", "twelve")]),
+        ("at seven tonight", [("time", "19:00", "seven"), ("date", "2026-11-29", "tonight")]),
+        ("tomorrow evening at seven", [("date", "2026-11-30", "tomorrow"), ("time", "19:00", "seven")]),
+        ("at eleven at night", [("time", "23:00", "eleven at night")]),
+        ("at seven on friday", [("time", "07:00", "seven"), ("date", "2026-12-04", "on friday")]),
+        ("a table at eight for two", [("time", "08:00", "eight"), ("number", 2, "two")]),
+        ("at seven pm", [("time", "19:00", "seven pm")]),
+        ("at seven thirty", [("time", "07:30", "seven thirty")]),
+    ],
+)
+def test_an_hour_in_words_after_at_is_a_time_as_in_digits(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("at one point", [("number", 1, "one")]),
+        ("at one of the restaurants", [("number", 1, "one")]),
+        ("at two locations", [("number", 2, "two")]),
+        ("at seven people", [("number", 7, "seven")]),
+        ("at seven hundred dollars", [("number", 700, "seven hundred")]),
+        ("at thirteen", [("number", 13, "thirteen")]),
+    ],
+)
+def test_a_number_in_words_after_at_that_counts_something_is_no_time(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("at 7.30", [("time", "07:30", "7.30")]),
         ("book it at 7.30.", [("time", "07:30", "7.30")]),
         ("wake me at 7.", [("time", "07:00", "7")]),
@@ -292,6 +329,7 @@ def test_a_weekday_tells_which_order_a_numeric_date_is_in(
     "text",
     [
         "tonight at 7 " * 1200,
+        "at seven tonight " * 900,
         "seven pm " * 1700,
         "half past 7 pm " * 1000,
         "at 7.30 tomorrow evening " * 600,
@@ -303,6 +341,7 @@ def test_a_weekday_tells_which_order_a_numeric_date_is_in(
     ],
     ids=[
         "parts of the day before",
+        "hours in words after at",
         "words and pm",
         "past and pm",
         "parts of the day after",

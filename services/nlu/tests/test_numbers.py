@@ -73,6 +73,22 @@ def test_a_scale_or_a_half_alone_is_no_count(text: str, expected: list[tuple[str
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("seven", [("number", 7, "seven")]),
+        ("table for seven", [("number", 7, "seven")]),
+        ("a table for seven people", [("number", 7, "seven")]),
+        ("seven people at seven", [("number", 7, "seven"), ("time", "07:00", "seven")]),
+        ("seven people at 7", [("number", 7, "seven"), ("time", "07:00", "7")]),
+    ],
+)
+def test_a_count_in_words_stays_a_number_beside_a_time(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "seconds", "surface"),
     [
         ("an hour and a half", 5_400, "an hour and a half"),

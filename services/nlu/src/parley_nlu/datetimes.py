@@ -56,10 +56,13 @@ _MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+(the\s+)?{_DAY}{_YEAR}\b", _FLAGS)
 _DAY_MONTH = re.compile(
     rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?|{_ORDINAL_DAY}\s+of\s+){_MONTH}\b{_YEAR}", _FLAGS
 )
-_AFTER_A_DAY = (
-    "at|in|of|for|and|or|to|by|from|until|till|before|after|around|about|then|please|so|but|if|"
+FUNCTION_WORDS = (
+    "at|in|for|and|or|to|by|from|until|till|before|after|around|about|then|please|so|but|if|"
     "is|would|could|will|works|this|next|that|instead|too|again"
 )
+"""Words after a number that do not say what it counts, as a noun would ("on the 2nd floor", "at one
+point"): "on the 5th at 7" is a day of the month, "at seven please" an hour."""
+_AFTER_A_DAY = f"of|{FUNCTION_WORDS}"
 _ON_THE_DAY = re.compile(
     rf"\bon\s+the\s+(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?!(?:{_AFTER_A_DAY})\b)[a-z])", _FLAGS
 )

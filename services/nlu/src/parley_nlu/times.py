@@ -6,8 +6,12 @@ after it: "afternoon" and "evening" move 1-11 to the afternoon ("tomorrow evenin
 the evening" -> 19:00); "night" and "tonight" move 5-11 so, keep 1-4 ("2 at night" -> 02:00) and
 make 12 midnight; "morning" changes nothing. Only a part of the day that names no day joins the
 time's span ("7 in the evening", "11 at night"); one that does ("tonight", "this evening", "tomorrow
-night") is the `date`'s, so "at 7 tonight" is today and 19:00, as "tonight at 7" is. After "at",
-"7.30" is 07:30 (British usage), as "at 7" is a time, unless a unit or a price follows ("at 3.50 each").
+night") is the `date`'s, so "at 7 tonight" is today and 19:00, as "tonight at 7" is.
+
+After "at", an hour is a time: "at 7" and "at seven" are 07:00, and "7.30" is 07:30 (British usage),
+unless a unit or a price follows ("at 3.50 each"). An hour in words is one only when what follows is
+no noun (nothing, a day, a part of the day, "please", "for", ...): "one" and "two" count things as
+often as they tell the hour ("at one point", "at two locations").
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import re
 from collections.abc import Iterator
 
 from parley_nlu.candidates import Candidate
-from parley_nlu.datetimes import WEEKDAYS, count_of
+from parley_nlu.datetimes import FUNCTION_WORDS, WEEKDAYS, count_of
 from parley_nlu.numbers import TENS, UNITS, WORD_NUMBER, parse_words
 
 _FLAGS = re.IGNORECASE
@@ -42,6 +46,15 @@ _AT_HOUR = re.compile(
     r"(?!\s*(?:percent|degrees|people|persons|guests|dollars|euros|pounds|each|per)\b)",
     _FLAGS,
 )
+_AT_HOUR_WORD = re.compile(rf"(?<=\bat )({_CLOCK_HOURS})(?![\w-])", _FLAGS)
+_AFTER_AN_HOUR_WORD = re.compile(
+    rf"\s*(?:$|[.,;:!?)]|(?:{FUNCTION_WORDS}|on|today|tonight|tomorrow|{'|'.join(WEEKDAYS)}"
+    r"|morning|afternoon|evening|night|sharp|every|i|we|you|they|ok|okay|thanks)\b)",
+    _FLAGS,
+)
+"""What may follow an hour in words after "at" for it to be one ("at seven", "at seven tonight", "at
+eight for two"): not a noun, as "one" and "two" count things as often as they tell the hour ("at one
+point", "at two locations")."""
 _WORD_HOUR_MERIDIEM = re.compile(rf"\b({_CLOCK_HOURS})(?=\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)(?!\s+i\b))", _FLAGS)
 _MERIDIEM = re.compile(r"\s*(a\.?m\.?|p\.?m\.?)(?!\w)", _FLAGS)
 _PART_OF_DAY = re.compile(r"\s+(?:in\s+the\s+(morning|afternoon|evening)|at\s+(night))\b", _FLAGS)
@@ -86,6 +99,10 @@ def time_candidates(text: str) -> Iterator[Candidate]:
     for match in _AT_HOUR.finditer(text):
         minutes = int(match.group(2) or 0)
         yield _time(text, match.start(), match.end(), int(match.group(1)), minutes, confidence=0.8)
+    for match in _AT_HOUR_WORD.finditer(text):
+        if _AFTER_AN_HOUR_WORD.match(text, match.end()):
+            hour = UNITS[match.group(1).casefold()]
+            yield _time(text, match.start(), match.end(), hour, 0, confidence=0.8)
 
 
 def _meridiem(hour: int, marker: str) -> int | None:
