@@ -88,3 +88,14 @@ export function href(...segments: string[]): string {
 export function navigate(...segments: string[]): void {
   location.hash = href(...segments);
 }
+
+/**
+ * Show `segments` in place of the current address, at once and without asking the guard: the item
+ * shown was renamed (or put back) in the same draft. No new history entry, since the old address
+ * names nothing now; the page renders the new address with the draft change that made it.
+ */
+export function replaceRoute(...segments: string[]): void {
+  history.replaceState(history.state, "", href(...segments));
+  shown = location.hash;
+  for (const listener of listeners) listener();
+}
