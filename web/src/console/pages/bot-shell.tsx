@@ -5,7 +5,8 @@ import { changedParts } from "../changes";
 import { type BotDraft, DraftContext, useBotDraftState } from "../draft";
 import { Empty, ErrorBox, Loading } from "../components/ui";
 import { useNotify } from "../context";
-import { guardLeaving, href } from "../router";
+import { guardLeaving, href, replaceRoute } from "../router";
+import type { BotDefinition } from "../types";
 import { AnalyticsPage } from "./analytics";
 import { ConversationsPage } from "./conversations";
 import { EntitiesPage } from "./entities";
@@ -29,11 +30,19 @@ function listed(parts: string[]): string {
   return parts.length > 5 ? `${shown} and ${parts.length - 5} more` : shown;
 }
 
-/** The labels of "add" inputs (marked `data-adds`) holding text that was typed but not added. */
+/** The labels of "add" inputs (marked `data-adds`) holding text that was typed but not added; a
+ * rename box holds some once it differs from the name it started with (`data-unchanged`). */
 function typedButNotAdded(): string[] {
   return [...document.querySelectorAll<HTMLInputElement>("input[data-adds]")]
-    .filter((input) => input.value.trim())
+    .filter((input) => input.value.trim() && input.value.trim() !== input.dataset.unchanged)
     .map((input) => `“${input.dataset.adds}”`);
+}
+
+/** Whether the intent or entity `item` that `tab` shows is in the saved definition (other tabs: yes). */
+function inSaved(saved: BotDefinition | null, tab: string, item: string): boolean {
+  if (tab === "intents") return (saved?.intents ?? []).some((i) => i.id === item);
+  if (tab === "entities") return (saved?.entities ?? []).some((e) => e.name === item);
+  return true;
 }
 
 /** A save refused because someone else saved or deleted the bot since it was loaded. */
@@ -96,6 +105,8 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
     const what = parts.length ? ` (${listed(parts)})` : "";
     if (state.dirty && !confirm(`Discard the unsaved changes to ${bot}${what}? They cannot be brought back.`)) return;
     state.discard();
+    // The intent or entity shown may exist only in the draft (added, or renamed): show the list.
+    if (item && !inSaved(state.saved, tab, item)) replaceRoute("bots", bot, tab);
   };
   const save = async (): Promise<void> => {
     if (await state.save()) notify("Saved. Train the bot to use the changes.", "success");

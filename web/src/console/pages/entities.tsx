@@ -1,12 +1,15 @@
 // Entities: a dictionary of values with synonyms, a pattern (regex), or open (learnt from the
-// labelled examples).
+// labelled examples); renaming one.
 
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
+import { RenameForm } from "../components/rename-form";
 import { ChipInput, Empty, ErrorBox, TextInput } from "../components/ui";
+import { useNotify } from "../context";
 import { useDraft } from "../draft";
 import { exampleSpans } from "../examples";
 import { ITEM_NAME, ITEM_NAME_RULE } from "../names";
-import { href, navigate } from "../router";
+import { entityRenameRefusal, renameEntity } from "../rename";
+import { href, navigate, replaceRoute } from "../router";
 import type { Entity } from "../types";
 
 type Kind = "values" | "pattern" | "open";
@@ -14,7 +17,8 @@ type Kind = "values" | "pattern" | "open";
 export function EntitiesPage({ selected }: { selected: string | undefined }) {
   const { draft, bot } = useDraft();
   const entities = draft.entities ?? [];
-  const current = entities.find((e) => e.name === selected) ?? null;
+  const index = entities.findIndex((e) => e.name === selected);
+  const current = entities[index] ?? null;
   return (
     <div class="split">
       <aside class="sidebar" aria-label="Entities">
@@ -32,7 +36,8 @@ export function EntitiesPage({ selected }: { selected: string | undefined }) {
       </aside>
       <div class="content">
         {current ? (
-          <EntityEditor key={current.name} entity={current} />
+          // Keyed by place, not name: a rename keeps the editor, and what is typed in it.
+          <EntityEditor key={index} entity={current} />
         ) : selected ? (
           <ErrorBox error={`No entity “${selected}” in this bot.`} />
         ) : (
@@ -74,11 +79,35 @@ function NewEntity() {
   );
 }
 
+/** Rename the entity in the draft, with the parameters and labels that use it. */
+function RenameEntity({ entity, onClose }: { entity: Entity; onClose: () => void }) {
+  const { draft, update, bot } = useDraft();
+  const notify = useNotify();
+  const from = entity.name;
+  const rename = (to: string): void => {
+    update((d) => void Object.assign(d, renameEntity(d, from, to)));
+    replaceRoute("bots", bot, "entities", to);
+    notify(`Renamed entity “${from}” to “${to}”. Save, then train the bot to use the changes.`);
+  };
+  return (
+    <RenameForm
+      kind="entity"
+      current={from}
+      note={`The parameters and labels that use “${from}” follow. Conversations in progress and analytics keep the old name, and the NLU finds “${from}” until the bot is trained again: save, then train the bot to use the changes.`}
+      refusal={(to) => entityRenameRefusal(draft, from, to)}
+      onRename={rename}
+      onClose={onClose}
+    />
+  );
+}
+
 function EntityEditor({ entity }: { entity: Entity }) {
   const { draft, update, bot } = useDraft();
   const kind = kindOf(entity);
   const [value, setValue] = useState("");
   const [valueError, setValueError] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState(false);
+  const renameButton = useRef<HTMLButtonElement>(null);
   const change = (fn: (e: Entity) => void): void =>
     update((d) => {
       const target = d.entities?.find((e) => e.name === entity.name);
@@ -113,10 +142,24 @@ function EntityEditor({ entity }: { entity: Entity }) {
     <article class="editor" aria-labelledby="entity-title">
       <header class="editor-head">
         <h2 id="entity-title">{entity.name}</h2>
-        <button type="button" class="danger" onClick={remove}>
-          Delete entity
-        </button>
+        <div class="button-row">
+          <button type="button" class="secondary" ref={renameButton} aria-expanded={renaming} onClick={() => setRenaming(!renaming)}>
+            Rename entity
+          </button>
+          <button type="button" class="danger" onClick={remove}>
+            Delete entity
+          </button>
+        </div>
       </header>
+      {renaming && (
+        <RenameEntity
+          entity={entity}
+          onClose={() => {
+            setRenaming(false);
+            renameButton.current?.focus();
+          }}
+        />
+      )}
       {usedBy.length > 0 && <p class="muted small">Used by: {usedBy.map((i) => i.id).join(", ")}</p>}
       <fieldset class="radios">
         <legend>Kind</legend>

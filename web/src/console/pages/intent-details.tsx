@@ -1,11 +1,37 @@
-// The rest of an intent: parameters (slots to fill), buttons, and the webhook action.
+// The rest of an intent: its id, parameters (slots to fill), buttons, and the webhook action.
 
 import { useState } from "preact/hooks";
+import { RenameForm } from "../components/rename-form";
 import { ChipInput, StringList } from "../components/ui";
+import { useNotify } from "../context";
 import { useDraft } from "../draft";
+import { intentRenameRefusal, renameIntent } from "../rename";
+import { replaceRoute } from "../router";
 import type { Action, Intent, Parameter } from "../types";
 
 type Change = (fn: (intent: Intent) => void) => void;
+
+/** Rename the intent in the draft, with the settings, buttons and choices that name it. */
+export function RenameIntent({ intent, onClose }: { intent: Intent; onClose: () => void }) {
+  const { draft, update, bot } = useDraft();
+  const notify = useNotify();
+  const from = intent.id;
+  const rename = (to: string): void => {
+    update((d) => void Object.assign(d, renameIntent(d, from, to)));
+    replaceRoute("bots", bot, "intents", to);
+    notify(`Renamed intent “${from}” to “${to}”. Save, then train the bot to use the changes.`);
+  };
+  return (
+    <RenameForm
+      kind="intent"
+      current={from}
+      note={`The settings, buttons and choices that name “${from}” follow. Conversations in progress and analytics keep the old id, and the NLU answers with it until the bot is trained again: save, then train the bot to use the changes.`}
+      refusal={(to) => intentRenameRefusal(draft, from, to)}
+      onRename={rename}
+      onClose={onClose}
+    />
+  );
+}
 
 export function ParametersEditor({ intent, change }: { intent: Intent; change: Change }) {
   const { draft } = useDraft();

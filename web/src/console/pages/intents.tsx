@@ -1,6 +1,6 @@
 // Intents: the list, a form for a new one, and the editor of the selected one.
 
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { Empty, ErrorBox, StringList, TextInput } from "../components/ui";
 import { useDraft } from "../draft";
 import { exampleText } from "../examples";
@@ -8,7 +8,7 @@ import { ITEM_NAME, ITEM_NAME_RULE } from "../names";
 import { href, navigate } from "../router";
 import type { Intent } from "../types";
 import { ExamplesEditor } from "./intent-examples";
-import { ActionEditor, ButtonsEditor, ParametersEditor } from "./intent-details";
+import { ActionEditor, ButtonsEditor, ParametersEditor, RenameIntent } from "./intent-details";
 
 
 export function IntentsPage({ selected }: { selected: string | undefined }) {
@@ -16,7 +16,8 @@ export function IntentsPage({ selected }: { selected: string | undefined }) {
   const intents = draft.intents ?? [];
   const [filter, setFilter] = useState("");
   const shown = intents.filter((i) => `${i.id} ${i.name ?? ""}`.toLowerCase().includes(filter.toLowerCase()));
-  const current = intents.find((i) => i.id === selected) ?? null;
+  const index = intents.findIndex((i) => i.id === selected);
+  const current = intents[index] ?? null;
   return (
     <div class="split">
       <aside class="sidebar" aria-label="Intents">
@@ -35,7 +36,8 @@ export function IntentsPage({ selected }: { selected: string | undefined }) {
       </aside>
       <div class="content">
         {current ? (
-          <IntentEditor key={current.id} intent={current} />
+          // Keyed by place, not id: a rename keeps the editor, and what is typed in it.
+          <IntentEditor key={index} intent={current} />
         ) : selected ? (
           <ErrorBox error={`No intent “${selected}” in this bot.`} />
         ) : (
@@ -78,6 +80,8 @@ function IntentEditor({ intent }: { intent: Intent }) {
       const target = d.intents?.find((i) => i.id === intent.id);
       if (target) fn(target);
     });
+  const [renaming, setRenaming] = useState(false);
+  const renameButton = useRef<HTMLButtonElement>(null);
   const replies = typeof intent.replies === "string" ? [intent.replies] : (intent.replies ?? []);
   const isFallback = draft.settings?.fallback_intent === intent.id || (!draft.settings?.fallback_intent && intent.id === "fallback");
   const remove = (): void => {
@@ -91,10 +95,24 @@ function IntentEditor({ intent }: { intent: Intent }) {
     <article aria-labelledby="intent-title" class="editor">
       <header class="editor-head">
         <h2 id="intent-title">{intent.id}</h2>
-        <button type="button" class="danger" onClick={remove}>
-          Delete intent
-        </button>
+        <div class="button-row">
+          <button type="button" class="secondary" ref={renameButton} aria-expanded={renaming} onClick={() => setRenaming(!renaming)}>
+            Rename intent
+          </button>
+          <button type="button" class="danger" onClick={remove}>
+            Delete intent
+          </button>
+        </div>
       </header>
+      {renaming && (
+        <RenameIntent
+          intent={intent}
+          onClose={() => {
+            setRenaming(false);
+            renameButton.current?.focus();
+          }}
+        />
+      )}
       <label class="field">
         <span>Display name</span>
         <input type="text" value={intent.name ?? ""} onInput={(e) => {
