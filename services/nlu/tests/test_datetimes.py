@@ -111,6 +111,11 @@ def test_the_day_a_part_of_the_day_names_is_a_date_beside_the_time(
         ("a table at eight for two", [("time", "08:00", "eight"), ("number", 2, "two")]),
         ("at seven pm", [("time", "19:00", "seven pm")]),
         ("at seven thirty", [("time", "07:30", "seven thirty")]),
+        ("at seven-thirty", [("time", "07:30", "seven-thirty")]),
+        (
+            "at eleven-fifteen tonight",
+            [("time", "23:15", "eleven-fifteen"), ("date", "2026-11-29", "tonight")],
+        ),
     ],
 )
 def test_an_hour_in_words_after_at_is_a_time_as_in_digits(

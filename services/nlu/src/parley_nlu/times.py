@@ -38,7 +38,7 @@ _PAST_TO = re.compile(
 _CLOCK_HOURS = "|".join(u for u in UNITS if 0 < UNITS[u] <= 12)
 _DIGIT_WORDS = "|".join(u for u in UNITS if 0 < UNITS[u] < 10)
 _HOUR_MINUTES = re.compile(
-    rf"\b({_CLOCK_HOURS})\s+(thirty|fifteen|forty[\s-]five|{'|'.join(TENS)}(?:[\s-](?:{_DIGIT_WORDS}))?|o'?clock)\b",
+    rf"\b({_CLOCK_HOURS})(?:\s+|-)(thirty|fifteen|forty[\s-]five|{'|'.join(TENS)}(?:[\s-](?:{_DIGIT_WORDS}))?|o'?clock)\b",
     _FLAGS,
 )
 _AT_HOUR = re.compile(
