@@ -93,6 +93,43 @@ async def test_an_answer_that_is_not_json_is_a_webhook_error():
         )
 
 
+DEEP = b'{"a":' * 5000 + b"1" + b"}" * 5000
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        (DEEP, "application/json", "nested more than 64 levels"),
+        (b"[" * 65 + b"]" * 65, "application/json", "nested more than 64 levels"),
+        ('{"status": "caf\u00e9"}'.encode("latin-1"), "application/json", "UTF-8"),
+        ('{"status": "caf\u00e9"}'.encode("latin-1"), "application/json; charset=latin-1", "UTF-8"),
+        (b'{"status": "\\ud800"}', "application/json", "surrogate"),
+    ],
+    ids=["5000-deep", "65-deep", "latin-1", "declared-latin-1", "lone-surrogate"],
+)
+async def test_an_answer_that_does_not_decode_is_a_webhook_error(body, content_type, reason):
+    """JSON is UTF-8 (RFC 8259 8.1, which defines no charset parameter), and an answer nests as
+    deep as a client's JSON may: anything else fails the call as a non-JSON answer does."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": content_type})
+
+    webhooks = caller(handler, "93.184.216.34")
+    with pytest.raises(WebhookError, match=reason):
+        await webhooks.call(WebhookRequest(method="GET", url="https://a.example.com/"))
+    await webhooks.aclose()
+
+
+async def test_an_answer_nested_64_deep_is_decoded():
+    handler, _ = answer(body=b'{"a":' * 64 + b"1" + b"}" * 64)
+    webhooks = caller(handler, "93.184.216.34")
+    result = await webhooks.call(WebhookRequest(method="GET", url="https://a.example.com/"))
+    for _ in range(64):
+        result = result["a"]
+    assert result == 1
+    await webhooks.aclose()
+
+
 async def test_an_unreachable_host_is_a_webhook_error():
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
@@ -206,6 +243,15 @@ async def test_sending_accepts_any_successful_answer_without_reading_it():
     webhooks = caller(handler, "93.184.216.34")
     await webhooks.send(WebhookRequest(method="POST", url="https://a.example.com/hook", body=b"{}"))
     assert seen[0].content == b"{}"
+    await webhooks.aclose()
+
+
+@pytest.mark.parametrize("body", [DEEP, '{"status": "caf\u00e9"}'.encode("latin-1")])
+async def test_a_notification_is_delivered_whatever_its_answer_holds(body):
+    handler, seen = answer(200, body=body)
+    webhooks = caller(handler, "93.184.216.34")
+    await webhooks.send(WebhookRequest(method="POST", url="https://a.example.com/hook", body=b"{}"))
+    assert len(seen) == 1
     await webhooks.aclose()
 
 

@@ -6,6 +6,7 @@ goes to the checked address (with the original Host header and TLS server name),
 that changes between check and connect cannot redirect it. Redirects are not followed. Operator
 URL rewrites (`PARLEY_WEBHOOK_URL_REWRITES`) apply first, so the rewritten destination is checked.
 A request's `timeout` is a deadline for the whole exchange, resolution and answer included.
+An answer that is not UTF-8 JSON nested at most `client_json.MAX_DEPTH` deep is a `WebhookError`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import httpx
-import msgspec
 
 from parley_dialogue.actions import header_problem
 from parley_dialogue.errors import WebhookError, WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.rewrites import UrlRewrites
+from parley_runtime.client_json import decode_json
+from parley_runtime.errors import InvalidInputError
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -56,10 +58,7 @@ class HttpxWebhookCaller:
 
     async def call(self, request: WebhookRequest) -> Any:
         body = await self._exchange(request, read=True)
-        try:
-            return msgspec.json.decode(body) if body.strip() else {}
-        except msgspec.DecodeError as exc:
-            raise WebhookError("webhook did not answer JSON") from exc
+        return _decoded(body) if body.strip() else {}
 
     async def send(self, request: WebhookRequest) -> None:
         await self._exchange(request, read=False)
@@ -163,6 +162,16 @@ def _check_status(status: int) -> None:
     if status < 500 and status not in _RETRYABLE_STATUS:
         raise WebhookRefused(f"webhook answered HTTP {status}")
     raise WebhookError(f"webhook answered HTTP {status}")
+
+
+def _decoded(body: bytes) -> Any:
+    """The answer's JSON, read as a client's is (`client_json.decode_json`): UTF-8 whatever charset
+    the answer declares, since JSON has none (RFC 8259 8.1 and 11), and nested at most `MAX_DEPTH`
+    deep, since the decoder recurses once per level. Anything else is a `WebhookError`."""
+    try:
+        return decode_json(body)
+    except InvalidInputError as exc:
+        raise WebhookError(f"webhook did not answer JSON: {exc}") from exc
 
 
 async def _read_capped(response: httpx.Response) -> bytes:
