@@ -3,17 +3,8 @@
 // changes what anything else refers to: the new name must be one the bot does not use yet.
 
 import { ITEM_NAME, ITEM_NAME_RULE } from "./names";
+import { INTENT_ROLES, roleIntent } from "./roles";
 import type { BotDefinition, Example, Span } from "./types";
-
-type IntentSetting = "welcome_intent" | "fallback_intent" | "cancel_intent";
-
-/** The settings that name an intent, with the name each has when unset and the role it gives
- * (parley_dialogue.definition.Settings; bot_rules._ROLES). */
-const INTENT_SETTINGS: [IntentSetting, string, string][] = [
-  ["welcome_intent", "init_conversation", "welcome"],
-  ["fallback_intent", "fallback", "fallback"],
-  ["cancel_intent", "cancel", "cancel"],
-];
 
 // A payload that triggers an intent: "/order_pizza", "/order_pizza{"size": "large"}". Read as
 // saving checks one (parley_dialogue.validation: "/" and a whole name, whatever follows) and as
@@ -38,7 +29,7 @@ export function intentRenameRefusal(definition: BotDefinition, from: string, to:
   if (!ITEM_NAME.test(to)) return ITEM_NAME_RULE;
   if (to === from) return null;
   if ((definition.intents ?? []).some((i) => i.id === to)) return `An intent “${to}” exists already.`;
-  const role = INTENT_SETTINGS.find(([key, unset]) => (definition.settings?.[key] ?? unset) === to)?.[2];
+  const role = INTENT_ROLES.find(({ key }) => roleIntent(definition.settings, key) === to)?.role;
   if (role) {
     return `“${to}” is the ${role} intent in Settings, though no intent has that id yet; renamed, this intent would become the ${role} intent. If that is what you want, choose it in Settings first.`;
   }
@@ -58,10 +49,10 @@ export function renameIntent(definition: BotDefinition, from: string, to: string
       if (parameter.choices) parameter.choices = parameter.choices.map((choice) => retarget(choice, from, to));
     }
   }
-  const named = INTENT_SETTINGS.filter(([key, unset]) => (renamed.settings?.[key] ?? unset) === from);
+  const named = INTENT_ROLES.filter(({ key }) => roleIntent(renamed.settings, key) === from);
   // A setting left unset names its default intent; once renamed, the intent keeps its role only if
   // the setting names it.
-  if (named.length) renamed.settings = { ...renamed.settings, ...Object.fromEntries(named.map(([key]) => [key, to])) };
+  if (named.length) renamed.settings = { ...renamed.settings, ...Object.fromEntries(named.map(({ key }) => [key, to])) };
   return renamed;
 }
 

@@ -5,6 +5,7 @@ import { Empty, ErrorBox, StringList, TextInput } from "../components/ui";
 import { useDraft } from "../draft";
 import { exampleText } from "../examples";
 import { ITEM_NAME, ITEM_NAME_RULE } from "../names";
+import { roleIntent } from "../roles";
 import { href, navigate } from "../router";
 import type { Intent } from "../types";
 import { ExamplesEditor } from "./intent-examples";
@@ -83,7 +84,7 @@ function IntentEditor({ intent }: { intent: Intent }) {
   const [renaming, setRenaming] = useState(false);
   const renameButton = useRef<HTMLButtonElement>(null);
   const replies = typeof intent.replies === "string" ? [intent.replies] : (intent.replies ?? []);
-  const isFallback = draft.settings?.fallback_intent === intent.id || (!draft.settings?.fallback_intent && intent.id === "fallback");
+  const isFallback = roleIntent(draft.settings, "fallback_intent") === intent.id;
   const remove = (): void => {
     if (!confirm(`Delete the intent “${intent.id}”?`)) return;
     update((d) => {

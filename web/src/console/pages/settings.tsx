@@ -5,6 +5,7 @@ import { describe } from "../api";
 import { ErrorBox, download } from "../components/ui";
 import { useApi, useNotify } from "../context";
 import { useDraft } from "../draft";
+import { type IntentSetting, roleIntent, unsetIntent } from "../roles";
 import type { BotSettings } from "../types";
 
 export function SettingsPage() {
@@ -17,13 +18,13 @@ export function SettingsPage() {
   const set = <K extends keyof BotSettings>(key: K, value: BotSettings[K]): void =>
     update((d) => void (d.settings = { ...(d.settings ?? {}), [key]: value }));
   // Saving refuses a name that is no intent of the bot, except the default one, which means none.
-  const intentSelect = (key: "welcome_intent" | "fallback_intent" | "cancel_intent", label: string, fallback: string, none: string) => (
+  const intentSelect = (key: IntentSetting, label: string, none: string) => (
     <label class="field">
       <span>{label}</span>
-      <select value={settings[key] ?? fallback} onChange={(e) => set(key, e.currentTarget.value)}>
-        {[...new Set([settings[key] ?? fallback, fallback, ...intents])].map((id) => (
+      <select value={roleIntent(settings, key)} onChange={(e) => set(key, e.currentTarget.value)}>
+        {[...new Set([roleIntent(settings, key), unsetIntent(key), ...intents])].map((id) => (
           <option key={id} value={id}>
-            {intents.includes(id) ? id : id === fallback ? `${id} (no such intent: ${none})` : `${id} (not an intent of this bot)`}
+            {intents.includes(id) ? id : id === unsetIntent(key) ? `${id} (no such intent: ${none})` : `${id} (not an intent of this bot)`}
           </option>
         ))}
       </select>
@@ -60,9 +61,9 @@ export function SettingsPage() {
           <input type="range" min="0" max="1" step="0.01" value={settings.fallback_threshold ?? 0.5} onInput={(e) => set("fallback_threshold", Number(e.currentTarget.value))} />
           <small class="muted">Below this confidence the fallback intent answers.</small>
         </label>
-        {intentSelect("welcome_intent", "Welcome intent", "init_conversation", "no greeting")}
-        {intentSelect("fallback_intent", "Fallback intent", "fallback", "a built-in reply")}
-        {intentSelect("cancel_intent", "Cancel intent", "cancel", "none")}
+        {intentSelect("welcome_intent", "Welcome intent", "no greeting")}
+        {intentSelect("fallback_intent", "Fallback intent", "a built-in reply")}
+        {intentSelect("cancel_intent", "Cancel intent", "none")}
         <label class="field">
           <span>When another intent interrupts a form</span>
           <select value={settings.interruption ?? "resume"} onChange={(e) => set("interruption", e.currentTarget.value as "resume" | "drop")}>
