@@ -1,6 +1,14 @@
 import pytest
 
-from parley_gateway.frames import FrameError, Ping, Start, UserMessage, parse_frame, with_defaults
+from parley_gateway.frames import (
+    FrameError,
+    Ping,
+    Start,
+    UserMessage,
+    context_given,
+    parse_frame,
+    with_defaults,
+)
 
 
 def _code(raw: str | bytes) -> str:
@@ -108,4 +116,12 @@ def test_a_message_keeps_its_own_context_keys_and_time_zone_over_the_start() -> 
     message = UserMessage(text="hi", context={"plan": "free"})
     assert with_defaults(message, start) == UserMessage(
         text="hi", context={"username": "ana", "plan": "free"}, timezone="Asia/Tokyo"
+    )
+
+
+def test_once_its_context_is_given_a_start_gives_its_time_zone_only() -> None:
+    start = context_given(Start(context={"username": "ana"}, timezone="Asia/Tokyo"))
+    message = UserMessage(text="hi", context={"plan": "free"})
+    assert with_defaults(message, start) == UserMessage(
+        text="hi", context={"plan": "free"}, timezone="Asia/Tokyo"
     )

@@ -1,5 +1,6 @@
-"""The chat websocket's `start` frame: a client that opens with `start=true` gives the context (and
-time zone) a new conversation's welcome is rendered with and its user messages start from."""
+"""The chat websocket's `start` frame: a client that opens with `start=true` gives the context a new
+conversation's welcome is rendered with (once: the conversation keeps it) and the time zone its user
+messages start from."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from litestar import Litestar
 from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
+
+from parley_runtime.errors import TransientError
 
 from .conftest import InMemoryDialogue
 
@@ -39,7 +42,7 @@ def test_the_welcome_waits_for_the_start_frame_and_is_rendered_with_its_context(
     assert [w.context for w in dialogue.welcomes] == [{"username": "Ann"}]
 
 
-def test_the_start_frames_context_and_time_zone_hold_for_each_message_whose_own_win(
+def test_the_start_frames_time_zone_holds_for_each_message_whose_own_wins(
     sync_client: Any, dialogue: InMemoryDialogue
 ) -> None:
     start = {"type": "start", "context": {"username": "Ann", "plan": "gold"}, "timezone": "Asia/Tokyo"}
@@ -48,10 +51,22 @@ def test_the_start_frames_context_and_time_zone_hold_for_each_message_whose_own_
         ws.receive_json()
         _say(ws, "plain")
         _say(ws, "own", context={"plan": "free"}, timezone="America/New_York")
-    assert [(r.context, r.timezone) for r in dialogue.requests] == [
-        ({"username": "Ann", "plan": "gold"}, "Asia/Tokyo"),
-        ({"username": "Ann", "plan": "free"}, "America/New_York"),
-    ]
+    assert [r.timezone for r in dialogue.requests] == ["Asia/Tokyo", "America/New_York"]
+
+
+def test_the_start_frames_context_goes_to_the_welcome_only_so_later_messages_can_change_it(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    """The welcome stores it in the conversation's context; sent again with each message it would
+    undo what a message changed: "Hi Ann", then Ben in a message, "Hi Ben", then "Hi Ann" again."""
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=true") as ws:
+        ws.send_json({"type": "start", "context": {"username": "Ann"}})
+        ws.receive_json()
+        _say(ws, "hello")
+        _say(ws, "hello", context={"username": "Ben"})
+        _say(ws, "hello")
+    assert [w.context for w in dialogue.welcomes] == [{"username": "Ann"}]
+    assert [r.context for r in dialogue.requests] == [{}, {"username": "Ben"}, {}]
 
 
 def test_a_user_message_in_place_of_the_start_frame_is_welcomed_with_its_context_then_answered(
@@ -63,15 +78,41 @@ def test_a_user_message_in_place_of_the_start_frame_is_welcomed_with_its_context
     assert [r.context for r in dialogue.requests] == [{"username": "Bo"}, {}]
 
 
-def test_a_resumed_conversation_takes_the_start_frame_without_a_welcome(
+def test_a_resumed_conversation_takes_the_start_frames_context_with_its_first_message(
     sync_client: Any, dialogue: InMemoryDialogue
 ) -> None:
     with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1&start=true") as ws:
-        ws.send_json({"type": "start", "context": {"username": "Ann"}})
-        reply = _say(ws, "hi")
+        ws.send_json(
+            {"type": "start", "context": {"username": "Ann", "plan": "gold"}, "timezone": "Asia/Tokyo"}
+        )
+        reply = _say(ws, "hi", context={"plan": "free"})
+        _say(ws, "again")
     assert reply["messages"] == [{"text": "you said hi"}]
     assert dialogue.welcomes == []
-    assert dialogue.requests[0].context == {"username": "Ann"}
+    assert [(r.context, r.timezone) for r in dialogue.requests] == [
+        ({"username": "Ann", "plan": "free"}, "Asia/Tokyo"),
+        ({}, "Asia/Tokyo"),
+    ]
+
+
+def test_on_a_resumed_conversation_the_start_frames_context_waits_for_a_turn_that_takes_it(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    """A turn that fails changes nothing in the conversation, so the next message carries it."""
+    failures = [TransientError("the dialogue is restarting")]
+
+    async def fail_once() -> None:
+        if failures:
+            raise failures.pop()
+
+    dialogue.hold = fail_once
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1&start=true") as ws:
+        ws.send_json({"type": "start", "context": {"username": "Ann"}})
+        failed = _say(ws, "hi")
+        _say(ws, "hi")
+        _say(ws, "again")
+    assert failed["code"] == "unavailable"
+    assert [r.context for r in dialogue.requests] == [{"username": "Ann"}, {"username": "Ann"}, {}]
 
 
 def test_a_bad_start_frame_is_refused_and_the_welcome_still_waits_for_a_good_one(
@@ -117,7 +158,8 @@ def test_a_second_start_frame_is_refused_and_changes_nothing(
         refused = ws.receive_json()
         _say(ws, "hi")
     assert refused["code"] == "unexpected_frame"
-    assert dialogue.requests[0].context == {"username": "Ann"}
+    assert [w.context for w in dialogue.welcomes] == [{"username": "Ann"}]
+    assert dialogue.requests[0].context == {}
 
 
 @pytest.mark.parametrize(

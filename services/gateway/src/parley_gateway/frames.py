@@ -31,8 +31,9 @@ class UserMessage(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 
 class Start(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The first frame of a connection opened with `start=true`: the context a new conversation's
-    welcome is rendered with, and the context and time zone every user message of the connection
-    starts from (a message's own fields win)."""
+    welcome is rendered with, and the time zone every user message of the connection starts from (a
+    message's own wins). The context is given to the conversation once, by the welcome or, on a
+    resumed conversation, by the first message answered; the conversation keeps it from then on."""
 
     context: dict[str, Any] = {}
     timezone: TimeZoneName | None = None
@@ -88,7 +89,8 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
 
 
 def with_defaults(message: UserMessage, start: Start | None) -> UserMessage:
-    """`message` over the connection's `start`: its own context keys and time zone win."""
+    """`message` over what the connection's `start` still gives: its own context keys and time zone
+    win."""
     if start is None or (not start.context and start.timezone is None):
         return message
     return msgspec.structs.replace(
@@ -96,6 +98,13 @@ def with_defaults(message: UserMessage, start: Start | None) -> UserMessage:
         context={**start.context, **message.context},
         timezone=message.timezone if message.timezone is not None else start.timezone,
     )
+
+
+def context_given(start: Start | None) -> Start | None:
+    """What `start` still gives once a turn has taken its context into the conversation's: its time
+    zone, which a conversation does not keep. Its context given again would undo what later messages
+    changed in the conversation's."""
+    return None if start is None else msgspec.structs.replace(start, context={})
 
 
 def check_text(text: str) -> None:

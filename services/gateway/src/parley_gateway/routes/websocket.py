@@ -2,8 +2,9 @@
 
 A new conversation gets an id and the bot's welcome; passing `conversation_id` resumes one (after
 a reconnect). A client that opens with `start=true` sends a `start` frame first: the welcome waits
-for it and is rendered with its context, and its context and time zone hold for every user message
-of the connection (a message's own win). A user message in its place starts the connection as well,
+for it and is rendered with its context, which the conversation keeps (on a resumed conversation
+the first message answered carries it instead), and its time zone holds for every user message of
+the connection (a message's own wins). A user message in its place starts the connection as well,
 and the welcome takes its context. Without the flag the welcome comes at once, with no context.
 
 Each connection answers its user messages one at a time, in order, and its pings at once, even
@@ -32,7 +33,15 @@ from litestar.params import FromQuery
 
 from parley_gateway.deps import Gateway, GatewayDep
 from parley_gateway.errors import ForbiddenError, RateLimitedError, UnauthorizedError
-from parley_gateway.frames import FrameError, Ping, PongFrame, Start, UserMessage, with_defaults
+from parley_gateway.frames import (
+    FrameError,
+    Ping,
+    PongFrame,
+    Start,
+    UserMessage,
+    context_given,
+    with_defaults,
+)
 from parley_gateway.keys import bearer
 from parley_gateway.names import check_bot_name, check_conversation_id
 from parley_gateway.queries import check_given_once
@@ -116,6 +125,11 @@ class _Opening(msgspec.Struct, frozen=True, kw_only=True):
             return self.start.context
         return self.first[0].context if self.first is not None else {}
 
+    def message_defaults(self, *, welcomed: bool) -> Start | None:
+        """What the connection's user messages start from: the start frame's time zone, and its
+        context until a turn takes it into the conversation's (the welcome, if there was one)."""
+        return context_given(self.start) if welcomed else self.start
+
 
 async def _open(
     socket: WebSocket[Any, Any, Any], connection: ChatSocket, gateway: Gateway, query: _Query
@@ -195,8 +209,9 @@ async def _converse(connection: ChatSocket, gateway: Gateway, chat: _Chat, openi
     backlog = Backlog(gateway.settings.ws_message_burst)
     if opening.first is not None:
         backlog.add(*opening.first)
-    reading = asyncio.create_task(_read(connection, backlog, opening.start))
-    replying = asyncio.create_task(_reply(gateway, chat, connection, backlog))
+    reading = asyncio.create_task(_read(connection, backlog))
+    defaults = opening.message_defaults(welcomed=chat.new)
+    replying = asyncio.create_task(_reply(gateway, chat, connection, backlog, defaults))
     try:
         await asyncio.wait((reading, replying), return_when=asyncio.FIRST_COMPLETED)
         if replying.done():  # a reply could not be sent: the client is gone or not reading
@@ -211,8 +226,8 @@ async def _converse(connection: ChatSocket, gateway: Gateway, chat: _Chat, openi
         replying.cancel()
 
 
-async def _read(connection: ChatSocket, backlog: Backlog, start: Start | None) -> None:
-    """Answer pings, refuse bad frames and queue user messages (over the connection's `start`)."""
+async def _read(connection: ChatSocket, backlog: Backlog) -> None:
+    """Answer pings, refuse bad frames and queue user messages."""
     while True:
         raw = await connection.receive()
         received = time.perf_counter()
@@ -230,21 +245,25 @@ async def _read(connection: ChatSocket, backlog: Backlog, start: Start | None) -
         if isinstance(frame, Ping):
             await connection.send(PongFrame())
         else:
-            backlog.add(with_defaults(frame, start), received)
+            backlog.add(frame, received)
 
 
 _START_ONCE = "a `start` frame comes once, first, on a connection opened with start=true"
 
 
-async def _reply(gateway: Gateway, chat: _Chat, connection: ChatSocket, backlog: Backlog) -> None:
+async def _reply(
+    gateway: Gateway, chat: _Chat, connection: ChatSocket, backlog: Backlog, defaults: Start | None
+) -> None:
+    """Answer the queued user messages in order, each over the connection's `defaults`."""
     turn_seconds = gateway.metrics.turn_seconds.labels("websocket")
     while (item := await backlog.next()) is not None:
         message, received = item
-        frame = await _answer(gateway, chat, connection, message)
+        frame = await _answer(gateway, chat, connection, with_defaults(message, defaults))
         await connection.send(frame)
         backlog.answered()
         if isinstance(frame, ChatReply):
             turn_seconds.observe(time.perf_counter() - received)
+            defaults = context_given(defaults)
 
 
 async def _answer(
