@@ -114,6 +114,19 @@ async def test_init_conversation_names_the_welcome_intent_whatever_its_id(servic
     assert [m.text for m in reply.messages] == ["Hey"]
 
 
+async def test_a_correction_at_an_acf_open_prompt_asks_the_prompt_again(service, nlu, acf):
+    await service.put_bot("food", acf("restaurant_search"))
+    nlu.says("I'm looking for a restaurant", parsed("restaurant_search"))
+    nlu.says("Mumbai", parsed("fallback", 0.2, ("location", "Mumbai")))
+    nlu.says("actually make it in Delhi", parsed("fallback", 0.3, ("location", "Delhi")))
+    for text in ("I'm looking for a restaurant", "Mumbai", "actually make it in Delhi"):
+        reply = await service.turn(ChatRequest(bot="food", text=text, conversation_id="c1"))
+    assert (reply.slots, reply.missing_slots, reply.complete) == ({"location": "Delhi"}, ["cuisine"], False)
+    assert [m.text for m in reply.messages] == ["Ok.", "What type cuisine are you looking for?"]
+    assert not reply.fallback
+    assert reply.intent is not None and reply.intent.name == "restaurant_search"
+
+
 async def test_an_acf_export_is_accepted_and_exported_back(service, acf):
     await service.put_bot("orders", acf("order_status"), "application/json")
     exported = await service.get_bot("orders", "acf")

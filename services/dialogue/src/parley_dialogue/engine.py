@@ -190,15 +190,18 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
             return _proceed(turn, form, slots)
         return _interrupt(turn, form, target)
     reply = None if turn.triggered else turn.text
-    slots, answered = fill(form, turn.bot, turn.state.slots, turn.entities, prompted=prompted, reply=reply)
+    restated = target is not None  # the form's own intent, recognised or named again
+    slots, answered = fill(
+        form, turn.bot, turn.state.slots, turn.entities, prompted=prompted, reply=reply, restated=restated
+    )
     given = from_payload(form, turn.bot, turn.payload)
     slots.update(given)
-    answered = answered or prompted in given
-    if answered or target is not None:
-        turn.score = IntentScore(name=form.id, confidence=1.0 if answered else turn.score.confidence)
+    understood = answered or prompted in given or slots != turn.state.slots  # an answer or a correction
+    if understood or restated:
+        turn.score = IntentScore(name=form.id, confidence=1.0 if understood else turn.score.confidence)
     else:
         turn.score = IntentScore(name=turn.settings.fallback_intent, confidence=turn.score.confidence)
-    return _proceed(turn, form, slots, fallback=target is None and not answered)
+    return _proceed(turn, form, slots, fallback=not (understood or restated))
 
 
 def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:

@@ -25,39 +25,61 @@ def fill(
     *,
     prompted: str | None = None,
     reply: str | None = None,
+    restated: bool = False,
 ) -> tuple[dict[str, Any], bool]:
     """New slots, and whether the prompted parameter got a value this turn.
 
     Entities go to parameters of their type: the prompted parameter first, then missing ones,
-    then filled ones (a correction). If the prompted parameter got no entity, `reply` (the
-    user's whole text) is tried against it.
+    then filled ones (a correction). A built-in entity's value (a number, a date...) corrects a
+    filled parameter only when the reply `restated` the intent: numbers and dates turn up in
+    answers to other questions, and "5" at a date prompt is a day the NLU could not read as one,
+    not a new quantity. A value of the bot's own entities is the author's word for its parameter,
+    so it corrects ("actually make it a margherita").
+
+    If the prompted parameter got no entity, `reply` (the user's whole text) is tried against it,
+    unless a value of the bot's own entities went to another parameter: "actually make it in Delhi"
+    at the cuisine prompt is a location, not a cuisine, and the cuisine is asked for again.
     """
     pool: dict[str, list[Any]] = defaultdict(list)
     for entity in sorted(entities, key=lambda e: e.start):
         pool[entity.entity].append(entity.value)
     out = dict(slots)
-    filled: set[str] = set()
-    for param in _in_filling_order(intent, slots, prompted):
+    filled: list[ParameterDef] = []
+    for param in _in_filling_order(intent, bot, slots, prompted, restated=restated):
         value = _take(param, pool)
         if value is not None:
             out[param.name] = value
-            filled.add(param.name)
+            filled.append(param)
+    answered = any(param.name == prompted for param in filled)
     prompted_param = intent.parameter(prompted) if prompted else None
-    if prompted_param is not None and prompted_param.name not in filled and reply is not None:
+    elsewhere = any(param.name != prompted and not _is_builtin(param, bot) for param in filled)
+    if prompted_param is not None and not answered and not elsewhere and reply is not None:
         value = from_reply(prompted_param, bot, reply)
         if value is not None:
             out[prompted_param.name] = [value] if prompted_param.multiple else value
-            filled.add(prompted_param.name)
-    return out, prompted is not None and prompted in filled
+            answered = True
+    return out, answered
 
 
-def _in_filling_order(intent: IntentDef, slots: dict[str, Any], prompted: str | None) -> list[ParameterDef]:
+def _in_filling_order(
+    intent: IntentDef, bot: BotDefinition, slots: dict[str, Any], prompted: str | None, *, restated: bool
+) -> list[ParameterDef]:
+    """The parameters an entity may go to, in the order they take one: the prompted one, the missing
+    ones, then the filled ones that may be corrected."""
     gaps = set(missing(intent, slots)) | {p.name for p in intent.parameters if p.name not in slots}
 
     def rank(param: ParameterDef) -> int:
         return 0 if param.name == prompted else 1 if param.name in gaps else 2
 
-    return sorted((p for p in intent.parameters if p.entity is not None), key=rank)
+    def correctable(param: ParameterDef) -> bool:
+        return rank(param) < 2 or restated or not _is_builtin(param, bot)
+
+    return sorted((p for p in intent.parameters if p.entity is not None and correctable(p)), key=rank)
+
+
+def _is_builtin(param: ParameterDef, bot: BotDefinition) -> bool:
+    """Whether the parameter takes one of the NLU's built-in entities (not replaced by the bot's own)."""
+    return param.entity in BUILTIN_ENTITIES and bot.entity(param.entity) is None
 
 
 def _take(param: ParameterDef, pool: dict[str, list[Any]]) -> Any:

@@ -1,0 +1,133 @@
+"""How a reply to a form's prompt is read when it does not simply answer the prompt: a value of
+another parameter (a correction, or one given ahead), or a value found in an answer to another
+question. Pure engine: no stores, no NLU, no network."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import msgspec
+import pytest
+import yaml
+
+from parley_dialogue.definition import BotDefinition
+from parley_dialogue.engine import ConversationState, Outcome, advance, new_state
+from parley_dialogue.testing import parsed
+from parley_dialogue.validation import build_definition
+
+SHOP = """
+name: shop
+entities:
+  - name: color
+    values: [{value: red}, {value: blue, synonyms: [navy, azure]}, {value: light green, synonyms: [lime]}]
+  - name: location                      # open: learnt from the examples, as in ACF
+  - name: cuisine
+intents:
+  - id: fallback
+    replies: ["Pardon?"]
+  - id: buy_shirt
+    examples: [I want a shirt]
+    parameters:
+      - {name: color, entity: color, prompt: "Which color?"}
+      - {name: qty, entity: number, prompt: "How many?"}
+      - {name: day, entity: date, prompt: "When should we deliver?"}
+      - {name: address, prompt: "Where to?"}
+    replies: ["{{ slots.qty }} {{ slots.color }} shirts on {{ slots.day }} to {{ slots.address }}."]
+  - id: restaurant_search
+    examples: [I'm looking for a restaurant]
+    parameters:
+      - {name: location, entity: location, prompt: "Where?"}
+      - {name: cuisine, entity: cuisine, prompt: "Which cuisine?"}
+    replies: ["{{ slots.cuisine }} in {{ slots.location }}."]
+"""
+
+
+@pytest.fixture
+def bot() -> BotDefinition:
+    return build_definition(yaml.safe_load(SHOP))
+
+
+def say(
+    state: ConversationState,
+    bot: BotDefinition,
+    text: str,
+    *entities: tuple[str, Any],
+    intent: str = "fallback",
+    confidence: float = 0.1,
+) -> tuple[ConversationState, Outcome]:
+    return advance(state, parsed(intent, confidence, *entities), text, bot, rng=random.Random(1))
+
+
+def texts(outcome: Outcome) -> list[str]:
+    return [m.text for m in outcome.messages]
+
+
+def asked_for(bot: BotDefinition, intent: str, prompted: str, **slots: Any) -> ConversationState:
+    """A conversation in which `intent`'s form holds `slots` and waits for `prompted`."""
+    form = bot.intent(intent)
+    assert form is not None
+    gaps = [p.name for p in form.parameters if p.name not in slots]
+    state = new_state(bot, "c1", 1, {})
+    return msgspec.structs.replace(state, active_intent=intent, slots=slots, missing=gaps, prompted=prompted)
+
+
+def test_a_correction_at_an_open_prompt_is_applied_and_the_prompt_is_asked_again(bot):
+    state = asked_for(bot, "restaurant_search", "cuisine", location="Mumbai")
+    state, outcome = say(state, bot, "actually make it in Delhi", ("location", "Delhi"))
+    assert (outcome.slots, outcome.missing_slots) == ({"location": "Delhi"}, ["cuisine"])
+    assert (texts(outcome), state.prompted) == (["Which cuisine?"], "cuisine")
+
+
+def test_a_value_given_ahead_is_not_also_the_whole_answer_to_an_open_prompt(bot):
+    state = asked_for(bot, "restaurant_search", "location")
+    _, outcome = say(state, bot, "chinese food", ("cuisine", "chinese"))
+    assert outcome.slots == {"cuisine": "chinese"}
+    assert texts(outcome) == ["Where?"]
+
+
+def test_a_correction_at_a_free_text_prompt_is_applied_and_the_prompt_is_asked_again(bot):
+    state = asked_for(bot, "buy_shirt", "address", color="red", qty=2, day="2026-12-01")
+    _, outcome = say(state, bot, "actually make it azure", ("color", "blue"))
+    assert outcome.slots == {"color": "blue", "qty": 2, "day": "2026-12-01"}
+    assert texts(outcome) == ["Where to?"]
+
+
+def test_a_number_inside_a_free_text_answer_is_part_of_it(bot):
+    state = asked_for(bot, "buy_shirt", "address", color="red", qty=2, day="2026-12-01")
+    _, outcome = say(state, bot, "12 Main Street", ("number", 12))
+    assert outcome.complete
+    assert outcome.slots == {"color": "red", "qty": 2, "day": "2026-12-01", "address": "12 Main Street"}
+
+
+def test_a_bare_number_at_a_date_prompt_is_a_wrong_answer_not_a_new_quantity(bot):
+    state = asked_for(bot, "buy_shirt", "day", color="light green", qty=12)
+    state, outcome = say(state, bot, "5", ("number", 5))
+    assert state.slots == {"color": "light green", "qty": 12}
+    assert texts(outcome) == ["When should we deliver?"]
+    assert outcome.fallback
+
+
+def test_a_value_of_the_bots_own_entity_corrects_a_filled_parameter_and_is_no_fallback(bot):
+    state = asked_for(bot, "buy_shirt", "qty", color="light green")
+    state, outcome = say(state, bot, "azure please", ("color", "blue"))
+    assert state.slots == {"color": "blue"}
+    assert texts(outcome) == ["How many?"]
+    assert not outcome.fallback
+    assert outcome.intent is not None and outcome.intent.name == "buy_shirt"
+
+
+def test_restating_the_forms_intent_corrects_a_number_too(bot):
+    state = asked_for(bot, "buy_shirt", "day", color="light green", qty=12)
+    _, outcome = say(
+        state, bot, "I want 3 red shirts", ("number", 3), ("color", "red"), intent="buy_shirt", confidence=0.9
+    )
+    assert outcome.slots == {"color": "red", "qty": 3}
+    assert texts(outcome) == ["When should we deliver?"]
+
+
+def test_a_number_answering_its_own_prompt_replaces_nothing_else(bot):
+    state = asked_for(bot, "buy_shirt", "qty", color="red")
+    _, outcome = say(state, bot, "5", ("number", 5))
+    assert outcome.slots == {"color": "red", "qty": 5}
+    assert (texts(outcome), outcome.fallback) == (["When should we deliver?"], False)
