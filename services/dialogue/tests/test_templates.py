@@ -130,6 +130,51 @@ def test_a_data_key_comes_before_the_dicts_own_methods():
 
 
 @pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "[{{ result.items }}] [{{ result.keys }}] [{{ context.items }}] [{{ parameters.values }}]",
+            "[] [] [] []",
+        ),
+        ("{% if result.items %}has items{% else %}no items{% endif %}", "no items"),
+        ("[{{ result.items | length }}][{% for i in result.items %}{{ i }}{% endfor %}]", "[0][]"),
+        (
+            "[{{ result['items'] }}][{{ result.items is defined }}][{{ result.items | tojson }}]",
+            "[][False][null]",
+        ),
+        ("[{{ result.items.x }}][{{ result.items.x() }}][{{ result.items['x']() }}]", "[][][]"),
+        ("[{{ parameters.city.upper }}][{{ parameters.tags.count }}]", "[][]"),
+        ("[{{ ['a', 'b'] | map(attribute='upper') | select | list | length }}]", "[0]"),
+    ],
+)
+def test_a_method_named_without_a_call_is_missing(source, expected):
+    """Not Python's `<built-in method items of dict object at 0x...>`, nor a true value: a method is
+    only called, and named without a call it is missing like a key the dictionary lacks."""
+    variables = {"result": {"status": "b"}, "context": {}, "parameters": {"city": "Oslo", "tags": ["a"]}}
+    assert render(source, variables) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ result.get('status') }} {{ result.get('eta', 'soon') }}", "b soon"),
+        ("{% for k, v in result.items() %}{{ k }}={{ v }}{% endfor %}", "status=b"),
+        ("{{ result.keys() | list }} {{ result.values() | list | length }}", "['status'] 1"),
+        ("{{ parameters.city.upper() }} {{ parameters.tags.count('a') }}", "OSLO 1"),
+        ("{% for i in range(3) %}{{ loop.cycle('a', 'b') }}{% endfor %}", "aba"),
+    ],
+)
+def test_a_called_method_still_runs(source, expected):
+    variables = {"result": {"status": "b"}, "parameters": {"city": "Oslo", "tags": ["a"]}}
+    assert render(source, variables) == expected
+
+
+def test_a_method_that_changes_data_is_refused_even_when_called():
+    with pytest.raises(TemplateError, match="unsafe"):
+        render("{{ result.update({'a': 1}) }}", {"result": {"status": "b"}})
+
+
+@pytest.mark.parametrize(
     "source", ["{{ x.format }}", "{{ x.mro }}", "{{ context.format }}", "{{ context.x.base }}"]
 )
 def test_an_internal_that_is_no_data_key_gives_nothing(source):

@@ -22,7 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from parley_dialogue.escaping import JsonEncoded, UrlEncoded, finalize, marking, printed
-from parley_dialogue.undefined import SilentUndefined, json_default, missing_among
+from parley_dialogue.undefined import SilentUndefined, callee, json_default, missing_among, uncalled
 
 MAX_VALUE_SIZE = 20_000
 MAX_INT_ARGUMENT = 10_000
@@ -164,6 +164,7 @@ class _GuardedEnvironment(ImmutableSandboxedEnvironment):
 
     def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         _tick()
+        obj = callee(obj)
         missing = missing_among((obj, *args, *kwargs.values()))
         if missing is not None:  # `parameters.city.title()`, `range(parameters.n)`
             return missing
@@ -176,13 +177,13 @@ class _GuardedEnvironment(ImmutableSandboxedEnvironment):
             return cast(Mapping[str, Any], obj)[attribute]
         if attribute in FORBIDDEN_ATTRIBUTES:
             return self.unsafe_undefined(obj, attribute)
-        return super().getattr(obj, attribute)
+        return uncalled(super().getattr(obj, attribute), attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         _tick()
         if isinstance(argument, str) and argument in FORBIDDEN_ATTRIBUTES and not isinstance(obj, Mapping):
             return self.unsafe_undefined(obj, argument)
-        return super().getitem(obj, argument)
+        return uncalled(super().getitem(obj, argument), argument)
 
 
 def _guard_filter(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,11 +6,16 @@ is false. Jinja's `Undefined` raises in all of these, and since its operators ar
 class's `_fail_with_undefined_error` when the class is created, each is rebound here. A value the
 sandbox refused (`unsafe_undefined`: its exception is a `SecurityError`) prints nothing too, but
 raises whenever it is used.
+
+A method is only called: named without a call (`{{ result.items }}` of an answer without `items`,
+`{{ parameters.city.upper }}`) it is missing too (`UncalledMethod`), so Python's
+`<built-in method items of dict object at 0x...>` never reaches a chat, and `{% if result.items %}`
+is false; `result.items()` and `result.get('status')` run it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 from jinja2 import ChainableUndefined
@@ -46,6 +51,36 @@ class SilentUndefined(ChainableUndefined):
     __call__ = _missing
     __lt__ = __le__ = __gt__ = __ge__ = _false  # pyright: ignore[reportAssignmentType]
     __int__ = __float__ = __complex__ = _not_a_number  # pyright: ignore[reportAssignmentType]
+
+
+class UncalledMethod(SilentUndefined):
+    """A method a template named: missing wherever it is used, but a call (`sandbox`) runs it."""
+
+    __slots__ = ("_method",)
+
+    def __init__(self, method: Callable[..., Any], name: str) -> None:
+        super().__init__(name=name)
+        self._method = method
+
+    def __getattr__(self, name: str) -> Any:
+        """`result.items.x` is missing, not the method again (which `x()` would then call)."""
+        if name[:2] == "__" and name[-2:] == "__":
+            raise AttributeError(name)
+        return SilentUndefined(name=name)
+
+    __getitem__ = __getattr__  # pyright: ignore[reportAssignmentType]
+
+
+def uncalled(value: object, name: object) -> object:
+    """`value`, or the missing value standing for it when it is a method named without a call."""
+    if callable(value) and not isinstance(value, SilentUndefined):
+        return UncalledMethod(value, str(name))
+    return value
+
+
+def callee(value: object) -> object:
+    """What calling `value` runs: the method an `UncalledMethod` stands for, else `value` itself."""
+    return value._method if isinstance(value, UncalledMethod) else value  # pyright: ignore[reportPrivateUsage]
 
 
 def missing_among(values: Iterable[object]) -> SilentUndefined | None:
