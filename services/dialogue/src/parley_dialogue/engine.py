@@ -325,10 +325,15 @@ def finish(
 def welcome(
     bot: BotDefinition, context: dict[str, Any], *, rng: random.Random | None = None
 ) -> Outcome | None:
-    """The greeting of a new conversation: the welcome intent's replies (None without one)."""
+    """The greeting of a new conversation, as `/init_conversation` answers it: the welcome intent's
+    replies or, when it has an action, the webhook to call first (`action`, then `finish`). None
+    without a welcome intent, or when it neither says nor does anything."""
     intent = bot.intent(bot.settings.welcome_intent)
-    if intent is None or not intent.replies:
+    if intent is None or not (intent.replies or intent.action):
         return None
-    rendered = say(intent.replies, template_variables({}, context), rng or random.Random(), intent.buttons)
     score = IntentScore(name=intent.id, confidence=1.0)
+    if intent.action is not None:
+        action = PendingAction(intent=intent.id, slots={}, context=context)
+        return Outcome(messages=[], intent=score, action=action)
+    rendered = say(intent.replies, template_variables({}, context), rng or random.Random(), intent.buttons)
     return Outcome(messages=rendered.messages, intent=score, problems=rendered.problems)

@@ -131,14 +131,20 @@ class DialogueService:
             deadline.check()
             if outcome.action is not None:
                 outcome = await self._run_action(
-                    bot, outcome, outcome.action, request, conversation_id, seconds_left=deadline.left()
+                    bot,
+                    outcome,
+                    outcome.action,
+                    conversation_id,
+                    correlation_id=request.correlation_id,
+                    seconds_left=deadline.left(),
                 )
             await self._conversations.save(state)
         _log_problems(bot.name, outcome)
         return _reply(conversation_id, outcome)
 
     async def welcome(self, request: WelcomeRequest) -> ChatReply | None:
-        """The greeting for a new conversation, or None when the bot has no welcome intent."""
+        """The greeting for a new conversation, as a `/init_conversation` turn answers it (the welcome
+        intent's webhook included), or None when the bot has no welcome intent."""
         _check_context(request.context)
         conversation_id = _checked_conversation_id(request.conversation_id) or new_id()
         deadline = _Deadline(request.timeout_ms)
@@ -152,6 +158,10 @@ class DialogueService:
             )
             outcome = welcome(bot, state.context, rng=self._rng)
             deadline.check()
+            if outcome is not None and outcome.action is not None:
+                outcome = await self._run_action(
+                    bot, outcome, outcome.action, conversation_id, seconds_left=deadline.left()
+                )
             await self._conversations.save(state)
         if outcome is None:
             return None
@@ -241,9 +251,9 @@ class DialogueService:
         bot: BotDefinition,
         outcome: Outcome,
         pending: PendingAction,
-        turn: ChatRequest,
         conversation_id: str,
         *,
+        correlation_id: str | None = None,
         seconds_left: float | None,
     ) -> Outcome:
         """Call the completed intent's webhook (or queue it: `mode: notify`), then render its replies.
@@ -255,7 +265,7 @@ class DialogueService:
         try:
             request = build_request(action, pending)
             if action.mode == "notify":
-                await self._queue(bot.name, pending.intent, request, turn, conversation_id)
+                await self._queue(bot.name, pending.intent, request, conversation_id, correlation_id)
                 result: object = {}
             else:
                 if seconds_left is not None:
@@ -274,7 +284,12 @@ class DialogueService:
         return await self._webhooks.call(request)
 
     async def _queue(
-        self, bot: str, intent: str, request: WebhookRequest, turn: ChatRequest, conversation_id: str
+        self,
+        bot: str,
+        intent: str,
+        request: WebhookRequest,
+        conversation_id: str,
+        correlation_id: str | None,
     ) -> None:
         """Hand a `mode: notify` webhook to the notification worker; the turn does not wait for it."""
         if self._publisher is None:
@@ -290,7 +305,7 @@ class DialogueService:
             form=request.form,
             body=None if request.body is None else request.body.decode(),
             timeout=request.timeout,
-            correlation_id=turn.correlation_id,
+            correlation_id=correlation_id,
         )
         await self._publisher.publish(command)
         log.info("webhook.queued", bot=bot, intent=intent, message_id=command.message_id)
