@@ -10,7 +10,8 @@ from parley_messages.base import Command, Event
 
 
 class TurnCompleted(Event, frozen=True, kw_only=True, tag="conversation.turn_completed"):
-    """A user turn was answered. Logged as a transcript turn and counted by analytics."""
+    """A user turn was answered, or (`welcome`) a new conversation was greeted. Logged as a
+    transcript turn and counted by analytics."""
 
     bot: str
     conversation_id: str
@@ -25,6 +26,9 @@ class TurnCompleted(Event, frozen=True, kw_only=True, tag="conversation.turn_com
     fallback: bool = False
     latency_ms: float = 0.0
     user_id: str | None = None
+    welcome: bool = False
+    """The bot's welcome of a new conversation, said before the user said anything (`user_text` is
+    empty): a turn of its transcript, and the conversation for analytics, but no user turn."""
 
 
 class BotDeleted(Event, frozen=True, kw_only=True, tag="dialogue.bot_deleted"):
