@@ -150,3 +150,20 @@ async def test_a_turn_counted_while_its_bot_is_purged_does_not_survive_the_purge
     store = MongoAnalyticsStore(_PurgedAfterUpdate(db, purge))
     assert await store.count_turn(_turn(BEFORE)) == "purged"
     assert await db["analytics_daily"].count_documents({}) == 0
+
+
+async def test_a_late_welcome_of_a_deleted_bot_is_taken_back_out() -> None:
+    store, db = await _store()
+    await handle(BotDeleted(bot="pizzeria", occurred_at=DELETED_AT), store=store)
+    welcome = TurnCompleted(
+        bot="pizzeria",
+        conversation_id="c1",
+        channel="websocket",
+        user_text="",
+        replies=["Hi"],
+        welcome=True,
+        occurred_at=BEFORE,
+    )
+    assert await store.count_turn(welcome) == "purged"
+    assert await _totals(db) == _counted()
+    assert await db["analytics_daily"].count_documents({"bot": "pizzeria"}) == 0

@@ -174,3 +174,46 @@ async def test_a_turn_is_counted_on_its_utc_day_whatever_its_offset() -> None:
 def test_a_time_without_an_offset_is_utc() -> None:
     assert utc_day(datetime(2026, 11, 27, 23, 30)) == date(2026, 11, 27)
     assert utc_day(datetime(2026, 11, 28, 1, 0, tzinfo=timezone(timedelta(hours=2)))) == date(2026, 11, 27)
+
+
+def _welcome(conversation: str) -> TurnCompleted:
+    """A websocket's greeting of a new conversation, before the user said anything."""
+    return TurnCompleted(
+        bot="pizzeria",
+        conversation_id=conversation,
+        channel="websocket",
+        user_text="",
+        replies=["Hi Ann"],
+        intent="init_conversation",
+        confidence=1.0,
+        welcome=True,
+        occurred_at=DAY,
+    )
+
+
+async def test_a_visitor_who_leaves_after_the_welcome_is_a_conversation_and_a_user_but_no_turn() -> None:
+    store, db = await _store()
+    welcome = _welcome("c1")
+    await store.count_turn(welcome)
+    await store.count_turn(welcome)
+    assert await _totals(db) == {"turns": 0, "conversations": 1, "fallbacks": 0}
+    assert (await _sum(db, "users"), await _sum(db, "welcomes"), await _sum(db, "confidence_count")) == (
+        1,
+        1,
+        0,
+    )
+
+
+async def test_a_welcomed_conversation_counts_once_and_only_its_users_turns_as_turns() -> None:
+    store, db = await _store()
+    for event in (_welcome("c1"), _turn("c1"), _turn("c1", "menu")):
+        await store.count_turn(event)
+    assert await _totals(db) == {
+        "turns": 2,
+        "conversations": 1,
+        "fallbacks": 0,
+        "intent:greet": 1,
+        "intent:menu": 1,
+    }
+    docs = [d async for d in db["analytics_daily"].find({"bot": "pizzeria"})]  # type: ignore[index]
+    assert sum(d.get("channels", {}).get("websocket", 0) for d in docs) == 0

@@ -82,3 +82,29 @@ async def test_turns_delivered_concurrently_and_twice_are_each_counted_once() ->
     await asyncio.gather(*(store.append(turn) for turn in turns + turns))
     conversation = await db["conversations"].find_one({"conversation_id": "c1"})  # type: ignore[index]
     assert conversation["turn_count"] == 20
+
+
+async def test_a_welcome_is_a_turn_of_its_conversation_without_user_text_and_flagged() -> None:
+    store, db = await _store()
+    start = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    welcome = TurnCompleted(
+        bot="pizzeria",
+        conversation_id="c1",
+        channel="websocket",
+        user_text="",
+        replies=["Hi Ann"],
+        intent="init_conversation",
+        confidence=1.0,
+        welcome=True,
+        occurred_at=start,
+    )
+    await store.append(welcome)
+    await store.append(_turn(at=start + timedelta(seconds=5)))
+    turns = [doc async for doc in db["turns"].find({"conversation_id": "c1"}).sort("at", 1)]  # type: ignore[index]
+    assert [(t["welcome"], t["user_text"], t["replies"]) for t in turns] == [
+        (True, "", ["Hi Ann"]),
+        (False, "hi", ["hello"]),
+    ]
+    conversation = await db["conversations"].find_one({"conversation_id": "c1"})  # type: ignore[index]
+    assert (conversation["turn_count"], conversation["channel"]) == (2, "websocket")
+    assert conversation["first_turn_at"].replace(tzinfo=UTC) == start

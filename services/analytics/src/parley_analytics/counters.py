@@ -21,7 +21,11 @@ def user_key(event: TurnCompleted) -> str:
 
 
 def turn_increments(event: TurnCompleted) -> dict[str, float]:
-    """The counters one turn adds (conversations and users are added by the store, once each)."""
+    """The counters one turn adds (conversations and users are added by the store, once each). A
+    welcome is counted apart: the user has said nothing yet, so it is no turn, intent or fallback,
+    but it starts the conversation, which a visitor who leaves after it still is."""
+    if event.welcome:
+        return {"welcomes": 1}
     increments: dict[str, float] = {
         "turns": 1,
         "fallbacks": int(event.fallback),

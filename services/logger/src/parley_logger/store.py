@@ -204,4 +204,5 @@ def turn_document(turn: TurnCompleted) -> dict[str, Any]:
         "latency_ms": turn.latency_ms,
         "correlation_id": turn.correlation_id,
         "user_id": turn.user_id,
+        "welcome": turn.welcome,
     }
