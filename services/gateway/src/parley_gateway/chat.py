@@ -56,13 +56,24 @@ class ChatTurns:
         return reply
 
     async def welcome(
-        self, bot: str, conversation_id: str, context: dict[str, Any], correlation_id: str
+        self, bot: str, conversation_id: str, context: dict[str, Any], correlation_id: str, *, channel: str
     ) -> ChatReply | None:
+        """A new conversation's welcome (None when the bot has none), published as a turn without user
+        text (`TurnCompleted.welcome`): the transcript shows the greeting, and a visitor who leaves
+        after it is a conversation."""
+        started = time.perf_counter()
         request = WelcomeRequest(
             bot=bot, conversation_id=conversation_id, context=context, timeout_ms=self._timeout_ms
         )
         with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
-            return await within_timeout(self._conversations.welcome(request), self._timeout, "dialogue")
+            reply = await within_timeout(self._conversations.welcome(request), self._timeout, "dialogue")
+        if reply is not None:
+            latency_ms = (time.perf_counter() - started) * 1000
+            event = welcome_completed(
+                request, reply, latency_ms, channel=channel, correlation_id=correlation_id
+            )
+            self._publisher.submit(event)
+        return reply
 
 
 async def within_timeout(call: Awaitable[T], seconds: float, upstream: str) -> T:
@@ -82,12 +93,46 @@ async def within_timeout(call: Awaitable[T], seconds: float, upstream: str) -> T
 
 
 def turn_completed(request: ChatRequest, reply: ChatReply, latency_ms: float) -> TurnCompleted:
-    intent = reply.intent
-    return TurnCompleted(
+    return _completed(
+        reply,
         bot=request.bot,
-        conversation_id=reply.conversation_id,
         channel=request.channel,
         user_text=request.text,
+        latency_ms=latency_ms,
+        correlation_id=request.correlation_id,
+    )
+
+
+def welcome_completed(
+    request: WelcomeRequest, reply: ChatReply, latency_ms: float, *, channel: str, correlation_id: str
+) -> TurnCompleted:
+    return _completed(
+        reply,
+        bot=request.bot,
+        channel=channel,
+        user_text="",
+        latency_ms=latency_ms,
+        correlation_id=correlation_id,
+        welcome=True,
+    )
+
+
+def _completed(
+    reply: ChatReply,
+    *,
+    bot: str,
+    channel: str,
+    user_text: str,
+    latency_ms: float,
+    correlation_id: str | None,
+    welcome: bool = False,
+) -> TurnCompleted:
+    intent = reply.intent
+    return TurnCompleted(
+        bot=bot,
+        conversation_id=reply.conversation_id,
+        channel=channel,
+        user_text=user_text,
         replies=[m.text for m in reply.messages],
         intent=intent.name if intent else None,
         confidence=intent.confidence if intent else None,
@@ -98,5 +143,6 @@ def turn_completed(request: ChatRequest, reply: ChatReply, latency_ms: float) ->
         complete=reply.complete,
         fallback=reply.fallback,
         latency_ms=latency_ms,
-        correlation_id=request.correlation_id,
+        correlation_id=correlation_id,
+        welcome=welcome,
     )

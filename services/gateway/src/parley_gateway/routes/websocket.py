@@ -172,7 +172,9 @@ async def _await_start(connection: ChatSocket) -> _Opening:
 async def _greet(connection: ChatSocket, gateway: Gateway, chat: _Chat, context: dict[str, Any]) -> None:
     """Send a new conversation's welcome, rendered with `context`."""
     try:
-        welcome = await gateway.chat.welcome(chat.bot, chat.conversation_id, context, new_id())
+        welcome = await gateway.chat.welcome(
+            chat.bot, chat.conversation_id, context, new_id(), channel="websocket"
+        )
     except ParleyError as exc:
         raise await _refused(connection, exc) from None
     if welcome is not None:
