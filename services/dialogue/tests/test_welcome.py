@@ -1,15 +1,18 @@
 """A conversation's greeting: the websocket's welcome and REST's `/init_conversation` (what ACF
-clients send first) answer alike, webhook included."""
+clients send first) answer alike, webhook included; a bot without a welcome intent greets with
+nothing on either."""
 
 from __future__ import annotations
 
 import json
 
-from parley_dialogue.engine import finish, welcome
+import pytest
+
+from parley_dialogue.engine import advance, finish, new_state, welcome
 from parley_dialogue.errors import WebhookError
 from parley_dialogue.replies import WEBHOOK_FAILED
 from parley_dialogue.service import DialogueService
-from parley_dialogue.testing import RecordingWebhooks
+from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu, parsed
 from parley_dialogue.validation import build_definition
 from parley_messages import ChatReply, ChatRequest, WelcomeRequest
 
@@ -24,6 +27,18 @@ TRACKED = {
         },
         {"id": "fallback", "replies": ["Huh?"]},
     ],
+}
+
+SILENT = {
+    "intents": [
+        {
+            "id": "order",
+            "examples": ["order"],
+            "parameters": [{"name": "item", "prompt": "What would you like?"}],
+            "replies": ["Ordered {{ slots.item }}"],
+        },
+        {"id": "fallback", "replies": ["Huh?"]},
+    ]
 }
 
 
@@ -51,6 +66,13 @@ def test_a_welcome_intent_with_an_action_renders_its_replies_with_the_webhooks_a
     assert [m.text for m in rendered.messages] == ["Welcome Ann, your order is shipped"]
 
 
+def test_init_conversation_names_a_silent_welcome_when_the_bot_has_none():
+    bot = build_definition({"name": "shop", **SILENT})
+    state, outcome = advance(new_state(bot, "c1", 1, {}), parsed("order", 0.9), "/init_conversation", bot)
+    assert (outcome.messages, outcome.fallback, outcome.complete) == ([], False, True)
+    assert state.last_intent == "init_conversation"
+
+
 async def test_the_welcome_runs_the_welcome_intents_webhook_as_init_conversation_does(service, webhooks):
     await service.put_bot("shop", json.dumps(TRACKED).encode())
     welcomed, first = await greetings(service)
@@ -63,3 +85,22 @@ async def test_a_failing_welcome_webhook_gets_the_failure_reply_on_both_channels
     await service.put_bot("shop", json.dumps(TRACKED).encode())
     welcomed, first = await greetings(service)
     assert texts(welcomed) == texts(first) == [WEBHOOK_FAILED]
+
+
+async def test_init_conversation_without_a_welcome_intent_greets_with_nothing(service, nlu: ScriptedNlu):
+    await service.put_bot("shop", json.dumps(SILENT).encode())
+    welcomed, first = await greetings(service)
+    assert welcomed is None
+    assert (texts(first), first.fallback) == ([], False)
+    assert first.intent is not None and first.intent.name == "init_conversation"
+    assert nlu.calls == []
+
+
+@pytest.mark.parametrize(("interruption", "resumed"), [("resume", ["What would you like?"]), ("drop", [])])
+async def test_init_conversation_without_a_welcome_intent_interrupts_a_form_as_a_greeting_would(
+    service, interruption, resumed
+):
+    await service.put_bot("shop", json.dumps({**SILENT, "settings": {"interruption": interruption}}).encode())
+    await service.turn(ChatRequest(bot="shop", text="/order", conversation_id="c1"))
+    again = await service.turn(ChatRequest(bot="shop", text="/init_conversation", conversation_id="c1"))
+    assert (texts(again), again.fallback) == (resumed, False)

@@ -87,7 +87,7 @@ def direct_trigger(text: str, bot: BotDefinition) -> Trigger | None:
     name = match.group(1)
     if name == WELCOME_TRIGGER and bot.intent(name) is None:
         name = bot.settings.welcome_intent
-    if bot.intent(name) is None:
+    if _intent(bot, name) is None:
         return None
     payload: object = None
     if match.group(2):
@@ -97,6 +97,16 @@ def direct_trigger(text: str, bot: BotDefinition) -> Trigger | None:
             payload = None
     slots: dict[str, Any] = payload if isinstance(payload, dict) else {}  # pyright: ignore[reportUnknownVariableType]
     return Trigger(intent=name, slots=slots)
+
+
+def _intent(bot: BotDefinition, name: str | None) -> IntentDef | None:
+    """The bot's intent `name`. A welcome intent that the bot lacks (only the default name may name
+    none) is one that says nothing: `/init_conversation` is then a greeting without words, not text
+    for the NLU or an answer to the prompt of an open form."""
+    intent = bot.intent(name)
+    if intent is None and name is not None and name == bot.settings.welcome_intent:
+        return IntentDef(id=name)
+    return intent
 
 
 def new_state(
@@ -175,7 +185,7 @@ def _recognised(turn: _Turn) -> IntentDef | None:
     name, confidence = turn.score.name, turn.score.confidence
     if not turn.triggered and (confidence < settings.fallback_threshold or name == settings.fallback_intent):
         return None
-    return turn.bot.intent(name)
+    return _intent(turn.bot, name)
 
 
 def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outcome]:
