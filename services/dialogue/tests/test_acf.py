@@ -138,6 +138,52 @@ def test_spans_outside_their_text_or_overlapping_are_skipped_not_fatal():
     assert len(bot.intents[0].examples[0].entities) == 1
 
 
+def test_blank_spans_are_skipped_and_padded_ones_trimmed_to_their_words():
+    """ACF's trainer tagged the tokens a span covers, so a span over spaces taught it nothing and
+    the spaces around a padded span's words are not part of the entity."""
+    text = "book a table for 4 people in paris"
+    spans = [(16, 17), (17, 17), (18, 25), (28, 34)]
+    doc = {
+        "intents": [
+            {
+                "intentId": "book",
+                "trainingData": [
+                    {"text": text, "entities": [{"begin": b, "end": e, "name": "n"} for b, e in spans]}
+                ],
+            }
+        ]
+    }
+    bot = build_definition(from_acf(doc, name="x"))
+    assert [text[s.start : s.end] for s in bot.intents[0].examples[0].entities] == ["people", "paris"]
+
+
+@pytest.mark.parametrize(
+    "intent",
+    [
+        {"name": "Book", "trainingData": [{"text": "book a table"}]},
+        {"name": "Book", "speechResponse": "Booked", "trainingData": [{"text": "book a table"}]},
+        {"trainingData": [{"text": "book a table"}], "apiTrigger": False},
+    ],
+)
+def test_an_acf_intent_without_intent_id_is_refused_naming_it(intent):
+    doc = {"intents": [{"intentId": "hello", "trainingData": [{"text": "hi"}]}, intent]}
+    with pytest.raises(InvalidInputError) as refused:
+        parse_document(json.dumps(doc).encode(), name="b")
+    assert refused.value.details == [
+        {"path": "intents[1].intentId", "message": "is missing: every ACF intent has an intentId, its id"}
+    ]
+
+
+def test_an_acf_document_is_known_by_its_intents_training_data():
+    doc = {"intents": [{"name": "Book", "trainingData": [{"text": "book a table"}]}]}
+    assert is_acf(doc)
+    with pytest.raises(InvalidInputError) as refused:
+        parse_document(json.dumps(doc).encode(), name="b")
+    assert refused.value.details == [
+        {"path": "intents[0].intentId", "message": "is missing: every ACF intent has an intentId, its id"}
+    ]
+
+
 def test_parameter_types_and_span_names_declare_entities():
     doc = {
         "intents": [

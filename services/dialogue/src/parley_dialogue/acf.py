@@ -2,8 +2,9 @@
 
 ACF declares entity types in `entities[]` and, implicitly, through parameter `type`s and span
 names; the import declares every one of them. ACF's annotated spans are trusted by `begin`/`end`
-(its trainer tagged tokens from them), so a `value` that disagrees with the text is dropped, and a
-span outside its text or overlapping another is skipped rather than failing the whole import. An
+(its trainer tagged tokens from them), so a `value` that disagrees with the text is dropped, a
+span outside its text, overlapping another or over spaces only is skipped rather than failing the
+whole import, and a span's spaces at its ends are trimmed (they were tagged nothing). An
 empty reply or prompt (ACF's `""` for none) becomes no variant rather than one validation refuses.
 
 What ACF cannot say travels beside what it can: the export gives an intent, a parameter, a webhook
@@ -20,9 +21,10 @@ from typing import Any, TypeGuard, cast
 
 import msgspec
 
-from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
+from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef, words_of
 from parley_dialogue.replies import says_nothing
 from parley_messages import BUILTIN_ENTITIES
+from parley_runtime.errors import InvalidInputError
 
 SPECIAL_INTENTS = frozenset({"fallback", "cancel", "init_conversation"})
 EXTENSIONS = {
@@ -32,19 +34,41 @@ EXTENSIONS = {
     "entity": ("pattern",),
 }
 """The native fields each kind of ACF item carries in its `parley` object."""
+ACF_INTENT_FIELDS = frozenset(
+    [
+        "intentId",
+        "speechResponse",
+        "trainingData",
+        "apiTrigger",
+        "apiDetails",
+        "userDefined",
+        "labeledSentences",
+    ]
+)
+"""Fields of an ACF intent that a native intent does not have."""
 FREE_TEXT_TYPE = "free_text"
 _NOT_A_NAME = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 
 def is_acf(doc: dict[str, Any]) -> bool:
-    """ACF exports have `intentId`/`speechResponse` intents or `entity_values` entities."""
-    acf_intent = any("intentId" in i or "speechResponse" in i for i in _dicts(doc.get("intents")))
+    """ACF exports have intents with ACF's fields (`intentId`, `trainingData`, ...) or
+    `entity_values` entities: an intent missing its `intentId` is still ACF's, and is refused
+    for that rather than for the native fields it lacks."""
+    acf_intent = any(ACF_INTENT_FIELDS & i.keys() for i in _dicts(doc.get("intents")))
     acf_entity = any("entity_values" in e for e in _dicts(doc.get("entities")))
     return acf_intent or acf_entity
 
 
 def from_acf(doc: dict[str, Any], *, name: str) -> dict[str, Any]:
-    """The native document for an ACF export (validated afterwards like any native document)."""
+    """The native document for an ACF export (validated afterwards like any native document);
+    `InvalidInputError` naming every intent without the `intentId` its native id comes from."""
+    missing = [
+        {"path": f"intents[{n}].intentId", "message": "is missing: every ACF intent has an intentId, its id"}
+        for n, intent in enumerate(_list(doc.get("intents")))
+        if isinstance(intent, dict) and not cast(dict[str, Any], intent).get("intentId")
+    ]
+    if missing:
+        raise InvalidInputError(f"invalid ACF export ({len(missing)} problems)", details=missing)
     acf_entities = _dicts(doc.get("entities"))
     declared = {_slug(str(e.get("name", ""))) for e in acf_entities}
     intents = [_intent(i, declared) for i in _dicts(doc.get("intents"))]
@@ -73,7 +97,7 @@ def _intent(intent: dict[str, Any], declared: set[str]) -> dict[str, Any]:
     }
     reply = intent.get("speechResponse")
     out: dict[str, Any] = {
-        "id": _slug(str(intent.get("intentId") or intent.get("name") or "")),
+        "id": _slug(str(intent["intentId"])),
         "name": str(intent.get("name") or ""),
         "examples": [
             _example(e) for e in _dicts(intent.get("trainingData")) if isinstance(e.get("text"), str)
@@ -105,7 +129,8 @@ def _example(item: dict[str, Any]) -> dict[str, Any]:
         begin, end = entity.get("begin"), entity.get("end")
         if not (isinstance(begin, int) and isinstance(end, int) and 0 <= begin < end <= len(text)):
             continue
-        if begin < previous_end:
+        begin, end = words_of(text, begin, end)  # ACF's trainer tagged the tokens, not the spaces
+        if begin == end or begin < previous_end:
             continue
         previous_end = end
         spans.append({"entity": _slug(str(entity.get("name", ""))), "start": begin, "end": end})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -19,7 +18,11 @@ from parley_dialogue.definition import (
     ExampleDef,
     IntentDef,
     ParameterDef,
+    SpanDef,
     normalise,
+    shape_problems,
+    unknown_field,
+    words_of,
 )
 from parley_dialogue.patterns import pattern_problem
 from parley_dialogue.replies import SEPARATOR, is_blank, says_nothing
@@ -55,11 +58,16 @@ def build_definition(doc: object) -> BotDefinition:
     try:
         definition = msgspec.convert(fields, BotDefinition)
     except msgspec.ValidationError as exc:
-        raise InvalidInputError(f"invalid bot definition: {exc}", details=[_problem("$", str(exc))]) from exc
+        shapes = [_problem(path, message) for path, message in shape_problems(fields, exc)]
+        raise _refused([*shapes, *_unknown_fields(fields)]) from exc
     problems = [*_unknown_fields(fields), *validate(definition)]
     if problems:
-        raise InvalidInputError(f"invalid bot definition ({len(problems)} problems)", details=problems)
+        raise _refused(problems)
     return definition
+
+
+def _refused(problems: list[Problem]) -> InvalidInputError:
+    return InvalidInputError(f"invalid bot definition ({len(problems)} problems)", details=problems)
 
 
 def validate(bot: BotDefinition) -> Iterator[Problem]:
@@ -124,13 +132,7 @@ def _unknown_fields(doc: dict[str, Any]) -> Iterator[Problem]:
                 for key in item:
                     if key not in known:
                         where = f"{outer}[{n}].{inner}[{m}].{key}"
-                        yield _problem(where, _unknown_field(str(key), known, what))
-
-
-def _unknown_field(key: str, known: tuple[str, ...], what: str) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown field{hint}; {what} has {', '.join(known)}"
+                        yield _problem(where, unknown_field(str(key), known, what))
 
 
 def _objects(value: object) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -175,8 +177,9 @@ def _example_problems(path: str, example: ExampleDef, declared: set[str]) -> Ite
             yield _problem(f"{where}.entity", _ANNOTATED_BUILTIN.format(name=span.entity))
         elif span.entity not in declared:
             yield _problem(f"{where}.entity", f"{span.entity!r} is not a declared entity")
-        if not 0 <= span.start < span.end <= len(text):
-            yield _problem(where, f"span {span.start}..{span.end} is outside the text (length {len(text)})")
+        problem = _span_problem(span, text)
+        if problem is not None:
+            yield _problem(where, problem)
             continue
         if span.text is not None and text[span.start : span.end] != span.text:
             yield _problem(
@@ -185,6 +188,27 @@ def _example_problems(path: str, example: ExampleDef, declared: set[str]) -> Ite
         if span.start < previous_end:
             yield _problem(where, "overlaps the previous span")
         previous_end = max(previous_end, span.end)
+
+
+def _span_problem(span: SpanDef, text: str) -> str | None:
+    """Why `span` does not cover words of `text` exactly, or None. The NLU would learn a blank span
+    as an entity, and the console trims a selection to its words before it annotates them."""
+    start, end = span.start, span.end
+    named = f"span {start}..{end}"
+    if start < 0 or end > len(text):
+        return f"{named} is outside the text (length {len(text)})"
+    if end < start:
+        return f"{named} ends before it starts"
+    covered = text[start:end]
+    if not covered:
+        return f"{named} is empty: annotate the words of the entity"
+    if covered.isspace():
+        return f"{named} is only whitespace ({covered!r}): annotate the words of the entity"
+    first, last = words_of(text, start, end)
+    if (first, last) != (start, end):
+        words = f"{first}..{last} ({text[first:last]!r})"
+        return f"{named} ({covered!r}) starts or ends with whitespace: annotate {words}"
+    return None
 
 
 def _parameter_problems(
