@@ -81,6 +81,41 @@ def test_open_and_free_text_values_must_be_text_that_is_not_blank(bot):
     assert (given.slots["area"], given.slots["note"]) == ("terrace", "42")
 
 
+TRACKING = """
+name: tracking
+entities:
+  - name: order_id
+    pattern: "ORD[0-9]{6}"
+intents:
+  - id: track
+    examples: [where is my order]
+    parameters:
+      - {name: oid, entity: order_id, prompt: "Your order id?"}
+      - {name: ref, entity: order_id, pattern: "^ORD", required: false}
+    replies: ["Tracking {{ slots.oid }}."]
+"""
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("ord123456", "ord123456"), (" ORD123456 ", "ORD123456")])
+def test_an_entity_pattern_reads_a_payload_ignoring_case_as_the_nlu_reads_speech(typed, stored):
+    tracking = build_definition(yaml.safe_load(TRACKING))
+    _, outcome = say(new_state(tracking, "c", 1, {}), tracking, f'/track{{"oid": "{typed}"}}')
+    assert (outcome.slots, texts(outcome)) == ({"oid": stored}, [f"Tracking {stored}."])
+
+
+def test_a_payload_that_the_entity_pattern_does_not_match_whole_is_asked_for():
+    tracking = build_definition(yaml.safe_load(TRACKING))
+    _, outcome = say(new_state(tracking, "c", 1, {}), tracking, '/track{"oid": "ord123456 please"}')
+    assert (outcome.slots, texts(outcome)) == ({}, ["Your order id?"])
+
+
+def test_a_parameters_own_pattern_still_respects_case_in_a_payload():
+    tracking = build_definition(yaml.safe_load(TRACKING))
+    payload = '/track{"oid": "ORD123456", "ref": "ord654321"}'
+    _, outcome = say(new_state(tracking, "c", 1, {}), tracking, payload)
+    assert outcome.slots == {"oid": "ORD123456"}
+
+
 @pytest.mark.parametrize(
     ("entity", "value", "read"),
     [

@@ -44,24 +44,26 @@ def first_match(source: str, text: str) -> str | None:
     return match.group() if match is not None else None
 
 
-def matches_whole(source: str, text: str) -> bool:
-    """Whether pattern `source` matches all of `text`."""
-    pattern = _compiled(source)
+def matches_whole(source: str, text: str, *, ignore_case: bool = False) -> bool:
+    """Whether pattern `source` matches all of `text`; `ignore_case` as the NLU reads an entity's
+    pattern in what users say."""
+    pattern = _compiled(source, ignore_case=ignore_case)
     return pattern is not None and pattern.fullmatch(text) is not None
 
 
 @lru_cache(maxsize=1024)
-def _compiled(source: str) -> Pattern | None:
+def _compiled(source: str, *, ignore_case: bool = False) -> Pattern | None:
     """`source` compiled once; None for a pattern RE2 refuses (one saved before patterns ran on
     RE2 matches nothing; saving the bot again names the problem)."""
     try:
-        return _compile(source)
+        return _compile(source, ignore_case=ignore_case)
     except re2.error:
         return None
 
 
-def _compile(source: str) -> Pattern:
+def _compile(source: str, *, ignore_case: bool = False) -> Pattern:
     options = re2.Options()
+    options.case_sensitive = not ignore_case
     options.log_errors = False  # refusals are reported to the author, not to stderr
     return re2.compile(source, options)
 

@@ -108,11 +108,12 @@ def from_payload(intent: IntentDef, bot: BotDefinition, payload: dict[str, Any])
     """The slots a direct trigger's payload (`/intent{"slot": "value"}`) gives `intent`.
 
     Users can type a payload as well as click a button holding one, so each value is checked as a
-    spoken one would be: it must name one of its entity's values or synonyms (or match its
-    pattern), be a value of its built-in entity in the NLU's form (a number for `number`, an ISO
-    date for `date`: see `payload_values`) or, for an open entity or free text, be text that is
-    not blank; and it must pass the parameter's choices or pattern. Keys that name no parameter and
-    refused values are dropped: the parameter stays missing, and the bot asks for it.
+    spoken one would be: it must name one of its entity's values or synonyms or match its pattern
+    whole (ignoring case, as the NLU does), be a value of its built-in entity in the NLU's form (a
+    number for `number`, an ISO date for `date`: see `payload_values`) or, for an open entity or
+    free text, be text that is not blank; and it must pass the parameter's choices or pattern.
+    Keys that name no parameter and refused values are dropped: the parameter stays missing, and
+    the bot asks for it.
     """
     slots: dict[str, Any] = {}
     for name, raw in payload.items():
@@ -140,12 +141,12 @@ def _payload_value(param: ParameterDef, bot: BotDefinition, value: Any) -> Any:
 def _dictionary_value(param: ParameterDef, entity: EntityDefinition, value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return None
-    wanted = str(value).strip().casefold()
+    text = str(value).strip()
     for known in entity.values:
-        if wanted in {name.casefold() for name in (known.value, *known.synonyms)}:
+        if text.casefold() in {name.casefold() for name in (known.value, *known.synonyms)}:
             return accept(param, known.value)
-    if entity.pattern is not None and matches_whole(entity.pattern, str(value)):
-        return accept(param, str(value))
+    if entity.pattern is not None and matches_whole(entity.pattern, text, ignore_case=True):
+        return accept(param, text)  # as typed: the NLU gives a pattern's match so
     return None
 
 
