@@ -62,7 +62,9 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
     # Bytes, not characters: the limit means the same as for a REST body of the same JSON.
     payload = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     if len(payload) > max_bytes:
-        raise FrameError("frame_too_large", f"frames are limited to {max_bytes} bytes")
+        raise FrameError(
+            "frame_too_large", f"this frame is {len(payload)} bytes; frames are {limited_to(max_bytes)}"
+        )
     try:
         data = decode_json(payload)
     except InvalidInputError as exc:
@@ -105,6 +107,16 @@ def context_given(start: Start | None) -> Start | None:
     zone, which a conversation does not keep. Its context given again would undo what later messages
     changed in the conversation's."""
     return None if start is None else msgspec.structs.replace(start, context={})
+
+
+def limited_to(max_bytes: int) -> str:
+    """The byte limit of a frame or REST chat body, and why a message within the text limit may pass
+    it: JSON encoders that escape every non-ASCII character (Python's `json.dumps` by default) make
+    2,000 emoji 24,000 bytes."""
+    return (
+        f"limited to {max_bytes} bytes of JSON as sent: an escaped character (\\u00e9) takes 6 bytes "
+        "and one outside the BMP (an emoji) 12, so send characters unescaped, as UTF-8"
+    )
 
 
 def check_text(text: str) -> None:

@@ -6,19 +6,22 @@ import time
 from typing import Any
 
 import msgspec
-from litestar import post
+from litestar import Request, Response, post
+from litestar.exceptions import HTTPException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from parley_gateway.correlation import current_correlation_id
 from parley_gateway.deps import GatewayDep
-from parley_gateway.frames import FrameError, check_text
+from parley_gateway.frames import FrameError, check_text, limited_to
 from parley_gateway.names import BotPath, check_conversation_id
 from parley_gateway.routes.guards import chat_guard
 from parley_gateway.routes.openapi import CHAT_ERRORS, errors
 from parley_messages import ChatReply, ChatRequest, TimeZoneName
 from parley_runtime.errors import InvalidInputError
 from parley_runtime.timezones import check_timezone
+from parley_runtime.web import ErrorBody, error_response
 
 
 class ChatBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -57,13 +60,20 @@ async def chat(bot: BotPath, data: JSONBody[ChatBody], gateway: GatewayDep) -> C
 
 
 def chat_route(max_body_bytes: int) -> HTTPRouteHandler:
-    """The REST chat route, its request body bounded like a websocket frame."""
+    """The REST chat route, its request body bounded like a websocket frame, and refused as one is:
+    saying the limit in bytes and how escapes count."""
+
+    def too_large(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+        message = f"a chat request body is {limited_to(max_body_bytes)}"
+        return error_response(exc.status_code, "too_large", message, {"max_bytes": max_body_bytes})
+
     return post(
         "/api/v1/bots/{bot:str}/chat",
         status_code=200,
         tags=["chat"],
         guards=[chat_guard],
         request_max_body_size=max_body_bytes,
+        exception_handlers={HTTP_413_REQUEST_ENTITY_TOO_LARGE: too_large},
         responses=errors(*CHAT_ERRORS),
         security=[{}, {"bearer": []}],
     )(chat)

@@ -1,0 +1,107 @@
+"""The byte limit of a chat message (a websocket frame, a REST chat body) counts the JSON as sent:
+a refusal says the limit in bytes and why a message within the text limit can exceed it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import msgspec
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient, TestClient
+
+from parley_gateway.bootstrap import app_for
+from parley_gateway.settings import GatewaySettings
+from parley_messages import MAX_TEXT_CHARS
+from parley_runtime.infra import Infra
+
+Client = AsyncTestClient[Litestar]
+CHAT = "/api/v1/bots/pizzeria/chat"
+EMOJI = "\N{GRINNING FACE}" * MAX_TEXT_CHARS
+"""The longest text, of characters outside the BMP: 12 bytes each as Python's `json.dumps` writes them."""
+LIMIT = GatewaySettings().max_frame_bytes
+
+
+@pytest.fixture
+def sync_client(app: Litestar) -> Iterator[Any]:
+    with TestClient(app) as client:
+        yield client
+
+
+async def test_a_chat_body_over_the_limit_is_told_the_limit_in_bytes_and_how_escapes_count(
+    client: Client,
+) -> None:
+    body = json.dumps({"text": EMOJI})  # ASCII-escaped: 24,000 bytes for 2,000 characters
+    response = await client.post(CHAT, content=body, headers={"content-type": "application/json"})
+    error = response.json()["error"]
+    assert (response.status_code, error["code"], error["details"]) == (413, "too_large", {"max_bytes": LIMIT})
+    assert error["message"] == (
+        f"a chat request body is limited to {LIMIT} bytes of JSON as sent: an escaped character "
+        "(\\u00e9) takes 6 bytes and one outside the BMP (an emoji) 12, so send characters unescaped, "
+        "as UTF-8"
+    )
+
+
+async def test_the_longest_text_sent_unescaped_is_answered(client: Client) -> None:
+    body = json.dumps({"text": EMOJI}, ensure_ascii=False).encode()
+    response = await client.post(CHAT, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200
+
+
+def test_a_frame_over_the_limit_is_told_its_size_the_limit_in_bytes_and_how_escapes_count(
+    sync_client: Any,
+) -> None:
+    frame = json.dumps({"type": "user_message", "text": EMOJI})
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+        ws.send_text(frame)
+        error = ws.receive_json()
+        ws.send_text(json.dumps({"type": "user_message", "text": EMOJI}, ensure_ascii=False))
+        reply = ws.receive_json()
+    assert (error["code"], error["message"]) == (
+        "frame_too_large",
+        f"this frame is {len(frame)} bytes; frames are limited to {LIMIT} bytes of JSON as sent: an "
+        "escaped character (\\u00e9) takes 6 bytes and one outside the BMP (an emoji) 12, so send "
+        "characters unescaped, as UTF-8",
+    )
+    assert reply["type"] == "bot_message"
+
+
+def _escaped(value: Any) -> str:
+    """`value` as JSON with every character of every string escaped (`\\u0061`, a pair for an
+    emoji) and Python's default separators: the largest a common encoder writes it."""
+    if isinstance(value, str):
+        units = value.encode("utf-16-be")
+        return '"' + "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)) + '"'
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_escaped(k)}: {_escaped(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value)
+
+
+def _largest_valid(**fields: Any) -> str:
+    """A chat message at every limit: the longest text of emoji, a context of 16 KiB encoded (one
+    ASCII string: 6 bytes a byte once escaped, the most), a long time zone, all escaped."""
+    context = {"k": "a" * (16_384 - len('{"k":""}'))}
+    assert len(msgspec.json.encode(context)) == 16_384
+    zone = "America/Argentina/ComodRivadavia"
+    return _escaped({**fields, "text": EMOJI, "context": context, "timezone": zone})
+
+
+async def test_131072_bytes_hold_any_valid_message_however_escaped(
+    make_gateway: Callable[..., Awaitable[Any]], infra: Infra
+) -> None:
+    """The size the README suggests for clients that send large contexts."""
+    app = app_for(await make_gateway(max_frame_bytes=131_072), infra)
+    body = _largest_valid(conversation_id="c" * 64)
+    frame = _largest_valid(type="user_message")
+    assert 120_000 < len(body) <= 131_072
+    async with AsyncTestClient(app) as client:
+        response = await client.post(CHAT, content=body, headers={"content-type": "application/json"})
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws,
+    ):
+        ws.send_text(frame)
+        reply = ws.receive_json()
+    assert (response.status_code, reply["type"]) == (200, "bot_message")
