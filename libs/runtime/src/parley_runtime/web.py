@@ -10,7 +10,7 @@ import structlog
 from litestar import Request, Response, get
 from litestar.datastructures import FormMultiDict
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
-from litestar.handlers import HTTPRouteHandler
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 
 from parley_runtime.client_json import check_depth, not_json, not_utf8
 from parley_runtime.errors import (
@@ -30,14 +30,24 @@ AnyRequest = Request[Any, Any, Any]
 Handler = Callable[[AnyRequest, Any], Response[ErrorBody]]
 HandlerMap = dict[int | type[Exception], Handler]
 """Litestar's `exception_handlers`, typed with the error body every handler answers."""
+EMPTY_BODY = "the body is empty: send a JSON value"
 
 
 class CheckedRequest(Request[Any, Any, Any]):
     """A request whose JSON body or form is refused with a 400 (`invalid_input`) when its text does
     not decode or its JSON nests deeper than `client_json.MAX_DEPTH`: Litestar raised
     `UnicodeDecodeError`, `LookupError` (an unknown charset) and `RecursionError` there, which
-    reached clients as 500s. Malformed JSON is refused in the words of `client_json.decode_json`.
-    Pass as `request_class=`."""
+    reached clients as 500s. Malformed JSON is refused in the words of `client_json.decode_json`,
+    and an empty body, where the handler needs one, as empty (Litestar reported the `KeyError` it
+    met, `"'data'"`). Pass as `request_class=`."""
+
+    async def body(self) -> bytes:
+        body = await super().body()
+        if not body and _needs_body(self.route_handler):
+            raise InvalidInputError(
+                EMPTY_BODY, details=[{"message": EMPTY_BODY, "key": "data", "source": "body"}]
+            )
+        return body
 
     async def json(self) -> Any:
         body = await self.body()
@@ -54,6 +64,12 @@ class CheckedRequest(Request[Any, Any, Any]):
             return await super().form()
         except (UnicodeDecodeError, LookupError) as exc:
             raise InvalidInputError(f"a form field's text does not decode: {exc}") from None
+
+
+def _needs_body(handler: BaseRouteHandler) -> bool:
+    """Whether `handler` takes a `data` parameter without a default, which an empty body cannot give."""
+    data = handler.parsed_fn_signature.parameters.get("data")
+    return data is not None and data.is_required
 
 
 def error_response(status: int, code: str, message: str, details: object = None) -> Response[ErrorBody]:
