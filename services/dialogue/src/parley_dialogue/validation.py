@@ -20,12 +20,11 @@ from parley_dialogue.definition import (
     ParameterDef,
     SpanDef,
     normalise,
-    shape_problems,
-    unknown_field,
     words_of,
 )
 from parley_dialogue.patterns import pattern_problem
 from parley_dialogue.replies import SEPARATOR, is_blank, says_nothing
+from parley_dialogue.shapes import shape_problems, unknown_field
 from parley_dialogue.templates import template_problem
 from parley_messages import BUILTIN_ENTITIES, MAX_TEXT_CHARS, Button, EntityValueDef
 from parley_runtime.errors import InvalidInputError
