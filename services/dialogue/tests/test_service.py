@@ -13,9 +13,10 @@ from parley_dialogue.adapters.redis_conversations import RedisConversationState
 from parley_dialogue.errors import WebhookError
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.replies import WEBHOOK_FAILED
-from parley_dialogue.service import MAX_CONTEXT_BYTES, REPLY_MARGIN_SECONDS, DialogueService
+from parley_dialogue.service import REPLY_MARGIN_SECONDS, DialogueService
 from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu, parsed
 from parley_messages import MAX_TEXT_CHARS, ChatRequest, ParseRequest, ParseResult, WelcomeRequest
+from parley_messages.turn import MAX_CONTEXT_BYTES
 from parley_runtime.errors import DeadlineExceededError, InvalidInputError, NotFoundError, TransientError
 
 GREETER = b"""

@@ -1,10 +1,10 @@
-"""The byte limit of a chat message (a websocket frame, a REST chat body) counts the JSON as sent:
-a refusal says the limit in bytes and why a message within the text limit can exceed it."""
+"""The byte limit of a chat message (a websocket frame, a REST chat body) counts the JSON as sent and
+holds any valid message however escaped; a refusal says the limit in bytes and how escapes count."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -12,10 +12,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient, TestClient
 
-from parley_gateway.bootstrap import app_for
 from parley_gateway.settings import GatewaySettings
 from parley_messages import MAX_TEXT_CHARS
-from parley_runtime.infra import Infra
+
+from .conftest import InMemoryDialogue
 
 Client = AsyncTestClient[Litestar]
 CHAT = "/api/v1/bots/pizzeria/chat"
@@ -30,10 +30,19 @@ def sync_client(app: Litestar) -> Iterator[Any]:
         yield client
 
 
+def test_the_longest_text_escaped_as_pythons_json_does_is_answered(sync_client: Any) -> None:
+    body = json.dumps({"text": EMOJI})  # ASCII-escaped: 24,000 bytes for 2,000 characters
+    response = sync_client.post(CHAT, content=body, headers={"content-type": "application/json"})
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+        ws.send_text(json.dumps({"type": "user_message", "text": EMOJI}))
+        reply = ws.receive_json()
+    assert (response.status_code, reply["type"]) == (200, "bot_message")
+
+
 async def test_a_chat_body_over_the_limit_is_told_the_limit_in_bytes_and_how_escapes_count(
     client: Client,
 ) -> None:
-    body = json.dumps({"text": EMOJI})  # ASCII-escaped: 24,000 bytes for 2,000 characters
+    body = json.dumps({"text": "hi", "context": {"pad": " " * LIMIT}})
     response = await client.post(CHAT, content=body, headers={"content-type": "application/json"})
     error = response.json()["error"]
     assert (response.status_code, error["code"], error["details"]) == (413, "too_large", {"max_bytes": LIMIT})
@@ -44,28 +53,29 @@ async def test_a_chat_body_over_the_limit_is_told_the_limit_in_bytes_and_how_esc
     )
 
 
-async def test_the_longest_text_sent_unescaped_is_answered(client: Client) -> None:
-    body = json.dumps({"text": EMOJI}, ensure_ascii=False).encode()
-    response = await client.post(CHAT, content=body, headers={"content-type": "application/json"})
-    assert response.status_code == 200
-
-
-def test_a_frame_over_the_limit_is_told_its_size_the_limit_in_bytes_and_how_escapes_count(
-    sync_client: Any,
-) -> None:
-    frame = json.dumps({"type": "user_message", "text": EMOJI})
+def test_a_frame_over_the_limit_is_told_its_size_and_the_limit_in_bytes(sync_client: Any) -> None:
+    frame = json.dumps({"type": "user_message", "text": "hi", "context": {"pad": " " * LIMIT}})
     with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
         ws.send_text(frame)
         error = ws.receive_json()
-        ws.send_text(json.dumps({"type": "user_message", "text": EMOJI}, ensure_ascii=False))
-        reply = ws.receive_json()
-    assert (error["code"], error["message"]) == (
-        "frame_too_large",
-        f"this frame is {len(frame)} bytes; frames are limited to {LIMIT} bytes of JSON as sent: an "
-        "escaped character (\\u00e9) takes 6 bytes and one outside the BMP (an emoji) 12, so send "
-        "characters unescaped, as UTF-8",
+    assert error["code"] == "frame_too_large"
+    assert error["message"].startswith(
+        f"this frame is {len(frame)} bytes; frames are limited to {LIMIT} bytes"
     )
-    assert reply["type"] == "bot_message"
+
+
+def test_a_context_over_the_dialogues_limit_is_refused_at_the_edge(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    context = {"k": "a" * 16_384}
+    response = sync_client.post(CHAT, json={"text": "hi", "context": context})
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+        ws.send_json({"type": "user_message", "text": "hi", "context": context})
+        error = ws.receive_json()
+    message = "context is larger than 16384 bytes encoded"
+    assert (response.status_code, response.json()["error"]["message"]) == (400, message)
+    assert (error["code"], error["message"]) == ("invalid_input", message)
+    assert dialogue.requests == []
 
 
 def _escaped(value: Any) -> str:
@@ -88,20 +98,12 @@ def _largest_valid(**fields: Any) -> str:
     return _escaped({**fields, "text": EMOJI, "context": context, "timezone": zone})
 
 
-async def test_131072_bytes_hold_any_valid_message_however_escaped(
-    make_gateway: Callable[..., Awaitable[Any]], infra: Infra
-) -> None:
-    """The size the README suggests for clients that send large contexts."""
-    app = app_for(await make_gateway(max_frame_bytes=131_072), infra)
+def test_the_default_limit_holds_any_valid_message_however_escaped(sync_client: Any) -> None:
     body = _largest_valid(conversation_id="c" * 64)
     frame = _largest_valid(type="user_message")
-    assert 120_000 < len(body) <= 131_072
-    async with AsyncTestClient(app) as client:
-        response = await client.post(CHAT, content=body, headers={"content-type": "application/json"})
-    with (
-        TestClient(app) as client,
-        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws,
-    ):
+    assert 120_000 < len(body) <= LIMIT
+    response = sync_client.post(CHAT, content=body, headers={"content-type": "application/json"})
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
         ws.send_text(frame)
         reply = ws.receive_json()
     assert (response.status_code, reply["type"]) == (200, "bot_message")

@@ -10,6 +10,10 @@ import msgspec
 MAX_TEXT_CHARS = 2_000
 """The longest user utterance accepted anywhere on the turn path."""
 
+MAX_CONTEXT_BYTES = 16_384
+"""The largest context, JSON-encoded, that a turn may carry or a conversation keep: the dialogue
+holds conversations to it, and the gateway refuses a larger one before it waits in a queue."""
+
 
 def is_blank(text: str) -> bool:
     """Whether `text` shows nothing: whitespace and invisible format characters (category Cf:

@@ -36,6 +36,7 @@ from parley_messages import (
     is_id,
     new_id,
 )
+from parley_messages.turn import MAX_CONTEXT_BYTES
 from parley_runtime.errors import (
     DeadlineExceededError,
     InvalidInputError,
@@ -48,7 +49,6 @@ from parley_runtime.timezones import check_timezone
 
 log = structlog.get_logger(__name__)
 
-MAX_CONTEXT_BYTES = 16_384
 _EXPORT_FORMATS = ("native", "acf")
 REPLY_MARGIN_SECONDS = 0.25
 """Of a caller's `timeout_ms`, the time kept for the reply to reach it (at most a tenth of it)."""

@@ -7,9 +7,12 @@ from typing import Any
 import msgspec
 
 from parley_messages import MAX_TEXT_CHARS, TimeZoneName, is_blank
+from parley_messages.turn import MAX_CONTEXT_BYTES
 from parley_runtime.client_json import decode_json
 from parley_runtime.errors import InvalidInputError
 from parley_runtime.timezones import check_timezone
+
+_encoder = msgspec.json.Encoder()
 
 
 class FrameError(Exception):
@@ -83,6 +86,7 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
     if isinstance(frame, UserMessage):
         check_text(frame.text)
     if not isinstance(frame, Ping):
+        check_context(frame.context)
         try:
             check_timezone(frame.timezone)
         except InvalidInputError as exc:
@@ -117,6 +121,12 @@ def limited_to(max_bytes: int) -> str:
         f"limited to {max_bytes} bytes of JSON as sent: an escaped character (\\u00e9) takes 6 bytes "
         "and one outside the BMP (an emoji) 12, so send characters unescaped, as UTF-8"
     )
+
+
+def check_context(context: dict[str, Any]) -> None:
+    """Refused as the dialogue would refuse it, before it waits in a connection's queue."""
+    if len(_encoder.encode(context)) > MAX_CONTEXT_BYTES:
+        raise FrameError("invalid_input", f"context is larger than {MAX_CONTEXT_BYTES} bytes encoded")
 
 
 def check_text(text: str) -> None:

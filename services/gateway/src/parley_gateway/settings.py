@@ -25,8 +25,10 @@ class GatewaySettings(msgspec.Struct, frozen=True, kw_only=True):
     """How long a turn may wait for dialogue and NLU before the user gets an error. Longer than the
     slowest webhook an action may call (10 s) plus two parse attempts of 2 s each, so that a slow
     webhook ends in the bot's failure reply rather than in this error."""
-    max_frame_bytes: Annotated[int, env("GATEWAY_MAX_FRAME_BYTES")] = 16_384
-    """Largest websocket frame or chat request body accepted, in bytes."""
+    max_frame_bytes: Annotated[int, env("GATEWAY_MAX_FRAME_BYTES")] = 131_072
+    """Largest websocket frame or chat request body accepted, in bytes of JSON as sent. The default
+    holds any valid message however its JSON is escaped: 2,000 emoji as escaped surrogate pairs
+    (24,000 bytes) beside a 16 KiB context with every character escaped (98,304)."""
     static_dir: Annotated[str | None, env("GATEWAY_STATIC_DIR")] = None
     """Directory of the web frontend to serve at `/`; unset serves the built-in chat page."""
     max_body_bytes: Annotated[int, env("GATEWAY_MAX_BODY_BYTES")] = 4 * 1024 * 1024

@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from parley_gateway.correlation import current_correlation_id
 from parley_gateway.deps import GatewayDep
-from parley_gateway.frames import FrameError, check_text, limited_to
+from parley_gateway.frames import FrameError, check_context, check_text, limited_to
 from parley_gateway.names import BotPath, check_conversation_id
 from parley_gateway.routes.guards import chat_guard
 from parley_gateway.routes.openapi import CHAT_ERRORS, errors
@@ -45,6 +45,10 @@ async def chat(bot: BotPath, data: JSONBody[ChatBody], gateway: GatewayDep) -> C
         check_text(data.text)
     except FrameError as exc:
         raise InvalidInputError(exc.message, details={"field": "text"}) from None
+    try:
+        check_context(data.context)
+    except FrameError as exc:
+        raise InvalidInputError(exc.message, details={"field": "context"}) from None
     request = ChatRequest(
         bot=bot,
         text=data.text,
