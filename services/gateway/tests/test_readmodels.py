@@ -34,6 +34,7 @@ async def test_a_days_buckets_are_summed_into_users_confidence_and_latency_perce
                 confidence_sum=1.6,
                 confidence_count=2,
                 latency_ms_buckets={"le_10": 1, "le_25": 2},
+                welcomes=2,
             ),
             bucket(
                 2,
@@ -42,13 +43,14 @@ async def test_a_days_buckets_are_summed_into_users_confidence_and_latency_perce
                 confidence_sum=0.8,
                 confidence_count=1,
                 latency_ms_buckets={"le_100": 1},
+                welcomes=1,
             ),
         ]
     )
 
     (day,) = await Analytics(db).daily("shop", start=DAY, end=DAY)
 
-    assert (day.day, day.turns, day.users) == (DAY, 4, 3)
+    assert (day.day, day.turns, day.users, day.welcomes) == (DAY, 4, 3, 3)
     assert day.mean_confidence == pytest.approx(0.8)  # 2.4 over the 3 turns that had one, not 4
     assert day.latency_ms_p50 == pytest.approx(17.5)  # rank 2 of 4: halfway through le_25 (10..25]
     assert day.latency_ms_p99 is not None and 50 < day.latency_ms_p99 <= 100

@@ -122,6 +122,8 @@ export interface Turn {
   fallback?: boolean;
   latency_ms?: number;
   channel?: string;
+  /** The conversation's greeting, said before the user said anything (`user_text` is empty). */
+  welcome?: boolean;
 }
 
 export interface Conversation extends ConversationSummary {

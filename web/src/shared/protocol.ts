@@ -57,7 +57,8 @@ export interface UserMessageFrame {
 
 /**
  * The first frame on a socket opened with `start=true`: a new conversation's welcome waits for it and
- * is rendered with its context; its context and time zone hold for every message of the connection.
+ * is rendered with its context, which the conversation keeps from then on; its time zone holds for every
+ * message of the connection (a conversation keeps none).
  */
 export interface StartFrame {
   type: "start";

@@ -24,6 +24,7 @@ _SUMMED = (
     "confidence_count",
     "latency_ms_sum",
     "models_published",
+    "welcomes",
 )
 
 
@@ -56,6 +57,8 @@ class TurnRecord(msgspec.Struct, frozen=True, kw_only=True):
     latency_ms: float = 0.0
     channel: str | None = None
     correlation_id: str | None = None
+    welcome: bool = False
+    """The conversation's greeting, said before the user said anything (`user_text` is empty)."""
 
 
 class Transcript(ConversationSummary, frozen=True, kw_only=True):
@@ -157,6 +160,8 @@ class DayStats(msgspec.Struct, frozen=True, kw_only=True):
     latency_ms_p99: float | None
     completed: int
     models_published: int
+    welcomes: int
+    """Greetings of new conversations, said before the user said anything; not counted in `turns`."""
     intents: dict[str, int]
     channels: dict[str, int]
 
@@ -212,6 +217,7 @@ def _finish(day: date, row: dict[str, Any]) -> DayStats:
         latency_ms_p99=latency_percentile(buckets, 0.99),
         completed=row["completed"],
         models_published=row["models_published"],
+        welcomes=row["welcomes"],
         intents=dict(row["intents"].most_common()),
         channels=dict(row["channels"]),
     )

@@ -135,7 +135,7 @@ function Transcript({ id }: { id: string }) {
         {conversation.turns.map((turn) => (
           <li key={turn.event_id} class={`turn${turn.fallback ? " fallback" : ""}`}>
             <div class="bubbles">
-              <p class="bubble user">{turn.user_text}</p>
+              {turn.welcome ? <p class="muted small">Welcome, before the user wrote</p> : <p class="bubble user">{turn.user_text}</p>}
               {turn.replies.map((r, i) => (
                 <p key={i} class="bubble bot">
                   <RichText text={r} />
