@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addSpan, rangeOffsets, removeSpan, retext, segments, selectedExample } from "./examples";
+import { addSpan, rangeOffsets, removeSpan, retext, segments, selectedExample, spanText } from "./examples";
 
 describe("addSpan", () => {
   it("labels the selected words, trimming spaces", () => {
@@ -106,5 +106,51 @@ describe("selectedExample", () => {
     range.setStart(text(ol, 0), 4);
     range.setEnd(text(ol, 1), 0);
     expect(selectedExample(ol, range)).toEqual({ index: 0, start: 4, end: 16 });
+  });
+});
+
+// Span offsets count code points, as the server (Python) does; "😀" and "🍵" are one each, where
+// JavaScript strings count two UTF-16 units.
+describe("offsets with astral characters", () => {
+  const text = "😀 one 🍵 latte please";
+  const latte = { text, entities: [{ entity: "beverage", start: 8, end: 13 }] };
+
+  it("labels the selected code points", () => {
+    expect(addSpan(text, "beverage", 7, 13)).toEqual(latte);
+  });
+
+  it("cuts the text on code points", () => {
+    expect(segments(latte).map((s) => [s.text, s.span?.entity ?? null])).toEqual([
+      ["😀 one 🍵 ", null],
+      ["latte", "beverage"],
+      [" please", null],
+    ]);
+  });
+
+  it("reads the labelled words on code points", () => {
+    expect(spanText(text, latte.entities[0]!)).toBe("latte");
+  });
+
+  it("measures a selection in code points", () => {
+    const container = document.createElement("p");
+    container.innerHTML = "<span>😀 one 🍵 </span><mark>latte</mark><span> please</span>";
+    document.body.replaceChildren(container);
+    const range = document.createRange();
+    range.selectNodeContents(container.querySelector("mark")!);
+    expect(rangeOffsets(container, range)).toEqual({ start: 8, end: 13 });
+  });
+
+  it("keeps a label on its words when an edit adds or removes emoji before them", () => {
+    expect(retext(latte, "one 🍵 latte please")).toEqual({ text: "one 🍵 latte please", entities: [{ entity: "beverage", start: 6, end: 11 }] });
+    expect(retext(latte, "😀😀 one 🍵 latte please")).toEqual({
+      text: "😀😀 one 🍵 latte please",
+      entities: [{ entity: "beverage", start: 9, end: 14 }],
+    });
+  });
+
+  it("keeps a label on emoji it covers", () => {
+    const tea = { text: "one 🍵 please", entities: [{ entity: "beverage", start: 4, end: 5 }] };
+    expect(retext(tea, "two 🍵 please")).toEqual({ text: "two 🍵 please", entities: [{ entity: "beverage", start: 4, end: 5 }] });
+    expect(retext(tea, "😀 two 🍵")).toEqual({ text: "😀 two 🍵", entities: [{ entity: "beverage", start: 6, end: 7 }] });
   });
 });

@@ -1,6 +1,26 @@
 // Training examples and their entity spans: pure functions the intent editor builds on.
+//
+// Span offsets count code points, as the server does (Python's str): "😀" is one character there,
+// where a JavaScript string counts two UTF-16 units. Every offset these functions take or give is
+// a code point offset, so the draft holds the API's spans unchanged; only `chars` indexes a text.
 
 import type { Example, Span } from "./types";
+
+/** Where some words are in a text: code point offsets, `end` exclusive. */
+export interface Place {
+  start: number;
+  end: number;
+}
+
+/** The text as code points, the units span offsets count. */
+function chars(text: string): string[] {
+  return Array.from(text);
+}
+
+/** The words `place` covers in `text`. */
+export function spanText(text: string, place: Place): string {
+  return chars(text).slice(place.start, place.end).join("");
+}
 
 export function exampleText(example: Example): string {
   return typeof example === "string" ? example : example.text;
@@ -15,20 +35,20 @@ export function makeExample(text: string, spans: Span[]): Example {
   return spans.length ? { text, entities: [...spans].sort((a, b) => a.start - b.start) } : text;
 }
 
-export function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+export function overlaps(a: Place, b: Place): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
 /** Label text[start:end] as `entity`, trimming surrounding spaces; an error message when it can't. */
 export function addSpan(example: Example, entity: string, start: number, end: number): Example | string {
-  const text = exampleText(example);
+  const text = chars(exampleText(example));
   while (start < end && /\s/.test(text[start] ?? "")) start += 1;
   while (end > start && /\s/.test(text[end - 1] ?? "")) end -= 1;
   if (start >= end) return "Select some text of the example first.";
   if (!entity) return "Choose an entity.";
   const spans = exampleSpans(example);
   if (spans.some((s) => overlaps(s, { start, end }))) return "That text overlaps a label; remove that label first.";
-  return makeExample(text, [...spans, { entity, start, end }]);
+  return makeExample(exampleText(example), [...spans, { entity, start, end }]);
 }
 
 export function removeSpan(example: Example, index: number): Example {
@@ -37,19 +57,30 @@ export function removeSpan(example: Example, index: number): Example {
   return makeExample(exampleText(example), spans);
 }
 
-/** Change an example's text, keeping each label on the same words when they are still there. */
+/** Change an example's text, keeping each label on the same words when they are still there: in
+ * the same place if they are, else where they first are and no kept label is. */
 export function retext(example: Example, text: string): Example {
   const old = exampleText(example);
   const kept: Span[] = [];
   for (const span of exampleSpans(example)) {
-    const words = old.slice(span.start, span.end);
-    let start = text.slice(span.start, span.end) === words ? span.start : text.indexOf(words);
-    while (start >= 0 && kept.some((k) => overlaps(k, { start, end: start + words.length }))) {
-      start = text.indexOf(words, start + 1);
-    }
-    if (start >= 0) kept.push({ ...span, start, end: start + words.length });
+    const words = spanText(old, span);
+    const length = chars(words).length;
+    const fits = (start: number): boolean => {
+      const place = { start, end: start + length };
+      return spanText(text, place) === words && !kept.some((k) => overlaps(k, place));
+    };
+    const start = [span.start, ...occurrences(text, words)].find(fits);
+    if (start !== undefined) kept.push({ ...span, start, end: start + length });
   }
   return makeExample(text, kept);
+}
+
+/** The code point offsets at which `words` occurs in `text`, first to last. */
+function occurrences(text: string, words: string): number[] {
+  const found: number[] = [];
+  if (!words) return found;
+  for (let at = text.indexOf(words); at >= 0; at = text.indexOf(words, at + 1)) found.push(chars(text.slice(0, at)).length);
+  return found;
 }
 
 export interface Segment {
@@ -60,21 +91,22 @@ export interface Segment {
 
 /** The example cut into plain and labelled runs, for display. */
 export function segments(example: Example): Segment[] {
-  const text = exampleText(example);
+  const text = chars(exampleText(example));
+  const piece = (start: number, end?: number): string => text.slice(start, end).join("");
   const out: Segment[] = [];
   let at = 0;
   for (const span of exampleSpans(example)) {
-    if (span.start < at || span.end > text.length) continue; // malformed: show as plain text
-    if (span.start > at) out.push({ text: text.slice(at, span.start), span: null, start: at });
-    out.push({ text: text.slice(span.start, span.end), span, start: span.start });
+    if (span.start < at || span.end <= span.start || span.end > text.length) continue; // malformed: show as plain text
+    if (span.start > at) out.push({ text: piece(at, span.start), span: null, start: at });
+    out.push({ text: piece(span.start, span.end), span, start: span.start });
     at = span.end;
   }
-  if (at < text.length) out.push({ text: text.slice(at), span: null, start: at });
+  if (at < text.length) out.push({ text: piece(at), span: null, start: at });
   return out;
 }
 
-/** Character offsets of `range` inside `container`'s text, or null when the range leaves it. */
-export function rangeOffsets(container: Node, range: Range): { start: number; end: number } | null {
+/** Code point offsets of `range` inside `container`'s text, or null when the range leaves it. */
+export function rangeOffsets(container: Node, range: Range): Place | null {
   if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) return null;
   const start = offsetOf(container, range.startContainer, range.startOffset);
   const end = offsetOf(container, range.endContainer, range.endOffset);
@@ -108,5 +140,5 @@ function offsetOf(container: Node, node: Node, offset: number): number {
   const before = doc.createRange();
   before.selectNodeContents(container);
   before.setEnd(node, offset);
-  return before.toString().length;
+  return chars(before.toString()).length; // the DOM counts UTF-16 units; spans count code points
 }

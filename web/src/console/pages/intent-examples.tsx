@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ErrorBox } from "../components/ui";
 import { useDraft } from "../draft";
-import { addSpan, exampleSpans, exampleText, removeSpan, retext, segments, selectedExample } from "../examples";
+import { addSpan, exampleSpans, exampleText, removeSpan, retext, segments, selectedExample, spanText } from "../examples";
 import type { Example } from "../types";
 
 interface Selection {
@@ -174,9 +174,9 @@ function ExampleRow(props: {
           {spans.map((span, i) => (
             <li key={`${span.start}-${span.end}`} class="chip" data-entity={span.entity}>
               <span>
-                {span.entity}: “{text.slice(span.start, span.end)}”
+                {span.entity}: “{spanText(text, span)}”
               </span>
-              <button type="button" aria-label={`Remove label ${span.entity} “${text.slice(span.start, span.end)}”`} onClick={() => props.onChange(removeSpan(example, i))}>
+              <button type="button" aria-label={`Remove label ${span.entity} “${spanText(text, span)}”`} onClick={() => props.onChange(removeSpan(example, i))}>
                 ×
               </button>
             </li>
@@ -202,7 +202,7 @@ function ExampleRow(props: {
 function LabelForm(props: { example: Example; selection: Selection | null; onDone: (example: Example | null) => void }) {
   const { draft, update } = useDraft();
   const text = exampleText(props.example);
-  const selected = props.selection ? text.slice(props.selection.start, props.selection.end) : "";
+  const selected = props.selection ? spanText(text, props.selection) : "";
   const [words, setWords] = useState(selected);
   const entities = (draft.entities ?? []).map((e) => e.name);
   const [entity, setEntity] = useState(entities[0] ?? "+new");
