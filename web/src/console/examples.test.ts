@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addSpan, rangeOffsets, removeSpan, retext, segments, selectedExample, spanText } from "./examples";
+import { addSpan, freePlaces, placeInContext, rangeOffsets, removeSpan, retext, segments, selectedExample, spanText, wordPlaces } from "./examples";
 
 describe("addSpan", () => {
   it("labels the selected words, trimming spaces", () => {
@@ -152,5 +152,89 @@ describe("offsets with astral characters", () => {
     const tea = { text: "one 🍵 please", entities: [{ entity: "beverage", start: 4, end: 5 }] };
     expect(retext(tea, "two 🍵 please")).toEqual({ text: "two 🍵 please", entities: [{ entity: "beverage", start: 4, end: 5 }] });
     expect(retext(tea, "😀 two 🍵")).toEqual({ text: "😀 two 🍵", entities: [{ entity: "beverage", start: 6, end: 7 }] });
+  });
+});
+
+describe("retext and words", () => {
+  it("does not move a label on a whole word into another word", () => {
+    const example = { text: "a tea", entities: [{ entity: "drink", start: 2, end: 5 }] };
+    expect(retext(example, "a steak and a tea")).toEqual({
+      text: "a steak and a tea",
+      entities: [{ entity: "drink", start: 14, end: 17 }],
+    });
+    expect(retext(example, "a steak")).toBe("a steak");
+  });
+
+  it("moves a label on part of a word to the first place its letters are", () => {
+    const example = { text: "two pizzas", entities: [{ entity: "food", start: 4, end: 9 }] };
+    expect(retext(example, "three pizzas")).toEqual({ text: "three pizzas", entities: [{ entity: "food", start: 6, end: 11 }] });
+  });
+
+  it("keeps two labels on the same words apart", () => {
+    const example = {
+      text: "tea or tea",
+      entities: [
+        { entity: "a", start: 0, end: 3 },
+        { entity: "b", start: 7, end: 10 },
+      ],
+    };
+    expect(retext(example, "a tea or a tea")).toEqual({
+      text: "a tea or a tea",
+      entities: [
+        { entity: "a", start: 2, end: 5 },
+        { entity: "b", start: 11, end: 14 },
+      ],
+    });
+  });
+});
+
+describe("wordPlaces", () => {
+  it("finds whole words only", () => {
+    expect(wordPlaces("a steak and a tea", "tea")).toEqual([{ start: 14, end: 17 }]);
+    expect(wordPlaces("a steak", "tea")).toEqual([]);
+  });
+
+  it("ignores case, the spaces around the words and how many spaces are between them", () => {
+    expect(wordPlaces("Tea, then a TEA", " tea ")).toEqual([
+      { start: 0, end: 3 },
+      { start: 12, end: 15 },
+    ]);
+    expect(wordPlaces("a flat  white", "flat white")).toEqual([{ start: 2, end: 13 }]);
+  });
+
+  it("gives code point offsets and takes punctuation at the edges as typed", () => {
+    expect(wordPlaces("😀 a 🍵 tea", "tea")).toEqual([{ start: 6, end: 9 }]);
+    expect(wordPlaces("it costs $5", "$5")).toEqual([{ start: 9, end: 11 }]);
+    expect(wordPlaces("café or cafe\u0301", "cafe")).toEqual([]);
+  });
+
+  it("finds nothing for blank words", () => {
+    expect(wordPlaces("a tea", "  ")).toEqual([]);
+  });
+});
+
+describe("placeInContext", () => {
+  it("brackets the words with a few words around them", () => {
+    const text = "one tea for me and one tea for my friend over there please";
+    expect(placeInContext(text, { start: 4, end: 7 })).toBe("one [tea] for me…");
+    expect(placeInContext(text, { start: 23, end: 26 })).toBe("…and one [tea] for my…");
+  });
+});
+
+describe("freePlaces", () => {
+  it("gives the whole-word places of typed words that no label covers", () => {
+    const example = { text: "a tea and a tea", entities: [{ entity: "drink", start: 2, end: 5 }] };
+    expect(freePlaces(example, "tea")).toEqual([{ start: 12, end: 15 }]);
+    expect(freePlaces("a tea and a tea", "TEA")).toEqual([
+      { start: 2, end: 5 },
+      { start: 12, end: 15 },
+    ]);
+  });
+
+  it("says why there is none", () => {
+    expect(freePlaces("a steak", "tea")).toMatch(/not a whole word/);
+    expect(freePlaces("a steak", "coffee")).toMatch(/not in the example/);
+    expect(freePlaces({ text: "a tea", entities: [{ entity: "drink", start: 2, end: 5 }] }, "tea")).toMatch(/labelled already/);
+    expect(freePlaces("a tea", " ")).toMatch(/Type the words/);
   });
 });

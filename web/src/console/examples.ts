@@ -58,21 +58,37 @@ export function removeSpan(example: Example, index: number): Example {
 }
 
 /** Change an example's text, keeping each label on the same words when they are still there: in
- * the same place if they are, else where they first are and no kept label is. */
+ * the same place if they are, else where they first are and no kept label is. A label on whole
+ * words moves only to whole words ("tea" does not go into "steak"). */
 export function retext(example: Example, text: string): Example {
   const old = exampleText(example);
   const kept: Span[] = [];
   for (const span of exampleSpans(example)) {
     const words = spanText(old, span);
     const length = chars(words).length;
+    const whole = atWordEdges(chars(old), span);
     const fits = (start: number): boolean => {
       const place = { start, end: start + length };
-      return spanText(text, place) === words && !kept.some((k) => overlaps(k, place));
+      return spanText(text, place) === words && (!whole || atWordEdges(chars(text), place)) && !kept.some((k) => overlaps(k, place));
     };
     const start = [span.start, ...occurrences(text, words)].find(fits);
     if (start !== undefined) kept.push({ ...span, start, end: start + length });
   }
   return makeExample(text, kept);
+}
+
+/** Letters, digits, combining marks and "_": characters that join with their neighbours into a word. */
+const WORD_CHAR = "[\\p{L}\\p{N}\\p{M}_]";
+const WORD = new RegExp(WORD_CHAR, "u");
+
+function joined(before: string | undefined, after: string | undefined): boolean {
+  return before !== undefined && after !== undefined && WORD.test(before) && WORD.test(after);
+}
+
+/** Whether `place` in the code points `text` starts and ends at word edges: "tea" in "a tea" does,
+ * in "steak" it does not. */
+function atWordEdges(text: string[], place: Place): boolean {
+  return !joined(text[place.start - 1], text[place.start]) && !joined(text[place.end - 1], text[place.end]);
 }
 
 /** The code point offsets at which `words` occurs in `text`, first to last. */
@@ -81,6 +97,51 @@ function occurrences(text: string, words: string): number[] {
   if (!words) return found;
   for (let at = text.indexOf(words); at >= 0; at = text.indexOf(words, at + 1)) found.push(chars(text.slice(0, at)).length);
   return found;
+}
+
+/** Where the typed `words` are whole words of `text`, ignoring case and the spaces around and
+ * between them ("flat white" finds "Flat  White"), first to last. */
+export function wordPlaces(text: string, words: string): Place[] {
+  const typed = words.trim().split(/\s+/u).filter(Boolean);
+  const [first] = typed;
+  if (first === undefined) return [];
+  const last = chars(typed[typed.length - 1]!).at(-1);
+  const body = typed.map((word) => word.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("\\s+");
+  // A typed word edge that is a letter must not continue a word of the text; "$5" may follow "costs ".
+  const before = WORD.test(chars(first)[0]!) ? `(?<!${WORD_CHAR})` : "";
+  const after = last !== undefined && WORD.test(last) ? `(?!${WORD_CHAR})` : "";
+  return [...text.matchAll(new RegExp(before + body + after, "giu"))].map((match) => {
+    const start = chars(text.slice(0, match.index)).length;
+    return { start, end: start + chars(match[0]).length };
+  });
+}
+
+/** Where the typed `words` can be labelled in `example`: their whole-word places that no label
+ * covers, first to last; or why there is none. */
+export function freePlaces(example: Example, words: string): Place[] | string {
+  const typed = words.trim();
+  if (!typed) return "Type the words to label.";
+  const text = exampleText(example);
+  const places = wordPlaces(text, typed);
+  if (!places.length) {
+    return text.toLowerCase().includes(typed.toLowerCase())
+      ? `“${typed}” is not a whole word of the example. To label part of a word, select it in the example.`
+      : `“${typed}” is not in the example.`;
+  }
+  const spans = exampleSpans(example);
+  const free = places.filter((place) => !spans.some((span) => overlaps(span, place)));
+  return free.length ? free : `“${typed}” is labelled already; remove that label first.`;
+}
+
+/** `place` in brackets with up to `around` words either side, to tell apart places of the same
+ * words: "…and one [tea] for my…". */
+export function placeInContext(text: string, place: Place, around = 2): string {
+  const head = spanText(text, { start: 0, end: place.start });
+  const tail = chars(text).slice(place.end).join("");
+  const lead = new RegExp(`(?:\\S+\\s+){0,${around}}\\S*$`, "u").exec(head)?.[0] ?? "";
+  const trail = new RegExp(`^\\S*(?:\\s+\\S+){0,${around}}`, "u").exec(tail)?.[0] ?? "";
+  const more = (rest: string): string => (rest.trim() ? "…" : "");
+  return `${more(head.slice(0, head.length - lead.length))}${lead}[${spanText(text, place)}]${trail}${more(tail.slice(trail.length))}`;
 }
 
 export interface Segment {

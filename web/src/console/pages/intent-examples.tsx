@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ErrorBox } from "../components/ui";
 import { useDraft } from "../draft";
-import { addSpan, exampleSpans, exampleText, removeSpan, retext, segments, selectedExample, spanText } from "../examples";
+import { addSpan, exampleSpans, exampleText, freePlaces, placeInContext, removeSpan, retext, segments, selectedExample, spanText } from "../examples";
 import type { Example } from "../types";
 
 interface Selection {
@@ -199,25 +199,31 @@ function ExampleRow(props: {
   );
 }
 
+/** Label words of an example as an entity: the words selected with the mouse, or typed (whole
+ * words, any case; where they are several times, the user picks which). */
 function LabelForm(props: { example: Example; selection: Selection | null; onDone: (example: Example | null) => void }) {
   const { draft, update } = useDraft();
   const text = exampleText(props.example);
   const selected = props.selection ? spanText(text, props.selection) : "";
   const [words, setWords] = useState(selected);
+  const [which, setWhich] = useState(0);
   const entities = (draft.entities ?? []).map((e) => e.name);
   const [entity, setEntity] = useState(entities[0] ?? "+new");
   const [newEntity, setNewEntity] = useState("");
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setWords(selected), [selected]);
+  useEffect(() => {
+    setWords(selected);
+    setWhich(0);
+  }, [selected]);
 
+  const fromSelection = props.selection !== null && words === selected;
+  const places = fromSelection ? [props.selection!] : freePlaces(props.example, words);
   const submit = (event: Event): void => {
     event.preventDefault();
+    if (typeof places === "string") return setError(places);
+    const place = places[Math.min(which, places.length - 1)]!;
     const name = entity === "+new" ? newEntity.trim() : entity;
-    const fromSelection = props.selection !== null && words === selected;
-    const start = fromSelection ? props.selection!.start : text.indexOf(words.trim());
-    if (start < 0) return setError(`“${words}” is not in the example.`);
-    const end = fromSelection ? props.selection!.end : start + words.trim().length;
-    const result = addSpan(props.example, name, start, end);
+    const result = addSpan(props.example, name, place.start, place.end);
     if (typeof result === "string") return setError(result);
     if (entity === "+new" && !entities.includes(name)) {
       update((d) => void (d.entities = [...(d.entities ?? []), { name }]));
@@ -228,8 +234,27 @@ function LabelForm(props: { example: Example; selection: Selection | null; onDon
     <form class="label-form" onSubmit={submit} aria-label="Label an entity">
       <label>
         <span>Words</span>
-        <input type="text" value={words} onInput={(e) => setWords(e.currentTarget.value)} required />
+        <input
+          type="text"
+          value={words}
+          onInput={(e) => {
+            setWords(e.currentTarget.value);
+            setWhich(0);
+          }}
+        />
       </label>
+      {typeof places !== "string" && places.length > 1 && (
+        <label>
+          <span>Which “{words.trim()}”</span>
+          <select value={which} onChange={(e) => setWhich(Number(e.currentTarget.value))}>
+            {places.map((place, i) => (
+              <option key={place.start} value={i}>
+                {placeInContext(text, place)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         <span>Entity</span>
         <select value={entity} onChange={(e) => setEntity(e.currentTarget.value)}>
