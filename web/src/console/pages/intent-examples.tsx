@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ErrorBox } from "../components/ui";
 import { useDraft } from "../draft";
 import { addSpan, exampleSpans, exampleText, freePlaces, placeInContext, removeSpan, retext, segments, selectedExample, spanText } from "../examples";
+import { ITEM_NAME, ITEM_NAME_RULE } from "../names";
 import type { Example } from "../types";
 
 interface Selection {
@@ -223,6 +224,7 @@ function LabelForm(props: { example: Example; selection: Selection | null; onDon
     if (typeof places === "string") return setError(places);
     const place = places[Math.min(which, places.length - 1)]!;
     const name = entity === "+new" ? newEntity.trim() : entity;
+    if (entity === "+new" && !ITEM_NAME.test(name)) return setError(`New entity name: ${ITEM_NAME_RULE}`);
     const result = addSpan(props.example, name, place.start, place.end);
     if (typeof result === "string") return setError(result);
     if (entity === "+new" && !entities.includes(name)) {
@@ -269,7 +271,7 @@ function LabelForm(props: { example: Example; selection: Selection | null; onDon
       {entity === "+new" && (
         <label>
           <span>New entity name</span>
-          <input type="text" value={newEntity} pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" required onInput={(e) => setNewEntity(e.currentTarget.value)} />
+          <input type="text" value={newEntity} onInput={(e) => setNewEntity(e.currentTarget.value)} />
         </label>
       )}
       <button type="submit">Label</button>
