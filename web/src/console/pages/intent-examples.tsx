@@ -1,7 +1,7 @@
 // Example sentences, and labelling entities in them by selecting their words with the mouse (or,
 // from the keyboard, by typing the words into the label form).
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ErrorBox } from "../components/ui";
 import { useDraft } from "../draft";
 import { addSpan, exampleSpans, exampleText, freePlaces, placeInContext, removeSpan, retext, segments, selectedExample, spanText } from "../examples";
@@ -17,11 +17,14 @@ interface Selection {
 export function ExamplesEditor(props: {
   examples: Example[];
   onChange: (examples: Example[]) => void;
+  /** The intent that has `text` as an example already (this one's id included), or null. */
   otherExample: (text: string) => string | null;
 }) {
   const { examples, onChange } = props;
   const [text, setText] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  // The text "Add example" refused; the refusal shows while the box holds it and it is still a
+  // duplicate (editing or deleting the other example ends it).
+  const [refused, setRefused] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection | null>(null);
   const list = useRef<HTMLOListElement>(null);
   const newExample = useRef<HTMLInputElement>(null);
@@ -69,21 +72,28 @@ export function ExamplesEditor(props: {
     };
   }, []);
 
+  const duplicate = (value: string): string | null => {
+    const owner = props.otherExample(value);
+    return owner && `“${value}” is already an example of ${owner}.`;
+  };
   const add = (event: Event): void => {
     event.preventDefault();
     const trimmed = text.trim();
     if (!trimmed) return;
-    const owner = props.otherExample(trimmed);
-    if (owner) {
-      setError(`“${trimmed}” is already an example of ${owner}.`);
-      return;
-    }
+    if (duplicate(trimmed)) return setRefused(trimmed);
     onChange([...examples, trimmed]);
     setText("");
-    setError(null);
+    setRefused(null);
+  };
+  /** Why example `index` cannot become `value`: another example has that text. A change of case
+   * only leaves it the same sentence, so it is allowed as before. */
+  const editRefusal = (index: number, value: string): string | null => {
+    const same = exampleText(examples[index] ?? "").trim().toLowerCase() === value.trim().toLowerCase();
+    return same ? null : duplicate(value.trim());
   };
   const replace = (index: number, example: Example | null): void =>
     onChange(example === null ? examples.filter((_, i) => i !== index) : examples.map((e, i) => (i === index ? example : e)));
+  const refusal = refused !== null && refused === text.trim() ? duplicate(refused) : null;
 
   return (
     <section aria-labelledby="examples-title" class="examples">
@@ -102,7 +112,7 @@ export function ExamplesEditor(props: {
         />
         <button type="submit">Add example</button>
       </form>
-      <ErrorBox error={error} />
+      <ErrorBox error={refusal} />
       <ol ref={list} class="example-list">
         {examples.map((example, index) => (
           <ExampleRow
@@ -111,6 +121,7 @@ export function ExamplesEditor(props: {
             example={example}
             selection={selection?.index === index ? selection : null}
             onClearSelection={() => setSelection(null)}
+            editRefusal={(value) => editRefusal(index, value)}
             onChange={(next) => replace(index, next)}
             onRefocus={() => setRefocus({ index })}
           />
@@ -125,6 +136,7 @@ function ExampleRow(props: {
   example: Example;
   selection: Selection | null;
   onClearSelection: () => void;
+  editRefusal: (value: string) => string | null;
   onChange: (example: Example | null) => void;
   onRefocus: () => void;
 }) {
@@ -140,6 +152,7 @@ function ExampleRow(props: {
         <EditExample
           index={index}
           text={text}
+          refusal={(value) => (value ? props.editRefusal(value) : null)} // empty: deletes it
           onDone={(value, byKey) => {
             setEditing(false);
             if (value !== null && value !== text) props.onChange(value ? retext(example, value) : null);
@@ -283,26 +296,51 @@ function LabelForm(props: { example: Example; selection: Selection | null; onDon
   );
 }
 
-function EditExample(props: { index: number; text: string; onDone: (value: string | null, byKey: boolean) => void }) {
+/** An example's text in a box: Enter or leaving the box keeps it (empty: deletes the example),
+ * Escape puts it back. A text another example has is refused, and the box stays open with it. */
+function EditExample(props: {
+  index: number;
+  text: string;
+  refusal: (value: string) => string | null;
+  onDone: (value: string | null, byKey: boolean) => void;
+}) {
   const [value, setValue] = useState(props.text);
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const errorId = useId();
   const done = useRef(false);
+  useEffect(() => input.current?.focus(), []);
   const finish = (result: string | null, byKey = false): void => {
     if (done.current) return;
+    const refused = result === null ? null : props.refusal(result.trim());
+    setError(refused);
+    if (refused) return;
     done.current = true;
     props.onDone(result === null ? null : result.trim(), byKey);
   };
+  const label = `Example ${props.index + 1}`;
   return (
-    <input
-      type="text"
-      aria-label={`Example ${props.index + 1}`}
-      value={value}
-      ref={(input) => input?.focus()}
-      onInput={(e) => setValue(e.currentTarget.value)}
-      onKeyDown={(e) => {
-        if (e.key === "Enter") finish(value, true);
-        else if (e.key === "Escape") finish(null, true);
-      }}
-      onBlur={() => finish(value)}
-    />
+    <div class="edit-example">
+      {/* An edit not kept counts as unsaved work when leaving the bot, as text in an "add" box does. */}
+      <input
+        type="text"
+        ref={input}
+        aria-label={label}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? errorId : undefined}
+        data-adds={label}
+        data-unchanged={props.text}
+        value={value}
+        onInput={(e) => setValue(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") finish(value, true);
+          else if (e.key === "Escape") finish(null, true);
+        }}
+        onBlur={() => finish(value)}
+      />
+      <div id={errorId}>
+        <ErrorBox error={error} />
+      </div>
+    </div>
   );
 }
