@@ -5,13 +5,15 @@ import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ErrorBox } from "../components/ui";
 import { useDraft } from "../draft";
 import { addSpan, exampleSpans, exampleText, freePlaces, placeInContext, removeSpan, retext, segments, selectedExample, spanText } from "../examples";
+import type { Place } from "../examples";
 import { ITEM_NAME, ITEM_NAME_RULE } from "../names";
 import type { Example } from "../types";
 
-interface Selection {
+/** The one example whose label form is open, and the words selected in it with the mouse (none
+ * when it was opened with its "Label words" button). */
+interface Labelling {
   index: number;
-  start: number;
-  end: number;
+  selection: Place | null;
 }
 
 export function ExamplesEditor(props: {
@@ -25,7 +27,7 @@ export function ExamplesEditor(props: {
   // The text "Add example" refused; the refusal shows while the box holds it and it is still a
   // duplicate (editing or deleting the other example ends it).
   const [refused, setRefused] = useState<string | null>(null);
-  const [selection, setSelection] = useState<Selection | null>(null);
+  const [labelling, setLabelling] = useState<Labelling | null>(null);
   const list = useRef<HTMLOListElement>(null);
   const newExample = useRef<HTMLInputElement>(null);
   // Keyboard focus after a row's editor closes or the row is deleted: the Edit button of the row
@@ -44,12 +46,14 @@ export function ExamplesEditor(props: {
     // below, and doing that mid-drag would extend the selection to other words.
     let dragging = false;
     const read = (): void => {
+      // Selecting text in a box (the label form's Words) is typing, not choosing words to label.
+      if (document.activeElement?.matches("input, select, textarea")) return;
       const current = document.getSelection();
       const range = current?.rangeCount ? current.getRangeAt(0) : null;
       if (!range || range.collapsed || !list.current) return;
       const selected = selectedExample(list.current, range);
-      if (selected) setSelection(selected);
-      else if (range.intersectsNode(list.current)) setSelection(null); // across examples: no label, and no stale one
+      if (selected) setLabelling({ index: selected.index, selection: { start: selected.start, end: selected.end } });
+      else if (range.intersectsNode(list.current)) setLabelling((open) => (open?.selection ? null : open)); // across examples: no stale label
     };
     const onSelection = (): void => {
       if (!dragging) read();
@@ -91,8 +95,12 @@ export function ExamplesEditor(props: {
     const same = exampleText(examples[index] ?? "").trim().toLowerCase() === value.trim().toLowerCase();
     return same ? null : duplicate(value.trim());
   };
-  const replace = (index: number, example: Example | null): void =>
+  const replace = (index: number, example: Example | null): void => {
+    // A form on an example whose text changed, or on a row that moved, would label other words.
+    const moved = example === null || exampleText(example) !== exampleText(examples[index] ?? "");
+    if (moved) setLabelling(null);
     onChange(example === null ? examples.filter((_, i) => i !== index) : examples.map((e, i) => (i === index ? example : e)));
+  };
   const refusal = refused !== null && refused === text.trim() ? duplicate(refused) : null;
 
   return (
@@ -119,8 +127,8 @@ export function ExamplesEditor(props: {
             key={`${index}:${exampleText(example)}`}
             index={index}
             example={example}
-            selection={selection?.index === index ? selection : null}
-            onClearSelection={() => setSelection(null)}
+            labelling={labelling?.index === index ? labelling : null}
+            onLabel={(open) => setLabelling(open ? { index, selection: null } : null)}
             editRefusal={(value) => editRefusal(index, value)}
             onChange={(next) => replace(index, next)}
             onRefocus={() => setRefocus({ index })}
@@ -134,18 +142,17 @@ export function ExamplesEditor(props: {
 function ExampleRow(props: {
   index: number;
   example: Example;
-  selection: Selection | null;
-  onClearSelection: () => void;
+  labelling: Labelling | null;
+  onLabel: (open: boolean) => void;
   editRefusal: (value: string) => string | null;
   onChange: (example: Example | null) => void;
   onRefocus: () => void;
 }) {
-  const { example, index, selection } = props;
+  const { example, index, labelling } = props;
   const [editing, setEditing] = useState(false);
-  const [labelling, setLabelling] = useState(false);
+  const labelButton = useRef<HTMLButtonElement>(null);
   const text = exampleText(example);
   const spans = exampleSpans(example);
-  const open = labelling || selection !== null;
   return (
     <li class="example">
       {editing ? (
@@ -173,7 +180,14 @@ function ExampleRow(props: {
         </p>
       )}
       <div class="example-actions">
-        <button type="button" class="link" onClick={() => setLabelling(!open)} aria-expanded={open}>
+        <button
+          type="button"
+          class="link"
+          ref={labelButton}
+          onClick={() => props.onLabel(!labelling)}
+          aria-expanded={labelling !== null}
+          aria-label={`Label words in example ${index + 1}`}
+        >
           Label words
         </button>
         <button type="button" class="link" onClick={() => setEditing(true)} data-edit aria-label={`Edit example ${index + 1}`}>
@@ -197,15 +211,16 @@ function ExampleRow(props: {
           ))}
         </ul>
       )}
-      {open && (
+      {labelling && (
         <LabelForm
+          index={index}
           example={example}
-          selection={selection}
+          selection={labelling.selection}
           onDone={(next) => {
             if (next) props.onChange(next);
-            setLabelling(false);
-            props.onClearSelection();
+            props.onLabel(false);
             document.getSelection()?.removeAllRanges();
+            labelButton.current?.focus(); // not lost to <body> with the form
           }}
         />
       )}
@@ -214,8 +229,8 @@ function ExampleRow(props: {
 }
 
 /** Label words of an example as an entity: the words selected with the mouse, or typed (whole
- * words, any case; where they are several times, the user picks which). */
-function LabelForm(props: { example: Example; selection: Selection | null; onDone: (example: Example | null) => void }) {
+ * words, any case; where they are several times, the user picks which). Escape cancels. */
+function LabelForm(props: { index: number; example: Example; selection: Place | null; onDone: (example: Example | null) => void }) {
   const { draft, update } = useDraft();
   const text = exampleText(props.example);
   const selected = props.selection ? spanText(text, props.selection) : "";
@@ -225,10 +240,15 @@ function LabelForm(props: { example: Example; selection: Selection | null; onDon
   const [entity, setEntity] = useState(entities[0] ?? "+new");
   const [newEntity, setNewEntity] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const wordsInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
     setWords(selected);
     setWhich(0);
   }, [selected]);
+  useEffect(() => {
+    // Opened with its button rather than by selecting words: the keyboard goes into the form.
+    if (!props.selection) wordsInput.current?.focus();
+  }, []);
 
   const fromSelection = props.selection !== null && words === selected;
   const places = fromSelection ? [props.selection!] : freePlaces(props.example, words);
@@ -246,11 +266,19 @@ function LabelForm(props: { example: Example; selection: Selection | null; onDon
     props.onDone(result);
   };
   return (
-    <form class="label-form" onSubmit={submit} aria-label="Label an entity">
+    <form
+      class="label-form"
+      onSubmit={submit}
+      aria-label={`Label an entity in example ${props.index + 1}`}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") props.onDone(null);
+      }}
+    >
       <label>
         <span>Words</span>
         <input
           type="text"
+          ref={wordsInput}
           value={words}
           onInput={(e) => {
             setWords(e.currentTarget.value);
