@@ -3,6 +3,7 @@
 from parley_messages.base import Command, Event, Message, new_id, utc_now
 from parley_messages.bots import BotSummary, WelcomeRequest
 from parley_messages.events import BotDeleted, ModelPublished, SendWebhook, TrainModel, TurnCompleted
+from parley_messages.models import ModelPublication, ModelSummary
 from parley_messages.names import (
     BOT_NAME_PATTERN,
     BOT_NAME_RULE,
@@ -77,7 +78,9 @@ __all__ = [
     "IntentExamples",
     "IntentScore",
     "Message",
+    "ModelPublication",
     "ModelPublished",
+    "ModelSummary",
     "NluDataset",
     "OutMessage",
     "ParseRequest",
