@@ -41,9 +41,10 @@ def encoder() -> HashingEncoder:
     return HashingEncoder()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shop_dataset() -> NluDataset:
-    """Three intents with distinct vocabulary, so the hashing encoder separates them."""
+    """Three intents with distinct vocabulary, so the hashing encoder separates them (immutable, so
+    shared: a module may train its model once)."""
     return NluDataset(
         bot="shop",
         intents=[

@@ -10,9 +10,11 @@ from litestar.testing import AsyncTestClient
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
-from parley_messages import NluDataset
+from parley_messages import NluDataset, utc_now
 from parley_nlu.app import create_app
 from parley_nlu.encoder import HashingEncoder
+from parley_nlu.handlers import model_record
+from parley_nlu.model import NluModel
 from parley_nlu.ports import ModelRecord
 from parley_nlu.service import NluService
 from parley_nlu.stores import MongoModelRegistry, RedisModelChannel
@@ -21,17 +23,26 @@ from parley_runtime.blobs.local import LocalBlobStore
 
 
 @pytest.fixture
+def registry(db: AsyncDatabase[dict[str, Any]]) -> MongoModelRegistry:
+    return MongoModelRegistry(db)
+
+
+@pytest.fixture(scope="module")
+def model(shop_dataset: NluDataset) -> NluModel:
+    """The shop's model, trained once for the module."""
+    return train(shop_dataset, HashingEncoder(), version="v1")
+
+
+@pytest.fixture
 async def client(
-    db: AsyncDatabase[dict[str, Any]],
+    registry: MongoModelRegistry,
     blobs: LocalBlobStore,
     redis: Redis,
     encoder: HashingEncoder,
-    shop_dataset: NluDataset,
+    model: NluModel,
 ) -> AsyncIterator[AsyncTestClient[Any]]:
-    registry = MongoModelRegistry(db)
-    model = train(shop_dataset, encoder, version="v1")
     await blobs.put(artifact_key("shop", "v1"), model.to_bytes())
-    await registry.add(ModelRecord(bot="shop", version="v1", artifact_key=artifact_key("shop", "v1")))
+    await registry.add(model_record(model))
     service = NluService(registry=registry, blobs=blobs, encoder=encoder, channel=RedisModelChannel(redis))
     async with AsyncTestClient(create_app(service)) as test_client:
         yield test_client
@@ -127,6 +138,57 @@ async def test_retiring_a_bots_models_stops_its_parsing(client: AsyncTestClient[
     response = await client.post("/v1/parse", json={"bot": "shop", "text": "hello"})
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_trained"
+
+
+async def test_the_models_are_listed_newest_first_with_the_one_served(client: AsyncTestClient[Any]) -> None:
+    response = await client.get("/v1/bots/shop/models")
+    assert response.status_code == 200
+    [model] = response.json()
+    assert (model["version"], model["served"], model["status"], model["intents"]) == (
+        "v1",
+        True,
+        "published",
+        3,
+    )
+    assert (await client.get("/v1/bots/nobody/models")).json() == []
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=201", "before_version=nope", "before_version=a.b"])
+async def test_a_bad_page_answers_400_invalid_input(client: AsyncTestClient[Any], query: str) -> None:
+    response = await client.get(f"/v1/bots/shop/models?{query}")
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_input")
+
+
+async def test_publishing_an_earlier_model_answers_it_and_the_event_to_send(
+    client: AsyncTestClient[Any],
+    registry: MongoModelRegistry,
+    blobs: LocalBlobStore,
+    encoder: HashingEncoder,
+    shop_dataset: NluDataset,
+) -> None:
+    v2 = train(NluDataset(bot="shop", intents=shop_dataset.intents[:2]), encoder, version="v2")
+    await blobs.put(artifact_key("shop", "v2"), v2.to_bytes())
+    await registry.add(model_record(v2, requested_at=utc_now()))
+    response = await client.post("/v1/bots/shop/models/v1/publish")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["model"]["republished_from"] == "v1" and body["model"]["served"]
+    assert (
+        body["event"]["type"] == "nlu.model_published"
+        and body["event"]["version"] == body["model"]["version"]
+    )
+    parsed = (await client.post("/v1/parse", json={"bot": "shop", "text": "hello"})).json()
+    assert parsed["model_version"] == body["model"]["version"]
+
+
+async def test_publishing_an_unknown_model_answers_404_and_a_retired_one_409(
+    client: AsyncTestClient[Any],
+) -> None:
+    response = await client.post("/v1/bots/shop/models/v9/publish")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
+    await client.delete("/v1/bots/shop/models")
+    response = await client.post("/v1/bots/shop/models/v1/publish")
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "conflict")
 
 
 async def test_the_service_is_live(client: AsyncTestClient[Any]) -> None:

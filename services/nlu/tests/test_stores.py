@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
+import msgspec
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
@@ -128,6 +129,75 @@ async def test_adding_a_version_twice_keeps_the_first(mongo: AsyncDatabase[dict[
     again = ModelRecord(bot="b", version="v1", artifact_key="k", metrics={"accuracy": 0.8})
     assert (await registry.add(again)).metrics == {"accuracy": 0.9}
     assert await mongo["models"].count_documents({"bot": "b"}) == 1
+
+
+async def _versions(registry: MongoModelRegistry, bot: str, **page: Any) -> list[str]:
+    return [record.version for record in await registry.history(bot, **page)]
+
+
+async def test_history_lists_every_model_in_the_order_the_latest_is_chosen_by(
+    mongo: AsyncDatabase[dict[str, Any]],
+) -> None:
+    registry = MongoModelRegistry(mongo)
+    await registry.ensure_indexes()
+    now = utc_now()
+    hour = timedelta(hours=1)
+    for version, requested, created in [
+        ("first", now - 3 * hour, now - 3 * hour),
+        ("tie-a", now - hour, now - 2 * hour),
+        ("tie-b", now - hour, now - 2 * hour),
+        ("tie-later", now - hour, now - hour),
+        ("rollback", now, now - 3 * hour),
+        ("ancient", None, now - 9 * hour),
+        ("old", None, now - 8 * hour),
+    ]:
+        await registry.add(
+            ModelRecord(
+                bot="b", version=version, artifact_key=version, requested_at=requested, created_at=created
+            )
+        )
+    await registry.add(ModelRecord(bot="other", version="x", artifact_key="x", requested_at=now + hour))
+    expected = ["rollback", "tie-later", "tie-b", "tie-a", "first", "old", "ancient"]
+    assert await _versions(registry, "b", limit=50) == expected
+    latest = await registry.latest("b")
+    assert latest is not None and latest.version == expected[0]
+
+
+async def test_history_pages_from_the_model_after_the_last_one_listed(
+    mongo: AsyncDatabase[dict[str, Any]],
+) -> None:
+    registry = MongoModelRegistry(mongo)
+    now = utc_now()
+    for index, version in enumerate(["a", "b", "c", "d"]):
+        moment = now - timedelta(minutes=index)
+        await registry.add(ModelRecord(bot="b", version=version, artifact_key=version, requested_at=moment))
+    for version in ("y", "z"):  # registered before requests were recorded, in one millisecond
+        await registry.add(ModelRecord(bot="b", version=version, artifact_key=version, created_at=now))
+    pages: list[list[str]] = []
+    after: ModelRecord | None = None
+    while page := await registry.history("b", limit=2, after=after):
+        pages.append([record.version for record in page])
+        after = page[-1]
+    assert pages == [["a", "b"], ["c", "d"], ["z", "y"]]
+
+
+async def test_history_keeps_retired_models_and_what_a_record_publishes_again(
+    mongo: AsyncDatabase[dict[str, Any]],
+) -> None:
+    registry = MongoModelRegistry(mongo)
+    before = utc_now() - timedelta(seconds=1)
+    await registry.add(ModelRecord(bot="b", version="v1", artifact_key="k1", requested_at=before))
+    again = ModelRecord(
+        bot="b", version="v2", artifact_key="k1", requested_at=utc_now(), republished_from="v1"
+    )
+    await registry.add(again)
+    await registry.retire("b")
+    listed = await registry.history("b", limit=10)
+    assert [(r.version, r.status, r.republished_from) for r in listed] == [
+        ("v2", "retired", "v1"),
+        ("v1", "retired", None),
+    ]
+    assert await registry.get("b", "v2") == msgspec.structs.replace(again, status="retired")
 
 
 async def test_a_job_moves_from_running_to_succeeded(mongo: AsyncDatabase[dict[str, Any]]) -> None:

@@ -1,4 +1,4 @@
-"""The NLU HTTP API: parse, reload, retire a bot's models, health.
+"""The NLU HTTP API: parse, reload, a bot's models (listed, one published again, all retired), health.
 
 Bodies are msgspec structs; errors are `{"error": {...}}`.
 """
@@ -8,14 +8,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Sequence
+from typing import Annotated
 
 import msgspec
-from litestar import Litestar, Router, delete, post
+from litestar import Litestar, Router, delete, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from parley_messages import ParseRequest, ParseResult
+from parley_messages import ModelPublication, ModelSummary, ParseRequest, ParseResult
+from parley_nlu.history import MAX_PAGE
 from parley_nlu.service import NluService
 from parley_runtime.web import CheckedRequest, ReadinessCheck, exception_handlers, health_routes
 
@@ -35,6 +37,27 @@ async def parse(data: JSONBody[ParseRequest], service: NamedDependency[NluServic
 @post("/bots/{bot:str}/reload", status_code=200, summary="Load the bot's newest published model now")
 async def reload(bot: FromPath[str], service: NamedDependency[NluService]) -> ReloadResult:
     return ReloadResult(bot=bot, version=await service.reload(bot))
+
+
+@get("/bots/{bot:str}/models", summary="The bot's models, newest request first")
+async def models(
+    bot: FromPath[str],
+    service: NamedDependency[NluService],
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
+    before_version: FromQuery[str | None] = None,
+) -> list[ModelSummary]:
+    return await service.models(bot, limit=limit, before_version=before_version)
+
+
+@post(
+    "/bots/{bot:str}/models/{version:str}/publish",
+    status_code=200,
+    summary="Serve an earlier model of the bot again",
+)
+async def publish_model(
+    bot: FromPath[str], version: FromPath[str], service: NamedDependency[NluService]
+) -> ModelPublication:
+    return await service.publish_model(bot, version)
 
 
 @delete("/bots/{bot:str}/models", status_code=204, summary="Stop serving the bot's models (it was deleted)")
@@ -63,7 +86,7 @@ def create_app(
 
     return Litestar(
         route_handlers=[
-            Router("/v1", route_handlers=[parse, reload, retire_models]),
+            Router("/v1", route_handlers=[parse, reload, models, publish_model, retire_models]),
             *health_routes(list(ready_checks)),
         ],
         dependencies={"service": Provide(lambda: service, sync_to_thread=False)},

@@ -16,6 +16,7 @@ import structlog
 
 from parley_messages import ModelPublished, NluDataset, TrainModel
 from parley_nlu.encoder import Encoder
+from parley_nlu.history import described
 from parley_nlu.model import NluModel
 from parley_nlu.ports import ModelChange, ModelChannel, ModelRecord, ModelRegistry, TrainingJobs
 from parley_nlu.trainer import artifact_key, train
@@ -175,12 +176,18 @@ def superseded(record: ModelRecord, current: ModelRecord | None) -> str | None:
     """Why `record` must not replace `current`, a model of a training job requested after its own.
 
     Jobs of one bot may finish out of order (several trainers, a retried job); the most recently
-    requested one's model is the bot's, even with `force`.
+    requested one's model is the bot's, even with `force`. So is a model published again after this
+    job was requested (a rollback), which a job that was running meanwhile must not undo.
     """
     if current is None or current.requested_at is None or record.requested_at is None:
         return None
     if current.requested_at <= record.requested_at:
         return None
+    if current.republished_from is not None:
+        return (
+            f"model {described(current)} was published after this training job was requested; "
+            "train again to publish this job's data"
+        )
     return (
         f"model {current.version}, of a training job requested after this one, is already published; "
         "train again to publish this job's data"
@@ -208,7 +215,7 @@ def worse_than(record: ModelRecord, current: ModelRecord | None) -> str | None:
             if new < old - TOLERANCE:
                 return (
                     f"the new model scores {name} {new:.3f} on held-out data, below the current model "
-                    f"{current.version} ({old:.3f}) of the same intents; retrain with force to publish "
+                    f"{described(current)} ({old:.3f}) of the same intents; retrain with force to publish "
                     "it anyway"
                 )
             return None
@@ -234,12 +241,16 @@ def model_record(
 def published(record: ModelRecord, *, correlation_id: str | None) -> ModelPublished:
     """The event of the registered `record`.
 
-    Its id and time come from the record, so every copy sent for one model (a redelivered job, or
-    one job run twice at once) is the same event, which analytics counts once.
+    Its id and time come from the record, so every copy sent for one model (a redelivered job, one
+    job run twice at once, a rollback asked for again) is the same event, which analytics counts
+    once: on the day the model was trained, or for a model published again, on the day it was.
     """
+    published_at = record.created_at
+    if record.republished_from is not None and record.requested_at is not None:
+        published_at = record.requested_at
     return ModelPublished(
         message_id=uuid.uuid5(uuid.NAMESPACE_URL, f"parley:model:{record.bot}:{record.version}").hex,
-        occurred_at=record.created_at,
+        occurred_at=published_at,
         bot=record.bot,
         version=record.version,
         artifact_key=record.artifact_key,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from datetime import date, datetime
@@ -83,6 +84,15 @@ class NluModel:
     @property
     def created_at(self) -> datetime:
         return self.meta.created_at
+
+    def as_version(self, version: str) -> NluModel:
+        """This model under the registry version `version`: a model published again is the same
+        artifact under a new version, which its parses report and its replicas compare."""
+        if version == self.version:
+            return self
+        renamed = copy.copy(self)
+        renamed.meta = msgspec.structs.replace(self.meta, version=version)
+        return renamed
 
     def parse(self, text: str, embedding: Floats, *, today: date | None = None) -> ParseResult:
         """Intent, ranking and entities of `text`, whose sentence embedding is `embedding`;

@@ -31,6 +31,9 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
     intents: list[str] = []
     """The intents it tells apart, sorted; empty in models registered before they were recorded.
     Held-out scores of two models compare only when these are the same (see `handlers.worse_than`)."""
+    republished_from: str | None = None
+    """The version whose artifact this record serves again (`history.republication`); None for a
+    model its training job registered. A re-publication keeps the original's metrics and intents."""
 
 
 class JobAttempt(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,6 +63,11 @@ class ModelRegistry(Protocol):
 
     async def get(self, bot: str, version: str) -> ModelRecord | None:
         """The registered model `version` of `bot`, or None."""
+        ...
+
+    async def history(self, bot: str, *, limit: int, after: ModelRecord | None = None) -> list[ModelRecord]:
+        """Up to `limit` models of `bot`, retired ones too, in `latest`'s order (the first of a
+        published bot's is its latest), from the one that comes after `after`, if given."""
         ...
 
     async def add(self, record: ModelRecord) -> ModelRecord:

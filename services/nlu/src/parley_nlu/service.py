@@ -11,17 +11,27 @@ import asyncio
 import contextlib
 import copy
 import time
+from datetime import UTC, datetime
 
 import structlog
 
-from parley_messages import ParseRequest, ParseResult
+from parley_messages import ModelPublication, ModelSummary, ParseRequest, ParseResult
+from parley_nlu import history
 from parley_nlu.batching import EncodingQueue
 from parley_nlu.encoder import Encoder
+from parley_nlu.handlers import published
 from parley_nlu.model import ModelArtifactError, NluModel
 from parley_nlu.ports import ModelChange, ModelChannel, ModelRecord, ModelRegistry
 from parley_nlu.validation import check_text
 from parley_runtime.blobs.ports import BlobStore
-from parley_runtime.errors import NotFoundError, NotTrainedError, ParleyError, PermanentError, TransientError
+from parley_runtime.errors import (
+    ConflictError,
+    NotFoundError,
+    NotTrainedError,
+    ParleyError,
+    PermanentError,
+    TransientError,
+)
 from parley_runtime.names import check_bot_name
 from parley_runtime.timezones import today_in
 
@@ -53,6 +63,8 @@ class IncompatibleModelError(TransientError):
 
 _REMEMBERED = (PermanentError, ModelUnavailableError, ModelArtifactError, IncompatibleModelError)
 """Load failures cached for `REFUSAL_TTL_SECONDS`; others (a registry outage) are retried at once."""
+_UNSERVABLE = (ModelUnavailableError, ModelArtifactError, IncompatibleModelError)
+"""Failures to load a model that no retry mends: its artifact is gone, unreadable or incompatible."""
 
 
 class NluService:
@@ -111,6 +123,55 @@ class NluService:
         if self._channel is not None:
             await self._channel.announce(ModelChange(bot=bot, version=None))
         log.info("model.retired", bot=bot)
+
+    async def models(
+        self, bot: str, *, limit: int = 50, before_version: str | None = None
+    ) -> list[ModelSummary]:
+        """`bot`'s registered models, newest request first, after the model `before_version`."""
+        return await history.page(
+            self._registry, check_bot_name(bot), limit=limit, before_version=before_version
+        )
+
+    async def publish_model(self, bot: str, version: str) -> ModelPublication:
+        """Serve `bot`'s earlier model `version` again, here and on every replica told: registered
+        anew (`history.republication`) unless its artifact is the one served already, then announced
+        as the trainer announces a model. The answer carries the `ModelPublished` to send.
+
+        `NotFoundError` for an unknown version, `ConflictError` for a retired model or one that
+        cannot be served (its artifact missing, unreadable or for another encoder); nothing changes.
+        """
+        requested_at = datetime.now(UTC)  # before the retirement is read, so a deletion is not missed
+        record = await self._registry.get(check_bot_name(bot), history.check_version(version))
+        if record is None:
+            raise NotFoundError(f"bot {bot!r} has no model {version!r}")
+        refusal = history.refusal(record, await self._registry.retired_at(bot))
+        if refusal is not None:
+            raise ConflictError(refusal)
+        served = await self._registry.latest(bot)
+        if served is None or served.artifact_key != record.artifact_key:
+            await self._servable(record)
+            served = await self._registry.add(history.republication(record, requested_at=requested_at))
+            if history.retired(served, await self._registry.retired_at(bot)):
+                raise ConflictError(f"bot {bot!r} was deleted while its model {version} was published again")
+        await self.reload(bot)
+        if self._channel is not None:
+            await self._channel.announce(ModelChange(bot=bot, version=served.version))
+        log.info(
+            "model.republished", bot=bot, version=served.version, republished_from=served.republished_from
+        )
+        return ModelPublication(
+            model=history.summary(served, served=served, retired_at=None),
+            event=published(served, correlation_id=None),
+        )
+
+    async def _servable(self, record: ModelRecord) -> None:
+        """Raise `ConflictError` unless `record`'s artifact loads here."""
+        try:
+            await self._fetch(record)
+        except _UNSERVABLE as exc:
+            raise ConflictError(
+                f"model {record.version} of bot {record.bot!r} cannot be served: {exc}"
+            ) from exc
 
     async def watch(self, stop: asyncio.Event) -> None:
         """Reload bots as the trainer announces new models, until `stop` is set.
@@ -204,7 +265,7 @@ class NluService:
         except (ModelArtifactError, IncompatibleModelError) as exc:
             log.error("model.unusable", **where, code=exc.code, error=str(exc))
             raise
-        return model
+        return model.as_version(record.version)
 
     async def _reload_logged(self, bot: str) -> None:
         try:

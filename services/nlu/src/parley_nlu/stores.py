@@ -28,6 +28,8 @@ MODELS_CHANNEL = "parley:models"
 
 _change_decoder = msgspec.json.Decoder(ModelChange)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST_FIRST = [("request_order", DESCENDING), ("created_at", DESCENDING), ("version", DESCENDING)]
+"""The registry's order: the first published model of a bot is the one it is served by."""
 
 
 class MongoModelRegistry:
@@ -55,11 +57,16 @@ class MongoModelRegistry:
             retirement = await self._retirements.find_one({"_id": bot})
             if retirement is not None:  # and a model registered as its bot was being deleted
                 query["request_order"] = {"$gt": retirement["retired_order"]}
-            doc = await self._models.find_one(
-                query,
-                sort=[("request_order", DESCENDING), ("created_at", DESCENDING), ("version", DESCENDING)],
-            )
+            doc = await self._models.find_one(query, sort=_LATEST_FIRST)
         return None if doc is None else _record(doc)
+
+    async def history(self, bot: str, *, limit: int, after: ModelRecord | None = None) -> list[ModelRecord]:
+        query: dict[str, Any] = {"bot": bot}
+        if after is not None:
+            query["$or"] = _coming_after(after)
+        async with translate_errors():
+            found = self._models.find(query).sort(_LATEST_FIRST).limit(limit)
+            return [_record(doc) async for doc in found]
 
     async def get(self, bot: str, version: str) -> ModelRecord | None:
         async with translate_errors():
@@ -221,6 +228,21 @@ def _record(doc: dict[str, Any]) -> ModelRecord:
     if order is not None:  # exact, where the date MongoDB stores has milliseconds only
         doc["requested_at"] = _EPOCH + timedelta(microseconds=order)
     return msgspec.convert(doc, ModelRecord, strict=False)
+
+
+def _coming_after(record: ModelRecord) -> list[dict[str, Any]]:
+    """The alternatives of a query for the models that come after `record` in `_LATEST_FIRST`, where
+    those without `request_order` (registered before it was recorded) come last."""
+    created, version = record.created_at, record.version
+    same_order = [{"created_at": {"$lt": created}}, {"created_at": created, "version": {"$lt": version}}]
+    if record.requested_at is None:
+        return [{"request_order": {"$exists": False}, **rest} for rest in same_order]
+    order = _microseconds(record.requested_at)
+    return [
+        {"request_order": {"$lt": order}},
+        {"request_order": {"$exists": False}},
+        *({"request_order": order, **rest} for rest in same_order),
+    ]
 
 
 def _microseconds(moment: datetime) -> int:
