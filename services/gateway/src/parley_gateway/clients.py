@@ -13,14 +13,19 @@ from urllib.parse import urlencode
 import msgspec
 
 from parley_messages import (
+    ID_RULE,
     BotSummary,
     ChatReply,
     ChatRequest,
+    ModelPublication,
+    ModelSummary,
     NluDataset,
     ParseRequest,
     ParseResult,
     WelcomeRequest,
+    is_id,
 )
+from parley_runtime.errors import InvalidInputError
 from parley_runtime.http import JsonClient
 from parley_runtime.names import check_bot_name
 
@@ -96,6 +101,17 @@ class HttpParser:
 
     async def parse(self, request: ParseRequest) -> ParseResult:
         return await self._client.call("POST", "/v1/parse", ParseResult, body=request, idempotent=True)
+
+    async def models(self, bot: str, *, limit: int, before_version: str | None = None) -> list[ModelSummary]:
+        query = {"limit": limit} | ({} if before_version is None else {"before_version": before_version})
+        path = f"/v1/bots/{check_bot_name(bot)}/models?{urlencode(query)}"
+        return await self._client.call("GET", path, list[ModelSummary], idempotent=True)
+
+    async def publish_model(self, bot: str, version: str) -> ModelPublication:
+        if not is_id(version):
+            raise InvalidInputError(f"invalid model version {version[:80]!r}: use {ID_RULE}")
+        path = f"/v1/bots/{check_bot_name(bot)}/models/{version}/publish"
+        return await self._client.call("POST", path, ModelPublication)
 
     async def retire_models(self, bot: str) -> None:
         path = f"/v1/bots/{check_bot_name(bot)}/models"

@@ -15,7 +15,14 @@ BotPath = Annotated[str, PathParameter(pattern=BOT_NAME_PATTERN, description="Th
 """A bot name in a route's path, as OpenAPI documents it (the handler still checks it)."""
 IdPath = Annotated[str, PathParameter(pattern=ID_PATTERN)]
 
-__all__ = ["BotPath", "IdPath", "check_bot_name", "check_conversation_id", "check_key_id"]
+__all__ = [
+    "BotPath",
+    "IdPath",
+    "check_bot_name",
+    "check_conversation_id",
+    "check_key_id",
+    "check_model_version",
+]
 
 
 def check_conversation_id(conversation_id: str) -> str:
@@ -28,3 +35,9 @@ def check_key_id(key_id: str) -> str:
     if not is_id(key_id):
         raise InvalidInputError(f"invalid key id: use {ID_RULE}")
     return key_id
+
+
+def check_model_version(version: str) -> str:
+    if not is_id(version):
+        raise InvalidInputError(f"invalid model version: use {ID_RULE}")
+    return version

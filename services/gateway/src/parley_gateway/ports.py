@@ -11,6 +11,8 @@ from parley_messages import (
     BotSummary,
     ChatReply,
     ChatRequest,
+    ModelPublication,
+    ModelSummary,
     NluDataset,
     ParseRequest,
     ParseResult,
@@ -63,9 +65,21 @@ class BotCatalog(Protocol):
 
 
 class Parser(Protocol):
-    """The NLU: what an utterance means to a bot, and retiring a deleted bot's models."""
+    """The NLU: what an utterance means to a bot, the bot's models (listed, an earlier one served
+    again), and retiring a deleted bot's models."""
 
     async def parse(self, request: ParseRequest) -> ParseResult: ...
+
+    async def models(self, bot: str, *, limit: int, before_version: str | None = None) -> list[ModelSummary]:
+        """Up to `limit` of the bot's registered models, newest request first, after the model
+        `before_version` (the last of the previous page); an unknown one is `InvalidInputError`."""
+        ...
+
+    async def publish_model(self, bot: str, version: str) -> ModelPublication:
+        """Serve the bot's model `version` again (a rollback), on every replica within seconds; the
+        model served, and the `ModelPublished` event for the caller to send. `NotFoundError` for an
+        unknown version, `ConflictError` for a retired model or one that cannot be served."""
+        ...
 
     async def retire_models(self, bot: str) -> None:
         """Stop serving every model of `bot` (its registry and every replica's cache), so that a bot

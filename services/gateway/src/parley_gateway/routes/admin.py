@@ -14,14 +14,15 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from parley_gateway.chat import within_timeout
 from parley_gateway.correlation import current_correlation_id
-from parley_gateway.deps import Gateway, GatewayDep
+from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id
 from parley_gateway.periods import FORMS, in_utc, period
 from parley_gateway.preconditions import IfMatch, IfNoneMatch
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
-from parley_gateway.routes.guards import admin_guard
+from parley_gateway.routes.guards import admin_guard, existing_bot
 from parley_gateway.routes.keys import key_routes
+from parley_gateway.routes.models import model_routes
 from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
 from parley_gateway.training import TrainingJob
 from parley_messages import BotSummary, ParseRequest, ParseResult, TimeZoneName
@@ -184,7 +185,7 @@ async def get_bot(
 async def delete_bot(bot: BotPath, gateway: GatewayDep) -> None:
     """Delete a bot and retire its models: they are no longer served, and a bot created again under
     the name is untrained until it is trained."""
-    name = await _existing(gateway, bot)
+    name = await existing_bot(gateway, bot)
     # Models first: should that fail, the bot is still there for the delete to be tried again.
     await gateway.parser.retire_models(name)
     await gateway.catalog.delete_bot(name)
@@ -222,19 +223,13 @@ async def parse(bot: BotPath, data: JSONBody[ParseBody], gateway: GatewayDep) ->
         raise InvalidInputError(exc.message, details={"field": "text"}) from None
     check_timezone(data.timezone)
     request = ParseRequest(
-        bot=await _existing(gateway, bot),
+        bot=await existing_bot(gateway, bot),
         text=data.text,
         correlation_id=current_correlation_id(),
         timezone=data.timezone,
     )
     timeout = gateway.settings.upstream_timeout_seconds
     return await within_timeout(gateway.parser.parse(request), timeout, "nlu")
-
-
-async def _existing(gateway: Gateway, bot: str) -> str:
-    """`bot`, checked, when a bot of that name exists (known for a few seconds); else `NotFoundError`."""
-    await gateway.access.policies.needs_key(check_bot_name(bot))
-    return bot
 
 
 _DATE_OR_TIME = {
@@ -280,13 +275,13 @@ async def conversations(
         before_id=before_id,
         intent=intent,
     )
-    return await gateway.transcripts.conversations(await _existing(gateway, bot), limit=limit, where=where)
+    return await gateway.transcripts.conversations(await existing_bot(gateway, bot), limit=limit, where=where)
 
 
 @get("/bots/{bot:str}/conversations/{conversation_id:str}", tags=["conversations"], responses=_ERRORS)
 async def conversation(bot: BotPath, conversation_id: IdPath, gateway: GatewayDep) -> Transcript:
     """One conversation and its turns, oldest first."""
-    name = await _existing(gateway, bot)
+    name = await existing_bot(gateway, bot)
     return await gateway.transcripts.conversation(name, check_conversation_id(conversation_id))
 
 
@@ -300,7 +295,7 @@ async def analytics(
     """Daily turns, conversations, fallback rate and intents for the UTC days from the one `from`
     is in to the one `to` is in, both included (default: the last 30 days)."""
     first, last = period(start, end).days(today=datetime.now(UTC).date())
-    days = await gateway.analytics.daily(await _existing(gateway, bot), start=first, end=last)
+    days = await gateway.analytics.daily(await existing_bot(gateway, bot), start=first, end=last)
     return AnalyticsReport(bot=bot, start=first, end=last, days=days)
 
 
@@ -319,6 +314,7 @@ admin_router = Router(
         conversations,
         conversation,
         analytics,
+        *model_routes,
         *key_routes,
     ],
     security=[{"bearer": []}],

@@ -1,5 +1,5 @@
 """Route guards: every admin route needs an admin key; chat needs one when the bot says so.
-Both count the request against the address and key limits."""
+Both count the request against the address and key limits. A route about one bot checks it exists."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ async def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
         connection.path_params.get("bot"),
     )
     structlog.contextvars.bind_contextvars(key_id=principal.key_id)
+
+
+async def existing_bot(gateway: Gateway, bot: str) -> str:
+    """`bot`, checked, when a bot of that name exists (known for a few seconds); else `NotFoundError`."""
+    await gateway.access.policies.needs_key(check_bot_name(bot))
+    return bot
 
 
 async def chat_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
