@@ -1,6 +1,7 @@
 // The rest of an intent: its id, parameters (slots to fill), buttons, and the webhook action.
 
 import { useState } from "preact/hooks";
+import { type EntityOption, entityOptions } from "../builtins";
 import { RenameForm } from "../components/rename-form";
 import { ChipInput, StringList } from "../components/ui";
 import { useNotify } from "../context";
@@ -59,15 +60,7 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
               </label>
               <label class="field">
                 <span>Entity</span>
-                <select
-                  value={param.entity ?? ""}
-                  onChange={(e) => { const v = e.currentTarget.value; edit(index, (p) => void (p.entity = v || null)); }}
-                >
-                  <option value="">Free text (the whole reply)</option>
-                  {entities.map((name) => (
-                    <option key={name} value={name}>{name}</option>
-                  ))}
-                </select>
+                <EntitySelect declared={entities} value={param.entity ?? ""} onChange={(v) => edit(index, (p) => void (p.entity = v || null))} />
               </label>
               <label class="check">
                 <input type="checkbox" checked={param.required ?? true} onChange={(e) => { const v = e.currentTarget.checked; edit(index, (p) => void (p.required = v)); }} />
@@ -97,6 +90,20 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
         Add parameter
       </button>
     </section>
+  );
+}
+
+/** A parameter's entity: free text, a built-in entity, or one of the bot's own. */
+function EntitySelect({ declared, value, onChange }: { declared: string[]; value: string; onChange: (value: string) => void }) {
+  const { builtins, own, unknown } = entityOptions(declared, value);
+  const option = ({ value, label }: EntityOption) => <option key={value} value={value}>{label}</option>;
+  return (
+    <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <option value="">Free text (the whole reply)</option>
+      {unknown && option(unknown)}
+      {own.length > 0 && <optgroup label="This bot's entities">{own.map(option)}</optgroup>}
+      <optgroup label="Built in (found in every bot)">{builtins.map(option)}</optgroup>
+    </select>
   );
 }
 
