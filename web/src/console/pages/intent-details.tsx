@@ -1,11 +1,12 @@
 // The rest of an intent: its id, parameters (slots to fill), buttons, and the webhook action.
 
-import { useState } from "preact/hooks";
+import { useId, useState } from "preact/hooks";
 import { type EntityOption, entityOptions } from "../builtins";
 import { RenameForm } from "../components/rename-form";
 import { ChipInput, StringList } from "../components/ui";
 import { useNotify } from "../context";
 import { useDraft } from "../draft";
+import { followDraft, headersBox, typeHeaders } from "../headers";
 import { intentRenameRefusal, renameIntent } from "../rename";
 import { replaceRoute } from "../router";
 import type { Action, Intent, Parameter } from "../types";
@@ -138,7 +139,16 @@ const METHODS: Action["method"][] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 export function ActionEditor({ intent, change }: { intent: Intent; change: Change }) {
   const action = intent.action ?? null;
-  const [headersText, setHeadersText] = useState(() => formatHeaders(action?.headers));
+  const headersProblem = useId();
+  // The box keeps its own text (a line being written, a refused one) while the draft holds what it
+  // last wrote; when the draft's headers change from elsewhere (Discard, Reload), it shows those.
+  const [heldBox, setBox] = useState(() => headersBox(action?.headers));
+  const box = followDraft(heldBox, action?.headers);
+  if (box !== heldBox) setBox(box);
+  // A line is refused once the box is left with it (while typing, a new line has no colon yet);
+  // the refusal stays while it is being fixed.
+  const [checked, setChecked] = useState(false);
+  const problem = checked ? box.problem : null;
   const edit = (fn: (a: Action) => void): void =>
     change((i) => {
       if (i.action) fn(i.action);
@@ -174,14 +184,25 @@ export function ActionEditor({ intent, change }: { intent: Intent; change: Chang
             <span>Headers (one “Name: value” per line)</span>
             <textarea
               rows={2}
-              value={headersText}
+              value={box.text}
+              aria-invalid={problem !== null}
+              aria-describedby={problem ? headersProblem : undefined}
+              onFocus={() => setChecked(box.problem !== null)}
+              onBlur={() => setChecked(true)}
               onInput={(e) => {
-                const v = e.currentTarget.value;
-                setHeadersText(v);
-                edit((a) => void (a.headers = parseHeaders(v)));
+                const typed = typeHeaders(box, e.currentTarget.value);
+                setBox(typed.box);
+                const write = typed.write;
+                if (write) edit((a) => void (a.headers = write));
               }}
             />
           </label>
+          {problem && (
+            <p id={headersProblem} class="error-box wide" role="alert">
+              {problem} Until every line reads, nothing in this box is saved: the webhook keeps{" "}
+              {box.drafted ? `the headers ${box.drafted.split("\n").join("; ")}` : "no headers"}.
+            </p>
+          )}
           <label class="field wide">
             <span>Body template (JSON; {"{{ slots.name }}"} values are JSON-escaped)</span>
             <textarea rows={3} value={action.body ?? ""} onInput={(e) => { const v = e.currentTarget.value; edit((a) => void (a.body = v || null)); }} />
@@ -191,17 +212,4 @@ export function ActionEditor({ intent, change }: { intent: Intent; change: Chang
       )}
     </fieldset>
   );
-}
-
-function formatHeaders(headers: Record<string, string> | undefined): string {
-  return Object.entries(headers ?? {}).map(([k, v]) => `${k}: ${v}`).join("\n");
-}
-
-function parseHeaders(text: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const at = line.indexOf(":");
-    if (at > 0) headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
-  }
-  return headers;
 }
