@@ -37,6 +37,7 @@ export function RenameIntent({ intent, onClose }: { intent: Intent; onClose: () 
 
 export function ParametersEditor({ intent, change }: { intent: Intent; change: Change }) {
   const { draft } = useDraft();
+  const ids = useId();
   const parameters = intent.parameters ?? [];
   const entities = (draft.entities ?? []).map((e) => e.name);
   const edit = (index: number, fn: (p: Parameter) => void): void =>
@@ -73,9 +74,12 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
               </label>
             </div>
             <StringList label={`Prompts for ${label}`} items={prompts} addLabel="Add prompt variant" onChange={(items) => edit(index, (p) => void (p.prompt = items))} />
-            <div class="field">
-              <span>Choices (offered as quick replies)</span>
+            <div class="field" role="group" aria-labelledby={`${ids}-choices-${index}`} aria-describedby={`${ids}-choices-hint-${index}`}>
+              <span id={`${ids}-choices-${index}`}>Choices (the only answers accepted; offered as quick replies)</span>
               <ChipInput label={`Choices for ${label}`} values={param.choices ?? []} onChange={(values) => edit(index, (p) => void (p.choices = values))} />
+              <small class="muted" id={`${ids}-choices-hint-${index}`}>
+                With choices, {label} takes a value only if it is one of them (ignoring case): the value read from the reply, or for free text the whole reply. Any other answer leaves it missing, and the bot asks again. Without choices, any value is taken. A choice such as “/cancel” triggers that intent instead.
+              </small>
             </div>
             <button type="button" class="link danger" onClick={() => change((i) => void i.parameters?.splice(index, 1))}>
               Remove parameter {label}
