@@ -4,6 +4,7 @@ import { useRef, useState } from "preact/hooks";
 import { Empty, ErrorBox, StringList, TextInput } from "../components/ui";
 import { useDraft } from "../draft";
 import { exampleText } from "../examples";
+import { deleteIntentQuestion } from "../intent-uses";
 import { ITEM_NAME, ITEM_NAME_RULE } from "../names";
 import { roleIntent } from "../roles";
 import { href, navigate } from "../router";
@@ -86,7 +87,7 @@ function IntentEditor({ intent }: { intent: Intent }) {
   const replies = typeof intent.replies === "string" ? [intent.replies] : (intent.replies ?? []);
   const isFallback = roleIntent(draft.settings, "fallback_intent") === intent.id;
   const remove = (): void => {
-    if (!confirm(`Delete the intent “${intent.id}”?`)) return;
+    if (!confirm(deleteIntentQuestion(draft, intent.id))) return;
     update((d) => {
       d.intents = (d.intents ?? []).filter((i) => i.id !== intent.id);
     });
