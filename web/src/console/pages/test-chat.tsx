@@ -4,19 +4,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { describe } from "../api";
 import { RichText, percent } from "../components/ui";
+import { type TurnView, placeFrame, placeParse, userTurn, waiting } from "../chat-turns";
 import { useApi } from "../context";
 import { useDraft } from "../draft";
 import { ChatConnection, type ConnectionState } from "../../shared/connection";
-import { type BotMessageFrame, type Button, usableButtons } from "../../shared/protocol";
-import type { ParseResult } from "../types";
-
-interface TurnView {
-  id: number;
-  text: string | null; // null: the welcome, which no user message asked for
-  reply: BotMessageFrame | null;
-  error: string | null;
-  parse: ParseResult | null;
-}
+import { type Button, usableButtons } from "../../shared/protocol";
 
 export function TestChatPage() {
   const api = useApi();
@@ -32,23 +24,11 @@ export function TestChatPage() {
   const log = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
-    // Frames answer the user's messages in order; a welcome answers none and goes before them.
-    const answer = (fill: (turn: TurnView) => TurnView, welcome: boolean): void =>
-      setTurns((all) => {
-        const index = all.findIndex((t) => t.text !== null && t.reply === null && t.error === null);
-        if (welcome || index < 0) {
-          const turn = fill({ id: ++counter.current, text: null, reply: null, error: null, parse: null });
-          const at = index < 0 ? all.length : index;
-          return [...all.slice(0, at), turn, ...all.slice(at)];
-        }
-        return all.map((t, i) => (i === index ? fill(t) : t));
-      });
     const chat = new ChatConnection({
       server: api.base,
       bot,
       key,
-      onFrame: (frame, welcome) =>
-        answer((t) => (frame.type === "error" ? { ...t, error: frame.message } : { ...t, reply: frame }), welcome),
+      onFrame: (frame, welcome) => setTurns((all) => placeFrame(all, frame, welcome, () => ++counter.current)),
       onState: setState,
       onConversation: setConversation,
     });
@@ -65,12 +45,12 @@ export function TestChatPage() {
   const send = (message: string, shown = message): void => {
     if (!message.trim() || !connection.current) return;
     const id = ++counter.current;
-    setTurns((all) => [...all, { id, text: shown, reply: null, error: null, parse: null }]);
+    setTurns((all) => [...all, userTurn(id, shown)]);
     connection.current.send(message);
     if (!message.startsWith("/")) {
       api.parse(bot, message).then(
-        (parse) => setTurns((all) => all.map((t) => (t.id === id ? { ...t, parse } : t))),
-        (err: unknown) => setTurns((all) => all.map((t) => (t.id === id ? { ...t, error: t.error ?? describe(err) } : t))),
+        (parse) => setTurns((all) => placeParse(all, id, parse)),
+        (err: unknown) => setTurns((all) => placeParse(all, id, null, describe(err))),
       );
     }
   };
@@ -95,11 +75,15 @@ export function TestChatPage() {
       </header>
       {dirty && <p class="notice info">You have unsaved changes; the bot answers with its last trained model.</p>}
       <p class="muted small">Conversation {conversation ?? "–"}</p>
+      <Announcer turns={turns} />
       <ol class="turns" ref={log} aria-label="Conversation with the parse and state of each turn">
         {turns.map((turn) => (
           <li key={turn.id} class="turn">
             <div class="bubbles">
+              {/* Who says what, for screen readers: outside the bubbles, which hold only the words. */}
+              {turn.text !== null && <span class="sr-only">You:</span>}
               {turn.text !== null && <p class="bubble user">{turn.text}</p>}
+              {turn.reply && <span class="sr-only">Bot:</span>}
               {turn.reply?.messages.map((m, i) => (
                 <div key={i} class="bubble bot">
                   {m.text && <RichText text={m.text} />}
@@ -107,7 +91,7 @@ export function TestChatPage() {
                 </div>
               ))}
               {turn.error && <p class="bubble error">{turn.error}</p>}
-              {!turn.reply && !turn.error && <p class="muted small">…</p>}
+              {waiting(turn) && <p class="muted small">…</p>}
             </div>
             <TurnDebug turn={turn} />
           </li>
@@ -125,6 +109,25 @@ export function TestChatPage() {
         <button type="submit">Send</button>
       </form>
     </section>
+  );
+}
+
+/** What the bot says, as a polite live region (as the widget's log is), so replies are announced;
+ * the list of turns beside it would also announce each turn's debugging notes. */
+function Announcer({ turns }: { turns: TurnView[] }) {
+  return (
+    <div class="sr-only" role="log" aria-live="polite" aria-label="Bot replies">
+      {turns.flatMap((turn) => [
+        ...(turn.reply?.messages ?? []).map((m, i) =>
+          m.text ? (
+            <p key={`${turn.id}-${i}`}>
+              Bot: <RichText text={m.text} />
+            </p>
+          ) : null,
+        ),
+        turn.error ? <p key={`${turn.id}-error`}>Error: {turn.error}</p> : null,
+      ])}
+    </div>
   );
 }
 
@@ -151,8 +154,9 @@ function TurnDebug({ turn }: { turn: TurnView }) {
           <span class="label">intent</span> <strong data-intent={intent.name}>{intent.name}</strong> {percent(intent.confidence, 1)}
         </p>
       ) : (
-        <p class="muted small">{turn.text === null ? "welcome" : "…"}</p>
+        <p class="muted small">{turn.text === null ? "welcome" : waiting(turn) ? "…" : "no intent"}</p>
       )}
+      {turn.parseError && <p class="small muted">No ranking: the parse failed ({turn.parseError}).</p>}
       {turn.parse && turn.parse.ranking.length > 1 && (
         <ul class="ranking" aria-label="Intent ranking">
           {turn.parse.ranking.slice(0, 3).map((r) => (
