@@ -65,7 +65,9 @@ def test_selecting_words_in_one_example_after_another_labels_the_words_selected(
     ):
         select_words(page, example, words)
         expect(form).to_have_count(1)
-        expect(page.locator("li.example", has_text=example).get_by_label("Words")).to_have_value(words)
+        expect(page.locator("li.example", has_text=example).get_by_label("Words", exact=True)).to_have_value(
+            words
+        )
 
 
 def test_empty_reply_variants_and_buttons_are_refused_before_saving(

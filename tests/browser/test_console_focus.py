@@ -44,7 +44,7 @@ def test_escape_in_an_examples_editor_returns_focus_to_its_edit_button(
     page.keyboard.press("Enter")
     expect(editor).to_be_focused()
     editor.press("End")
-    page.keyboard.type(" there")
+    page.keyboard.type(" you")
     page.keyboard.press("Enter")  # changed: the row is drawn anew, focus still lands on it
     expect(page.get_by_role("button", name="Edit example 2")).to_be_focused()
     assert _focused_label(page) == "Edit example 2"
