@@ -75,6 +75,8 @@ def test_a_parameter_takes_a_built_in_entity_and_shows_one_the_bot_lacks(
         "time",
     ]
     expect(guests.locator('optgroup[label="This bot\'s entities"] option')).to_have_text(["size"])
+    choices = page.get_by_role("group", name="guests", exact=True).get_by_role("group", name="Choices")
+    expect(choices).to_have_accessible_name("Choices (the only answers accepted; offered as quick replies)")
 
     size.select_option("time")
     page.get_by_role("region", name="Unsaved changes").get_by_role("button", name="Save").click()

@@ -74,12 +74,19 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
               </label>
             </div>
             <StringList label={`Prompts for ${label}`} items={prompts} addLabel="Add prompt variant" onChange={(items) => edit(index, (p) => void (p.prompt = items))} />
-            <div class="field" role="group" aria-labelledby={`${ids}-choices-${index}`} aria-describedby={`${ids}-choices-hint-${index}`}>
+            <div
+              class="field"
+              role="group"
+              aria-labelledby={`${ids}-choices-${index}`}
+              aria-describedby={param.choices?.length ? `${ids}-choices-hint-${index}` : undefined}
+            >
               <span id={`${ids}-choices-${index}`}>Choices (the only answers accepted; offered as quick replies)</span>
               <ChipInput label={`Choices for ${label}`} values={param.choices ?? []} onChange={(values) => edit(index, (p) => void (p.choices = values))} />
-              <small class="muted" id={`${ids}-choices-hint-${index}`}>
-                With choices, {label} takes a value only if it is one of them (ignoring case): the value read from the reply, or for free text the whole reply. Any other answer leaves it missing, and the bot asks again. Without choices, any value is taken. A choice such as “/cancel” triggers that intent instead.
-              </small>
+              {param.choices?.length ? (
+                <small class="muted" id={`${ids}-choices-hint-${index}`}>
+                  {label} takes a value only if it is one of these (ignoring case): the value read from the reply, or for free text the whole reply. Any other answer leaves it missing, and the bot asks again; without choices, any value is taken. A choice such as “/cancel” triggers that intent instead.
+                </small>
+              ) : null}
             </div>
             <button type="button" class="link danger" onClick={() => change((i) => void i.parameters?.splice(index, 1))}>
               Remove parameter {label}
