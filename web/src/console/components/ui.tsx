@@ -3,13 +3,17 @@
 import type { ComponentChildren } from "preact";
 import { useId, useState } from "preact/hooks";
 import { tokenize } from "../../shared/richtext";
+import { changedParts } from "../changes";
+import type { BotDefinition } from "../types";
 
-export function ErrorBox({ error, title }: { error: string | null; title?: string }) {
+/** An error, titled; `children` are what the user can do about it (a Retry button). */
+export function ErrorBox({ error, title, children }: { error: string | null; title?: string; children?: ComponentChildren }) {
   if (!error) return null;
   return (
     <div class="error-box" role="alert">
       {title && <strong>{title}</strong>}
       <pre>{error}</pre>
+      {children}
     </div>
   );
 }
@@ -37,13 +41,42 @@ export function NotFound() {
   );
 }
 
-export function Field(props: { label: string; hint?: string; children: (id: string) => ComponentChildren }) {
+/** What a field's control says about its error and hint; spread onto the control. */
+export interface FieldAria {
+  "aria-invalid"?: true;
+  "aria-describedby"?: string;
+}
+
+/** A labelled control with its hint and, when the value was refused, the error, both tied to the
+ * control (`aria-describedby`, `aria-invalid`) through the second argument of `children`. */
+export function Field(props: {
+  label: string;
+  hint?: string;
+  error?: string | null;
+  children: (id: string, aria: FieldAria) => ComponentChildren;
+}) {
   const id = useId();
+  // An error that says what the hint says (the rule the value broke) stands in for it.
+  const hint = props.hint && !props.error?.includes(props.hint) ? props.hint : null;
+  const described = [props.error ? `${id}-error` : "", hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
+  const aria: FieldAria = {
+    ...(props.error ? { "aria-invalid": true } : {}),
+    ...(described ? { "aria-describedby": described } : {}),
+  };
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      {props.children(id)}
-      {props.hint && <small class="muted">{props.hint}</small>}
+      {props.children(id, aria)}
+      {props.error && (
+        <small id={`${id}-error`} class="field-error" role="alert">
+          {props.error}
+        </small>
+      )}
+      {hint && (
+        <small id={`${id}-hint`} class="muted">
+          {hint}
+        </small>
+      )}
     </div>
   );
 }
@@ -55,6 +88,8 @@ interface InputProps {
   placeholder?: string;
   required?: boolean;
   "aria-label"?: string;
+  "aria-invalid"?: true;
+  "aria-describedby"?: string;
   /** Marks an "add" input: text left in it counts as unsaved work when leaving the bot. */
   "data-adds"?: string;
 }
@@ -173,6 +208,14 @@ export function RichText({ text }: { text: string }) {
       })}
     </>
   );
+}
+
+/** "the unsaved changes to cafe (intent greet, description)", for a question before they are
+ * lost (Discard, replacing the bot from a file): names at most five parts, then how many more. */
+export function unsavedChanges(bot: string, saved: BotDefinition | null, draft: BotDefinition | null): string {
+  const parts = saved && draft ? changedParts(saved, draft) : [];
+  const shown = parts.length > 5 ? `${parts.slice(0, 5).join(", ")} and ${parts.length - 5} more` : parts.join(", ");
+  return `the unsaved changes to ${bot}${shown ? ` (${shown})` : ""}`;
 }
 
 export function percent(value: number | null | undefined, digits = 0): string {

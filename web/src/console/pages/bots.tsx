@@ -109,24 +109,29 @@ function CreateBot() {
   const api = useApi();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
+  // A refused name is shown at the Name field (and marks it invalid); other errors below the form.
+  const [nameError, setNameError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const taken = `A bot named “${name}” exists: choose another name, or open it from the list.`;
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
+    setError(null);
     if (!BOT_NAME.test(name)) {
-      setError(BOT_NAME_RULE);
+      setNameError(BOT_NAME_RULE);
       return;
     }
+    setNameError(null);
     try {
       // PUT replaces: creating must not overwrite a bot that exists (the list may be stale).
       if (await botExists(api, name)) {
-        setError(`A bot named “${name}” exists: choose another name, or open it from the list.`);
+        setNameError(taken);
         return;
       }
       await api.putBot(name, starterBot(name, description), "create");
       navigate("bots", name, "intents");
     } catch (err) {
       // Created by someone else since the check above.
-      if (preconditionFailed(err)) setError(`A bot named “${name}” exists: choose another name, or open it from the list.`);
+      if (preconditionFailed(err)) setNameError(taken);
       else setError(describe(err));
     }
   };
@@ -134,7 +139,9 @@ function CreateBot() {
     <form class="card" onSubmit={submit} aria-labelledby="create-title">
       <h2 id="create-title">New bot</h2>
       <p class="muted small">It starts with a welcome, a fallback and a cancel intent, ready to train; edit them or add your own.</p>
-      <Field label="Name" hint={BOT_NAME_RULE}>{(id) => <TextInput id={id} value={name} onValue={setName} required />}</Field>
+      <Field label="Name" hint={BOT_NAME_RULE} error={nameError}>
+        {(id, aria) => <TextInput id={id} {...aria} value={name} onValue={setName} required />}
+      </Field>
       <Field label="Description">{(id) => <TextInput id={id} value={description} onValue={setDescription} />}</Field>
       <ErrorBox error={error} />
       <button type="submit">Create bot</button>
@@ -148,6 +155,7 @@ function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
   const [typed, setTyped] = useState(false); // a name the user typed stays when another file is chosen
+  const [nameError, setNameError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const choose = (chosen: File | null): void => {
     setFile(chosen);
@@ -160,10 +168,12 @@ function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (!file) return;
+    setError(null);
     if (!BOT_NAME.test(name)) {
-      setError(BOT_NAME_RULE);
+      setNameError(BOT_NAME_RULE);
       return;
     }
+    setNameError(null);
     try {
       if ((await botExists(api, name)) && !confirm(`A bot named “${name}” exists. Importing ${file.name} replaces its definition. Replace ${name}?`)) return;
       const summary = await api.importBot(name, file);
@@ -182,7 +192,9 @@ function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
       <Field label="Definition file">
         {(id) => <input id={id} type="file" accept=".json,.yaml,.yml,application/json" onChange={(e) => choose(e.currentTarget.files?.[0] ?? null)} />}
       </Field>
-      <Field label="Bot name" hint={BOT_NAME_RULE}>{(id) => <TextInput id={id} value={name} onValue={rename} required />}</Field>
+      <Field label="Bot name" hint={BOT_NAME_RULE} error={nameError}>
+        {(id, aria) => <TextInput id={id} {...aria} value={name} onValue={rename} required />}
+      </Field>
       <ErrorBox error={error} />
       <button type="submit" disabled={!file || !name}>
         Import
