@@ -1,7 +1,9 @@
 // Dependency-free SVG charts for daily series: bars (optionally stacked) and lines. Each chart is a
-// figure with a caption, a text summary for screen readers, and its numbers in a data table.
+// figure with a caption, a text summary for screen readers, and its numbers in a data table. It is
+// drawn at the width it is shown at, so its text keeps its size on a phone as on a desktop.
 
-import { useId } from "preact/hooks";
+import type { RefObject } from "preact";
+import { useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 
 export interface Series {
   name: string;
@@ -18,12 +20,39 @@ interface ChartProps {
   summary: string;
 }
 
-const W = 640;
-const H = 200;
+const H = 200; // as .chart svg in styles.css
 const PAD = { top: 10, right: 10, bottom: 24, left: 44 };
+/** The room a day's label ("11-29") needs on the x axis, in pixels. */
+const LABEL_ROOM = 40;
+
+/** Every how many days the x axis labels a day, so that `days` labels fit `plotWidth` pixels. */
+export function labelEvery(days: number, plotWidth: number): number {
+  const fit = Math.max(1, Math.floor(plotWidth / LABEL_ROOM));
+  return Math.max(1, Math.ceil(days / fit));
+}
+
+/** The element's width in CSS pixels, following it as it changes (`initial` before it is measured). */
+function useWidth<T extends Element>(initial: number): [RefObject<T | null>, number] {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(initial);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const measure = (): void => {
+      const measured = Math.round(element.getBoundingClientRect().width);
+      if (measured > 0) setWidth(measured);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
 
 export function Chart(props: ChartProps) {
   const id = useId();
+  const [svg, W] = useWidth<SVGSVGElement>(640);
   const format = props.format ?? ((v: number) => String(Math.round(v)));
   const n = props.labels.length;
   const totals = props.labels.map((_, i) => props.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
@@ -33,11 +62,11 @@ export function Chart(props: ChartProps) {
   const x = (i: number): number => PAD.left + (n ? (i + 0.5) * (plotW / n) : 0);
   const y = (v: number): number => PAD.top + plotH - (peak ? (v / peak) * plotH : 0);
   const barW = n ? Math.max(1, (plotW / n) * (props.kind === "bars" ? 0.8 / Math.max(1, props.series.length) : 0.7)) : 0;
-  const every = Math.max(1, Math.ceil(n / 8));
+  const every = labelEvery(n, plotW);
   return (
     <figure class="chart">
       <figcaption id={`${id}-title`}>{props.title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} preserveAspectRatio="none">
+      <svg ref={svg} viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
         <desc id={`${id}-desc`}>{props.summary}</desc>
         {[0, 0.5, 1].map((f) => (
           <g key={f} class="tick">
