@@ -1,7 +1,7 @@
 // API keys. The console asks the server's OpenAPI document whether it has key routes, so it works
 // against gateways with and without them.
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { describe } from "../api";
 import { Empty, ErrorBox, Field, Loading, TextInput, when } from "../components/ui";
 import { useApi, useNotify } from "../context";
@@ -37,7 +37,7 @@ export function KeysPage() {
   );
 }
 
-interface ApiKey {
+export interface ApiKey {
   key_id: string;
   name: string;
   scopes: string[];
@@ -48,12 +48,37 @@ interface ApiKey {
   revoked_at?: string | null;
 }
 
+/**
+ * The key whose Revoke button takes the focus once `revoked` is revoked (its button is gone): the
+ * next key still in use, else the one before it; null when no other key is in use.
+ */
+export function keyAfterRevoking(keys: ApiKey[], revoked: string): string | null {
+  const at = keys.findIndex((key) => key.key_id === revoked);
+  const live = (key: ApiKey): boolean => !key.revoked_at && key.key_id !== revoked;
+  const next = keys.slice(at + 1).find(live) ?? keys.slice(0, Math.max(0, at)).reverse().find(live);
+  return next?.key_id ?? null;
+}
+
 function KeyManager({ route }: { route: string }) {
   const api = useApi();
   const notify = useNotify();
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
   const [created, setCreated] = useState<{ keyId: string; name: string; secret: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [revoking, setRevoking] = useState<string | null>(null);
+  // Focus after a key is revoked (its button goes) or created (the secret to copy appears).
+  const [revoked, setRevoked] = useState<string | null>(null);
+  const listHeading = useRef<HTMLHeadingElement>(null);
+  const list = useRef<HTMLDivElement>(null);
+  const copyButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!revoked || !keys) return;
+    const next = keyAfterRevoking(keys, revoked);
+    const button = next ? list.current?.querySelector<HTMLButtonElement>(`button[data-key-id="${CSS.escape(next)}"]`) : null;
+    (button ?? listHeading.current)?.focus();
+    setRevoked(null);
+  }, [keys, revoked]);
+  useEffect(() => copyButton.current?.focus(), [created?.keyId]);
   const load = async (): Promise<void> => {
     try {
       setKeys(await api.request<ApiKey[]>("GET", route));
@@ -63,15 +88,20 @@ function KeyManager({ route }: { route: string }) {
   };
   useEffect(() => void load(), [route]);
   const revoke = async (key: ApiKey): Promise<void> => {
+    if (revoking === key.key_id) return;
     if (!confirm(`Revoke the key “${key.name}” (${key.prefix ?? key.key_id}…)? Clients using it stop working at once.`)) return;
+    setRevoking(key.key_id);
     try {
       await api.request("DELETE", `${route}/${encodeURIComponent(key.key_id)}`);
       // The secret of a revoked key is no use to copy, and is better off the screen.
       setCreated((shown) => (shown?.keyId === key.key_id ? null : shown));
       notify(`Revoked ${key.name}`, "success");
       await load();
+      setRevoked(key.key_id);
     } catch (err) {
       setError(describe(err));
+    } finally {
+      setRevoking(null);
     }
   };
   return (
@@ -86,19 +116,22 @@ function KeyManager({ route }: { route: string }) {
       {created && (
         <div class="notice success" role="alert">
           Key “{created.name}” created. Copy it now, it is not shown again: <code class="mono">{created.secret}</code>{" "}
-          <button type="button" class="secondary small" onClick={() => void navigator.clipboard?.writeText(created.secret)}>
+          <button ref={copyButton} type="button" class="secondary small" onClick={() => void navigator.clipboard?.writeText(created.secret)}>
             Copy
           </button>
         </div>
       )}
       <ErrorBox error={error} />
+      <h2 id="keys-list-title" ref={listHeading} tabIndex={-1}>
+        Keys
+      </h2>
       {keys === null ? (
         <Loading what="keys" />
       ) : keys.length === 0 ? (
         <Empty>No keys yet. The admin key from PARLEY_ADMIN_TOKEN is not listed.</Empty>
       ) : (
-        <div class="table-scroll">
-          <table class="table">
+        <div class="table-scroll" ref={list}>
+          <table class="table" aria-labelledby="keys-list-title">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -123,7 +156,14 @@ function KeyManager({ route }: { route: string }) {
                     {key.revoked_at ? (
                       <span class="muted">revoked {when(key.revoked_at)}</span>
                     ) : (
-                      <button type="button" class="danger" onClick={() => revoke(key)} aria-label={`Revoke ${key.name}`}>
+                      <button
+                        type="button"
+                        class="danger"
+                        onClick={() => revoke(key)}
+                        aria-label={`Revoke ${key.name}`}
+                        data-key-id={key.key_id}
+                        aria-disabled={revoking === key.key_id || undefined}
+                      >
                         Revoke
                       </button>
                     )}
@@ -151,8 +191,16 @@ function NewKeyForm({
   const [bots, setBots] = useState("");
   const [limit, setLimit] = useState("");
   const [error, setError] = useState<string | null>(null);
+  // One request at a time: a double click (or Enter pressed twice) would create two keys and show
+  // one secret, leaving a working key nobody holds. A ref, as the second click may come before the
+  // render that marks the button busy.
+  const [busy, setBusy] = useState(false);
+  const pending = useRef(false);
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
+    if (pending.current) return;
+    pending.current = true;
+    setBusy(true);
     try {
       const body = {
         name,
@@ -166,6 +214,9 @@ function NewKeyForm({
       await onCreated(answer.api_key.key_id, answer.api_key.name, answer.key);
     } catch (err) {
       setError(describe(err));
+    } finally {
+      pending.current = false;
+      setBusy(false);
     }
   };
   return (
@@ -174,20 +225,23 @@ function NewKeyForm({
       <div class="grid">
         <Field label="Name">{(id) => <TextInput id={id} value={name} onValue={setName} placeholder="website widget" required />}</Field>
         <Field label="Scope" hint="chat: talk to bots (fine in a web page, limited to bots). admin: everything.">
-          {(id) => (
-            <select id={id} value={scope} onChange={(e) => setScope(e.currentTarget.value as "chat" | "admin")}>
+          {(id, aria) => (
+            <select id={id} {...aria} value={scope} onChange={(e) => setScope(e.currentTarget.value as "chat" | "admin")}>
               <option value="chat">chat</option>
               <option value="admin">admin</option>
             </select>
           )}
         </Field>
-        <Field label="Bots" hint="Comma-separated; empty: every bot.">{(id) => <TextInput id={id} value={bots} onValue={setBots} placeholder="pizzeria" />}</Field>
+        <Field label="Bots" hint="Comma-separated; empty: every bot.">{(id, aria) => <TextInput id={id} {...aria} value={bots} onValue={setBots} placeholder="pizzeria" />}</Field>
         <Field label="Requests per window" hint="Empty: the gateway's default.">
-          {(id) => <input id={id} type="number" min="1" value={limit} onInput={(e) => setLimit(e.currentTarget.value)} />}
+          {(id, aria) => <input id={id} {...aria} type="number" min="1" value={limit} onInput={(e) => setLimit(e.currentTarget.value)} />}
         </Field>
       </div>
       <ErrorBox error={error} />
-      <button type="submit" disabled={!name.trim()}>Create key</button>
+      {/* aria-disabled while busy, not disabled: a disabled button would lose the keyboard focus. */}
+      <button type="submit" disabled={!name.trim()} aria-disabled={busy || undefined}>
+        {busy ? "Creating key…" : "Create key"}
+      </button>
     </form>
   );
 }
