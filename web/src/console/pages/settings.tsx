@@ -2,14 +2,14 @@
 
 import { useState } from "preact/hooks";
 import { describe } from "../api";
-import { ErrorBox, download } from "../components/ui";
+import { ErrorBox, download, unsavedChanges } from "../components/ui";
 import { useApi, useNotify } from "../context";
 import { useDraft } from "../draft";
 import { type IntentSetting, roleIntent, unsetIntent } from "../roles";
 import type { BotSettings } from "../types";
 
 export function SettingsPage() {
-  const { draft, update, bot, reload } = useDraft();
+  const { draft, saved, dirty, update, bot, reload } = useDraft();
   const api = useApi();
   const notify = useNotify();
   const [error, setError] = useState<string | null>(null);
@@ -38,11 +38,14 @@ export function SettingsPage() {
     }
   };
   const importFile = async (file: File | undefined): Promise<void> => {
-    if (!file || !confirm(`Replace ${bot} with the definition in ${file.name}?`)) return;
+    if (!file) return;
+    // The error of an earlier file is not about this one, whatever the answer.
+    setError(null);
+    const lost = dirty ? ` This loses ${unsavedChanges(bot, saved, draft)}.` : "";
+    if (!confirm(`Replace ${bot} with the definition in ${file.name}?${lost}`)) return;
     try {
       await api.importBot(bot, file);
       await reload();
-      setError(null);
       notify(`Replaced ${bot} from ${file.name}`, "success");
     } catch (err) {
       setError(describe(err));
@@ -64,6 +67,9 @@ export function SettingsPage() {
         {intentSelect("welcome_intent", "Welcome intent", "no greeting")}
         {intentSelect("fallback_intent", "Fallback intent", "a built-in reply")}
         {intentSelect("cancel_intent", "Cancel intent", "none")}
+      </div>
+      {/* Their options are sentences: columns wide enough to show them whole. */}
+      <div class="grid roomy">
         <label class="field">
           <span>When another intent interrupts a form</span>
           <select value={settings.interruption ?? "resume"} onChange={(e) => set("interruption", e.currentTarget.value as "resume" | "drop")}>
@@ -86,7 +92,16 @@ export function SettingsPage() {
         <button type="button" class="secondary" onClick={() => exportAs("acf")}>Export (AI Chatbot Framework)</button>
         <label class="button secondary">
           Replace from file…
-          <input type="file" class="sr-only" accept=".json,.yaml,.yml" onChange={(e) => void importFile(e.currentTarget.files?.[0])} />
+          <input
+            type="file"
+            class="sr-only"
+            accept=".json,.yaml,.yml"
+            onChange={(e) => {
+              const input = e.currentTarget;
+              void importFile(input.files?.[0]);
+              input.value = ""; // so that choosing the same file again (corrected, or after a cancel) is a change
+            }}
+          />
         </label>
       </div>
       <ErrorBox error={error} />
