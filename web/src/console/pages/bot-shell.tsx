@@ -1,12 +1,11 @@
 // One bot: its tabs, and the save bar for the draft all editing tabs share.
 
-import { useEffect } from "preact/hooks";
-import { changedParts } from "../changes";
+import { useEffect, useRef } from "preact/hooks";
 import { type BotDraft, DraftContext, useBotDraftState } from "../draft";
-import { Empty, ErrorBox, Loading } from "../components/ui";
+import { Empty, ErrorBox, Loading, unsavedChanges } from "../components/ui";
 import { useNotify } from "../context";
 import { guardLeaving, href, replaceRoute } from "../router";
-import type { BotDefinition } from "../types";
+import type { BotDefinition, Entity, Intent } from "../types";
 import { AnalyticsPage } from "./analytics";
 import { ConversationsPage } from "./conversations";
 import { EntitiesPage } from "./entities";
@@ -25,11 +24,6 @@ const TABS = [
   ["settings", "Settings"],
 ] as const;
 
-function listed(parts: string[]): string {
-  const shown = parts.slice(0, 5).join(", ");
-  return parts.length > 5 ? `${shown} and ${parts.length - 5} more` : shown;
-}
-
 /** The labels of "add" inputs (marked `data-adds`) holding text that was typed but not added; a
  * rename box holds some once it differs from the name it started with (`data-unchanged`). */
 function typedButNotAdded(): string[] {
@@ -45,8 +39,101 @@ function inSaved(saved: BotDefinition | null, tab: string, item: string): boolea
   return true;
 }
 
+/** What the server calls a list's items in its problem paths, as the editors name them. */
+const ITEMS: Record<string, string> = {
+  replies: "reply variant",
+  prompt: "prompt variant",
+  choices: "choice",
+  buttons: "button",
+  examples: "example",
+  synonyms: "synonym",
+};
+
+/** One step of a problem path (`parameters[0]`), named as the author knows it: "parameter size". */
+function nameStep(field: string, index: number, item: unknown, parent: string): string {
+  const named = item as { name?: unknown; value?: unknown } | undefined;
+  if (field === "parameters" && typeof named?.name === "string") return `parameter ${named.name}`;
+  if (field === "values" && typeof named?.value === "string") return `value ${named.value}`;
+  if (field === "entities" && parent === "examples") return `label ${index + 1}`;
+  return `${ITEMS[field] ?? field} ${index + 1}`;
+}
+
+/** `intents[2].buttons[0].payload` named from `definition`: "Intent cancel, button 1 payload"; null
+ * when the path does not lead into it. */
+function namePath(path: string, definition: BotDefinition): string | null {
+  const steps = [...path.matchAll(/([^.[\]]+)(?:\[(\d+)\])?/g)].map(([, field, index]) => ({
+    field: field!,
+    index: index === undefined ? null : Number(index),
+  }));
+  const [top, ...rest] = steps;
+  if (!top || top.index === null) return null;
+  const item = top.field === "intents" ? definition.intents?.[top.index] : definition.entities?.[top.index];
+  if (!item) return null;
+  const parts = [top.field === "intents" ? `Intent ${(item as Intent).id}` : `Entity ${(item as Entity).name}`];
+  let node: unknown = item;
+  let parent = top.field;
+  for (const { field, index } of rest) {
+    node = (node as Record<string, unknown> | undefined)?.[field];
+    if (index === null) {
+      // A field of the item named before it ("button 1 payload"), or of the intent or entity itself.
+      if (parts.length > 1) parts[parts.length - 1] += ` ${field}`;
+      else parts.push(field);
+      continue;
+    }
+    node = Array.isArray(node) ? node[index] : undefined;
+    parts.push(nameStep(field, index, node, parent));
+    parent = field;
+  }
+  return parts.join(", ");
+}
+
+/**
+ * A refused save's text with the server's problem paths (`intents[2].replies[0]: …`), positions an
+ * author would have to count out, named from the definition that was sent: "Intent cancel, reply
+ * variant 1: …". Other lines, and paths that lead nowhere in it, stay as they are.
+ */
+export function nameProblemPaths(text: string, definition: BotDefinition | null): string {
+  if (!definition) return text;
+  return text
+    .split("\n")
+    .map((line) => {
+      const found = /^((?:intents|entities)\[\d+\][^\s:]*): (.*)$/s.exec(line);
+      const named = found ? namePath(found[1]!, definition) : null;
+      return named ? `${named}: ${found![2]}` : line;
+    })
+    .join("\n");
+}
+
+/** The bot's name, the way back to the list and its tabs: shown also while it loads or failed to. */
+function BotHead({ bot, tab }: { bot: string; tab: string }) {
+  return (
+    <div class="bot-head">
+      <h1>
+        <a href={href()} class="muted">Bots</a> / {bot}
+      </h1>
+      <nav aria-label={`Bot ${bot}`} class="tabs">
+        {TABS.map(([id, label]) => (
+          <a key={id} href={href("bots", bot, id)} aria-current={tab === id ? "page" : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+    </div>
+  );
+}
+
 /** A save refused because someone else saved or deleted the bot since it was loaded. */
-function Conflict({ bot, conflict, state }: { bot: string; conflict: { currentVersion: number | null }; state: BotDraft }) {
+function Conflict({
+  bot,
+  conflict,
+  state,
+  save,
+}: {
+  bot: string;
+  conflict: { currentVersion: number | null };
+  state: BotDraft;
+  save: (options: { create: boolean }) => Promise<boolean>;
+}) {
   const deleted = conflict.currentVersion === null;
   return (
     <div class="error-box" role="alert">
@@ -59,7 +146,7 @@ function Conflict({ bot, conflict, state }: { bot: string; conflict: { currentVe
       </p>
       <div class="conflict-actions">
         {deleted && (
-          <button type="button" onClick={() => void state.save({ create: true })} disabled={state.saving}>
+          <button type="button" onClick={() => void save({ create: true })} disabled={state.saving}>
             Create {bot} again with my changes
           </button>
         )}
@@ -76,6 +163,18 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
   const notify = useNotify();
   const [tab = "intents", item] = path;
   const { isDirty } = state;
+  // The definition a save sent: the server's problems point into it by position.
+  const sent = useRef<BotDefinition | null>(null);
+  const saveDraft = (options?: { create?: boolean }): Promise<boolean> => {
+    sent.current = state.draft;
+    return state.save(options);
+  };
+  // A bot that failed to load is tried again when the user moves to another of its tabs, as they
+  // would expect a link to do (the shell, and its error, stay while the bot stays the same).
+  const { loadError, reload } = state;
+  useEffect(() => {
+    if (loadError) void reload();
+  }, [tab, item]);
   useEffect(() => {
     // Unsaved edits: ask before the tab closes or reloads, and before the console leaves this bot
     // (its tabs share the draft, so moving between them loses nothing). Asked when leaving, not
@@ -98,33 +197,36 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
       unguard();
     };
   }, [isDirty, bot]);
-  if (state.loadError) return <ErrorBox title={`Bot ${bot}`} error={state.loadError} />;
-  if (!state.draft) return <Loading what={`bot ${bot}`} />;
+  if (loadError || !state.draft) {
+    return (
+      <>
+        <BotHead bot={bot} tab={tab} />
+        {loadError ? (
+          <ErrorBox title={`Could not load ${bot}`} error={loadError}>
+            <div class="conflict-actions">
+              <button type="button" onClick={() => void reload()}>
+                Retry
+              </button>
+            </div>
+          </ErrorBox>
+        ) : (
+          <Loading what={`bot ${bot}`} />
+        )}
+      </>
+    );
+  }
   const discard = (): void => {
-    const parts = state.saved && state.dirty ? changedParts(state.saved, state.draft!) : [];
-    const what = parts.length ? ` (${listed(parts)})` : "";
-    if (state.dirty && !confirm(`Discard the unsaved changes to ${bot}${what}? They cannot be brought back.`)) return;
+    if (state.dirty && !confirm(`Discard ${unsavedChanges(bot, state.saved, state.draft)}? They cannot be brought back.`)) return;
     state.discard();
     // The intent or entity shown may exist only in the draft (added, or renamed): show the list.
     if (item && !inSaved(state.saved, tab, item)) replaceRoute("bots", bot, tab);
   };
   const save = async (): Promise<void> => {
-    if (await state.save()) notify("Saved. Train the bot to use the changes.", "success");
+    if (await saveDraft()) notify("Saved. Train the bot to use the changes.", "success");
   };
   return (
     <DraftContext.Provider value={state}>
-      <div class="bot-head">
-        <h1>
-          <a href={href()} class="muted">Bots</a> / {bot}
-        </h1>
-        <nav aria-label={`Bot ${bot}`} class="tabs">
-          {TABS.map(([id, label]) => (
-            <a key={id} href={href("bots", bot, id)} aria-current={tab === id ? "page" : undefined}>
-              {label}
-            </a>
-          ))}
-        </nav>
-      </div>
+      <BotHead bot={bot} tab={tab} />
       {(state.dirty || state.saveError) && (
         <div class="savebar" role="region" aria-label="Unsaved changes">
           <span>{state.dirty ? "Unsaved changes" : "Not saved"}</span>
@@ -136,8 +238,8 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
           </button>
         </div>
       )}
-      {state.conflict && <Conflict bot={bot} conflict={state.conflict} state={state} />}
-      <ErrorBox title="Not saved" error={state.saveError} />
+      {state.conflict && <Conflict bot={bot} conflict={state.conflict} state={state} save={saveDraft} />}
+      <ErrorBox title="Not saved" error={state.saveError && nameProblemPaths(state.saveError, sent.current)} />
       {tab === "intents" && <IntentsPage selected={item} />}
       {tab === "entities" && <EntitiesPage selected={item} />}
       {tab === "train" && <TrainPage />}
