@@ -8,7 +8,9 @@ import type {
   BotSummary,
   Conversation,
   ConversationSummary,
+  ModelSummary,
   ParseResult,
+  PublishedModel,
   TrainingJob,
 } from "./types";
 
@@ -118,6 +120,12 @@ export class Api {
     this.request<{ job_id: string; status: string }>("POST", `api/v1/bots/${enc(bot)}/train`, { json: { force } });
   trainingJob = (bot: string, jobId: string) =>
     this.request<TrainingJob>("GET", `api/v1/bots/${enc(bot)}/train/${enc(jobId)}`);
+  /** The bot's models, newest first; the next page starts after `before_version`. */
+  models = (bot: string, query: { limit?: number; before_version?: string }) =>
+    this.request<ModelSummary[]>("GET", `api/v1/bots/${enc(bot)}/models`, { query });
+  /** Serve an earlier model again: every replica serves it within seconds. */
+  publishModel = (bot: string, version: string) =>
+    this.request<PublishedModel>("POST", `api/v1/bots/${enc(bot)}/models/${enc(version)}/publish`);
   parse = (bot: string, text: string) =>
     this.request<ParseResult>("POST", `api/v1/bots/${enc(bot)}/parse`, { json: { text } });
   conversations = (bot: string, query: { limit?: number; before?: string; before_id?: string }) =>

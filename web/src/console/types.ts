@@ -93,6 +93,37 @@ export interface TrainingJob {
   error?: string;
 }
 
+/** One of a bot's models (`GET /bots/{bot}/models`; services/gateway/README.md). */
+export interface ModelSummary {
+  bot: string;
+  version: string;
+  /** `retired`: its bot was deleted; it is never served again. */
+  status: "published" | "retired";
+  served: boolean;
+  /** When it was trained (for a re-published one, when the model it re-publishes was). */
+  created_at: string;
+  /** When its training was requested or it was published again; null in old models. */
+  requested_at?: string | null;
+  job_id?: string | null;
+  metrics?: Record<string, number>;
+  /** How many intents it tells apart; null in models registered before they were recorded. */
+  intents?: number | null;
+  intent_names?: string[];
+  /** The version this one serves again, when it is a re-publication. */
+  republished_from?: string | null;
+}
+
+/** How a model's intents differ from the bot's (null when the model did not record them). */
+export interface IntentDifferences {
+  intents_not_in_model: string[];
+  intents_not_in_bot: string[];
+}
+
+/** What `POST /bots/{bot}/models/{version}/publish` answers: the model served now. */
+export interface PublishedModel extends ModelSummary {
+  differences?: IntentDifferences | null;
+}
+
 export interface ParseResult {
   intent: { name: string; confidence: number };
   ranking: { name: string; confidence: number }[];
