@@ -38,7 +38,7 @@ export function App({ config }: { config: ConsoleConfig }) {
 
   const notify = useCallback((text: string, kind: NoticeKind = "info") => {
     const id = ++counter.current;
-    setNotices((all) => [...all.slice(-2), { id, text, kind }]);
+    setNotices((all) => [...all.filter((n) => n.text !== text).slice(-2), { id, text, kind }]); // the same news once
     setTimeout(() => setNotices((all) => all.filter((n) => n.id !== id)), kind === "error" ? 8000 : 4000);
   }, []);
 

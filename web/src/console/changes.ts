@@ -26,3 +26,11 @@ export function changedParts(saved: BotDefinition, draft: BotDefinition): string
   if (!same(savedRest, draftRest)) parts.push("description");
   return parts;
 }
+
+/** "the unsaved changes to cafe (intent greet, description)", for a question before they are
+ * lost (Discard, replacing the bot from a file): names at most five parts, then how many more. */
+export function unsavedChanges(bot: string, saved: BotDefinition | null, draft: BotDefinition | null): string {
+  const parts = saved && draft ? changedParts(saved, draft) : [];
+  const shown = parts.length > 5 ? `${parts.slice(0, 5).join(", ")} and ${parts.length - 5} more` : parts.join(", ");
+  return `the unsaved changes to ${bot}${shown ? ` (${shown})` : ""}`;
+}

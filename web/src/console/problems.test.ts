@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nameProblemPaths } from "./pages/bot-shell";
+import { nameProblemPaths } from "./problems";
 import type { BotDefinition } from "./types";
 
 const sent: BotDefinition = {

@@ -3,8 +3,6 @@
 import type { ComponentChildren } from "preact";
 import { useId, useState } from "preact/hooks";
 import { tokenize } from "../../shared/richtext";
-import { changedParts } from "../changes";
-import type { BotDefinition } from "../types";
 
 /** An error, titled; `children` are what the user can do about it (a Retry button). */
 export function ErrorBox({ error, title, children }: { error: string | null; title?: string; children?: ComponentChildren }) {
@@ -208,14 +206,6 @@ export function RichText({ text }: { text: string }) {
       })}
     </>
   );
-}
-
-/** "the unsaved changes to cafe (intent greet, description)", for a question before they are
- * lost (Discard, replacing the bot from a file): names at most five parts, then how many more. */
-export function unsavedChanges(bot: string, saved: BotDefinition | null, draft: BotDefinition | null): string {
-  const parts = saved && draft ? changedParts(saved, draft) : [];
-  const shown = parts.length > 5 ? `${parts.slice(0, 5).join(", ")} and ${parts.length - 5} more` : parts.join(", ");
-  return `the unsaved changes to ${bot}${shown ? ` (${shown})` : ""}`;
 }
 
 export function percent(value: number | null | undefined, digits = 0): string {

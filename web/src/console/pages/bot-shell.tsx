@@ -2,10 +2,12 @@
 
 import { useEffect, useRef } from "preact/hooks";
 import { type BotDraft, DraftContext, useBotDraftState } from "../draft";
-import { Empty, ErrorBox, Loading, unsavedChanges } from "../components/ui";
+import { unsavedChanges } from "../changes";
+import { Empty, ErrorBox, Loading } from "../components/ui";
 import { useNotify } from "../context";
 import { guardLeaving, href, replaceRoute } from "../router";
-import type { BotDefinition, Entity, Intent } from "../types";
+import { nameProblemPaths } from "../problems";
+import type { BotDefinition } from "../types";
 import { AnalyticsPage } from "./analytics";
 import { ConversationsPage } from "./conversations";
 import { EntitiesPage } from "./entities";
@@ -25,9 +27,10 @@ const TABS = [
 ] as const;
 
 /** The labels of "add" inputs (marked `data-adds`) holding text that was typed but not added; a
- * rename box holds some once it differs from the name it started with (`data-unchanged`). */
+ * rename box holds some once it differs from the name it started with (`data-unchanged`), and the
+ * webhook's Headers box is marked while a line of it does not read. */
 function typedButNotAdded(): string[] {
-  return [...document.querySelectorAll<HTMLInputElement>("input[data-adds]")]
+  return [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input[data-adds], textarea[data-adds]")]
     .filter((input) => input.value.trim() && input.value.trim() !== input.dataset.unchanged)
     .map((input) => `“${input.dataset.adds}”`);
 }
@@ -37,71 +40,6 @@ function inSaved(saved: BotDefinition | null, tab: string, item: string): boolea
   if (tab === "intents") return (saved?.intents ?? []).some((i) => i.id === item);
   if (tab === "entities") return (saved?.entities ?? []).some((e) => e.name === item);
   return true;
-}
-
-/** What the server calls a list's items in its problem paths, as the editors name them. */
-const ITEMS: Record<string, string> = {
-  replies: "reply variant",
-  prompt: "prompt variant",
-  choices: "choice",
-  buttons: "button",
-  examples: "example",
-  synonyms: "synonym",
-};
-
-/** One step of a problem path (`parameters[0]`), named as the author knows it: "parameter size". */
-function nameStep(field: string, index: number, item: unknown, parent: string): string {
-  const named = item as { name?: unknown; value?: unknown } | undefined;
-  if (field === "parameters" && typeof named?.name === "string") return `parameter ${named.name}`;
-  if (field === "values" && typeof named?.value === "string") return `value ${named.value}`;
-  if (field === "entities" && parent === "examples") return `label ${index + 1}`;
-  return `${ITEMS[field] ?? field} ${index + 1}`;
-}
-
-/** `intents[2].buttons[0].payload` named from `definition`: "Intent cancel, button 1 payload"; null
- * when the path does not lead into it. */
-function namePath(path: string, definition: BotDefinition): string | null {
-  const steps = [...path.matchAll(/([^.[\]]+)(?:\[(\d+)\])?/g)].map(([, field, index]) => ({
-    field: field!,
-    index: index === undefined ? null : Number(index),
-  }));
-  const [top, ...rest] = steps;
-  if (!top || top.index === null) return null;
-  const item = top.field === "intents" ? definition.intents?.[top.index] : definition.entities?.[top.index];
-  if (!item) return null;
-  const parts = [top.field === "intents" ? `Intent ${(item as Intent).id}` : `Entity ${(item as Entity).name}`];
-  let node: unknown = item;
-  let parent = top.field;
-  for (const { field, index } of rest) {
-    node = (node as Record<string, unknown> | undefined)?.[field];
-    if (index === null) {
-      // A field of the item named before it ("button 1 payload"), or of the intent or entity itself.
-      if (parts.length > 1) parts[parts.length - 1] += ` ${field}`;
-      else parts.push(field);
-      continue;
-    }
-    node = Array.isArray(node) ? node[index] : undefined;
-    parts.push(nameStep(field, index, node, parent));
-    parent = field;
-  }
-  return parts.join(", ");
-}
-
-/**
- * A refused save's text with the server's problem paths (`intents[2].replies[0]: …`), positions an
- * author would have to count out, named from the definition that was sent: "Intent cancel, reply
- * variant 1: …". Other lines, and paths that lead nowhere in it, stay as they are.
- */
-export function nameProblemPaths(text: string, definition: BotDefinition | null): string {
-  if (!definition) return text;
-  return text
-    .split("\n")
-    .map((line) => {
-      const found = /^((?:intents|entities)\[\d+\][^\s:]*): (.*)$/s.exec(line);
-      const named = found ? namePath(found[1]!, definition) : null;
-      return named ? `${named}: ${found![2]}` : line;
-    })
-    .join("\n");
 }
 
 /** The bot's name, the way back to the list and its tabs: shown also while it loads or failed to. */

@@ -196,6 +196,7 @@ export function ActionEditor({ intent, change }: { intent: Intent; change: Chang
             <textarea
               rows={2}
               value={box.text}
+              data-adds={box.problem ? "Headers" : undefined /* lines that do not read are not in the draft */}
               aria-invalid={problem !== null}
               aria-describedby={problem ? headersProblem : undefined}
               onFocus={() => setChecked(box.problem !== null)}

@@ -2,7 +2,8 @@
 
 import { useState } from "preact/hooks";
 import { describe } from "../api";
-import { ErrorBox, download, unsavedChanges } from "../components/ui";
+import { unsavedChanges } from "../changes";
+import { ErrorBox, download } from "../components/ui";
 import { useApi, useNotify } from "../context";
 import { useDraft } from "../draft";
 import { type IntentSetting, roleIntent, unsetIntent } from "../roles";

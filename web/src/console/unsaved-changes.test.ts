@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { unsavedChanges } from "./components/ui";
+import { unsavedChanges } from "./changes";
 import type { BotDefinition } from "./types";
 
 const saved: BotDefinition = {
