@@ -50,7 +50,8 @@ export function AnalyticsPage() {
 function Charts({ data }: { data: Analytics }) {
   const days = daysBetween(data.from, data.to);
   const sum = totals(data.days);
-  if (sum.turns === 0) return <Empty>No turns between {data.from} and {data.to}. Chat with the bot and come back.</Empty>;
+  // A conversation that got its greeting and no more counts, though it has no turn of the user's.
+  if (sum.turns === 0 && sum.conversations === 0) return <Empty>No conversations between {data.from} and {data.to}. Chat with the bot and come back.</Empty>;
   const intents = topIntentSeries(days, data.days);
   return (
     <>
