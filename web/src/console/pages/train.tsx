@@ -10,7 +10,8 @@ import { type Report, evaluate, mapLimit } from "../evaluation";
 import { exampleText } from "../examples";
 import { metricRow } from "../metrics";
 import { TERMINAL, followJob } from "../training";
-import type { TrainingJob } from "../types";
+import type { ModelSummary, TrainingJob } from "../types";
+import { ModelHistory } from "./model-history";
 
 const lastJobKey = (bot: string): string => `parley-console:last-job:${bot}`;
 
@@ -23,14 +24,20 @@ export function TrainPage() {
   const [pollError, setPollError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const stopFollowing = useRef<(() => void) | null>(null);
+  // Bumped when a job followed from queued or running succeeds: the model history is read again.
+  const [published, setPublished] = useState(0);
+  const [served, setServed] = useState<ModelSummary | null>(null);
 
   /** Follow `jobId`; `remembered`: the last job of an earlier visit, which the server may have forgotten. */
   const follow = (jobId: string, remembered: boolean): void => {
     stopFollowing.current?.();
     setPollError(null);
+    let last: string | null = null;
     stopFollowing.current = followJob({
       poll: () => api.trainingJob(bot, jobId),
       onJob: (current) => {
+        if (last !== null && !TERMINAL.has(last) && current.status === "succeeded") setPublished((n) => n + 1);
+        last = current.status;
         setJob(current);
         setPollError(null);
       },
@@ -78,7 +85,7 @@ export function TrainPage() {
       </button>
       <ErrorBox error={error} />
       <ErrorBox title="Cannot read the training job's status" error={pollError} />
-      {job && <JobStatus job={job} />}
+      {job && <JobStatus job={job} served={served} />}
       {job?.status === "rejected" && job.metrics && (
         <p>
           The new model was not published; the current one still serves.{" "}
@@ -89,13 +96,20 @@ export function TrainPage() {
       )}
       {(job?.status === "succeeded" || (job?.status === "rejected" && job.metrics)) && <Metrics metrics={job.metrics ?? {}} />}
       {job?.status === "succeeded" && <ExampleCheck key={job.job_id} />}
+      <ModelHistory
+        refresh={published}
+        training={running}
+        onList={(models) => setServed(models.find((m) => m.served) ?? null)}
+        onServed={() => job && follow(job.job_id, true)}
+      />
     </section>
   );
 }
 
 const STEPS = ["queued", "running", "succeeded"] as const;
 
-function JobStatus({ job }: { job: TrainingJob }) {
+/** The job's progress; `served`: the model the bot is served by now, when the history says. */
+function JobStatus({ job, served }: { job: TrainingJob; served: ModelSummary | null }) {
   const failed = job.status === "failed" || job.status === "rejected";
   const reached = failed ? 1 : STEPS.indexOf(job.status as (typeof STEPS)[number]);
   return (
@@ -114,9 +128,17 @@ function JobStatus({ job }: { job: TrainingJob }) {
         {job.finished_at && <> · finished {when(job.finished_at)}</>}
       </p>
       {job.error && <ErrorBox error={job.error} />}
+      {job.status === "succeeded" && job.model_version && served && !servesJobModel(served, job.model_version) && (
+        <p class="small" data-served={served.version}>
+          Its model no longer serves: model {served.republished_from ?? served.version} does (see Models).
+        </p>
+      )}
     </div>
   );
 }
+
+const servesJobModel = (served: ModelSummary, version: string): boolean =>
+  served.version === version || served.republished_from === version;
 
 function Metrics({ metrics }: { metrics: Record<string, unknown> }) {
   const scalars = Object.entries(metrics).filter((entry): entry is [string, number] => typeof entry[1] === "number");
