@@ -168,7 +168,8 @@ function ModelItem(props: { model: ModelSummary; list: ModelSummary[]; busy: str
       {metrics.length > 0 && (
         <dl class="metrics">
           {metrics.map(({ key, label, shown }) => (
-            <div key={key} class="metric" data-metric={key}>
+            // data-score, not the evaluation's data-metric: the job's evaluation is on the same page.
+            <div key={key} class="metric" data-score={key}>
               <dt>{label}</dt>
               <dd>{shown}</dd>
             </div>
