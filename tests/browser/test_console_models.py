@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 BOT = "pizzeria-models"  # a copy of the demo bot: the other tests' pizzeria keeps its model
 
 
-def _trained(admin: httpx.Client, definition: dict[str, Any]) -> str:
-    """Save `definition` as the bot, train it with `force`, wait for the job; the model's version."""
+def _trained(admin: httpx.Client, definition: dict[str, Any]) -> tuple[str, str]:
+    """Save `definition` as the bot, train it with `force`, wait for the job; its id and model's version."""
     assert admin.put(f"/api/v1/bots/{BOT}", json=definition).status_code == 200
     started = admin.post(f"/api/v1/bots/{BOT}/train", json={"force": True})
     assert started.status_code == 202, started.text
@@ -34,7 +34,7 @@ def _trained(admin: httpx.Client, definition: dict[str, Any]) -> str:
         assert time.monotonic() < deadline, job
         time.sleep(0.25)
     assert job["status"] == "succeeded", job
-    return str(job["model_version"])
+    return str(job["job_id"]), str(job["model_version"])
 
 
 def test_the_console_goes_back_to_the_first_model(
@@ -43,10 +43,17 @@ def test_the_console_goes_back_to_the_first_model(
     demo = admin.get("/api/v1/bots/pizzeria", params={"format": "native"}).json()
     demo["name"] = BOT
     # The first model without the demo's thanks intent, the second with it.
-    first = _trained(admin, {**demo, "intents": [i for i in demo["intents"] if i["id"] != "thanks"]})
-    second = _trained(admin, demo)
+    _, first = _trained(admin, {**demo, "intents": [i for i in demo["intents"] if i["id"] != "thanks"]})
+    second_job, second = _trained(admin, demo)
     try:
-        sign_in(page, parley, f"#/bots/{BOT}/train")
+        sign_in(page, parley)
+        # As if the second training had been started from this console: the Train tab follows it.
+        page.evaluate(
+            "([key, job]) => localStorage.setItem(key, job)", [f"parley-console:last-job:{BOT}", second_job]
+        )
+        page.goto(parley.url(f"/console/#/bots/{BOT}/train"))
+        expect(page.locator(".job-status")).to_contain_text(second)
+        expect(page.locator(".job [data-served]")).to_have_count(0)
         models = page.get_by_role("list", name=f"Models of {BOT}, newest first")
         expect(models.get_by_role("listitem")).to_have_count(2)
         newest = models.get_by_role("listitem").first
@@ -80,6 +87,9 @@ def test_the_console_goes_back_to_the_first_model(
         expect(rollback).to_contain_text(f"re-publishes model {first}")
         expect(models.locator(f"li[data-version='{first}']")).to_have_attribute("data-serving", "served-as")
         expect(models.locator(f"li[data-version='{second}']").get_by_role("button")).to_be_visible()
+        expect(page.locator(".job [data-served]")).to_have_text(
+            f"Its model no longer serves: model {first} does (see Models)."
+        )
 
         listed = admin.get(f"/api/v1/bots/{BOT}/models").json()
         assert [(m["served"], m["republished_from"]) for m in listed] == [

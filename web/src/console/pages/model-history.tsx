@@ -58,7 +58,11 @@ export function ModelHistory({ refresh, training, onList, onServed }: ModelHisto
     void load(PAGE);
   }, [bot]);
   useEffect(() => {
-    if (refresh > 0) void load(reloadSize(shown.current));
+    if (refresh === 0) return;
+    // A new model serves: what the last rollback said no longer holds.
+    setNotice(null);
+    setProblem(null);
+    void load(reloadSize(shown.current));
   }, [refresh]);
 
   const showOlder = async (): Promise<void> => {
