@@ -1,5 +1,5 @@
 // Training: start a job, follow its status live, and read the evaluation report — the trainer's
-// held-out metrics, plus a per-intent check of the training examples against the new model.
+// held-out metrics, plus a per-intent check of the training examples against the model served now.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { describe, retryRateLimited } from "../api";
@@ -168,7 +168,7 @@ function Metrics({ metrics }: { metrics: Record<string, unknown> }) {
   );
 }
 
-/** Parse every training example with the new model: which intents it gets wrong, and for which. */
+/** Parse every training example with the model served now: which intents it gets wrong, and for which. */
 function ExampleCheck() {
   const api = useApi();
   const { bot, saved } = useDraft();
@@ -205,7 +205,7 @@ function ExampleCheck() {
   return (
     <section aria-labelledby="check-title" class="card">
       <h3 id="check-title">Per-intent check</h3>
-      <p class="muted small">Parses every training example with the new model. Scores on training data are optimistic; use them to find intents that overlap.</p>
+      <p class="muted small">Parses every training example with the model the bot serves now. Scores on training data are optimistic; use them to find intents that overlap.</p>
       <button type="button" class="secondary" onClick={run} disabled={progress !== null}>
         {progress ? `Checking ${progress}…` : report ? "Check again" : "Check examples"}
       </button>
