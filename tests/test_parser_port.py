@@ -28,7 +28,13 @@ from parley_nlu.service import NluService
 from parley_nlu.settings import NluSettings
 from parley_nlu.stores import MongoModelRegistry
 from parley_nlu.trainer import train
-from parley_runtime.errors import InvalidInputError, NotFoundError, NotTrainedError, ParleyError
+from parley_runtime.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    NotTrainedError,
+    ParleyError,
+)
 from parley_runtime.http import JsonClient
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 
@@ -234,3 +240,31 @@ async def test_a_name_no_bot_can_have_is_invalid_input_and_touches_nothing(parse
         assert isinstance(answer, InvalidInputError), answer
         assert (answer.code, answer.details) == ("invalid_input", {"field": "bot"})
     assert (await parser.parse(ParseRequest(bot=BOT, text=UTTERANCE))).intent.name == "greet"
+
+
+async def test_the_history_lists_the_served_model(parser: Parser) -> None:
+    (listed,) = await parser.models(BOT, limit=10)
+    assert (listed.version, listed.served, listed.status, listed.republished_from) == (
+        "v1",
+        True,
+        "published",
+        None,
+    )
+    assert sorted(listed.intent_names) == ["goodbye", "greet", "order_pizza"]
+    assert await parser.models("untrained", limit=10) == []
+
+
+async def test_publishing_the_served_model_again_registers_nothing(parser: Parser) -> None:
+    published = await parser.publish_model(BOT, "v1")
+    assert (published.model.version, published.model.served) == ("v1", True)
+    assert (published.event.bot, published.event.version) == (BOT, "v1")
+    assert [m.version for m in await parser.models(BOT, limit=10)] == ["v1"]
+
+
+async def test_publishing_an_unknown_or_retired_model_changes_nothing(parser: Parser) -> None:
+    with pytest.raises(NotFoundError):
+        await parser.publish_model(BOT, "v9")
+    await parser.retire_models(BOT)
+    with pytest.raises(ConflictError):
+        await parser.publish_model(BOT, "v1")
+    assert_not_trained(await parse_or_error(parser), BOT)
