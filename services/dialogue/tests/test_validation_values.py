@@ -123,3 +123,34 @@ def test_the_acf_examples_and_their_webhooks_import_unchanged():
         bot = parse_document(path.read_bytes(), "application/json", name=path.stem)
         actions = [i.action for i in bot.intents if i.action is not None]
         assert len(actions) == sum(bool(i.get("apiTrigger")) for i in exported["intents"])
+
+
+def drinks(*choices: str) -> dict:
+    return {
+        "name": "b",
+        "intents": [
+            {
+                "id": "order",
+                "examples": ["a latte please"],
+                "parameters": [
+                    {"name": "drink", "entity": "drink", "prompt": "Which?", "choices": list(choices)}
+                ],
+            }
+        ],
+        "entities": [{"name": "drink", "values": [{"value": "latte", "synonyms": ["caffe latte"]}]}],
+    }
+
+
+def test_a_choice_the_nlu_reads_as_another_value_is_refused():
+    assert problems_of(drinks("Caffe Latte", "/cancel")) == [
+        {
+            "path": "intents[0].parameters[0].choices[0]",
+            "message": "'Caffe Latte' is a synonym of 'drink''s value 'latte': the NLU reads it as 'latte',"
+            " which is not a choice, so choosing it could never fill 'drink'; make the choice 'latte'",
+        }
+    ]
+
+
+@pytest.mark.parametrize("choices", [("latte",), ("LATTE", "caffe latte"), ("latte", "tea")])
+def test_choices_that_are_values_or_beside_their_value_are_kept(choices: tuple[str, ...]):
+    assert problems_of(drinks(*choices)) == []

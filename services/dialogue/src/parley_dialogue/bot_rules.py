@@ -1,5 +1,6 @@
-"""Rules on a bot as a whole: the NLU has something to learn, and the settings name intents the
-engine can use. Each problem is a (path, message) pair; `validation` reports them with the rest."""
+"""Rules on a bot as a whole: the NLU has something to learn, the settings name intents the
+engine can use, and a parameter's choices are values its entity can give. Each problem is a
+(path, message) pair; `validation` reports them with the rest."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def bot_problems(bot: BotDefinition) -> Iterator[Problem]:
     yield from untrainable(bot)
     for role in _ROLES:
         yield from _role_problems(bot, role)
+    yield from _choice_problems(bot)
 
 
 def untrainable(bot: BotDefinition) -> Iterator[Problem]:
@@ -93,3 +95,26 @@ def _asks(intent: IntentDef, param: str, role: _Role) -> str:
         f" cannot ask for {param!r}: make the parameter optional (required: false) or choose another"
         f" {role.setting}"
     )
+
+
+def _choice_problems(bot: BotDefinition) -> Iterator[Problem]:
+    """A choice is the only answer its parameter accepts, compared with the value the NLU gives
+    (`slots.accept`). A choice that is a synonym of its dictionary entity is read as that synonym's
+    value, so unless the value is a choice too, choosing it can never fill the parameter: the bot
+    would ask again for ever."""
+    for n, intent in enumerate(bot.intents):
+        for m, param in enumerate(intent.parameters):
+            entity = bot.entity(param.entity)
+            if entity is None or not param.choices:
+                continue
+            value_of = {synonym.casefold(): v.value for v in entity.values for synonym in v.synonyms}
+            chosen = {choice.casefold() for choice in param.choices}
+            for k, choice in enumerate(param.choices):
+                value = value_of.get(choice.casefold())
+                if value is not None and value.casefold() not in chosen:
+                    yield (
+                        f"intents[{n}].parameters[{m}].choices[{k}]",
+                        f"{choice!r} is a synonym of {entity.name!r}'s value {value!r}: the NLU reads it as"
+                        f" {value!r}, which is not a choice, so choosing it could never fill {param.name!r};"
+                        f" make the choice {value!r}",
+                    )
