@@ -78,3 +78,17 @@ def test_a_long_repetitive_text_is_parsed_in_linear_time(text: str) -> None:
     started = time.thread_time()
     found(text)
     assert time.thread_time() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("at 1 tonight", [("time", "01:00", "1"), ("date", "2024-05-16", "tonight")]),
+        ("tonight at 12", [("date", "2024-05-16", "tonight"), ("time", "00:00", "12")]),
+        ("tomorrow night at 2", [("date", "2024-05-17", "tomorrow"), ("time", "02:00", "2")]),
+        ("at 11 tonight", [("time", "23:00", "11"), ("date", "2024-05-15", "tonight")]),
+        ("tomorrow at 1", [("date", "2024-05-16", "tomorrow"), ("time", "01:00", "1")]),
+    ],
+)
+def test_a_nights_small_hours_are_the_next_day(text: str, expected: list[tuple[str, object, str]]) -> None:
+    assert sorted(found(text), key=lambda e: text.index(e[2])) == expected

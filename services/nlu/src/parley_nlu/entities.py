@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import re2
@@ -79,8 +79,9 @@ class EntityExtractor:
         custom = longest_first(
             [*self._dictionary.exact(text), *self._pattern_matches(text), *self._dictionary.fuzzy(text)]
         )
-        builtin = longest_first(
-            _specific(list(self._builtin_matches(text, today or datetime.now(UTC).date())))
+        builtin = _after_midnight(
+            text,
+            longest_first(_specific(list(self._builtin_matches(text, today or datetime.now(UTC).date())))),
         )
         if self._tagger is not None:
             calendar = [b for b in builtin if b.entity in _CALENDAR]
@@ -143,6 +144,29 @@ def _specific(builtin: list[Candidate]) -> list[Candidate]:
     """Without a `number` whose exact span another built-in also reads ("9" in "at 9" is a time)."""
     read = {(c.start, c.end) for c in builtin if c.entity != "number"}
     return [c for c in builtin if c.entity != "number" or (c.start, c.end) not in read]
+
+
+_NIGHT = re.compile(r"\b(?:tonight|night)\b", re.IGNORECASE)
+_SMALL_HOURS_END = "05:00"
+"""A night's time before this is past its midnight: "at 1 tonight" is 01:00 of tomorrow."""
+
+
+def _after_midnight(text: str, builtin: list[Candidate]) -> list[Candidate]:
+    """The one date of a night ("tonight", "tomorrow night", "at 1 at night tomorrow") moved to the
+    next day when the one time said with it lies in that night's small hours: "tonight at 12" and
+    "at 1 tonight" are tomorrow, "tomorrow night at 2" the day after. With several dates or times
+    it is not known which qualifies which, and they are left as read."""
+    dates = [c for c in builtin if c.entity == "date"]
+    times = [c for c in builtin if c.entity == "time"]
+    if len(dates) != 1 or len(times) != 1:
+        return builtin
+    night, hour = dates[0], times[0]
+    said = text[min(night.start, hour.start) : max(night.end, hour.end)]  # "tomorrow night at 2"
+    if not _NIGHT.search(said) or hour.value >= _SMALL_HOURS_END:
+        return builtin
+    next_day = (date.fromisoformat(night.value) + timedelta(days=1)).isoformat()
+    moved = Candidate(night.start, night.end, "date", next_day, night.extractor, night.confidence)
+    return [moved if c is night else c for c in builtin]
 
 
 def _extended(custom: list[Candidate], tagged: list[Candidate]) -> list[Candidate]:
