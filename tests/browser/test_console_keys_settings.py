@@ -96,9 +96,9 @@ def test_focus_moves_to_the_next_key_after_a_revoke(
         admin.post("/api/v1/keys", json={"name": name, "scopes": ["chat"]}).raise_for_status()
     _keys_page(page, parley)
     page.on("dialog", lambda dialog: dialog.accept())
-    labels = page.get_by_role("button", name="Revoke focus key").evaluate_all(
-        "(buttons) => buttons.map((b) => b.getAttribute('aria-label'))"
-    )
+    revoke = page.get_by_role("button", name="Revoke focus key")
+    expect(revoke).to_have_count(2)  # the list is read after the page shows: wait for it
+    labels = revoke.evaluate_all("(buttons) => buttons.map((b) => b.getAttribute('aria-label'))")
     assert len(labels) == 2
     first, second = labels
 
