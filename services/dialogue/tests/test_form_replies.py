@@ -23,6 +23,8 @@ entities:
     values: [{value: red}, {value: blue, synonyms: [navy, azure]}, {value: light green, synonyms: [lime]}]
   - name: location                      # open: learnt from the examples, as in ACF
   - name: cuisine
+  - name: size
+    values: [{value: small}, {value: medium, synonyms: [regular]}, {value: large}]
 intents:
   - id: fallback
     replies: ["Pardon?"]
@@ -40,6 +42,13 @@ intents:
       - {name: location, entity: location, prompt: "Where?"}
       - {name: cuisine, entity: cuisine, prompt: "Which cuisine?"}
     replies: ["{{ slots.cuisine }} in {{ slots.location }}."]
+  - id: order_coffee
+    examples: [a coffee please]
+    parameters:
+      - {name: size, entity: size, prompt: "Which size?", choices: [small, large]}
+      - {name: cups, entity: number, prompt: "How many cups?", choices: ["1", "2"]}
+      - {name: milk, prompt: "Milk?", choices: ["yes", "no"]}
+    replies: ["{{ slots.cups }} {{ slots.size }}."]
 """
 
 
@@ -131,3 +140,59 @@ def test_a_number_answering_its_own_prompt_replaces_nothing_else(bot):
     _, outcome = say(state, bot, "5", ("number", 5))
     assert outcome.slots == {"color": "red", "qty": 5}
     assert (texts(outcome), outcome.fallback) == (["When should we deliver?"], False)
+
+
+def test_a_number_at_an_unanswered_prompt_fills_no_other_missing_parameter(bot):
+    state, outcome = say(asked_for(bot, "buy_shirt", "color"), bot, "the 5", ("number", 5))
+    assert (state.slots, texts(outcome), outcome.fallback) == ({}, ["Which color?"], True)
+    _, outcome = say(
+        asked_for(bot, "buy_shirt", "color"),
+        bot,
+        "I want 5 shirts",
+        ("number", 5),
+        intent="buy_shirt",
+        confidence=0.9,
+    )
+    assert (outcome.slots, texts(outcome)) == ({"qty": 5}, ["Which color?"])
+
+
+def test_a_number_inside_a_whole_reply_answer_fills_no_other_missing_parameter(bot):
+    state = asked_for(bot, "buy_shirt", "address", color="red", day="2026-12-01")
+    _, outcome = say(state, bot, "12 Main Street", ("number", 12))
+    assert outcome.slots == {"color": "red", "day": "2026-12-01", "address": "12 Main Street"}
+    assert texts(outcome) == ["How many?"]
+
+
+def test_a_number_beside_the_prompts_answer_fills_its_own_parameter_too(bot):
+    state = asked_for(bot, "buy_shirt", "color")
+    _, outcome = say(state, bot, "red, 2 of them", ("color", "red"), ("number", 2))
+    assert outcome.slots == {"color": "red", "qty": 2}
+    assert texts(outcome) == ["When should we deliver?"]
+
+
+def test_a_value_the_choices_do_not_offer_is_named_before_the_prompt_is_asked_again(bot):
+    state = asked_for(bot, "order_coffee", "size")
+    state, outcome = say(state, bot, "a regular one", ("size", "medium"))
+    assert (state.slots, state.prompted) == ({}, "size")
+    assert texts(outcome) == ["Sorry, medium is not one of the options.", "Which size?"]
+    assert [b.title for b in outcome.messages[-1].buttons] == ["small", "large"]
+
+
+def test_a_refused_value_read_by_the_dialogue_itself_or_a_built_in_is_named_too(bot):
+    _, outcome = say(asked_for(bot, "order_coffee", "size"), bot, "medium")
+    assert texts(outcome) == ["Sorry, medium is not one of the options.", "Which size?"]
+    _, outcome = say(asked_for(bot, "order_coffee", "cups", size="large"), bot, "7", ("number", 7))
+    assert texts(outcome) == ["Sorry, 7 is not one of the options.", "How many cups?"]
+
+
+@pytest.mark.parametrize("reply", ["what do you mean?", "maybe"])
+def test_a_reply_that_names_no_value_only_repeats_the_prompt(bot, reply):
+    _, outcome = say(asked_for(bot, "order_coffee", "size"), bot, reply)
+    assert texts(outcome) == ["Which size?"]
+    _, outcome = say(asked_for(bot, "order_coffee", "milk", size="large", cups="1"), bot, reply)
+    assert texts(outcome) == ["Milk?"]
+
+
+def test_a_choice_is_accepted_without_a_word_about_the_options(bot):
+    _, outcome = say(asked_for(bot, "order_coffee", "size"), bot, "Large", ("size", "large"))
+    assert texts(outcome) == ["How many cups?"]

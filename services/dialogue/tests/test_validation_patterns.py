@@ -124,6 +124,14 @@ def test_ordinary_patterns_are_saved_and_read_replies_as_before(pattern, reply, 
     assert from_reply(code_param(bot), bot, reply) == value
 
 
-def test_patterns_stay_case_sensitive_in_the_dialogue_unless_they_say_otherwise():
+def test_an_entity_pattern_reads_a_reply_ignoring_case_as_the_nlu_does():
     bot = bot_with(r"ORD\d{6}")
-    assert from_reply(code_param(bot), bot, "ord123456") is None
+    assert from_reply(code_param(bot), bot, "it is ord123456") == "ord123456"
+
+
+def test_a_parameter_pattern_respects_case_unless_it_says_otherwise():
+    assert from_reply(code_param(bot := bot_with(r"ORD\d{6}", on="parameter")), bot, "ord123456") is None
+    assert (
+        from_reply(code_param(bot := bot_with(r"(?i)ORD\d{6}", on="parameter")), bot, "ord123456")
+        == "ord123456"
+    )

@@ -19,6 +19,7 @@ from parley_dialogue.definition import BotDefinition, IntentDef
 from parley_dialogue.replies import (
     DEFAULT_CANCEL,
     DEFAULT_FALLBACK,
+    NOT_A_CHOICE,
     NOTHING,
     WEBHOOK_FAILED,
     Rendered,
@@ -27,7 +28,7 @@ from parley_dialogue.replies import (
     split,
     template_variables,
 )
-from parley_dialogue.slots import fill, from_payload, missing
+from parley_dialogue.slots import fill, from_payload, missing, refused_choice
 from parley_messages import EntityValue, IntentScore, OutMessage, ParseResult, utc_now
 
 WELCOME_TRIGGER = "init_conversation"
@@ -211,7 +212,11 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
         turn.score = IntentScore(name=form.id, confidence=1.0 if understood else turn.score.confidence)
     else:
         turn.score = IntentScore(name=turn.settings.fallback_intent, confidence=turn.score.confidence)
-    return _proceed(turn, form, slots, fallback=not (understood or restated))
+    refused = None
+    if prompted is not None and not answered and prompted not in given:
+        refused = refused_choice(_param(form, prompted), turn.bot, turn.entities, reply)
+    why = NOTHING if refused is None else Rendered(split(NOT_A_CHOICE.format(value=refused)), [])
+    return _proceed(turn, form, slots, fallback=not (understood or restated), preface=why)
 
 
 def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
@@ -221,12 +226,19 @@ def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
 
 
 def _proceed(
-    turn: _Turn, intent: IntentDef, slots: dict[str, Any], *, fallback: bool = False
+    turn: _Turn,
+    intent: IntentDef,
+    slots: dict[str, Any],
+    *,
+    fallback: bool = False,
+    preface: Rendered = NOTHING,
 ) -> tuple[ConversationState, Outcome]:
+    """Ask for the first missing parameter, after `preface` (why an answer was refused), or complete."""
     gaps = missing(intent, slots)
     if not gaps:
         return _complete(turn, intent, slots, fallback=fallback)
-    rendered = prompt_for(_param(intent, gaps[0]), template_variables(slots, turn.state.context), turn.rng)
+    variables = template_variables(slots, turn.state.context)
+    rendered = preface + prompt_for(_param(intent, gaps[0]), variables, turn.rng)
     state = msgspec.structs.replace(
         turn.state, active_intent=intent.id, slots=slots, missing=gaps, prompted=gaps[0]
     )

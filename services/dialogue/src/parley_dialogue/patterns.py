@@ -37,9 +37,9 @@ def pattern_problem(source: str) -> str | None:
     return None
 
 
-def first_match(source: str, text: str) -> str | None:
-    """The leftmost match of pattern `source` in `text`, or None."""
-    pattern = _compiled(source)
+def first_match(source: str, text: str, *, ignore_case: bool = False) -> str | None:
+    """The leftmost match of pattern `source` in `text`, or None; `ignore_case` as in `matches_whole`."""
+    pattern = _compiled(source, ignore_case=ignore_case)
     match = pattern.search(text) if pattern is not None else None
     return match.group() if match is not None else None
 

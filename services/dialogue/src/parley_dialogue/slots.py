@@ -33,8 +33,12 @@ def fill(
     then filled ones (a correction). A built-in entity's value (a number, a date...) corrects a
     filled parameter only when the reply `restated` the intent: numbers and dates turn up in
     answers to other questions, and "5" at a date prompt is a day the NLU could not read as one,
-    not a new quantity. A value of the bot's own entities is the author's word for its parameter,
-    so it corrects ("actually make it a margherita").
+    not a new quantity. For the same reason, at a prompt, a built-in value fills another missing
+    parameter only when the reply restated the intent or answered the prompt with a value in it
+    ("large, for 2" at the size prompt gives the quantity too; "5" at the date prompt gives
+    nothing, nor does "12 Main Street", all of it the address, at the address prompt). A value of
+    the bot's own entities is the author's word for its parameter, so it corrects ("actually make
+    it a margherita").
 
     If the prompted parameter got no entity, `reply` (the user's whole text) is tried against it,
     unless a value of the bot's own entities went to another parameter: "actually make it in Delhi"
@@ -53,12 +57,31 @@ def fill(
     answered = any(param.name == prompted for param in filled)
     prompted_param = intent.parameter(prompted) if prompted else None
     elsewhere = any(param.name != prompted and not _is_builtin(param, bot) for param in filled)
+    whole_reply = False
     if prompted_param is not None and not answered and not elsewhere and reply is not None:
         value = from_reply(prompted_param, bot, reply)
         if value is not None:
             out[prompted_param.name] = [value] if prompted_param.multiple else value
             answered = True
+            whole_reply = _takes_whole_reply(prompted_param, bot)
+    if prompted is not None and not restated and (whole_reply or not answered):
+        for param in filled:
+            if param.name != prompted and _is_builtin(param, bot):  # a gap: `_in_filling_order`
+                _restore(out, slots, param.name)
     return out, answered
+
+
+def _takes_whole_reply(param: ParameterDef, bot: BotDefinition) -> bool:
+    """Whether `from_reply` gives `param` the whole reply: free text or an open entity."""
+    entity = bot.entity(param.entity)
+    return entity is None or entity.is_open
+
+
+def _restore(out: dict[str, Any], slots: dict[str, Any], name: str) -> None:
+    if name in slots:
+        out[name] = slots[name]  # "" or [], which count as missing
+    else:
+        del out[name]
 
 
 def _in_filling_order(
@@ -156,6 +179,28 @@ def from_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:
     A built-in entity's parameter (`number`, `date`, ... undeclared) takes only what the NLU read,
     which `fill` has offered it already: "we are a few" holds no number, so the prompt is repeated.
     """
+    value = _read_reply(param, bot, reply)
+    return None if value is None else accept(param, value)
+
+
+def refused_choice(
+    param: ParameterDef, bot: BotDefinition, entities: list[EntityValue], reply: str | None
+) -> Any:
+    """A value the user gave for `param` that its choices refuse, for the re-prompt to name; None
+    when there is none. Values are what the NLU read of the parameter's entity and, for a
+    dictionary or pattern entity, what the reply names; the whole reply to free text or an open
+    entity is not taken for one (it may be anything: a question, "what?")."""
+    if not param.choices or param.entity is None:
+        return None
+    given = [e.value for e in sorted(entities, key=lambda e: e.start) if e.entity == param.entity]
+    entity = bot.entity(param.entity)
+    if reply is not None and entity is not None and not entity.is_open:
+        given.append(_read_reply(param, bot, reply))
+    return next((value for value in given if value is not None and accept(param, value) is None), None)
+
+
+def _read_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:
+    """What `from_reply` reads, before the parameter's choices or pattern accept it."""
     text = reply.strip()
     if not text:
         return None
@@ -163,12 +208,11 @@ def from_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:
     if entity is None and param.entity in BUILTIN_ENTITIES:
         return None
     if param.entity is None or entity is None:
-        return accept(param, text)
+        return text
     for value in entity.values:
         for name in sorted([value.value, *value.synonyms], key=len, reverse=True):
             if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
-                return accept(param, value.value)
-    if entity.pattern is not None:
-        found = first_match(entity.pattern, text)
-        return accept(param, found) if found is not None else None
-    return accept(param, text) if entity.is_open else None
+                return value.value
+    if entity.pattern is not None:  # ignoring case, as the NLU reads it
+        return first_match(entity.pattern, text, ignore_case=True)
+    return text if entity.is_open else None
