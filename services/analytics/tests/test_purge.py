@@ -8,8 +8,6 @@ from typing import Any
 from parley_analytics.handlers import handle
 from parley_analytics.store import MongoAnalyticsStore
 from parley_messages import BotDeleted, ModelPublished, TurnCompleted
-from parley_runtime.infra import InfraSettings
-from parley_runtime.mongo import connect_mongo
 
 DELETED_AT = datetime(2026, 11, 27, 12, tzinfo=UTC)
 BEFORE, AFTER = DELETED_AT - timedelta(minutes=5), DELETED_AT + timedelta(minutes=5)
@@ -30,13 +28,6 @@ def _turn(
     )
 
 
-async def _store() -> tuple[MongoAnalyticsStore, Any]:
-    db = connect_mongo(InfraSettings())
-    store = MongoAnalyticsStore(db)
-    await store.ensure_indexes()
-    return store, db
-
-
 async def _totals(db: Any, bot: str = "pizzeria") -> dict[str, float]:
     totals = dict.fromkeys(COUNTERS, 0.0)
     async for doc in db["analytics_daily"].find({"bot": bot}):
@@ -51,8 +42,10 @@ def _counted(
     return {"turns": turns, "conversations": conversations, "users": users, "models_published": models}
 
 
-async def test_a_deleted_bots_aggregates_are_dropped_and_its_successors_kept() -> None:
-    store, db = await _store()
+async def test_a_deleted_bots_aggregates_are_dropped_and_its_successors_kept(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     for turn in (_turn(BEFORE - timedelta(days=1), "c1"), _turn(BEFORE, "c2"), _turn(BEFORE, "c3")):
         await store.count_turn(turn)
     await store.count_model(ModelPublished(bot="pizzeria", version="1", artifact_key="k", occurred_at=BEFORE))
@@ -62,15 +55,17 @@ async def test_a_deleted_bots_aggregates_are_dropped_and_its_successors_kept() -
     assert [doc["day"].date() async for doc in db["analytics_daily"].find()] == [AFTER.date()]
 
 
-async def test_other_bots_keep_their_aggregates() -> None:
-    store, db = await _store()
+async def test_other_bots_keep_their_aggregates(analytics: tuple[MongoAnalyticsStore, Any]) -> None:
+    store, db = analytics
     await store.count_turn(_turn(BEFORE, bot="florist"))
     await store.purge("pizzeria", DELETED_AT)
     assert await _totals(db, "florist") == _counted(turns=1, conversations=1, users=1)
 
 
-async def test_a_redelivered_deletion_leaves_the_new_bots_aggregates_alone() -> None:
-    store, db = await _store()
+async def test_a_redelivered_deletion_leaves_the_new_bots_aggregates_alone(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     await store.count_turn(_turn(BEFORE))
     deleted = BotDeleted(bot="pizzeria", occurred_at=DELETED_AT)
     await handle(deleted, store=store)
@@ -79,8 +74,10 @@ async def test_a_redelivered_deletion_leaves_the_new_bots_aggregates_alone() -> 
     assert await _totals(db) == _counted(turns=1, conversations=1, users=1)
 
 
-async def test_events_that_arrive_after_their_bots_purge_are_not_counted() -> None:
-    store, db = await _store()
+async def test_events_that_arrive_after_their_bots_purge_are_not_counted(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     await store.purge("pizzeria", DELETED_AT)
     assert await store.count_turn(_turn(BEFORE)) == "purged"
     model = ModelPublished(bot="pizzeria", version="1", artifact_key="k", occurred_at=BEFORE)
@@ -88,8 +85,10 @@ async def test_events_that_arrive_after_their_bots_purge_are_not_counted() -> No
     assert await db["analytics_daily"].count_documents({}) == 0
 
 
-async def test_late_turns_leave_the_new_bots_counts_as_they_were_even_when_the_deletion_comes_again() -> None:
-    store, db = await _store()
+async def test_late_turns_leave_the_new_bots_counts_as_they_were_even_when_the_deletion_comes_again(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     await store.purge("pizzeria", DELETED_AT)
     for index in range(100):  # every bucket of the day holds some of the new bot's turns
         await store.count_turn(_turn(AFTER, f"n{index}"))
@@ -99,8 +98,10 @@ async def test_late_turns_leave_the_new_bots_counts_as_they_were_even_when_the_d
     assert await _totals(db) == _counted(turns=100, conversations=100, users=100)
 
 
-async def test_a_deleted_bots_user_and_conversation_count_again_for_the_new_bot_the_same_day() -> None:
-    store, db = await _store()
+async def test_a_deleted_bots_user_and_conversation_count_again_for_the_new_bot_the_same_day(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     await store.count_turn(_turn(BEFORE, "c1", user="ann"))
     await store.purge("pizzeria", DELETED_AT)
     await store.count_turn(_turn(BEFORE, "c2", user="bob"))  # late: its markers go too
@@ -109,16 +110,20 @@ async def test_a_deleted_bots_user_and_conversation_count_again_for_the_new_bot_
     assert await _totals(db) == _counted(turns=2, conversations=2, users=2)
 
 
-async def test_an_earlier_deletion_delivered_last_does_not_let_later_events_back() -> None:
-    store, db = await _store()
+async def test_an_earlier_deletion_delivered_last_does_not_let_later_events_back(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     await store.purge("pizzeria", DELETED_AT)
     await store.purge("pizzeria", DELETED_AT - timedelta(hours=1))
     assert await store.count_turn(_turn(DELETED_AT - timedelta(minutes=1))) == "purged"
     assert await db["analytics_daily"].count_documents({}) == 0
 
 
-async def test_buckets_written_before_buckets_kept_their_first_event_time_are_dropped() -> None:
-    store, db = await _store()
+async def test_buckets_written_before_buckets_kept_their_first_event_time_are_dropped(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     await store.count_turn(_turn(BEFORE))
     await db["analytics_daily"].update_many({}, {"$unset": {"first_at": ""}})
     await store.purge("pizzeria", DELETED_AT)
@@ -144,16 +149,20 @@ class _PurgedAfterUpdate:
         return result
 
 
-async def test_a_turn_counted_while_its_bot_is_purged_does_not_survive_the_purge() -> None:
-    other_replica, db = await _store()
+async def test_a_turn_counted_while_its_bot_is_purged_does_not_survive_the_purge(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    other_replica, db = analytics
     purge = partial(other_replica.purge, "pizzeria", DELETED_AT)
     store = MongoAnalyticsStore(_PurgedAfterUpdate(db, purge))
     assert await store.count_turn(_turn(BEFORE)) == "purged"
     assert await db["analytics_daily"].count_documents({}) == 0
 
 
-async def test_a_late_welcome_of_a_deleted_bot_is_taken_back_out() -> None:
-    store, db = await _store()
+async def test_a_late_welcome_of_a_deleted_bot_is_taken_back_out(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     await handle(BotDeleted(bot="pizzeria", occurred_at=DELETED_AT), store=store)
     welcome = TurnCompleted(
         bot="pizzeria",

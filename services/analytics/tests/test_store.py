@@ -1,11 +1,10 @@
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 import msgspec
 
 from parley_analytics.store import SHARDS, MongoAnalyticsStore, Sightings, bucket_id, utc_day
 from parley_messages import ModelPublished, TurnCompleted
-from parley_runtime.infra import InfraSettings
-from parley_runtime.mongo import connect_mongo
 
 DAY = datetime(2026, 11, 27, 12, tzinfo=UTC)
 
@@ -24,13 +23,6 @@ def _turn(conversation: str, intent: str = "greet", fallback: bool = False) -> T
     )
 
 
-async def _store() -> tuple[MongoAnalyticsStore, object]:
-    db = connect_mongo(InfraSettings())
-    store = MongoAnalyticsStore(db)
-    await store.ensure_indexes()
-    return store, db
-
-
 async def _totals(db: object) -> dict[str, float]:
     totals: dict[str, float] = {}
     async for doc in db["analytics_daily"].find({"bot": "pizzeria"}):  # type: ignore[index]
@@ -41,8 +33,10 @@ async def _totals(db: object) -> dict[str, float]:
     return totals
 
 
-async def test_each_turn_is_counted_once_however_often_it_is_delivered() -> None:
-    store, db = await _store()
+async def test_each_turn_is_counted_once_however_often_it_is_delivered(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     events = [_turn("c1"), _turn("c1", "menu"), _turn("c2", "fallback", fallback=True)]
     for event in events + events + list(reversed(events)):
         await store.count_turn(event)
@@ -56,15 +50,17 @@ async def test_each_turn_is_counted_once_however_often_it_is_delivered() -> None
     }
 
 
-async def test_a_redelivered_turn_reports_it_was_already_counted() -> None:
-    store, _ = await _store()
+async def test_a_redelivered_turn_reports_it_was_already_counted(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, _ = analytics
     event = _turn("c1")
     assert await store.count_turn(event) == "counted"
     assert await store.count_turn(event) == "duplicate"
 
 
-async def test_published_models_are_counted() -> None:
-    store, db = await _store()
+async def test_published_models_are_counted(analytics: tuple[MongoAnalyticsStore, Any]) -> None:
+    store, db = analytics
     event = ModelPublished(
         bot="pizzeria", version="v1", artifact_key="models/pizzeria/v1/model.npz", occurred_at=DAY
     )
@@ -98,8 +94,10 @@ async def _sum(db: object, field: str) -> float:
     return sum([d.get(field, 0) async for d in db["analytics_daily"].find({"bot": "pizzeria"})])  # type: ignore[index]
 
 
-async def test_each_user_is_counted_once_a_day_and_an_anonymous_conversation_as_one_user() -> None:
-    store, db = await _store()
+async def test_each_user_is_counted_once_a_day_and_an_anonymous_conversation_as_one_user(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     events = [
         _user_turn("c1", "ann"),
         _user_turn("c2", "ann"),
@@ -112,15 +110,19 @@ async def test_each_user_is_counted_once_a_day_and_an_anonymous_conversation_as_
     assert await _sum(db, "users") == 3
 
 
-async def test_confidence_is_averaged_over_the_turns_that_have_one() -> None:
-    store, db = await _store()
+async def test_confidence_is_averaged_over_the_turns_that_have_one(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     for event in (_user_turn("c1", "ann"), _user_turn("c2", None)):
         await store.count_turn(event)
     assert (await _sum(db, "confidence_sum"), await _sum(db, "confidence_count")) == (0.5, 1)
 
 
-async def test_latencies_are_counted_in_fixed_histogram_buckets() -> None:
-    store, db = await _store()
+async def test_latencies_are_counted_in_fixed_histogram_buckets(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     for index, latency in enumerate((3.0, 7.0, 9.0, 20_000.0)):
         await store.count_turn(_user_turn(f"c{index}", "ann", latency_ms=latency))
     buckets: dict[str, int] = {}
@@ -130,8 +132,10 @@ async def test_latencies_are_counted_in_fixed_histogram_buckets() -> None:
     assert buckets == {"le_5": 1, "le_10": 2, "le_inf": 1}
 
 
-async def test_a_channel_name_with_dots_or_dollars_is_counted_under_a_safe_field_name() -> None:
-    store, db = await _store()
+async def test_a_channel_name_with_dots_or_dollars_is_counted_under_a_safe_field_name(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     event = TurnCompleted(
         bot="pizzeria", conversation_id="c1", channel="$web.v2", user_text="hi", replies=[], occurred_at=DAY
     )
@@ -152,16 +156,20 @@ def test_a_remembered_marker_is_forgotten_when_it_expires_or_is_the_oldest() -> 
     assert (sightings.first_event("a"), sightings.first_event("c")) == (None, "e4")
 
 
-async def test_a_conversation_is_counted_once_by_every_replica_sharing_the_markers() -> None:
-    first, db = await _store()
+async def test_a_conversation_is_counted_once_by_every_replica_sharing_the_markers(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    first, db = analytics
     second = MongoAnalyticsStore(db)  # type: ignore[arg-type]
     for index, store in enumerate([first, second, first, second]):
         await store.count_turn(_turn("c1", intent=f"i{index}"))
     assert (await _totals(db))["conversations"] == 1
 
 
-async def test_a_turn_is_counted_on_its_utc_day_whatever_its_offset() -> None:
-    store, db = await _store()
+async def test_a_turn_is_counted_on_its_utc_day_whatever_its_offset(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     evening_in_new_york = datetime(2026, 11, 27, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
     event = msgspec.structs.replace(_turn("c1"), occurred_at=evening_in_new_york)
     await store.count_turn(event)
@@ -191,8 +199,10 @@ def _welcome(conversation: str) -> TurnCompleted:
     )
 
 
-async def test_a_visitor_who_leaves_after_the_welcome_is_a_conversation_and_a_user_but_no_turn() -> None:
-    store, db = await _store()
+async def test_a_visitor_who_leaves_after_the_welcome_is_a_conversation_and_a_user_but_no_turn(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     welcome = _welcome("c1")
     await store.count_turn(welcome)
     await store.count_turn(welcome)
@@ -204,8 +214,10 @@ async def test_a_visitor_who_leaves_after_the_welcome_is_a_conversation_and_a_us
     )
 
 
-async def test_a_welcomed_conversation_counts_once_and_only_its_users_turns_as_turns() -> None:
-    store, db = await _store()
+async def test_a_welcomed_conversation_counts_once_and_only_its_users_turns_as_turns(
+    analytics: tuple[MongoAnalyticsStore, Any],
+) -> None:
+    store, db = analytics
     for event in (_welcome("c1"), _turn("c1"), _turn("c1", "menu")):
         await store.count_turn(event)
     assert await _totals(db) == {
