@@ -1,6 +1,7 @@
 """An intent's details in the console and the test chat: a parameter may take a built-in entity, the
-webhook's headers box follows the draft and refuses lines it cannot read, deleting an intent says
-what triggers it, and a reply stays with the message it answers when the console's parse fails."""
+webhook's headers box follows the draft and refuses lines it cannot read (and Save with them),
+deleting an intent says what triggers it, and a reply stays with the message it answers when the
+console's parse fails."""
 
 from __future__ import annotations
 
@@ -145,7 +146,8 @@ def test_the_headers_box_follows_discard_and_reload_and_refuses_a_line_it_cannot
     problem = page.get_by_role("alert").filter(has_text="Broken header line")
     expect(problem).to_contain_text("Line 3 (“Broken header line”) has no colon")
     expect(problem).to_contain_text(
-        "nothing in this box is saved: the webhook keeps the headers X-Token: theirs."
+        "nothing in this box reaches the draft, and Save is refused"
+        " (the draft keeps the headers X-Token: theirs)."
     )
     expect(headers).to_have_attribute("aria-invalid", "true")
     expect(unsaved).to_be_hidden()  # nothing from the box reached the draft
@@ -155,6 +157,70 @@ def test_the_headers_box_follows_discard_and_reload_and_refuses_a_line_it_cannot
     unsaved.get_by_role("button", name="Save").click()
     expect(unsaved).to_be_hidden()
     assert _saved(admin)["intents"][0]["action"]["headers"] == {"X-Token": "theirs", "X-Shop": "cafe"}
+
+
+def test_save_is_refused_while_a_headers_box_holds_a_line_it_cannot_read(
+    page: Page, parley: EmbeddedParley, admin: httpx.Client, bot: dict[str, Any]
+) -> None:
+    questions: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    puts: list[str] = []
+    page.on("request", lambda request: puts.append(request.url) if request.method == "PUT" else None)
+    unsaved = page.get_by_role("region", name="Unsaved changes")
+    not_saved = page.get_by_role("alert").filter(has_text="Not saved")
+    sign_in(page, parley, f"#/bots/{BOT}/intents/book")
+    headers = page.get_by_label("Headers (one “Name: value” per line)")
+    expect(headers).to_have_value("X-Token: abc")
+
+    page.get_by_label("Display name").fill("Book a table")
+    page.get_by_role("button", name="+ Add button").click()
+    headers.fill("X-Token: new\nBroken header line")
+    unsaved.get_by_role("button", name="Save").click()
+    expect(not_saved).to_contain_text("Intent book: button 2 needs a title and a payload.")
+    expect(not_saved).to_contain_text(
+        "Intent book, webhook headers: Line 2 (“Broken header line”) has no colon"
+    )
+
+    # Shown on another intent, then on another tab, the box still refuses the save.
+    page.get_by_role("button", name="Remove button 2").click()
+    page.get_by_role("link", name=re.compile("^cancel")).click()
+    expect(page.get_by_role("heading", name="cancel", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Train", exact=True).click()
+    expect(page.get_by_role("heading", name="Train", exact=True)).to_be_visible()
+    unsaved.get_by_role("button", name="Save").click()
+    expect(not_saved).not_to_contain_text("Fill in or remove")
+    expect(not_saved).to_contain_text("Intent book, webhook headers: Line 2 (“Broken header line”)")
+    assert puts == []
+    assert _saved(admin)["intents"][0]["action"]["headers"] == {"X-Token": "abc"}
+
+    # Back at the intent, the box shows what was typed and why it is refused, at once.
+    page.get_by_role("link", name="Intents", exact=True).click()
+    page.get_by_role("link", name=re.compile("^book")).click()
+    expect(headers).to_have_value("X-Token: new\nBroken header line")
+    expect(headers).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("alert").filter(has_text="Save is refused")).to_contain_text("Line 2")
+    headers.fill("X-Token: new")
+    unsaved.get_by_role("button", name="Save").click()
+    expect(unsaved).to_be_hidden()
+    saved = _saved(admin)["intents"][0]
+    assert (saved["name"], saved["action"]["headers"]) == ("Book a table", {"X-Token": "new"})
+
+    # Leaving the bot from another tab asks first: the line is in no draft, only in the box.
+    headers.fill("X-Token: new\nBroken")
+    page.get_by_role("link", name="Train", exact=True).click()
+    expect(page.get_by_role("heading", name="Train", exact=True)).to_be_visible()
+    expect(unsaved).to_be_hidden()
+    page.get_by_role("heading", level=1).get_by_role("link", name="Bots").click()
+    poll(page, lambda: bool(questions), "the question before leaving the bot")
+    assert questions == [
+        f"Text typed in “Headers” of intent book is not added to {BOT}. Leave without adding it?"
+    ]
+    expect(page.get_by_role("heading", name="Train", exact=True)).to_be_visible()
 
 
 def test_deleting_an_intent_names_the_buttons_that_trigger_it(

@@ -5,8 +5,9 @@ import { createContext } from "preact";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { describe, preconditionFailed } from "./api";
 import { useApi } from "./context";
+import { type HeadersBox, unreadHeaders } from "./headers";
 import type { BotDefinition } from "./types";
-import { emptyParts } from "./validation";
+import { saveRefusal } from "./validation";
 
 export interface BotDraft {
   bot: string;
@@ -20,6 +21,15 @@ export interface BotDraft {
   saveError: string | null;
   /** Set when a save found the bot changed by someone else (its version now) or deleted (null). */
   conflict: { currentVersion: number | null } | null;
+  /**
+   * The webhook Headers boxes as typed, by intent id. They outlive their editor (another intent,
+   * another tab), so a line that does not read, which never reaches the draft, still refuses Save.
+   */
+  headerBoxes: Readonly<Record<string, HeadersBox>>;
+  /** Keep `box` as the Headers box of `intent`; null: forget it (the box shows the draft's headers). */
+  holdHeaderBox: (intent: string, box: HeadersBox | null) => void;
+  /** The intents whose Headers box holds a line that does not read, also before the next render. */
+  unreadHeaderBoxes: () => string[];
   update: (change: (draft: BotDefinition) => void) => void;
   /** Save over the version loaded; `{ create: true }`: only if the bot does not exist (deleted). */
   save: (options?: { create?: boolean }) => Promise<boolean>;
@@ -38,6 +48,18 @@ export function useBotDraftState(bot: string): BotDraft {
   // The version `saved` is (the server's ETag): saves replace only it, so a save never overwrites
   // someone else's. Null from a server that does not say; such a save is unconditional.
   const version = useRef<number | null>(null);
+  // The Headers boxes, newest first in the ref: asked about between a keystroke and its render.
+  const boxes = useRef<Record<string, HeadersBox>>({});
+  const [headerBoxes, setHeaderBoxes] = useState(boxes.current);
+  const holdHeaderBox = useCallback((intent: string, box: HeadersBox | null) => {
+    const { [intent]: _held, ...others } = boxes.current;
+    boxes.current = box ? { ...others, [intent]: box } : others;
+    setHeaderBoxes(boxes.current);
+  }, []);
+  const forgetHeaderBoxes = (): void => {
+    boxes.current = {};
+    setHeaderBoxes(boxes.current);
+  };
 
   const reload = useCallback(async () => {
     setLoadError(null);
@@ -46,6 +68,7 @@ export function useBotDraftState(bot: string): BotDraft {
       version.current = loaded;
       setSaved(definition);
       setDraft(structuredClone(definition));
+      forgetHeaderBoxes();
       setSaveError(null);
       setConflict(null);
     } catch (error) {
@@ -79,12 +102,16 @@ export function useBotDraftState(bot: string): BotDraft {
     () => JSON.stringify(latest.current.saved) !== JSON.stringify(latest.current.draft),
     [],
   );
+  const unreadHeaderBoxes = useCallback(
+    () => unreadHeaders(latest.current.draft?.intents ?? [], boxes.current).map(({ intent }) => intent),
+    [],
+  );
 
   const save = useCallback(async (options: { create?: boolean } = {}) => {
     if (!draft) return false;
-    const empty = emptyParts(draft);
-    if (empty.length) {
-      setSaveError(["Fill in or remove these first:", ...empty].join("\n"));
+    const refusal = saveRefusal(draft, boxes.current);
+    if (refusal) {
+      setSaveError(refusal);
       return false;
     }
     setSaving(true);
@@ -110,10 +137,28 @@ export function useBotDraftState(bot: string): BotDraft {
 
   const discard = useCallback(() => {
     setDraft(saved && structuredClone(saved));
+    forgetHeaderBoxes();
     setSaveError(null);
   }, [saved]);
 
-  return { bot, saved, draft, loadError, dirty, isDirty, saving, saveError, conflict, update, save, discard, reload };
+  return {
+    bot,
+    saved,
+    draft,
+    loadError,
+    dirty,
+    isDirty,
+    saving,
+    saveError,
+    conflict,
+    headerBoxes,
+    holdHeaderBox,
+    unreadHeaderBoxes,
+    update,
+    save,
+    discard,
+    reload,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { followDraft, formatHeaders, headersBox, readHeaders, typeHeaders } from "./headers";
+import { followDraft, formatHeaders, headersBox, readHeaders, typeHeaders, unreadHeaders } from "./headers";
+import type { Intent } from "./types";
 
 describe("readHeaders", () => {
   it("reads one “Name: value” per line, skipping blank lines and outer spaces", () => {
@@ -57,5 +58,39 @@ describe("the headers box", () => {
   it("still follows the draft when it changes from outside while a line is refused", () => {
     const { box } = typeHeaders(headersBox({ "X-Token": "abc" }), "Broken");
     expect(followDraft(box, { "X-Token": "theirs" })).toEqual(headersBox({ "X-Token": "theirs" }));
+  });
+});
+
+describe("unreadHeaders", () => {
+  const intents: Intent[] = [
+    { id: "book", action: { url: "https://example.com/book", headers: { "X-Token": "abc" } } },
+    { id: "cancel", action: { url: "https://example.com/cancel" } },
+    { id: "greet" },
+  ];
+  const broken = (headers: Record<string, string> | undefined, text: string) => typeHeaders(headersBox(headers), text).box;
+
+  it("names each intent whose box holds a line that does not read, with why", () => {
+    const boxes = {
+      book: broken({ "X-Token": "abc" }, "X-Token: abc\nBroken header line"),
+      cancel: broken(undefined, "X-A: 1\nX-a: 2"),
+    };
+    expect(unreadHeaders(intents, boxes)).toEqual([
+      { intent: "book", problem: "Line 2 (“Broken header line”) has no colon: write each header as “Name: value”." },
+      { intent: "cancel", problem: "Line 2 (“X-a: 2”) gives the header X-a again (line 1): keep one." },
+    ]);
+  });
+
+  it("finds nothing in boxes that read, or that no intent shows", () => {
+    const boxes = {
+      book: typeHeaders(headersBox({ "X-Token": "abc" }), "X-Token: abc\nX-Other: 1").box,
+      gone: broken(undefined, "Broken"),
+    };
+    expect(unreadHeaders(intents, boxes)).toEqual([]);
+    expect(unreadHeaders(intents, {})).toEqual([]);
+  });
+
+  it("ignores a box whose intent has no webhook now, or whose headers changed from outside", () => {
+    const boxes = { greet: broken(undefined, "Broken"), book: broken({ "X-Token": "old" }, "Broken") };
+    expect(unreadHeaders(intents, boxes)).toEqual([]);
   });
 });

@@ -1,5 +1,8 @@
 // A webhook's headers as the console edits them: one "Name: value" per line. A line that does not
-// read as one is refused, not dropped, so what is saved is what the box shows.
+// read as one is refused, not dropped, and Save is refused while a box holds one, so what is saved
+// is what the box shows.
+
+import type { Intent } from "./types";
 
 export type HeadersRead = { headers: Record<string, string>; problem: null } | { headers: null; problem: string };
 
@@ -68,4 +71,20 @@ export function typeHeaders(box: HeadersBox, text: string): { box: HeadersBox; w
   const read = readHeaders(text);
   if (read.problem !== null) return { box: { text, drafted: box.drafted, problem: read.problem }, write: null };
   return { box: { text, drafted: formatHeaders(read.headers), problem: null }, write: read.headers };
+}
+
+/**
+ * The intents whose Headers box in `boxes` (by intent id) holds a line that does not read, with why:
+ * what Save refuses. A box whose intent is gone or has no webhook, or whose draft's headers changed
+ * from outside since it was typed in (it shows those now), refuses nothing.
+ */
+export function unreadHeaders(
+  intents: readonly Intent[],
+  boxes: Readonly<Record<string, HeadersBox>>,
+): { intent: string; problem: string }[] {
+  return intents.flatMap((intent) => {
+    const box = boxes[intent.id];
+    const problem = box && intent.action ? followDraft(box, intent.action.headers).problem : null;
+    return problem === null ? [] : [{ intent: intent.id, problem }];
+  });
 }

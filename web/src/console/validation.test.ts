@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { emptyParts } from "./validation";
+import { headersBox, typeHeaders } from "./headers";
+import type { BotDefinition } from "./types";
+import { emptyParts, saveRefusal } from "./validation";
 
 describe("emptyParts", () => {
   it("names each empty reply variant, prompt variant, choice and button", () => {
@@ -29,5 +31,42 @@ describe("emptyParts", () => {
 
   it("finds nothing wrong with a bot whose parts are filled in", () => {
     expect(emptyParts({ name: "b", intents: [{ id: "a", replies: ["Hi"], buttons: [{ title: "Go", payload: "/go" }] }] })).toEqual([]);
+  });
+});
+
+describe("saveRefusal", () => {
+  const bot: BotDefinition = {
+    name: "cafe",
+    intents: [
+      { id: "book", replies: ["Booked."], action: { url: "https://example.com/book", headers: { "X-Token": "abc" } } },
+      { id: "greet", replies: [""] },
+    ],
+  };
+  const unread = { book: typeHeaders(headersBox({ "X-Token": "abc" }), "X-Token: new\nBroken header line").box };
+
+  it("refuses a Headers box with a line that does not read, naming its intent", () => {
+    const filled: BotDefinition = { ...bot, intents: [bot.intents![0]!] };
+    expect(saveRefusal(filled, unread)).toBe(
+      [
+        "Correct these headers first (nothing is saved while a line does not read):",
+        "Intent book, webhook headers: Line 2 (“Broken header line”) has no colon: write each header as “Name: value”.",
+      ].join("\n"),
+    );
+  });
+
+  it("names the empty parts first, then the headers", () => {
+    expect(saveRefusal(bot, unread)?.split("\n")).toEqual([
+      "Fill in or remove these first:",
+      "Intent greet: reply variant 1 is empty.",
+      "Correct these headers first (nothing is saved while a line does not read):",
+      expect.stringMatching(/^Intent book, webhook headers: Line 2/),
+    ]);
+  });
+
+  it("refuses nothing once every part is filled in and every box reads", () => {
+    const filled: BotDefinition = { ...bot, intents: [bot.intents![0]!] };
+    const fixed = { book: typeHeaders(unread.book, "X-Token: new").box };
+    expect(saveRefusal(filled, fixed)).toBeNull();
+    expect(saveRefusal(filled, {})).toBeNull();
   });
 });

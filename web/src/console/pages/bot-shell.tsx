@@ -27,8 +27,7 @@ const TABS = [
 ] as const;
 
 /** The labels of "add" inputs (marked `data-adds`) holding text that was typed but not added; a
- * rename box holds some once it differs from the name it started with (`data-unchanged`), and the
- * webhook's Headers box is marked while a line of it does not read. */
+ * rename box holds some once it differs from the name it started with (`data-unchanged`). */
 function typedButNotAdded(): string[] {
   return [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input[data-adds], textarea[data-adds]")]
     .filter((input) => input.value.trim() && input.value.trim() !== input.dataset.unchanged)
@@ -100,7 +99,7 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
   const state = useBotDraftState(bot);
   const notify = useNotify();
   const [tab = "intents", item] = path;
-  const { isDirty } = state;
+  const { isDirty, unreadHeaderBoxes } = state;
   // The definition a save sent: the server's problems point into it by position.
   const sent = useRef<BotDefinition | null>(null);
   const saveDraft = (options?: { create?: boolean }): Promise<boolean> => {
@@ -119,7 +118,9 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
     // when the draft last rendered: the click on a link can be what commits an edit (a blur).
     const unsaved = (): string | null => {
       if (isDirty()) return `${bot} has unsaved changes. Leave without saving them?`;
-      const typed = typedButNotAdded();
+      // A webhook's Headers box with a line that does not read holds text the draft does not.
+      const unread = unreadHeaderBoxes().map((intent) => `“Headers” of intent ${intent}`);
+      const typed = [...typedButNotAdded(), ...unread];
       return typed.length ? `Text typed in ${typed.join(", ")} is not added to ${bot}. Leave without adding it?` : null;
     };
     const warn = (event: BeforeUnloadEvent): void => {
@@ -134,7 +135,7 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
       removeEventListener("beforeunload", warn);
       unguard();
     };
-  }, [isDirty, bot]);
+  }, [isDirty, unreadHeaderBoxes, bot]);
   if (loadError || !state.draft) {
     return (
       <>

@@ -1,12 +1,12 @@
 // The rest of an intent: its id, parameters (slots to fill), buttons, and the webhook action.
 
-import { useId, useState } from "preact/hooks";
+import { useEffect, useId, useState } from "preact/hooks";
 import { type EntityOption, entityOptions } from "../builtins";
 import { RenameForm } from "../components/rename-form";
 import { ChipInput, StringList } from "../components/ui";
 import { useNotify } from "../context";
 import { useDraft } from "../draft";
-import { followDraft, headersBox, typeHeaders } from "../headers";
+import { type HeadersBox, followDraft, headersBox, typeHeaders } from "../headers";
 import { intentRenameRefusal, renameIntent } from "../rename";
 import { replaceRoute } from "../router";
 import type { Action, Intent, Parameter } from "../types";
@@ -15,11 +15,14 @@ type Change = (fn: (intent: Intent) => void) => void;
 
 /** Rename the intent in the draft, with the settings, buttons and choices that name it. */
 export function RenameIntent({ intent, onClose }: { intent: Intent; onClose: () => void }) {
-  const { draft, update, bot } = useDraft();
+  const { draft, update, bot, headerBoxes, holdHeaderBox } = useDraft();
   const notify = useNotify();
   const from = intent.id;
   const rename = (to: string): void => {
     update((d) => void Object.assign(d, renameIntent(d, from, to)));
+    // The webhook's Headers box, as typed, goes with the intent.
+    holdHeaderBox(to, headerBoxes[from] ?? null);
+    holdHeaderBox(from, null);
     replaceRoute("bots", bot, "intents", to);
     notify(`Renamed intent “${from}” to “${to}”. Save, then train the bot to use the changes.`);
   };
@@ -153,12 +156,17 @@ export function ActionEditor({ intent, change }: { intent: Intent; change: Chang
   const headersProblem = useId();
   // The box keeps its own text (a line being written, a refused one) while the draft holds what it
   // last wrote; when the draft's headers change from elsewhere (Discard, Reload), it shows those.
-  const [heldBox, setBox] = useState(() => headersBox(action?.headers));
-  const box = followDraft(heldBox, action?.headers);
-  if (box !== heldBox) setBox(box);
+  // The draft state holds it, so it is still there after a visit to another intent or tab.
+  const { headerBoxes, holdHeaderBox } = useDraft();
+  const heldBox = headerBoxes[intent.id];
+  const box = followDraft(heldBox ?? headersBox(action?.headers), action?.headers);
+  useEffect(() => {
+    if (heldBox && box !== heldBox) holdHeaderBox(intent.id, null);
+  });
+  const setBox = (typed: HeadersBox): void => holdHeaderBox(intent.id, typed);
   // A line is refused once the box is left with it (while typing, a new line has no colon yet);
-  // the refusal stays while it is being fixed.
-  const [checked, setChecked] = useState(false);
+  // the refusal stays while it is being fixed, and shows at once on coming back to the box.
+  const [checked, setChecked] = useState(() => box.problem !== null);
   const problem = checked ? box.problem : null;
   const edit = (fn: (a: Action) => void): void =>
     change((i) => {
@@ -196,7 +204,6 @@ export function ActionEditor({ intent, change }: { intent: Intent; change: Chang
             <textarea
               rows={2}
               value={box.text}
-              data-adds={box.problem ? "Headers" : undefined /* lines that do not read are not in the draft */}
               aria-invalid={problem !== null}
               aria-describedby={problem ? headersProblem : undefined}
               onFocus={() => setChecked(box.problem !== null)}
@@ -211,8 +218,8 @@ export function ActionEditor({ intent, change }: { intent: Intent; change: Chang
           </label>
           {problem && (
             <p id={headersProblem} class="error-box wide" role="alert">
-              {problem} Until every line reads, nothing in this box is saved: the webhook keeps{" "}
-              {box.drafted ? `the headers ${box.drafted.split("\n").join("; ")}` : "no headers"}.
+              {problem} Until every line reads, nothing in this box reaches the draft, and Save is refused (the
+              draft keeps {box.drafted ? `the headers ${box.drafted.split("\n").join("; ")}` : "no headers"}).
             </p>
           )}
           <label class="field wide">

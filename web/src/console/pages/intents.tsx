@@ -76,7 +76,7 @@ function NewIntent() {
 }
 
 function IntentEditor({ intent }: { intent: Intent }) {
-  const { draft, update, bot } = useDraft();
+  const { draft, update, bot, holdHeaderBox } = useDraft();
   const change = (fn: (i: Intent) => void): void =>
     update((d) => {
       const target = d.intents?.find((i) => i.id === intent.id);
@@ -91,6 +91,7 @@ function IntentEditor({ intent }: { intent: Intent }) {
     update((d) => {
       d.intents = (d.intents ?? []).filter((i) => i.id !== intent.id);
     });
+    holdHeaderBox(intent.id, null);
     navigate("bots", bot, "intents");
   };
   return (
