@@ -204,11 +204,23 @@ def test_save_is_refused_while_a_headers_box_holds_a_line_it_cannot_read(
     expect(headers).to_have_value("X-Token: new\nBroken header line")
     expect(headers).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("alert").filter(has_text="Save is refused")).to_contain_text("Line 2")
+
+    # Renamed, the intent keeps its box, and the refusal names it by its new id.
+    page.get_by_role("button", name="Rename intent").click()
+    rename = page.get_by_role("form", name="Rename intent").get_by_role("textbox")
+    expect(rename).to_be_focused()
+    rename.fill("reserve")
+    rename.press("Enter")
+    expect(page.get_by_role("heading", name="reserve", exact=True)).to_be_visible()
+    expect(headers).to_have_value("X-Token: new\nBroken header line")
+    unsaved.get_by_role("button", name="Save").click()
+    expect(not_saved).to_contain_text("Intent reserve, webhook headers: Line 2")
     headers.fill("X-Token: new")
     unsaved.get_by_role("button", name="Save").click()
     expect(unsaved).to_be_hidden()
     saved = _saved(admin)["intents"][0]
-    assert (saved["name"], saved["action"]["headers"]) == ("Book a table", {"X-Token": "new"})
+    assert (saved["id"], saved["name"]) == ("reserve", "Book a table")
+    assert saved["action"]["headers"] == {"X-Token": "new"}
 
     # Leaving the bot from another tab asks first: the line is in no draft, only in the box.
     headers.fill("X-Token: new\nBroken")
@@ -218,7 +230,7 @@ def test_save_is_refused_while_a_headers_box_holds_a_line_it_cannot_read(
     page.get_by_role("heading", level=1).get_by_role("link", name="Bots").click()
     poll(page, lambda: bool(questions), "the question before leaving the bot")
     assert questions == [
-        f"Text typed in “Headers” of intent book is not added to {BOT}. Leave without adding it?"
+        f"Text typed in “Headers” of intent reserve is not added to {BOT}. Leave without adding it?"
     ]
     expect(page.get_by_role("heading", name="Train", exact=True)).to_be_visible()
 
