@@ -85,8 +85,30 @@ def test_a_rejected_model_shows_its_scores_and_can_be_published_anyway(
     page.goto(parley.url("/console/#/bots/pizzeria/train"))
     expect(page.get_by_role("alert")).to_contain_text("below the current model")
     expect(page.locator("[data-metric=accuracy] dd")).to_have_text("70.0 %")
+    # Each step's state is in words for a screen reader, and in a mark beside its colour.
+    steps = page.get_by_role("list", name="Training steps")
+    expect(steps).to_match_aria_snapshot(
+        """
+        - list "Training steps":
+          - listitem: queued (done)
+          - listitem: running (done)
+          - listitem: rejected (not published)
+        """
+    )
+    expect(steps.get_by_role("listitem")).to_have_text(
+        ["✓ queued (done)", "✓ running (done)", "✕ rejected (not published)"]
+    )
     page.get_by_role("button", name="Train and publish anyway").click()
     expect(page.locator(".job-status")).to_have_attribute("data-status", "running")
+    expect(steps).to_match_aria_snapshot(
+        """
+        - list "Training steps":
+          - listitem: queued (done)
+          - listitem: running (in progress)
+          - listitem: succeeded (not yet)
+        """
+    )
+    expect(steps.locator("[aria-current=step]")).to_have_text("… running (in progress)")
     assert forced == [True]
     expect(page.get_by_role("button", name="Train and publish anyway")).to_have_count(0)
 
@@ -99,6 +121,14 @@ def stage_trained_job(page: Page, parley: EmbeddedParley) -> None:
     page.evaluate("([key]) => localStorage.setItem(key, 'staged')", [LAST_JOB])
     page.goto(parley.url("/console/#/bots/pizzeria/train"))
     expect(page.locator(".job-status")).to_have_attribute("data-status", "succeeded")
+    expect(page.get_by_role("list", name="Training steps")).to_match_aria_snapshot(
+        """
+        - list "Training steps":
+          - listitem: queued (done)
+          - listitem: running (done)
+          - listitem: succeeded (done)
+        """
+    )
 
 
 def parsed_as(intent: str) -> dict[str, object]:

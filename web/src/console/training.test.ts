@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "./api";
-import { followJob } from "./training";
+import { followJob, jobSteps } from "./training";
 import type { TrainingJob } from "./types";
 
 const job = (status: TrainingJob["status"]): TrainingJob => ({ job_id: "j1", status });
@@ -62,5 +62,30 @@ describe("followJob", () => {
     stop();
     await vi.advanceTimersByTimeAsync(5_000);
     expect(seen.polls).toBe(1);
+  });
+});
+
+describe("jobSteps", () => {
+  /** The steps as a screen reader hears them. */
+  const said = (status: string): string[] => jobSteps(status).map((step) => `${step.name} (${step.said})`);
+
+  it("says which step a job is at, and which are done or to come", () => {
+    expect(said("queued")).toEqual(["queued (in progress)", "running (not yet)", "succeeded (not yet)"]);
+    expect(said("running")).toEqual(["queued (done)", "running (in progress)", "succeeded (not yet)"]);
+    expect(said("succeeded")).toEqual(["queued (done)", "running (done)", "succeeded (done)"]);
+  });
+
+  it("names how a job that did not publish ended: a failed one failed while running", () => {
+    expect(said("failed")).toEqual(["queued (done)", "running (failed)", "failed (not published)"]);
+    expect(said("rejected")).toEqual(["queued (done)", "running (done)", "rejected (not published)"]);
+  });
+
+  it("gives each state the colour it says", () => {
+    expect(jobSteps("failed").map((step) => step.state)).toEqual(["done", "failed", "failed"]);
+    expect(jobSteps("running").map((step) => step.state)).toEqual(["done", "current", "todo"]);
+  });
+
+  it("leaves every step to come for a status it does not know", () => {
+    expect(said("paused")).toEqual(["queued (not yet)", "running (not yet)", "succeeded (not yet)"]);
   });
 });

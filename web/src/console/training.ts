@@ -1,5 +1,5 @@
 // Following a training job: poll its status until it ends, riding out failed polls (a restarting
-// server, a dropped connection, the rate limit) with a growing delay.
+// server, a dropped connection, the rate limit) with a growing delay; and its steps as shown.
 
 import { ApiError } from "./api";
 import type { TrainingJob } from "./types";
@@ -47,4 +47,35 @@ export function followJob(follower: JobFollower): () => void {
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/** Where a step of a job is: its colour in the Train tab, and the mark shown with it. */
+export type StepState = "done" | "current" | "failed" | "todo";
+
+export interface JobStep {
+  /** The step as shown: queued, running, then how the job ended (succeeded until it has). */
+  name: string;
+  state: StepState;
+  /** The state in words, for those who cannot tell the colours or marks apart (screen readers). */
+  said: string;
+}
+
+const SAID: Record<StepState, string> = { done: "done", current: "in progress", failed: "failed", todo: "not yet" };
+
+/**
+ * The steps of a job with `status`: queued, running, and its end. A job that failed, failed while
+ * running; a rejected one ran to its end, and its model was not published. A status this console
+ * does not know leaves every step to come.
+ */
+export function jobSteps(status: string): JobStep[] {
+  const ended = TERMINAL.has(status);
+  const step = (name: string, state: StepState, said = SAID[state]): JobStep => ({ name, state, said });
+  const queued = status === "queued" ? "current" : status === "running" || ended ? "done" : "todo";
+  const running = status === "running" ? "current" : status === "failed" ? "failed" : ended ? "done" : "todo";
+  const end = !ended
+    ? step("succeeded", "todo")
+    : status === "succeeded"
+      ? step(status, "done")
+      : step(status, "failed", "not published");
+  return [step("queued", queued), step("running", running), end];
 }

@@ -9,7 +9,7 @@ import { useDraft } from "../draft";
 import { type Report, evaluate, mapLimit } from "../evaluation";
 import { exampleText } from "../examples";
 import { metricRow } from "../metrics";
-import { TERMINAL, followJob } from "../training";
+import { type StepState, TERMINAL, followJob, jobSteps } from "../training";
 import type { ModelSummary, TrainingJob } from "../types";
 import { ModelHistory } from "./model-history";
 
@@ -106,19 +106,19 @@ export function TrainPage() {
   );
 }
 
-const STEPS = ["queued", "running", "succeeded"] as const;
+/** Each step's state is told by a mark as well as its colour, and in words to screen readers. */
+const MARKS: Record<StepState, string> = { done: "✓", current: "…", failed: "✕", todo: "○" };
 
 /** The job's progress; `served`: the model the bot is served by now, when the history says. */
 function JobStatus({ job, served }: { job: TrainingJob; served: ModelSummary | null }) {
-  const failed = job.status === "failed" || job.status === "rejected";
-  const reached = failed ? 1 : STEPS.indexOf(job.status as (typeof STEPS)[number]);
   return (
     <div class="card job" aria-labelledby="job-title">
       <h3 id="job-title">Training job</h3>
-      <ol class="steps">
-        {STEPS.map((step, index) => (
-          <li key={step} data-state={index < reached || job.status === "succeeded" ? "done" : index === reached ? (failed ? "failed" : "current") : "todo"}>
-            {index === 2 && failed ? job.status : step}
+      <ol class="steps" aria-label="Training steps">
+        {jobSteps(job.status).map(({ name, state, said }) => (
+          <li key={name} data-state={state} aria-current={state === "current" ? "step" : undefined}>
+            <span class="step-mark" aria-hidden="true">{MARKS[state]}</span> {name}
+            <span class="sr-only"> ({said})</span>
           </li>
         ))}
       </ol>
