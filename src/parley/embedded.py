@@ -32,6 +32,7 @@ from parley_logger.bootstrap import build_logger_worker
 from parley_nlu.bootstrap import build_encoder, build_nlu_service, build_trainer_worker
 from parley_nlu.service import NluService
 from parley_nlu.settings import NluSettings
+from parley_runtime.errors import ModelFaultError
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.settings import load_settings
 from parley_runtime.worker import Worker
@@ -100,14 +101,19 @@ def _fields(settings: GatewaySettings) -> dict[str, object]:
 
 async def ensure_demo_bot(stack: EmbeddedStack, *, wait_seconds: float) -> None:
     """Load the bundled demo bot unless a bot of that name exists (the user's, perhaps edited, is
-    kept as it is), and train it unless it has a published model (a restart does not retrain it)."""
+    kept as it is), and train it unless it has a model this code serves (a restart does not retrain
+    it; one from a Parley whose model format this one no longer reads is replaced)."""
     if not any(bot.name == DEMO_BOT for bot in await stack.dialogue.list_bots()):
         document = resources.files("parley.demo").joinpath("pizzeria.yaml").read_bytes()
         await stack.dialogue.put_bot(DEMO_BOT, document, "application/yaml")
-    elif await stack.nlu.reload(DEMO_BOT) is not None:
-        log.info("demo.ready", bot=DEMO_BOT, version=stack.nlu.current_version(DEMO_BOT))
-        return
-    job = await stack.gateway.training.start(DEMO_BOT)
+    else:
+        try:
+            if await stack.nlu.reload(DEMO_BOT) is not None:
+                log.info("demo.ready", bot=DEMO_BOT, version=stack.nlu.current_version(DEMO_BOT))
+                return
+        except ModelFaultError as exc:
+            log.warning("demo.retraining", bot=DEMO_BOT, reason=str(exc))
+    job = await stack.gateway.training.start(DEMO_BOT, force=True)
     log.info("demo.training", bot=DEMO_BOT, job_id=job.job_id)
     async with asyncio.timeout(wait_seconds):
         while (job := await stack.gateway.training.get(DEMO_BOT, job.job_id)).status in ("queued", "running"):  # noqa: ASYNC110 - polls the stored job status

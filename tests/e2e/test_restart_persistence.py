@@ -116,3 +116,29 @@ def test_after_a_crash_what_the_last_snapshot_held_is_there(server: EmbeddedParl
     server.start()
     assert BOT in [bot["name"] for bot in _call(server, "GET", "bots")]
     assert _demo_trainings(server) == 1
+
+
+def test_models_this_parley_cannot_read_are_named_to_the_admin_and_the_demo_is_trained_again(
+    server: EmbeddedParley,
+) -> None:
+    _call(server, "PUT", f"bots/{BOT}", json=DEFINITION)
+    _train(server, BOT)
+    server.stop()
+    artifacts = list(server.data_dir.rglob("model.npz"))
+    assert {a.parent.parent.name for a in artifacts} == {BOT, "pizzeria"}
+    for artifact in artifacts:  # as a model of a format this Parley no longer reads would be
+        artifact.write_bytes(b"not a model")
+    server.start()
+
+    assert _demo_trainings(server) == 2
+    demo = httpx.post(server.url("/api/v1/bots/pizzeria/chat"), json={"text": "hi"}, timeout=30)
+    assert demo.json()["intent"]["name"] == "greet"
+    response = httpx.post(server.url(f"/api/v1/bots/{BOT}/parse"), json={"text": "hi"}, headers=server.admin)
+    error = response.json()["error"]
+    assert (response.status_code, error["code"]) == (503, "model_corrupt")
+    assert error["message"].startswith("model artifact is unreadable")
+    chat = httpx.post(server.url(f"/api/v1/bots/{BOT}/chat"), json={"text": "hi"})
+    assert (chat.status_code, chat.json()["error"]["code"]) == (
+        503,
+        "unavailable",
+    )  # chat users get no internals

@@ -14,12 +14,13 @@ from parley_messages import NluDataset, utc_now
 from parley_nlu.app import create_app
 from parley_nlu.encoder import HashingEncoder
 from parley_nlu.handlers import model_record
-from parley_nlu.model import NluModel
+from parley_nlu.model import ModelArtifactError, NluModel
 from parley_nlu.ports import ModelRecord
-from parley_nlu.service import NluService
+from parley_nlu.service import IncompatibleModelError, ModelUnavailableError, NluService
 from parley_nlu.stores import MongoModelRegistry, RedisModelChannel
 from parley_nlu.trainer import artifact_key, train
 from parley_runtime.blobs.local import LocalBlobStore
+from parley_runtime.errors import MODEL_FAULTS, ModelFaultError
 
 
 @pytest.fixture
@@ -193,3 +194,11 @@ async def test_publishing_an_unknown_model_answers_404_and_a_retired_one_409(
 
 async def test_the_service_is_live(client: AsyncTestClient[Any]) -> None:
     assert (await client.get("/health/live")).json() == {"status": "ok"}
+
+
+def test_every_model_fault_is_known_by_its_code_across_services() -> None:
+    """The gateway rebuilds a `ModelFaultError` from its code (`http.error_from_response`) and shows
+    the admin its reason; a code missing from `MODEL_FAULTS` would reach it as a plain outage."""
+    faults = (ModelUnavailableError, ModelArtifactError, IncompatibleModelError)
+    assert {fault.code for fault in faults} == MODEL_FAULTS
+    assert all(issubclass(fault, ModelFaultError) for fault in faults)

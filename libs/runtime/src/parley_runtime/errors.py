@@ -21,6 +21,18 @@ class DeadlineExceededError(TransientError):
     code = "timeout"
 
 
+class ModelFaultError(TransientError):
+    """A bot's model cannot be served until an operator mends it: its artifact is lost, unreadable
+    or made for another encoder. An outage (503) that retrying does not end, whose reason the admin
+    API gives (chat users get the generic one). Subclasses' codes are `MODEL_FAULTS`."""
+
+    code = "model_fault"
+
+
+MODEL_FAULTS = frozenset({"model_unavailable", "model_corrupt", "model_incompatible"})
+"""The codes of the NLU's `ModelFaultError`s, by which `http.error_from_response` rebuilds one."""
+
+
 class PermanentError(ParleyError):
     """Retrying cannot succeed (malformed message, failed validation, missing resource)."""
 

@@ -12,9 +12,11 @@ import httpx
 import msgspec
 
 from parley_runtime.errors import (
+    MODEL_FAULTS,
     ConflictError,
     DeadlineExceededError,
     InvalidInputError,
+    ModelFaultError,
     NotFoundError,
     NotTrainedError,
     ParleyError,
@@ -103,8 +105,12 @@ def error_from_response(response: httpx.Response) -> ParleyError:
     elif status in (400, 413, 422):
         error = InvalidInputError(detail.message, details=detail.details)
     elif status >= 500 or status == 429:
-        # A deadline is answered 503 like any outage: only its code tells the subclass.
-        transient = DeadlineExceededError if detail.code == DeadlineExceededError.code else TransientError
+        # A deadline or a model fault is answered 503 like any outage: only its code tells the subclass.
+        transient = TransientError
+        if detail.code == DeadlineExceededError.code:
+            transient = DeadlineExceededError
+        elif detail.code in MODEL_FAULTS:
+            transient = ModelFaultError
         error = transient(detail.message)
     else:
         error = PermanentError(detail.message)

@@ -15,7 +15,7 @@ from parley_messages import EntityDef, IntentScore, ParseResult
 from parley_nlu.classifier import ClassifierParams, Floats, IntentClassifier
 from parley_nlu.entities import EntityExtractor
 from parley_nlu.tagger import SpanTagger, TaggerParams
-from parley_runtime.errors import TransientError
+from parley_runtime.errors import ModelFaultError
 
 FALLBACK_INTENT = "fallback"
 """The intent of an utterance that belongs to none of the bot's intents."""
@@ -45,7 +45,7 @@ _meta_encoder = msgspec.json.Encoder()
 _meta_decoder = msgspec.json.Decoder(ModelMeta)
 
 
-class ModelArtifactError(TransientError):
+class ModelArtifactError(ModelFaultError):
     """The artifact is not a model this code reads. The operator's to fix (retrain or republish), not
     the client's: the bot is unavailable until then, so it is answered as an outage (503)."""
 

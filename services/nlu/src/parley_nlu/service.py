@@ -26,11 +26,11 @@ from parley_nlu.validation import check_text
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.errors import (
     ConflictError,
+    ModelFaultError,
     NotFoundError,
     NotTrainedError,
     ParleyError,
     PermanentError,
-    TransientError,
 )
 from parley_runtime.names import check_bot_name
 from parley_runtime.timezones import today_in
@@ -47,24 +47,22 @@ RECONCILE_SECONDS = 30.0
 """How often loaded bots are checked against the registry, in case an announcement was missed."""
 
 
-class ModelUnavailableError(TransientError):
+class ModelUnavailableError(ModelFaultError):
     """The registry names a model whose artifact the blob store does not have: the bot is known, the
     fault is the deployment's (a lost or not yet replicated blob), so it is an outage, not a 404."""
 
     code = "model_unavailable"
 
 
-class IncompatibleModelError(TransientError):
+class IncompatibleModelError(ModelFaultError):
     """The model needs another encoder than this service's: a deployment mismatch, not the client's
     fault, so it is an outage (503) until the model is retrained or the service redeployed."""
 
     code = "model_incompatible"
 
 
-_REMEMBERED = (PermanentError, ModelUnavailableError, ModelArtifactError, IncompatibleModelError)
+_REMEMBERED = (PermanentError, ModelFaultError)
 """Load failures cached for `REFUSAL_TTL_SECONDS`; others (a registry outage) are retried at once."""
-_UNSERVABLE = (ModelUnavailableError, ModelArtifactError, IncompatibleModelError)
-"""Failures to load a model that no retry mends: its artifact is gone, unreadable or incompatible."""
 
 
 class NluService:
@@ -168,7 +166,7 @@ class NluService:
         """Raise `ConflictError` unless `record`'s artifact loads here."""
         try:
             await self._fetch(record)
-        except _UNSERVABLE as exc:
+        except ModelFaultError as exc:  # its artifact is gone, unreadable or incompatible: no retry mends it
             raise ConflictError(
                 f"model {record.version} of bot {record.bot!r} cannot be served: {exc}"
             ) from exc

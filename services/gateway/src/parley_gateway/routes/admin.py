@@ -26,7 +26,7 @@ from parley_gateway.routes.models import model_routes
 from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
 from parley_gateway.training import TrainingJob
 from parley_messages import BotSummary, ParseRequest, ParseResult, TimeZoneName
-from parley_runtime.errors import InvalidInputError
+from parley_runtime.errors import InvalidInputError, ModelFaultError, TransientError
 from parley_runtime.preconditions import create_only, etag, expected_version
 from parley_runtime.timezones import check_timezone
 
@@ -229,7 +229,12 @@ async def parse(bot: BotPath, data: JSONBody[ParseBody], gateway: GatewayDep) ->
         timezone=data.timezone,
     )
     timeout = gateway.settings.upstream_timeout_seconds
-    return await within_timeout(gateway.parser.parse(request), timeout, "nlu")
+    try:
+        return await within_timeout(gateway.parser.parse(request), timeout, "nlu")
+    except TransientError as exc:
+        if isinstance(exc.__cause__, ModelFaultError):  # the admin can mend it: say what it is
+            raise exc.__cause__ from None
+        raise
 
 
 _DATE_OR_TIME = {
