@@ -30,6 +30,27 @@ def test_run_lists_the_bad_settings_of_every_group_at_once(
     assert [name for name in BAD if name in reported] == list(BAD)
 
 
+OUT_OF_RANGE = {
+    "PARLEY_LOG_LEVEL": "LOUD",
+    "GATEWAY_MAX_FRAME_BYTES": "-5",
+    "GATEWAY_MAX_BODY_BYTES": "0",
+    "NLU_MAX_MODELS": "0",
+    "NLU_THREADS": "-1",
+    "DIALOGUE_NLU_TIMEOUT_SECONDS": "0",
+    "PARLEY_PORT": "70000",
+}
+
+
+def test_values_of_the_right_type_but_out_of_range_are_reported_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in OUT_OF_RANGE.items():
+        monkeypatch.setenv(name, value)
+    assert main(["run"]) == 2
+    reported = capsys.readouterr().err
+    assert [name for name in OUT_OF_RANGE if f"{name}=" in reported] == list(OUT_OF_RANGE)
+
+
 def test_the_console_is_announced_only_where_it_is_served(tmp_path: Path) -> None:
     settings = EmbeddedSettings(port=8123)
     assert "/console/" not in start_message(settings, None, None)

@@ -53,8 +53,10 @@ class InfraSettings(msgspec.Struct, frozen=True, kw_only=True):
     """S3 bucket for models, datasets and archives; unset means the local directory below."""
     data_dir: Annotated[str, env("PARLEY_DATA_DIR")] = "var/data"
     """Local directory for blobs when no bucket is set."""
-    log_level: Annotated[str, env("PARLEY_LOG_LEVEL")] = "INFO"
-    """Log level: DEBUG, INFO, WARNING or ERROR."""
+    log_level: Annotated[
+        str, env("PARLEY_LOG_LEVEL"), msgspec.Meta(pattern=r"(?i)^(?:debug|info|warning|error|critical)$")
+    ] = "INFO"
+    """Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL (any case)."""
 
 
 @dataclass(frozen=True)

@@ -15,19 +15,21 @@ from parley_runtime.settings import env
 class DialogueSettings(msgspec.Struct, frozen=True, kw_only=True):
     host: Annotated[str, env("DIALOGUE_HOST")] = "127.0.0.1"
     """Interface the HTTP API listens on."""
-    port: Annotated[int, env("DIALOGUE_PORT")] = 8001
+    port: Annotated[int, msgspec.Meta(ge=0, le=65535), env("DIALOGUE_PORT")] = 8001
     """Port the HTTP API listens on."""
     nlu_url: Annotated[str, env("NLU_URL")] = "http://127.0.0.1:8002"
     """Base URL of the NLU service (unused in embedded mode, where the NLU is called in-process)."""
-    nlu_timeout_seconds: Annotated[float, env("DIALOGUE_NLU_TIMEOUT_SECONDS")] = 2.0
+    nlu_timeout_seconds: Annotated[float, msgspec.Meta(gt=0), env("DIALOGUE_NLU_TIMEOUT_SECONDS")] = 2.0
     """Timeout of one parse call to the NLU (retried once: parsing is idempotent)."""
-    state_ttl_seconds: Annotated[int, env("DIALOGUE_STATE_TTL_SECONDS")] = 86_400
+    state_ttl_seconds: Annotated[int, msgspec.Meta(ge=1), env("DIALOGUE_STATE_TTL_SECONDS")] = 86_400
     """A conversation's state expires this long after its last turn."""
-    lock_seconds: Annotated[float, env("DIALOGUE_LOCK_SECONDS")] = 30.0
+    lock_seconds: Annotated[float, msgspec.Meta(gt=0), env("DIALOGUE_LOCK_SECONDS")] = 30.0
     """Expiry of a conversation's turn lock (longer than the slowest webhook, 10 s at most)."""
-    lock_wait_seconds: Annotated[float, env("DIALOGUE_LOCK_WAIT_SECONDS")] = 10.0
+    lock_wait_seconds: Annotated[float, msgspec.Meta(ge=0), env("DIALOGUE_LOCK_WAIT_SECONDS")] = 10.0
     """How long a turn waits for the previous turn of the same conversation before failing."""
-    definition_refresh_seconds: Annotated[float, env("DIALOGUE_DEFINITION_REFRESH_SECONDS")] = 1.0
+    definition_refresh_seconds: Annotated[
+        float, msgspec.Meta(ge=0), env("DIALOGUE_DEFINITION_REFRESH_SECONDS")
+    ] = 1.0
     """How often a turn checks whether its bot was saved through another replica (one read of the
     bot's version); saves through this replica take effect at once."""
     webhook_allow_networks: Annotated[str, env("PARLEY_WEBHOOK_ALLOW_NETWORKS")] = ""

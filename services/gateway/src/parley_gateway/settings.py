@@ -13,7 +13,7 @@ from parley_runtime.settings import env
 class GatewaySettings(msgspec.Struct, frozen=True, kw_only=True):
     host: Annotated[str, env("PARLEY_HOST")] = "127.0.0.1"
     """Interface the gateway listens on."""
-    port: Annotated[int, env("PARLEY_PORT")] = 8000
+    port: Annotated[int, Meta(ge=0, le=65535), env("PARLEY_PORT")] = 8000
     """Port the gateway listens on."""
     dialogue_url: Annotated[str, env("DIALOGUE_URL")] = "http://127.0.0.1:8001"
     """Base URL of the dialogue service (not used in embedded mode)."""
@@ -25,13 +25,13 @@ class GatewaySettings(msgspec.Struct, frozen=True, kw_only=True):
     """How long a turn may wait for dialogue and NLU before the user gets an error. Longer than the
     slowest webhook an action may call (10 s) plus two parse attempts of 2 s each, so that a slow
     webhook ends in the bot's failure reply rather than in this error."""
-    max_frame_bytes: Annotated[int, env("GATEWAY_MAX_FRAME_BYTES")] = 131_072
+    max_frame_bytes: Annotated[int, Meta(ge=1), env("GATEWAY_MAX_FRAME_BYTES")] = 131_072
     """Largest websocket frame or chat request body accepted, in bytes of JSON as sent. The default
     holds any valid message however its JSON is escaped: 2,000 emoji as escaped surrogate pairs
     (24,000 bytes) beside a 16 KiB context with every character escaped (98,304)."""
     static_dir: Annotated[str | None, env("GATEWAY_STATIC_DIR")] = None
     """Directory of the web frontend to serve at `/`; unset serves the built-in chat page."""
-    max_body_bytes: Annotated[int, env("GATEWAY_MAX_BODY_BYTES")] = 4 * 1024 * 1024
+    max_body_bytes: Annotated[int, Meta(ge=1), env("GATEWAY_MAX_BODY_BYTES")] = 4 * 1024 * 1024
     """Largest admin request body accepted (bot definitions, imports), in bytes."""
     rate_window_seconds: Annotated[int, Meta(ge=1), env("GATEWAY_RATE_WINDOW_SECONDS")] = 60
     """Length of the fixed window that the request limits below count in."""
