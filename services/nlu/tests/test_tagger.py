@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from parley_messages import EntityDef, EntityValueDef, Example, Span
-from parley_nlu.tagger import SpanTagger, TaggerParams, fit_tagger
+from parley_nlu.tagger import SpanTagger, TaggerParams, fit_tagger, token_features
 
 
 def annotated(text: str, *spans: tuple[str, str]) -> Example:
@@ -134,3 +134,17 @@ def doubting_tagger(outside: float) -> SpanTagger:
 def test_a_word_the_tagger_doubts_a_little_is_proposed_and_one_it_doubts_a_lot_is_not() -> None:
     assert [(c.entity, c.value) for c in doubting_tagger(0.55).candidates("zeta")] == [("x", "zeta")]
     assert doubting_tagger(0.75).candidates("zeta") == []
+
+
+def test_serving_scores_each_word_by_the_features_training_gave_it() -> None:
+    """Serving sums the features every word shares once; the sums are those of training's rows."""
+    tagger = fit_tagger(EXAMPLES, intents=["order"] * 4 + ["food"] * 4 + ["order", "greet"])
+    assert tagger is not None
+    words = ["where", "is", "my", "order", "ORD775532", "in", "Queens"]
+    index = {feature: i for i, feature in enumerate(tagger.params.features)}
+    weights, bias = tagger.arrays()["weights"], tagger.arrays()["bias"]
+    unseen = {i for i, word in enumerate(words) if f"w={word.casefold()}" not in index}
+    rows = token_features(words, unseen, "order")
+    expected = np.array([bias + weights[[index[f] for f in row if f in index]].sum(axis=0) for row in rows])
+    np.testing.assert_allclose(tagger._scores(words, "order"), expected, rtol=1e-5, atol=1e-5)  # pyright: ignore[reportPrivateUsage]
+    assert tagger.arrays()["weights"].shape == (len(tagger.params.features), len(tagger.params.labels))

@@ -17,9 +17,10 @@ function words only ("the", "a") is never a value.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -69,9 +70,11 @@ class SpanTagger:
         if weights.shape != (len(params.features), len(params.labels)) or bias.shape != (len(params.labels),):
             raise ValueError("tagger arrays do not match its labels and features")
         self.params = params
-        self._weights = weights
+        # One row of zeros after the features' rows: where a word lacks a feature, it adds nothing.
+        self._weights = np.vstack([weights, np.zeros((1, len(params.labels)), dtype=np.float32)])
         self._bias = bias
         self._index = {feature: i for i, feature in enumerate(params.features)}
+        self._absent = len(params.features)
         self._allowed = _transitions(params.labels)
         self._outside = params.labels.index(OUTSIDE) if OUTSIDE in params.labels else -1
         closed = {f"{prefix}-{entity}" for entity in params.closed for prefix in "BI"}
@@ -90,7 +93,7 @@ class SpanTagger:
         return list(self._spans(text, tokens, path, probabilities))
 
     def arrays(self) -> dict[str, Floats]:
-        return {"weights": self._weights, "bias": self._bias}
+        return {"weights": self._weights[: self._absent], "bias": self._bias}
 
     @classmethod
     def from_arrays(cls, params: TaggerParams, arrays: dict[str, Any]) -> SpanTagger:
@@ -103,15 +106,7 @@ class SpanTagger:
     def _probabilities(self, words: list[str], intent: str | None) -> Floats:
         """Per word, the probability of each label; a closed entity's labels count as `O`, which is
         then weighed down by `OUTSIDE_WEIGHT`."""
-        unseen = {i for i, word in enumerate(words) if f"w={word.casefold()}" not in self._index}
-        features = token_features(words, unseen, intent)
-        rows = [[self._index[f] for f in row if f in self._index] for row in features]
-        scores = np.tile(self._bias, (len(words), 1))
-        flat = [i for row in rows for i in row]
-        if flat:
-            starts = np.cumsum([0, *(len(row) for row in rows[:-1])])
-            sums = np.add.reduceat(self._weights[flat], np.minimum(starts, len(flat) - 1), axis=0)
-            scores += np.where(np.array([len(row) > 0 for row in rows])[:, None], sums, 0.0)
+        scores = self._scores(words, intent)
         shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
         probabilities = (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
         if self._closed:
@@ -121,6 +116,14 @@ class SpanTagger:
             probabilities[:, self._outside] *= OUTSIDE_WEIGHT
             probabilities /= probabilities.sum(axis=1, keepdims=True)
         return probabilities
+
+    def _scores(self, words: list[str], intent: str | None) -> Floats:
+        """Per word, each label's score: the bias plus the weights of the features the tagger knows.
+        The features every word shares (see `sentence_features`) are summed once."""
+        known = [low if f"w={low}" in self._index else UNKNOWN for low in (w.casefold() for w in words)]
+        own = [[self._index.get(f, self._absent) for f in row] for row in word_features(words, known)]
+        shared = [self._index[f] for f in sentence_features(known, intent) if f in self._index]
+        return self._bias + self._weights[own].sum(axis=1) + self._weights[shared].sum(axis=0)
 
     def _spans(
         self, text: str, tokens: list[tuple[str, int, int]], path: list[int], probabilities: Floats
@@ -160,19 +163,22 @@ def token_features(
     words: list[str], masked: Collection[int] = (), intent: str | None = None
 ) -> list[list[str]]:
     """Each word's features; a `masked` word keeps its shape and affixes, but reads as `UNKNOWN`."""
-    lowered = [w.casefold() for w in words]
-    known = [UNKNOWN if i in masked else low for i, low in enumerate(lowered)]
+    known = [UNKNOWN if i in masked else word.casefold() for i, word in enumerate(words)]
+    shared = sentence_features(known, intent)
+    return [[*own, *shared] for own in word_features(words, known)]
+
+
+def word_features(words: list[str], known: list[str]) -> Iterator[list[str]]:
+    """Per word, the features of the word and its neighbours; `known` holds each word's identity
+    (casefolded, or `UNKNOWN`)."""
     padded = ["<s>", "<s>", *known, "</s>", "</s>"]
-    sentence = sorted({f"s={word}" for word in known if word != UNKNOWN})
-    if intent is not None:
-        sentence.append(f"i={intent}")
-    rows: list[list[str]] = []
-    for i, (word, low) in enumerate(zip(words, lowered, strict=True)):
-        long_shape = shape(word)
-        rows.append([
+    for i, word in enumerate(words):
+        low = word.casefold()
+        long_shape, short_shape = _shapes(word)
+        yield [
             f"w={known[i]}",
-            f"shape={long_shape[:10]}",
-            f"short={_collapse(long_shape)}",
+            f"shape={long_shape}",
+            f"short={short_shape}",
             f"pre={low[:3]}",
             f"suf={low[-3:]}",
             f"w-1={padded[i + 1]}",
@@ -180,9 +186,22 @@ def token_features(
             f"w+1={padded[i + 3]}",
             f"w+2={padded[i + 4]}",
             f"w-1,w+1={padded[i + 1]},{padded[i + 3]}",
-            *sentence,
-        ])  # fmt: skip
-    return rows
+        ]  # fmt: skip
+
+
+def sentence_features(known: list[str], intent: str | None) -> list[str]:
+    """The features every word of the utterance shares: its known words and its intent."""
+    shared = sorted({f"s={word}" for word in known if word != UNKNOWN})
+    if intent is not None:
+        shared.append(f"i={intent}")
+    return shared
+
+
+@functools.lru_cache(maxsize=20_000)
+def _shapes(word: str) -> tuple[str, str]:
+    """The word's shape (up to 10 characters) and its collapsed shape; users reuse a small vocabulary."""
+    long_shape = shape(word)
+    return long_shape[:10], _collapse(long_shape)
 
 
 def fit_tagger(
