@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
 
 from parley.cli import main
-from parley.embedded import start_message
+from parley.embedded import kept_admin_token, start_message
 from parley.settings import EmbeddedSettings
 
 BAD = {
@@ -60,7 +61,18 @@ def test_the_console_is_announced_only_where_it_is_served(tmp_path: Path) -> Non
     assert "console: http://127.0.0.1:8123/console/" in start_message(settings, str(tmp_path), None)
 
 
-def test_a_generated_admin_token_is_printed_once_with_the_addresses() -> None:
+def test_a_kept_admin_token_is_printed_with_the_addresses() -> None:
     message = start_message(EmbeddedSettings(), None, "secret-token")
     assert message.splitlines()[0].startswith("Parley is running at http://127.0.0.1:8000")
     assert message.splitlines()[1].endswith(": secret-token")
+    assert "PARLEY_DATA_DIR/admin-token" in message.splitlines()[1]
+
+
+def test_a_generated_admin_token_is_kept_for_the_owner_and_the_next_start(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    token = kept_admin_token(data_dir)
+    assert len(token) >= 32
+    assert kept_admin_token(data_dir) == token
+    assert stat.S_IMODE((data_dir / "admin-token").stat().st_mode) == 0o600
+    (data_dir / "admin-token").write_text("\n")  # emptied by hand: a new one is made
+    assert kept_admin_token(data_dir) not in ("", token)

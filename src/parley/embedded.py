@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import secrets
 import signal
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from parley_runtime.worker import Worker
 log = structlog.get_logger(__name__)
 
 DEMO_BOT = "pizzeria"
+ADMIN_TOKEN_FILE = "admin-token"  # noqa: S105 - a file name, not a secret
+"""Where `kept_admin_token` keeps a generated admin token, under PARLEY_DATA_DIR."""
 
 
 @dataclass
@@ -74,7 +77,7 @@ async def build_stack(settings: EmbeddedSettings, infra: Infra | None = None) ->
     encoder = await asyncio.to_thread(build_encoder, nlu_settings)
     nlu = await build_nlu_service(infra, nlu_settings, encoder=encoder)
     dialogue = await build_dialogue_service(infra, load_settings(DialogueSettings), nlu=nlu)
-    token = settings.admin_token or secrets.token_urlsafe(24)
+    token = settings.admin_token or kept_admin_token(Path(infra.settings.data_dir))
     gateway_settings = load_settings(GatewaySettings)
     gateway_settings = GatewaySettings(**{**_fields(gateway_settings), "admin_token": token})
     gateway = await build_gateway(infra, gateway_settings, dialogue=dialogue, parser=nlu)
@@ -147,8 +150,8 @@ async def serve(settings: EmbeddedSettings) -> None:
             ws_per_message_deflate=False,
         )
         server = uvicorn.Server(config)
-        generated = None if settings.admin_token else stack.admin_token
-        print(start_message(settings, stack.gateway.settings.static_dir, generated), flush=True)
+        kept = None if settings.admin_token else stack.admin_token
+        print(start_message(settings, stack.gateway.settings.static_dir, kept), flush=True)
         signals.active = False  # uvicorn handles them while it serves, and stops gracefully
         await server.serve()
     except asyncio.CancelledError:
@@ -192,15 +195,31 @@ class StartupSignals:
             self._main.cancel()
 
 
-def start_message(settings: EmbeddedSettings, static_dir: str | None, generated_token: str | None) -> str:
+def kept_admin_token(data_dir: Path) -> str:
+    """The admin token saved in `data_dir` by an earlier start, or a new one saved there (readable by
+    its owner only), so that the console's sign-in and scripts keep working across restarts as the
+    bots they manage do."""
+    path = data_dir / ADMIN_TOKEN_FILE
+    if path.is_file() and (saved := path.read_text(encoding="utf-8").strip()):
+        return saved
+    token = secrets.token_urlsafe(24)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with os.fdopen(
+        os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8"
+    ) as file:
+        file.write(token + "\n")
+    return token
+
+
+def start_message(settings: EmbeddedSettings, static_dir: str | None, kept_token: str | None) -> str:
     """Where everything is (the console only when `static_dir` holds its build: the built-in page
-    has none), and the admin token when it was generated."""
+    has none), and the admin token when Parley keeps it (none was set)."""
     url = f"http://{settings.host}:{settings.port}"
     console = f" console: {url}/console/," if static_dir and _holds_console(Path(static_dir)) else ""
     lines = [f"Parley is running at {url}  (chat page: {url}/?bot={DEMO_BOT},{console} API docs: {url}/docs)"]
-    if generated_token is not None:
-        hint = "shown once; set PARLEY_ADMIN_TOKEN to choose your own"
-        lines.append(f"Admin token ({hint}): {generated_token}")
+    if kept_token is not None:
+        hint = f"kept in PARLEY_DATA_DIR/{ADMIN_TOKEN_FILE}; set PARLEY_ADMIN_TOKEN to choose your own"
+        lines.append(f"Admin token ({hint}): {kept_token}")
     return "\n".join(lines)
 
 
