@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from itertools import chain
 
 from parley_nlu.candidates import Candidate
+from parley_nlu.keywords import DIGIT_KEYWORDS, KeywordPattern, mentions
 from parley_nlu.numbers import ORDINAL_WORDS, TENS, WORD_NUMBER, parse_words
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -45,16 +46,26 @@ _DAY = rf"(\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_DAY})"
 _YEAR = r"(?:,?\s+(\d{4}))?"
 _FLAGS = re.IGNORECASE
 
-_RELATIVE = re.compile(
-    r"\b(the\s+day\s+after\s+tomorrow|the\s+day\s+before\s+yesterday|this\s+(?:morning|afternoon|evening)"
-    r"|today|tonight|tomorrow|yesterday)\b",
-    _FLAGS,
+_MONTH_KEYWORDS = tuple(month[:3] for month in MONTHS)
+"""How every spelling of a month in `_MONTH` begins."""
+_RELATIVE = KeywordPattern(
+    re.compile(
+        r"\b(the\s+day\s+after\s+tomorrow|the\s+day\s+before\s+yesterday|this\s+(?:morning|afternoon|evening)"
+        r"|today|tonight|tomorrow|yesterday)\b",
+        _FLAGS,
+    ),
+    ("today", "tonight", "tomorrow", "yesterday", "morning", "afternoon", "evening"),
 )
-_WEEKDAY = re.compile(rf"\b(?:(next|this|last|on)\s+)?({'|'.join(WEEKDAYS)})s?\b", _FLAGS)
-_WEEK = re.compile(r"\b(?:(next|this)\s+)(week|weekend)\b|\b(weekend)\b", _FLAGS)
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+(the\s+)?{_DAY}{_YEAR}\b", _FLAGS)
-_DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?|{_ORDINAL_DAY}\s+of\s+){_MONTH}\b{_YEAR}", _FLAGS
+_WEEKDAY = KeywordPattern(
+    re.compile(rf"\b(?:(next|this|last|on)\s+)?({'|'.join(WEEKDAYS)})s?\b", _FLAGS), WEEKDAYS
+)
+_WEEK = KeywordPattern(re.compile(r"\b(?:(next|this)\s+)(week|weekend)\b|\b(weekend)\b", _FLAGS), ("week",))
+_MONTH_DAY = KeywordPattern(re.compile(rf"\b{_MONTH}\.?\s+(the\s+)?{_DAY}{_YEAR}\b", _FLAGS), _MONTH_KEYWORDS)
+_DAY_MONTH = KeywordPattern(
+    re.compile(
+        rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?|{_ORDINAL_DAY}\s+of\s+){_MONTH}\b{_YEAR}", _FLAGS
+    ),
+    _MONTH_KEYWORDS,
 )
 FUNCTION_WORDS = (
     "at|in|for|and|or|to|by|from|until|till|before|after|around|about|then|please|so|but|if|"
@@ -63,11 +74,14 @@ FUNCTION_WORDS = (
 """Words after a number that do not say what it counts, as a noun would ("on the 2nd floor", "at one
 point"): "on the 5th at 7" is a day of the month, "at seven please" an hour."""
 _AFTER_A_DAY = f"of|{FUNCTION_WORDS}"
-_ON_THE_DAY = re.compile(
-    rf"\bon\s+the\s+(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?!(?:{_AFTER_A_DAY})\b)[a-z])", _FLAGS
+_ON_THE_DAY = KeywordPattern(
+    re.compile(rf"\bon\s+the\s+(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?!(?:{_AFTER_A_DAY})\b)[a-z])", _FLAGS),
+    ("on",),
 )
 """'on the 5th' (at 7, please, ...), but not 'on the 2nd floor': a noun after it says what is 2nd."""
-_WEEKDAY_AND = re.compile(rf"\b(?:(on|this|next|last)\s+)?({'|'.join(WEEKDAYS)})\s*,?\s+", _FLAGS)
+_WEEKDAY_AND = KeywordPattern(
+    re.compile(rf"\b(?:(on|this|next|last)\s+)?({'|'.join(WEEKDAYS)})\s*,?\s+", _FLAGS), WEEKDAYS
+)
 _THE = re.compile(r"the\s+", _FLAGS)
 _THE_DAY = re.compile(rf"(?:the\s+)?(\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_DAY})\b", _FLAGS)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -75,12 +89,17 @@ _NOT_A_NUMBER_AFTER = r"(?![\w/:-]|[.,]\d)"
 _YEAR_FIRST = re.compile(rf"(?<![\w./:-])(\d{{4}})([/.])(\d{{1,2}})\2(\d{{1,2}}){_NOT_A_NUMBER_AFTER}")
 _NUMERIC = re.compile(rf"(?<![\w./:-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}){_NOT_A_NUMBER_AFTER}")
 _SLASHED = re.compile(rf"(\d{{1,2}})/(\d{{1,2}}){_NOT_A_NUMBER_AFTER}")
-_NUMERIC_NO_YEAR = re.compile(
-    r"(?:\b(?:on|by|until|till|from|to|before|after|between)\s+|^\s*(?=\S+\s*[.!?]?\s*$))"
-    rf"(\d{{1,2}})/(\d{{1,2}}){_NOT_A_NUMBER_AFTER}",
-    _FLAGS,
+_NUMERIC_NO_YEAR = KeywordPattern(
+    re.compile(
+        r"(?:\b(?:on|by|until|till|from|to|before|after|between)\s+|^\s*(?=\S+\s*[.!?]?\s*$))"
+        rf"(\d{{1,2}})/(\d{{1,2}}){_NOT_A_NUMBER_AFTER}",
+        _FLAGS,
+    ),
+    ("/",),
 )
-_IN_DAYS = re.compile(rf"\bin\s+(\d+|{WORD_NUMBER}|a|an)\s+(days?|weeks?)\b", _FLAGS)
+_IN_DAYS = KeywordPattern(
+    re.compile(rf"\bin\s+(\d+|{WORD_NUMBER}|a|an)\s+(days?|weeks?)\b", _FLAGS), ("day", "week")
+)
 
 
 def date_candidates(text: str, today: date) -> Iterator[Candidate]:
@@ -119,6 +138,8 @@ def _dates(text: str, today: date) -> Iterator[Candidate]:
 
 
 def _numeric_dates(text: str, today: date) -> Iterator[Candidate]:
+    if not mentions(text, DIGIT_KEYWORDS):
+        return  # every pattern here needs one
     for match in _ISO.finditer(text):
         value = _calendar(today, month=match.group(2), day=match.group(3), year=match.group(1))
         yield from _dated(match, value)
@@ -147,10 +168,10 @@ def _weekdays_with_days(text: str, today: date) -> Iterator[tuple[int, int, date
 def _days_at(text: str, at: int, today: date) -> tuple[int, list[date]] | None:
     """The end of a day of the month that starts at `at`, if one does, and the dates it may be:
     "tuesday 3/12" may be 3 December or March 12, and the weekday tells which."""
-    if match := _MONTH_DAY.match(text, at):
+    if match := _MONTH_DAY.pattern.match(text, at):
         return match.end(), _listed(_month_day(match, today))
     the = _THE.match(text, at)
-    if match := _DAY_MONTH.match(text, the.end() if the else at):
+    if match := _DAY_MONTH.pattern.match(text, the.end() if the else at):
         return match.end(), _listed(_day_month(match, today))
     if match := _THE_DAY.match(text, at):
         return match.end(), _listed(_next_day_of_month(today, _day_number(match.group(1))))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from parley_nlu.candidates import Candidate
+from parley_nlu.keywords import DIGIT_KEYWORDS, KeywordPattern
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -47,21 +48,32 @@ _AND_A_HALF = r"\s+and\s+a\s+half"
 _SCALE_WORDS = r"(?:(?:dozen|hundred)(?:[\s-]+(?:thousand|million|billion))?|thousand|million|billion)"
 """The scale words that may follow a count: "3 million", "2 dozen", "1.5 hundred thousand"."""
 
-_DIGIT_NUMBER = re.compile(rf"(?<![\w.,:/-]){DIGITS}(?![\w:/]|[.,]\d)")
-_WORD_NUMBER = re.compile(rf"(?<![\w-]){WORD_NUMBER}(?![\w-])", re.IGNORECASE)
-_SCALED_NUMBER = re.compile(
-    rf"(?<![\w.,:/-])(?:({DIGITS})|({WORD_NUMBER}))({_AND_A_HALF})?(?:[\s-]+({_SCALE_WORDS}))?(?![\w-])",
-    re.IGNORECASE,
+_NUMBER_WORDS = (*UNITS, *TENS, *SCALES, "dozen")
+"""The words of `WORD_NUMBER`, one of which each of its matches holds."""
+_DIGIT_NUMBER = KeywordPattern(re.compile(rf"(?<![\w.,:/-]){DIGITS}(?![\w:/]|[.,]\d)"), DIGIT_KEYWORDS)
+_WORD_NUMBER = KeywordPattern(re.compile(rf"(?<![\w-]){WORD_NUMBER}(?![\w-])", re.IGNORECASE), _NUMBER_WORDS)
+_SCALED_NUMBER = KeywordPattern(
+    re.compile(
+        rf"(?<![\w.,:/-])(?:({DIGITS})|({WORD_NUMBER}))({_AND_A_HALF})?(?:[\s-]+({_SCALE_WORDS}))?(?![\w-])",
+        re.IGNORECASE,
+    ),
+    ("half", "dozen", "hundred", "thousand", "million", "billion"),  # a match without one is not read
 )
 """A count with "and a half" or scale words after it that the plain patterns do not read:
 "3 million", "2.5 thousand", "two and a half", "two and a half million"."""
-_HALF_A_SCALE = re.compile(
-    r"(?<![\w-])half\s+an?\s+(dozen|hundred|thousand|million|billion)(?![\w-])", re.IGNORECASE
+_HALF_A_SCALE = KeywordPattern(
+    re.compile(r"(?<![\w-])half\s+an?\s+(dozen|hundred|thousand|million|billion)(?![\w-])", re.IGNORECASE),
+    ("half",),
 )
-_DIGIT_ORDINAL = re.compile(r"(?<![\w.,])(\d+)\s?(?:st|nd|rd|th)(?!\w)", re.IGNORECASE)
+_DIGIT_ORDINAL = KeywordPattern(
+    re.compile(r"(?<![\w.,])(\d+)\s?(?:st|nd|rd|th)(?!\w)", re.IGNORECASE), DIGIT_KEYWORDS
+)
 _TENS_ORDINAL = "|".join(TENS)
-_WORD_ORDINAL = re.compile(
-    rf"(?<![\w-])(?:(?:({_TENS_ORDINAL})[\s-])?({'|'.join(ORDINAL_WORDS)}))(?![\w-])", re.IGNORECASE
+_WORD_ORDINAL = KeywordPattern(
+    re.compile(
+        rf"(?<![\w-])(?:(?:({_TENS_ORDINAL})[\s-])?({'|'.join(ORDINAL_WORDS)}))(?![\w-])", re.IGNORECASE
+    ),
+    ORDINAL_WORDS,
 )
 _PRONOUN_ONE = re.compile(
     rf"(?:\b(?:the|this|that|which|each|every|any|no|another|other|last|next|same|{'|'.join(ORDINAL_WORDS)})"
@@ -70,11 +82,14 @@ _PRONOUN_ONE = re.compile(
 )
 _NOT_AN_ORDINAL = re.compile(r"(?:\d|\b(?:a|one|per|each|every|split))\s*$", re.IGNORECASE)
 _UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
-_DURATION = re.compile(
-    r"(?<![\w.])(?:(?P<special>half an hour|half a minute|(?:a\s+)?quarter of an hour)"
-    rf"|(?P<count>(?:{DIGITS}|{WORD_NUMBER})(?:{_AND_A_HALF})?|an?)[\s-]*(?P<unit>{_UNIT})(?P<half>{_AND_A_HALF})?)"
-    r"(?!\w)",
-    re.IGNORECASE,
+_DURATION = KeywordPattern(
+    re.compile(
+        r"(?<![\w.])(?:(?P<special>half an hour|half a minute|(?:a\s+)?quarter of an hour)"
+        rf"|(?P<count>(?:{DIGITS}|{WORD_NUMBER})(?:{_AND_A_HALF})?|an?)[\s-]*(?P<unit>{_UNIT})(?P<half>{_AND_A_HALF})?)"
+        r"(?!\w)",
+        re.IGNORECASE,
+    ),
+    ("sec", "min", "hour", "hr", "day", "week"),  # of every `_UNIT`, and of the set phrases
 )
 """A count and a unit ("2 hrs", "two and a half hours", "an hour and a half") or a set phrase; the
 phrases first, so that "half an hour" is not read as "an hour"."""

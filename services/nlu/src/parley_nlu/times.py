@@ -21,32 +21,46 @@ from collections.abc import Iterator
 
 from parley_nlu.candidates import Candidate
 from parley_nlu.datetimes import FUNCTION_WORDS, WEEKDAYS, count_of
+from parley_nlu.keywords import DIGIT_KEYWORDS, KeywordPattern
 from parley_nlu.numbers import TENS, UNITS, WORD_NUMBER, parse_words
 
 _FLAGS = re.IGNORECASE
 _HOUR_WORD = "|".join(sorted([*UNITS, "noon", "midnight"], key=len, reverse=True))
-_CLOCK = re.compile(
-    r"(?<![\w:.])([01]?\d|2[0-3])(?:[:.]([0-5]\d))?\s*(a\.?m\.?|p\.?m\.?|o'?clock)(?![\w])|"
-    r"(?<![\w:.])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])",
-    _FLAGS,
+_CLOCK = KeywordPattern(
+    re.compile(
+        r"(?<![\w:.])([01]?\d|2[0-3])(?:[:.]([0-5]\d))?\s*(a\.?m\.?|p\.?m\.?|o'?clock)(?![\w])|"
+        r"(?<![\w:.])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])",
+        _FLAGS,
+    ),
+    DIGIT_KEYWORDS,
 )
-_NAMED = re.compile(r"\b(noon|midday|midnight)\b", _FLAGS)
-_PAST_TO = re.compile(
-    rf"\b(half|(?:a\s+)?quarter|\d{{1,2}}|{WORD_NUMBER})\s+(past|to|after)\s+({_HOUR_WORD}|\d{{1,2}})\b",
-    _FLAGS,
+_NAMED = KeywordPattern(re.compile(r"\b(noon|midday|midnight)\b", _FLAGS), ("noon", "midday", "midnight"))
+_PAST_TO = KeywordPattern(
+    re.compile(
+        rf"\b(half|(?:a\s+)?quarter|\d{{1,2}}|{WORD_NUMBER})\s+(past|to|after)\s+({_HOUR_WORD}|\d{{1,2}})\b",
+        _FLAGS,
+    ),
+    ("past", "to", "after"),
 )
-_CLOCK_HOURS = "|".join(u for u in UNITS if 0 < UNITS[u] <= 12)
+_CLOCK_HOUR_WORDS = [u for u in UNITS if 0 < UNITS[u] <= 12]
+_CLOCK_HOURS = "|".join(_CLOCK_HOUR_WORDS)
 _DIGIT_WORDS = "|".join(u for u in UNITS if 0 < UNITS[u] < 10)
-_HOUR_MINUTES = re.compile(
-    rf"\b({_CLOCK_HOURS})(?:\s+|-)(thirty|fifteen|forty[\s-]five|{'|'.join(TENS)}(?:[\s-](?:{_DIGIT_WORDS}))?|o'?clock)\b",
-    _FLAGS,
+_HOUR_MINUTES = KeywordPattern(
+    re.compile(
+        rf"\b({_CLOCK_HOURS})(?:\s+|-)(thirty|fifteen|forty[\s-]five|{'|'.join(TENS)}(?:[\s-](?:{_DIGIT_WORDS}))?|o'?clock)\b",
+        _FLAGS,
+    ),
+    (*TENS, "fifteen", "clock"),  # of the minutes
 )
-_AT_HOUR = re.compile(
-    r"(?<=\bat )([01]?\d|2[0-3])(?:\.([0-5]\d))?(?![\w:%]|[.,]\d)"
-    r"(?!\s*(?:percent|degrees|people|persons|guests|dollars|euros|pounds|each|per)\b)",
-    _FLAGS,
+_AT_HOUR = KeywordPattern(
+    re.compile(
+        r"(?<=\bat )([01]?\d|2[0-3])(?:\.([0-5]\d))?(?![\w:%]|[.,]\d)"
+        r"(?!\s*(?:percent|degrees|people|persons|guests|dollars|euros|pounds|each|per)\b)",
+        _FLAGS,
+    ),
+    DIGIT_KEYWORDS,
 )
-_AT_HOUR_WORD = re.compile(rf"(?<=\bat )({_CLOCK_HOURS})(?![\w-])", _FLAGS)
+_AT_HOUR_WORD = KeywordPattern(re.compile(rf"(?<=\bat )({_CLOCK_HOURS})(?![\w-])", _FLAGS), _CLOCK_HOUR_WORDS)
 _AFTER_AN_HOUR_WORD = re.compile(
     rf"\s*(?:$|[.,;:!?)]|(?:{FUNCTION_WORDS}|on|today|tonight|tomorrow|{'|'.join(WEEKDAYS)}"
     r"|morning|afternoon|evening|night|sharp|every|i|we|you|they|ok|okay|thanks)\b)",
@@ -55,7 +69,10 @@ _AFTER_AN_HOUR_WORD = re.compile(
 """What may follow an hour in words after "at" for it to be one ("at seven", "at seven tonight", "at
 eight for two"): not a noun, as "one" and "two" count things as often as they tell the hour ("at one
 point", "at two locations")."""
-_WORD_HOUR_MERIDIEM = re.compile(rf"\b({_CLOCK_HOURS})(?=\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)(?!\s+i\b))", _FLAGS)
+_WORD_HOUR_MERIDIEM = KeywordPattern(
+    re.compile(rf"\b({_CLOCK_HOURS})(?=\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)(?!\s+i\b))", _FLAGS),
+    ("am", "a.m", "pm", "p.m"),
+)
 _MERIDIEM = re.compile(r"\s*(a\.?m\.?|p\.?m\.?)(?!\w)", _FLAGS)
 _PART_OF_DAY = re.compile(r"\s+(?:in\s+the\s+(morning|afternoon|evening)|at\s+(night))\b", _FLAGS)
 """A part of the day right after a time that names no day, which belongs to its span ("six thirty in

@@ -1,0 +1,43 @@
+"""Patterns run only on texts that hold one of their keywords.
+
+The built-in entities' patterns are long alternations (every number word, every month name) that
+Python's `re` tries at every position of a text: about 10 µs each on a sentence, 0.1 ms in all,
+though most sentences hold none of the words they need. Each such pattern is paired with keywords,
+one of which every match it is read for contains, as the pattern spells it (any case), and is not
+run on a text that holds none of them, which is then known to give nothing.
+
+The keywords are looked for in the lowercased text. On ASCII text, `str.lower` and `re.IGNORECASE`
+agree; elsewhere they may not (`re` takes the long s, U+017F, for an "s" and the Kelvin sign, U+212A,
+for a "k"), so other texts run every pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+DIGIT_KEYWORDS = tuple("0123456789")
+"""The keywords of a pattern that needs a digit (`\\d`, which is 0-9 in ASCII text)."""
+
+
+class KeywordPattern:
+    """A compiled pattern whose `finditer` finds nothing in a text without one of its keywords."""
+
+    def __init__(self, pattern: re.Pattern[str], keywords: Iterable[str]) -> None:
+        """`keywords`: lowercase ASCII words, one of which every match the caller reads contains."""
+        self.pattern = pattern
+        self.keywords = tuple(keywords)
+        if not self.keywords or any(not k.isascii() or k != k.lower() for k in self.keywords):
+            raise ValueError("keywords must be lowercase ASCII, and at least one")
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if mentions(text, self.keywords):
+            yield from self.pattern.finditer(text)
+
+
+def mentions(text: str, keywords: tuple[str, ...]) -> bool:
+    """Whether `text` may hold one of `keywords` in any case (always, for a text not in ASCII)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(keyword in lowered for keyword in keywords)
