@@ -1,18 +1,15 @@
 """What one turn adds to its day's bucket.
 
 Every counter is a sum, so the 64 buckets of a day (and the days of a range) are merged by adding
-field by field. Latency is the fixed histogram of `parley_messages.latency`.
+field by field. Latency is the fixed histogram of `parley_messages.latency`; intent and channel
+names are field names as `parley_messages.analytics_names` escapes them.
 """
 
 from __future__ import annotations
 
 from parley_messages import TurnCompleted
+from parley_messages.analytics_names import CHANNELS, INTENTS, field_name
 from parley_messages.latency import latency_bucket
-
-
-def field_name(value: str) -> str:
-    """`value` made safe as a MongoDB field name (no `.` paths, no leading `$`, never empty)."""
-    return value.replace(".", "_").replace("$", "_") or "_"
 
 
 def user_key(event: TurnCompleted) -> str:
@@ -31,8 +28,8 @@ def turn_increments(event: TurnCompleted) -> dict[str, float]:
         "fallbacks": int(event.fallback),
         "completed": int(event.complete),
         "latency_ms_sum": event.latency_ms,
-        f"intents.{field_name(event.intent or 'none')}": 1,
-        f"channels.{field_name(event.channel)}": 1,
+        f"{INTENTS}.{field_name(event.intent)}": 1,
+        f"{CHANNELS}.{field_name(event.channel)}": 1,
         f"latency_ms_buckets.{latency_bucket(event.latency_ms)}": 1,
     }
     if event.confidence is not None:
