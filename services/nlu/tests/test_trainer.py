@@ -440,6 +440,38 @@ async def test_a_model_scoring_below_the_current_one_is_not_published(
     assert bus.depth(ANALYTICS_QUEUE) == 1
 
 
+def _cut_to_one_example(dataset: NluDataset) -> NluDataset:
+    """`dataset` with each intent's first example only: the same intents, and nothing to hold out."""
+    intents = [msgspec.structs.replace(i, examples=i.examples[:1]) for i in dataset.intents]
+    return msgspec.structs.replace(dataset, intents=intents)
+
+
+async def test_a_model_that_could_not_be_scored_does_not_replace_a_scored_one(
+    handler: Any, shop_dataset: NluDataset, blobs: LocalBlobStore, db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    await handler(await snapshot(blobs, shop_dataset, "job-1"))
+    current = await MongoModelRegistry(db).latest("shop")
+    assert current is not None
+    await handler(await snapshot(blobs, _cut_to_one_example(shop_dataset), "job-2"))
+    job = await db["training_jobs"].find_one({"_id": "job-2"})
+    assert job is not None and job["status"] == "rejected"
+    assert "could not be scored" in job["error"] and "force" in job["error"]
+    assert f"quality {current.metrics['quality']:.3f}" in job["error"]
+    assert job["metrics"]["held_out"] == 0
+    record = await MongoModelRegistry(db).latest("shop")
+    assert record is not None and record.job_id == "job-1"
+
+
+async def test_force_publishes_a_model_that_could_not_be_scored(
+    handler: Any, shop_dataset: NluDataset, blobs: LocalBlobStore, db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    await handler(await snapshot(blobs, shop_dataset, "job-1"))
+    cut = await snapshot(blobs, _cut_to_one_example(shop_dataset), "job-2")
+    await handler(msgspec.structs.replace(cut, force=True))
+    record = await MongoModelRegistry(db).latest("shop")
+    assert record is not None and record.job_id == "job-2"
+
+
 async def test_force_publishes_a_model_that_scores_lower(
     handler: Any, shop_dataset: NluDataset, blobs: LocalBlobStore, db: AsyncDatabase[dict[str, Any]]
 ) -> None:
@@ -565,6 +597,16 @@ def test_worse_than_tolerates_noise_and_compares_a_common_metric() -> None:
     assert worse_than(_scored({"quality": 0.8}), current) is not None
     assert worse_than(_scored({"accuracy": 0.95}), current) is None
     assert worse_than(_scored({"quality": 0.1}), None) is None
+
+
+def test_an_unscored_model_is_worse_than_a_scored_one_of_the_same_intents_only() -> None:
+    unscored = {"examples": 3.0, "held_out": 0.0}
+    refusal = worse_than(_scored(unscored), _scored({"quality": 0.917, "accuracy": 0.95}))
+    assert refusal is not None and "could not be scored" in refusal and "quality 0.917" in refusal
+    assert worse_than(_scored(unscored), _scored({"accuracy": 0.95}, ())) is not None  # intents not recorded
+    assert worse_than(_scored(unscored), _scored({"quality": 0.9}, ("a", "b", "c"))) is None  # other intents
+    assert worse_than(_scored(unscored), _scored({"held_out": 0.0})) is None  # neither was scored
+    assert worse_than(_scored({"quality": 0.5}), _scored(unscored)) is None  # nothing to compare with
 
 
 def test_worse_than_compares_models_of_the_same_intents_only() -> None:

@@ -200,12 +200,21 @@ def worse_than(record: ModelRecord, current: ModelRecord | None) -> str | None:
     Compared on the first of `COMPARED_METRICS` both have, with `TOLERANCE` for the noise of
     cross-validation; retrain with `force` to publish anyway. When the bot's fallback threshold
     changed, only on `THRESHOLD_FREE_METRICS`: a higher threshold sends more to fallback on purpose.
+    A new model that could not be scored at all (no intent had two examples to hold one out) does
+    not replace a scored one: cutting a bot's examples down is the mistake the comparison is for.
     Not at all when the two tell different intents apart: each added intent is one more to confuse
     and one fewer left out to stand for out-of-scope input, so scores of different intent sets do not
     say which model is better, and a bot's edited intents are its owner's decision.
     """
     if current is None or (current.intents and current.intents != record.intents):
         return None
+    if not _scored(record.metrics) and _scored(current.metrics):
+        name = next(name for name in COMPARED_METRICS if name in current.metrics)
+        return (
+            "the new model could not be scored (no intent has two examples, so none could be held out) "
+            f"and the current model {described(current)} of the same intents scores {name} "
+            f"{current.metrics[name]:.3f}; retrain with force to publish it anyway"
+        )
     metrics = record.metrics
     old_threshold = current.metrics.get("threshold")
     moved = old_threshold is not None and metrics.get("threshold", old_threshold) != old_threshold
@@ -220,6 +229,11 @@ def worse_than(record: ModelRecord, current: ModelRecord | None) -> str | None:
                 )
             return None
     return None
+
+
+def _scored(metrics: dict[str, float]) -> bool:
+    """Whether a model's metrics hold a held-out score to compare (none when nothing was held out)."""
+    return any(name in metrics for name in COMPARED_METRICS)
 
 
 def model_record(
