@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley_runtime.client_json import MAX_DEPTH, check_depth, decode_json, nesting_depth
+from parley_runtime.client_json import MAX_DEPTH, check_depth, decode_json, nesting_depth, repeated_keys
 from parley_runtime.errors import InvalidInputError
 
 
@@ -80,3 +80,40 @@ def test_a_whole_pair_or_an_escaped_backslash_is_text(raw: bytes, text: str) -> 
 def test_malformed_json_with_a_whole_pair_is_still_malformed() -> None:
     with pytest.raises(InvalidInputError, match="not valid JSON"):
         decode_json(b'{"text": "\\\\ud800 \\ud83d\\ude00", ')
+
+
+def test_a_key_given_twice_is_refused_naming_its_path() -> None:
+    raw = b'{"intents": [{"id": "greet", "replies": ["A"], "replies": ["B"]}], "name": "x"}'
+    with pytest.raises(InvalidInputError) as refused:
+        decode_json(raw)
+    assert str(refused.value).startswith("repeated key in the JSON: `intents[0].replies` (")
+    assert refused.value.details == [
+        {"path": "intents[0].replies", "message": "is given more than once: an object gives each key once"}
+    ]
+
+
+def test_every_repeated_key_is_named_once_in_document_order() -> None:
+    raw = b'{"a": 1, "a": 2, "a": 3, "b": [{"c": {}, "c": {"d": 1, "d": 2}}], "e": {"f": [], "f": 1}}'
+    assert repeated_keys(raw) == ["a", "b[0].c", "b[0].c.d", "e.f"]
+    with pytest.raises(
+        InvalidInputError, match=r"repeated keys in the JSON: `a`, `b\[0\].c`, `b\[0\].c.d`, \.\.\."
+    ):
+        decode_json(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"a": {"b": 1}, "b": {"a": 2}}', b'[{"a": 1}, {"a": 2}]', b'{"a": "\\"a\\": 1"}', b'{"a": 1, "A": 2}'],
+)
+def test_the_same_key_in_different_objects_is_not_repeated(raw: bytes) -> None:
+    assert repeated_keys(raw) == []
+    decode_json(raw)
+
+
+def test_a_repeated_key_may_be_let_through_where_a_reader_asks() -> None:
+    assert decode_json(b'{"a": 1, "a": 2}', unique_keys=False) == {"a": 2}
+
+
+def test_long_numbers_do_not_stop_the_search_for_repeated_keys() -> None:
+    digits = b"9" * 4000
+    assert repeated_keys(b'{"n": ' + digits + b', "n": 1.' + digits + b"}") == ["n"]

@@ -70,3 +70,11 @@ async def test_an_empty_body_is_fine_where_the_handler_needs_none(path: str, ans
 async def test_other_bad_bodies_keep_their_own_words(body: bytes, message: str) -> None:
     error = await refusal(body, {"content-type": "application/json"})
     assert error["details"][0]["message"] == message
+
+
+async def test_a_body_that_gives_a_key_twice_is_refused_naming_it() -> None:
+    error = await refusal(b'{"text": "yes", "text": "no"}', {"content-type": "application/json"})
+    assert error["message"].startswith("repeated key in the JSON: `text` (")
+    assert error["details"] == [
+        {"message": "is given more than once: an object gives each key once", "key": "text", "source": "body"}
+    ]

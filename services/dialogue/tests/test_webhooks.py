@@ -373,3 +373,11 @@ async def test_the_timeout_bounds_a_notification_and_the_host_lookup_too():
     assert time.monotonic() - started < 0.6
     assert seen == []
     await webhooks.aclose()
+
+
+async def test_an_answer_that_gives_a_key_twice_keeps_its_last_value_as_acf_read_it():
+    handler, _ = answer(body=b'{"status": "packed", "status": "shipped"}')
+    webhooks = caller(handler, "93.184.216.34")
+    result = await webhooks.call(WebhookRequest(method="GET", url="https://a.example.com/"))
+    assert result == {"status": "shipped"}
+    await webhooks.aclose()

@@ -103,3 +103,23 @@ async def test_a_form_field_whose_text_does_not_decode_is_invalid_input(
     response = await client.post("/api/v1/bots/shop/import", content=body, headers=headers)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_input"
+
+
+async def test_a_chat_body_that_gives_a_key_twice_is_invalid_input(client: Client, dialogue: Any) -> None:
+    body = b'{"text": "cancel my order", "context": {"user": "ann"}, "text": "confirm my order"}'
+    response = await client.post(CHAT, content=body, headers=JSON)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["details"][0]["key"]) == ("invalid_input", "text")
+    assert dialogue.requests == []
+
+
+def test_a_frame_that_gives_a_key_twice_gets_an_invalid_json_error_frame(app: Litestar) -> None:
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws,
+    ):
+        ws.send_text('{"type": "user_message", "text": "yes", "context": {"a": 1, "a": 2}}')
+        error = ws.receive_json()
+    assert error["code"] == "invalid_json"
+    assert error["message"].startswith("repeated key in the JSON: `context.a`")

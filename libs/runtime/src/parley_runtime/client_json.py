@@ -9,12 +9,19 @@ summed. Failures are `InvalidInputError`s (HTTP 400), as for any other malformed
 JSON may escape a UTF-16 surrogate (`\\ud800`) without its other half, which no Unicode text holds;
 msgspec refuses it, in words such as "Input data was truncated", so such a refusal is named for
 what it is.
+
+An object that gives a key twice (`{"replies": ["A"], "replies": ["B"]}`) is refused, naming where:
+JSON decoders keep the last value and drop the others without a word, so a hand-merged document
+lost what its first copy held. msgspec cannot tell, so the text is read once more by the standard
+library, which hands over each object's pairs before they become a dictionary.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -49,17 +56,87 @@ def check_depth(raw: bytes, max_depth: int = MAX_DEPTH) -> None:
         )
 
 
-def decode_json(raw: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
+def decode_json(raw: bytes | str, max_depth: int = MAX_DEPTH, *, unique_keys: bool = True) -> Any:
     """Decode a client's JSON text; `InvalidInputError` saying why when it is not UTF-8 JSON
-    nested at most `max_depth` deep."""
+    nested at most `max_depth` deep, or (with `unique_keys`) when an object gives a key twice."""
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     check_depth(data, max_depth)
     try:
-        return msgspec.json.decode(data)
+        value = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
         raise not_json(data, str(exc)) from None
     except UnicodeError as exc:
         raise InvalidInputError(not_utf8(exc), details=[{"message": str(exc)}]) from None
+    if unique_keys:
+        check_unique_keys(data)
+    return value
+
+
+def check_unique_keys(raw: bytes) -> None:
+    """`InvalidInputError` naming every key an object of the JSON text `raw` gives more than once;
+    `raw` is JSON already decoded (its depth checked), so only that can be wrong with it."""
+    paths = repeated_keys(raw)
+    if paths:
+        raise InvalidInputError(
+            repeated_message(paths), details=[{"path": path, "message": REPEATED} for path in paths]
+        )
+
+
+REPEATED = "is given more than once: an object gives each key once"
+"""What is wrong with a repeated key, said at its path."""
+
+
+def repeated_message(paths: list[str]) -> str:
+    """One line naming the repeated keys at `paths` (the first three of them)."""
+    named = ", ".join(f"`{path}`" for path in paths[:3]) + (", ..." if len(paths) > 3 else "")
+    keys = "key" if len(paths) == 1 else "keys"
+    why = "an object gives each key once; readers keep only the last value"
+    return f"repeated {keys} in the JSON: {named} ({why})"
+
+
+def repeated_keys(raw: bytes) -> list[str]:
+    """The paths (`intents[0].replies`) of the keys that an object of the JSON text `raw` gives
+    more than once, each once, in the order of the document; `raw` must be valid JSON."""
+    repeats: list[_Repeats] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(items)
+        if len(found) == len(items):
+            return found
+        counted: dict[str, int] = {}
+        for key, _ in items:
+            counted[key] = counted.get(key, 0) + 1
+        repeats.append(_Repeats(found, [key for key, count in counted.items() if count > 1]))
+        return repeats[-1]
+
+    # Numbers stay text: their values do not matter here, and a long one would exceed `int`'s limit.
+    value = json.loads(raw, object_pairs_hook=pairs, parse_int=str, parse_float=str, parse_constant=str)
+    return list(_repeated_paths(value, "")) if repeats else []
+
+
+class _Repeats(dict[str, Any]):
+    """An object of the text that gives `repeated` more than once (its last values kept)."""
+
+    def __init__(self, found: dict[str, Any], repeated: list[str]) -> None:
+        super().__init__(found)
+        self.repeated = repeated
+
+
+def _repeated_paths(value: object, path: str) -> Iterator[str]:
+    if isinstance(value, dict):
+        fields: dict[str, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        if isinstance(fields, _Repeats):
+            yield from (_key_path(path, key) for key in fields.repeated)
+        for key, item in fields.items():
+            yield from _repeated_paths(item, _key_path(path, key))
+    elif isinstance(value, list):
+        items: list[Any] = value  # pyright: ignore[reportUnknownVariableType]
+        for n, item in enumerate(items):
+            yield from _repeated_paths(item, f"{path}[{n}]")
+
+
+def _key_path(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
 
 
 def not_json(raw: bytes, reason: str) -> InvalidInputError:

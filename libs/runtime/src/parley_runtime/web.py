@@ -12,7 +12,14 @@ from litestar.datastructures import FormMultiDict
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 
-from parley_runtime.client_json import check_depth, not_json, not_utf8
+from parley_runtime.client_json import (
+    REPEATED,
+    check_depth,
+    not_json,
+    not_utf8,
+    repeated_keys,
+    repeated_message,
+)
 from parley_runtime.errors import (
     ConflictError,
     InvalidInputError,
@@ -38,8 +45,9 @@ class CheckedRequest(Request[Any, Any, Any]):
     not decode or its JSON nests deeper than `client_json.MAX_DEPTH`: Litestar raised
     `UnicodeDecodeError`, `LookupError` (an unknown charset) and `RecursionError` there, which
     reached clients as 500s. Malformed JSON is refused in the words of `client_json.decode_json`,
-    and an empty body, where the handler needs one, as empty (Litestar reported the `KeyError` it
-    met, `"'data'"`). Pass as `request_class=`."""
+    and so is an object that gives a key twice (Litestar kept the last value without a word), each
+    repeated key named by its path; an empty body, where the handler needs one, is refused as empty
+    (Litestar reported the `KeyError` it met, `"'data'"`). Pass as `request_class=`."""
 
     async def body(self) -> bytes:
         body = await super().body()
@@ -53,11 +61,15 @@ class CheckedRequest(Request[Any, Any, Any]):
         body = await self.body()
         check_depth(body)
         try:
-            return await super().json()
+            value = await super().json()
         except UnicodeDecodeError as exc:
             raise InvalidInputError(not_utf8(exc), details=[{"message": str(exc)}]) from None
         except SerializationException as exc:
             raise not_json(body, exc.detail) from None
+        if body and (paths := repeated_keys(body)):
+            details = [{"message": REPEATED, "key": path, "source": "body"} for path in paths]
+            raise InvalidInputError(repeated_message(paths), details=details)
+        return value
 
     async def form(self) -> FormMultiDict:
         try:

@@ -167,9 +167,11 @@ def _check_status(status: int) -> None:
 def _decoded(body: bytes) -> Any:
     """The answer's JSON, read as a client's is (`client_json.decode_json`): UTF-8 whatever charset
     the answer declares, since JSON has none (RFC 8259 8.1 and 11), and nested at most `MAX_DEPTH`
-    deep, since the decoder recurses once per level. Anything else is a `WebhookError`."""
+    deep, since the decoder recurses once per level. Anything else is a `WebhookError`. A key given
+    twice keeps its last value, as ACF (`requests`) read it: the answer is another service's, which
+    the bot's author may not be able to change, and nothing is stored from it."""
     try:
-        return decode_json(body)
+        return decode_json(body, unique_keys=False)
     except InvalidInputError as exc:
         raise WebhookError(f"webhook did not answer JSON: {exc}") from exc
 
