@@ -96,7 +96,7 @@ def test_nlu_evaluate_lists_the_problems_of_an_invalid_bot(
     )
     assert main(["nlu", "evaluate", str(bot), "--encoder", "hashing"]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        "parley nlu evaluate: invalid bot definition (1 problems)",
+        "parley nlu evaluate: invalid bot definition (1 problem)",
         "  entities[0].values[0].synonym: unknown field (did you mean 'synonyms'?); "
         "an entity value has value, synonyms",
     ]

@@ -3,7 +3,11 @@ first one msgspec meets."""
 
 from __future__ import annotations
 
-from parley_dialogue.validation import problems_of
+import pytest
+
+from parley_dialogue.acf import from_acf
+from parley_dialogue.validation import build_definition, problems_of
+from parley_runtime.errors import InvalidInputError
 
 
 def test_every_field_of_the_wrong_type_is_listed():
@@ -65,3 +69,21 @@ def test_a_document_of_the_wrong_shape_at_the_top_says_so():
     assert problems_of({"name": "b", "intents": {"id": "a"}}) == [
         {"path": "intents", "message": "Expected `array`, got `object`"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("intents", "counted"),
+    [
+        ([{"id": "a", "examples": "hi"}], "(1 problem)"),
+        ([{"id": "a", "examples": 1, "replies": 2}], "(2 problems)"),
+    ],
+)
+def test_the_refusal_counts_its_problems_in_words(intents: list[dict[str, object]], counted: str) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        build_definition({"name": "b", "intents": intents})
+    assert str(refused.value) == f"invalid bot definition {counted}"
+
+
+def test_an_acf_refusal_counts_its_problems_in_words() -> None:
+    with pytest.raises(InvalidInputError, match=r"^invalid ACF export \(1 problem\)$"):
+        from_acf({"intents": [{"name": "Book", "trainingData": []}]}, name="b")

@@ -68,7 +68,8 @@ def from_acf(doc: dict[str, Any], *, name: str) -> dict[str, Any]:
         if isinstance(intent, dict) and not cast(dict[str, Any], intent).get("intentId")
     ]
     if missing:
-        raise InvalidInputError(f"invalid ACF export ({len(missing)} problems)", details=missing)
+        count = f"{len(missing)} problem{'' if len(missing) == 1 else 's'}"
+        raise InvalidInputError(f"invalid ACF export ({count})", details=missing)
     acf_entities = _dicts(doc.get("entities"))
     declared = {_slug(str(e.get("name", ""))) for e in acf_entities}
     intents = [_intent(i, declared) for i in _dicts(doc.get("intents"))]

@@ -58,15 +58,17 @@ def build_definition(doc: object) -> BotDefinition:
         definition = msgspec.convert(fields, BotDefinition)
     except msgspec.ValidationError as exc:
         shapes = [_problem(path, message) for path, message in shape_problems(fields, exc)]
-        raise _refused([*shapes, *_unknown_fields(fields)]) from exc
+        raise refused([*shapes, *_unknown_fields(fields)]) from exc
     problems = [*_unknown_fields(fields), *validate(definition)]
     if problems:
-        raise _refused(problems)
+        raise refused(problems)
     return definition
 
 
-def _refused(problems: list[Problem]) -> InvalidInputError:
-    return InvalidInputError(f"invalid bot definition ({len(problems)} problems)", details=problems)
+def refused(problems: list[Problem]) -> InvalidInputError:
+    """The error that refuses a definition for `problems`, each at its path."""
+    count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+    return InvalidInputError(f"invalid bot definition ({count})", details=problems)
 
 
 def validate(bot: BotDefinition) -> Iterator[Problem]:
