@@ -62,3 +62,69 @@ def test_yaml_that_escapes_half_a_surrogate_pair_is_refused(escaped: bytes) -> N
 
 def test_yaml_that_escapes_a_whole_surrogate_pair_reads_its_character() -> None:
     assert load_document(rb'name: "hi \ud83d\ude00 caf\u00e9"', "application/yaml") == {"name": "hi 😀 café"}
+
+
+MERGED_BY_HAND = b"""\
+intents:
+  - id: greet
+    examples: [hi, hello]
+  - id: bye
+    examples: [bye]
+entities: []
+intents:
+  - id: thanks
+    examples: [thanks]
+"""
+
+
+def test_a_yaml_key_given_twice_is_refused_naming_its_path_and_lines() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        parse_document(MERGED_BY_HAND, "application/yaml", name="shop")
+    assert str(refused.value) == "invalid bot definition (1 problem)"
+    assert refused.value.details == [
+        {
+            "path": "intents",
+            "message": "is given more than once (lines 1 and 7): a mapping gives each key once",
+        }
+    ]
+
+
+def test_every_repeated_yaml_key_is_listed_where_it_is() -> None:
+    raw = b"""\
+name: shop
+intents:
+  - id: greet
+    examples: [hi]
+    replies: [Hello]
+    action: {url: "https://a.example", url: "https://b.example"}
+    replies: [Hi]
+    replies: [Hey]
+settings: {fallback_threshold: 0.5}
+"""
+    with pytest.raises(InvalidInputError) as refused:
+        parse_document(raw, "application/yaml")
+    assert [(p["path"], p["message"].split(":")[0]) for p in refused.value.details] == [
+        ("intents[0].action.url", "is given more than once (lines 6 and 6)"),
+        ("intents[0].replies", "is given more than once (lines 5, 7 and 8)"),
+    ]
+
+
+def test_a_json_key_given_twice_is_refused_as_an_invalid_definition_naming_its_path() -> None:
+    raw = b'{"intents": [{"id": "greet", "examples": ["hi"], "replies": ["A"], "replies": ["B"]}]}'
+    with pytest.raises(InvalidInputError) as refused:
+        parse_document(raw, "application/json", name="shop")
+    assert str(refused.value) == "invalid bot definition (1 problem)"
+    assert refused.value.details == [
+        {"path": "intents[0].replies", "message": "is given more than once: an object gives each key once"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"intents:\n  - id: a\n    examples: [a]\n  - id: b\n    examples: [b]\n",
+        b"entities:\n  - {name: size, values: [{value: large}]}\n  - {name: crust, values: [{value: large}]}\n",
+    ],
+)
+def test_the_same_key_in_different_mappings_is_not_repeated(raw: bytes) -> None:
+    assert isinstance(load_document(raw, "application/yaml"), dict)
