@@ -82,3 +82,13 @@ def test_every_variable_the_readme_names_is_a_setting_with_that_default() -> Non
         for name, value in zip(names, values, strict=True):
             assert name in fields, f"{name} is in the README but no process reads it"
             assert documented_default(value) == code_default(fields[name]), name
+
+
+def test_the_nlu_module_table_lists_every_module_of_the_package() -> None:
+    readme = README.parent / "services" / "nlu" / "README.md"
+    table = readme.read_text().split("| module | holds |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1] for line in table.splitlines() if line.startswith("|")]
+    listed = {name for cell in rows for name in re.findall(r"`(\w+\.py)`", cell)}
+    package = README.parent / "services" / "nlu" / "src" / "parley_nlu"
+    modules = {path.name for path in package.glob("*.py")} - {"__init__.py"}
+    assert (sorted(modules - listed), sorted(listed - modules)) == ([], [])
