@@ -1,8 +1,11 @@
-"""`parley backup` / `parley restore`: Parley's documents to blob storage and back.
+"""`parley backup` / `parley restore`: Parley's documents and models to blob storage and back.
 
 A backup is `backups/{id}/{collection}.jsonl.gz` per collection (MongoDB extended JSON, one document
-a line, so dates and ids come back with their types) and `backups/{id}/manifest.json`, written last:
-a backup without a manifest is incomplete and is never restored. The id is the UTC start time.
+a line, so dates and ids come back with their types), a copy of every model artifact the registry
+can still serve under `backups/{id}/blobs/{key}`, and `backups/{id}/manifest.json`, written last:
+a backup without a manifest is incomplete and is never restored. The id is the UTC start time. So
+one prefix holds all a fresh environment needs; a restore puts back the artifacts its bucket lacks
+(a key names one model version, so one that is there is the same model) before the documents.
 
 Collections are read one after another without a transaction, so a backup taken while workers run
 may hold a turn whose conversation summary is one turn behind; the logger's recount repairs that
@@ -26,9 +29,28 @@ from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.errors import ConflictError, NotFoundError
 from parley_runtime.mongo import translate_errors
 
-COLLECTIONS = ("bots", "models", "conversations", "turns")
-"""Bot definitions, the model registry and the transcripts."""
+COLLECTIONS = (
+    "bots",
+    "api_keys",
+    "models",
+    "model_retirements",
+    "training_jobs",
+    "conversations",
+    "turns",
+    "bot_purges",
+    "analytics_daily",
+    "analytics_conversations",
+    "analytics_users",
+    "analytics_purges",
+)
+"""Every collection Parley keeps: bot definitions (dialogue); API keys, as their digests (gateway);
+the model registry, deleted bots' retirements and training jobs (NLU); transcripts and deleted
+bots' purges (logger); daily aggregates, their first-sighting markers and purges (analytics)."""
 PREFIX = "backups/"
+BLOBS = "blobs/"
+"""Where in a backup the model artifacts are, under their own keys."""
+FORMAT = 2
+"""1: the collections only; 2: and the model artifacts (`blobs`)."""
 RESTORE_BATCH = 500
 _WRITE_OPTIONS = json_util.RELAXED_JSON_OPTIONS
 _READ_OPTIONS = JSONOptions(json_mode=json_util.JSONMode.RELAXED, tz_aware=True, tzinfo=UTC)
@@ -41,6 +63,10 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     collections: dict[str, int]
     """Collection name -> documents written."""
+    blobs: int = 0
+    """Model artifacts copied."""
+    missing_blobs: list[str] = []
+    """Artifacts the registry names that blob storage did not have (their models cannot be served)."""
     format: int = 1
 
 
@@ -55,15 +81,49 @@ async def backup(
     now: datetime,
     collections: tuple[str, ...] = COLLECTIONS,
 ) -> Manifest:
-    """Write every collection in `collections` under a new backup id, then its manifest."""
+    """Write every collection in `collections` under a new backup id, the artifacts of the models
+    it registers that are not retired, then its manifest."""
     backup_id = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     counts: dict[str, int] = {}
+    artifacts: list[str] = []
     for name in collections:
         data, counts[name] = await export_collection(db[name])
         await blobs.put(backup_key(backup_id, f"{name}.jsonl.gz"), data)
-    manifest = Manifest(backup_id=backup_id, created_at=now, collections=counts)
+        if name == "models":
+            artifacts = servable_artifacts(decode_documents(data))
+    missing = await _copy_artifacts(blobs, backup_id, artifacts)
+    manifest = Manifest(
+        backup_id=backup_id,
+        created_at=now,
+        collections=counts,
+        blobs=len(artifacts) - len(missing),
+        missing_blobs=missing,
+        format=FORMAT,
+    )
     await blobs.put(backup_key(backup_id, "manifest.json"), msgspec.json.encode(manifest))
     return manifest
+
+
+def servable_artifacts(models: list[Document]) -> list[str]:
+    """The artifact keys of the registered models a bot may still be served by: all but a deleted
+    bot's (`retired`), since any other can be published again."""
+    keys = {
+        doc["artifact_key"] for doc in models if doc.get("status") != "retired" and doc.get("artifact_key")
+    }
+    return sorted(keys)
+
+
+async def _copy_artifacts(blobs: BlobStore, backup_id: str, keys: list[str]) -> list[str]:
+    """Copy each artifact into the backup, one at a time; the keys blob storage did not have."""
+    missing: list[str] = []
+    for key in keys:
+        try:
+            data = await blobs.get(key)
+        except NotFoundError:
+            missing.append(key)
+            continue
+        await blobs.put(backup_key(backup_id, BLOBS + key), data)
+    return missing
 
 
 async def export_collection(collection: AsyncCollection[Document]) -> tuple[bytes, int]:
@@ -87,7 +147,8 @@ async def backups(blobs: BlobStore) -> list[str]:
 async def restore(
     db: AsyncDatabase[Document], blobs: BlobStore, backup_id: str = "latest", *, force: bool = False
 ) -> Manifest:
-    """Restore backup `backup_id` (or the newest) into `db`, which must be empty unless `force`.
+    """Restore backup `backup_id` (or the newest) into `db`, which must be empty unless `force`, and
+    its model artifacts into `blobs` where they are not there yet.
 
     With `force` documents are upserted by `_id` over what is there (slower: one write each), so a
     restore that stopped half-way can simply be run again.
@@ -95,6 +156,7 @@ async def restore(
     manifest = await read_manifest(blobs, backup_id)
     if not force:
         await _require_empty(db, manifest)
+    await _restore_artifacts(blobs, manifest)
     for name, expected in manifest.collections.items():
         data = await blobs.get(backup_key(manifest.backup_id, f"{name}.jsonl.gz"))
         documents = decode_documents(data)
@@ -104,13 +166,33 @@ async def restore(
     return manifest
 
 
+async def _restore_artifacts(blobs: BlobStore, manifest: Manifest) -> None:
+    """Put back the backup's model artifacts that `blobs` lacks; refuse a backup missing some."""
+    copies = backup_key(manifest.backup_id, BLOBS)
+    saved = await blobs.list(copies)
+    if len(saved) != manifest.blobs:
+        raise ConflictError(
+            f"backup {manifest.backup_id}: {len(saved)} model artifacts under {copies}, not {manifest.blobs}"
+        )
+    for copy in saved:
+        key = copy.removeprefix(copies)
+        if key not in await blobs.list(key):
+            await blobs.put(key, await blobs.get(copy))
+
+
 async def read_manifest(blobs: BlobStore, backup_id: str) -> Manifest:
     if backup_id == "latest":
         complete = await backups(blobs)
         if not complete:
             raise NotFoundError("no complete backup in blob storage")
         backup_id = complete[-1]
-    return msgspec.json.decode(await blobs.get(backup_key(backup_id, "manifest.json")), type=Manifest)
+    manifest = msgspec.json.decode(await blobs.get(backup_key(backup_id, "manifest.json")), type=Manifest)
+    if manifest.format > FORMAT:
+        raise ConflictError(
+            f"backup {backup_id} is of format {manifest.format}, made by a newer Parley; this one reads "
+            f"up to {FORMAT}: restore it with that version"
+        )
+    return manifest
 
 
 def decode_documents(data: bytes) -> list[Document]:

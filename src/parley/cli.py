@@ -93,8 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     archive.add_argument(
         "--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD, UTC; default yesterday"
     )
-    commands.add_parser("backup", help="bots, models and transcripts to backups/{id}/ in blob storage")
-    restore = commands.add_parser("restore", help="restore a backup into an empty database")
+    commands.add_parser(
+        "backup",
+        help="every collection and the model artifacts to backups/{id}/ in blob storage (needs MONGODB_URL)",
+    )
+    restore = commands.add_parser(
+        "restore", help="restore a backup into an empty database, and its models (needs MONGODB_URL)"
+    )
     restore.add_argument("backup_id", nargs="?", default="latest", help="a backup id; default the newest")
     restore.add_argument("--force", action="store_true", help="upsert into a database that is not empty")
     return parser
@@ -123,8 +128,9 @@ async def _with_infra(args: argparse.Namespace) -> int:
         print(
             f"{_name(args)}: set MONGODB_URL. Unset, this command would work on an in-process emulation"
             " of its own, empty at start and gone at exit: embedded mode keeps its documents in the"
-            " `parley run` process, which alone reads and writes their snapshot file (copy"
-            " PARLEY_DATA_DIR while it is stopped to back them up)",
+            " `parley run` process, which alone reads and writes their snapshot file. To back them up,"
+            " copy PARLEY_DATA_DIR/mongo/snapshot.bson, then the rest of PARLEY_DATA_DIR: that is a"
+            " consistent copy even while `parley run` runs (docs/operations.md, Backups)",
             file=sys.stderr,
         )
         return 2

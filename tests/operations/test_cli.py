@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import json
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -157,8 +158,18 @@ def test_the_database_commands_refuse_to_run_without_mongodb_url(
     # Embedded mode's documents live in the `parley run` process: a backup here would save an empty
     # emulation, and `parley restore` takes the newest backup by default.
     assert cli.main(command) == 2
-    assert "set MONGODB_URL" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "set MONGODB_URL" in err
     assert not (tmp_path / "data").exists()
+    # How to back up embedded mode instead, as docs/operations.md says (decision 80): a live copy works.
+    assert "copy PARLEY_DATA_DIR/mongo/snapshot.bson, then the rest" in err and "stopped" not in err
+
+
+def test_the_help_says_backup_and_restore_need_mongodb_url(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())  # as wrapped to any terminal's width
+    assert re.search(r" backup [^()]+\(needs MONGODB_URL\) restore [^()]+\(needs MONGODB_URL\)", text)
 
 
 def test_bad_input_is_refused_with_its_problems_listed(
