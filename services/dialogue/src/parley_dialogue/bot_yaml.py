@@ -1,6 +1,13 @@
 """Bot documents written in YAML: read safely, within bounds, and refused when a mapping gives a key
 twice (the last copy replaced the others without a word, so a file with two `intents:` blocks
-saved only the second)."""
+saved only the second).
+
+Plain scalars are typed by YAML 1.2's core schema, not PyYAML's YAML 1.1 one: only `true` and
+`false` are booleans, numbers are decimal, `0o` octal or `0x` hexadecimal, and everything else is a
+string. YAML 1.1 read an `affirm` intent's `yes`, `on` and `ok`-like examples, an intent `id: no`,
+a time `12:30` (as 750) and a day `2026-01-01` (as a date) as other things than the text written.
+An explicit tag (`!!bool yes`) still asks for that type.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,25 @@ from parley_runtime.errors import InvalidInputError
 
 _LONE_SURROGATE = re.compile("[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
 _MERGE = "tag:yaml.org,2002:merge"
+_CORE_SCHEMA = (  # the order matters: `1` is an int before it is a float
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?", "-+.0123456789"),
+    ("float", r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", "-+."),
+    ("null", r"~|null|Null|NULL|", "~nN"),
+)
+"""YAML 1.2's core schema (10.3.2): the tag of a plain scalar that matches, by its first character."""
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
+
+
+def _core_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first in _CORE_SCHEMA:
+        for char in [*first, ""] if tag == "null" else first:  # "": the empty scalar is null
+            resolvers.setdefault(char, []).append(
+                (f"tag:yaml.org,2002:{tag}", re.compile(f"^(?:{pattern})$"))
+            )
+    return resolvers
 
 
 def load_yaml(raw: bytes) -> object:
@@ -36,6 +62,15 @@ def load_yaml(raw: bytes) -> object:
     return doc
 
 
+def _construct_int(loader: yaml.SafeLoader, node: Any) -> int:
+    """A decimal number, `010` included, is read in base 10 as YAML 1.2 reads it (1.1: octal); other
+    forms (`0x1F`, and those an explicit `!!int` may give) as PyYAML reads them."""
+    value = str(loader.construct_scalar(node))  # pyright: ignore[reportUnknownMemberType]
+    if _DECIMAL.fullmatch(value):
+        return int(value, 10)
+    return loader.construct_yaml_int(node)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+
+
 def _not_yaml(exc: Exception) -> InvalidInputError:
     return InvalidInputError(f"not valid YAML: {exc}", details=[str(exc)])
 
@@ -45,6 +80,9 @@ class _BoundedLoader(yaml.SafeLoader):
     sequences and mappings nested at most `MAX_DEPTH` deep, as in JSON: the composer recurses once
     per level, and 20,000 levels raised `RecursionError`. Each mapping's keys are compared as it is
     composed, where its path is known; what repeats is listed in `repeated`."""
+
+    yaml_implicit_resolvers = _core_resolvers()  # pyright: ignore[reportIncompatibleVariableOverride]
+    yaml_constructors = {**yaml.SafeLoader.yaml_constructors, "tag:yaml.org,2002:int": _construct_int}  # pyright: ignore[reportUnknownMemberType]
 
     def __init__(self, stream: bytes) -> None:
         super().__init__(stream)
