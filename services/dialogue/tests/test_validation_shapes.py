@@ -87,3 +87,21 @@ def test_the_refusal_counts_its_problems_in_words(intents: list[dict[str, object
 def test_an_acf_refusal_counts_its_problems_in_words() -> None:
     with pytest.raises(InvalidInputError, match=r"^invalid ACF export \(1 problem\)$"):
         from_acf({"intents": [{"name": "Book", "trainingData": []}]}, name="b")
+
+
+def test_a_value_where_text_goes_is_named_with_how_to_make_it_text() -> None:
+    doc = {"name": "b", "intents": [{"id": "a", "examples": ["hi", True, 42], "replies": [None]}]}
+    quote = "; quote it to make it text (YAML reads true, false, null and numbers as values)"
+    assert problems_of(doc) == [
+        {"path": "intents[0].examples[1]", "message": f"Expected a string or an object, got `bool`{quote}"},
+        {"path": "intents[0].examples[2]", "message": f"Expected a string or an object, got `int`{quote}"},
+        {"path": "intents[0].replies[0]", "message": f"Expected `str`, got `null`{quote}"},
+    ]
+
+
+def test_a_value_where_a_number_or_a_list_goes_keeps_msgspecs_words() -> None:
+    doc = {"name": "b", "settings": {"fallback_threshold": True}, "intents": [{"id": "a", "examples": 5}]}
+    assert problems_of(doc) == [
+        {"path": "settings.fallback_threshold", "message": "Expected `float`, got `bool`"},
+        {"path": "intents[0].examples", "message": "Expected `array`, got `int`"},
+    ]

@@ -52,8 +52,23 @@ def _shape_problems(value: object, kind: Any, path: str) -> list[tuple[str, str]
     try:
         msgspec.convert(value, kind)
     except msgspec.ValidationError as exc:
-        return _parts_problems(value, _present(kind), path) or [_located(path, str(exc))]
+        return _parts_problems(value, _present(kind), path) or [
+            _located(path, _worded(value, kind, str(exc)))
+        ]
     return []
+
+
+def _worded(value: object, kind: Any, message: str) -> str:
+    """msgspec's `message` for `value`, said for an author where a boolean, number or null stands
+    for text: an example is a string or an object (msgspec names only the object), and YAML reads
+    an unquoted `true` or `12` as a value, not as the text written."""
+    if not isinstance(value, (bool, int, float, type(None))) or " - at `" in message:
+        return message
+    if _present(kind) is ExampleDef:
+        message = message.replace("Expected `object`", "Expected a string or an object", 1)
+    elif not message.startswith("Expected `str`"):
+        return message
+    return f"{message}; quote it to make it text (YAML reads true, false, null and numbers as values)"
 
 
 def _parts_problems(value: object, kind: Any, path: str) -> list[tuple[str, str]]:
