@@ -5,15 +5,16 @@ what the user types is never HTML."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, WebSocketRoute, expect
+from playwright.sync_api import Browser, Page, WebSocket, WebSocketRoute, expect
 
-from tests.browser.conftest import poll
+from tests.browser.conftest import CHROMIUM_ARGS, poll
 from tests.e2e.stack import EmbeddedParley, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
@@ -122,3 +123,32 @@ def test_each_message_says_the_browsers_time_zone(browser: Browser, plain_parley
         assert sent == [{"type": "user_message", "text": "what about tomorrow", "timezone": "Asia/Tokyo"}]
     finally:
         context.close()
+
+
+def test_a_browser_that_cannot_name_its_time_zone_still_chats(
+    browser: Browser, chromium: str, plain_parley: EmbeddedParley
+) -> None:
+    """Chromium says `Etc/Unknown` under TZ=UTC0 (a POSIX zone it cannot map): the page sends no zone,
+    and the gateway would read one it does not know as UTC rather than refuse every message."""
+    launched = browser.browser_type.launch(
+        executable_path=chromium, args=CHROMIUM_ARGS, headless=True, env={**os.environ, "TZ": "UTC0"}
+    )
+    try:
+        page = launched.new_page()
+        sent: list[Any] = []
+
+        def watch(socket: WebSocket) -> None:
+            socket.on("framesent", lambda frame: sent.append(json.loads(frame)))
+
+        page.on("websocket", watch)
+        page.goto(plain_parley.url(f"/?bot={BOT}"))
+        assert page.evaluate("() => Intl.DateTimeFormat().resolvedOptions().timeZone") == "Etc/Unknown"
+        log = page.get_by_role("list", name="Conversation")
+        expect(log.locator("li.bot").first).to_contain_text("Welcome to Luigi's orders")
+        page.get_by_label("Message").fill("/status")
+        page.get_by_label("Message").press("Enter")
+        expect(log.locator("li.bot").last).to_have_text("Your order status is Shipped")
+        assert sent == [{"type": "user_message", "text": "/status"}]
+        assert log.locator("li.meta", has_text="error").count() == 0
+    finally:
+        launched.close()

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import structlog
 from litestar import Litestar
 from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
@@ -119,13 +120,13 @@ def test_a_bad_start_frame_is_refused_and_the_welcome_still_waits_for_a_good_one
     sync_client: Any, dialogue: InMemoryDialogue
 ) -> None:
     with sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=true") as ws:
-        ws.send_json({"type": "start", "timezone": "Mars/Olympus_Mons"})
+        ws.send_json({"type": "start", "timezone": 1})
         refused = ws.receive_json()
         ws.send_json({"type": "start", "context": {"username": "Ann"}, "colour": "red"})
         unknown = ws.receive_json()
         ws.send_json({"type": "start", "context": {"username": "Ann"}})
         welcome = ws.receive_json()
-    assert (refused["type"], refused["code"]) == ("error", "invalid_timezone")
+    assert (refused["type"], refused["code"]) == ("error", "invalid_frame")
     assert (unknown["code"], unknown["message"]) == (
         "invalid_frame",
         "Object contains unknown field `colour`",
@@ -183,3 +184,25 @@ def test_a_bad_or_repeated_start_parameter_closes_with_4400(
 def test_start_false_is_no_announcement(sync_client: Any) -> None:
     with sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=false") as ws:
         assert ws.receive_json()["messages"] == [{"text": "welcome"}]
+
+
+def test_a_time_zone_the_server_does_not_know_is_read_as_utc_and_logged_once(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    """Chromium says `Etc/Unknown` under TZ=UTC0; its user cannot change that, so the chat goes on."""
+    with (
+        structlog.testing.capture_logs() as logs,
+        sync_client.websocket_connect("/ws/chat?bot=pizzeria&start=true") as ws,
+    ):
+        ws.send_json({"type": "start", "context": {"username": "Ann"}, "timezone": "Etc/Unknown"})
+        welcome = ws.receive_json()
+        first = _say(ws, "hi", timezone="Etc/Unknown")
+        second = _say(ws, "tomorrow", timezone="Europe/Paris")
+    assert welcome["messages"] == [{"text": "welcome, Ann"}]
+    assert (first["messages"], second["messages"]) == (
+        [{"text": "you said hi"}],
+        [{"text": "you said tomorrow"}],
+    )
+    assert [r.timezone for r in dialogue.requests] == [None, "Europe/Paris"]
+    unknown = [entry for entry in logs if entry["event"] == "websocket.timezone_unknown"]
+    assert [(entry["log_level"], entry["timezone"]) for entry in unknown] == [("warning", "Etc/Unknown")]

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ChatConnection, backoffDelay } from "./connection";
+import { ChatConnection, backoffDelay, trustedTimeZone } from "./connection";
 import type { BotMessageFrame, ErrorFrame } from "./protocol";
 import { FakeSocket } from "./fake-socket";
 
@@ -77,6 +77,38 @@ describe("ChatConnection", () => {
     connection.send("what about tomorrow");
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     expect(JSON.parse(last().sent.at(-1)!)).toMatchObject({ timezone: zone });
+  });
+
+  it("says no time zone when the browser cannot name a real one, so the bot reads dates in UTC", () => {
+    // Chromium under TZ=UTC0 says Etc/Unknown; the server knows no such zone. (Fake timers fake Intl.)
+    vi.useRealTimers();
+    const zone = vi.spyOn(Intl.DateTimeFormat.prototype, "resolvedOptions").mockReturnValue({
+      ...new Intl.DateTimeFormat().resolvedOptions(),
+      timeZone: "Etc/Unknown",
+    });
+    try {
+      const connection = connect([], "c1");
+      last().serverOpens();
+      connection.send("what about tomorrow");
+      const sent = last().sent.map((frame) => JSON.parse(frame));
+      expect(sent.map((frame) => frame.type)).toEqual(["start", "user_message"]);
+      expect(sent.filter((frame) => "timezone" in frame)).toEqual([]);
+    } finally {
+      zone.mockRestore();
+    }
+  });
+
+  it("trusts only IANA names the browser can use", () => {
+    expect(["Europe/Paris", "UTC", "Asia/Calcutta", "Etc/GMT+5", "America/Argentina/Buenos_Aires"].map(trustedTimeZone)).toEqual([
+      "Europe/Paris",
+      "UTC",
+      "Asia/Calcutta",
+      "Etc/GMT+5",
+      "America/Argentina/Buenos_Aires",
+    ]);
+    for (const zone of ["Etc/Unknown", "Nowhere/Land", "+03:30", "", "../etc/passwd", undefined]) {
+      expect(trustedTimeZone(zone)).toBeUndefined();
+    }
   });
 
   it("tells the welcome of a new conversation from the answers", () => {

@@ -211,7 +211,7 @@ export class ChatConnection {
   }
 
   private timezone(): string | undefined {
-    return this.options.timezone ?? browserTimeZone();
+    return trustedTimeZone(this.options.timezone ?? browserTimeZone());
   }
 
   private setConversation(id: string | null): void {
@@ -226,10 +226,29 @@ export class ChatConnection {
   }
 }
 
-/** The browser's IANA time zone, or none where it cannot say (the bot then reads dates in UTC). */
+/** The browser's time zone as it says it; see `trustedTimeZone` before sending it. */
 function browserTimeZone(): string | undefined {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+
+/**
+ * `zone` if it is a place's IANA name the browser itself can use, else none (the bot then reads dates
+ * in UTC). Chromium says `Etc/Unknown` when it cannot map the system's zone (a POSIX `TZ` such as
+ * `UTC0`, some containers and kiosks), and newer engines may say an offset (`+03:30`): neither is a
+ * name the server lists. (A zone newer than the server's tz database still gets through: the server
+ * reads it as UTC.)
+ */
+export function trustedTimeZone(zone: string | undefined): string | undefined {
+  if (!zone || zone === "Etc/Unknown" || !IANA_NAME.test(zone)) return undefined;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
   } catch {
     return undefined;
   }

@@ -87,11 +87,22 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
         check_text(frame.text)
     if not isinstance(frame, Ping):
         check_context(frame.context)
-        try:
-            check_timezone(frame.timezone)
-        except InvalidInputError as exc:
-            raise FrameError("invalid_timezone", str(exc)) from None
     return frame
+
+
+def without_unknown_zone(frame: ClientFrame) -> tuple[ClientFrame, str | None]:
+    """`frame` without a time zone the tz database does not list, and that zone (None if it had no
+    such zone). A browser says what its system says, which its user cannot change: Chromium reports
+    `Etc/Unknown` for a POSIX `TZ` it cannot map, and a browser may know a zone newer than our
+    `tzdata`. Dates are then read in UTC, as for a frame without a zone, rather than every message of
+    the chat refused. (A REST body's unknown zone is still a 400: its sender is a developer.)"""
+    if isinstance(frame, Ping) or frame.timezone is None:
+        return frame, None
+    try:
+        check_timezone(frame.timezone)
+    except InvalidInputError:
+        return msgspec.structs.replace(frame, timezone=None), frame.timezone
+    return frame, None
 
 
 def with_defaults(message: UserMessage, start: Start | None) -> UserMessage:

@@ -9,16 +9,26 @@ import time
 from typing import Any
 
 import msgspec
+import structlog
 from litestar import WebSocket
 from litestar.exceptions import WebSocketDisconnect
 
-from parley_gateway.frames import ClientFrame, ErrorFrame, FrameError, UserMessage, parse_frame
+from parley_gateway.frames import (
+    ClientFrame,
+    ErrorFrame,
+    FrameError,
+    UserMessage,
+    parse_frame,
+    without_unknown_zone,
+)
 from parley_gateway.limits import MessageBucket
 from parley_gateway.metrics import GatewayMetrics
 from parley_gateway.settings import GatewaySettings
 
 CLOSE_NOT_READING = 1008
 CLOSE_IDLE = 4408
+
+log = structlog.get_logger(__name__)
 
 _encoder = msgspec.json.Encoder()
 
@@ -45,6 +55,7 @@ class ChatSocket:
         self._bucket = MessageBucket(
             settings.ws_messages_per_second, settings.ws_message_burst, time.monotonic()
         )
+        self._unknown_zone_logged = False
 
     async def send(self, frame: msgspec.Struct) -> None:
         async with self._lock:
@@ -71,10 +82,15 @@ class ChatSocket:
         return event.get("text") or event.get("bytes") or b""
 
     def decode(self, raw: str | bytes) -> ClientFrame:
-        """One frame within the connection's rate, decoded; `FrameError` otherwise."""
+        """One frame within the connection's rate, decoded, an unknown time zone read as none (logged
+        once a connection: the widget repeats it on every message); `FrameError` otherwise."""
         if not self._bucket.take(time.monotonic()):
             raise FrameError("rate_limited", "slow down: too many messages on this connection")
-        return parse_frame(raw, max_bytes=self._settings.max_frame_bytes)
+        frame, unknown = without_unknown_zone(parse_frame(raw, max_bytes=self._settings.max_frame_bytes))
+        if unknown is not None and not self._unknown_zone_logged:
+            self._unknown_zone_logged = True
+            log.warning("websocket.timezone_unknown", timezone=unknown[:64], read_as="UTC")
+        return frame
 
     async def close(self, code: int) -> None:
         """Close, unless the client is gone or too stuck to take even that."""

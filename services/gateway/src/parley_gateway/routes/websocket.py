@@ -6,6 +6,8 @@ for it and is rendered with its context, which the conversation keeps (on a resu
 the first message answered carries it instead), and its time zone holds for every user message of
 the connection (a message's own wins). A user message in its place starts the connection as well,
 and the welcome takes its context. Without the flag the welcome comes at once, with no context.
+A `timezone` the tz database does not list is read as none (dates in UTC) and logged, not refused:
+a browser says what its system says (Chromium's `Etc/Unknown`), which its user cannot change.
 
 Each connection answers its user messages one at a time, in order, and its pings at once, even
 while a turn runs, so a slow client only ever waits on itself. One number bounds a connection's
