@@ -10,6 +10,7 @@ The queues come from `parley_messages.ROUTES`, so a new route changes what the t
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -23,6 +24,7 @@ from parley_messages.routing import dead_letter_queue
 from tests.deploy.deployables import BY_NAME, DEPLOYABLES, ROOT
 
 DEPLOYMENT = ROOT / "docs" / "deployment.md"
+OPERATIONS = ROOT / "docs" / "operations.md"
 JOBS = "jobs"
 """The role of `helm/parley-jobs` (backups and transcript archives): not a deployable."""
 
@@ -61,6 +63,8 @@ OBJECTS: dict[str, frozenset[tuple[str, str]]] = {
             ("GetObject", "transcripts/*"),  # the archive merges into a day's archive
             ("PutObject", "transcripts/*"),
             ("DeleteObject", "transcripts/*"),  # a deleted bot's archives
+            ("GetObject", "models/*"),  # a backup copies the model artifacts
+            ("PutObject", "models/*"),  # a restore puts back those the bucket lacks
         }
     ),
 }
@@ -226,3 +230,18 @@ def test_the_bucket_paragraph_names_every_prefix_a_role_is_granted() -> None:
     named = set(re.findall(r"`([a-z]+/)`", paragraph))
     granted = {target.removesuffix("*") for grants in OBJECTS.values() for _, target in grants}
     assert named == granted - {"bucket"}
+
+
+def test_the_jobs_policy_in_operations_md_grants_what_the_table_says() -> None:
+    """docs/operations.md spells the jobs' role out as a policy document; it must agree."""
+    blocks = re.findall(r"```json\n(.*?)```", OPERATIONS.read_text(), re.DOTALL)
+    policies = [json.loads(block) for block in blocks if '"Statement"' in block]
+    assert len(policies) == 1, "docs/operations.md should hold one IAM policy, the jobs'"
+    granted: set[tuple[str, str]] = set()
+    for statement in policies[0]["Statement"]:
+        actions, resources = statement["Action"], statement["Resource"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            for resource in [resources] if isinstance(resources, str) else resources:
+                _, _, path = resource.removeprefix("arn:aws:s3:::").partition("/")
+                granted.add((action.removeprefix("s3:"), path or "bucket"))
+    assert granted == OBJECTS[JOBS]
