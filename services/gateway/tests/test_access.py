@@ -22,8 +22,9 @@ async def test_an_admin_route_without_a_key_answers_401(client: Client) -> None:
     assert response.json()["error"]["code"] == "unauthorized"
 
 
-async def test_an_admin_route_with_an_unknown_key_answers_401(client: Client) -> None:
-    assert (await client.get("/api/v1/bots", headers=_auth("pk_nope"))).status_code == 401
+async def test_an_admin_route_with_an_unknown_key_answers_401_saying_so(client: Client) -> None:
+    response = await client.get("/api/v1/bots", headers=_auth("pk_nope"))
+    assert (response.status_code, response.json()["error"]["message"]) == (401, "unknown or revoked API key")
 
 
 async def test_the_bootstrap_admin_key_opens_the_admin_api(client: Client, admin: dict[str, str]) -> None:

@@ -98,6 +98,8 @@ class Gatekeeper:
 
     async def admit_admin(self, secret: str | None, address: str, bot: str | None) -> Principal:
         principal = await self._counted(secret, address, bot)
+        if secret and principal is None:
+            raise UnauthorizedError("unknown or revoked API key")
         if principal is None:
             raise UnauthorizedError("an admin key is required: Authorization: Bearer <key>")
         if not principal.may("admin", bot):
@@ -114,7 +116,10 @@ class Gatekeeper:
         if secret and principal is None:
             raise UnauthorizedError("unknown or revoked API key")
         if needs_key and principal is None:
-            raise UnauthorizedError(f"bot {bot!r} needs an API key to chat: Authorization: Bearer <key>")
+            raise UnauthorizedError(
+                f"bot {bot!r} needs an API key to chat: Authorization: Bearer <key>, or on the websocket"
+                " (where browsers cannot set headers) the query parameter key=<key>"
+            )
         if principal is not None and not principal.may("chat", bot):
             raise ForbiddenError(f"this key may not chat with bot {bot!r}")
         return principal

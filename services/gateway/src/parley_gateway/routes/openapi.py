@@ -48,7 +48,9 @@ _EXAMPLES = {
         details={"max_bytes": 131072},
     ),
     422: ErrorDetail(code="permanent_error", message="the request cannot be carried out"),
-    429: ErrorDetail(code="rate_limited", message="too many requests from this address: at most 600 per 60 s"),
+    429: ErrorDetail(
+        code="rate_limited", message="too many requests from this address: at most 600 per 60 s"
+    ),
     503: ErrorDetail(
         code="unavailable", message="the bot is unavailable right now; please try again in a moment"
     ),
