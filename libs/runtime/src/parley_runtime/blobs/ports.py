@@ -1,4 +1,4 @@
-"""The blob store port (models, dataset snapshots, exports, archives)."""
+"""The blob store port (models, dataset snapshots, transcript archives, backups)."""
 
 from __future__ import annotations
 
