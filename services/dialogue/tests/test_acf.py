@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from parley_dialogue.acf import from_acf, is_acf, to_acf
+from parley_dialogue.acf import from_acf, is_acf
+from parley_dialogue.acf_export import to_acf
 from parley_dialogue.actions import build_request
 from parley_dialogue.documents import parse_document
 from parley_dialogue.engine import PendingAction
@@ -355,7 +356,7 @@ def test_native_only_fields_survive_an_acf_round_trip():
                         "send_slots": "form",
                     },
                 },
-                {"id": "cancel", "examples": ["cancel"], "replies": ["Cancelled."]},
+                {"id": "cancel", "name": "Cancel", "examples": ["cancel"], "replies": ["Cancelled."]},
             ],
         }
     )
@@ -392,3 +393,118 @@ def test_a_parameter_with_one_prompt_exports_as_plain_acf():
     assert to_acf(bot)["intents"][0]["parameters"] == [
         {"name": "p", "required": True, "type": "free_text", "prompt": "P?"}
     ]
+
+
+ROUND_TRIPS = {
+    "span values": {
+        "entities": [{"name": "size", "values": [{"value": "large"}, {"value": "small"}]}],
+        "intents": [
+            {
+                "id": "order",
+                "examples": [
+                    {
+                        "text": "a biggie pizza",
+                        "entities": [{"entity": "size", "start": 2, "end": 8, "value": "large"}],
+                    },
+                    {
+                        "text": "a large pizza",
+                        "entities": [{"entity": "size", "start": 2, "end": 7, "text": "large"}],
+                    },
+                    "i want pizza",
+                ],
+            }
+        ],
+    },
+    "reply variants and unnamed intents": {
+        "intents": [
+            {
+                "id": "greet",
+                "name": "Greet",
+                "examples": ["hi"],
+                "replies": ["Hi {{ context.username }}", "Hello!"],
+            },
+            {"id": "fallback", "replies": ["Sorry?", "Pardon?", "Say again?"]},
+            {"id": "cancel", "name": "", "examples": ["cancel"], "replies": ["OK"]},
+        ],
+    },
+    "spans written out of order": {
+        "entities": [{"name": "city"}, {"name": "cuisine"}],
+        "intents": [
+            {
+                "id": "find",
+                "examples": [
+                    {
+                        "text": "chinese food in paris",
+                        "entities": [
+                            {"entity": "city", "start": 16, "end": 21},
+                            {"entity": "cuisine", "start": 0, "end": 7},
+                        ],
+                    }
+                ],
+            }
+        ],
+    },
+    "webhooks that send no body, or a body that is not JSON": {
+        "intents": [
+            {"id": "ping", "examples": ["ping"], "action": {"url": "https://a.example/ping"}},
+            {
+                "id": "note",
+                "examples": ["note"],
+                "action": {"url": "https://a.example/n", "json": False, "body": "x"},
+            },
+            {"id": "get", "examples": ["get"], "action": {"url": "https://a.example/g", "method": "GET"}},
+        ],
+    },
+    "a free-text parameter beside an entity named free_text": {
+        "entities": [{"name": "free_text", "values": [{"value": "a"}]}],
+        "intents": [
+            {
+                "id": "ask",
+                "examples": ["ask"],
+                "parameters": [{"name": "note", "prompt": "?"}, {"name": "kind", "entity": "free_text"}],
+            }
+        ],
+    },
+    "default settings given": {
+        "settings": {"fallback_threshold": 0.5, "chat_access": "public"},
+        "intents": [{"id": "a", "examples": ["a"]}],
+    },
+}
+
+
+@pytest.mark.parametrize("doc", ROUND_TRIPS.values(), ids=ROUND_TRIPS.keys())
+def test_parleys_own_acf_export_imports_to_the_same_bot(doc):
+    bot = build_definition({"name": "x", **doc})
+    again = parse_document(json.dumps(to_acf(bot)).encode(), "application/json", name="x")
+    assert again == bot
+
+
+def test_a_spans_value_rides_beside_the_annotated_text_that_acf_reads():
+    bot = build_definition({"name": "x", **ROUND_TRIPS["span values"]})
+    biggie = to_acf(bot)["intents"][0]["trainingData"][0]["entities"][0]
+    assert biggie == {"value": "biggie", "begin": 2, "end": 8, "name": "size", "parley": {"value": "large"}}
+
+
+def test_reply_variants_ride_beside_the_one_template_that_acf_plays():
+    bot = build_definition({"name": "x", **ROUND_TRIPS["reply variants and unnamed intents"]})
+    greet = to_acf(bot)["intents"][0]
+    assert greet["parley"] == {"replies": ["Hi {{ context.username }}", "Hello!"]}
+    assert {render(greet["speechResponse"], {"context": {"username": "Ann"}}) for _ in range(40)} == {
+        "Hi Ann",
+        "Hello!",
+    }
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_export_of_an_acf_example_is_plain_acf(acf, name):
+    exported = json.dumps(to_acf(parse_document(acf(name), name=name)))
+    assert '"parley"' not in exported
+    assert '"settings"' not in exported
+
+
+def test_spans_keep_the_order_they_were_written_in(acf):
+    bot = parse_document(acf("restaurant_search"), name="food")
+    search = bot.intent("restaurant_search")
+    assert search is not None
+    olaola = next(e for e in search.examples if "olaola" in e.text)
+    assert [s.entity for s in olaola.entities] == ["location", "cuisine"]

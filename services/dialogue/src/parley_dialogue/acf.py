@@ -1,17 +1,17 @@
-"""The AI Chatbot Framework (ACF) export format: import into the native definition and back.
+"""The AI Chatbot Framework (ACF) export format, imported into the native definition
+(`acf_export` writes it).
 
 ACF declares entity types in `entities[]` and, implicitly, through parameter `type`s and span
 names; the import declares every one of them. ACF's annotated spans are trusted by `begin`/`end`
 (its trainer tagged tokens from them), so a `value` that disagrees with the text is dropped, a
 span outside its text, overlapping another or over spaces only is skipped rather than failing the
-whole import, and a span's spaces at its ends are trimmed (they were tagged nothing). An
-empty reply or prompt (ACF's `""` for none) becomes no variant rather than one validation refuses.
+whole import, and a span's spaces at its ends are trimmed (they were tagged nothing); the spans
+kept stay in the order written. An empty reply or prompt (ACF's `""` for none) becomes no variant
+rather than one validation refuses.
 
-What ACF cannot say travels beside what it can: the export gives an intent, a parameter, a webhook
-or an entity a `parley` object with its native-only fields (buttons; every prompt, choices,
-`multiple` and a pattern; the webhook's mode, timeout and how slots are sent; an entity's pattern),
-which ACF ignores and the import puts back, only those fields (`EXTENSIONS`). So Parley's own ACF
-export imports to the same bot.
+What ACF cannot say travels beside what it can, in a `parley` object of the item it belongs to,
+which ACF ignores: the import takes back from it the item's fields named in `EXTENSIONS`, and only
+those, over what the ACF fields gave.
 """
 
 from __future__ import annotations
@@ -19,21 +19,21 @@ from __future__ import annotations
 import re
 from typing import Any, TypeGuard, cast
 
-import msgspec
-
-from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef, words_of
+from parley_dialogue.definition import words_of
 from parley_dialogue.replies import says_nothing
 from parley_messages import BUILTIN_ENTITIES
 from parley_runtime.errors import InvalidInputError
 
-SPECIAL_INTENTS = frozenset({"fallback", "cancel", "init_conversation"})
 EXTENSIONS = {
-    "intent": ("buttons",),
-    "parameter": ("prompt", "multiple", "choices", "pattern"),
-    "action": ("send_slots", "timeout", "mode"),
+    "intent": ("name", "replies", "buttons"),
+    "span": ("value", "text"),
+    "parameter": ("entity", "prompt", "multiple", "choices", "pattern"),
+    "action": ("json", "body", "send_slots", "timeout", "mode"),
     "entity": ("pattern",),
 }
-"""The native fields each kind of ACF item carries in its `parley` object."""
+"""The native fields each kind of ACF item may carry in its `parley` object: a span's normalised
+`value` (ACF's is its text), every reply variant (ACF has one template), and what else ACF's fields
+cannot say or say otherwise."""
 ACF_INTENT_FIELDS = frozenset(
     [
         "intentId",
@@ -72,8 +72,8 @@ def from_acf(doc: dict[str, Any], *, name: str) -> dict[str, Any]:
         raise InvalidInputError(f"invalid ACF export ({count})", details=missing)
     acf_entities = _dicts(doc.get("entities"))
     declared = {_slug(str(e.get("name", ""))) for e in acf_entities}
-    intents = [_intent(i, declared) for i in _dicts(doc.get("intents"))]
-    entities = [_entity(e) for e in acf_entities]
+    intents = [native_intent(i, declared) for i in _dicts(doc.get("intents"))]
+    entities = [native_entity(e) for e in acf_entities]
     for implied in _implied_entities(intents):
         if implied not in declared:
             declared.add(implied)
@@ -90,8 +90,9 @@ def from_acf(doc: dict[str, Any], *, name: str) -> dict[str, Any]:
     return native
 
 
-def _intent(intent: dict[str, Any], declared: set[str]) -> dict[str, Any]:
-    parameters = [_parameter(p, declared) for p in _dicts(intent.get("parameters"))]
+def native_intent(intent: dict[str, Any], declared: set[str]) -> dict[str, Any]:
+    """The native intent for an ACF one, whose parameters may have the entity types `declared`."""
+    parameters = [native_parameter(p, declared) for p in _dicts(intent.get("parameters"))]
     renamed = {
         str(p.get("name", "")): param["name"]
         for p, param in zip(_dicts(intent.get("parameters")), parameters, strict=True)
@@ -108,7 +109,7 @@ def _intent(intent: dict[str, Any], declared: set[str]) -> dict[str, Any]:
     }
     if intent.get("apiTrigger"):  # without apiDetails, the empty URL is refused by validation
         details = _dicts([intent.get("apiDetails")])
-        out["action"] = _action(details[0] if details else {}, renamed)
+        out["action"] = native_action(details[0] if details else {}, renamed)
     return out | _extension(intent, "intent")
 
 
@@ -124,9 +125,9 @@ def _with_names(template: str, renamed: dict[str, str]) -> str:
 
 def _example(item: dict[str, Any]) -> dict[str, Any]:
     text = str(item["text"])
-    spans: list[dict[str, Any]] = []
+    kept: list[tuple[int, dict[str, Any]]] = []  # (where the span was written, the span)
     previous_end = -1
-    for entity in sorted(_dicts(item.get("entities")), key=_begin):
+    for n, entity in sorted(enumerate(_dicts(item.get("entities"))), key=lambda written: _begin(written[1])):
         begin, end = entity.get("begin"), entity.get("end")
         if not (isinstance(begin, int) and isinstance(end, int) and 0 <= begin < end <= len(text)):
             continue
@@ -134,7 +135,9 @@ def _example(item: dict[str, Any]) -> dict[str, Any]:
         if begin == end or begin < previous_end:
             continue
         previous_end = end
-        spans.append({"entity": _slug(str(entity.get("name", ""))), "start": begin, "end": end})
+        span = {"entity": _slug(str(entity.get("name", ""))), "start": begin, "end": end}
+        kept.append((n, span | _extension(entity, "span")))
+    spans = [span for _, span in sorted(kept, key=lambda written: written[0])]
     return {"text": text, "entities": spans} if spans else {"text": text}
 
 
@@ -143,7 +146,7 @@ def _begin(entity: dict[str, Any]) -> int:
     return begin if isinstance(begin, int) else -1
 
 
-def _parameter(param: dict[str, Any], declared: set[str]) -> dict[str, Any]:
+def native_parameter(param: dict[str, Any], declared: set[str]) -> dict[str, Any]:
     kind = _slug(str(param.get("type") or ""))
     free_text = not kind or (kind == FREE_TEXT_TYPE and kind not in declared)
     prompt = param.get("prompt")
@@ -155,7 +158,8 @@ def _parameter(param: dict[str, Any], declared: set[str]) -> dict[str, Any]:
     } | _extension(param, "parameter")
 
 
-def _action(details: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
+def native_action(details: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
+    """The native action for ACF's `apiDetails`, its templates naming the parameters as `renamed`."""
     method = str(details.get("requestType") or "GET").upper()
     is_json = bool(details.get("isJson"))
     body = details.get("jsonData")
@@ -174,7 +178,7 @@ def _action(details: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
     } | _extension(details, "action")
 
 
-def _entity(entity: dict[str, Any]) -> dict[str, Any]:
+def native_entity(entity: dict[str, Any]) -> dict[str, Any]:
     values = [
         {"value": str(v["value"]), "synonyms": [str(s) for s in _list(v.get("synonyms"))]}
         for v in _dicts(entity.get("entity_values"))
@@ -190,22 +194,6 @@ def _extension(item: dict[str, Any], kind: str) -> dict[str, Any]:
         return {}
     fields = cast(dict[str, Any], found)
     return {key: fields[key] for key in EXTENSIONS[kind] if key in fields}
-
-
-def _native_only(item: msgspec.Struct, kind: str) -> dict[str, Any]:
-    """`{"parley": {...}}` with `item`'s fields of `EXTENSIONS[kind]` that differ from their
-    defaults, or nothing when all are defaults."""
-    defaults = {
-        f.name: f.default_factory() if f.default is msgspec.NODEFAULT else f.default
-        for f in msgspec.structs.fields(item)
-        if f.name in EXTENSIONS[kind]
-    }
-    changed = {
-        key: msgspec.to_builtins(getattr(item, key))
-        for key in EXTENSIONS[kind]
-        if getattr(item, key) != defaults[key]
-    }
-    return {"parley": changed} if changed else {}
 
 
 def _implied_entities(intents: list[dict[str, Any]]) -> list[str]:
@@ -239,77 +227,3 @@ def _dicts(value: object) -> list[dict[str, Any]]:
 
 def _slug(name: str) -> str:
     return _NOT_A_NAME.sub("_", name.strip())
-
-
-def to_acf(bot: BotDefinition) -> dict[str, Any]:
-    """Export to ACF. What ACF does not have travels beside it and the import reads it back: the
-    description, the settings (a key-protected bot stays key-protected through an ACF round trip)
-    and each item's native-only fields in its `parley` object."""
-    return {
-        "description": bot.description,
-        "settings": msgspec.to_builtins(bot.settings),
-        "intents": [_acf_intent(i) for i in bot.intents],
-        "entities": [
-            {
-                "name": e.name,
-                "entity_values": [{"value": v.value, "synonyms": list(v.synonyms)} for v in e.values],
-                **_native_only(e, "entity"),
-            }
-            for e in bot.entities
-        ],
-    }
-
-
-def _acf_intent(intent: IntentDef) -> dict[str, Any]:
-    action = intent.action
-    return {
-        "name": intent.name or intent.id,
-        "userDefined": intent.id not in SPECIAL_INTENTS,
-        "intentId": intent.id,
-        "apiTrigger": action is not None,
-        "apiDetails": None
-        if action is None
-        else {
-            "url": action.url,
-            "requestType": action.method,
-            "headers": [{"headerKey": k, "headerValue": v} for k, v in action.headers.items()],
-            "isJson": action.json and action.body is not None,
-            "jsonData": action.body or "",
-            **_native_only(action, "action"),
-        },
-        "speechResponse": _one_template(intent.replies),
-        "parameters": [_acf_parameter(p) for p in intent.parameters],
-        "labeledSentences": [],
-        "trainingData": [
-            {
-                "text": ex.text,
-                "entities": [
-                    {"value": ex.text[s.start : s.end], "begin": s.start, "end": s.end, "name": s.entity}
-                    for s in ex.entities
-                ],
-            }
-            for ex in intent.examples
-        ],
-        **_native_only(intent, "intent"),
-    }
-
-
-def _acf_parameter(param: ParameterDef) -> dict[str, Any]:
-    alone = len(param.prompt) <= 1  # ACF's own `prompt` carries it
-    return {
-        "name": param.name,
-        "required": param.required,
-        "type": param.entity or FREE_TEXT_TYPE,
-        "prompt": param.prompt[0] if param.prompt else "",
-        **_native_only(msgspec.structs.replace(param, prompt=[]) if alone else param, "parameter"),
-    }
-
-
-def _one_template(variants: list[str]) -> str:
-    """ACF has one reply template; several variants become a random pick inside it."""
-    if len(variants) <= 1:
-        return variants[0] if variants else ""
-    branches = "".join(
-        f"{{% {'if' if n == 0 else 'elif'} parley_variant == {n} %}}{v}" for n, v in enumerate(variants)
-    )
-    return f"{{% set parley_variant = range({len(variants)}) | random %}}{branches}{{% endif %}}"

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 import structlog
 
-from parley_dialogue.acf import to_acf
+from parley_dialogue.acf_export import to_acf
 from parley_dialogue.actions import build_request
 from parley_dialogue.bot_rules import untrainable
 from parley_dialogue.cache import DefinitionCache
