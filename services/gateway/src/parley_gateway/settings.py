@@ -51,4 +51,6 @@ class GatewaySettings(msgspec.Struct, frozen=True, kw_only=True):
     """A client that does not take a frame within this long is disconnected (code 1008)."""
     cors_origins: Annotated[list[str], env("GATEWAY_CORS_ORIGINS")] = []
     """Browser origins allowed to call the API and open the chat websocket from another site
-    (comma-separated, `*` for any); empty: same origin only."""
+    (comma-separated, `*` for any, `*` inside a name as a wildcard); empty: same origin only. The
+    gateway's own pages always may; a websocket opened without an `Origin` header (not a browser) is
+    not checked. A page refused opening the websocket gets an error frame and close 4403."""

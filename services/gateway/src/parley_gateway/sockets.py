@@ -34,10 +34,15 @@ _encoder = msgspec.json.Encoder()
 
 
 class Closed(Exception):
-    """End the connection with `code`."""
+    """End the connection with `code`, and `reason` in the close frame (cut to what one holds)."""
 
-    def __init__(self, code: int) -> None:
+    def __init__(self, code: int, reason: str = "") -> None:
         self.code = code
+        self.reason = reason.encode()[:_MAX_REASON_BYTES].decode(errors="ignore")
+
+
+_MAX_REASON_BYTES = 123
+"""A close frame's payload is at most 125 bytes, two of which are the code."""
 
 
 class ChatSocket:
@@ -92,11 +97,11 @@ class ChatSocket:
             log.warning("websocket.timezone_unknown", timezone=unknown[:64], read_as="UTC")
         return frame
 
-    async def close(self, code: int) -> None:
+    async def close(self, closed: Closed) -> None:
         """Close, unless the client is gone or too stuck to take even that."""
         with contextlib.suppress(WebSocketDisconnect, OSError, RuntimeError, TimeoutError):
             async with asyncio.timeout(1):
-                await self._socket.close(code=code)
+                await self._socket.close(code=closed.code, reason=closed.reason or None)
 
 
 class Backlog:

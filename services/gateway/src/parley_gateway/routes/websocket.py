@@ -17,8 +17,11 @@ frames beyond `GATEWAY_WS_MESSAGES_PER_SECOND` once the burst is spent. A client
 is dropped after a send timeout.
 Opening counts against the client address's request limit; each user message counts against the
 key's, as each REST chat request does (over it: a `rate_limited` error frame, the socket stays open).
-Close codes: 4400 bad request, 4401 key needed, 4403 key not allowed, 4404 unknown bot, 4408 idle,
-4429 too many connections from the address, 1008 not reading, 1013 try again later.
+A browser page may open it from the gateway's own origin or one `GATEWAY_CORS_ORIGINS` allows (as
+REST's CORS reads it); a handshake without `Origin` (not a browser) is not checked.
+Close codes: 4400 bad request, 4401 key needed, 4403 key or page origin not allowed, 4404 unknown
+bot, 4408 idle, 4429 too many connections from the address, 1008 not reading, 1013 try again later.
+A refusal's error frame says why, and so does its close frame's reason.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from parley_gateway.frames import (
 )
 from parley_gateway.keys import bearer
 from parley_gateway.names import check_bot_name, check_conversation_id
+from parley_gateway.origins import origin_allowed
 from parley_gateway.queries import check_given_once
 from parley_gateway.routes.guards import client_address
 from parley_gateway.sockets import Backlog, ChatSocket, Closed
@@ -88,7 +92,7 @@ async def chat_socket(
             await _greet(connection, gateway, chat, opening.welcome_context())
         await _converse(connection, gateway, chat, opening)
     except Closed as closed:
-        await connection.close(closed.code)
+        await connection.close(closed)
     except WebSocketDisconnect:
         pass
     finally:
@@ -139,6 +143,7 @@ async def _open(
     """Admit the connection."""
     secret = query.secret or bearer(socket.headers.get("authorization"))
     try:
+        _check_origin(socket, gateway.settings.cors_origins)
         check_given_once(socket.query_params, _PARAMETERS)
         if query.bot is None:
             raise InvalidInputError("the query parameter `bot` is required: /ws/chat?bot=<name>")
@@ -186,11 +191,22 @@ async def _greet(connection: ChatSocket, gateway: Gateway, chat: _Chat, context:
 async def _refused(connection: ChatSocket, exc: ParleyError) -> Closed:
     """Say why the connection ends; raise the `Closed` returned to close it with the matching code."""
     await connection.send(connection.refusal(exc.code, str(exc)))
-    return Closed(_close_code(exc))
+    return Closed(_close_code(exc), str(exc))
 
 
 _PARAMETERS = ("bot", "conversation_id", "key", "start")
 """Each at most once (`check_given_once`): of two `bot`s, Litestar would take one without a word."""
+
+
+def _check_origin(socket: WebSocket[Any, Any, Any], allowed: list[str]) -> None:
+    """Refuse a page whose origin `GATEWAY_CORS_ORIGINS` does not allow (CORS, which guards REST,
+    does not apply to websockets: a browser opens one from any page)."""
+    origin = socket.headers.get("origin")
+    if origin is not None and not origin_allowed(origin, socket.headers.get("host"), tuple(allowed)):
+        raise ForbiddenError(
+            f"pages on {origin[:100]!r} may not open this chat: "
+            "only the gateway's own pages and origins in GATEWAY_CORS_ORIGINS may"
+        )
 
 
 def _announced_start(start: str | None) -> bool:
