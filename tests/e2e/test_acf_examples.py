@@ -7,6 +7,7 @@ The order-status bot calls `https://fake-store-api.mock.beeceptor.com/...`; the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -187,3 +188,44 @@ def test_the_acf_export_of_an_imported_example_imports_again_to_the_same_bot(
         httpx.get(f"{api}/bots/{bot}", headers=admin).json() for bot in ("order_status", "order_status_copy")
     ]
     assert native[0]["intents"] == native[1]["intents"]
+
+
+def test_an_older_acf_export_of_intents_alone_imports_to_the_same_intents(parley: Parley) -> None:
+    api, admin = parley.api, parley.admin
+    intents = json.loads(example("order_status"))["intents"]
+    older = [{**intent, "_id": {"$oid": f"5a8e9c00000000000000000{n}"}} for n, intent in enumerate(intents)]
+    assert parley.import_bot("older_orders", json.dumps(older).encode()).status_code == 200
+    assert parley.import_bot("current_orders", example("order_status")).status_code == 200
+    native = [
+        httpx.get(f"{api}/bots/{bot}", headers=admin).json() for bot in ("older_orders", "current_orders")
+    ]
+    assert native[0]["intents"] == native[1]["intents"]
+
+
+NATIVE_BOT = b"""\
+entities:
+  - name: size
+    values: [{value: large, synonyms: [big]}, {value: small}]
+intents:
+  - id: order
+    examples:
+      - text: a biggie pizza
+        entities: [{entity: size, start: 2, end: 8, value: large}]
+      - text: one small pizza
+        entities: [{entity: size, start: 4, end: 9}]
+    replies: ["A {{ parameters.size }} pizza", "One {{ parameters.size }} pizza coming up"]
+  - id: fallback
+    replies: ["Sorry?"]
+"""
+
+
+def test_the_acf_export_of_a_native_bot_imports_again_to_the_same_bot(parley: Parley) -> None:
+    api, admin = parley.api, parley.admin
+    assert parley.put_bot("native_pizza", NATIVE_BOT).status_code == 200
+    exported = httpx.get(f"{api}/bots/native_pizza", params={"format": "acf"}, headers=admin).json()
+    assert parley.import_bot("native_pizza_copy", json.dumps(exported).encode()).status_code == 200
+    native = [
+        httpx.get(f"{api}/bots/{bot}", headers=admin).json() for bot in ("native_pizza", "native_pizza_copy")
+    ]
+    assert native[0]["intents"] == native[1]["intents"]
+    assert native[0]["entities"] == native[1]["entities"]

@@ -508,3 +508,41 @@ def test_spans_keep_the_order_they_were_written_in(acf):
     assert search is not None
     olaola = next(e for e in search.examples if "olaola" in e.text)
     assert [s.entity for s in olaola.entities] == ["location", "cuisine"]
+
+
+def _older_export(doc: dict) -> list[dict]:
+    """ACF's Flask-era `GET /intents/export`: the intents alone, as MongoEngine wrote them."""
+    return [
+        {**intent, "_id": {"$oid": f"5a8e9c00000000000000000{n}"}} for n, intent in enumerate(doc["intents"])
+    ]
+
+
+@pytest.mark.parametrize("name", ["order_status", "restaurant_search"])
+def test_an_older_acf_export_of_intents_alone_imports_as_its_intents(acf, name):
+    older = json.dumps(_older_export(json.loads(acf(name)))).encode()
+    bot, current = parse_document(older, "application/json", name=name), parse_document(acf(name), name=name)
+    assert bot.intents == current.intents
+    # The entities it has no list of are those its intents imply, in the order they imply them.
+    assert sorted(bot.entities, key=lambda e: e.name) == sorted(current.entities, key=lambda e: e.name)
+
+
+def test_the_problems_of_an_older_acf_export_are_named_where_they_are_in_its_array(acf):
+    older = _older_export(json.loads(acf("order_status")))
+    del older[2]["intentId"]
+    with pytest.raises(InvalidInputError) as refused:
+        parse_document(json.dumps(older).encode(), name="orders")
+    assert refused.value.details == [
+        {"path": "[2].intentId", "message": "is missing: every ACF intent has an intentId, its id"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "raw", [b"[]", b"[1, 2]", b'[{"id": "greet", "examples": ["hi"]}]', b"- hi\n- hello\n"]
+)
+def test_an_array_that_is_not_acf_intents_is_refused_saying_what_a_bot_is(raw):
+    with pytest.raises(InvalidInputError) as refused:
+        parse_document(raw, name="x")
+    assert str(refused.value) == (
+        'a bot definition is an object ({"name": ..., "intents": [...]}); an array is read only as an'
+        " AI Chatbot Framework export of intents, whose items are intents with an intentId"
+    )

@@ -59,6 +59,15 @@ def is_acf(doc: dict[str, Any]) -> bool:
     return acf_intent or acf_entity
 
 
+def is_acf_intents(items: list[Any]) -> bool:
+    """Whether `items` is the array of intents that ACF's Flask-era export wrote (`GET
+    /intents/export`, `Intent.objects.to_json()`): objects, one of them at least with ACF's intent
+    fields. The import reads it as `{"intents": items}`; its entities are those the intents imply."""
+    return all(isinstance(i, dict) for i in items) and any(
+        ACF_INTENT_FIELDS & i.keys() for i in _dicts(items)
+    )
+
+
 def from_acf(doc: dict[str, Any], *, name: str) -> dict[str, Any]:
     """The native document for an ACF export (validated afterwards like any native document);
     `InvalidInputError` naming every intent without the `intentId` its native id comes from."""
