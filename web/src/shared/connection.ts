@@ -88,6 +88,11 @@ export class ChatConnection {
     return this.current;
   }
 
+  /** Whether messages wait to be sent once the connection is back. */
+  get hasQueued(): boolean {
+    return this.queue.length > 0;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;

@@ -7,6 +7,8 @@ export class FakeSocket {
   static all: FakeSocket[] = [];
   readyState = FakeSocket.CONNECTING;
   sent: string[] = [];
+  /** Answer each ping with a pong, as a live server does (on the next timer tick). */
+  answersPings = false;
   onopen: (() => void) | null = null;
   onmessage: ((event: { data: unknown }) => void) | null = null;
   onclose: ((event: { code: number }) => void) | null = null;
@@ -15,6 +17,7 @@ export class FakeSocket {
   }
   send(data: string): void {
     this.sent.push(data);
+    if (this.answersPings && JSON.parse(data).type === "ping") setTimeout(() => this.serverSends({ type: "pong" }), 0);
   }
   close(): void {
     this.readyState = FakeSocket.CLOSED;

@@ -1,15 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ParleyChatElement } from "./element";
+import { CLOSED_IDLE_MS, ParleyChatElement } from "./element";
 import { FakeSocket } from "../shared/fake-socket";
 
 const last = (): FakeSocket => FakeSocket.all[FakeSocket.all.length - 1]!;
 const TAG = "parley-chat-test";
 if (!customElements.get(TAG)) customElements.define(TAG, ParleyChatElement);
 
-function mount(bot = "pizzeria", attributes: Record<string, string> = {}): ParleyChatElement {
+/** A widget in the page, its panel open at load unless `open` is false (as `data-open="true"`). */
+function mount(bot = "pizzeria", attributes: Record<string, string> = {}, { open = true } = {}): ParleyChatElement {
   const chat = document.createElement(TAG) as ParleyChatElement;
   chat.setAttribute("bot", bot);
   chat.setAttribute("server", "http://chat.test/");
+  if (open) chat.setAttribute("open", "");
   for (const [name, value] of Object.entries(attributes)) chat.setAttribute(name, value);
   document.body.append(chat);
   return chat;
@@ -31,6 +33,82 @@ describe("<parley-chat>", () => {
   afterEach(() => {
     document.body.replaceChildren();
     vi.unstubAllGlobals();
+  });
+
+  it("connects only once the visitor opens the chat", () => {
+    const chat = mount("pizzeria", {}, { open: false });
+    expect(FakeSocket.all).toHaveLength(0); // a page view alone starts no conversation
+    chat.toggle(true);
+    expect(FakeSocket.all).toHaveLength(1);
+    last().serverOpens();
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+    chat.toggle(false);
+    chat.toggle(true);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it("connects when the page sends a message for the visitor", () => {
+    const chat = mount("pizzeria", {}, { open: false });
+    chat.send("hello");
+    expect(FakeSocket.all).toHaveLength(1);
+    last().serverOpens();
+    expect(frames(last()).map((frame) => frame.type)).toEqual(["start", "ping", "user_message"]);
+  });
+
+  it("resumes a conversation on the next page only once the visitor opens it", () => {
+    const chat = mount();
+    last().serverOpens();
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+    chat.toggle(false);
+    chat.remove();
+
+    const next = mount("pizzeria", {}, { open: false }); // the next page of the site
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(texts(next, ".msg.bot")).toEqual(["Bot: welcome"]);
+    next.toggle(true);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(new URL(last().url).searchParams.get("conversation_id")).toBe("c1");
+  });
+
+  it("closes the connection of a panel left closed, and resumes when it opens again", () => {
+    vi.useFakeTimers();
+    try {
+      const chat = mount();
+      last().answersPings = true;
+      last().serverOpens();
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+      chat.toggle(false);
+      vi.advanceTimersByTime(CLOSED_IDLE_MS - 1);
+      chat.toggle(true); // opened again in time: the timer starts over when it closes
+      chat.toggle(false);
+      vi.advanceTimersByTime(CLOSED_IDLE_MS - 1);
+      expect(last().readyState).toBe(FakeSocket.OPEN);
+      vi.advanceTimersByTime(1);
+      expect(last().readyState).toBe(FakeSocket.CLOSED);
+      vi.advanceTimersByTime(10 * 60_000);
+      expect(FakeSocket.all).toHaveLength(1); // no reconnecting while closed
+      chat.toggle(true);
+      expect(FakeSocket.all).toHaveLength(2);
+      expect(new URL(last().url).searchParams.get("conversation_id")).toBe("c1");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps trying to send what the visitor typed even once the panel is closed", () => {
+    vi.useFakeTimers();
+    try {
+      const chat = mount();
+      last().serverOpens();
+      last().serverCloses(); // the server went away
+      chat.send("hello");
+      chat.toggle(false);
+      vi.advanceTimersByTime(CLOSED_IDLE_MS);
+      last().serverOpens();
+      expect(frames(last()).at(-1)).toMatchObject({ type: "user_message", text: "hello" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("keeps working when the page moves it", async () => {

@@ -18,10 +18,19 @@ const STATUS_TEXT: Record<ConnectionState, string> = {
   stopped: "Offline",
 };
 
+/**
+ * A closed panel's connection is closed after this long (and resumed when the visitor opens it
+ * again), so a tab left open does not hold a socket forever with its pings.
+ */
+export const CLOSED_IDLE_MS = 120_000;
+
 export class ParleyChatElement extends HTMLElement {
   static readonly observedAttributes = ["context"];
 
   private connection: ChatConnection | null = null;
+  /** Whether the visitor has wanted the chat (opened it or sent something) since it last went idle. */
+  private live = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private history: History | null = null;
   private items: Item[] = [];
   private quickReplies: Button[] = [];
@@ -36,7 +45,7 @@ export class ParleyChatElement extends HTMLElement {
 
   connectedCallback(): void {
     if (!this.connection) this.setUp();
-    this.connection?.start(); // again when the element comes back after a removal
+    else if (this.live) this.connection.start(); // again when the element comes back after a removal
   }
 
   /** A new `context` holds for the messages sent from then on (the welcome has had the first). */
@@ -48,7 +57,9 @@ export class ParleyChatElement extends HTMLElement {
     // Moving the element in the page takes it out and puts it back at once: only a removal that
     // lasts closes the connection.
     queueMicrotask(() => {
-      if (!this.isConnected) this.connection?.stop();
+      if (this.isConnected) return;
+      clearTimeout(this.idleTimer);
+      this.connection?.stop();
     });
   }
 
@@ -76,23 +87,49 @@ export class ParleyChatElement extends HTMLElement {
     this.toggle(saved.open || this.hasAttribute("open"), false);
   }
 
-  /** Open or close the panel (also `window.ParleyChat.open()` / `.close()`). */
+  /**
+   * Open or close the panel (also `window.ParleyChat.open()` / `.close()`). The first opening
+   * connects: a page view whose visitor never opens the chat starts no conversation.
+   */
   toggle(open = !this.isOpen, moveFocus = true): void {
     this.isOpen = open;
     this.panel.hidden = !open;
     this.launcher.setAttribute("aria-expanded", String(open));
     this.launcher.setAttribute("aria-label", open ? "Close chat" : "Open chat");
     if (moveFocus) (open ? this.input : this.launcher).focus();
-    if (open) this.scrollDown();
+    if (open) {
+      this.scrollDown();
+      this.connect();
+    } else {
+      this.idleWhileClosed();
+    }
     this.remember();
   }
 
   /** Send `text` as if the user typed it; `shown` is what the transcript shows (a button's title). */
   send(text: string, shown = text): void {
     if (!this.connection || !text.trim()) return;
+    this.connect();
     this.showQuickReplies([]);
     const outcome = this.connection.send(text);
     this.add({ from: "user", text: shown }, outcome === "queued");
+  }
+
+  private connect(): void {
+    clearTimeout(this.idleTimer);
+    this.live = true;
+    if (this.isConnected) this.connection?.start();
+  }
+
+  /** Close the connection once the panel has stayed closed for a while with nothing left to send. */
+  private idleWhileClosed(): void {
+    clearTimeout(this.idleTimer);
+    if (!this.live) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.isOpen || this.connection?.hasQueued) return;
+      this.live = false;
+      this.connection?.stop();
+    }, CLOSED_IDLE_MS);
   }
 
   private render(title: string): void {
