@@ -12,6 +12,7 @@ from parley.cli import main
 pytestmark = pytest.mark.slow
 DEMO = Path(__file__).resolve().parents[1] / "src" / "parley" / "demo" / "pizzeria.yaml"
 MODEL_CACHE = Path(__file__).resolve().parents[1] / "var" / "models"
+ACF_EXAMPLES = Path(__file__).resolve().parents[1] / "services" / "dialogue" / "tests" / "acf_examples"
 
 
 def test_nlu_evaluate_takes_a_bot_definition_and_writes_a_report(tmp_path: Path) -> None:
@@ -23,6 +24,66 @@ def test_nlu_evaluate_takes_a_bot_definition_and_writes_a_report(tmp_path: Path)
 
 def test_nlu_evaluate_refuses_a_missing_file(tmp_path: Path) -> None:
     assert main(["nlu", "evaluate", str(tmp_path / "nothing.json")]) == 2
+
+
+@pytest.mark.parametrize("file_name", ["my pizzeria.export.yaml", "pizzeria (1).yaml"])
+def test_nlu_evaluate_names_the_bot_as_its_document_does_whatever_the_file_is_called(
+    file_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bot = tmp_path / file_name
+    bot.write_bytes(DEMO.read_bytes())
+    assert main(["nlu", "evaluate", str(bot), "--encoder", "hashing"]) == 0
+    assert "\npizzeria: cross-validation" in capsys.readouterr().out  # after the log lines
+
+
+@pytest.mark.parametrize(
+    ("file_name", "bot"), [("order_status (1).json", "order_status_1"), ("(é).json", "bot")]
+)
+def test_nlu_evaluate_names_a_bot_whose_document_has_no_name_by_its_file(
+    file_name: str, bot: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    acf = tmp_path / file_name
+    acf.write_bytes((ACF_EXAMPLES / "order_status.json").read_bytes())
+    assert main(["nlu", "evaluate", str(acf), "--encoder", "hashing"]) == 0
+    assert f"\n{bot}: cross-validation" in capsys.readouterr().out
+
+
+def test_nlu_evaluate_reports_a_dataset_with_a_mistake_as_a_dataset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = tmp_path / "dataset.json"
+    dataset.write_text(
+        json.dumps({"bot": "shop", "intents": [{"name": "greet", "exmples": [{"text": "hi"}]}]})
+    )
+    assert main(["nlu", "evaluate", str(dataset), "--encoder", "hashing"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"parley nlu evaluate: {dataset}: not a valid NLU dataset: "
+        "Object missing required field `examples` - at `$.intents[0]`"
+    ]
+
+
+def test_nlu_evaluate_writes_a_json_report_only_where_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    bot, _ = _bot_and_test(tmp_path / "in")
+    assert main(["nlu", "evaluate", str(bot), "--encoder", "hashing"]) == 0
+    assert "wrote" not in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    missing = tmp_path / "nowhere" / "report.json"
+    assert main(["nlu", "evaluate", str(bot), "--encoder", "hashing", "--output", str(missing)]) == 2
+    assert f"there is no directory {missing.parent}" in capsys.readouterr().err
+
+
+def test_nlu_evaluate_uses_the_nlus_encoder_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NLU_ENCODER", "hashing")  # else the language model, from var/models here
+    monkeypatch.chdir(tmp_path)
+    bot, _ = _bot_and_test(tmp_path / "in")
+    assert main(["nlu", "evaluate", str(bot)]) == 0
+    assert "small: cross-validation" in capsys.readouterr().out
+    assert not (tmp_path / "var").exists()
 
 
 SMALL_BOT = """\
@@ -42,6 +103,7 @@ entities:
 
 
 def _bot_and_test(folder: Path, *lines: dict[str, object]) -> tuple[Path, Path]:
+    folder.mkdir(exist_ok=True)
     bot, test = folder / "small.yaml", folder / "test.jsonl"
     bot.write_text(SMALL_BOT)
     test.write_text("".join(json.dumps(line) + "\n" for line in lines))

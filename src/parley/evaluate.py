@@ -3,17 +3,24 @@
 A bot definition (native or AI Chatbot Framework export, JSON or YAML) is turned into the dataset
 the trainer would get, and a test file may then also mark out-of-scope utterances with the bot's
 own fallback intent; `parley_nlu.evaluate` does the rest.
+
+The bot is named by its document (`name:`); a document without one (an ACF export) by its file
+name made a valid bot name (`order_status (1).json` is `order_status_1`), as a downloaded file
+is often renamed. A JSON file that is neither is reported as what it most looks like: a dataset
+(it names its `bot`, or its intents have a `name` but no `id`) by the dataset's error.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any, cast
 
 import msgspec
 
 from parley_dialogue.definition import to_dataset
-from parley_dialogue.documents import parse_document
-from parley_messages import NluDataset
+from parley_dialogue.documents import load_document, parse_document
+from parley_messages import NluDataset, is_bot_name
 from parley_nlu.evaluate import parser, run
 from parley_runtime.errors import InvalidInputError
 
@@ -21,26 +28,62 @@ _dataset_decoder = msgspec.json.Decoder(NluDataset)
 
 
 def evaluate(argv: list[str]) -> int:
-    """Run the evaluation; the file may be a bot definition or a dataset. A bad bot definition
-    raises `InvalidInputError`; a bad dataset or test file is reported by `run` (exit status 2)."""
+    """Run the evaluation; the file may be a bot definition or a dataset. A bad bot definition or a
+    bad dataset raises `InvalidInputError`; a bad test file is reported by `run` (exit status 2)."""
     args = parser(bots=True).parse_args(argv)
     source = Path(args.dataset)
     try:
         raw = source.read_bytes()
     except OSError as exc:
         raise InvalidInputError(f"{source}: {exc.strerror}") from exc
-    dataset = _as_dataset(raw)
+    dataset = _as_dataset(raw, source)
     if dataset is not None:
         return run(args, dataset)
-    definition = parse_document(raw, _content_type(source), name=source.stem)
+    content_type = _content_type(source)
+    name = _own_name(load_document(raw, content_type)) or name_from_file(source)
+    definition = parse_document(raw, content_type, name=name)
     return run(args, to_dataset(definition), out_of_scope=[definition.settings.fallback_intent])
 
 
-def _as_dataset(raw: bytes) -> NluDataset | None:
+def _as_dataset(raw: bytes, source: Path) -> NluDataset | None:
+    """The file's dataset; None when it is not one, or `InvalidInputError` when it looks like one."""
     try:
         return _dataset_decoder.decode(raw)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        if _looks_like_dataset(raw):
+            raise InvalidInputError(f"{source}: not a valid NLU dataset: {exc}") from exc
         return None
+
+
+def _looks_like_dataset(raw: bytes) -> bool:
+    """JSON naming its `bot` (no bot definition has that field), or whose intents have a `name` and
+    neither a native `id` nor an ACF `intentId`."""
+    try:
+        doc = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return False
+    if not isinstance(doc, dict):
+        return False
+    fields = cast(dict[str, Any], doc)
+    intents = fields.get("intents")
+    if "bot" in fields:
+        return True
+    if not isinstance(intents, list) or not intents:
+        return False
+    items = cast(list[Any], intents)
+    return all(isinstance(i, dict) and "name" in i and not {"id", "intentId"} & i.keys() for i in items)
+
+
+def _own_name(doc: object) -> str | None:
+    """The bot's name as the document gives it (native definitions do; ACF exports do not)."""
+    name = cast(dict[str, Any], doc).get("name") if isinstance(doc, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+def name_from_file(path: Path) -> str:
+    """A bot name made of the file's name: other characters as `_`, at most 64; `bot` if none is left."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_-")[:64]
+    return slug if is_bot_name(slug) else "bot"
 
 
 def _content_type(path: Path) -> str | None:

@@ -13,7 +13,7 @@ import pytest
 from parley_messages import NluDataset
 from parley_nlu import assessment
 from parley_nlu.encoder import HashingEncoder
-from parley_nlu.evaluate import main
+from parley_nlu.evaluate import encoder_settings, main, parser
 
 
 @pytest.fixture
@@ -158,3 +158,33 @@ def test_the_tagger_evaluated_is_fitted_as_training_fits_it(
     monkeypatch.setattr(assessment, "fit_tagger", recording)
     assessment.cross_validate(shop_dataset, HashingEncoder())
     assert fitted and all(definitions == shop_dataset.entities for definitions in fitted)
+
+
+def test_the_sentence_model_is_the_nlus_own_unless_the_options_name_another() -> None:
+    environ = {"NLU_ENCODER": "onnx", "NLU_MODEL_CACHE": "/opt/parley/models"}
+    settings = encoder_settings(parser().parse_args(["d.json"]), environ)
+    assert (settings.encoder, settings.model_cache) == ("onnx", "/opt/parley/models")
+    chosen = parser().parse_args(["d.json", "--encoder", "hashing", "--model-cache", "/tmp/cache"])
+    assert (encoder_settings(chosen, environ).encoder, encoder_settings(chosen, environ).model_cache) == (
+        "hashing",
+        "/tmp/cache",
+    )
+    defaults = encoder_settings(parser().parse_args(["d.json"]), {})
+    assert (defaults.encoder, defaults.model_cache) == ("onnx-int8", "var/models")
+
+
+def test_a_bad_encoder_setting_is_refused_before_anything_is_encoded(
+    dataset_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NLU_ENCODER", "bert")
+    assert main([str(dataset_file)]) == 2
+    assert "NLU_ENCODER" in capsys.readouterr().err
+
+
+def test_the_json_report_is_written_only_with_output(
+    dataset_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, printed = run(capsys, str(dataset_file))
+    assert code == 0 and "cross-validation" in printed and "wrote" not in printed
+    assert [p.name for p in tmp_path.iterdir()] == ["dataset.json"]

@@ -12,15 +12,18 @@ it knows (declared, annotated in its examples, or built in) and each span inside
 that breaks these rules is refused with every problem listed, rather than scored.
 Prints per-intent precision/recall/F1, the most confused pairs, out-of-scope recall beside
 in-scope accuracy (at the dataset's fallback threshold and at others, to choose it by), and entity
-scores; writes the same as JSON. Exit status 0, or 2 on bad input.
+scores; with `--output`, writes the same as JSON there. The sentence model is the NLU's own
+(`NLU_ENCODER`, `NLU_MODEL_CACHE`) unless `--encoder` or `--model-cache` say otherwise. Exit status
+0, or 2 on bad input.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TextIO, cast
@@ -30,8 +33,8 @@ import msgspec
 from parley_messages import BUILTIN_ENTITIES, NluDataset
 from parley_nlu.assessment import OUT_OF_SCOPE_LABELS, Assessment, TestLine, cross_validate, test_file
 from parley_nlu.bootstrap import build_encoder
-from parley_nlu.settings import load_nlu_settings
-from parley_runtime.errors import InvalidInputError
+from parley_nlu.settings import NluSettings, load_nlu_settings
+from parley_runtime.errors import InvalidInputError, SettingsError
 
 _line_decoder = msgspec.json.Decoder(TestLine)
 
@@ -48,11 +51,14 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace, dataset: NluDataset, *, out_of_scope: Collection[str] = ()) -> int:
     """Evaluate `dataset` as `args` (from `parser()`) say; `out_of_scope`: test-file intents that mark
     an out-of-scope utterance besides the usual ones (a bot's own fallback intent)."""
+    output = Path(args.output) if args.output else None
     try:
+        if output is not None and not output.parent.is_dir():
+            raise InvalidInputError(f"--output {output}: there is no directory {output.parent}")
         lines = load_test_lines(Path(args.test), dataset, out_of_scope=out_of_scope) if args.test else None
-    except (OSError, InvalidInputError) as exc:
+        settings = encoder_settings(args)
+    except (OSError, InvalidInputError, SettingsError) as exc:
         return _bad_input(exc)
-    settings = load_nlu_settings({"NLU_ENCODER": args.encoder, "NLU_MODEL_CACHE": args.model_cache})
     encoder = build_encoder(settings)
     today = date.fromisoformat(args.today) if args.today else None
     try:
@@ -63,9 +69,24 @@ def run(args: argparse.Namespace, dataset: NluDataset, *, out_of_scope: Collecti
     except (InvalidInputError, ValueError) as exc:
         return _bad_input(exc)
     print_report(assessment, sys.stdout)
-    Path(args.output).write_bytes(msgspec.json.format(msgspec.json.encode(assessment)) + b"\n")
-    print(f"\nwrote {args.output}")
+    if output is not None:
+        try:
+            output.write_bytes(msgspec.json.format(msgspec.json.encode(assessment)) + b"\n")
+        except OSError as exc:
+            return _bad_input(exc)
+        print(f"\nwrote {output}")
     return 0
+
+
+def encoder_settings(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> NluSettings:
+    """The NLU's settings of its sentence model (`NLU_ENCODER`, `NLU_MODEL_CACHE` and their
+    defaults), with `--encoder` and `--model-cache` in their place when given."""
+    chosen = {name: environ[name] for name in ("NLU_ENCODER", "NLU_MODEL_CACHE") if environ.get(name)}
+    if args.encoder:
+        chosen["NLU_ENCODER"] = args.encoder
+    if args.model_cache:
+        chosen["NLU_MODEL_CACHE"] = args.model_cache
+    return load_nlu_settings(chosen)
 
 
 def load_dataset(path: Path) -> NluDataset:
@@ -201,9 +222,19 @@ def parser(*, bots: bool = False) -> argparse.ArgumentParser:
     else:
         command.add_argument("dataset", metavar="DATASET", help="NluDataset JSON file")
     command.add_argument("--test", help="test file (JSON lines); default: k-fold cross-validation")
-    command.add_argument("--output", default="nlu-evaluation.json", help="where to write the JSON report")
-    command.add_argument("--encoder", default="onnx-int8", choices=["onnx-int8", "onnx", "torch", "hashing"])
-    command.add_argument("--model-cache", default="var/models", help="ONNX export cache (NLU_MODEL_CACHE)")
+    command.add_argument("--output", metavar="REPORT.json", help="also write the report there as JSON")
+    defaults = NluSettings()
+    command.add_argument(
+        "--encoder",
+        choices=["onnx-int8", "onnx", "torch", "hashing"],
+        help=f"sentence model; default NLU_ENCODER, else {defaults.encoder}",
+    )
+    command.add_argument(
+        "--model-cache",
+        metavar="DIR",
+        help=f"ONNX export cache; default NLU_MODEL_CACHE, else {defaults.model_cache}"
+        " (a relative path is from the current directory)",
+    )
     command.add_argument("--today", help="reference date for relative dates, YYYY-MM-DD (default: today)")
     return command
 
