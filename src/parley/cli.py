@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     queues.add_parser("stats", help="waiting, in-flight and delayed messages per queue and dead-letter queue")
     replay = queues.add_parser("replay", help="move a queue's dead letters back onto it")
     replay.add_argument("queue", help="the queue, e.g. parley-logger (its -dlq is emptied)")
-    replay.add_argument("--limit", type=int, default=None, help="move at most this many")
+    replay.add_argument("--limit", type=_positive, default=None, help="move at most this many (1 or more)")
     transcripts = commands.add_parser("transcripts", help="transcript archives").add_subparsers(
         dest="action", required=True
     )
@@ -103,6 +103,17 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup_id", nargs="?", default="latest", help="a backup id; default the newest")
     restore.add_argument("--force", action="store_true", help="upsert into a database that is not empty")
     return parser
+
+
+def _positive(text: str) -> int:
+    """A count of 1 or more: `--limit 0` would move nothing and report success without asking SQS."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} moves nothing: give 1 or more, or leave it out for all")
+    return value
 
 
 def _run() -> int:

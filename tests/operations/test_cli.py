@@ -101,6 +101,16 @@ def test_stats_list_each_queue_and_its_dead_letter_queue(
     assert rows[LOGGER_QUEUE] == ["0", "0", "0"]
 
 
+@pytest.mark.parametrize("limit", ["0", "-5", "two"])
+def test_a_replay_limit_that_is_not_a_positive_count_is_refused(
+    limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["queues", "replay", LOGGER_QUEUE, "--limit", limit])
+    assert exit_.value.code == 2
+    assert "argument --limit:" in capsys.readouterr().err
+
+
 def test_queue_commands_need_the_sqs_bus(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["queues", "stats"]) == 2
     assert "PARLEY_BUS=sqs" in capsys.readouterr().err
