@@ -119,3 +119,23 @@ async def test_a_key_for_a_bot_that_does_not_exist_is_refused(client: Client, ad
 async def test_a_key_with_an_unknown_scope_is_refused(client: Client, admin: dict[str, str]) -> None:
     response = await client.post("/api/v1/keys", headers=admin, json={"name": "x", "scopes": ["root"]})
     assert response.status_code == 400
+
+
+async def test_a_key_named_with_control_characters_is_refused_and_not_created(
+    client: Client, admin: dict[str, str]
+) -> None:
+    body = {"name": "ops\u0000\n<script>", "scopes": ["chat"]}
+    response = await client.post("/api/v1/keys", headers=admin, json=body)
+    error = response.json()["error"]
+    assert (response.status_code, error["details"]) == (
+        400,
+        {"field": "name", "position": 3, "character": "U+0000"},
+    )
+    assert (await client.get("/api/v1/keys", headers=admin)).json() == []
+
+
+async def test_a_key_name_may_hold_any_other_text(client: Client, admin: dict[str, str]) -> None:
+    body = {"name": "Café bot — staging ☕", "scopes": ["chat"]}
+    response = await client.post("/api/v1/keys", headers=admin, json=body)
+    assert response.status_code == 201
+    assert response.json()["api_key"]["name"] == "Café bot — staging ☕"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from litestar import delete, get, post
 from litestar.params import JSONBody
 
@@ -17,6 +19,7 @@ async def create_key(data: JSONBody[NewKey], gateway: GatewayDep) -> CreatedKey:
     """Create a key with scopes `admin` and/or `chat`, optionally only for some bots (which must
     exist) and with its own limit (requests per window per bot). The answer holds the secret: it is
     never shown again."""
+    _check_name(data.name)
     known = {bot.name for bot in await gateway.catalog.list_bots()}
     unknown = sorted(set(data.bots) - known)
     if unknown:
@@ -41,3 +44,17 @@ async def revoke_key(key_id: IdPath, gateway: GatewayDep) -> ApiKey:
 
 
 key_routes = [create_key, list_keys, revoke_key]
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""C0 and C1 controls, DEL and lone surrogates: a key's name is one line of text, shown in the
+console's key list and in logs."""
+
+
+def _check_name(name: str) -> None:
+    bad = _CONTROL.search(name)
+    if bad is not None:
+        character = f"U+{ord(bad.group()):04X}"
+        raise InvalidInputError(
+            f"a key's name holds the control character {character}: name it in plain text, on one line",
+            details={"field": "name", "position": bad.start(), "character": character},
+        )
