@@ -83,3 +83,46 @@ async def test_an_encoder_failure_reaches_the_waiting_request() -> None:
     with pytest.raises(RuntimeError, match="exploded"):
         await queue.encode("hello")
     await queue.close()
+
+
+async def test_a_request_cancelled_while_it_waits_is_not_encoded(poll: Callable[..., Any]) -> None:
+    encoder = GatedEncoder()
+    queue = EncodingQueue(encoder)
+    first = asyncio.create_task(queue.encode("first"))
+    await poll(encoder.entered.is_set)
+    dropped, kept = asyncio.create_task(queue.encode("dropped")), asyncio.create_task(queue.encode("kept"))
+    await asyncio.sleep(0)  # let both enqueue
+    dropped.cancel()
+    encoder.gate.set()
+    assert (await first).shape == (await kept).shape == (encoder.dim,)
+    assert encoder.batches == [1, 1] and dropped.cancelled()
+    await queue.close()
+
+
+async def test_closing_cancels_the_waiting_requests_and_the_queue_serves_again_after(
+    poll: Callable[..., Any],
+) -> None:
+    encoder = GatedEncoder()
+    queue = EncodingQueue(encoder)
+    first = asyncio.create_task(queue.encode("first"))
+    await poll(encoder.entered.is_set)
+    waiting = asyncio.create_task(queue.encode("waiting"))
+    await asyncio.sleep(0)  # let it enqueue
+    closing = asyncio.create_task(queue.close())
+    await asyncio.sleep(0)  # the close cancels what waits at once, then waits for the worker
+    encoder.gate.set()
+    await closing
+    assert (await first).shape == (encoder.dim,)
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert encoder.batches == [1]
+    assert (await queue.encode("again")).shape == (encoder.dim,)
+    await queue.close()
+
+
+async def test_requests_one_after_another_each_find_a_worker() -> None:
+    encoder = HashingEncoder()
+    queue = EncodingQueue(encoder, workers=2)
+    for i in range(200):
+        assert (await queue.encode(f"text {i}") == encoder.encode([f"text {i}"])[0]).all()
+    await queue.close()
