@@ -152,3 +152,21 @@ def test_a_browser_that_cannot_name_its_time_zone_still_chats(
         assert log.locator("li.meta", has_text="error").count() == 0
     finally:
         launched.close()
+
+
+def test_hebrew_reads_right_to_left(page: Page, plain_parley: EmbeddedParley) -> None:
+    hebrew = "שלום, יש לכם פיצה?"
+
+    def bot(ws: WebSocketRoute) -> None:
+        ws.send(json.dumps({"type": "bot_message", "conversation_id": "c1", "messages": [{"text": hebrew}]}))
+
+    page.route_web_socket("**/ws/chat*", bot)
+    page.goto(plain_parley.url(f"/?bot={BOT}"))
+    answer = page.get_by_role("list", name="Conversation").locator("li.bot")
+    expect(answer).to_have_text(hebrew)
+    page.get_by_label("Message").fill(hebrew)
+    directions = [
+        element.evaluate("(node) => getComputedStyle(node).direction")
+        for element in (answer, page.get_by_label("Message"))
+    ]
+    assert directions == ["rtl", "rtl"]

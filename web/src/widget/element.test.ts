@@ -20,6 +20,7 @@ function mount(bot = "pizzeria", attributes: Record<string, string> = {}, { open
 const frames = (socket: FakeSocket): Record<string, unknown>[] => socket.sent.map((f) => JSON.parse(f));
 
 const root = (chat: Element): ShadowRoot => chat.shadowRoot!;
+const panelShown = (chat: Element): boolean => !root(chat).querySelector<HTMLElement>(".panel")!.hidden;
 const texts = (chat: Element, selector: string): string[] =>
   [...root(chat).querySelectorAll(selector)].map((node) => node.textContent ?? "");
 
@@ -109,6 +110,36 @@ describe("<parley-chat>", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("stays closed on the next page once the visitor closed it, even where the page opens it", () => {
+    const chat = mount(); // data-open="true"
+    expect(panelShown(chat)).toBe(true);
+    chat.toggle(false);
+    chat.remove();
+    const next = mount();
+    expect(panelShown(next)).toBe(false);
+    expect(FakeSocket.all).toHaveLength(1); // and it does not connect
+    next.toggle(true);
+    next.remove();
+    expect(panelShown(mount("pizzeria", {}, { open: false }))).toBe(true);
+  });
+
+  it("lets a page open the chat when the visitor has not chosen yet", () => {
+    mount("pizzeria", {}, { open: false }).remove(); // a page without data-open: no choice made
+    expect(panelShown(mount())).toBe(true);
+  });
+
+  it("lays out each message and the input by their own script's direction", () => {
+    const chat = mount();
+    last().serverOpens();
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "שלום, יש לכם פיצה?" }] });
+    chat.send("مرحبا!");
+    const bubbles = [...root(chat).querySelectorAll(".msg")];
+    expect(bubbles.map((bubble) => bubble.getAttribute("dir"))).toEqual(["auto", "auto"]);
+    // The screen-reader prefix ("You: ") must not decide the bubble's direction.
+    expect(bubbles.map((bubble) => bubble.querySelector(".sr-only")!.getAttribute("dir"))).toEqual(["ltr", "ltr"]);
+    expect(root(chat).querySelector("input")!.getAttribute("dir")).toBe("auto");
   });
 
   it("keeps working when the page moves it", async () => {

@@ -35,13 +35,15 @@ export class ParleyChatElement extends HTMLElement {
   private items: Item[] = [];
   private quickReplies: Button[] = [];
   private isOpen = false;
+  /** What the visitor last chose (open or closed), which wins over `open` on later pages. */
+  private openChosen: boolean | undefined;
   private readonly launcher = el("button", { class: "launcher", "aria-expanded": "false", "aria-controls": "panel" });
   private readonly panel = el("section", { class: "panel", id: "panel", role: "dialog", hidden: true });
   private readonly heading = el("h2", { id: "title" });
   private readonly status = el("span", { class: "status", role: "status" });
   private readonly log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
   private readonly quick = el("div", { class: "quick", role: "group", "aria-label": "Suggested replies" });
-  private readonly input = el("input", { id: "message", type: "text", autocomplete: "off", maxlength: "2000", placeholder: "Type a message…" });
+  private readonly input = el("input", { id: "message", type: "text", dir: "auto", autocomplete: "off", maxlength: "2000", placeholder: "Type a message…" });
 
   connectedCallback(): void {
     if (!this.connection) this.setUp();
@@ -84,14 +86,24 @@ export class ParleyChatElement extends HTMLElement {
       onConversation: () => this.remember(),
     });
     this.showQuickReplies(saved.quickReplies);
-    this.toggle(saved.open || this.hasAttribute("open"), false);
+    this.openChosen = saved.open;
+    this.setOpen(saved.open ?? this.hasAttribute("open"), false);
   }
 
   /**
-   * Open or close the panel (also `window.ParleyChat.open()` / `.close()`). The first opening
-   * connects: a page view whose visitor never opens the chat starts no conversation.
+   * Open or close the panel, as the visitor chose (also `window.ParleyChat.open()` / `.close()`):
+   * the choice holds on the site's other pages, over their `open` attribute.
    */
   toggle(open = !this.isOpen, moveFocus = true): void {
+    this.openChosen = open;
+    this.setOpen(open, moveFocus);
+  }
+
+  /**
+   * Show or hide the panel. The first opening connects: a page view whose visitor never opens the
+   * chat starts no conversation.
+   */
+  private setOpen(open: boolean, moveFocus: boolean): void {
     this.isOpen = open;
     this.panel.hidden = !open;
     this.launcher.setAttribute("aria-expanded", String(open));
@@ -181,8 +193,9 @@ export class ParleyChatElement extends HTMLElement {
   }
 
   private show(item: Item, pending = false): void {
-    const bubble = el("div", { class: `msg ${item.from}${pending ? " pending" : ""}` });
-    bubble.append(el("span", { class: "sr-only" }, item.from === "user" ? "You: " : item.from === "bot" ? "Bot: " : ""));
+    // dir=auto: Arabic or Hebrew reads right to left. The prefix has its own dir, so it does not decide.
+    const bubble = el("div", { class: `msg ${item.from}${pending ? " pending" : ""}`, dir: "auto" });
+    bubble.append(el("span", { class: "sr-only", dir: "ltr" }, item.from === "user" ? "You: " : item.from === "bot" ? "Bot: " : ""));
     if (item.from === "bot") appendRichText(bubble, item.text);
     else bubble.append(item.text);
     if (item.text) this.log.append(bubble);
@@ -197,6 +210,7 @@ export class ParleyChatElement extends HTMLElement {
   private showQuickReplies(buttons: Button[]): void {
     this.quickReplies = usableButtons(buttons);
     this.quick.replaceChildren(...this.quickReplies.map((b) => this.button(b)));
+    this.scrollDown(); // the bar takes its height from the log: keep the question they answer in view
     this.remember();
   }
 
@@ -223,7 +237,7 @@ export class ParleyChatElement extends HTMLElement {
       conversationId: this.connection?.conversationId ?? null,
       items: this.items,
       quickReplies: this.quickReplies,
-      open: this.isOpen,
+      open: this.openChosen,
     });
   }
 }

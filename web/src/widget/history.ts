@@ -15,7 +15,8 @@ export interface Saved {
   items: Item[];
   /** The last message's quick replies, until the user answers. */
   quickReplies: Button[];
-  open: boolean;
+  /** Whether the visitor last opened or closed the panel; unset until they do. */
+  open: boolean | undefined;
 }
 
 const MAX_ITEMS = 100;
@@ -34,10 +35,10 @@ export class History {
         conversationId: typeof saved.conversationId === "string" ? saved.conversationId : null,
         items: Array.isArray(saved.items) ? saved.items.slice(-MAX_ITEMS) : [],
         quickReplies: Array.isArray(saved.quickReplies) ? saved.quickReplies : [],
-        open: saved.open === true,
+        open: typeof saved.open === "boolean" ? saved.open : undefined,
       };
     } catch {
-      return { conversationId: null, items: [], quickReplies: [], open: false };
+      return { conversationId: null, items: [], quickReplies: [], open: undefined };
     }
   }
 

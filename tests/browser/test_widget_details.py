@@ -1,0 +1,112 @@
+"""The widget's details as a visitor meets them on a third-party page: the question quick replies
+answer stays in view, right-to-left scripts read right to left, and what was typed while the server
+was away survives moving to another page of the site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.server import Shop
+from tests.e2e.stack import EmbeddedParley
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
+
+BOT = "sizes"
+HEBREW = "שלום, יש לכם פיצה?"
+DEFINITION: dict[str, Any] = {
+    "name": BOT,
+    "settings": {"welcome_intent": "greet"},
+    "entities": [{"name": "size", "values": [{"value": "large"}, {"value": "small"}]}],
+    "intents": [
+        {"id": "greet", "examples": ["hi", "hello", "good morning"], "replies": ["Welcome to the size shop"]},
+        {
+            "id": "order",
+            "examples": ["I want to order", "order please", "can I order"],
+            "parameters": [
+                {"name": "size", "entity": "size", "prompt": ["Which size?"], "choices": ["large", "small"]}
+            ],
+            "replies": ["A {{ parameters.size }} one, coming up"],
+        },
+        {
+            "id": "story",
+            "examples": ["tell me everything", "the long story", "all about you"],
+            "replies": ["\n".join(f"Chapter {n} of a long story." for n in range(1, 9))],
+        },
+        {"id": "hebrew", "examples": ["in hebrew", "say it in hebrew", "hebrew please"], "replies": [HEBREW]},
+    ],
+}
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><a href="/{other}">{other}</a>
+<script src="{server}/widget.js" data-bot="{bot}" data-title="Sizes" defer></script>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def sizes_bot(parley: EmbeddedParley) -> Iterator[str]:
+    """Untrained: its welcome and `/intent` messages need no model."""
+    response = httpx.put(parley.url(f"/api/v1/bots/{BOT}"), json=DEFINITION, headers=parley.admin, timeout=30)
+    assert response.status_code in {200, 201}, response.text
+    yield BOT
+    httpx.delete(parley.url(f"/api/v1/bots/{BOT}"), headers=parley.admin, timeout=30)
+
+
+def open_chat(page: Page, parley: EmbeddedParley, shop: Shop, bot: str) -> Locator:
+    """The shop's first page with the chat opened and the welcome in; the chat dialog."""
+    for name, other in (("one", "two"), ("two", "one")):
+        shop.pages[f"/{name}"] = PAGE.format(title=name, other=other, server=parley.base_url, bot=bot)
+    page.goto(f"{shop.origin}/one")
+    page.get_by_role("button", name="Open chat").click()
+    chat = page.get_by_role("dialog", name="Sizes")
+    expect(chat.get_by_role("log")).to_contain_text("Welcome to the size shop")
+    return chat
+
+
+def say(chat: Locator, text: str) -> None:
+    chat.get_by_label("Message").fill(text)
+    chat.get_by_label("Message").press("Enter")
+
+
+def test_the_question_quick_replies_answer_stays_in_view(
+    page: Page, parley: EmbeddedParley, shop: Shop, sizes_bot: str
+) -> None:
+    chat = open_chat(page, parley, shop, sizes_bot)
+    log = chat.get_by_role("log")
+    for told in range(1, 4):  # enough for the log to scroll
+        say(chat, "/story")
+        expect(log.locator(".msg.bot", has_text="Chapter 8")).to_have_count(told)
+    assert log.evaluate("(log) => log.scrollHeight > log.clientHeight")
+    say(chat, "/order")
+    expect(chat.get_by_role("group", name="Suggested replies").get_by_role("button")).to_have_text(
+        ["large", "small"]
+    )
+    question = log.locator(".msg.bot").last
+    expect(question).to_have_text("Bot: Which size?")
+    shown = log.evaluate(
+        """(log) => {
+            const question = [...log.querySelectorAll(".msg.bot")].pop().getBoundingClientRect();
+            const visible = log.getBoundingClientRect();
+            return question.top >= visible.top && question.bottom <= visible.bottom + 1;
+        }"""
+    )
+    assert shown, "the question is hidden under its quick replies"
+
+
+def test_hebrew_reads_right_to_left(page: Page, parley: EmbeddedParley, shop: Shop, sizes_bot: str) -> None:
+    chat = open_chat(page, parley, shop, sizes_bot)
+    log = chat.get_by_role("log")
+    say(chat, "/hebrew")
+    answer = log.locator(".msg.bot").last
+    expect(answer).to_have_text(f"Bot: {HEBREW}")
+    asked = log.locator(".msg.user").last
+    chat.get_by_label("Message").fill(HEBREW)
+    directions = [
+        element.evaluate("(node) => getComputedStyle(node).direction")
+        for element in (answer, asked, chat.get_by_label("Message"))
+    ]
+    assert directions == ["rtl", "ltr", "rtl"]  # "/hebrew" itself is left to right
