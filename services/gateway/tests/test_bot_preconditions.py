@@ -5,6 +5,7 @@ holds the service to the messages)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -115,3 +116,62 @@ async def test_a_console_on_another_origin_may_send_the_preconditions_and_read_t
         assert preflight.status_code in (200, 204)
         exported = await client.get(BOT, headers=admin | {"Origin": origin})
         assert "etag" in exported.headers["access-control-expose-headers"].lower()
+
+
+async def _put_sent_as(app: Litestar, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, Any]:
+    """A PUT of the bot with `headers` exactly as listed: the test client joins a header given twice
+    into one line, as a server does not."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "PUT",
+        "scheme": "http",
+        "path": BOT,
+        "raw_path": BOT.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)  # pyright: ignore[reportArgumentType]
+    return sent[0]["status"], json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+
+
+@pytest.mark.parametrize(
+    "repeated",
+    [
+        [("If-Match", '"1"'), ("If-Match", '"2"')],
+        [("If-Match", '"1"'), ("If-Match", '"1"')],
+        [("If-None-Match", "*")] * 2,
+    ],
+    ids=["two versions", "one version twice", "create only twice"],
+)
+async def test_a_precondition_given_twice_is_a_list_and_400(
+    app: Litestar, client: Client, admin: dict[str, str], dialogue: Any, repeated: list[tuple[str, str]]
+) -> None:
+    headers = [(k.lower().encode(), v.encode()) for k, v in [*admin.items(), *repeated]]
+    status, answer = await _put_sent_as(app, headers, b'{"description": "mine"}')
+    error = answer["error"]
+    assert (status, error["code"], error["details"]) == (400, "invalid_input", {"header": repeated[0][0]})
+    assert ", ".join(value for _, value in repeated) in error["message"]
+    assert "description" not in dialogue.bots["pizzeria"]
+
+
+async def test_a_precondition_given_once_is_read_from_the_same_request(
+    app: Litestar, client: Client, admin: dict[str, str], dialogue: Any
+) -> None:
+    headers = [(k.lower().encode(), v.encode()) for k, v in [*admin.items(), ("If-Match", '"1"')]]
+    status, answer = await _put_sent_as(app, headers, b'{"description": "mine"}')
+    assert (status, answer["version"]) == (200, 2)
+    assert dialogue.bots["pizzeria"]["description"] == "mine"

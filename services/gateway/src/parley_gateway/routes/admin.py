@@ -123,6 +123,10 @@ async def put_bot(
     With `If-Match: "<version>"` (the `ETag` of the export the editor loaded) only that version is
     replaced, with `If-None-Match: *` the bot is only created; otherwise 412 `precondition_failed`,
     with the bot's `current_version` (null: none) in `details`. Without either, the save wins."""
+    if_match, if_none_match = (
+        _as_list(request, "if-match", if_match),
+        _as_list(request, "if-none-match", if_none_match),
+    )
     version, create = expected_version(if_match), create_only(if_none_match)
     if version is not None and create:
         raise InvalidInputError(
@@ -138,6 +142,14 @@ async def put_bot(
     )
     gateway.access.policies.remember(bot, summary.chat_access)
     return Response(summary, headers={"ETag": etag(summary.version)})
+
+
+def _as_list(request: Request[Any, Any, Any], header: str, first: str | None) -> str | None:
+    """`header` as HTTP reads it (RFC 9110 5.3): when it is given more than once, the list of its
+    values, which the preconditions refuse as they refuse a list in one header (Litestar gave the
+    first value alone, so `If-Match: "4"` and `If-Match: "5"` saved over version 4)."""
+    values = request.headers.getall(header, [])
+    return ", ".join(values) if len(values) > 1 else first
 
 
 @post(
