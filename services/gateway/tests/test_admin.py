@@ -127,3 +127,45 @@ async def test_a_parse_may_say_whose_today_it_is(
     response = await client.post(f"{BOT}/parse", headers=admin, json=body | {"timezone": "Perth"})
     assert (response.status_code, response.json()["error"]["details"]) == (400, {"field": "timezone"})
     assert len(nlu.requests) == 1
+
+
+def _upload(*parts: tuple[str, bytes]) -> bytes:
+    fields = b"".join(
+        b'--xx\r\nContent-Disposition: form-data; name="' + name.encode() + b'"; filename="bot.json"\r\n'
+        b"Content-Type: application/json\r\n\r\n" + content + b"\r\n"
+        for name, content in parts
+    )
+    return fields + b"--xx--\r\n"
+
+
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data", "MULTIPART/FORM-DATA", "Multipart/Form-Data"]
+)
+async def test_an_upload_is_read_whatever_the_case_of_its_content_type(
+    client: Client, admin: dict[str, str], dialogue: Any, content_type: str
+) -> None:
+    headers = admin | {"content-type": f"{content_type}; boundary=xx"}
+    response = await client.post(
+        "/api/v1/bots/shop/import", content=_upload(("file", b'{"description": "up"}')), headers=headers
+    )
+    assert response.status_code == 200, response.text
+    assert dialogue.bots["shop"]["description"] == "up"
+
+
+@pytest.mark.parametrize(
+    ("parts", "given"),
+    [
+        ((("file", b'{"description": "a"}'), ("file", b'{"description": "b"}')), 2),
+        ((("document", b"{}"),), 0),
+    ],
+    ids=["two files", "no file"],
+)
+async def test_an_upload_without_exactly_one_file_is_refused_and_imports_nothing(
+    client: Client, admin: dict[str, str], dialogue: Any, parts: tuple[tuple[str, bytes], ...], given: int
+) -> None:
+    headers = admin | {"content-type": "multipart/form-data; boundary=xx"}
+    response = await client.post("/api/v1/bots/shop/import", content=_upload(*parts), headers=headers)
+    error = response.json()["error"]
+    assert (response.status_code, error["details"]) == (400, {"field": "file", "given": given})
+    assert "shop" not in dialogue.bots
+

@@ -168,12 +168,15 @@ def _as_list(request: Request[Any, Any, Any], header: str, first: str | None) ->
 async def import_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: GatewayDep) -> BotSummary:
     """Import a definition: the document as the body, or a multipart upload with a `file` field."""
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
+    if request.content_type[0] == "multipart/form-data":  # Litestar's reading: any case
         form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise InvalidInputError("the multipart upload needs a `file` field")
-        body, content_type = await upload.read(), upload.content_type
+        uploads = form.getall("file", [])
+        if len(uploads) != 1 or isinstance(uploads[0], str):
+            raise InvalidInputError(
+                "the multipart upload needs one `file` field, the document",
+                details={"field": "file", "given": len(uploads)},
+            )
+        body, content_type = await uploads[0].read(), uploads[0].content_type
     else:
         body = await request.body()
     summary = await gateway.catalog.put_bot(check_bot_name(bot), body, content_type)
