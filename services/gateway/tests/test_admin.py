@@ -169,3 +169,8 @@ async def test_an_upload_without_exactly_one_file_is_refused_and_imports_nothing
     assert (response.status_code, error["details"]) == (400, {"field": "file", "given": given})
     assert "shop" not in dialogue.bots
 
+
+async def test_a_malformed_job_id_is_named_as_a_job_id(client: Client, admin: dict[str, str]) -> None:
+    response = await client.get(f"{BOT}/train/abc%0A", headers=admin)
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].startswith("invalid job_id: ")

@@ -20,6 +20,7 @@ __all__ = [
     "IdPath",
     "check_bot_name",
     "check_conversation_id",
+    "check_job_id",
     "check_key_id",
     "check_model_version",
 ]
@@ -29,6 +30,12 @@ def check_conversation_id(conversation_id: str) -> str:
     if not is_id(conversation_id):
         raise InvalidInputError(f"invalid conversation_id: use {ID_RULE}")
     return conversation_id
+
+
+def check_job_id(job_id: str) -> str:
+    if not is_id(job_id):
+        raise InvalidInputError(f"invalid job_id: use {ID_RULE}")
+    return job_id
 
 
 def check_key_id(key_id: str) -> str:

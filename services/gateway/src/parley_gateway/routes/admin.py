@@ -16,7 +16,7 @@ from parley_gateway.chat import within_timeout
 from parley_gateway.correlation import current_correlation_id
 from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
-from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id
+from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id, check_job_id
 from parley_gateway.periods import FORMS, in_utc, period
 from parley_gateway.preconditions import IfMatch, IfNoneMatch
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
@@ -226,7 +226,7 @@ async def train(
 
 @get("/bots/{bot:str}/train/{job_id:str}", tags=["training"], responses=_ERRORS)
 async def training_status(bot: BotPath, job_id: IdPath, gateway: GatewayDep) -> TrainingJob:
-    return await gateway.training.get(check_bot_name(bot), check_conversation_id(job_id))
+    return await gateway.training.get(check_bot_name(bot), check_job_id(job_id))
 
 
 @post("/bots/{bot:str}/parse", tags=["nlu"], responses=_ERRORS, status_code=200)
