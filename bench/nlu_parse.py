@@ -7,6 +7,12 @@ off the event loop, classifier, entities) on the in-process infrastructure. The 
 first version would do: `SentenceTransformer.encode([text])` then `LogisticRegression.predict_proba`,
 one request at a time per thread. Both are trained on the same dataset in the same run. Each figure
 is the median of `--rounds` rounds. Not a test: it prints numbers and never fails on timing.
+
+`--stages` also splits Parley's parse of one utterance into the encoder alone, the model's parse of
+its embedding (classifier, entities) and the rest (validation, model lookup, the hop to an encoding
+thread and back), each the median of calls taken in turn, so that a noisy machine slows all alike.
+The model's parts are timed on their own, in warm caches; in the service they follow the encoder,
+whose weights push them out of the caches, so "the rest" holds that too.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +36,7 @@ from parley_messages import NluDataset, ParseRequest
 from parley_nlu.bootstrap import build_nlu_service
 from parley_nlu.encoder import Encoder, OnnxEncoder, bundled_model_path, forbid_downloads
 from parley_nlu.export import ensure_onnx
+from parley_nlu.model import NluModel
 from parley_nlu.ports import ModelRecord
 from parley_nlu.settings import load_nlu_settings
 from parley_nlu.stores import MongoModelRegistry
@@ -106,7 +114,9 @@ class Baseline:
         return await asyncio.to_thread(self.parse, text)
 
 
-async def parley_call(infra: Infra, dataset: NluDataset, encoder: Encoder, **knobs: str) -> Any:
+async def parley_call(
+    infra: Infra, dataset: NluDataset, encoder: Encoder, **knobs: str
+) -> tuple[Any, Callable[[str], Awaitable[Any]], NluModel]:
     model = train(dataset, encoder, version="bench")
     key = artifact_key(dataset.bot, model.version)
     await infra.blobs.put(key, model.to_bytes())
@@ -118,7 +128,7 @@ async def parley_call(infra: Infra, dataset: NluDataset, encoder: Encoder, **kno
     async def call(text: str) -> Any:
         return await service.parse(ParseRequest(bot=dataset.bot, text=text))
 
-    return service, call
+    return service, call, model
 
 
 async def measure(
@@ -139,6 +149,39 @@ async def measure(
     return row
 
 
+async def stages(
+    name: str, call: Callable[[str], Awaitable[Any]], model: NluModel, encoder: Encoder, n: int
+) -> None:
+    """Median microseconds of each part of one parse of `UTTERANCE`, the parts called in turn."""
+    today = datetime.now(UTC).date()
+    embedding = encoder.encode([UTTERANCE])[0]
+    top = model.parse(UTTERANCE, embedding, today=today).ranking[0].name
+    parts: dict[str, Callable[[], Any]] = {
+        "encoder": lambda: encoder.encode([UTTERANCE]),
+        "classifier": lambda: model.classifier.scores(embedding, [UTTERANCE]),
+        "entities": lambda: model.extractor.extract(UTTERANCE, today=today, intent=top),
+        "model parse": lambda: model.parse(UTTERANCE, embedding, today=today),
+    }
+    samples: dict[str, list[float]] = {part: [] for part in [*parts, "service"]}
+    for _ in range(n):
+        for part, run in parts.items():
+            started = time.perf_counter()
+            run()
+            samples[part].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        await call(UTTERANCE)
+        samples["service"].append(time.perf_counter() - started)
+    us = {part: statistics.median(values) * 1e6 for part, values in samples.items()}
+    outside = us["service"] - us["encoder"]
+    rest = outside - us["model parse"]
+    print(
+        f"  {name} stages (median us): service parse {us['service']:.0f} = encoder {us['encoder']:.0f}"
+        f" + outside it {outside:.0f} (model parse {us['model parse']:.0f}: classifier"
+        f" {us['classifier']:.0f}, entities {us['entities']:.0f}; the rest {rest:.0f})",
+        flush=True,
+    )
+
+
 async def main(args: argparse.Namespace) -> None:
     dataset, probes = load_data()
     cache = Path(args.model_cache)
@@ -153,8 +196,10 @@ async def main(args: argparse.Namespace) -> None:
             for variant in ("fp32", "int8"):
                 encoder = OnnxEncoder.load(ensure_onnx(cache, variant), threads=args.threads)
                 knobs = {"NLU_ENCODE_WORKERS": str(args.workers), "NLU_MAX_BATCH": str(args.max_batch)}
-                service, call = await parley_call(infra, dataset, encoder, **knobs)
+                service, call, model = await parley_call(infra, dataset, encoder, **knobs)
                 rows[variant] = await measure(f"parley NluService onnx-{variant}", call, args, probes)
+                if args.stages:
+                    await stages(f"onnx-{variant}", call, model, encoder, args.requests)
                 await service.close()
         finally:
             await infra.aclose()
@@ -180,6 +225,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="encoding threads (NLU_ENCODE_WORKERS)")
     parser.add_argument("--max-batch", type=int, default=32, help="micro-batch size (NLU_MAX_BATCH)")
     parser.add_argument("--model-cache", default="var/models", help="ONNX export cache (NLU_MODEL_CACHE)")
+    parser.add_argument(
+        "--stages", action="store_true", help="also split one parse into encoder, model and the rest"
+    )
     return parser.parse_args()
 
 
