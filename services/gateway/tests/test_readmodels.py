@@ -66,6 +66,25 @@ async def test_documents_without_confidence_count_divide_by_turns() -> None:
     assert (day.users, day.latency_ms_p50) == (0, None)
 
 
+async def test_intents_and_channels_are_read_by_their_exact_names_and_from_older_buckets() -> None:
+    db = connect_mongo(InfraSettings())
+    await db["analytics_daily"].insert_many(
+        [
+            bucket(
+                1,
+                by_intent={"order%2Epizza": 2, "order_pizza": 1, "none": 1, "_none": 3},
+                by_channel={"rest": 7},
+            ),
+            bucket(2, intents={"greet": 2, "none": 1}, channels={"rest": 2, "websocket": 1}),
+        ]
+    )
+
+    (day,) = await Analytics(db).daily("shop", start=DAY, end=DAY)
+
+    assert day.intents == {"_none": 4, "order.pizza": 2, "greet": 2, "order_pizza": 1, "none": 1}
+    assert day.channels == {"rest": 9, "websocket": 1}
+
+
 def test_the_default_analytics_period_stops_at_the_first_day() -> None:
     assert span_before(date(1, 1, 5)) == date.min
     assert span_before(date(2026, 11, 30)) == date(2026, 10, 31)

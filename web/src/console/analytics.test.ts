@@ -26,6 +26,11 @@ describe("analytics series", () => {
     ]);
   });
 
+  it("names turns without an intent as such", () => {
+    const rows = [row("2026-01-01", 3, 0, { _none: 2, greet: 1 })];
+    expect(topIntentSeries(["2026-01-01"], rows).map((s) => s.name)).toEqual(["(no intent)", "greet"]);
+  });
+
   it("rounds axis maxima up", () => {
     expect([0, 0.3, 7, 12, 480].map(niceMax)).toEqual([1, 0.5, 10, 20, 500]);
   });

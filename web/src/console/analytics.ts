@@ -33,13 +33,20 @@ export function totals(rows: AnalyticsDay[]): Totals {
   };
 }
 
-/** The `top` intents over the period, each as a daily series, and everything else as "other". */
+/** The server's key for turns without an intent (no intent id starts with "_"). */
+export const NO_INTENT = "_none";
+
+/** The `top` intents over the period, each as a daily series, and everything else as "other";
+ * turns without an intent are "(no intent)". */
 export function topIntentSeries(days: string[], rows: AnalyticsDay[], top = 5): { name: string; values: number[] }[] {
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const sums = new Map<string, number>();
   for (const row of rows) for (const [name, count] of Object.entries(row.intents)) sums.set(name, (sums.get(name) ?? 0) + count);
   const names = [...sums.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, top).map(([name]) => name);
-  const series = names.map((name) => ({ name, values: days.map((d) => byDay.get(d)?.intents[name] ?? 0) }));
+  const series = names.map((name) => ({
+    name: name === NO_INTENT ? "(no intent)" : name,
+    values: days.map((d) => byDay.get(d)?.intents[name] ?? 0),
+  }));
   const other = days.map((d) => {
     const row = byDay.get(d);
     if (!row) return 0;

@@ -10,6 +10,7 @@ import msgspec
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from parley_messages.analytics_names import channel_counts, intent_counts
 from parley_messages.latency import latency_percentile
 from parley_runtime.errors import NotFoundError
 from parley_runtime.mongo import translate_errors
@@ -163,7 +164,9 @@ class DayStats(msgspec.Struct, frozen=True, kw_only=True):
     welcomes: int
     """Greetings of new conversations, said before the user said anything; not counted in `turns`."""
     intents: dict[str, int]
+    """Turns per intent id, most first; `_none`: turns without an intent (no intent id starts with `_`)."""
     channels: dict[str, int]
+    """Turns per channel (`rest`, `websocket`)."""
 
 
 class Analytics:
@@ -196,8 +199,8 @@ def _empty() -> dict[str, Any]:
 def _merge(row: dict[str, Any], doc: dict[str, Any]) -> None:
     for name in _SUMMED:
         row[name] += doc.get(name, 0)
-    row["intents"].update(doc.get("intents", {}))
-    row["channels"].update(doc.get("channels", {}))
+    row["intents"].update(intent_counts(doc))
+    row["channels"].update(channel_counts(doc))
     row["latency_ms_buckets"].update(doc.get("latency_ms_buckets", {}))
 
 
