@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -546,3 +548,11 @@ def test_an_array_that_is_not_acf_intents_is_refused_saying_what_a_bot_is(raw):
         'a bot definition is an object ({"name": ..., "intents": [...]}); an array is read only as an'
         " AI Chatbot Framework export of intents, whose items are intents with an intentId"
     )
+
+
+def test_the_readmes_example_is_a_bot_that_its_acf_export_gives_back():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", readme, re.DOTALL)
+    assert example is not None
+    bot = parse_document(example[1].encode(), "application/yaml", name="pizza")
+    assert parse_document(json.dumps(to_acf(bot)).encode(), "application/json", name="pizza") == bot
