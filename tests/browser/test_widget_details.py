@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.server import Shop
+from tests.browser.server import WEB_DIST, Shop
 from tests.e2e.stack import EmbeddedParley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
@@ -110,3 +110,31 @@ def test_hebrew_reads_right_to_left(page: Page, parley: EmbeddedParley, shop: Sh
         for element in (answer, asked, chat.get_by_label("Message"))
     ]
     assert directions == ["rtl", "ltr", "rtl"]  # "/hebrew" itself is left to right
+
+
+def test_what_was_typed_while_the_server_was_away_is_sent_from_the_next_page(
+    page: Page, parley: EmbeddedParley, shop: Shop, sizes_bot: str
+) -> None:
+    # The next page gets widget.js while the server is away, as from the browser's cache.
+    widget = (WEB_DIST / "widget.js").read_text()
+    page.route(
+        f"{parley.base_url}/widget.js",
+        lambda route: route.fulfill(body=widget, content_type="text/javascript"),
+    )
+    chat = open_chat(page, parley, shop, sizes_bot)
+    parley.stop()
+    try:
+        expect(chat.get_by_role("status")).to_have_text("Reconnecting…")
+        say(chat, "/order")
+        expect(chat.locator(".msg.user.pending")).to_have_text(["You: /order"])
+        page.get_by_role("link", name="two").click()  # another page of the site
+        expect(page).to_have_title("two")
+        chat = page.get_by_role("dialog", name="Sizes")
+        expect(chat.locator(".msg.user.pending")).to_have_text(["You: /order"])
+    finally:
+        parley.start()
+    expect(chat.get_by_role("status")).to_have_text("Online", timeout=30_000)
+    log = chat.get_by_role("log")
+    expect(log.locator(".msg.bot").last).to_have_text("Bot: Which size?", timeout=15_000)
+    expect(chat.locator(".msg.user.pending")).to_have_count(0)
+    expect(log.locator(".msg.bot", has_text="Which size?")).to_have_count(1)  # sent once

@@ -142,6 +142,30 @@ describe("<parley-chat>", () => {
     expect(root(chat).querySelector("input")!.getAttribute("dir")).toBe("auto");
   });
 
+  it("sends what was typed while the server was away from the next page, once, in order", () => {
+    const chat = mount();
+    last().serverOpens();
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+    last().serverCloses(); // the server went away
+    chat.send("one");
+    chat.send("/menu", "Show the menu");
+    expect(texts(chat, ".msg.user.pending")).toEqual(["You: one", "You: Show the menu"]);
+    chat.remove(); // the visitor moves to another page before the server is back
+
+    const next = mount("pizzeria", {}, { open: false });
+    expect(texts(next, ".msg.user.pending")).toEqual(["You: one", "You: Show the menu"]);
+    const socket = last();
+    expect(new URL(socket.url).searchParams.get("conversation_id")).toBe("c1"); // at once, panel closed
+    socket.serverOpens();
+    expect(frames(socket).map((frame) => frame.text ?? frame.type)).toEqual(["start", "one", "/menu"]);
+    expect(texts(next, ".msg.user.pending")).toEqual([]);
+    next.remove();
+
+    const third = mount("pizzeria", {}, { open: false });
+    expect(texts(third, ".msg.user")).toEqual(["You: one", "You: Show the menu"]);
+    expect(last()).toBe(socket); // nothing left to send: no connection until the visitor opens it
+  });
+
   it("keeps working when the page moves it", async () => {
     const chat = mount();
     last().serverOpens();

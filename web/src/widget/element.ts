@@ -33,6 +33,7 @@ export class ParleyChatElement extends HTMLElement {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private history: History | null = null;
   private items: Item[] = [];
+  private readonly bubbles = new Map<Item, HTMLElement>();
   private quickReplies: Button[] = [];
   private isOpen = false;
   /** What the visitor last chose (open or closed), which wins over `open` on later pages. */
@@ -88,6 +89,15 @@ export class ParleyChatElement extends HTMLElement {
     this.showQuickReplies(saved.quickReplies);
     this.openChosen = saved.open;
     this.setOpen(saved.open ?? this.hasAttribute("open"), false);
+    this.sendPending();
+  }
+
+  /** What an earlier page could not send (the server was away): queued again, in order, and sent. */
+  private sendPending(): void {
+    const pending = this.items.filter((item) => item.pending);
+    if (!pending.length) return;
+    for (const item of pending) this.connection?.send(item.payload ?? item.text);
+    this.connect();
   }
 
   /**
@@ -124,7 +134,10 @@ export class ParleyChatElement extends HTMLElement {
     this.connect();
     this.showQuickReplies([]);
     const outcome = this.connection.send(text);
-    this.add({ from: "user", text: shown }, outcome === "queued");
+    const item: Item = { from: "user", text: shown };
+    if (text !== shown) item.payload = text;
+    if (outcome === "queued") item.pending = true;
+    this.add(item);
   }
 
   private connect(): void {
@@ -186,15 +199,16 @@ export class ParleyChatElement extends HTMLElement {
     }
   }
 
-  private add(item: Item, pending = false): void {
+  private add(item: Item): void {
     this.items.push(item);
-    this.show(item, pending);
+    this.show(item);
     this.remember();
   }
 
-  private show(item: Item, pending = false): void {
+  private show(item: Item): void {
     // dir=auto: Arabic or Hebrew reads right to left. The prefix has its own dir, so it does not decide.
-    const bubble = el("div", { class: `msg ${item.from}${pending ? " pending" : ""}`, dir: "auto" });
+    const bubble = el("div", { class: `msg ${item.from}${item.pending ? " pending" : ""}`, dir: "auto" });
+    this.bubbles.set(item, bubble);
     bubble.append(el("span", { class: "sr-only", dir: "ltr" }, item.from === "user" ? "You: " : item.from === "bot" ? "Bot: " : ""));
     if (item.from === "bot") appendRichText(bubble, item.text);
     else bubble.append(item.text);
@@ -223,9 +237,18 @@ export class ParleyChatElement extends HTMLElement {
   private setStatus(state: ConnectionState): void {
     this.status.textContent = STATUS_TEXT[state];
     this.status.dataset.state = state;
-    if (state === "open") {
-      for (const node of this.log.querySelectorAll(".pending")) node.classList.remove("pending");
+    if (state === "open") this.sent();
+  }
+
+  /** The connection is back and has sent what waited. */
+  private sent(): void {
+    const pending = this.items.filter((item) => item.pending);
+    if (!pending.length) return;
+    for (const item of pending) {
+      delete item.pending;
+      this.bubbles.get(item)?.classList.remove("pending");
     }
+    this.remember();
   }
 
   private scrollDown(): void {

@@ -1,13 +1,18 @@
-// What the widget remembers for the tab (sessionStorage): the conversation id, the transcript and
-// the quick replies waiting for an answer, so navigating between pages of the host site keeps the
-// conversation.
+// What the widget remembers for the tab (sessionStorage): the conversation id, the transcript (with
+// the messages still waiting to be sent) and the quick replies waiting for an answer, so navigating
+// between pages of the host site keeps the conversation.
 
 import type { Button } from "../shared/protocol";
 
 export interface Item {
   from: "bot" | "user" | "note";
+  /** What the transcript shows (a button's title, for a button). */
   text: string;
   buttons?: Button[];
+  /** A user message's text as sent, where it is not `text` (a button's payload). */
+  payload?: string;
+  /** A user message typed while disconnected, not sent yet: sent when the connection is back. */
+  pending?: boolean;
 }
 
 export interface Saved {
