@@ -36,6 +36,7 @@ from parley_messages.training import (
     Span,
 )
 from parley_messages.turn import (
+    CONTROL_CHARACTER,
     MAX_TEXT_CHARS,
     Button,
     ChatReply,
@@ -54,6 +55,7 @@ __all__ = [
     "BOT_NAME_PATTERN",
     "BOT_NAME_RULE",
     "BUILTIN_ENTITIES",
+    "CONTROL_CHARACTER",
     "ID_PATTERN",
     "ID_RULE",
     "LOGGER_QUEUE",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated, Any
 
@@ -13,6 +14,12 @@ MAX_TEXT_CHARS = 2_000
 MAX_CONTEXT_BYTES = 16_384
 """The largest context, JSON-encoded, that a turn may carry or a conversation keep: the dialogue
 holds conversations to it, and the gateway refuses a larger one before it waits in a queue."""
+
+
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""What user text may not hold: C0 and C1 controls but tab, line feed and carriage return; DEL;
+lone surrogates. The NLU refuses an utterance holding one, and the dialogue a bot whose text does
+(its examples could never be said, its replies would send clients what they refuse from users)."""
 
 
 def is_blank(text: str) -> bool:

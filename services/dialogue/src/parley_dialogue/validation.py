@@ -26,15 +26,12 @@ from parley_dialogue.patterns import pattern_problem
 from parley_dialogue.replies import SEPARATOR, is_blank, says_nothing
 from parley_dialogue.shapes import shape_problems, unknown_field
 from parley_dialogue.templates import template_problem
-from parley_messages import BUILTIN_ENTITIES, MAX_TEXT_CHARS, Button, EntityValueDef
+from parley_messages import BUILTIN_ENTITIES, CONTROL_CHARACTER, MAX_TEXT_CHARS, Button, EntityValueDef
 from parley_runtime.errors import InvalidInputError
 
 MAX_INTENTS = 1_000
 MAX_EXAMPLES = 50_000
 _TRIGGER = re.compile(r"^/([A-Za-z0-9][A-Za-z0-9_.\-]*)")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-"""C0 and C1 controls but tab, line feed and carriage return; DEL; lone surrogates: what the NLU
-refuses in a user's text (`parley_nlu.validation`), whose rule this is."""
 _CONTROL_RULE = "text may hold tabs and line breaks but no other control characters"
 _AUTHORED_WIRE_STRUCTS: tuple[tuple[str, str, type[msgspec.Struct], str], ...] = (
     ("entities", "values", EntityValueDef, "an entity value"),
@@ -79,7 +76,7 @@ def _with_control_characters(problems: list[Problem], doc: dict[str, Any]) -> li
 
 def _control_characters(value: object, path: str) -> Iterator[Problem]:
     if isinstance(value, str):
-        found = _CONTROL.search(value)
+        found = CONTROL_CHARACTER.search(value)
         if found is not None:
             character = f"U+{ord(found.group()):04X}"
             yield _problem(

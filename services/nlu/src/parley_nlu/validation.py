@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
-from parley_messages import MAX_TEXT_CHARS, is_blank
+from parley_messages import CONTROL_CHARACTER, MAX_TEXT_CHARS, is_blank
 from parley_runtime.errors import InvalidInputError
-
-# C0 and C1 controls except tab, newline and carriage return; DEL; lone surrogates.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def check_text(text: str) -> str:
@@ -20,7 +15,7 @@ def check_text(text: str) -> str:
             f"text is longer than {MAX_TEXT_CHARS} characters",
             details={"field": "text", "length": len(text), "max": MAX_TEXT_CHARS},
         )
-    bad = _CONTROL.search(text)
+    bad = CONTROL_CHARACTER.search(text)
     if bad is not None:
         raise InvalidInputError(
             "text contains control or binary characters",
