@@ -170,3 +170,25 @@ def test_hebrew_reads_right_to_left(page: Page, plain_parley: EmbeddedParley) ->
         for element in (answer, page.get_by_label("Message"))
     ]
     assert directions == ["rtl", "rtl"]
+
+
+def test_a_refused_chat_is_not_retried_until_the_user_sends_something(
+    page: Page, plain_parley: EmbeddedParley
+) -> None:
+    """As the widget: an unknown bot (4404) is tried again only when the user asks, not every second."""
+    opened: list[WebSocketRoute] = []
+
+    def refuse(ws: WebSocketRoute) -> None:
+        opened.append(ws)
+        ws.send(json.dumps({"type": "error", "code": "not_found", "message": "no bot named 'nosuch'"}))
+        ws.close(code=4404, reason="no bot named 'nosuch'")
+
+    page.clock.install()
+    page.route_web_socket("**/ws/chat*", refuse)
+    page.goto(plain_parley.url("/?bot=nosuch"))
+    expect(page.get_by_role("status")).to_have_text("unavailable")
+    page.clock.run_for(60_000)
+    assert len(opened) == 1
+    page.get_by_label("Message").fill("hello?")
+    page.get_by_label("Message").press("Enter")
+    poll(page, lambda: len(opened) == 2, "one more try")

@@ -96,6 +96,11 @@ def test_the_question_quick_replies_answer_stays_in_view(
     )
     assert shown, "the question is hidden under its quick replies"
 
+    chat.get_by_role("button", name="small").focus()
+    page.keyboard.press("Enter")
+    expect(log.locator(".msg.bot").last).to_have_text("Bot: A small one, coming up")
+    expect(chat.get_by_label("Message")).to_be_focused()  # not lost with the removed button
+
 
 def test_hebrew_reads_right_to_left(page: Page, parley: EmbeddedParley, shop: Shop, sizes_bot: str) -> None:
     chat = open_chat(page, parley, shop, sizes_bot)
@@ -110,6 +115,15 @@ def test_hebrew_reads_right_to_left(page: Page, parley: EmbeddedParley, shop: Sh
         for element in (answer, asked, chat.get_by_label("Message"))
     ]
     assert directions == ["rtl", "ltr", "rtl"]  # "/hebrew" itself is left to right
+
+
+def test_the_input_is_large_enough_that_a_phone_does_not_zoom_into_it(
+    page: Page, parley: EmbeddedParley, shop: Shop, sizes_bot: str
+) -> None:
+    """iOS Safari zooms the page into an input under 16 px when it gets focus."""
+    chat = open_chat(page, parley, shop, sizes_bot)
+    size = chat.get_by_label("Message").evaluate("(input) => parseFloat(getComputedStyle(input).fontSize)")
+    assert size >= 16
 
 
 def test_what_was_typed_while_the_server_was_away_is_sent_from_the_next_page(

@@ -103,12 +103,13 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
 }
 
 /**
- * The websocket URL of `/ws/chat` on the server at `base` (http(s) URL, absolute or relative), announcing
- * a `start` frame (`start=true`): the client sends one first, so the welcome can greet with its context.
+ * The websocket URL of `/ws/chat` on the server at `base` (an http(s) or ws(s) URL, absolute or
+ * relative), announcing a `start` frame (`start=true`): the client sends one first, so the welcome can
+ * greet with its context. A secure address stays secure (`https:` and `wss:` give `wss:`).
  */
 export function chatSocketUrl(base: string, bot: string, conversationId: string | null, key?: string | null): string {
   const url = new URL("ws/chat", withSlash(new URL(base || "/", location.href).href));
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  url.protocol = url.protocol === "https:" || url.protocol === "wss:" ? "wss:" : "ws:";
   url.searchParams.set("bot", bot);
   if (conversationId) url.searchParams.set("conversation_id", conversationId);
   if (key) url.searchParams.set("key", key); // browsers cannot set headers on a websocket

@@ -190,8 +190,9 @@ describe("<parley-chat>", () => {
     expect(root(chat).querySelectorAll(".panel")).toHaveLength(1);
   });
 
-  it("shows a refusal once, and does not keep retrying it", () => {
+  it("shows a refusal once, in plain words, and does not keep retrying it", () => {
     vi.useFakeTimers();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
       const chat = mount("nosuchbot");
       for (let i = 0; i < 3; i++) {
@@ -202,9 +203,82 @@ describe("<parley-chat>", () => {
         dispatchEvent(new Event("online")); // the browser back online: one more try
       }
       expect(FakeSocket.all).toHaveLength(4);
-      expect(texts(chat, ".msg.note")).toEqual(["no bot named 'nosuchbot'"]);
+      expect(texts(chat, ".msg.note")).toEqual(["This chat is not available right now."]);
+      expect(warn).toHaveBeenCalledWith("<parley-chat>: not_found: no bot named 'nosuchbot'"); // for the site's developer
     } finally {
+      warn.mockRestore();
       vi.useRealTimers();
+    }
+  });
+
+  it("marks a refused message as not sent, in plain words, and gives its text back", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const chat = mount();
+      last().serverOpens();
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+      chat.send("first");
+      chat.send("second");
+      const input = root(chat).querySelector("input")!;
+      // The gateway refuses "second" as it reads it, while "first" is still being answered.
+      last().serverSends({ type: "error", code: "rate_limited", message: "slow down: too many messages on this connection" });
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "answer to first" }] });
+      expect(texts(chat, ".msg.user.failed")).toEqual(["You: second"]);
+      expect(texts(chat, ".failure")).toEqual(["Not sent: too many messages at once. Wait a moment and send it again. Send again"]);
+      expect(input.value).toBe("second");
+      expect(texts(chat, ".log")[0]).not.toContain("slow down");
+
+      input.value = "";
+      chat.send("x".repeat(30));
+      last().serverSends({ type: "error", code: "frame_too_large", message: "this frame is 779 bytes; frames are limited to 600 bytes of JSON as sent" });
+      expect(texts(chat, ".failure").at(-1)).toBe("Not sent: this message is too long. Shorten it and send it again.");
+      expect(input.value).toBe("x".repeat(30));
+
+      root(chat).querySelector<HTMLButtonElement>(".failure button")!.click();
+      expect(frames(last()).at(-1)).toMatchObject({ type: "user_message", text: "second" });
+      expect(texts(chat, ".msg.user")).toEqual(["You: first", "You: second", `You: ${"x".repeat(30)}`, "You: second"]);
+      expect(root(chat).querySelectorAll(".failure button")).toHaveLength(0); // sent again once
+      chat.remove();
+      expect(texts(mount(), ".msg.user.failed")).toEqual(["You: second", `You: ${"x".repeat(30)}`]); // kept on the next page
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("marks what the connection lost unanswered, so the visitor does not wait forever", () => {
+    const chat = mount();
+    last().serverOpens();
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+    chat.send("menu please");
+    last().serverCloses(); // the reply, if any, went to the dead socket
+    expect(texts(chat, ".msg.user.failed")).toEqual(["You: menu please"]);
+    expect(texts(chat, ".failure")).toEqual(["No answer: the connection was lost. Please send it again. Send again"]);
+  });
+
+  it("takes the visitor back to the input after a suggested reply", () => {
+    const chat = mount();
+    last().serverOpens();
+    const choices = ["small", "large"].map((size) => ({ title: size, payload: size }));
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "What size?", buttons: choices }] });
+    const small = root(chat).querySelector<HTMLButtonElement>(".quick button")!;
+    small.focus();
+    small.click();
+    expect(root(chat).activeElement).toBe(root(chat).querySelector("input"));
+  });
+
+  it("reads refusals without Array.prototype.at, which Safari before 15.4 lacks", () => {
+    const at = Array.prototype.at;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    // @ts-expect-error: as on an old browser
+    delete Array.prototype.at;
+    try {
+      const chat = mount();
+      last().serverOpens();
+      last().serverSends({ type: "error", code: "unauthorized", message: "bot 'locked' needs an API key to chat" });
+      expect(texts(chat, ".msg.note")).toEqual(["This chat is not available right now."]);
+    } finally {
+      Array.prototype.at = at;
+      warn.mockRestore();
     }
   });
 

@@ -2,10 +2,11 @@
 // [context='{"username": "Ann"}'] [open]>: a launcher button and a chat panel in a shadow root (the
 // host page's CSS cannot break it, nor it the page).
 
-import { appendRichText } from "../shared/richtext";
 import { ChatConnection, type ConnectionState } from "../shared/connection";
 import { type BotMessageFrame, type Button, type ErrorFrame, usableButtons } from "../shared/protocol";
 import { History, type Item } from "./history";
+import { refusalOf } from "./refusals";
+import { Transcript } from "./transcript";
 import { el, svgIcon } from "./dom";
 import css from "./widget.css?inline";
 
@@ -32,8 +33,9 @@ export class ParleyChatElement extends HTMLElement {
   private live = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private history: History | null = null;
-  private items: Item[] = [];
-  private readonly bubbles = new Map<Item, HTMLElement>();
+  private transcript: Transcript | null = null;
+  /** User messages sent on the current connection and not answered yet, oldest first. */
+  private awaiting: Item[] = [];
   private quickReplies: Button[] = [];
   private isOpen = false;
   /** What the visitor last chose (open or closed), which wins over `open` on later pages. */
@@ -74,15 +76,23 @@ export class ParleyChatElement extends HTMLElement {
     this.render(title);
     this.history = new History(`parley-chat:${new URL(server, location.href).origin}:${bot}`);
     const saved = this.history.load();
-    this.items = saved.items;
-    for (const item of this.items) this.show(item);
+    this.transcript = new Transcript(this.log, saved.items, {
+      choose: (button) => {
+        this.send(button.payload, button.title);
+        this.input.focus(); // a quick reply's button is gone now; an intent button would send it again
+      },
+      retry: (item) => {
+        this.send(item.payload ?? item.text, item.text);
+        this.input.focus();
+      },
+    });
     this.connection = new ChatConnection({
       server,
       bot,
       conversationId: saved.conversationId,
       key: this.getAttribute("key"),
       context: contextFrom(this.getAttribute("context")),
-      onFrame: (frame) => this.receive(frame),
+      onFrame: (frame, welcome) => this.receive(frame, welcome),
       onState: (state) => this.setStatus(state),
       onConversation: () => this.remember(),
     });
@@ -94,7 +104,7 @@ export class ParleyChatElement extends HTMLElement {
 
   /** What an earlier page could not send (the server was away): queued again, in order, and sent. */
   private sendPending(): void {
-    const pending = this.items.filter((item) => item.pending);
+    const pending = this.transcript?.items.filter((item) => item.pending) ?? [];
     if (!pending.length) return;
     for (const item of pending) this.connection?.send(item.payload ?? item.text);
     this.connect();
@@ -120,7 +130,7 @@ export class ParleyChatElement extends HTMLElement {
     this.launcher.setAttribute("aria-label", open ? "Close chat" : "Open chat");
     if (moveFocus) (open ? this.input : this.launcher).focus();
     if (open) {
-      this.scrollDown();
+      this.transcript?.scrollDown();
       this.connect();
     } else {
       this.idleWhileClosed();
@@ -137,6 +147,7 @@ export class ParleyChatElement extends HTMLElement {
     const item: Item = { from: "user", text: shown };
     if (text !== shown) item.payload = text;
     if (outcome === "queued") item.pending = true;
+    else this.awaiting.push(item);
     this.add(item);
   }
 
@@ -184,12 +195,12 @@ export class ParleyChatElement extends HTMLElement {
     root.append(el("style", {}, css), this.panel, this.launcher);
   }
 
-  private receive(frame: BotMessageFrame | ErrorFrame): void {
+  private receive(frame: BotMessageFrame | ErrorFrame, welcome: boolean): void {
     if (frame.type === "error") {
-      const last = this.items.at(-1);
-      if (last?.from !== "note" || last.text !== frame.message) this.add({ from: "note", text: frame.message });
+      this.refused(frame);
       return;
     }
+    if (!welcome) this.awaiting.shift(); // answers come in order
     for (const message of frame.messages) {
       const buttons = usableButtons(message.buttons);
       const choices = buttons.filter(isQuickReply);
@@ -199,66 +210,72 @@ export class ParleyChatElement extends HTMLElement {
     }
   }
 
-  private add(item: Item): void {
-    this.items.push(item);
-    this.show(item);
+  /**
+   * A refusal, in the visitor's words; the server's, meant for the site's developer, go to the
+   * console. The message it concerns is marked as not sent, its text kept.
+   */
+  private refused(frame: ErrorFrame): void {
+    console.warn(`<parley-chat>: ${frame.code}: ${frame.message}`);
+    const refusal = refusalOf(frame.code);
+    if (refusal.scope === "chat") {
+      for (const item of this.awaiting.splice(0)) this.fail(item, refusal.note, false);
+      if (this.transcript?.lastNote() !== refusal.note) this.add({ from: "note", text: refusal.note });
+      return;
+    }
+    const item = refusal.scope === "message" ? this.awaiting.pop() : this.awaiting.shift();
+    if (item) this.fail(item, refusal.note, refusal.retry);
+  }
+
+  private fail(item: Item, note: string, retry: boolean): void {
+    this.transcript?.failed(item, { note, retry });
+    // Typed text comes back to be edited or sent again (a button's can be chosen again).
+    if (item.payload === undefined && !this.input.value) this.input.value = item.text;
     this.remember();
   }
 
-  private show(item: Item): void {
-    // dir=auto: Arabic or Hebrew reads right to left. The prefix has its own dir, so it does not decide.
-    const bubble = el("div", { class: `msg ${item.from}${item.pending ? " pending" : ""}`, dir: "auto" });
-    this.bubbles.set(item, bubble);
-    bubble.append(el("span", { class: "sr-only", dir: "ltr" }, item.from === "user" ? "You: " : item.from === "bot" ? "Bot: " : ""));
-    if (item.from === "bot") appendRichText(bubble, item.text);
-    else bubble.append(item.text);
-    if (item.text) this.log.append(bubble);
-    if (item.buttons?.length) {
-      const group = el("div", { class: "buttons", role: "group", "aria-label": "Options" });
-      for (const button of usableButtons(item.buttons)) group.append(this.button(button));
-      this.log.append(group);
-    }
-    this.scrollDown();
+  private add(item: Item): void {
+    this.transcript?.add(item);
+    this.remember();
   }
 
   private showQuickReplies(buttons: Button[]): void {
     this.quickReplies = usableButtons(buttons);
-    this.quick.replaceChildren(...this.quickReplies.map((b) => this.button(b)));
-    this.scrollDown(); // the bar takes its height from the log: keep the question they answer in view
+    this.quick.replaceChildren(...this.quickReplies.map((b) => this.transcript!.button(b)));
+    this.transcript?.scrollDown(); // the bar takes its height from the log: keep the question they answer in view
     this.remember();
-  }
-
-  private button(button: Button): HTMLButtonElement {
-    const node = el("button", { type: "button" }, button.title);
-    node.addEventListener("click", () => this.send(button.payload, button.title));
-    return node;
   }
 
   private setStatus(state: ConnectionState): void {
     this.status.textContent = STATUS_TEXT[state];
     this.status.dataset.state = state;
     if (state === "open") this.sent();
+    else if (state === "reconnecting" || state === "unavailable") this.lost();
+    else if (state === "stopped") this.awaiting = [];
   }
 
   /** The connection is back and has sent what waited. */
   private sent(): void {
-    const pending = this.items.filter((item) => item.pending);
+    const pending = this.transcript?.items.filter((item) => item.pending) ?? [];
     if (!pending.length) return;
-    for (const item of pending) {
-      delete item.pending;
-      this.bubbles.get(item)?.classList.remove("pending");
-    }
+    for (const item of pending) this.transcript?.sent(item);
+    this.awaiting.push(...pending);
     this.remember();
   }
 
-  private scrollDown(): void {
-    this.log.scrollTop = this.log.scrollHeight;
+  /**
+   * The connection died with messages unanswered: their answers, if any, went to the dead socket.
+   * The visitor is told rather than left waiting.
+   */
+  private lost(): void {
+    for (const item of this.awaiting.splice(0)) {
+      this.fail(item, "No answer: the connection was lost. Please send it again.", true);
+    }
   }
 
   private remember(): void {
     this.history?.save({
       conversationId: this.connection?.conversationId ?? null,
-      items: this.items,
+      items: this.transcript?.items ?? [],
       quickReplies: this.quickReplies,
       open: this.openChosen,
     });

@@ -13,6 +13,8 @@ export interface Item {
   payload?: string;
   /** A user message typed while disconnected, not sent yet: sent when the connection is back. */
   pending?: boolean;
+  /** A user message the server refused or did not answer: what the visitor reads under it. */
+  failed?: { note: string; retry: boolean };
 }
 
 export interface Saved {

@@ -34,4 +34,9 @@ function first(): ParleyChatElement | null {
 
 export const open = (): void => first()?.toggle(true);
 export const close = (): void => first()?.toggle(false);
-export const send = (text: string): void => first()?.send(text);
+/** Send `text` for the visitor; the panel opens, so they see it and its answer. */
+export const send = (text: string): void => {
+  const chat = first();
+  chat?.toggle(true, false);
+  chat?.send(text);
+};
