@@ -31,8 +31,7 @@ class KeywordPattern:
             raise ValueError("keywords must be lowercase ASCII, and at least one")
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if mentions(text, self.keywords):
-            yield from self.pattern.finditer(text)
+        return self.pattern.finditer(text) if mentions(text, self.keywords) else iter(())
 
 
 def mentions(text: str, keywords: tuple[str, ...]) -> bool:

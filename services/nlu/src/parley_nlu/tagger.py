@@ -79,6 +79,12 @@ class SpanTagger:
         self._outside = params.labels.index(OUTSIDE) if OUTSIDE in params.labels else -1
         closed = {f"{prefix}-{entity}" for entity in params.closed for prefix in "BI"}
         self._closed = [i for i, label in enumerate(params.labels) if label in closed]
+        # What each label's probability is multiplied by before decoding: `OUTSIDE_WEIGHT` for `O`,
+        # to which a closed entity's labels were added, and 0 for those.
+        self._reweighted = np.ones(len(params.labels), dtype=np.float32)
+        self._reweighted[self._closed] = 0.0
+        if self._outside >= 0:
+            self._reweighted[self._outside] = OUTSIDE_WEIGHT
 
     def candidates(self, text: str, intent: str | None = None) -> list[Candidate]:
         """The values in `text`, an utterance of `intent` (the classifier's top one when serving)."""
@@ -108,12 +114,11 @@ class SpanTagger:
         then weighed down by `OUTSIDE_WEIGHT`."""
         scores = self._scores(words, intent)
         shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-        probabilities = (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+        probabilities = shifted / shifted.sum(axis=1, keepdims=True)
         if self._closed:
             probabilities[:, self._outside] += probabilities[:, self._closed].sum(axis=1)
-            probabilities[:, self._closed] = 0.0
+        probabilities *= self._reweighted
         if self._outside >= 0:
-            probabilities[:, self._outside] *= OUTSIDE_WEIGHT
             probabilities /= probabilities.sum(axis=1, keepdims=True)
         return probabilities
 
