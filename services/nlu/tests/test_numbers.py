@@ -105,6 +105,35 @@ def test_durations_with_a_half(text: str, seconds: int, surface: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "seconds", "surface"),
+    [
+        ("set a timer for 1 hour and 30 minutes", 5_400, "1 hour and 30 minutes"),
+        ("for 2 hours, 15 minutes", 8_100, "2 hours, 15 minutes"),
+        ("1 min 30 secs", 90, "1 min 30 secs"),
+        ("in 74-hour 48-minute 35-second", 269_315, "74-hour 48-minute 35-second"),
+        ("an hour and a half and ten minutes", 6_000, "an hour and a half and ten minutes"),
+        ("a week and 2 days", 777_600, "a week and 2 days"),
+    ],
+)
+def test_parts_of_one_length_of_time_are_added_up(text: str, seconds: int, surface: str) -> None:
+    assert found(text) == [("duration", seconds, surface)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10 minutes or 2 hours", [("duration", 600, "10 minutes"), ("duration", 7_200, "2 hours")]),
+        ("2 hours and 3 hours", [("duration", 7_200, "2 hours"), ("duration", 10_800, "3 hours")]),
+        ("5 minutes then 2 minutes", [("duration", 300, "5 minutes"), ("duration", 120, "2 minutes")]),
+    ],
+)
+def test_lengths_of_time_not_in_falling_units_or_not_joined_stay_apart(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     ["two and a half " * 1000, "two and a " * 1600, "3 thousand " * 1500, "half a dozen " * 1200],
     ids=["halves", "unfinished halves", "scaled digits", "half dozens"],

@@ -137,19 +137,41 @@ def ordinal_candidates(text: str) -> Iterator[Candidate]:
 
 
 def duration_candidates(text: str) -> Iterator[Candidate]:
+    """Lengths of time in seconds; parts in falling units joined by a space, a comma or "and" are one
+    ("1 hour and 30 minutes", "2 hours, 15 minutes", "1 min 30 secs"): a timer set for them is."""
+    held: Candidate | None = None  # the length read so far, which the next part may extend
+    held_unit = 0
+    for part, unit in _duration_parts(text):
+        if held is not None and unit < held_unit and _JOINS_PARTS.fullmatch(text, held.end, part.start):
+            held = Candidate(held.start, part.end, "duration", held.value + part.value, "builtin")
+        else:
+            if held is not None:
+                yield held
+            held = part
+        held_unit = unit
+    if held is not None:
+        yield held
+
+
+_JOINS_PARTS = re.compile(r"\s*(?:,\s*)?(?:and\s+)?", re.IGNORECASE)
+"""What may stand between the parts of one length of time."""
+
+
+def _duration_parts(text: str) -> Iterator[tuple[Candidate, int]]:
+    """Each count and unit or set phrase, with its unit in seconds (a set phrase's is its length)."""
     for match in _DURATION.finditer(text):
         special, count_text = match.group("special"), match.group("count")
         if count_text and count_text.casefold() in ("a", "an") and not _is_span(text, match.start()):
             continue  # "a day off", "twice a week": an article and a unit, but not a length of time
         if special:
-            seconds = _SPECIAL_DURATIONS[re.sub(r"^a\s+", "", re.sub(r"\s+", " ", special.casefold()))]
+            seconds = unit = _SPECIAL_DURATIONS[re.sub(r"^a\s+", "", re.sub(r"\s+", " ", special.casefold()))]
         else:
             count = _count(count_text)
             if count is None:
                 continue
-            unit = match.group("unit").casefold().rstrip("s")
-            seconds = round((count + (0.5 if match.group("half") else 0)) * UNIT_SECONDS[unit])
-        yield Candidate(match.start(), match.end(), "duration", seconds, "builtin")
+            unit = UNIT_SECONDS[match.group("unit").casefold().rstrip("s")]
+            seconds = round((count + (0.5 if match.group("half") else 0)) * unit)
+        yield Candidate(match.start(), match.end(), "duration", seconds, "builtin"), unit
 
 
 def _is_span(text: str, start: int) -> bool:
