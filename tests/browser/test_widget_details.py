@@ -9,8 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
+from tests.browser.conftest import poll
 from tests.browser.server import WEB_DIST, Shop
 from tests.e2e.stack import EmbeddedParley
 
@@ -152,3 +153,48 @@ def test_what_was_typed_while_the_server_was_away_is_sent_from_the_next_page(
     expect(log.locator(".msg.bot").last).to_have_text("Bot: Which size?", timeout=15_000)
     expect(chat.locator(".msg.user.pending")).to_have_count(0)
     expect(log.locator(".msg.bot", has_text="Which size?")).to_have_count(1)  # sent once
+
+
+def test_a_reply_lost_to_a_dead_connection_is_shown_once_the_widget_reconnects(
+    page: Page, parley: EmbeddedParley, shop: Shop, sizes_bot: str, admin: httpx.Client
+) -> None:
+    """The first connection goes silent after the message reaches the gateway (a black-holed network):
+    no pong, no reply. The widget notices, reconnects and sends the message again under its id; the
+    gateway answers with the reply it kept, and the bot answered the message once."""
+    connections: list[WebSocketRoute] = []
+
+    def relay(ws: WebSocketRoute) -> None:
+        connections.append(ws)
+        server = ws.connect_to_server()
+        dead = len(connections) == 1
+        said_something: list[bool] = []
+
+        def from_page(message: str | bytes) -> None:
+            server.send(message)
+            if dead and '"user_message"' in str(message):
+                said_something.append(True)
+
+        ws.on_message(from_page)
+        server.on_message(lambda message: None if said_something else ws.send(message))
+
+    page.route_web_socket(f"{parley.ws_url}*", relay)
+    chat = open_chat(page, parley, shop, sizes_bot)
+    conversation = page.evaluate(
+        "() => JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage)[0])).conversationId"
+    )
+    say(chat, "/order")
+    log = chat.get_by_role("log")
+    expect(log.locator(".msg.bot").last).to_have_text("Bot: Which size?", timeout=30_000)
+    assert len(connections) == 2
+    expect(chat.locator(".msg.user.pending, .msg.user.failed")).to_have_count(0)
+
+    say(chat, "small")  # recorded after any second answer to /order would have been
+    expect(log.locator(".msg.bot").last).to_have_text("Bot: A small one, coming up")
+
+    def said() -> list[str]:
+        transcript = admin.get(f"/api/v1/bots/{BOT}/conversations/{conversation}")
+        turns = transcript.json()["turns"] if transcript.status_code == 200 else []
+        return [turn["user_text"] for turn in turns if not turn["welcome"]]
+
+    poll(page, lambda: "small" in said(), "the turns recorded")
+    assert said() == ["/order", "small"]

@@ -20,6 +20,9 @@ function connect(frames: (BotMessageFrame | ErrorFrame)[] = [], conversationId: 
 }
 
 const last = (): FakeSocket => FakeSocket.all[FakeSocket.all.length - 1]!;
+/** The user messages `socket` carried, oldest first (pings and the start frame left out). */
+const said = (socket: FakeSocket): Record<string, unknown>[] =>
+  socket.sent.map((frame) => JSON.parse(frame)).filter((frame) => frame.type === "user_message");
 
 describe("ChatConnection", () => {
   beforeEach(() => {
@@ -45,7 +48,7 @@ describe("ChatConnection", () => {
     const connection = connect([], "c1");
     expect(connection.send("hello")).toBe("queued");
     last().serverOpens();
-    expect(JSON.parse(last().sent[1]!)).toMatchObject({ type: "user_message", text: "hello" });
+    expect(said(last())).toMatchObject([{ type: "user_message", text: "hello" }]);
   });
 
   it("opens every socket with a start frame carrying the context and time zone", () => {
@@ -64,7 +67,7 @@ describe("ChatConnection", () => {
     expect(JSON.parse(last().sent[0]!)).toEqual({ type: "start", context: { username: "Ann" }, timezone: "Europe/Paris" });
     connection.setContext({ username: "Bo" });
     connection.send("hi");
-    expect(JSON.parse(last().sent.at(-1)!)).toMatchObject({ type: "user_message", context: { username: "Bo" } });
+    expect(said(last()).at(-1)).toMatchObject({ type: "user_message", context: { username: "Bo" } });
     last().serverCloses();
     vi.advanceTimersByTime(500);
     last().serverOpens();
@@ -76,7 +79,7 @@ describe("ChatConnection", () => {
     last().serverOpens();
     connection.send("what about tomorrow");
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    expect(JSON.parse(last().sent.at(-1)!)).toMatchObject({ timezone: zone });
+    expect(said(last()).at(-1)).toMatchObject({ timezone: zone });
   });
 
   it("says no time zone when the browser cannot name a real one, so the bot reads dates in UTC", () => {
@@ -91,7 +94,7 @@ describe("ChatConnection", () => {
       last().serverOpens();
       connection.send("what about tomorrow");
       const sent = last().sent.map((frame) => JSON.parse(frame));
-      expect(sent.map((frame) => frame.type)).toEqual(["start", "user_message"]);
+      expect(sent.map((frame) => frame.type)).toEqual(["start", "user_message", "ping"]);
       expect(sent.filter((frame) => "timezone" in frame)).toEqual([]);
     } finally {
       zone.mockRestore();
@@ -116,7 +119,7 @@ describe("ChatConnection", () => {
     const connection = connect([], null, welcomes);
     connection.send("hello");
     last().serverOpens();
-    expect(last().sent.map((f) => JSON.parse(f).type)).toEqual(["start", "ping", "user_message"]);
+    expect(last().sent.map((f) => JSON.parse(f).type)).toEqual(["start", "ping", "user_message", "ping"]);
     last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
     last().serverSends({ type: "pong" });
     last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "answer" }] });
@@ -146,7 +149,7 @@ describe("ChatConnection", () => {
       expect(connection.send("hello")).toBe("queued");
       expect(FakeSocket.all).toHaveLength(2);
       last().serverOpens();
-      expect(JSON.parse(last().sent.at(-1)!)).toMatchObject({ text: "hello" });
+      expect(said(last()).at(-1)).toMatchObject({ text: "hello" });
       connection.stop();
     }
   });

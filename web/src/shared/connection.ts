@@ -1,6 +1,8 @@
 // One chat conversation over `/ws/chat`, kept alive: reconnects with jittered exponential backoff,
 // resumes the same conversation (its id goes back in the URL), queues what the user sends while
-// disconnected and detects dead connections with ping frames. Each socket opens with a `start` frame
+// disconnected, detects dead connections with ping frames (one right after a user message too, so a
+// dead socket is noticed within the pong timeout) and sends unanswered messages again on the next
+// connection, under the same id (outbox.ts). Each socket opens with a `start` frame
 // carrying the context and time zone, so a new conversation's welcome can greet the user by name.
 // Shared by the widget and the console.
 
@@ -16,6 +18,7 @@ import {
   chatSocketUrl,
   parseServerFrame,
 } from "./protocol";
+import { Outbox, newMessageId } from "./outbox";
 
 const PING = '{"type":"ping"}';
 
@@ -41,11 +44,15 @@ export interface ConnectionOptions {
   onFrame: (frame: BotMessageFrame | ErrorFrame, welcome: boolean) => void;
   onState?: (state: ConnectionState) => void;
   onConversation?: (conversationId: string | null) => void;
+  /** A message sent `maxTries` times without an answer: no longer sent again. */
+  onGivenUp?: (messageId: string) => void;
   initialDelayMs?: number;
   maxDelayMs?: number;
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
   maxQueued?: number;
+  /** How many connections a user message is sent on before it is given up: 3. */
+  maxTries?: number;
   socketFactory?: (url: string) => WebSocket;
   random?: () => number;
 }
@@ -62,7 +69,7 @@ export class ChatConnection {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
-  private queue: string[] = [];
+  private readonly outbox: Outbox;
   private greeting = false;
   private stopped = true;
   private current: ConnectionState = "stopped";
@@ -73,6 +80,7 @@ export class ChatConnection {
   constructor(private readonly options: ConnectionOptions) {
     this.id = options.conversationId ?? null;
     this.context = options.context ?? {};
+    this.outbox = new Outbox(options.maxQueued ?? 20, options.maxTries ?? 3);
   }
 
   /** Replace the context: messages sent from now on carry it, and so does the next connection's start. */
@@ -88,9 +96,9 @@ export class ChatConnection {
     return this.current;
   }
 
-  /** Whether messages wait to be sent once the connection is back. */
+  /** Whether messages wait to be sent or answered. */
   get hasQueued(): boolean {
-    return this.queue.length > 0;
+    return this.outbox.busy;
   }
 
   start(): void {
@@ -114,23 +122,33 @@ export class ChatConnection {
   /** Start a new conversation: forget the id and reconnect. */
   restart(): void {
     this.stop();
-    this.queue = [];
+    this.outbox.clear();
     this.setConversation(null);
     this.start();
   }
 
-  /** Send a user message now, or as soon as the connection is back. */
-  send(text: string): "sent" | "queued" {
-    const message: UserMessageFrame = { type: "user_message", text, context: this.context, timezone: this.timezone() };
-    const frame = JSON.stringify(message);
-    if (this.socket?.readyState === WebSocket.OPEN) {
-      this.socket.send(frame);
+  /**
+   * Send a user message now, or as soon as the connection is back; until it is answered, again on
+   * each new connection (at most `maxTries` in all), under its `id`.
+   */
+  send(text: string, id: string = newMessageId()): "sent" | "queued" {
+    const message: UserMessageFrame = { type: "user_message", text, context: this.context, timezone: this.timezone(), id };
+    const outgoing = { id, frame: JSON.stringify(message), tries: 0 };
+    const socket = this.socket;
+    if (socket?.readyState === WebSocket.OPEN) {
+      socket.send(outgoing.frame);
+      this.outbox.sent(outgoing);
+      this.expectPong(socket);
       return "sent";
     }
-    this.queue.push(frame);
-    this.queue.splice(0, Math.max(0, this.queue.length - (this.options.maxQueued ?? 20)));
+    this.outbox.queue(outgoing);
     this.retryNow(); // the user is waiting: try now rather than at the end of the backoff
     return "queued";
+  }
+
+  /** Never send message `id` again (the caller has told the user it failed). */
+  forget(id: string): void {
+    this.outbox.settled(id);
   }
 
   private open(): void {
@@ -153,16 +171,24 @@ export class ChatConnection {
     // frame, before reading the next, so whatever arrives before the answer to this ping is the welcome.
     this.greeting = this.id === null;
     if (this.greeting) socket.send(PING);
-    for (const frame of this.queue.splice(0)) socket.send(frame);
+    const { send, givenUp } = this.outbox.takeForNewConnection();
+    for (const id of givenUp) this.options.onGivenUp?.(id);
+    for (const outgoing of send) {
+      socket.send(outgoing.frame);
+      this.outbox.sent(outgoing);
+    }
+    if (send.length) this.expectPong(socket);
     this.startHeartbeat(socket);
   }
 
   private received(socket: WebSocket, data: unknown): void {
     if (socket !== this.socket) return;
     clearTimeout(this.pongTimer);
+    this.pongTimer = undefined;
     const frame = parseServerFrame(data);
     if (frame?.type === "pong") this.greeting = false;
     if (frame === null || frame.type === "pong") return;
+    if (frame.reply_to !== undefined) this.outbox.settled(frame.reply_to);
     if (frame.type === "bot_message" && frame.conversation_id !== this.id) {
       this.setConversation(frame.conversation_id);
     }
@@ -195,13 +221,17 @@ export class ChatConnection {
 
   private startHeartbeat(socket: WebSocket): void {
     const interval = this.options.pingIntervalMs ?? 25_000;
-    this.pingTimer = setInterval(() => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      socket.send(PING);
-      clearTimeout(this.pongTimer);
-      // No answer in time: the connection is dead even if the browser has not noticed yet.
-      this.pongTimer = setTimeout(() => this.abandon(socket), this.options.pongTimeoutMs ?? 10_000);
-    }, interval);
+    this.pingTimer = setInterval(() => this.expectPong(socket), interval);
+  }
+
+  /**
+   * Ping, unless a ping already waits for its pong. No answer in time: the connection is dead even
+   * if the browser has not noticed yet (a hung server, a black-holed network).
+   */
+  private expectPong(socket: WebSocket): void {
+    if (this.pongTimer !== undefined || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(PING);
+    this.pongTimer = setTimeout(() => this.abandon(socket), this.options.pongTimeoutMs ?? 10_000);
   }
 
   private abandon(socket: WebSocket): void {
@@ -213,6 +243,7 @@ export class ChatConnection {
   private stopHeartbeat(): void {
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
+    this.pongTimer = undefined;
   }
 
   private timezone(): string | undefined {

@@ -27,6 +27,8 @@ export interface EntityValue {
 export interface BotMessageFrame {
   type: "bot_message";
   conversation_id: string;
+  /** The id of the user message this answers (not on a welcome). */
+  reply_to?: string;
   messages: OutMessage[];
   intent?: IntentScore | null;
   entities?: EntityValue[];
@@ -39,6 +41,8 @@ export interface ErrorFrame {
   type: "error";
   code: string;
   message: string;
+  /** The id of the user message refused, when the gateway could read it. */
+  reply_to?: string;
 }
 
 export interface PongFrame {
@@ -53,6 +57,8 @@ export interface UserMessageFrame {
   context?: Record<string, unknown>;
   /** The user's IANA time zone: the bot reads "tomorrow" as the user's tomorrow. */
   timezone?: string;
+  /** The client's id for the message: its answer says it, and a copy sent again gets the same answer. */
+  id?: string;
 }
 
 /**

@@ -18,6 +18,8 @@ function mount(bot = "pizzeria", attributes: Record<string, string> = {}, { open
 }
 
 const frames = (socket: FakeSocket): Record<string, unknown>[] => socket.sent.map((f) => JSON.parse(f));
+/** The user messages `socket` carried, oldest first (pings and the start frame left out). */
+const said = (socket: FakeSocket): Record<string, unknown>[] => frames(socket).filter((frame) => frame.type === "user_message");
 
 const root = (chat: Element): ShadowRoot => chat.shadowRoot!;
 const panelShown = (chat: Element): boolean => !root(chat).querySelector<HTMLElement>(".panel")!.hidden;
@@ -53,7 +55,7 @@ describe("<parley-chat>", () => {
     chat.send("hello");
     expect(FakeSocket.all).toHaveLength(1);
     last().serverOpens();
-    expect(frames(last()).map((frame) => frame.type)).toEqual(["start", "ping", "user_message"]);
+    expect(frames(last()).map((frame) => frame.type)).toEqual(["start", "ping", "user_message", "ping"]);
   });
 
   it("resumes a conversation on the next page only once the visitor opens it", () => {
@@ -106,7 +108,7 @@ describe("<parley-chat>", () => {
       chat.toggle(false);
       vi.advanceTimersByTime(CLOSED_IDLE_MS);
       last().serverOpens();
-      expect(frames(last()).at(-1)).toMatchObject({ type: "user_message", text: "hello" });
+      expect(said(last()).at(-1)).toMatchObject({ type: "user_message", text: "hello" });
     } finally {
       vi.useRealTimers();
     }
@@ -157,8 +159,11 @@ describe("<parley-chat>", () => {
     const socket = last();
     expect(new URL(socket.url).searchParams.get("conversation_id")).toBe("c1"); // at once, panel closed
     socket.serverOpens();
-    expect(frames(socket).map((frame) => frame.text ?? frame.type)).toEqual(["start", "one", "/menu"]);
+    expect(frames(socket).map((frame) => frame.text ?? frame.type)).toEqual(["start", "one", "/menu", "ping"]);
     expect(texts(next, ".msg.user.pending")).toEqual([]);
+    for (const message of said(socket)) {
+      socket.serverSends({ type: "bot_message", conversation_id: "c1", reply_to: message.id, messages: [{ text: "ok" }] });
+    }
     next.remove();
 
     const third = mount("pizzeria", {}, { open: false });
@@ -176,7 +181,7 @@ describe("<parley-chat>", () => {
     expect(root(chat).querySelectorAll(".panel")).toHaveLength(1);
     expect(FakeSocket.all).toHaveLength(1);
     chat.send("hello");
-    expect(JSON.parse(last().sent.at(-1)!)).toMatchObject({ text: "hello" });
+    expect(said(last()).at(-1)).toMatchObject({ text: "hello" });
   });
 
   it("closes its connection when removed, and opens another when put back", async () => {
@@ -235,7 +240,7 @@ describe("<parley-chat>", () => {
       expect(input.value).toBe("x".repeat(30));
 
       root(chat).querySelector<HTMLButtonElement>(".failure button")!.click();
-      expect(frames(last()).at(-1)).toMatchObject({ type: "user_message", text: "second" });
+      expect(said(last()).at(-1)).toMatchObject({ type: "user_message", text: "second" });
       expect(texts(chat, ".msg.user")).toEqual(["You: first", "You: second", `You: ${"x".repeat(30)}`, "You: second"]);
       expect(root(chat).querySelectorAll(".failure button")).toHaveLength(0); // sent again once
       chat.remove();
@@ -245,14 +250,79 @@ describe("<parley-chat>", () => {
     }
   });
 
-  it("marks what the connection lost unanswered, so the visitor does not wait forever", () => {
+  it("sends a message whose answer the connection lost again, under its id, until it is answered", () => {
+    vi.useFakeTimers();
+    try {
+      const chat = mount();
+      last().serverOpens();
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+      chat.send("menu please");
+      const [sent] = said(last());
+      vi.advanceTimersByTime(10_000); // no pong: the socket is dead though the browser has not noticed
+      expect(last().readyState).toBe(FakeSocket.CLOSED);
+      expect(texts(chat, ".msg.user.pending")).toEqual(["You: menu please"]); // going again
+      vi.advanceTimersByTime(500);
+      last().serverOpens();
+      const [again] = said(last());
+      expect(again).toEqual(sent); // the gateway answers the copy with the reply it kept
+      last().serverSends({ type: "bot_message", conversation_id: "c1", reply_to: sent!.id, messages: [{ text: "the menu" }] });
+      expect(texts(chat, ".msg.user.pending, .msg.user.failed")).toEqual([]);
+      last().serverCloses();
+      vi.advanceTimersByTime(1000);
+      last().serverOpens();
+      expect(said(last())).toEqual([]); // answered: never sent again
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("marks a message unanswered on three connections as lost, so the visitor does not wait forever", () => {
+    vi.useFakeTimers();
+    try {
+      const chat = mount();
+      last().serverOpens();
+      chat.send("menu please");
+      for (let tries = 1; tries <= 3; tries++) {
+        expect(texts(chat, ".msg.user.failed")).toEqual([]);
+        last().serverCloses();
+        vi.advanceTimersByTime(60_000);
+        last().serverOpens();
+      }
+      expect(said(last())).toEqual([]);
+      expect(texts(chat, ".msg.user.failed")).toEqual(["You: menu please"]);
+      expect(texts(chat, ".failure")).toEqual(["No answer: the connection was lost. Please send it again. Send again"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("sends a message still unanswered when the visitor moved on again from the next page, under its id", () => {
     const chat = mount();
     last().serverOpens();
-    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
     chat.send("menu please");
-    last().serverCloses(); // the reply, if any, went to the dead socket
-    expect(texts(chat, ".msg.user.failed")).toEqual(["You: menu please"]);
-    expect(texts(chat, ".failure")).toEqual(["No answer: the connection was lost. Please send it again. Send again"]);
+    const [sent] = said(last());
+    chat.remove(); // a link followed before the answer came
+
+    mount("pizzeria", {}, { open: false });
+    last().serverOpens();
+    expect(said(last())).toEqual([sent]);
+  });
+
+  it("does not send again a message that has waited for its answer longer than the gateway keeps it", () => {
+    const now = vi.spyOn(Date, "now");
+    try {
+      now.mockReturnValue(1_000_000);
+      const chat = mount();
+      last().serverOpens();
+      chat.send("menu please");
+      chat.remove();
+      now.mockReturnValue(1_000_000 + 10 * 60_000);
+      const later = mount("pizzeria", {}, { open: false });
+      expect(FakeSocket.all).toHaveLength(1);
+      expect(texts(later, ".msg.user.failed")).toEqual(["You: menu please"]);
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it("takes the visitor back to the input after a suggested reply", () => {
@@ -288,7 +358,7 @@ describe("<parley-chat>", () => {
     expect(frames(last())[0]).toMatchObject({ type: "start", context: { username: "Ann" } });
     chat.setAttribute("context", '{"username": "Bo"}');
     chat.send("hi");
-    expect(frames(last()).at(-1)).toMatchObject({ type: "user_message", context: { username: "Bo" } });
+    expect(said(last()).at(-1)).toMatchObject({ type: "user_message", context: { username: "Bo" } });
   });
 
   it("ignores a context attribute that is not a JSON object, with a warning", () => {

@@ -5,8 +5,8 @@
 import { ChatConnection, type ConnectionState } from "../shared/connection";
 import { type BotMessageFrame, type Button, type ErrorFrame, usableButtons } from "../shared/protocol";
 import { History, type Item } from "./history";
-import { refusalOf } from "./refusals";
 import { Transcript } from "./transcript";
+import { UserMessages } from "./user-messages";
 import { el, svgIcon } from "./dom";
 import css from "./widget.css?inline";
 
@@ -34,8 +34,7 @@ export class ParleyChatElement extends HTMLElement {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private history: History | null = null;
   private transcript: Transcript | null = null;
-  /** User messages sent on the current connection and not answered yet, oldest first. */
-  private awaiting: Item[] = [];
+  private messages: UserMessages | null = null;
   private quickReplies: Button[] = [];
   private isOpen = false;
   /** What the visitor last chose (open or closed), which wins over `open` on later pages. */
@@ -95,19 +94,20 @@ export class ParleyChatElement extends HTMLElement {
       onFrame: (frame, welcome) => this.receive(frame, welcome),
       onState: (state) => this.setStatus(state),
       onConversation: () => this.remember(),
+      onGivenUp: (id) => this.messages?.givenUp(id),
+    });
+    this.messages = new UserMessages(this.transcript, this.connection, {
+      changed: () => this.remember(),
+      failed: (item) => {
+        // Typed text comes back to be edited or sent again (a button's can be chosen again).
+        if (item.payload === undefined && !this.input.value) this.input.value = item.text;
+      },
     });
     this.showQuickReplies(saved.quickReplies);
     this.openChosen = saved.open;
     this.setOpen(saved.open ?? this.hasAttribute("open"), false);
-    this.sendPending();
-  }
-
-  /** What an earlier page could not send (the server was away): queued again, in order, and sent. */
-  private sendPending(): void {
-    const pending = this.transcript?.items.filter((item) => item.pending) ?? [];
-    if (!pending.length) return;
-    for (const item of pending) this.connection?.send(item.payload ?? item.text);
-    this.connect();
+    // What an earlier page left to send or unanswered goes now, whether the panel is open or not.
+    if (this.messages.resume()) this.connect();
   }
 
   /**
@@ -140,15 +140,10 @@ export class ParleyChatElement extends HTMLElement {
 
   /** Send `text` as if the user typed it; `shown` is what the transcript shows (a button's title). */
   send(text: string, shown = text): void {
-    if (!this.connection || !text.trim()) return;
+    if (!this.messages || !text.trim()) return;
     this.connect();
     this.showQuickReplies([]);
-    const outcome = this.connection.send(text);
-    const item: Item = { from: "user", text: shown };
-    if (text !== shown) item.payload = text;
-    if (outcome === "queued") item.pending = true;
-    else this.awaiting.push(item);
-    this.add(item);
+    this.messages.send(text, shown);
   }
 
   private connect(): void {
@@ -197,10 +192,10 @@ export class ParleyChatElement extends HTMLElement {
 
   private receive(frame: BotMessageFrame | ErrorFrame, welcome: boolean): void {
     if (frame.type === "error") {
-      this.refused(frame);
+      this.messages?.refused(frame);
       return;
     }
-    if (!welcome) this.awaiting.shift(); // answers come in order
+    this.messages?.answered(frame, welcome);
     for (const message of frame.messages) {
       const buttons = usableButtons(message.buttons);
       const choices = buttons.filter(isQuickReply);
@@ -208,29 +203,6 @@ export class ParleyChatElement extends HTMLElement {
       if (message.text || actions.length) this.add({ from: "bot", text: message.text, buttons: actions });
       if (choices.length) this.showQuickReplies(choices);
     }
-  }
-
-  /**
-   * A refusal, in the visitor's words; the server's, meant for the site's developer, go to the
-   * console. The message it concerns is marked as not sent, its text kept.
-   */
-  private refused(frame: ErrorFrame): void {
-    console.warn(`<parley-chat>: ${frame.code}: ${frame.message}`);
-    const refusal = refusalOf(frame.code);
-    if (refusal.scope === "chat") {
-      for (const item of this.awaiting.splice(0)) this.fail(item, refusal.note, false);
-      if (this.transcript?.lastNote() !== refusal.note) this.add({ from: "note", text: refusal.note });
-      return;
-    }
-    const item = refusal.scope === "message" ? this.awaiting.pop() : this.awaiting.shift();
-    if (item) this.fail(item, refusal.note, refusal.retry);
-  }
-
-  private fail(item: Item, note: string, retry: boolean): void {
-    this.transcript?.failed(item, { note, retry });
-    // Typed text comes back to be edited or sent again (a button's can be chosen again).
-    if (item.payload === undefined && !this.input.value) this.input.value = item.text;
-    this.remember();
   }
 
   private add(item: Item): void {
@@ -248,28 +220,8 @@ export class ParleyChatElement extends HTMLElement {
   private setStatus(state: ConnectionState): void {
     this.status.textContent = STATUS_TEXT[state];
     this.status.dataset.state = state;
-    if (state === "open") this.sent();
-    else if (state === "reconnecting" || state === "unavailable") this.lost();
-    else if (state === "stopped") this.awaiting = [];
-  }
-
-  /** The connection is back and has sent what waited. */
-  private sent(): void {
-    const pending = this.transcript?.items.filter((item) => item.pending) ?? [];
-    if (!pending.length) return;
-    for (const item of pending) this.transcript?.sent(item);
-    this.awaiting.push(...pending);
-    this.remember();
-  }
-
-  /**
-   * The connection died with messages unanswered: their answers, if any, went to the dead socket.
-   * The visitor is told rather than left waiting.
-   */
-  private lost(): void {
-    for (const item of this.awaiting.splice(0)) {
-      this.fail(item, "No answer: the connection was lost. Please send it again.", true);
-    }
+    if (state === "open") this.messages?.connected();
+    else if (state === "reconnecting" || state === "unavailable") this.messages?.disconnected();
   }
 
   private remember(): void {

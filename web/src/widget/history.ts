@@ -11,8 +11,13 @@ export interface Item {
   buttons?: Button[];
   /** A user message's text as sent, where it is not `text` (a button's payload). */
   payload?: string;
+  /** A user message's id: its answer names it, and a copy sent again gets the same answer. */
+  id?: string;
   /** A user message typed while disconnected, not sent yet: sent when the connection is back. */
   pending?: boolean;
+  /** A user message sent and not answered yet (since `at`, in ms): sent again on a new connection. */
+  unanswered?: boolean;
+  at?: number;
   /** A user message the server refused or did not answer: what the visitor reads under it. */
   failed?: { note: string; retry: boolean };
 }

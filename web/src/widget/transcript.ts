@@ -35,9 +35,9 @@ export class Transcript {
     return last?.from === "note" ? last.text : undefined;
   }
 
-  sent(item: Item): void {
-    delete item.pending;
-    this.bubbles.get(item)?.classList.remove("pending");
+  /** Show a user message as waiting for the connection (dimmed), or no longer. */
+  dim(item: Item, waiting: boolean): void {
+    this.bubbles.get(item)?.classList.toggle("pending", waiting);
   }
 
   failed(item: Item, failure: NonNullable<Item["failed"]>): void {

@@ -10,6 +10,7 @@ from litestar import Litestar
 from parley_gateway.access import Gatekeeper, KeyRing
 from parley_gateway.adapters.mongo_keys import MongoKeyStore
 from parley_gateway.adapters.redis_rates import RedisRateCounter
+from parley_gateway.adapters.redis_replies import RedisReplyLog
 from parley_gateway.app import create_app
 from parley_gateway.chat import ChatTurns
 from parley_gateway.clients import HttpDialogue, HttpParser
@@ -20,6 +21,7 @@ from parley_gateway.outbox import BackgroundPublisher
 from parley_gateway.policies import ChatPolicies
 from parley_gateway.ports import BotCatalog, Conversations, Parser
 from parley_gateway.readmodels import Analytics, Transcripts
+from parley_gateway.replays import Replays
 from parley_gateway.settings import GatewaySettings
 from parley_gateway.training import TrainingJobs
 from parley_runtime.http import JsonClient
@@ -60,6 +62,7 @@ async def build_gateway(
         metrics=metrics,
         publisher=publisher,
         access=await _gatekeeper(infra, settings, dialogue),
+        replays=Replays(RedisReplyLog(infra.redis), turn_seconds=settings.upstream_timeout_seconds),
     )
 
 

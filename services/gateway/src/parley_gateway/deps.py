@@ -12,6 +12,7 @@ from parley_gateway.metrics import GatewayMetrics
 from parley_gateway.outbox import BackgroundPublisher
 from parley_gateway.ports import BotCatalog, Parser
 from parley_gateway.readmodels import Analytics, Transcripts
+from parley_gateway.replays import Replays
 from parley_gateway.settings import GatewaySettings
 from parley_gateway.training import TrainingJobs
 
@@ -28,6 +29,7 @@ class Gateway:
     metrics: GatewayMetrics
     publisher: BackgroundPublisher
     access: Gatekeeper
+    replays: Replays
 
 
 GatewayDep = NamedDependency[Gateway]

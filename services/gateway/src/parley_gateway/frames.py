@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -16,12 +16,18 @@ _encoder = msgspec.json.Encoder()
 
 
 class FrameError(Exception):
-    """A client frame the server refuses; answered with an `error` frame, the socket stays open."""
+    """A client frame the server refuses; answered with an `error` frame, the socket stays open.
+    `reply_to`: the refused user message's id, when it could be read."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, reply_to: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.reply_to = reply_to
+
+
+MessageId = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern="^[A-Za-z0-9_-]+$")]
+"""A client's id for one of its user messages."""
 
 
 class UserMessage(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -30,6 +36,10 @@ class UserMessage(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     text: str
     context: dict[str, Any] = {}
     timezone: TimeZoneName | None = None
+    id: MessageId | None = None
+    """The client's id for this message. Its answer (reply or refusal) says it as `reply_to`, and the
+    same id sent again in the same conversation (after a reconnect, by a client that got no answer)
+    is answered with the reply kept for it instead of a second turn (routes/websocket.py)."""
 
 
 class Start(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -83,11 +93,24 @@ def parse_frame(raw: str | bytes, *, max_bytes: int) -> ClientFrame:
         frame = msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:
         raise FrameError("invalid_frame", str(exc)) from None
-    if isinstance(frame, UserMessage):
-        check_text(frame.text)
-    if not isinstance(frame, Ping):
-        check_context(frame.context)
+    try:
+        if isinstance(frame, UserMessage):
+            check_text(frame.text)
+        if not isinstance(frame, Ping):
+            check_context(frame.context)
+    except FrameError as exc:
+        exc.reply_to = frame.id if isinstance(frame, UserMessage) else None
+        raise
     return frame
+
+
+def encode_answer(frame: msgspec.Struct, reply_to: str | None) -> str:
+    """A server frame as JSON text, saying which user message it answers (`reply_to`) if that had an
+    id."""
+    if reply_to is None:
+        return _encoder.encode(frame).decode()
+    fields: dict[str, Any] = msgspec.to_builtins(frame)
+    return _encoder.encode({**fields, "reply_to": reply_to}).decode()
 
 
 def without_unknown_zone(frame: ClientFrame) -> tuple[ClientFrame, str | None]:

@@ -62,11 +62,13 @@ class ChatSocket:
         )
         self._unknown_zone_logged = False
 
-    async def send(self, frame: msgspec.Struct) -> None:
+    async def send(self, frame: msgspec.Struct | str) -> None:
+        """Send a frame, or one already encoded as JSON text."""
+        text = frame if isinstance(frame, str) else _encoder.encode(frame).decode()
         async with self._lock:
             try:
                 async with asyncio.timeout(self._settings.ws_send_timeout_seconds):
-                    await self._socket.send_text(_encoder.encode(frame).decode())
+                    await self._socket.send_text(text)
             except TimeoutError:
                 raise Closed(CLOSE_NOT_READING) from None
 

@@ -10,7 +10,10 @@ A `timezone` the tz database does not list is read as none (dates in UTC) and lo
 a browser says what its system says (Chromium's `Etc/Unknown`), which its user cannot change.
 
 Each connection answers its user messages one at a time, in order, and its pings at once, even
-while a turn runs, so a slow client only ever waits on itself. One number bounds a connection's
+while a turn runs, so a slow client only ever waits on itself. A user message may carry an `id`: its
+answer (reply or refusal) says it as `reply_to`, and a copy of it sent again in the conversation (by
+a client whose connection died before the answer came) gets the reply kept for it for 5 minutes,
+not a second turn (replays.py). One number bounds a connection's
 user messages: `GATEWAY_WS_MESSAGE_BURST` may be sent at once, and as many may be unanswered (the
 one being answered and those waiting behind it); more get a `rate_limited` error frame, as do
 frames beyond `GATEWAY_WS_MESSAGES_PER_SECOND` once the burst is spent. A client that stops reading
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import structlog
@@ -45,12 +48,14 @@ from parley_gateway.frames import (
     Start,
     UserMessage,
     context_given,
+    encode_answer,
     with_defaults,
 )
 from parley_gateway.keys import bearer
 from parley_gateway.names import check_bot_name, check_conversation_id
 from parley_gateway.origins import origin_allowed
 from parley_gateway.queries import check_given_once
+from parley_gateway.replays import Answer
 from parley_gateway.routes.guards import client_address
 from parley_gateway.sockets import Backlog, ChatSocket, Closed
 from parley_messages import ChatReply, ChatRequest, new_id
@@ -167,7 +172,7 @@ async def _await_start(connection: ChatSocket) -> _Opening:
         try:
             frame = connection.decode(raw)
         except FrameError as exc:
-            await connection.send(connection.refusal(exc.code, exc.message))
+            await connection.send(encode_answer(connection.refusal(exc.code, exc.message), exc.reply_to))
             continue
         if isinstance(frame, Start):
             return _Opening(start=frame)
@@ -257,10 +262,12 @@ async def _read(connection: ChatSocket, backlog: Backlog) -> None:
                 raise FrameError("unexpected_frame", _START_ONCE)
             if isinstance(frame, UserMessage) and backlog.full():
                 raise FrameError(
-                    "rate_limited", f"slow down: {backlog.size} messages are waiting for replies"
+                    "rate_limited",
+                    f"slow down: {backlog.size} messages are waiting for replies",
+                    reply_to=frame.id,
                 )
         except FrameError as exc:
-            await connection.send(connection.refusal(exc.code, exc.message))
+            await connection.send(encode_answer(connection.refusal(exc.code, exc.message), exc.reply_to))
             continue
         if isinstance(frame, Ping):
             await connection.send(PongFrame())
@@ -278,12 +285,43 @@ async def _reply(
     turn_seconds = gateway.metrics.turn_seconds.labels("websocket")
     while (item := await backlog.next()) is not None:
         message, received = item
-        frame = await _answer(gateway, chat, connection, with_defaults(message, defaults))
-        await connection.send(frame)
+        text, outcome = await _answer_once(gateway, chat, connection, with_defaults(message, defaults))
+        await connection.send(text)
         backlog.answered()
-        if isinstance(frame, ChatReply):
+        if outcome == "reply":
             turn_seconds.observe(time.perf_counter() - received)
+        if outcome != "refusal":  # the turn that replied gave the conversation the context
             defaults = context_given(defaults)
+
+
+async def _answer_once(
+    gateway: Gateway, chat: _Chat, connection: ChatSocket, message: UserMessage
+) -> tuple[str, Literal["reply", "replay", "refusal"]]:
+    """The frame answering `message`, as JSON text naming its id (`reply_to`), and what it is: a
+    turn's reply, the reply kept for an earlier copy of the message (replays.py), or a refusal."""
+    replied: list[bool] = []
+
+    async def turn() -> Answer:
+        frame = await _answer(gateway, chat, connection, message)
+        replied.append(isinstance(frame, ChatReply))
+        return encode_answer(frame, message.id), replied[0]
+
+    if message.id is None:
+        text, _ = await turn()
+        return text, "reply" if replied[0] else "refusal"
+    try:
+        answered = await gateway.replays.once(f"{chat.bot}:{chat.conversation_id}:{message.id}", turn)
+    except ParleyError as exc:
+        return encode_answer(connection.refusal(exc.code, str(exc)), message.id), "refusal"
+    if answered is None:
+        refusal = connection.refusal("timeout", _STILL_ANSWERED)
+        return encode_answer(refusal, message.id), "refusal"
+    if answered.replayed:
+        return answered.text, "replay"
+    return answered.text, "reply" if replied[0] else "refusal"
+
+
+_STILL_ANSWERED = "this message is still being answered on an earlier connection; send it again later"
 
 
 async def _answer(

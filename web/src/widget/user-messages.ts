@@ -1,0 +1,135 @@
+// The visitor's messages from typed to answered, as the transcript shows them: waiting for the
+// connection (dimmed), sent and waiting for the answer, answered, or not sent (marked, in plain
+// words). Each has an id that its answer names (`reply_to`). One sent and not answered goes again on
+// the next connection, even from the site's next page, and the gateway answers that copy with the
+// reply it kept, so the visitor never waits forever on an answer that went to a dead socket.
+
+import type { ChatConnection } from "../shared/connection";
+import { newMessageId } from "../shared/outbox";
+import type { BotMessageFrame, ErrorFrame } from "../shared/protocol";
+import type { Item } from "./history";
+import { refusalOf } from "./refusals";
+import type { Transcript } from "./transcript";
+
+/** How long a message may wait for its answer across pages; the gateway keeps replies 5 minutes. */
+export const RESEND_WITHIN_MS = 120_000;
+
+const LOST = "No answer: the connection was lost. Please send it again.";
+
+export interface UserMessagesHooks {
+  /** Something changed that the tab should remember. */
+  changed: () => void;
+  /** A message failed: the visitor may want its text back. */
+  failed: (item: Item) => void;
+}
+
+export class UserMessages {
+  constructor(
+    private readonly transcript: Transcript,
+    private readonly connection: ChatConnection,
+    private readonly hooks: UserMessagesHooks,
+  ) {}
+
+  /** Send `text` for the visitor, shown as `shown` (a button's title). */
+  send(text: string, shown: string): void {
+    const item: Item = { from: "user", text: shown, id: newMessageId() };
+    if (text !== shown) item.payload = text;
+    if (this.connection.send(text, item.id) === "queued") item.pending = true;
+    else this.sent(item);
+    this.transcript.add(item);
+    this.hooks.changed();
+  }
+
+  /**
+   * What an earlier page left waiting: sent again, in order, under the same ids; one that has waited
+   * for its answer too long is marked instead. Whether anything is to be sent.
+   */
+  resume(now = Date.now()): boolean {
+    let sending = false;
+    for (const item of this.transcript.items) {
+      if (item.from !== "user" || !(item.pending || item.unanswered)) continue;
+      if (item.unanswered && now - (item.at ?? 0) > RESEND_WITHIN_MS) {
+        this.fail(item, LOST, true);
+        continue;
+      }
+      item.id ??= newMessageId();
+      this.connection.send(item.payload ?? item.text, item.id);
+      this.transcript.dim(item, true);
+      sending = true;
+    }
+    return sending;
+  }
+
+  /** The connection is open and has sent what waited. */
+  connected(now = Date.now()): void {
+    for (const item of this.waiting()) {
+      if (item.pending) this.sent(item, now);
+      this.transcript.dim(item, false);
+    }
+    this.hooks.changed();
+  }
+
+  /** The connection is gone: what waits for an answer goes again on the next one, dimmed until then. */
+  disconnected(): void {
+    for (const item of this.waiting()) this.transcript.dim(item, true);
+  }
+
+  answered(frame: BotMessageFrame, welcome: boolean): void {
+    if (welcome) return;
+    const item = frame.reply_to !== undefined ? this.byId(frame.reply_to) : this.waiting()[0];
+    if (!item) return;
+    delete item.unanswered;
+    delete item.at;
+    this.hooks.changed();
+  }
+
+  /**
+   * A refusal, in the visitor's words; the gateway's, meant for the site's developer, go to the
+   * console. The message it names (or, for a frame the gateway could not read, the last one sent)
+   * is marked as not sent; a refused chat says so once.
+   */
+  refused(frame: ErrorFrame): void {
+    console.warn(`<parley-chat>: ${frame.code}: ${frame.message}`);
+    const refusal = refusalOf(frame.code);
+    const waiting = this.waiting().filter((item) => item.unanswered);
+    const named = frame.reply_to !== undefined ? this.byId(frame.reply_to) : undefined;
+    if (refusal.scope === "chat") {
+      for (const item of named ? [named] : waiting) this.fail(item, refusal.note, false);
+      if (this.transcript.lastNote() !== refusal.note) this.transcript.add({ from: "note", text: refusal.note });
+      this.hooks.changed();
+      return;
+    }
+    const item = named ?? (refusal.scope === "message" ? waiting[waiting.length - 1] : waiting[0]);
+    if (item) this.fail(item, refusal.note, refusal.retry);
+  }
+
+  /** The connection sent message `id` as often as it does without an answer. */
+  givenUp(id: string): void {
+    const item = this.byId(id);
+    if (item) this.fail(item, LOST, true);
+  }
+
+  private sent(item: Item, now = Date.now()): void {
+    delete item.pending;
+    item.unanswered = true;
+    item.at = now;
+  }
+
+  private fail(item: Item, note: string, retry: boolean): void {
+    delete item.unanswered;
+    delete item.at;
+    if (item.id !== undefined) this.connection.forget(item.id);
+    this.transcript.failed(item, { note, retry });
+    this.hooks.failed(item);
+    this.hooks.changed();
+  }
+
+  /** The visitor's messages still to be sent or answered, oldest first. */
+  private waiting(): Item[] {
+    return this.transcript.items.filter((item) => item.from === "user" && (item.pending || item.unanswered));
+  }
+
+  private byId(id: string): Item | undefined {
+    return this.transcript.items.find((item) => item.from === "user" && item.id === id);
+  }
+}
