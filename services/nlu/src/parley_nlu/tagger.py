@@ -20,8 +20,8 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any, TypeVar
 
 import msgspec
 import numpy as np
@@ -37,6 +37,10 @@ UNKNOWN = "<unknown>"
 """The identity of a word the tagger never saw (and, in training, of words seen once)."""
 _TOKENS = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
 _REPEATS = re.compile(r"(.)\1+")
+_F = TypeVar("_F")
+"""A feature: its name in training, its index in serving."""
+_REMEMBERED_WORDS = 20_000
+"""Words whose feature indices a tagger keeps: a bot's users reuse a small vocabulary."""
 _MIN_SPANS = 2
 """Annotated spans (of all entities) below which no tagger is trained."""
 OUTSIDE_WEIGHT = 0.5
@@ -75,6 +79,9 @@ class SpanTagger:
         self._bias = bias
         self._index = {feature: i for i, feature in enumerate(params.features)}
         self._absent = len(params.features)
+        # Memos of feature indices; single reads and writes of a dict are atomic, so threads may share them.
+        self._own_memo: dict[str, tuple[int, ...]] = {}
+        self._around_memo: dict[str, tuple[int, ...]] = {}
         self._allowed = _transitions(params.labels)
         self._outside = params.labels.index(OUTSIDE) if OUTSIDE in params.labels else -1
         closed = {f"{prefix}-{entity}" for entity in params.closed for prefix in "BI"}
@@ -126,9 +133,33 @@ class SpanTagger:
         """Per word, each label's score: the bias plus the weights of the features the tagger knows.
         The features every word shares (see `sentence_features`) are summed once."""
         known = [low if f"w={low}" in self._index else UNKNOWN for low in (w.casefold() for w in words)]
-        own = [[self._index.get(f, self._absent) for f in row] for row in word_features(words, known)]
+        rows = _layout(words, known, own=self._own_ids, around=self._around_ids, pair=self._pair_id)
         shared = [self._index[f] for f in sentence_features(known, intent) if f in self._index]
-        return self._bias + self._weights[own].sum(axis=1) + self._weights[shared].sum(axis=0)
+        return self._bias + self._weights[rows].sum(axis=1) + self._weights[shared].sum(axis=0)
+
+    def _own_ids(self, word: str, identity: str) -> tuple[int, ...]:
+        """The indices of the word's `_own_features`, remembered per word (`identity` follows from
+        it): users reuse a small vocabulary."""
+        ids = self._own_memo.get(word)
+        if ids is None:
+            if len(self._own_memo) >= _REMEMBERED_WORDS:
+                self._own_memo.clear()
+            ids = self._own_memo[word] = self._ids(_own_features(word, identity))
+        return ids
+
+    def _around_ids(self, identity: str) -> tuple[int, ...]:
+        """The indices of the `_around_features` of a word's identity (one the tagger knows, or
+        `UNKNOWN`, so no more than it knows), remembered."""
+        ids = self._around_memo.get(identity)
+        if ids is None:
+            ids = self._around_memo[identity] = self._ids(_around_features(identity))
+        return ids
+
+    def _pair_id(self, before: str, after: str) -> int:
+        return self._index.get(_pair_feature(before, after), self._absent)
+
+    def _ids(self, features: Iterable[str]) -> tuple[int, ...]:
+        return tuple(self._index.get(feature, self._absent) for feature in features)
 
     def _spans(
         self, text: str, tokens: list[tuple[str, int, int]], path: list[int], probabilities: Floats
@@ -173,25 +204,58 @@ def token_features(
     return [[*own, *shared] for own in word_features(words, known)]
 
 
-def word_features(words: list[str], known: list[str]) -> Iterator[list[str]]:
+def word_features(words: list[str], known: list[str]) -> list[list[str]]:
     """Per word, the features of the word and its neighbours; `known` holds each word's identity
     (casefolded, or `UNKNOWN`)."""
+    return _layout(words, known, own=_own_features, around=_around_features, pair=_pair_feature)
+
+
+def _layout(
+    words: list[str],
+    known: list[str],
+    *,
+    own: Callable[[str, str], Sequence[_F]],
+    around: Callable[[str], Sequence[_F]],
+    pair: Callable[[str, str], _F],
+) -> list[list[_F]]:
+    """Per word: its `own` features (of the word and its identity), what the identities `around`
+    it give it (as the word before, two before, after and two after) and the `pair` of identities
+    either side of it. Training lays out feature names so, serving their indices."""
     padded = ["<s>", "<s>", *known, "</s>", "</s>"]
-    for i, word in enumerate(words):
-        low = word.casefold()
-        long_shape, short_shape = _shapes(word)
-        yield [
-            f"w={known[i]}",
-            f"shape={long_shape}",
-            f"short={short_shape}",
-            f"pre={low[:3]}",
-            f"suf={low[-3:]}",
-            f"w-1={padded[i + 1]}",
-            f"w-2={padded[i]}",
-            f"w+1={padded[i + 3]}",
-            f"w+2={padded[i + 4]}",
-            f"w-1,w+1={padded[i + 1]},{padded[i + 3]}",
-        ]  # fmt: skip
+    given = [around(identity) for identity in padded]
+    return [
+        [
+            *own(word, known[i]),
+            given[i + 1][0],
+            given[i][1],
+            given[i + 3][2],
+            given[i + 4][3],
+            pair(padded[i + 1], padded[i + 3]),
+        ]
+        for i, word in enumerate(words)
+    ]
+
+
+def _own_features(word: str, identity: str) -> list[str]:
+    low = word.casefold()
+    long_shape, short_shape = _shapes(word)
+    return [
+        f"w={identity}",
+        f"shape={long_shape}",
+        f"short={short_shape}",
+        f"pre={low[:3]}",
+        f"suf={low[-3:]}",
+    ]
+
+
+def _around_features(identity: str) -> list[str]:
+    """What a word's identity tells the words around it: as the one before, two before, after and
+    two after them."""
+    return [f"w-1={identity}", f"w-2={identity}", f"w+1={identity}", f"w+2={identity}"]
+
+
+def _pair_feature(before: str, after: str) -> str:
+    return f"w-1,w+1={before},{after}"
 
 
 def sentence_features(known: list[str], intent: str | None) -> list[str]:
