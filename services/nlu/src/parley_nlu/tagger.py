@@ -68,7 +68,8 @@ class TaggerParams(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SpanTagger:
-    """Immutable and thread-safe; `candidates` costs tens of microseconds per utterance."""
+    """Thread-safe, and immutable but for memos of feature indices; `candidates` costs tens of
+    microseconds per utterance."""
 
     def __init__(self, params: TaggerParams, *, weights: Floats, bias: Floats) -> None:
         if weights.shape != (len(params.features), len(params.labels)) or bias.shape != (len(params.labels),):
