@@ -21,6 +21,7 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, TurnCompleted, encode
+from parley_messages.analytics_names import NOTHING, intent_counts
 from parley_messages.latency import latency_bucket
 from parley_runtime.worker_settings import WorkerSettings
 from tests import localstack
@@ -69,7 +70,7 @@ class Expected:
             self.confidence_sum += event.confidence
             self.confidence_count += 1
         self.latency_ms_sum += event.latency_ms
-        self.intents[event.intent or "none"] += 1
+        self.intents[event.intent or NOTHING] += 1
         self.latency_buckets[latency_bucket(event.latency_ms)] += 1
         self.turns_per_conversation[event.conversation_id] += 1
 
@@ -182,7 +183,7 @@ async def analytics_totals(db: AsyncDatabase[Any], bot: str) -> dict[str, Any]:
         for name in ("turns", "conversations", "users", "fallbacks", "confidence_count", "confidence_sum"):
             totals[name] += doc.get(name, 0)
         totals["latency_ms_sum"] += doc.get("latency_ms_sum", 0)
-        for intent, n in doc.get("intents", {}).items():
+        for intent, n in intent_counts(doc).items():
             totals[f"intent:{intent}"] += n
         for bucket, n in doc.get("latency_ms_buckets", {}).items():
             totals[f"latency:{bucket}"] += n
