@@ -82,10 +82,24 @@ def test_a_test_file_scores_intents_out_of_scope_and_entities(
     assert report["entities"]["recall"] == 1.0 and list(report["per_entity"]) == ["city"]
 
 
+def test_an_intent_without_test_utterances_has_no_recall_to_show(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    test = tmp_path / "test.jsonl"
+    test.write_text(json.dumps({"text": "hello there friend", "intent": "greet"}) + "\n")
+    code, printed = run(capsys, str(dataset_file), "--test", str(test))
+    (weather,) = [line.split() for line in printed.splitlines() if line.startswith("weather ")]
+    assert code == 0 and weather[2:] == ["n/a", "n/a", "0"]
+
+
 def test_a_missing_or_malformed_file_is_a_clear_error(
     dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main([str(tmp_path / "missing.json")]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"parley nlu evaluate: {tmp_path / 'missing.json'}: No such file or directory\n"
+    )
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": 1}\n')
     assert main([str(dataset_file), "--test", str(bad), "--encoder", "hashing"]) == 2
@@ -111,7 +125,7 @@ def test_a_test_file_that_names_what_the_dataset_lacks_is_refused_with_every_pro
     code = main([str(dataset_file), "--test", str(test), "--output", str(output), "--encoder", "hashing"])
     assert code == 2 and not output.exists()
     error, *problems = capsys.readouterr().err.splitlines()
-    assert error == f"error: {test}: not a valid test file (5 problems)"
+    assert error == f"parley nlu evaluate: {test}: not a valid test file (5 problems)"
     assert [problem.split(": ")[0] for problem in problems] == [
         f"  {test}:{number}" for number in (1, 2, 2, 3, 4)
     ]

@@ -161,7 +161,9 @@ def _did_you_mean(name: str, known: list[str]) -> str:
 
 
 def _bad_input(exc: Exception) -> int:
-    print(f"error: {exc}", file=sys.stderr)
+    """Say what is wrong as the other `parley` commands do (`parley nlu evaluate: ...`); exit 2."""
+    reason = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.strerror else str(exc)
+    print(f"{parser().prog}: {reason}", file=sys.stderr)
     details = exc.details if isinstance(exc, InvalidInputError) else None
     for problem in cast(list[dict[str, str]], details or []):  # the shape load_test_lines gives
         print(f"  {problem['path']}: {problem['message']}", file=sys.stderr)
@@ -190,10 +192,10 @@ def print_report(a: Assessment, out: TextIO) -> None:
         print(f"{row.threshold:>9.1f} {scores}{mark}", file=out)
     print(f"\n{'intent':<32} {'precision':>9} {'recall':>7} {'F1':>6} {'n':>5}", file=out)
     for row in sorted(a.per_intent, key=lambda r: (r.f1, r.intent)):
-        print(
-            f"{row.intent:<32} {row.precision:>9.3f} {row.recall:>7.3f} {row.f1:>6.3f} {row.support:>5}",
-            file=out,
+        recall, f1 = (
+            (f"{row.recall:>7.3f}", f"{row.f1:>6.3f}") if row.support else (f"{'n/a':>7}", f"{'n/a':>6}")
         )
+        print(f"{row.intent:<32} {row.precision:>9.3f} {recall} {f1} {row.support:>5}", file=out)
     if a.confused_pairs:
         print("\nmost confused (truth -> predicted)", file=out)
         for pair in a.confused_pairs:
