@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from itertools import chain
 
 from parley_nlu.candidates import Candidate
-from parley_nlu.keywords import DIGIT_KEYWORDS, KeywordPattern, mentions
+from parley_nlu.keywords import DIGIT_KEYWORDS, KeywordPattern
 from parley_nlu.numbers import ORDINAL_WORDS, TENS, WORD_NUMBER, parse_words
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -138,7 +138,7 @@ def _dates(text: str, today: date) -> Iterator[Candidate]:
 
 
 def _numeric_dates(text: str, today: date) -> Iterator[Candidate]:
-    if not mentions(text, DIGIT_KEYWORDS):
+    if not DIGIT_KEYWORDS.found_in(text):
         return  # every pattern here needs one
     for match in _ISO.finditer(text):
         value = _calendar(today, month=match.group(2), day=match.group(3), year=match.group(1))

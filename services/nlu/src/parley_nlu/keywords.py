@@ -16,27 +16,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-DIGIT_KEYWORDS = tuple("0123456789")
+
+class Keywords:
+    """Lowercase ASCII words, looked for in a text in any case."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(words)
+        if not self.words or any(not w.isascii() or w != w.lower() for w in self.words):
+            raise ValueError("keywords must be lowercase ASCII, and at least one")
+        self._any = re.compile("|".join(re.escape(word) for word in self.words))
+
+    def found_in(self, text: str) -> bool:
+        """Whether `text` may hold one of the words (always, for a text not in ASCII)."""
+        return not text.isascii() or self._any.search(text.lower()) is not None
+
+
+DIGIT_KEYWORDS = Keywords("0123456789")
 """The keywords of a pattern that needs a digit (`\\d`, which is 0-9 in ASCII text)."""
 
 
 class KeywordPattern:
     """A compiled pattern whose `finditer` finds nothing in a text without one of its keywords."""
 
-    def __init__(self, pattern: re.Pattern[str], keywords: Iterable[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], keywords: Keywords | Iterable[str]) -> None:
         """`keywords`: lowercase ASCII words, one of which every match the caller reads contains."""
         self.pattern = pattern
-        self.keywords = tuple(keywords)
-        if not self.keywords or any(not k.isascii() or k != k.lower() for k in self.keywords):
-            raise ValueError("keywords must be lowercase ASCII, and at least one")
+        self.keywords = keywords if isinstance(keywords, Keywords) else Keywords(keywords)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text) if mentions(text, self.keywords) else iter(())
-
-
-def mentions(text: str, keywords: tuple[str, ...]) -> bool:
-    """Whether `text` may hold one of `keywords` in any case (always, for a text not in ASCII)."""
-    if not text.isascii():
-        return True
-    lowered = text.lower()
-    return any(keyword in lowered for keyword in keywords)
+        return self.pattern.finditer(text) if self.keywords.found_in(text) else iter(())
