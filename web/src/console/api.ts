@@ -7,6 +7,7 @@ import type {
   BotDefinition,
   BotSummary,
   Conversation,
+  ConversationQuery,
   ConversationSummary,
   ModelSummary,
   ParseResult,
@@ -128,7 +129,8 @@ export class Api {
     this.request<PublishedModel>("POST", `api/v1/bots/${enc(bot)}/models/${enc(version)}/publish`);
   parse = (bot: string, text: string) =>
     this.request<ParseResult>("POST", `api/v1/bots/${enc(bot)}/parse`, { json: { text } });
-  conversations = (bot: string, query: { limit?: number; before?: string; before_id?: string }) =>
+  /** A page of the bot's conversations, newest first, filtered by the server (conversation-listing.ts). */
+  conversations = (bot: string, query: ConversationQuery) =>
     this.request<ConversationSummary[]>("GET", `api/v1/bots/${enc(bot)}/conversations`, { query });
   conversation = (bot: string, id: string) =>
     this.request<Conversation>("GET", `api/v1/bots/${enc(bot)}/conversations/${enc(id)}`);

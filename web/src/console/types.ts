@@ -140,6 +140,19 @@ export interface ConversationSummary {
   turn_count?: number;
 }
 
+/** What `GET /bots/{bot}/conversations` takes; a parameter left out does not filter. */
+export type ConversationQuery = {
+  limit: number;
+  intent?: string;
+  /** The period the last turn is in: RFC 3339 times (a time `to` is the first instant after it) or
+   * UTC dates (a date `to` includes its day). */
+  from?: string;
+  to?: string;
+  /** The last listed conversation's `last_turn_at` and `conversation_id`: the page after it. */
+  before?: string;
+  before_id?: string;
+};
+
 export interface Turn {
   event_id: string;
   at: string;

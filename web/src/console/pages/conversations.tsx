@@ -1,99 +1,31 @@
-// Conversations: newest first, paged; search the text and filter by intent or fallback; read a
-// transcript with what the bot understood at each turn.
+// Conversations: newest first, paged; filtered by intent (or fallback) and period by the server;
+// read a transcript with what the bot understood at each turn.
 
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { describe } from "../api";
 import { Empty, ErrorBox, Loading, RichText, percent, when } from "../components/ui";
 import { useApi } from "../context";
+import { ANY_CONVERSATION, type ConversationFilters, useConversationListing } from "../conversation-listing";
 import { useDraft } from "../draft";
-import { mapLimit } from "../evaluation";
 import { href } from "../router";
-import type { Conversation, ConversationSummary } from "../types";
-
-const PAGE = 50;
+import type { Conversation } from "../types";
 
 export function ConversationsPage({ selected }: { selected: string | undefined }) {
   const api = useApi();
-  const { bot, draft } = useDraft();
-  const [list, setList] = useState<ConversationSummary[] | null>(null);
-  const [more, setMore] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [query, setQuery] = useState("");
-  const [intent, setIntent] = useState("");
-  const [fallbackOnly, setFallbackOnly] = useState(false);
-  const [details, setDetails] = useState<Map<string, Conversation>>(new Map());
-  const [loadingDetails, setLoadingDetails] = useState(false);
-  const cache = useRef(new Map<string, Conversation>());
-
-  // The cursor is the last listed conversation: its time and id (many can share a millisecond).
-  const page = async (after?: ConversationSummary): Promise<void> => {
-    try {
-      const cursor = after?.last_turn_at ? { before: after.last_turn_at, before_id: after.conversation_id } : {};
-      const next = await api.conversations(bot, { limit: PAGE, ...cursor });
-      setList((all) => [...(after ? (all ?? []) : []), ...next]);
-      setMore(next.length === PAGE);
-    } catch (err) {
-      setError(describe(err));
-    }
-  };
-  useEffect(() => void page(), [bot]);
-
-  const filtering = query.trim() !== "" || intent !== "" || fallbackOnly;
-  // Filters look inside the transcripts: fetch the listed ones once (the list has no turn data).
-  useEffect(() => {
-    if (!filtering || !list) return;
-    const missing = list.filter((c) => !cache.current.has(c.conversation_id));
-    if (!missing.length) return setDetails(new Map(cache.current));
-    setLoadingDetails(true);
-    void mapLimit(missing, 4, async (c) => {
-      try {
-        cache.current.set(c.conversation_id, await api.conversation(bot, c.conversation_id));
-      } catch {
-        // a conversation that vanished is simply not matched
-      }
-    }).then(() => {
-      setDetails(new Map(cache.current));
-      setLoadingDetails(false);
-    });
-  }, [filtering, list]);
-
-  const shown = useMemo(() => {
-    if (!list || !filtering) return list;
-    const words = query.trim().toLowerCase();
-    return list.filter((summary) => {
-      const c = details.get(summary.conversation_id);
-      if (!c) return false;
-      return c.turns.some(
-        (t) =>
-          (!words || `${t.user_text} ${t.replies.join(" ")}`.toLowerCase().includes(words)) &&
-          (!intent || t.intent === intent) &&
-          (!fallbackOnly || t.fallback === true),
-      );
-    });
-  }, [list, details, filtering, query, intent, fallbackOnly]);
-
-  const intents = [...new Set([...(draft.intents ?? []).map((i) => i.id), draft.settings?.fallback_intent ?? "fallback"])].sort();
+  const { bot } = useDraft();
+  const [filters, setFilters] = useState<ConversationFilters>(ANY_CONVERSATION);
+  const listing = useConversationListing((query) => api.conversations(bot, query), bot, filters);
+  const { conversations, more, loading, error } = listing;
+  const filtering = Object.values(filters).some(Boolean);
   return (
     <div class="split">
       <aside class="sidebar wide" aria-label="Conversations">
-        <div class="filters" role="search">
-          <input type="search" aria-label="Search conversations" placeholder="Search text…" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
-          <select aria-label="Filter by intent" value={intent} onChange={(e) => setIntent(e.currentTarget.value)}>
-            <option value="">Any intent</option>
-            {intents.map((i) => (
-              <option key={i} value={i}>{i}</option>
-            ))}
-          </select>
-          <label class="check">
-            <input type="checkbox" checked={fallbackOnly} onChange={(e) => setFallbackOnly(e.currentTarget.checked)} /> Only with fallbacks
-          </label>
-        </div>
+        <Filters filters={filters} onChange={setFilters} />
         <ErrorBox error={error} />
-        {list === null && !error && <Loading what="conversations" />}
-        {loadingDetails && <p class="muted small" role="status">Searching transcripts…</p>}
-        {shown && shown.length === 0 && !loadingDetails && <Empty>{filtering ? "No conversation matches." : "No conversations yet."}</Empty>}
+        {conversations === null && !error && <Loading what="conversations" />}
+        {conversations?.length === 0 && <Empty>{filtering ? "No conversation matches." : "No conversations yet."}</Empty>}
         <ul class="nav-list conversations">
-          {shown?.map((c) => (
+          {conversations?.map((c) => (
             <li key={c.conversation_id}>
               <a href={href("bots", bot, "conversations", c.conversation_id)} aria-current={c.conversation_id === selected ? "page" : undefined}>
                 <span class="mono">{c.conversation_id.slice(0, 12)}</span>
@@ -104,13 +36,48 @@ export function ConversationsPage({ selected }: { selected: string | undefined }
             </li>
           ))}
         </ul>
-        {more && list && (
-          <button type="button" class="secondary" onClick={() => page(list[list.length - 1])}>
-            Load more
+        {more && conversations && (
+          <button type="button" class="secondary" disabled={loading} onClick={listing.loadMore}>
+            {loading ? "Loading…" : "Load more"}
           </button>
         )}
       </aside>
       <div class="content">{selected ? <Transcript key={selected} id={selected} /> : <Empty>Choose a conversation to read it.</Empty>}</div>
+    </div>
+  );
+}
+
+/** The intent (the fallback intent: "Only with fallbacks") and the period, in the user's days. */
+function Filters({ filters, onChange }: { filters: ConversationFilters; onChange: (next: ConversationFilters) => void }) {
+  const { draft } = useDraft();
+  const fallback = draft.settings?.fallback_intent ?? "fallback";
+  const intents = [...new Set([...(draft.intents ?? []).map((i) => i.id), fallback])].sort();
+  const set = (change: Partial<ConversationFilters>) => onChange({ ...filters, ...change });
+  return (
+    <div class="filters" role="search" aria-label="Filter conversations">
+      <select aria-label="Filter by intent" value={filters.intent} onChange={(e) => set({ intent: e.currentTarget.value })}>
+        <option value="">Any intent</option>
+        {intents.map((i) => (
+          <option key={i} value={i}>{i}</option>
+        ))}
+      </select>
+      <label class="check">
+        <input type="checkbox" checked={filters.intent === fallback} onChange={(e) => set({ intent: e.currentTarget.checked ? fallback : "" })} />
+        Only with fallbacks
+      </label>
+      <div class="period">
+        <label>
+          From <input type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => set({ from: e.currentTarget.value })} />
+        </label>
+        <label>
+          To <input type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => set({ to: e.currentTarget.value })} />
+        </label>
+        {(filters.from || filters.to) && (
+          <button type="button" class="link" onClick={() => set({ from: "", to: "" })}>
+            Any time
+          </button>
+        )}
+      </div>
     </div>
   );
 }
