@@ -1,7 +1,7 @@
-"""The console's Conversations page asks the server for what it lists: the intent ("Only with
-fallbacks" is the bot's fallback intent) and the period go to `GET /conversations` as `intent`,
-`from` and `to`, "Load more" asks for the page after the last listed conversation (`before`,
-`before_id`), and no transcript is fetched but the one the user opens."""
+"""The console's Conversations page asks the server for what it lists: the search text, the intent
+("Only with fallbacks" is the bot's fallback intent) and the period go to `GET /conversations` as
+`q`, `intent`, `from` and `to`, "Load more" asks for the page after the last listed conversation
+(`before`, `before_id`), and no transcript is fetched but the one the user opens."""
 
 from __future__ import annotations
 
@@ -180,6 +180,56 @@ def test_the_server_filters_by_intent_and_fallback_and_pages_the_filtered_list(
     page.get_by_label("Only with fallbacks").uncheck()
     expect(page.get_by_label("Filter by intent")).to_have_value("")
     expect(_links(page)).to_have_count(50)
+
+
+def test_the_server_searches_what_was_said_and_pages_the_matches(
+    page_in_zone: Page, parley: EmbeddedParley, admin: httpx.Client, logbook: dict[str, list[str]]
+) -> None:
+    page = page_in_zone
+    listings = Listings(page)
+    sign_in(page, parley, f"#/bots/{BOT}/conversations")
+    expect(_links(page)).to_have_count(50)
+    search = page.get_by_role("searchbox", name="Search conversations")
+
+    search.press_sequentially("BLORP", delay=40)  # what the user said, in another case
+    not_understood = _ids(_listed(admin, q="blorp"))
+    assert sorted(not_understood) == sorted(logbook[FALLBACK])
+    _wait_until_shown(page, not_understood, "the conversations where the user said blorp")
+    searched = [query["q"] for query in listings.queries if "q" in query]
+    assert searched[-1] == "BLORP"
+    assert len(searched) < len("BLORP"), f"one query per key: {searched}"  # asked once typing paused
+
+    search.fill("  coming UP.  ")  # what the bot replied, the dot a dot; trimmed
+    orders = _listed(admin, limit=200, q="coming up.")
+    assert sorted(_ids(orders)) == sorted(logbook["order"])
+    _wait_until_shown(page, _ids(orders[:50]), "the first page of conversations replied 'Coming up.'")
+    page.get_by_role("button", name="Load more").click()
+    _wait_until_shown(page, _ids(orders), "every conversation replied 'Coming up.'")
+    last = orders[49]
+    assert listings.queries[-1] == {
+        "limit": "50",
+        "q": "coming UP.",
+        "before": last["last_turn_at"],
+        "before_id": last["conversation_id"],
+    }
+
+    page.get_by_label("Filter by intent").select_option("hours")
+    _wait_for_query(page, listings, {"limit": "50", "q": "coming UP.", "intent": "hours"})
+    expect(page.get_by_text("No conversation matches.")).to_be_visible()
+
+    page.get_by_label("Filter by intent").select_option("")
+    search.fill("nine.*")  # a pattern would find the hours conversations; the text finds none
+    _wait_for_query(page, listings, {"limit": "50", "q": "nine.*"})
+    expect(page.get_by_text("No conversation matches.")).to_be_visible()
+
+    search.fill("")
+    _wait_for_query(page, listings, {"limit": "50"})
+    expect(_links(page)).to_have_count(50)
+    assert listings.transcripts == []
+
+
+def _wait_for_query(page: Page, listings: Listings, query: dict[str, str]) -> None:
+    poll(page, lambda: bool(listings.queries) and listings.queries[-1] == query, f"the query {query}")
 
 
 def test_the_period_is_the_users_days_and_the_server_applies_it(

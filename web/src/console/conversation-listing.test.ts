@@ -1,6 +1,6 @@
 import { h, render } from "preact";
 import { act } from "preact/test-utils";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   ANY_CONVERSATION,
   type ConversationFilters,
@@ -9,6 +9,9 @@ import {
   listingQuery,
   localDayStart,
   periodProblem,
+  SEARCH_DELAY_MS,
+  searchProblem,
+  searchText,
   useConversationListing,
 } from "./conversation-listing";
 import type { ConversationQuery, ConversationSummary } from "./types";
@@ -76,7 +79,7 @@ describe("listingQuery", () => {
   });
 
   it("asks the server for the intent and the period's local days, `to` being the next midnight", () => {
-    const filters = { intent: "order_pizza", from: "2026-01-01", to: "2026-01-31" };
+    const filters = { text: "", intent: "order_pizza", from: "2026-01-01", to: "2026-01-31" };
     expect(listingQuery(filters, 50)).toEqual({
       limit: 50,
       intent: "order_pizza",
@@ -88,6 +91,34 @@ describe("listingQuery", () => {
   it("asks for the page after the last listed conversation with the same filters", () => {
     const query = listingQuery({ ...ANY_CONVERSATION, intent: "fallback" }, 20, summary("c9"));
     expect(query).toEqual({ limit: 20, intent: "fallback", before: "2026-01-31T09:30:00.123Z", before_id: "c9" });
+  });
+});
+
+describe("search text", () => {
+  it("is asked for trimmed, with the other filters and on every page", () => {
+    const filters = { ...ANY_CONVERSATION, text: "  Pizza .*( ", intent: "order_pizza" };
+    expect(listingQuery(filters, 50)).toEqual({ limit: 50, q: "Pizza .*(", intent: "order_pizza" });
+    expect(listingQuery(filters, 20, summary("c9"))).toEqual({
+      limit: 20,
+      q: "Pizza .*(",
+      intent: "order_pizza",
+      before: "2026-01-31T09:30:00.123Z",
+      before_id: "c9",
+    });
+  });
+
+  it("is not asked for when it shows nothing", () => {
+    for (const text of ["", "   ", "\t\n", "\u200b", " \ufeff\u00ad "]) {
+      expect(searchText(text), JSON.stringify(text)).toBeUndefined();
+      expect(listingQuery({ ...ANY_CONVERSATION, text }, 50), JSON.stringify(text)).toEqual({ limit: 50 });
+    }
+  });
+
+  it("is refused over 200 characters, counted as the server counts them", () => {
+    const search = (text: string): ConversationFilters => ({ ...ANY_CONVERSATION, text });
+    expect(searchProblem(search(` ${"x".repeat(200)} `))).toBeNull();
+    expect(searchProblem(search("🍕".repeat(200)))).toBeNull(); // 400 UTF-16 units, 200 characters
+    expect(searchProblem(search("x".repeat(201)))).toMatch(/at most 200 characters \(this is 201\)/);
   });
 });
 
@@ -197,6 +228,65 @@ describe("useConversationListing", () => {
     expect(listing.more).toBe(true);
     await act(() => listing.loadMore());
     expect(server.asked[2]?.query.before_id).toBe("c3");
+  });
+
+  describe("searching", () => {
+    beforeAll(() => {
+      vi.useFakeTimers();
+    });
+    afterAll(() => {
+      vi.useRealTimers();
+    });
+    const type = (server: FakeServer, text: string) => show(server, { ...ANY_CONVERSATION, text });
+    const pause = (ms = SEARCH_DELAY_MS) =>
+      act(() => {
+        vi.advanceTimersByTime(ms);
+      });
+
+    it("asks for the text once typing pauses, not at every key", async () => {
+      const server = new FakeServer();
+      await type(server, "");
+      await type(server, "p");
+      await pause(SEARCH_DELAY_MS - 1);
+      await type(server, "pi");
+      await type(server, "Pizza");
+      await pause(SEARCH_DELAY_MS - 1);
+      expect(server.asked.map((a) => a.query.q)).toEqual([undefined]);
+      await pause(1);
+      expect(server.asked.map((a) => a.query.q)).toEqual([undefined, "Pizza"]);
+    });
+
+    it("shows the answer for the latest text, dropping one for earlier text that comes later", async () => {
+      const server = new FakeServer();
+      await type(server, "pizza");
+      await type(server, "pasta");
+      await pause();
+      await server.asked[1]?.answer([summary("p2")]);
+      await server.asked[0]?.answer([summary("p1")]);
+      expect(server.asked.map((a) => a.query.q)).toEqual(["pizza", "pasta"]);
+      expect(ids()).toEqual(["p2"]);
+    });
+
+    it("pages under the text, and asks nothing again when only spaces around it change", async () => {
+      const server = new FakeServer();
+      await type(server, "pizza");
+      await server.asked[0]?.answer([summary("c4"), summary("c3")]);
+      await type(server, " pizza ");
+      await pause();
+      await act(() => listing.loadMore());
+      expect(server.asked.map((a) => a.query)).toEqual([
+        { limit: 2, q: "pizza" },
+        { limit: 2, q: "pizza", before: "2026-01-31T09:30:00.123Z", before_id: "c3" },
+      ]);
+    });
+
+    it("asks nothing for a text over 200 characters, and says so", async () => {
+      const server = new FakeServer();
+      await type(server, "x".repeat(201));
+      await pause();
+      expect(server.asked).toHaveLength(0);
+      expect(listing.error).toMatch(/at most 200 characters/);
+    });
   });
 
   it("asks nothing for a period that ends before it starts, and says so", async () => {

@@ -1,14 +1,21 @@
-// The Conversations page's list: its filters as the server's query (`intent`, `from`, `to`:
+// The Conversations page's list: its filters as the server's query (`q`, `intent`, `from`, `to`:
 // services/gateway/README.md "Conversations") and its pages joined by the last conversation's time
-// and id. The server filters; the console fetches no transcript to filter.
+// and id. The server filters and searches; the console fetches no transcript to filter.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { describe } from "./api";
 import type { ConversationQuery, ConversationSummary } from "./types";
 
 export const PAGE = 50;
+/** How long typing in the search box must pause before the text is asked for. */
+export const SEARCH_DELAY_MS = 300;
+/** The longest text the server searches for (in characters, after trimming). */
+export const MAX_SEARCH_CHARS = 200;
 
 export interface ConversationFilters {
+  /** Only conversations with a turn whose user text or a reply holds this, in any case (in the
+   * period), as typed; blank for any. */
+  text: string;
   /** Only conversations with a turn answered as this intent (in the period); "" for any. */
   intent: string;
   /** The first and last day of the period in the browser's time zone (`2026-01-31`, as a date
@@ -17,7 +24,13 @@ export interface ConversationFilters {
   to: string;
 }
 
-export const ANY_CONVERSATION: ConversationFilters = { intent: "", from: "", to: "" };
+export const ANY_CONVERSATION: ConversationFilters = { text: "", intent: "", from: "", to: "" };
+
+/** The text to search for: `text` trimmed; undefined when it shows nothing (the server refuses that). */
+export function searchText(text: string): string | undefined {
+  const trimmed = text.trim();
+  return /^[\s\p{Cf}]*$/u.test(trimmed) ? undefined : trimmed;
+}
 
 /**
  * The first instant of the local day `day`, `plus` days later, as an RFC 3339 UTC time; null when
@@ -44,6 +57,12 @@ export function periodProblem({ from, to }: ConversationFilters): string | null 
   return null;
 }
 
+/** Why the search text cannot be asked for, in words for the user; null when it can. */
+export function searchProblem({ text }: ConversationFilters): string | null {
+  const length = [...(searchText(text) ?? "")].length; // characters, as the server counts them
+  return length > MAX_SEARCH_CHARS ? `Search for at most ${MAX_SEARCH_CHARS} characters (this is ${length}).` : null;
+}
+
 /**
  * The query for a page of conversations matching `filters`: the first, or the one after the
  * conversation `after` (the last one listed). The period's days become times (a time `to` is the
@@ -51,6 +70,8 @@ export function periodProblem({ from, to }: ConversationFilters): string | null 
  */
 export function listingQuery(filters: ConversationFilters, limit: number, after?: ConversationSummary): ConversationQuery {
   const query: ConversationQuery = { limit };
+  const q = searchText(filters.text);
+  if (q) query.q = q;
   if (filters.intent) query.intent = filters.intent;
   if (filters.from) query.from = localDayStart(filters.from) ?? undefined;
   if (filters.to) query.to = localDayStart(filters.to, 1) ?? undefined;
@@ -84,11 +105,29 @@ export interface Listing {
 type Load = (query: ConversationQuery) => Promise<ConversationSummary[]>;
 type State = Omit<Listing, "loadMore">;
 
+/** `value` once it has stayed the same for `ms` milliseconds. */
+export function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
 /**
  * The conversations `load` answers for `filters`, a page at a time: new filters or a new `scope`
- * (the bot) start again from the first page, and a page asked for before that is dropped.
+ * (the bot) start again from the first page, and a page asked for before that is dropped. The
+ * search text is asked for once typing has paused for `delay` ms, not at every key.
  */
-export function useConversationListing(load: Load, scope: string, filters: ConversationFilters, limit = PAGE): Listing {
+export function useConversationListing(
+  load: Load,
+  scope: string,
+  typed: ConversationFilters,
+  limit = PAGE,
+  delay = SEARCH_DELAY_MS,
+): Listing {
+  const filters = { ...typed, text: useSettled(typed.text, delay) };
   const [state, setState] = useState<State>({ conversations: null, more: false, loading: true, error: null });
   const asked = useRef(0); // the filters' generation: an answer for older ones is dropped
   const busy = useRef(false);
@@ -111,10 +150,10 @@ export function useConversationListing(load: Load, scope: string, filters: Conve
   useEffect(() => {
     asked.current += 1;
     busy.current = false;
-    const problem = periodProblem(filters);
+    const problem = periodProblem(filters) ?? searchProblem(filters);
     setState({ conversations: null, more: false, loading: false, error: problem });
     if (!problem) fetchPage();
-  }, [scope, filters.intent, filters.from, filters.to]);
+  }, [scope, searchText(filters.text), filters.intent, filters.from, filters.to]);
 
   const loadMore = () => {
     const last = state.conversations?.[state.conversations.length - 1];

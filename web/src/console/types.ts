@@ -143,6 +143,8 @@ export interface ConversationSummary {
 /** What `GET /bots/{bot}/conversations` takes; a parameter left out does not filter. */
 export type ConversationQuery = {
   limit: number;
+  /** Only conversations with a turn whose user text or a reply holds this, in any case: trimmed, 1–200 characters. */
+  q?: string;
   intent?: string;
   /** The period the last turn is in: RFC 3339 times (a time `to` is the first instant after it) or
    * UTC dates (a date `to` includes its day). */

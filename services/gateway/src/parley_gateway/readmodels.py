@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -68,7 +69,9 @@ class Transcript(ConversationSummary, frozen=True, kw_only=True):
 
 class ConversationFilter(msgspec.Struct, frozen=True, kw_only=True):
     """Conversations whose last turn is in [`start`, `end`) and after the page cursor, and, with
-    `intent`, that have a turn of that intent in that time.
+    `intent`, that have a turn of that intent in that time, and, with `text`, one whose user text
+    or a reply holds `text` (a literal substring, case-insensitive) in that time. With both, the
+    two may be different turns.
 
     Pages are ordered by last turn, newest first, then by conversation id, descending. The cursor is
     the last conversation of the previous page: its `last_turn_at` as `before` and its id as
@@ -80,6 +83,7 @@ class ConversationFilter(msgspec.Struct, frozen=True, kw_only=True):
     before: datetime | None = None
     before_id: str | None = None
     intent: str | None = None
+    text: str | None = None
 
 
 class Transcripts:
@@ -92,6 +96,7 @@ class Transcripts:
         async with translate_errors():
             await self._conversations.create_index([("bot", ASCENDING), *NEWEST_FIRST])
             await self._turns.create_index([("bot", ASCENDING), ("intent", ASCENDING), ("at", DESCENDING)])
+            await self._turns.create_index([("bot", ASCENDING), ("at", DESCENDING)])
 
     async def conversations(
         self, bot: str, *, limit: int, where: ConversationFilter | None = None
@@ -109,16 +114,31 @@ class Transcripts:
                 {"last_turn_at": where.before, "conversation_id": {"$lt": where.before_id}},
             ]
         async with translate_errors():
-            if where.intent is not None:
-                query["conversation_id"] = {"$in": await self._with_intent(bot, where)}
+            matching = await self._with_turns(bot, where)
+            if matching is not None:
+                query["conversation_id"] = {"$in": matching}
             found = self._conversations.find(query, _SUMMARY).sort(NEWEST_FIRST).limit(limit)
             return [msgspec.convert(doc, ConversationSummary, strict=False) async for doc in found]
 
-    async def _with_intent(self, bot: str, where: ConversationFilter) -> list[str]:
-        query: dict[str, Any] = {"bot": bot, "intent": where.intent}
-        window = _window(where.start, where.end, None)
+    async def _with_turns(self, bot: str, where: ConversationFilter) -> list[str] | None:
+        """The ids of the conversations with a turn of `intent` and one holding `text` (None: no
+        such condition). The text is looked for only in the conversations the intent kept."""
+        matching: list[str] | None = None
+        if where.intent is not None:
+            matching = await self._with_turn(bot, where, {"intent": where.intent}, matching)
+        if where.text is not None:
+            matching = await self._with_turn(bot, where, _holding(where.text), matching)
+        return matching
+
+    async def _with_turn(
+        self, bot: str, where: ConversationFilter, turn: dict[str, Any], among: list[str] | None
+    ) -> list[str]:
+        query: dict[str, Any] = {"bot": bot, **turn}
+        window = _turn_window(where)
         if window:
             query["at"] = window
+        if among is not None:
+            query["conversation_id"] = {"$in": among}
         return list(await self._turns.distinct("conversation_id", query))
 
     async def conversation(self, bot: str, conversation_id: str) -> Transcript:
@@ -141,6 +161,24 @@ def _window(start: datetime | None, end: datetime | None, before: datetime | Non
     if upper is not None:
         window["$lt"] = upper
     return window
+
+
+def _turn_window(where: ConversationFilter) -> dict[str, Any]:
+    """When a listed conversation's matching turn can be: in the period, and no later than the
+    page cursor (a conversation's turns are no later than its last turn), so that each later
+    page looks through fewer turns."""
+    window = _window(where.start, where.end, None)
+    if where.before is not None:
+        window["$lte"] = where.before
+    return window
+
+
+def _holding(text: str) -> dict[str, Any]:
+    """A turn whose user text or one of its replies holds `text`, literally, in any case (MongoDB
+    folds case as Unicode's simple case folding: `É` finds `é`, `SS` does not find `ß`)."""
+    # MongoDB refuses a pattern holding a NUL byte; `\x00` is one to PCRE and to Python's `re`.
+    literal = {"$regex": re.escape(text).replace("\x00", "\\x00"), "$options": "i"}
+    return {"$or": [{"user_text": literal}, {"replies": literal}]}
 
 
 def _turn(doc: dict[str, Any]) -> dict[str, Any]:

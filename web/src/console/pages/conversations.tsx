@@ -1,11 +1,17 @@
-// Conversations: newest first, paged; filtered by intent (or fallback) and period by the server;
-// read a transcript with what the bot understood at each turn.
+// Conversations: newest first, paged; searched by text and filtered by intent (or fallback) and
+// period by the server; read a transcript with what the bot understood at each turn.
 
 import { useEffect, useState } from "preact/hooks";
 import { describe } from "../api";
 import { Empty, ErrorBox, Loading, RichText, percent, when } from "../components/ui";
 import { useApi } from "../context";
-import { ANY_CONVERSATION, type ConversationFilters, useConversationListing } from "../conversation-listing";
+import {
+  ANY_CONVERSATION,
+  type ConversationFilters,
+  MAX_SEARCH_CHARS,
+  searchText,
+  useConversationListing,
+} from "../conversation-listing";
 import { useDraft } from "../draft";
 import { href } from "../router";
 import type { Conversation } from "../types";
@@ -16,7 +22,7 @@ export function ConversationsPage({ selected }: { selected: string | undefined }
   const [filters, setFilters] = useState<ConversationFilters>(ANY_CONVERSATION);
   const listing = useConversationListing((query) => api.conversations(bot, query), bot, filters);
   const { conversations, more, loading, error } = listing;
-  const filtering = Object.values(filters).some(Boolean);
+  const filtering = Boolean(searchText(filters.text) || filters.intent || filters.from || filters.to);
   return (
     <div class="split">
       <aside class="sidebar wide" aria-label="Conversations">
@@ -47,7 +53,7 @@ export function ConversationsPage({ selected }: { selected: string | undefined }
   );
 }
 
-/** The intent (the fallback intent: "Only with fallbacks") and the period, in the user's days. */
+/** The text, the intent (the fallback intent: "Only with fallbacks") and the period, in the user's days. */
 function Filters({ filters, onChange }: { filters: ConversationFilters; onChange: (next: ConversationFilters) => void }) {
   const { draft } = useDraft();
   const fallback = draft.settings?.fallback_intent ?? "fallback";
@@ -55,6 +61,14 @@ function Filters({ filters, onChange }: { filters: ConversationFilters; onChange
   const set = (change: Partial<ConversationFilters>) => onChange({ ...filters, ...change });
   return (
     <div class="filters" role="search" aria-label="Filter conversations">
+      <input
+        type="search"
+        aria-label="Search conversations"
+        placeholder="Search what was said…"
+        maxLength={MAX_SEARCH_CHARS}
+        value={filters.text}
+        onInput={(e) => set({ text: e.currentTarget.value })}
+      />
       <select aria-label="Filter by intent" value={filters.intent} onChange={(e) => set({ intent: e.currentTarget.value })}>
         <option value="">Any intent</option>
         {intents.map((i) => (

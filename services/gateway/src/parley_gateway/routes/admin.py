@@ -19,13 +19,14 @@ from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id, check_job_id
 from parley_gateway.periods import FORMS, in_utc, period
 from parley_gateway.preconditions import IfMatch, IfNoneMatch
+from parley_gateway.queries import query_error
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
 from parley_gateway.routes.guards import admin_guard, existing_bot
 from parley_gateway.routes.keys import key_routes
 from parley_gateway.routes.models import model_routes
 from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
 from parley_gateway.training import TrainingJob
-from parley_messages import BotSummary, ParseRequest, ParseResult, TimeZoneName
+from parley_messages import BotSummary, ParseRequest, ParseResult, TimeZoneName, is_blank
 from parley_runtime.errors import InvalidInputError, ModelFaultError, TransientError
 from parley_runtime.preconditions import create_only, etag, expected_version
 from parley_runtime.timezones import check_timezone
@@ -265,6 +266,19 @@ To = Annotated[
     QueryParameter(name="to", schema_extra=_DATE_OR_TIME, description=f"{FORMS}; a date includes its day"),
 ]
 
+MAX_SEARCH_CHARS = 200
+_Q = f"Text a turn's user text or reply holds, in any case; trimmed, 1 to {MAX_SEARCH_CHARS} characters"
+
+
+def _search_text(q: str) -> str:
+    """`q` trimmed, or a 400 naming it: blank, or longer than a search needs."""
+    text = q.strip()
+    if is_blank(text):
+        raise query_error("q", "`q` must not be blank")
+    if len(text) > MAX_SEARCH_CHARS:
+        raise query_error("q", f"`q` is limited to {MAX_SEARCH_CHARS} characters")
+    return text
+
 
 @get("/bots/{bot:str}/conversations", tags=["conversations"], responses=_ERRORS)
 async def conversations(
@@ -277,12 +291,14 @@ async def conversations(
     start: From = None,
     end: To = None,
     intent: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
+    q: Annotated[str | None, QueryParameter(description=_Q)] = None,
 ) -> list[ConversationSummary]:
     """Conversations, newest first, whose last turn is from `from` up to `to` (each a date or a
     time: a date `to` includes its day, a time `to` does not); with `intent`, only those with a turn
-    of that intent then. Page with `before` and `before_id` = the last conversation's `last_turn_at`
-    and `conversation_id` (with `before` alone, conversations that share the last one's millisecond
-    but did not fit on its page are skipped)."""
+    of that intent then; with `q`, only those with a turn then whose user text or a reply holds it,
+    in any case. Page with `before` and `before_id` = the last conversation's `last_turn_at` and
+    `conversation_id` (with `before` alone, conversations that share the last one's millisecond but
+    did not fit on its page are skipped)."""
     if before_id is not None:
         check_conversation_id(before_id)
         if before is None:
@@ -294,6 +310,7 @@ async def conversations(
         before=None if before is None else in_utc(before),
         before_id=before_id,
         intent=intent,
+        text=None if q is None else _search_text(q),
     )
     return await gateway.transcripts.conversations(await existing_bot(gateway, bot), limit=limit, where=where)
 
