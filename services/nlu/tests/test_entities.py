@@ -117,6 +117,17 @@ def test_a_span_of_a_known_value_adds_a_synonym_to_that_value() -> None:
     assert len(definitions[0].values) == len(CITIES.values)
 
 
+def test_a_pattern_entitys_examples_teach_no_values_so_a_mistyped_id_is_no_other_id() -> None:
+    order = EntityDef(name="order_id", pattern=r"\bORD[0-9]{6}\b")
+    example = Example(text="where is ORD123456", spans=[Span(entity="order_id", start=9, end=18)])
+    definitions = learn_entities([order], [IntentExamples(name="track", examples=[example])])
+    assert definitions == [order]
+    extractor = EntityExtractor(definitions)
+    assert found(extractor, "it is ORD12345") == []
+    assert found(extractor, "it is ORD1234567") == []
+    assert found(extractor, "it is ORD654321") == [("order_id", "ORD654321", "ORD654321")]
+
+
 def test_no_definitions_find_nothing() -> None:
     assert EntityExtractor([]).extract("anything at all") == []
 

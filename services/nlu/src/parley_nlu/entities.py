@@ -226,7 +226,9 @@ def learn_entities(entities: list[EntityDef], intents: list[IntentExamples]) -> 
     """The definitions plus every annotated surface form of the examples, as synonyms of its value.
 
     A span's value is its `value` when annotated, else its text; an entity that only examples
-    mention becomes a dictionary entity.
+    mention becomes a dictionary entity. A pattern entity's spans are not: its values are what its
+    pattern matches, and an example's `ORD123456` as a synonym made the typo-tolerant dictionary
+    read a mistyped `ORD12345` as that other order (the tagger still learns where it appears).
     """
     values: dict[str, dict[str, list[str]]] = {
         d.name: {v.value: list(v.synonyms) for v in d.values} for d in entities
@@ -236,7 +238,7 @@ def learn_entities(entities: list[EntityDef], intents: list[IntentExamples]) -> 
         for example in intent.examples:
             for span in example.spans:
                 surface = example.text[span.start : span.end].strip()
-                if surface:
+                if surface and patterns.get(span.entity) is None:
                     _add_synonym(values.setdefault(span.entity, {}), span.value or surface, surface)
     return [
         EntityDef(
