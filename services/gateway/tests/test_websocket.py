@@ -145,6 +145,54 @@ async def test_messages_over_the_connection_rate_are_refused(
     assert replies[-1]["code"] == "rate_limited"
 
 
+async def test_the_start_frame_and_pings_never_spend_the_connection_rate(
+    make_gateway: Callable[..., Awaitable[Any]], infra: Infra
+) -> None:
+    # A widget reconnecting sends `start`, its queued messages and a ping at once: the messages
+    # alone are counted, so a full queue of them is answered.
+    app = await _app(make_gateway, infra, ws_messages_per_second=0.001, ws_message_burst=2)
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/ws/chat?bot=pizzeria&start=true") as ws,
+    ):
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json() == {"type": "pong"}
+        ws.send_json({"type": "start"})
+        assert ws.receive_json()["messages"] == [{"text": "welcome"}]
+        pongs = []
+        for _ in range(5):
+            ws.send_json({"type": "ping"})
+            pongs.append(ws.receive_json())
+        replies = [_say(ws, "hi") for _ in range(3)]
+    assert pongs == [{"type": "pong"}] * 5
+    assert [r["type"] for r in replies] == ["bot_message", "bot_message", "error"]
+    assert replies[-1]["code"] == "rate_limited"
+
+
+async def test_a_user_message_over_the_connection_rate_is_refused_naming_its_id(
+    make_gateway: Callable[..., Awaitable[Any]], infra: Infra
+) -> None:
+    app = await _app(make_gateway, infra, ws_messages_per_second=0.001, ws_message_burst=1)
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c3") as ws,
+    ):
+        ws.send_json({"type": "user_message", "text": "hi", "id": "m1"})
+        answered = ws.receive_json()
+        ws.send_json({"type": "user_message", "text": "hi", "id": "m2"})
+        refused = ws.receive_json()
+        ws.send_json({"type": "ping"})
+        pong = ws.receive_json()
+    assert (answered["type"], answered["reply_to"]) == ("bot_message", "m1")
+    assert refused == {
+        "type": "error",
+        "code": "rate_limited",
+        "message": "slow down: too many messages on this connection",
+        "reply_to": "m2",
+    }
+    assert pong == {"type": "pong"}
+
+
 async def test_an_idle_connection_is_closed_with_4408(
     make_gateway: Callable[..., Awaitable[Any]], infra: Infra
 ) -> None:

@@ -1,5 +1,6 @@
 """A chat websocket's plumbing: whole frames sent one at a time, frames read within the idle
-deadline and the connection's rate, and the queue of user messages waiting for replies."""
+deadline and user messages within the connection's rate, and the queue of user messages waiting
+for replies."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ _MAX_REASON_BYTES = 123
 class ChatSocket:
     """One accepted connection. Sends whole frames one at a time (a reader's pongs and refusals and
     the replies share the socket); a client that takes none within the send timeout is not reading.
-    Reads frames within the idle deadline and the connection's rate."""
+    Reads frames within the idle deadline, and user messages within the connection's rate."""
 
     def __init__(
         self, socket: WebSocket[Any, Any, Any], settings: GatewaySettings, metrics: GatewayMetrics
@@ -89,11 +90,17 @@ class ChatSocket:
         return event.get("text") or event.get("bytes") or b""
 
     def decode(self, raw: str | bytes) -> ClientFrame:
-        """One frame within the connection's rate, decoded, an unknown time zone read as none (logged
-        once a connection: the widget repeats it on every message); `FrameError` otherwise."""
-        if not self._bucket.take(time.monotonic()):
-            raise FrameError("rate_limited", "slow down: too many messages on this connection")
-        frame, unknown = without_unknown_zone(parse_frame(raw, max_bytes=self._settings.max_frame_bytes))
+        """One frame decoded, an unknown time zone read as none (logged once a connection: the widget
+        repeats it on every message); `FrameError` otherwise, and for a user message beyond the
+        connection's rate, naming its id. Only user messages are counted: a reconnecting client sends
+        `start`, its queued messages and a ping at once, and the ping must not refuse the last of
+        them. (Parsing first costs little: a frame is bounded by `GATEWAY_MAX_FRAME_BYTES`.)"""
+        frame = parse_frame(raw, max_bytes=self._settings.max_frame_bytes)
+        if isinstance(frame, UserMessage) and not self._bucket.take(time.monotonic()):
+            raise FrameError(
+                "rate_limited", "slow down: too many messages on this connection", reply_to=frame.id
+            )
+        frame, unknown = without_unknown_zone(frame)
         if unknown is not None and not self._unknown_zone_logged:
             self._unknown_zone_logged = True
             log.warning("websocket.timezone_unknown", timezone=unknown[:64], read_as="UTC")

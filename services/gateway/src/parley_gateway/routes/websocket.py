@@ -15,9 +15,9 @@ answer (reply or refusal) says it as `reply_to`, and a copy of it sent again in 
 a client whose connection died before the answer came) gets the reply kept for it for 5 minutes,
 not a second turn (replays.py). One number bounds a connection's
 user messages: `GATEWAY_WS_MESSAGE_BURST` may be sent at once, and as many may be unanswered (the
-one being answered and those waiting behind it); more get a `rate_limited` error frame, as do
-frames beyond `GATEWAY_WS_MESSAGES_PER_SECOND` once the burst is spent. A client that stops reading
-is dropped after a send timeout.
+one being answered and those waiting behind it); more get a `rate_limited` error frame naming
+their id, as do user messages beyond `GATEWAY_WS_MESSAGES_PER_SECOND` once the burst is spent
+(`start` and pings are not counted). A client that stops reading is dropped after a send timeout.
 Opening counts against the client address's request limit; each user message counts against the
 key's, as each REST chat request does (over it: a `rate_limited` error frame, the socket stays open).
 A browser page may open it from the gateway's own origin or one `GATEWAY_CORS_ORIGINS` allows (as
