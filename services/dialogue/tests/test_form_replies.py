@@ -176,6 +176,8 @@ def test_a_value_the_choices_do_not_offer_is_named_before_the_prompt_is_asked_ag
     assert (state.slots, state.prompted) == ({}, "size")
     assert texts(outcome) == ["Sorry, medium is not one of the options.", "Which size?"]
     assert [b.title for b in outcome.messages[-1].buttons] == ["small", "large"]
+    assert not outcome.fallback  # understood, and told why it cannot be taken
+    assert outcome.intent is not None and outcome.intent.name == "order_coffee"
 
 
 def test_a_refused_value_read_by_the_dialogue_itself_or_a_built_in_is_named_too(bot):

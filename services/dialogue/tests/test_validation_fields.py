@@ -90,3 +90,10 @@ def test_correct_entity_values_and_buttons_are_kept():
     bot = build_definition(doc)
     assert bot.entities[0].values[0].synonyms == ["big"]
     assert bot.intents[0].buttons[0].title == "Again"
+
+
+@pytest.mark.parametrize("name", ["greet\n", "greet\n\n"])
+def test_a_name_with_a_trailing_line_break_is_refused(name: str):
+    """`$` alone also matches before a final line break: "greet\n" looked like "greet" in the console."""
+    doc = {"name": "b", "intents": [{"id": name, "examples": ["hello"]}, {"id": "greet", "examples": ["hi"]}]}
+    assert [p["path"] for p in problems_of(doc)] == ["intents[0].id"]

@@ -12,7 +12,9 @@ import msgspec
 
 from parley_messages import Button, EntityDef, EntityValueDef, Example, IntentExamples, NluDataset, Span
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Name = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*(?!\n)$")
+]
 Interruption = Literal["resume", "drop"]
 ChatAccess = Literal["public", "key"]
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]

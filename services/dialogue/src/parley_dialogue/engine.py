@@ -207,14 +207,15 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
     )
     given = from_payload(form, turn.bot, turn.payload)
     slots.update(given)
-    understood = answered or prompted in given or slots != turn.state.slots  # an answer or a correction
+    refused = None
+    if prompted is not None and not answered and prompted not in given:
+        refused = refused_choice(_param(form, prompted), turn.bot, turn.entities, reply)
+    # An answer, a correction, or a value the bot understood but says it cannot take.
+    understood = answered or prompted in given or slots != turn.state.slots or refused is not None
     if understood or restated:
         turn.score = IntentScore(name=form.id, confidence=1.0 if understood else turn.score.confidence)
     else:
         turn.score = IntentScore(name=turn.settings.fallback_intent, confidence=turn.score.confidence)
-    refused = None
-    if prompted is not None and not answered and prompted not in given:
-        refused = refused_choice(_param(form, prompted), turn.bot, turn.entities, reply)
     why = NOTHING if refused is None else Rendered(split(NOT_A_CHOICE.format(value=refused)), [])
     return _proceed(turn, form, slots, fallback=not (understood or restated), preface=why)
 
