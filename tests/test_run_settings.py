@@ -10,6 +10,7 @@ import pytest
 from parley.cli import main
 from parley.embedded import kept_admin_token, start_message
 from parley.settings import EmbeddedSettings
+from parley_runtime.errors import PermanentError
 
 BAD = {
     "PARLEY_PORT": "eighty",
@@ -76,3 +77,9 @@ def test_a_generated_admin_token_is_kept_for_the_owner_and_the_next_start(tmp_pa
     assert stat.S_IMODE((data_dir / "admin-token").stat().st_mode) == 0o600
     (data_dir / "admin-token").write_text("\n")  # emptied by hand: a new one is made
     assert kept_admin_token(data_dir) not in ("", token)
+
+
+def test_an_admin_token_path_that_is_no_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "admin-token").mkdir()
+    with pytest.raises(PermanentError, match="admin-token is not a file"):
+        kept_admin_token(tmp_path)

@@ -33,7 +33,7 @@ from parley_logger.bootstrap import build_logger_worker
 from parley_nlu.bootstrap import build_encoder, build_nlu_service, build_trainer_worker
 from parley_nlu.service import NluService
 from parley_nlu.settings import NluSettings
-from parley_runtime.errors import ModelFaultError
+from parley_runtime.errors import ModelFaultError, PermanentError
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.settings import load_settings
 from parley_runtime.worker import Worker
@@ -200,7 +200,11 @@ def kept_admin_token(data_dir: Path) -> str:
     its owner only), so that the console's sign-in and scripts keep working across restarts as the
     bots they manage do."""
     path = data_dir / ADMIN_TOKEN_FILE
+    if path.exists() and not path.is_file():
+        raise PermanentError(f"{path} is not a file: remove it, or set PARLEY_ADMIN_TOKEN")
     if path.is_file() and (saved := path.read_text(encoding="utf-8").strip()):
+        if path.stat().st_mode & 0o077:
+            log.warning("admin_token.readable_by_others", path=str(path), fix=f"chmod 600 {path}")
         return saved
     token = secrets.token_urlsafe(24)
     data_dir.mkdir(parents=True, exist_ok=True)
