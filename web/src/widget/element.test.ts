@@ -225,9 +225,10 @@ describe("<parley-chat>", () => {
       chat.send("first");
       chat.send("second");
       const input = root(chat).querySelector("input")!;
+      const [first, second] = said(last());
       // The gateway refuses "second" as it reads it, while "first" is still being answered.
-      last().serverSends({ type: "error", code: "rate_limited", message: "slow down: too many messages on this connection" });
-      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "answer to first" }] });
+      last().serverSends({ type: "error", code: "rate_limited", message: "slow down: too many messages on this connection", reply_to: second!.id });
+      last().serverSends({ type: "bot_message", conversation_id: "c1", reply_to: first!.id, messages: [{ text: "answer to first" }] });
       expect(texts(chat, ".msg.user.failed")).toEqual(["You: second"]);
       expect(texts(chat, ".failure")).toEqual(["Not sent: too many messages at once. Wait a moment and send it again. Send again"]);
       expect(input.value).toBe("second");
@@ -235,7 +236,8 @@ describe("<parley-chat>", () => {
 
       input.value = "";
       chat.send("x".repeat(30));
-      last().serverSends({ type: "error", code: "frame_too_large", message: "this frame is 779 bytes; frames are limited to 600 bytes of JSON as sent" });
+      const long = said(last()).at(-1)!;
+      last().serverSends({ type: "error", code: "text_too_long", message: "`text` is limited to 20 characters", reply_to: long.id });
       expect(texts(chat, ".failure").at(-1)).toBe("Not sent: this message is too long. Shorten it and send it again.");
       expect(input.value).toBe("x".repeat(30));
 
@@ -245,6 +247,54 @@ describe("<parley-chat>", () => {
       expect(root(chat).querySelectorAll(".failure button")).toHaveLength(0); // sent again once
       chat.remove();
       expect(texts(mount(), ".msg.user.failed")).toEqual(["You: second", `You: ${"x".repeat(30)}`]); // kept on the next page
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("pins a refusal that names no message on none, so an answered message is never marked not sent", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const chat = mount();
+      last().serverOpens();
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+      chat.send("one");
+      chat.send("two");
+      const [one, two] = said(last());
+      // Refusals of frames the gateway could not read (or of a ping): they name no message.
+      last().serverSends({ type: "error", code: "rate_limited", message: "slow down: too many messages on this connection" });
+      last().serverSends({ type: "error", code: "frame_too_large", message: "this frame is 779 bytes; frames are limited to 600 bytes" });
+      last().serverSends({ type: "error", code: "timeout", message: "no answer in time" });
+      expect(texts(chat, ".msg.user.failed")).toEqual([]);
+      for (const message of [one, two]) {
+        last().serverSends({ type: "bot_message", conversation_id: "c1", reply_to: message!.id, messages: [{ text: "ok" }] });
+      }
+      expect(texts(chat, ".msg.user.failed, .msg.user.pending")).toEqual([]);
+      expect(root(chat).querySelectorAll(".failure")).toHaveLength(0);
+      expect(root(chat).querySelector("input")!.value).toBe("");
+      expect(warn).toHaveBeenCalledWith("<parley-chat>: rate_limited: slow down: too many messages on this connection"); // for the developer
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("says the chat is not available once however often the visitor sends, and marks each message not sent", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const chat = mount("locked");
+      const refuse = (): void => {
+        last().serverOpens();
+        last().serverSends({ type: "error", code: "unauthorized", message: "bot 'locked' needs an API key to chat" });
+        last().serverCloses(4401);
+      };
+      refuse();
+      for (const text of ["hi", "hello?"]) {
+        chat.send(text);
+        refuse();
+      }
+      const log = [...root(chat).querySelectorAll(".msg, .failure")].map((node) => node.textContent);
+      expect(log).toEqual(["This chat is not available right now.", "You: hi", "Not sent.", "You: hello?", "Not sent."]);
+      expect(said(last())).toMatchObject([{ text: "hello?" }]); // the failed "hi" is not sent again
     } finally {
       warn.mockRestore();
     }

@@ -2,11 +2,11 @@
 // is for the site's developer and goes to the console.
 
 /**
- * What a refusal is about: `message`, the frame just sent (the gateway refuses it as it reads it,
- * before answering anything queued ahead of it); `answer`, the oldest message waiting for its answer
- * (a turn that failed); `chat`, the whole chat (a key needed, the page's origin or the bot refused).
+ * What a refusal is about: `message`, the message it names (`reply_to`), refused as the gateway read
+ * it or when its turn failed; `chat`, the whole chat (a key needed, the page's origin or the bot
+ * refused).
  */
-export type RefusalScope = "message" | "answer" | "chat";
+export type RefusalScope = "message" | "chat";
 
 export interface Refusal {
   scope: RefusalScope;
@@ -23,7 +23,7 @@ const REFUSALS: Record<string, Refusal> = {
   rate_limited: { scope: "message", note: "Not sent: too many messages at once. Wait a moment and send it again.", retry: true },
   frame_too_large: { scope: "message", note: TOO_LONG, retry: false },
   text_too_long: { scope: "message", note: TOO_LONG, retry: false },
-  timeout: { scope: "answer", note: "No answer in time. Please send it again in a moment.", retry: true },
+  timeout: { scope: "message", note: "No answer in time. Please send it again in a moment.", retry: true },
   unauthorized: { scope: "chat", note: UNAVAILABLE, retry: false },
   forbidden: { scope: "chat", note: UNAVAILABLE, retry: false },
   not_found: { scope: "chat", note: UNAVAILABLE, retry: false },
@@ -34,5 +34,5 @@ const UNREADABLE = new Set(["empty_text", "invalid_frame", "invalid_json", "inva
 
 export function refusalOf(code: string): Refusal {
   if (UNREADABLE.has(code)) return { scope: "message", note: "Not sent: something went wrong. Please send it again.", retry: true };
-  return REFUSALS[code] ?? { scope: "answer", note: "No answer: something went wrong. Please send it again in a moment.", retry: true };
+  return REFUSALS[code] ?? { scope: "message", note: "No answer: something went wrong. Please send it again in a moment.", retry: true };
 }

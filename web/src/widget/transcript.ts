@@ -29,10 +29,15 @@ export class Transcript {
     this.show(item);
   }
 
-  /** The last item, if it is a note: a refusal repeated on every retry is shown once. */
-  lastNote(): string | undefined {
-    const last = this.items[this.items.length - 1]; // not .at(): Safari before 15.4 lacks it
-    return last?.from === "note" ? last.text : undefined;
+  /**
+   * Add a note unless the same one has been shown since the bot last spoke: a refusal repeated on
+   * every retry is shown once.
+   */
+  noteOnce(text: string): void {
+    for (let i = this.items.length - 1; i >= 0 && this.items[i]!.from !== "bot"; i--) {
+      if (this.items[i]!.from === "note" && this.items[i]!.text === text) return;
+    }
+    this.add({ from: "note", text });
   }
 
   /** Show a user message as waiting for the connection (dimmed), or no longer. */

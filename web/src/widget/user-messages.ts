@@ -15,6 +15,8 @@ import type { Transcript } from "./transcript";
 export const RESEND_WITHIN_MS = 120_000;
 
 const LOST = "No answer: the connection was lost. Please send it again.";
+/** Under a message the refused chat did not take: the note after it says why, once. */
+const NOT_SENT = "Not sent.";
 
 export interface UserMessagesHooks {
   /** Something changed that the tab should remember. */
@@ -85,22 +87,22 @@ export class UserMessages {
 
   /**
    * A refusal, in the visitor's words; the gateway's, meant for the site's developer, go to the
-   * console. The message it names (or, for a frame the gateway could not read, the last one sent)
-   * is marked as not sent; a refused chat says so once.
+   * console. Only the message it names (`reply_to`) is marked: one that names none refused a frame
+   * the gateway could not read, or a ping, and a guess would mark a message that was answered. A
+   * refused chat fails what waits (the socket closes unread) and says why once.
    */
   refused(frame: ErrorFrame): void {
     console.warn(`<parley-chat>: ${frame.code}: ${frame.message}`);
     const refusal = refusalOf(frame.code);
-    const waiting = this.waiting().filter((item) => item.unanswered);
     const named = frame.reply_to !== undefined ? this.byId(frame.reply_to) : undefined;
     if (refusal.scope === "chat") {
-      for (const item of named ? [named] : waiting) this.fail(item, refusal.note, false);
-      if (this.transcript.lastNote() !== refusal.note) this.transcript.add({ from: "note", text: refusal.note });
+      const waiting = this.waiting().filter((item) => item.unanswered);
+      for (const item of named ? [named] : waiting) this.fail(item, NOT_SENT, false);
+      this.transcript.noteOnce(refusal.note);
       this.hooks.changed();
       return;
     }
-    const item = named ?? (refusal.scope === "message" ? waiting[waiting.length - 1] : waiting[0]);
-    if (item) this.fail(item, refusal.note, refusal.retry);
+    if (named) this.fail(named, refusal.note, refusal.retry);
   }
 
   /** The connection sent message `id` as often as it does without an answer. */
