@@ -51,6 +51,21 @@ describe("ChatConnection", () => {
     expect(said(last())).toMatchObject([{ type: "user_message", text: "hello" }]);
   });
 
+  it("refuses a message when as many wait as a connection may send at once, and sends the others in order", () => {
+    const connection = new ChatConnection({
+      server: "http://chat.test/",
+      bot: "pizzeria",
+      conversationId: "c1",
+      maxQueued: 2,
+      onFrame: () => {},
+      socketFactory: (url) => new FakeSocket(url) as unknown as WebSocket,
+    });
+    connection.start();
+    expect(["one", "two", "three"].map((text) => connection.send(text))).toEqual(["queued", "queued", "full"]);
+    last().serverOpens();
+    expect(said(last()).map((frame) => frame.text)).toEqual(["one", "two"]);
+  });
+
   it("opens every socket with a start frame carrying the context and time zone", () => {
     const connection = new ChatConnection({
       server: "http://chat.test/",

@@ -50,6 +50,7 @@ export interface ConnectionOptions {
   maxDelayMs?: number;
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
+  /** How many user messages may wait to be sent or answered while disconnected: 20, the gateway's burst. */
   maxQueued?: number;
   /** How many connections a user message is sent on before it is given up: 3. */
   maxTries?: number;
@@ -129,9 +130,10 @@ export class ChatConnection {
 
   /**
    * Send a user message now, or as soon as the connection is back; until it is answered, again on
-   * each new connection (at most `maxTries` in all), under its `id`.
+   * each new connection (at most `maxTries` in all), under its `id`. `full`: not sent, and never
+   * will be, as `maxQueued` messages already wait for the connection (the caller tells the user).
    */
-  send(text: string, id: string = newMessageId()): "sent" | "queued" {
+  send(text: string, id: string = newMessageId()): "sent" | "queued" | "full" {
     const message: UserMessageFrame = { type: "user_message", text, context: this.context, timezone: this.timezone(), id };
     const outgoing = { id, frame: JSON.stringify(message), tries: 0 };
     const socket = this.socket;
@@ -141,9 +143,9 @@ export class ChatConnection {
       this.expectPong(socket);
       return "sent";
     }
-    this.outbox.queue(outgoing);
+    const queued = this.outbox.queue(outgoing);
     this.retryNow(); // the user is waiting: try now rather than at the end of the backoff
-    return "queued";
+    return queued ? "queued" : "full";
   }
 
   /** Never send message `id` again (the caller has told the user it failed). */

@@ -20,10 +20,11 @@ describe("Outbox", () => {
     expect(outbox.busy).toBe(false);
   });
 
-  it("keeps the newest queued messages when too many wait", () => {
-    const outbox = new Outbox(2, 3);
-    for (const id of ["a", "b", "c"]) outbox.queue(outgoing(id));
-    expect(outbox.takeForNewConnection().send.map((o) => o.id)).toEqual(["b", "c"]);
+  it("refuses a message beyond those it may hold, sent or not, and drops none it took", () => {
+    const outbox = new Outbox(3, 3);
+    outbox.sent(outgoing("a")); // unanswered: it goes again on the next connection too
+    expect(["b", "c", "d"].map((id) => outbox.queue(outgoing(id)))).toEqual([true, true, false]);
+    expect(outbox.takeForNewConnection().send.map((o) => o.id)).toEqual(["a", "b", "c"]);
   });
 
   it("makes ids the gateway takes, never the same twice", () => {

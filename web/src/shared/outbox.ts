@@ -27,10 +27,15 @@ export class Outbox {
     return this.queued.length > 0 || this.unanswered.size > 0;
   }
 
-  /** Wait for the connection; beyond `maxQueued` messages the oldest is dropped. */
-  queue(outgoing: Outgoing): void {
+  /**
+   * Wait for the connection, unless `maxQueued` messages already wait to be sent or answered (the
+   * next connection sends them all at once, and the gateway takes a burst of that many): then
+   * false, and the caller tells the user. One taken is never dropped: the user sees it as waiting.
+   */
+  queue(outgoing: Outgoing): boolean {
+    if (this.queued.length + this.unanswered.size >= this.maxQueued) return false;
     this.queued.push(outgoing);
-    this.queued.splice(0, Math.max(0, this.queued.length - this.maxQueued));
+    return true;
   }
 
   sent(outgoing: Outgoing): void {

@@ -300,6 +300,33 @@ describe("<parley-chat>", () => {
     }
   });
 
+  it("keeps what the visitor types in the input, with a note, once too many messages wait for the connection", () => {
+    const chat = mount();
+    last().serverOpens();
+    last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    chat.send("early");
+    last().serverSends({ type: "error", code: "timeout", message: "no answer in time", reply_to: said(last())[0]!.id });
+    warn.mockRestore();
+    last().serverCloses(); // the server went away
+    const input = root(chat).querySelector("input")!;
+    const type = (text: string): void => {
+      input.value = text;
+      root(chat).querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    };
+    for (let i = 1; i <= 22; i++) type(`hello ${i}`);
+    const taken = Array.from({ length: 20 }, (_, i) => `You: hello ${i + 1}`);
+    expect(texts(chat, ".msg.user.pending")).toEqual(taken); // none dropped, none shown twice
+    expect(texts(chat, ".msg.note")).toEqual(["Too many messages are waiting to be sent. Wait for the connection, then send this one."]);
+    expect(input.value).toBe("hello 22");
+    root(chat).querySelector<HTMLButtonElement>(".failure button")!.click(); // "early", sent again: refused too
+    expect(root(chat).querySelectorAll(".failure button")).toHaveLength(1); // to be sent once there is room
+    expect(texts(chat, ".msg.note")).toHaveLength(1);
+
+    last().serverOpens();
+    expect(said(last()).map((frame) => frame.text)).toEqual(taken.map((text) => text.slice(5)));
+  });
+
   it("sends a message whose answer the connection lost again, under its id, until it is answered", () => {
     vi.useFakeTimers();
     try {

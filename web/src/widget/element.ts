@@ -77,12 +77,13 @@ export class ParleyChatElement extends HTMLElement {
     const saved = this.history.load();
     this.transcript = new Transcript(this.log, saved.items, {
       choose: (button) => {
-        this.send(button.payload, button.title);
+        this.send(button.payload, button.title); // refused: the buttons stay, to be chosen later
         this.input.focus(); // a quick reply's button is gone now; an intent button would send it again
       },
       retry: (item) => {
-        this.send(item.payload ?? item.text, item.text);
+        const taken = this.send(item.payload ?? item.text, item.text);
         this.input.focus();
+        return taken;
       },
     });
     this.connection = new ChatConnection({
@@ -138,12 +139,16 @@ export class ParleyChatElement extends HTMLElement {
     this.remember();
   }
 
-  /** Send `text` as if the user typed it; `shown` is what the transcript shows (a button's title). */
-  send(text: string, shown = text): void {
-    if (!this.messages || !text.trim()) return;
+  /**
+   * Send `text` as if the user typed it; `shown` is what the transcript shows (a button's title).
+   * Whether it was taken: not when too many messages wait for the connection (a note says so).
+   */
+  send(text: string, shown = text): boolean {
+    if (!this.messages || !text.trim()) return false;
     this.connect();
+    if (!this.messages.send(text, shown)) return false;
     this.showQuickReplies([]);
-    this.messages.send(text, shown);
+    return true;
   }
 
   private connect(): void {
@@ -180,8 +185,8 @@ export class ParleyChatElement extends HTMLElement {
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.send(this.input.value.trim());
-      this.input.value = "";
+      const text = this.input.value.trim();
+      if (!text || this.send(text)) this.input.value = ""; // refused: kept to send later
     });
     this.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") this.toggle(false);

@@ -9,8 +9,8 @@ import { el } from "./dom";
 export interface TranscriptActions {
   /** The visitor chose a button. */
   choose: (button: Button) => void;
-  /** The visitor asked to send a message that failed again. */
-  retry: (item: Item) => void;
+  /** The visitor asked to send a message that failed again; whether it was taken. */
+  retry: (item: Item) => boolean;
 }
 
 export class Transcript {
@@ -88,9 +88,10 @@ export class Transcript {
     if (item.failed.retry) {
       const again = el("button", { type: "button", "aria-label": `Send again: ${item.text}` }, "Send again");
       again.addEventListener("click", () => {
-        again.remove(); // sent again as a new message: this one stays as it was, not sent
-        if (item.failed) item.failed = { ...item.failed, retry: false };
-        this.actions.retry(item);
+        const failed = item.failed!;
+        item.failed = { ...failed, retry: false }; // sent again as a new message: this one stays as it was, not sent
+        if (this.actions.retry(item)) again.remove();
+        else item.failed = failed; // refused (too many waiting): it may be sent again later
       });
       failure.append(" ", again);
     }

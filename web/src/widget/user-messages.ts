@@ -17,6 +17,9 @@ export const RESEND_WITHIN_MS = 120_000;
 const LOST = "No answer: the connection was lost. Please send it again.";
 /** Under a message the refused chat did not take: the note after it says why, once. */
 const NOT_SENT = "Not sent.";
+/** The connection holds as many messages as the gateway takes at once: a new one is refused, never an old one dropped. */
+const TOO_MANY_WAITING = "Too many messages are waiting to be sent. Wait for the connection, then send this one.";
+const NOT_SENT_WAITING = "Not sent: too many messages were waiting. Please send it again.";
 
 export interface UserMessagesHooks {
   /** Something changed that the tab should remember. */
@@ -32,14 +35,23 @@ export class UserMessages {
     private readonly hooks: UserMessagesHooks,
   ) {}
 
-  /** Send `text` for the visitor, shown as `shown` (a button's title). */
-  send(text: string, shown: string): void {
+  /**
+   * Send `text` for the visitor, shown as `shown` (a button's title). False, with a note saying why,
+   * when too many messages already wait for the connection: the visitor keeps it to send later.
+   */
+  send(text: string, shown: string): boolean {
     const item: Item = { from: "user", text: shown, id: newMessageId() };
     if (text !== shown) item.payload = text;
-    if (this.connection.send(text, item.id) === "queued") item.pending = true;
+    const sent = this.connection.send(text, item.id);
+    if (sent === "full") {
+      this.transcript.noteOnce(TOO_MANY_WAITING); // remembered with the next change: it holds only until then
+      return false;
+    }
+    if (sent === "queued") item.pending = true;
     else this.sent(item);
     this.transcript.add(item);
     this.hooks.changed();
+    return true;
   }
 
   /**
@@ -55,7 +67,10 @@ export class UserMessages {
         continue;
       }
       item.id ??= newMessageId();
-      this.connection.send(item.payload ?? item.text, item.id);
+      if (this.connection.send(item.payload ?? item.text, item.id) === "full") {
+        this.fail(item, NOT_SENT_WAITING, true);
+        continue;
+      }
       this.transcript.dim(item, true);
       sending = true;
     }
