@@ -327,6 +327,16 @@ describe("<parley-chat>", () => {
     expect(said(last()).map((frame) => frame.text)).toEqual(taken.map((text) => text.slice(5)));
   });
 
+  it("marks a message left waiting by an earlier page not sent when as many wait before it as a connection sends", () => {
+    const items = Array.from({ length: 21 }, (_, i) => ({ from: "user", text: `hello ${i + 1}`, id: `m${i + 1}`, pending: true }));
+    sessionStorage.setItem("parley-chat:http://chat.test:pizzeria", JSON.stringify({ conversationId: "c1", items, quickReplies: [] }));
+    const chat = mount("pizzeria", {}, { open: false });
+    expect(texts(chat, ".msg.user.failed")).toEqual(["You: hello 21"]);
+    expect(texts(chat, ".failure")).toEqual(["Not sent: too many messages were waiting. Please send it again. Send again"]);
+    last().serverOpens();
+    expect(said(last()).map((frame) => frame.id)).toEqual(items.slice(0, 20).map((item) => item.id));
+  });
+
   it("sends a message whose answer the connection lost again, under its id, until it is answered", () => {
     vi.useFakeTimers();
     try {
