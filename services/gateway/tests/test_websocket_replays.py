@@ -80,7 +80,7 @@ def test_a_message_whose_turn_failed_is_answered_afresh_when_sent_again(
 
 
 def test_an_id_that_is_not_a_short_token_is_refused(sync_client: Any) -> None:
-    for bad in ("", "a b", "x" * 65, 7):
+    for bad in ("", "a b", "x" * 65, 7, "m1\n"):
         assert _say(sync_client, URL, text="hi", id=bad)["code"] == "invalid_frame"
 
 

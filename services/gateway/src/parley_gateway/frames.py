@@ -26,7 +26,7 @@ class FrameError(Exception):
         self.reply_to = reply_to
 
 
-MessageId = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern="^[A-Za-z0-9_-]+$")]
+MessageId = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+(?!\n)$")]
 """A client's id for one of its user messages."""
 
 
