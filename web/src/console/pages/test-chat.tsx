@@ -10,6 +10,9 @@ import { useDraft } from "../draft";
 import { ChatConnection, type ConnectionState } from "../../shared/connection";
 import { type Button, usableButtons } from "../../shared/protocol";
 
+/** Shown on a message the connection refused to queue: as many wait as the gateway takes at once. */
+const NOT_SENT = "Not sent: too many messages are waiting for the connection. Send it again once it is back.";
+
 export function TestChatPage() {
   const api = useApi();
   const { bot, dirty, saved } = useDraft();
@@ -45,8 +48,11 @@ export function TestChatPage() {
   const send = (message: string, shown = message): void => {
     if (!message.trim() || !connection.current) return;
     const id = ++counter.current;
+    if (connection.current.send(message) === "full") {
+      setTurns((all) => [...all, { ...userTurn(id, shown), error: NOT_SENT }]);
+      return;
+    }
     setTurns((all) => [...all, userTurn(id, shown)]);
-    connection.current.send(message);
     if (!message.startsWith("/")) {
       api.parse(bot, message).then(
         (parse) => setTurns((all) => placeParse(all, id, parse)),
