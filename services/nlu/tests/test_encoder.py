@@ -88,16 +88,6 @@ def test_int8_embeddings_stay_close_to_fp32(onnx_cache: Path, real_encoder: Enco
 
 
 @pytest.mark.slow
-def test_an_int8_vector_does_not_depend_on_the_texts_encoded_with_it(onnx_cache: Path) -> None:
-    """One activation scale per batch would make it (decision 115): the parse of a message would
-    depend on the traffic it met."""
-    quantised = OnnxEncoder.load(ensure_onnx(onnx_cache, "int8"))
-    alone = np.vstack([quantised.encode([s]) for s in SENTENCES])
-    assert np.array_equal(quantised.encode(SENTENCES), alone)
-    assert np.array_equal(quantised.encode([SENTENCES[0], SENTENCES[4]])[0], alone[0])
-
-
-@pytest.mark.slow
 def test_an_existing_export_is_reused(onnx_cache: Path, real_encoder: Encoder) -> None:
     path = onnx_path(onnx_cache)
     before = path.stat().st_mtime_ns

@@ -33,12 +33,6 @@ ENCODER_NAME = f"{MODEL_NAME}/mean-l4-l6"
 """The name every adapter of the bundled model reports; stored in trained models to check compatibility."""
 
 ONNX_CHUNK = 64
-BATCH_DEPENDENT = "parley.batch_dependent"
-"""Metadata of an exported model whose vector for a text depends on the texts encoded with it (int8:
-one activation scale per batch). Batched with seven others, 7 of 240 of our benchmark's utterances
-got another intent than alone, confidences moved by up to 0.11 (cosine to their vector alone 0.987
-at worst), so a parse depended on the traffic it met. Such a model encodes each text alone, in
-training as in serving; on one thread int8 encodes as many texts a second alone as in batches."""
 """Most texts one ONNX Runtime call encodes (training sends thousands at once)."""
 
 
@@ -137,8 +131,6 @@ class OnnxEncoder:
         self._tokenizer: Any = tokenizer
         self._name = name
         self._dim = int(session.get_outputs()[0].shape[-1])
-        metadata: dict[str, str] = session.get_modelmeta().custom_metadata_map
-        self._chunk = 1 if metadata.get(BATCH_DEPENDENT) == "true" else ONNX_CHUNK
 
     @classmethod
     def load(cls, onnx_path: Path, model_path: Path | None = None, *, threads: int = 1) -> OnnxEncoder:
@@ -165,12 +157,11 @@ class OnnxEncoder:
         return self._dim
 
     def encode(self, texts: list[str]) -> Embeddings:
-        """Encode in chunks of similar length, so padding and activations stay small for any count;
-        one text at a time for a model whose vectors would depend on their batch (`BATCH_DEPENDENT`)."""
+        """Encode in chunks of similar length, so padding and activations stay small for any count."""
         vectors = np.zeros((len(texts), self._dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self._chunk):
-            chunk = order[start : start + self._chunk]
+        for start in range(0, len(order), ONNX_CHUNK):
+            chunk = order[start : start + ONNX_CHUNK]
             vectors[chunk] = self._run([texts[i] for i in chunk])
         return normalise_rows(vectors)
 

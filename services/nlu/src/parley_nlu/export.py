@@ -19,17 +19,11 @@ from typing import Any
 
 import structlog
 
-from parley_nlu.encoder import (
-    BATCH_DEPENDENT,
-    MODEL_NAME,
-    POOLED_LAYERS,
-    bundled_model_path,
-    forbid_downloads,
-)
+from parley_nlu.encoder import MODEL_NAME, POOLED_LAYERS, bundled_model_path, forbid_downloads
 
 log = structlog.get_logger(__name__)
 
-EXPORT_VERSION = "3"
+EXPORT_VERSION = "2"
 """Bump when the exported graph changes, so caches holding an older export are not reused."""
 
 VARIANTS = ("fp32", "int8")
@@ -121,22 +115,9 @@ def quantize(source: Path, target: Path) -> None:
                 op_types_to_quantize=list(QUANTIZED_OPS),
                 weight_type=quantiser.QuantType.QInt8,
             )
-            _declare_batch_dependent(tmp)
     finally:
         quant_log.setLevel(level)
     log.info("onnx.quantized", target=str(target), size_mb=round(target.stat().st_size / 1e6, 1))
-
-
-def _declare_batch_dependent(path: Path) -> None:
-    """Mark the model at `path` as one whose output for a text depends on the texts run with it:
-    dynamic quantisation scales each matrix product's input by the largest value in the whole batch,
-    so `OnnxEncoder` runs each text alone (see `BATCH_DEPENDENT`)."""
-    import onnx  # noqa: PLC0415
-
-    library: Any = onnx  # its stubs leave load's and save's types partly unknown
-    model = library.load(str(path))
-    library.helper.set_model_props(model, {BATCH_DEPENDENT: "true"})
-    library.save(model, str(path))
 
 
 def _pooled_module(model_path: Path) -> Any:
