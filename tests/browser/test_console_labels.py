@@ -100,11 +100,17 @@ def test_labels_in_text_with_emoji_cover_the_words_shown(page: Page, admin: http
 def test_typed_words_label_a_whole_word_at_the_place_chosen(page: Page, admin: httpx.Client) -> None:
     form = page.get_by_role("form", name="Label an entity")
     page.get_by_role("button", name="Label words in example 4").click()
+    expect(
+        form.get_by_label("Words")
+    ).to_be_focused()  # the form is open and settled: filled sooner, the text could be reset
     form.get_by_label("Words").fill("tea")
     form.get_by_role("button", name="Label").click()
     expect(_row(page, "a steak and a tea").locator("mark")).to_have_text("tea")  # not s[tea]k
 
     page.get_by_role("button", name="Label words in example 5").click()
+    expect(
+        form.get_by_label("Words")
+    ).to_be_focused()  # the form is open and settled: filled sooner, the text could be reset
     form.get_by_label("Words").fill("tea")
     which = form.get_by_label("Which “tea”")
     expect(which.locator("option")).to_have_text(["a [tea] and a…", "…and a [TEA]"])
@@ -113,12 +119,18 @@ def test_typed_words_label_a_whole_word_at_the_place_chosen(page: Page, admin: h
     expect(_row(page, "a tea and a TEA").locator("mark")).to_have_text("TEA")
 
     page.get_by_role("button", name="Label words in example 5").click()
+    expect(
+        form.get_by_label("Words")
+    ).to_be_focused()  # the form is open and settled: filled sooner, the text could be reset
     form.get_by_label("Words").fill("Tea")
     expect(form.get_by_label("Which “Tea”")).to_have_count(0)  # one place is left
     form.get_by_role("button", name="Label").click()
     expect(_row(page, "a tea and a TEA").locator("mark")).to_have_text(["tea", "TEA"])
 
     page.get_by_role("button", name="Label words in example 1").click()
+    expect(
+        form.get_by_label("Words")
+    ).to_be_focused()  # the form is open and settled: filled sooner, the text could be reset
     form.get_by_label("Words").fill("hit")
     form.get_by_role("button", name="Label").click()
     expect(form.get_by_role("alert")).to_have_text(
