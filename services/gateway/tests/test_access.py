@@ -4,7 +4,9 @@ key-protected bots."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -114,6 +116,22 @@ async def test_a_key_for_a_bot_that_does_not_exist_is_refused(client: Client, ad
     error = response.json()["error"]
     assert (response.status_code, error["details"]) == (400, {"field": "bots", "unknown": ["nosuchbot"]})
     assert "nosuchbot" not in (await client.get("/api/v1/keys", headers=admin)).text
+
+
+@pytest.mark.parametrize(
+    ("body", "details"),
+    [
+        ({"scopes": ["chat", "chat"]}, {"field": "scopes", "repeated": ["chat"]}),
+        ({"scopes": ["chat"], "bots": ["vault", "vault"]}, {"field": "bots", "repeated": ["vault"]}),
+    ],
+)
+async def test_a_key_that_lists_a_scope_or_bot_twice_is_refused(
+    client: Client, admin: dict[str, str], body: dict[str, Any], details: dict[str, Any]
+) -> None:
+    """`["chat", "chat"]` was taken as `["chat"]` while three scopes were refused as too many."""
+    response = await client.post("/api/v1/keys", headers=admin, json={"name": "x", **body})
+    assert (response.status_code, response.json()["error"]["details"]) == (400, details)
+    assert (await client.get("/api/v1/keys", headers=admin)).json() == []
 
 
 async def test_a_key_with_an_unknown_scope_is_refused(client: Client, admin: dict[str, str]) -> None:

@@ -20,6 +20,14 @@ async def create_key(data: JSONBody[NewKey], gateway: GatewayDep) -> CreatedKey:
     exist) and with its own limit (requests per window per bot). The answer holds the secret: it is
     never shown again."""
     _check_name(data.name)
+    lists: tuple[tuple[str, list[str]], ...] = (("scopes", list(data.scopes)), ("bots", list(data.bots)))
+    for field, values in lists:
+        repeated = sorted({value for value in values if values.count(value) > 1})
+        if repeated:
+            raise InvalidInputError(
+                f"{field} lists {', '.join(repr(value) for value in repeated)} more than once",
+                details={"field": field, "repeated": repeated},
+            )
     known = {bot.name for bot in await gateway.catalog.list_bots()}
     unknown = sorted(set(data.bots) - known)
     if unknown:
