@@ -61,6 +61,19 @@ def test_a_message_sent_again_after_a_reconnect_is_answered_once(
     assert len(dialogue.requests) == 2
 
 
+def test_an_id_used_again_for_other_text_is_a_new_message(
+    sync_client: Any, dialogue: InMemoryDialogue
+) -> None:
+    """A client that reuses an id (a bug) must not get another message's reply for its text."""
+    first = _say(sync_client, URL, text="one pizza please", id="m-1")
+    other = _say(sync_client, URL, text="opening hours?", id="m-1")
+    assert (first["messages"], other["messages"]) == (
+        [{"text": "you said one pizza please"}],
+        [{"text": "you said opening hours?"}],
+    )
+    assert [r.text for r in dialogue.requests] == ["one pizza please", "opening hours?"]
+
+
 def test_a_message_whose_turn_failed_is_answered_afresh_when_sent_again(
     sync_client: Any, dialogue: InMemoryDialogue
 ) -> None:

@@ -38,8 +38,9 @@ class UserMessage(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     timezone: TimeZoneName | None = None
     id: MessageId | None = None
     """The client's id for this message. Its answer (reply or refusal) says it as `reply_to`, and the
-    same id sent again in the same conversation (after a reconnect, by a client that got no answer)
-    is answered with the reply kept for it instead of a second turn (routes/websocket.py)."""
+    same id sent again with the same text in the same conversation (after a reconnect, by a client
+    that got no answer) is answered with the reply kept for it instead of a second turn; with other
+    text it is a new message (routes/websocket.py)."""
 
 
 class Start(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -30,6 +30,7 @@ A refusal's error frame says why, and so does its close frame's reason.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from typing import Any, Literal
 
@@ -310,7 +311,7 @@ async def _answer_once(
         text, _ = await turn()
         return text, "reply" if replied[0] else "refusal"
     try:
-        answered = await gateway.replays.once(f"{chat.bot}:{chat.conversation_id}:{message.id}", turn)
+        answered = await gateway.replays.once(_replay_key(chat, message), turn)
     except ParleyError as exc:
         return encode_answer(connection.refusal(exc.code, str(exc)), message.id), "refusal"
     if answered is None:
@@ -322,6 +323,13 @@ async def _answer_once(
 
 
 _STILL_ANSWERED = "this message is still being answered on an earlier connection; send it again later"
+
+
+def _replay_key(chat: _Chat, message: UserMessage) -> str:
+    """Where the reply to `message` is kept: by its id and its text, so that an id a client uses
+    again for another text is a new message, never answered with the first one's reply."""
+    text = hashlib.sha256(message.text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{chat.bot}:{chat.conversation_id}:{message.id}:{text}"
 
 
 async def _answer(
