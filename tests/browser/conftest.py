@@ -8,11 +8,12 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.browser.server import WEB_DIST, Shop
 from tests.e2e.stack import EmbeddedParley, free_port
@@ -90,11 +91,10 @@ def browser(chromium: str) -> Iterator[Browser]:
             launched.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context; an uncaught script error anywhere fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="light")
-    context.set_default_timeout(10_000)
+@contextmanager
+def watched_page(context: BrowserContext, *, timeout_ms: float) -> Iterator[Page]:
+    """A page of `context`, which is closed after it; an uncaught script error in it fails the test."""
+    context.set_default_timeout(timeout_ms)
     errors: list[str] = []
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -103,6 +103,14 @@ def page(browser: Browser) -> Iterator[Page]:
     finally:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context; an uncaught script error anywhere fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="light")
+    with watched_page(context, timeout_ms=10_000) as page:
+        yield page
 
 
 def screenshot(page: Page, name: str) -> None:

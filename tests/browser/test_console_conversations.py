@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Request, expect
 
-from tests.browser.conftest import poll, sign_in
+from tests.browser.conftest import poll, sign_in, watched_page
 from tests.e2e.stack import EmbeddedParley
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
@@ -77,15 +77,8 @@ def _listed(admin: httpx.Client, **query: Any) -> list[dict[str, Any]]:
 def page_in_zone(browser: Browser) -> Iterator[Page]:
     """A page in `ZONE`; an uncaught script error fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, timezone_id=ZONE)
-    context.set_default_timeout(15_000)
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    with watched_page(context, timeout_ms=15_000) as page:
         yield page
-    finally:
-        context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
 
 
 class Listings:
