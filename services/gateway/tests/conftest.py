@@ -54,6 +54,16 @@ class InMemoryDialogue:
         self.hold: Callable[[], Awaitable[None]] | None = None
         self.retired: list[str] = []
 
+    def fail_next_turn(self, error: Exception) -> None:
+        """Make the next turn raise `error`, as a dialogue restarting would; the ones after answer."""
+        failures = [error]
+
+        async def fail_once() -> None:
+            if failures:
+                raise failures.pop()
+
+        self.hold = fail_once
+
     async def turn(self, request: ChatRequest) -> ChatReply:
         self._known(request.bot)
         self.requests.append(request)

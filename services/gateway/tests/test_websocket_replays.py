@@ -78,13 +78,7 @@ def test_a_message_whose_turn_failed_is_answered_afresh_when_sent_again(
     sync_client: Any, dialogue: InMemoryDialogue
 ) -> None:
     """A failed turn changed nothing, so its copy is not answered with the failure."""
-    failures = [TransientError("the dialogue is restarting")]
-
-    async def fail_once() -> None:
-        if failures:
-            raise failures.pop()
-
-    dialogue.hold = fail_once
+    dialogue.fail_next_turn(TransientError("the dialogue is restarting"))
     failed = _say(sync_client, URL, text="hi", id="m-1")
     again = _say(sync_client, URL, text="hi", id="m-1")
     assert (failed["code"], failed["reply_to"]) == ("unavailable", "m-1")

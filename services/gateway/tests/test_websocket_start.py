@@ -100,13 +100,7 @@ def test_on_a_resumed_conversation_the_start_frames_context_waits_for_a_turn_tha
     sync_client: Any, dialogue: InMemoryDialogue
 ) -> None:
     """A turn that fails changes nothing in the conversation, so the next message carries it."""
-    failures = [TransientError("the dialogue is restarting")]
-
-    async def fail_once() -> None:
-        if failures:
-            raise failures.pop()
-
-    dialogue.hold = fail_once
+    dialogue.fail_next_turn(TransientError("the dialogue is restarting"))
     with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1&start=true") as ws:
         ws.send_json({"type": "start", "context": {"username": "Ann"}})
         failed = _say(ws, "hi")
