@@ -162,13 +162,7 @@ def test_the_headers_box_follows_discard_and_reload_and_refuses_a_line_it_cannot
 def test_save_is_refused_while_a_headers_box_holds_a_line_it_cannot_read(
     page: Page, parley: EmbeddedParley, admin: httpx.Client, bot: dict[str, Any]
 ) -> None:
-    questions: list[str] = []
-
-    def answer(dialog: Dialog) -> None:
-        questions.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", answer)
+    questions = _dismissing(page)
     puts: list[str] = []
     page.on("request", lambda request: puts.append(request.url) if request.method == "PUT" else None)
     unsaved = page.get_by_role("region", name="Unsaved changes")
@@ -238,13 +232,7 @@ def test_save_is_refused_while_a_headers_box_holds_a_line_it_cannot_read(
 def test_deleting_an_intent_names_the_buttons_that_trigger_it(
     page: Page, parley: EmbeddedParley, bot: dict[str, Any]
 ) -> None:
-    questions: list[str] = []
-
-    def answer(dialog: Dialog) -> None:
-        questions.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", answer)
+    questions = _dismissing(page)
     sign_in(page, parley, f"#/bots/{BOT}/intents/cancel")
     page.get_by_role("button", name="Delete intent").click()
     poll(page, lambda: bool(questions), "the question before deleting")
@@ -300,3 +288,15 @@ def test_a_reply_stays_with_its_message_when_the_parse_fails(page: Page, parley:
     expect(turns).to_have_count(3)  # the welcome and the two messages; no answer on a turn of its own
     expect(turns.filter(has_text="I want a large pizza").locator("[data-intent]")).to_have_text("order_pizza")
     assert len(parses) == 2
+
+
+def _dismissing(page: Page) -> list[str]:
+    """The questions the page asks (confirm dialogs) from now on, each answered "Cancel"."""
+    questions: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    return questions
