@@ -36,6 +36,8 @@ from parley_nlu.bootstrap import build_encoder
 from parley_nlu.settings import NluSettings, load_nlu_settings
 from parley_runtime.errors import InvalidInputError, SettingsError
 
+PROG = "parley nlu evaluate"
+"""The command, as its usage and its errors name it."""
 _line_decoder = msgspec.json.Decoder(TestLine)
 
 
@@ -163,7 +165,7 @@ def _did_you_mean(name: str, known: list[str]) -> str:
 def _bad_input(exc: Exception) -> int:
     """Say what is wrong as the other `parley` commands do (`parley nlu evaluate: ...`); exit 2."""
     reason = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.strerror else str(exc)
-    print(f"{parser().prog}: {reason}", file=sys.stderr)
+    print(f"{PROG}: {reason}", file=sys.stderr)
     details = exc.details if isinstance(exc, InvalidInputError) else None
     for problem in cast(list[dict[str, str]], details or []):  # the shape load_test_lines gives
         print(f"  {problem['path']}: {problem['message']}", file=sys.stderr)
@@ -213,7 +215,7 @@ def print_report(a: Assessment, out: TextIO) -> None:
 def parser(*, bots: bool = False) -> argparse.ArgumentParser:
     """The command's arguments; with `bots` (`parley nlu evaluate`) the file may be a bot definition."""
     command = argparse.ArgumentParser(
-        prog="parley nlu evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     if bots:
         described = (
