@@ -23,7 +23,31 @@ async def test_the_export_and_a_save_say_the_version_as_etag(client: Client, adm
     assert (await client.get(BOT, headers=admin)).headers["etag"] == '"1"'
     saved = await client.put(BOT, headers=admin, json=DEFINITION)
     assert (saved.headers["etag"], saved.json()["version"]) == ('"2"', 2)
-    assert (await client.get(f"{BOT}?format=acf", headers=admin)).headers["etag"] == '"2"'
+    assert (await client.get(f"{BOT}?format=native", headers=admin)).headers["etag"] == '"2"'
+
+
+async def test_the_acf_export_has_its_own_tag_naming_the_format(
+    client: Client, admin: dict[str, str]
+) -> None:
+    """Two representations of one version may not share a strong tag (RFC 9110 8.8.3)."""
+    native = await client.get(BOT, headers=admin)
+    acf = await client.get(f"{BOT}?format=acf", headers=admin)
+    assert (native.headers["etag"], acf.headers["etag"]) == ('"1"', '"1-acf"')
+
+
+@pytest.mark.parametrize("tag", ['"1-acf"', 'W/"1-acf"'], ids=["strong", "weak"])
+async def test_a_save_over_the_acf_export_loaded_is_made(
+    client: Client, admin: dict[str, str], tag: str
+) -> None:
+    saved = await client.put(BOT, headers=admin | {"If-Match": tag}, json=DEFINITION)
+    assert (saved.status_code, saved.headers["etag"]) == (200, '"2"')
+
+
+async def test_a_stale_acf_tag_is_412(client: Client, admin: dict[str, str], dialogue: Any) -> None:
+    await client.put(BOT, headers=admin, json={"description": "theirs"})
+    stale = await client.put(BOT, headers=admin | {"If-Match": '"1-acf"'}, json={"description": "mine"})
+    assert (stale.status_code, stale.json()["error"]["details"]) == (412, {"current_version": 2})
+    assert dialogue.bots["pizzeria"]["description"] == "theirs"
 
 
 @pytest.mark.parametrize("tag", ['"1"', 'W/"1"', "1", ' "1" '], ids=["strong", "weak", "bare", "spaced"])
@@ -81,10 +105,26 @@ async def test_a_save_without_a_precondition_still_wins(client: Client, admin: d
         {"If-Match": '"one"'},
         {"If-Match": '"1'},
         {"If-Match": ""},
+        {"If-Match": '"1-native"'},
+        {"If-Match": '"1-yaml"'},
+        {"If-Match": "1-acf"},
+        {"If-Match": '"1-acf", "1"'},
         {"If-None-Match": '"1"'},
         {"If-Match": '"1"', "If-None-Match": "*"},
     ],
-    ids=["star", "list", "word", "unclosed", "empty", "none-match-tag", "both"],
+    ids=[
+        "star",
+        "list",
+        "word",
+        "unclosed",
+        "empty",
+        "native-named",
+        "unknown-format",
+        "bare-acf",
+        "acf-in-list",
+        "none-match-tag",
+        "both",
+    ],
 )
 async def test_a_precondition_that_is_not_a_version_is_400_and_saves_nothing(
     client: Client, admin: dict[str, str], dialogue: Any, headers: dict[str, str]

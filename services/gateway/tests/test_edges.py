@@ -158,3 +158,12 @@ async def test_a_bad_query_parameter_is_named_as_the_client_sent_it(
     response = await client.get("/api/v1/bots/pizzeria", headers=admin, params={"format": "xml", "x": "1"})
     assert response.status_code == 400
     assert [(d["key"], d["source"]) for d in response.json()["error"]["details"]] == [("format", "query")]
+
+
+async def test_an_export_format_ending_in_a_line_break_is_refused_naming_format(
+    client: Client, admin: dict[str, str]
+) -> None:
+    """The format is one of a list, not a pattern, whose `$` also matches before a final line break."""
+    response = await client.get("/api/v1/bots/pizzeria", headers=admin, params={"format": "acf\n"})
+    assert response.status_code == 400
+    assert [d["key"] for d in response.json()["error"]["details"]] == ["format"]

@@ -18,7 +18,7 @@ from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id, check_job_id
 from parley_gateway.periods import FORMS, in_utc, period
-from parley_gateway.preconditions import IfMatch, IfNoneMatch
+from parley_gateway.preconditions import ExportFormat, IfMatch, IfNoneMatch, export_tag, saved_version
 from parley_gateway.queries import query_error
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
 from parley_gateway.routes.guards import admin_guard, existing_bot
@@ -28,7 +28,7 @@ from parley_gateway.routes.openapi import ADMIN_ERRORS, errors
 from parley_gateway.training import TrainingJob
 from parley_messages import BotSummary, ParseRequest, ParseResult, TimeZoneName, is_blank
 from parley_runtime.errors import InvalidInputError, ModelFaultError, TransientError
-from parley_runtime.preconditions import create_only, etag, expected_version
+from parley_runtime.preconditions import create_only, etag
 from parley_runtime.timezones import check_timezone
 
 
@@ -58,7 +58,10 @@ _ERRORS = errors(*ADMIN_ERRORS)
 
 _ETAG = ResponseHeader(
     name="ETag",
-    description='The bot\'s version, quoted (`"5"`): sent back as `If-Match`, a save replaces only it',
+    description=(
+        'The bot\'s version, quoted (`"5"`; an export in another format names it: `"5-acf"`): sent back as '
+        "`If-Match`, a save replaces only that version"
+    ),
     documentation_only=True,
     required=True,
 )
@@ -121,14 +124,14 @@ async def put_bot(
 ) -> Response[BotSummary]:
     """Create or replace a bot from a definition (native or AI Chatbot Framework format, JSON or YAML).
 
-    With `If-Match: "<version>"` (the `ETag` of the export the editor loaded) only that version is
+    With `If-Match` naming a version (the `ETag` of the export the editor loaded) only that version is
     replaced, with `If-None-Match: *` the bot is only created; otherwise 412 `precondition_failed`,
     with the bot's `current_version` (null: none) in `details`. Without either, the save wins."""
     if_match, if_none_match = (
         _as_list(request, "if-match", if_match),
         _as_list(request, "if-none-match", if_none_match),
     )
-    version, create = expected_version(if_match), create_only(if_none_match)
+    version, create = saved_version(if_match), create_only(if_none_match)
     if version is not None and create:
         raise InvalidInputError(
             "send If-Match or If-None-Match, not both", details={"header": "If-None-Match"}
@@ -189,12 +192,12 @@ async def import_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: Gat
 async def get_bot(
     bot: BotPath,
     gateway: GatewayDep,
-    export_format: Annotated[str, QueryParameter(name="format", pattern="^(native|acf)$")] = "native",
+    export_format: Annotated[ExportFormat, QueryParameter(name="format")] = "native",
 ) -> Response[dict[str, Any]]:
     """Export a bot's definition (`format=acf` for the AI Chatbot Framework format); `ETag` is its
-    version, for `If-Match` on the save that follows an edit."""
+    version (`"5"`, `"5-acf"` for ACF), for `If-Match` on the save that follows an edit."""
     exported = await gateway.catalog.export_bot(check_bot_name(bot), export_format)
-    return Response(exported.document, headers={"ETag": etag(exported.version)})
+    return Response(exported.document, headers={"ETag": export_tag(exported.version, export_format)})
 
 
 @delete("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, status_code=204)
