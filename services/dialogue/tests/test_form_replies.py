@@ -20,7 +20,11 @@ SHOP = """
 name: shop
 entities:
   - name: color
-    values: [{value: red}, {value: blue, synonyms: [navy, azure]}, {value: light green, synonyms: [lime]}]
+    values:
+      - {value: red}
+      - {value: blue, synonyms: [navy, azure]}
+      - {value: light green, synonyms: [lime]}
+      - {value: purple}
   - name: location                      # open: learnt from the examples, as in ACF
   - name: cuisine
   - name: size
@@ -49,6 +53,15 @@ intents:
       - {name: cups, entity: number, prompt: "How many cups?", choices: ["1", "2"]}
       - {name: milk, prompt: "Milk?", choices: ["yes", "no"]}
     replies: ["{{ slots.cups }} {{ slots.size }}."]
+  - id: buy_tee
+    examples: [a t-shirt please]
+    parameters:
+      - {name: size, entity: size, prompt: "Which size?", choices: [small, large]}
+      - {name: qty, entity: number, prompt: "How many?", choices: ["1", "2"]}
+      - {name: color, entity: color, prompt: "Which color?", choices: [red, blue]}
+      - {name: trim, entity: color, required: false, choices: [light green]}
+      - {name: note, prompt: "Any note?"}
+    replies: ["{{ slots.qty }} {{ slots.size }} {{ slots.color }} tees."]
 """
 
 
@@ -198,3 +211,85 @@ def test_a_reply_that_names_no_value_only_repeats_the_prompt(bot, reply):
 def test_a_choice_is_accepted_without_a_word_about_the_options(bot):
     _, outcome = say(asked_for(bot, "order_coffee", "size"), bot, "Large", ("size", "large"))
     assert texts(outcome) == ["How many cups?"]
+
+
+def test_a_value_another_parameters_choices_refuse_is_named_and_that_parameter_asked_next(bot):
+    state = asked_for(bot, "buy_tee", "size")
+    state, outcome = say(state, bot, "large and purple", ("size", "large"), ("color", "purple"))
+    assert (state.slots, state.prompted) == ({"size": "large"}, "color")
+    assert texts(outcome) == ["Sorry, purple is not one of the options.", "Which color?"]
+    assert [b.title for b in outcome.messages[-1].buttons] == ["red", "blue"]
+    assert not outcome.fallback
+    assert outcome.intent is not None and outcome.intent.name == "buy_tee"
+    state, outcome = say(state, bot, "red", ("color", "red"))
+    assert (state.slots, texts(outcome)) == ({"size": "large", "color": "red"}, ["How many?"])
+
+
+def test_a_refused_value_of_another_parameter_is_named_though_the_prompt_went_unanswered(bot):
+    state, outcome = say(asked_for(bot, "buy_tee", "size"), bot, "purple please", ("color", "purple"))
+    assert (state.slots, state.prompted) == ({}, "color")
+    assert texts(outcome) == ["Sorry, purple is not one of the options.", "Which color?"]
+    assert not outcome.fallback
+
+
+def test_a_refused_correction_asks_for_its_parameter_again(bot):
+    state = asked_for(bot, "buy_tee", "qty", size="large", color="red", trim="light green")
+    state, outcome = say(state, bot, "make it purple", ("color", "purple"))
+    assert (state.slots, state.prompted) == ({"size": "large", "trim": "light green"}, "color")
+    assert state.missing == ["qty", "color", "note"]
+    assert texts(outcome) == ["Sorry, purple is not one of the options.", "Which color?"]
+
+
+def test_a_refused_value_that_starts_a_form_is_named_and_its_parameter_asked_first(bot):
+    state, outcome = say(
+        new_state(bot, "c1", 1, {}),
+        bot,
+        "a purple t-shirt",
+        ("color", "purple"),
+        intent="buy_tee",
+        confidence=0.9,
+    )
+    assert (state.slots, state.prompted) == ({}, "color")
+    assert texts(outcome) == ["Sorry, purple is not one of the options.", "Which color?"]
+
+
+def test_a_value_one_parameter_refuses_goes_to_another_of_its_entity(bot):
+    state = asked_for(bot, "buy_tee", "size")
+    state, outcome = say(
+        state, bot, "large, lime trim on red", ("size", "large"), ("color", "light green"), ("color", "red")
+    )
+    assert state.slots == {"size": "large", "color": "red", "trim": "light green"}
+    assert texts(outcome) == ["How many?"]
+
+
+def test_a_whole_reply_to_a_free_text_prompt_names_no_refused_value(bot):
+    state = asked_for(bot, "buy_tee", "note", size="large", qty="1", color="red")
+    _, outcome = say(state, bot, "leave it by the purple door", ("color", "purple"))
+    assert outcome.complete
+    assert outcome.slots == {
+        "size": "large",
+        "qty": "1",
+        "color": "red",
+        "note": "leave it by the purple door",
+    }
+
+
+def test_a_refused_built_in_value_is_named_only_where_it_would_have_filled_its_parameter(bot):
+    state, outcome = say(
+        asked_for(bot, "buy_tee", "size"), bot, "large, 7 of them", ("size", "large"), ("number", 7)
+    )
+    assert (state.slots, state.prompted) == ({"size": "large"}, "qty")
+    assert texts(outcome) == ["Sorry, 7 is not one of the options.", "How many?"]
+    state, outcome = say(asked_for(bot, "buy_tee", "color", size="large"), bot, "the 7", ("number", 7))
+    assert (state.slots, texts(outcome), outcome.fallback) == ({"size": "large"}, ["How many?"], True)
+
+
+def test_the_prompts_own_refused_value_is_named_first_and_the_prompt_asked_again(bot):
+    state = asked_for(bot, "buy_tee", "size")
+    state, outcome = say(state, bot, "medium and purple", ("size", "medium"), ("color", "purple"))
+    assert (state.slots, state.prompted) == ({}, "size")
+    assert texts(outcome) == [
+        "Sorry, medium is not one of the options.",
+        "Sorry, purple is not one of the options.",
+        "Which size?",
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,7 +29,7 @@ from parley_dialogue.replies import (
     split,
     template_variables,
 )
-from parley_dialogue.slots import fill, from_payload, missing, refused_choice
+from parley_dialogue.slots import fill, from_payload, missing, refused_choice, reopened
 from parley_messages import EntityValue, IntentScore, OutMessage, ParseResult, utc_now
 
 WELCOME_TRIGGER = "init_conversation"
@@ -195,35 +196,36 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
         return _cancel(turn, target)
     prompted = turn.state.prompted
     if target is not None and target.id != form.id:
-        slots, answered = fill(form, turn.bot, turn.state.slots, turn.entities, prompted=prompted)
-        if answered and not turn.triggered:
+        filling = fill(form, turn.bot, turn.state.slots, turn.entities, prompted=prompted)
+        if filling.answered and not turn.triggered:
             turn.score = IntentScore(name=form.id, confidence=1.0)
-            return _proceed(turn, form, slots)
+            return _proceed(turn, form, filling.slots, refused=filling.refused)
         return _interrupt(turn, form, target)
     reply = None if turn.triggered else turn.text
     restated = target is not None  # the form's own intent, recognised or named again
-    slots, answered = fill(
+    filling = fill(
         form, turn.bot, turn.state.slots, turn.entities, prompted=prompted, reply=reply, restated=restated
     )
     given = from_payload(form, turn.bot, turn.payload)
-    slots.update(given)
-    refused = None
-    if prompted is not None and not answered and prompted not in given:
-        refused = refused_choice(_param(form, prompted), turn.bot, turn.entities, reply)
+    slots = filling.slots | given
+    refused = [(name, value) for name, value in filling.refused if name not in given]
+    if prompted is not None and not filling.answered and prompted not in given:
+        value = refused_choice(_param(form, prompted), turn.bot, turn.entities, reply)
+        refused = refused if value is None else [(prompted, value), *refused]
     # An answer, a correction, or a value the bot understood but says it cannot take.
-    understood = answered or prompted in given or slots != turn.state.slots or refused is not None
+    understood = filling.answered or prompted in given or slots != turn.state.slots or bool(refused)
     if understood or restated:
         turn.score = IntentScore(name=form.id, confidence=1.0 if understood else turn.score.confidence)
     else:
         turn.score = IntentScore(name=turn.settings.fallback_intent, confidence=turn.score.confidence)
-    why = NOTHING if refused is None else Rendered(split(NOT_A_CHOICE.format(value=refused)), [])
-    return _proceed(turn, form, slots, fallback=not (understood or restated), preface=why)
+    return _proceed(turn, form, slots, fallback=not (understood or restated), refused=refused)
 
 
 def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
-    slots, _ = fill(intent, turn.bot, {}, turn.entities)
-    slots.update(from_payload(intent, turn.bot, turn.payload))
-    return _proceed(turn, intent, slots)
+    filling = fill(intent, turn.bot, {}, turn.entities)
+    given = from_payload(intent, turn.bot, turn.payload)
+    refused = [(name, value) for name, value in filling.refused if name not in given]
+    return _proceed(turn, intent, filling.slots | given, refused=refused)
 
 
 def _proceed(
@@ -232,16 +234,21 @@ def _proceed(
     slots: dict[str, Any],
     *,
     fallback: bool = False,
-    preface: Rendered = NOTHING,
+    refused: Sequence[tuple[str, Any]] = (),
 ) -> tuple[ConversationState, Outcome]:
-    """Ask for the first missing parameter, after `preface` (why an answer was refused), or complete."""
+    """Ask for the first missing parameter, or complete. A value a parameter's choices `refused` is
+    named first, and its parameter asked for next: one that kept an earlier value loses it, since
+    the user asked for something else (`reopened`)."""
+    slots = reopened(slots, turn.state.slots, refused)
     gaps = missing(intent, slots)
     if not gaps:
         return _complete(turn, intent, slots, fallback=fallback)
+    ask = next((name for name, _ in refused if name in gaps), gaps[0])
     variables = template_variables(slots, turn.state.context)
-    rendered = preface + prompt_for(_param(intent, gaps[0]), variables, turn.rng)
+    why = [message for _, value in refused for message in split(NOT_A_CHOICE.format(value=value))]
+    rendered = Rendered(why, []) + prompt_for(_param(intent, ask), variables, turn.rng)
     state = msgspec.structs.replace(
-        turn.state, active_intent=intent.id, slots=slots, missing=gaps, prompted=gaps[0]
+        turn.state, active_intent=intent.id, slots=slots, missing=gaps, prompted=ask
     )
     outcome = _outcome(turn, rendered, slots=slots, missing_slots=gaps, complete=False, fallback=fallback)
     return state, outcome

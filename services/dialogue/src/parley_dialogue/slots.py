@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from parley_dialogue.definition import BotDefinition, EntityDefinition, IntentDef, ParameterDef
 from parley_dialogue.patterns import first_match, matches_whole
@@ -17,6 +18,18 @@ def missing(intent: IntentDef, slots: dict[str, Any]) -> list[str]:
     return [p.name for p in intent.parameters if p.required and slots.get(p.name) in (None, "", [])]
 
 
+class Filling(NamedTuple):
+    """What a turn's entities and reply did to a form's slots."""
+
+    slots: dict[str, Any]
+    answered: bool
+    """Whether the prompted parameter got a value this turn."""
+    refused: list[tuple[str, Any]]
+    """(parameter, value) for each value of the turn that no parameter took because the choices of
+    a parameter that would have taken it refuse it, in filling order; never the prompted parameter
+    (`refused_choice` reads its refusals, from the reply too)."""
+
+
 def fill(
     intent: IntentDef,
     bot: BotDefinition,
@@ -26,8 +39,8 @@ def fill(
     prompted: str | None = None,
     reply: str | None = None,
     restated: bool = False,
-) -> tuple[dict[str, Any], bool]:
-    """New slots, and whether the prompted parameter got a value this turn.
+) -> Filling:
+    """New slots, whether the prompted parameter got a value this turn, and the values refused.
 
     Entities go to parameters of their type: the prompted parameter first, then missing ones,
     then filled ones (a correction). A built-in entity's value (a number, a date...) corrects a
@@ -43,14 +56,19 @@ def fill(
     If the prompted parameter got no entity, `reply` (the user's whole text) is tried against it,
     unless a value of the bot's own entities went to another parameter: "actually make it in Delhi"
     at the cuisine prompt is a location, not a cuisine, and the cuisine is asked for again.
+
+    A value a parameter's choices refuse stays for the next parameter of its entity; one that no
+    parameter takes is `refused` for the first whose choices refused it, where that parameter
+    would have taken an accepted value (not, then, when the whole reply answered the prompt).
     """
-    pool: dict[str, list[Any]] = defaultdict(list)
-    for entity in sorted(entities, key=lambda e: e.start):
-        pool[entity.entity].append(entity.value)
+    pool: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+    for index, entity in enumerate(sorted(entities, key=lambda e: e.start)):
+        pool[entity.entity].append((index, entity.value))
     out = dict(slots)
     filled: list[ParameterDef] = []
+    refusers: dict[int, ParameterDef] = {}
     for param in _in_filling_order(intent, bot, slots, prompted, restated=restated):
-        value = _take(param, pool)
+        value = _take(param, pool, refusers)
         if value is not None:
             out[param.name] = value
             filled.append(param)
@@ -64,11 +82,34 @@ def fill(
             out[prompted_param.name] = [value] if prompted_param.multiple else value
             answered = True
             whole_reply = _takes_whole_reply(prompted_param, bot)
-    if prompted is not None and not restated and (whole_reply or not answered):
+    gap = prompted is not None and not restated and (whole_reply or not answered)
+    if gap:
         for param in filled:
             if param.name != prompted and _is_builtin(param, bot):  # a gap: `_in_filling_order`
                 _restore(out, slots, param.name)
-    return out, answered
+    left = sorted(item for values in pool.values() for item in values)
+    refused = [
+        (refusers[index].name, value)
+        for index, value in left
+        if index in refusers
+        and refusers[index].name != prompted
+        and not (gap and (whole_reply or _is_builtin(refusers[index], bot)))
+    ]
+    return Filling(out, answered, refused)
+
+
+def reopened(
+    slots: dict[str, Any], before: dict[str, Any], refused: Sequence[tuple[str, Any]]
+) -> dict[str, Any]:
+    """`slots` without the values of the parameters a value was `refused` for that took nothing
+    this turn: "make it purple" refused where the colour was red asks for the colour again, rather
+    than keeping a colour the user has just said they do not want."""
+    names = {name for name, _ in refused}
+    return {
+        name: value
+        for name, value in slots.items()
+        if name not in names or name not in before or value != before[name]
+    }
 
 
 def _takes_whole_reply(param: ParameterDef, bot: BotDefinition) -> bool:
@@ -105,13 +146,23 @@ def _is_builtin(param: ParameterDef, bot: BotDefinition) -> bool:
     return param.entity in BUILTIN_ENTITIES and bot.entity(param.entity) is None
 
 
-def _take(param: ParameterDef, pool: dict[str, list[Any]]) -> Any:
+def _take(
+    param: ParameterDef, pool: dict[str, list[tuple[int, Any]]], refusers: dict[int, ParameterDef]
+) -> Any:
+    """The parameter's value from its entity's values in `pool`, which loses the values it took;
+    each value its choices refuse stays there, and `refusers` remembers the first to refuse it."""
     candidates = pool.get(param.entity or "", [])
     accepted: list[Any] = []
-    while candidates and (param.multiple or not accepted):
-        value = accept(param, candidates.pop(0))
-        if value is not None and value not in accepted:
-            accepted.append(value)
+    left: list[tuple[int, Any]] = []
+    for index, value in candidates:
+        stored = None if accepted and not param.multiple else accept(param, value)
+        if stored is None:
+            left.append((index, value))
+            if param.choices and (param.multiple or not accepted):  # refused, not left over
+                refusers.setdefault(index, param)
+        elif stored not in accepted:
+            accepted.append(stored)
+    candidates[:] = left
     if not accepted:
         return None
     return accepted if param.multiple else accepted[0]
