@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from parley_gateway.correlation import HEADER, correlation_middleware
 from parley_gateway.deps import Gateway
 from parley_gateway.errorpages import gateway_exception_handlers
-from parley_gateway.queries import OneValueEach
+from parley_gateway.queries import QueryChecks
 from parley_gateway.routes.admin import admin_router
 from parley_gateway.routes.chat import chat_route
 from parley_gateway.routes.websocket import chat_socket
@@ -66,7 +66,7 @@ def create_app(
     async def drain_publisher() -> None:  # no parameter: Litestar would pass the app as `within`
         await gateway.publisher.drain()
 
-    one_value_each = OneValueEach()
+    query_checks = QueryChecks()
 
     return Litestar(
         route_handlers=[
@@ -82,8 +82,8 @@ def create_app(
         dependencies={"gateway": Provide(_gateway, sync_to_thread=False)},
         state=State({"gateway": gateway}),
         middleware=[correlation_middleware],
-        plugins=[one_value_each],
-        before_request=one_value_each.refuse_repeated,
+        plugins=[query_checks],
+        before_request=query_checks.check,
         request_class=CheckedRequest,
         cors_config=_cors(settings),
         exception_handlers=gateway_exception_handlers(gateway.metrics),
