@@ -43,7 +43,7 @@ def check_given_once(query: MultiDict[str], names: Container[str]) -> None:
 def check_integers(query: MultiDict[str], names: Container[str]) -> None:
     """`InvalidInputError` naming the first of `names`, in the order sent, whose value is not an
     integer in decimal digits (no sign but a minus, point, exponent, space or leading zero)."""
-    for name, value in query.multi_items():
+    for name, value in query.items():  # every pair, in the order sent (multi_items() is in set order)
         if name in names and not _INTEGER.fullmatch(value):
             raise query_error(
                 name, f"`{name}` is an integer written in plain decimal digits, such as 50, not {value!r}"
