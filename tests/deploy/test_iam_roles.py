@@ -53,8 +53,14 @@ OBJECTS: dict[str, frozenset[tuple[str, str]]] = {
     "gateway": frozenset({("PutObject", "datasets/*")}),  # training.py: the dataset snapshot
     "nlu": frozenset({("GetObject", "models/*"), ("ListBucket", "bucket")}),  # service.py: a model's load
     "nlu-trainer": frozenset(
-        {("GetObject", "datasets/*"), ("PutObject", "models/*"), ("ListBucket", "bucket")}
-    ),  # handlers.py: reads the snapshot, writes the model
+        {
+            ("GetObject", "datasets/*"),  # handlers.py: reads the snapshot
+            ("PutObject", "models/*"),  # and writes the model
+            ("DeleteObject", "datasets/*"),  # deletion.py: a deleted bot's snapshots
+            ("DeleteObject", "models/*"),  # and its retired models
+            ("ListBucket", "bucket"),
+        }
+    ),
     JOBS: frozenset(
         {
             ("ListBucket", "bucket"),

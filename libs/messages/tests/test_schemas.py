@@ -187,8 +187,8 @@ def test_webhook_notifications_go_only_to_the_notifications_queue() -> None:
     assert queues_for(SAMPLES[3]) == ("parley-notifications",)
 
 
-def test_a_deleted_bot_is_announced_to_the_logger_and_analytics_queues() -> None:
-    assert queues_for(SAMPLES[4]) == ("parley-logger", "parley-analytics")
+def test_a_deleted_bot_is_announced_to_the_logger_analytics_and_training_queues() -> None:
+    assert queues_for(SAMPLES[4]) == ("parley-logger", "parley-analytics", "parley-training")
 
 
 def test_each_queue_has_a_dead_letter_queue_named_after_it() -> None:

@@ -1,5 +1,6 @@
-"""Deleting a bot announces it (`BotDeleted`), so that its transcripts and statistics go too; the
-announcement comes first, so a delete that failed can be tried again and finishes the job."""
+"""Deleting a bot announces it (`BotDeleted`), so that its transcripts, statistics and blobs (models,
+training snapshots) go too; the announcement comes first, so a delete that failed can be tried
+again and finishes the job."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
 from parley_dialogue.service import DialogueService
 from parley_dialogue.testing import ScriptedNlu
-from parley_messages import ANALYTICS_QUEUE, LOGGER_QUEUE, BotDeleted, Message, decode, utc_now
+from parley_messages import (
+    ANALYTICS_QUEUE,
+    LOGGER_QUEUE,
+    TRAINING_QUEUE,
+    BotDeleted,
+    Message,
+    decode,
+    utc_now,
+)
 from parley_runtime.bus.memory import MemoryBus
 from parley_runtime.errors import NotFoundError, TransientError
 
@@ -45,13 +54,13 @@ async def _announced(bus: MemoryBus, queue: str) -> list[Message]:
     return [decode(delivery.body) for delivery in await bus.receive(queue, wait_seconds=0)]
 
 
-async def test_deleting_a_bot_tells_the_logger_and_analytics(mongo: Any, redis: Any) -> None:
+async def test_deleting_a_bot_tells_the_logger_analytics_and_the_trainer(mongo: Any, redis: Any) -> None:
     bus = MemoryBus()
     service = _service(mongo, redis, bus)
     await service.put_bot("shop", SHOP)
     before = utc_now()
     await service.delete_bot("shop")
-    for queue in (LOGGER_QUEUE, ANALYTICS_QUEUE):
+    for queue in (LOGGER_QUEUE, ANALYTICS_QUEUE, TRAINING_QUEUE):
         [announced] = await _announced(bus, queue)
         assert isinstance(announced, BotDeleted)
         assert (announced.bot, announced.occurred_at >= before) == ("shop", True)
@@ -76,4 +85,4 @@ async def test_a_bot_that_is_not_there_is_announced_to_nobody(mongo: Any, redis:
     bus = MemoryBus()
     with pytest.raises(NotFoundError):
         await _service(mongo, redis, bus).delete_bot("ghost")
-    assert (bus.depth(LOGGER_QUEUE), bus.depth(ANALYTICS_QUEUE)) == (0, 0)
+    assert (bus.depth(LOGGER_QUEUE), bus.depth(ANALYTICS_QUEUE), bus.depth(TRAINING_QUEUE)) == (0, 0, 0)

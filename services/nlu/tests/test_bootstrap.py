@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from parley_messages import NluDataset, ParseRequest, TrainModel
+from parley_messages import BotDeleted, NluDataset, ParseRequest, TrainModel
 from parley_nlu.bootstrap import build_encoder, build_nlu_service, build_trainer_worker
 from parley_nlu.encoder import HashingEncoder, OnnxEncoder
 from parley_nlu.settings import load_nlu_settings
@@ -37,6 +37,23 @@ async def test_a_model_trained_from_the_queue_is_served(
     assert await worker.run_once() == 1
     result = await service.parse(ParseRequest(bot="shop", text="hello there"))
     assert result.intent.name == "greet"
+    await service.close()
+
+
+async def test_the_trainer_deletes_a_deleted_bots_blobs_announced_on_its_queue(
+    infra: Infra, shop_dataset: NluDataset
+) -> None:
+    settings = load_nlu_settings({"NLU_ENCODER": "hashing"})
+    service = await build_nlu_service(infra, settings)
+    worker = await build_trainer_worker(infra, settings=settings)
+    await infra.blobs.put("datasets/shop/j1.json", msgspec.json.encode(shop_dataset))
+    await infra.bus.publish(TrainModel(bot="shop", job_id="j1", dataset_key="datasets/shop/j1.json"))
+    assert await worker.run_once() == 1
+    assert len(await infra.blobs.list("models/shop/")) == 1
+    await service.retire_models("shop")  # as the gateway does before the dialogue announces it
+    await infra.bus.publish(BotDeleted(bot="shop"))
+    assert await worker.run_once() == 1
+    assert await infra.blobs.list("") == []
     await service.close()
 
 

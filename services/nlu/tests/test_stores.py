@@ -244,6 +244,23 @@ async def test_a_refused_job_keeps_its_metrics(mongo: AsyncDatabase[dict[str, An
     assert doc is not None and (doc["status"], doc["metrics"]) == ("rejected", {"quality": 0.5})
 
 
+async def test_the_jobs_requested_by_a_time_are_those_of_the_bot_created_by_then(
+    mongo: AsyncDatabase[dict[str, Any]],
+) -> None:
+    now = utc_now()
+    for job_id, bot, created_at in [
+        ("old", "pizza", now - timedelta(minutes=1)),
+        ("at", "pizza", now),
+        ("new", "pizza", now + timedelta(seconds=1)),
+        ("other", "pizzeria", now - timedelta(minutes=1)),
+    ]:
+        await mongo["training_jobs"].insert_one({"_id": job_id, "bot": bot, "created_at": created_at})
+    jobs = MongoTrainingJobs(mongo)
+    asked = ["old", "at", "new", "other", "unknown"]
+    assert await jobs.requested_through("pizza", asked, now) == {"old", "at"}
+    assert await jobs.requested_through("pizza", ["new"], now) == set()
+
+
 async def test_announcements_reach_a_listener_and_malformed_ones_are_skipped(
     redis_client: Redis, poll: Callable[..., Any]
 ) -> None:

@@ -535,6 +535,43 @@ async def test_a_job_requested_before_its_bot_was_deleted_publishes_nothing(
     assert record is not None and record.job_id == "job-2"
 
 
+async def test_a_job_of_a_deleted_bot_is_refused_before_training_and_its_snapshot_deleted(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    blobs: LocalBlobStore,
+    db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    """The bot's blobs may be gone already: the snapshot is not read, nor written back by anyone."""
+    encoder = CountingEncoder()
+    message = await snapshot(blobs, shop_dataset, "job-1")
+    await MongoModelRegistry(db).retire("shop")
+    await make_handler(encoder=encoder)(message)
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and job["status"] == "rejected" and "deleted" in job["error"]
+    assert encoder.batches == 0
+    assert await blobs.list("") == []
+
+
+async def test_a_model_registered_as_its_bot_was_deleted_is_deleted_with_its_snapshot(
+    make_handler: Callable[..., Any],
+    shop_dataset: NluDataset,
+    blobs: LocalBlobStore,
+    db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    """Stored after the bot's blobs were deleted, they would stay for good."""
+    bus = FlakyBus()
+    handler = make_handler(bus=bus)
+    message = await snapshot(blobs, shop_dataset, "job-1")
+    with pytest.raises(TransientError):  # registered, then announcing failed
+        await handler(message)
+    assert await blobs.list("models/shop/") == [artifact_key("shop", version_for("job-1"))]
+    await MongoModelRegistry(db).retire("shop")
+    await handler(message)
+    job = await db["training_jobs"].find_one({"_id": "job-1"})
+    assert job is not None and job["status"] == "rejected" and "deleted" in job["error"]
+    assert await blobs.list("") == [] and bus.depth(ANALYTICS_QUEUE) == 0
+
+
 async def test_a_cancelled_job_stops_its_training_thread_at_the_next_step(
     make_handler: Callable[..., Any],
     shop_dataset: NluDataset,

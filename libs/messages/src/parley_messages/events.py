@@ -34,7 +34,8 @@ class TurnCompleted(Event, frozen=True, kw_only=True, tag="conversation.turn_com
 class BotDeleted(Event, frozen=True, kw_only=True, tag="dialogue.bot_deleted"):
     """`bot` was deleted. The logger and analytics drop what they hold of it up to `occurred_at`,
     and ignore its events of that time or earlier that arrive later: a bot created again under the
-    name starts without its predecessor's transcripts and statistics."""
+    name starts without its predecessor's transcripts and statistics. The trainer deletes its
+    retired models' artifacts and its training snapshots from blob storage."""
 
     bot: str
 

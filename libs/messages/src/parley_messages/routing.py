@@ -19,7 +19,7 @@ ROUTES: Final[dict[type[Message], tuple[str, ...]]] = {
     TrainModel: (TRAINING_QUEUE,),
     ModelPublished: (ANALYTICS_QUEUE,),
     SendWebhook: (NOTIFICATIONS_QUEUE,),
-    BotDeleted: (LOGGER_QUEUE, ANALYTICS_QUEUE),
+    BotDeleted: (LOGGER_QUEUE, ANALYTICS_QUEUE, TRAINING_QUEUE),
 }
 
 QUEUES: Final[tuple[str, ...]] = tuple(sorted({q for qs in ROUTES.values() for q in qs}))

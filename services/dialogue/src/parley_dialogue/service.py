@@ -207,7 +207,7 @@ class DialogueService:
 
     async def delete_bot(self, bot: str) -> None:
         """Delete `bot` and announce it (`BotDeleted`): the logger and analytics drop its transcripts
-        and statistics up to now.
+        and statistics up to now, and the trainer its retired models and training snapshots.
 
         Announced first: should that fail, the bot is still there and deleting it again does the
         whole job. Deleted first, a failed announcement would leave its history for good, and the

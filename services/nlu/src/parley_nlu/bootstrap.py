@@ -10,9 +10,10 @@ import msgspec
 import structlog
 from litestar import Litestar
 
-from parley_messages import TRAINING_QUEUE, AnyMessage, TrainModel
+from parley_messages import TRAINING_QUEUE, AnyMessage, BotDeleted, TrainModel
 from parley_nlu.app import create_app
 from parley_nlu.batching import EncodingQueue
+from parley_nlu.deletion import handle_bot_deleted
 from parley_nlu.encoder import Encoder, HashingEncoder, OnnxEncoder, SentenceTransformerEncoder
 from parley_nlu.export import ensure_onnx
 from parley_nlu.handlers import handle_train
@@ -81,7 +82,8 @@ async def build_trainer_worker(
     encoder: Encoder | None = None,
     worker_settings: WorkerSettings | None = None,
 ) -> Worker:
-    """The training worker on the training queue (`python -m parley_nlu.trainer`).
+    """The training worker on the training queue (`python -m parley_nlu.trainer`): it trains
+    (`TrainModel`) and deletes a deleted bot's blobs (`BotDeleted`).
 
     Tuned by the `WORKER_…` settings (loaded from the environment unless given), except that
     `NLU_TRAINING_CONCURRENCY` sets how many jobs train at once.
@@ -92,9 +94,10 @@ async def build_trainer_worker(
     tuning = msgspec.structs.replace(
         worker_settings or load_settings(WorkerSettings), concurrency=settings.training_concurrency
     )
+    jobs = MongoTrainingJobs(infra.db)
     train_job = partial(
         handle_train,
-        jobs=MongoTrainingJobs(infra.db),
+        jobs=jobs,
         registry=registry,
         blobs=infra.blobs,
         bus=infra.bus,
@@ -104,8 +107,11 @@ async def build_trainer_worker(
     )
 
     async def handler(message: AnyMessage) -> None:
-        if not isinstance(message, TrainModel):
+        if isinstance(message, TrainModel):
+            await train_job(message)
+        elif isinstance(message, BotDeleted):
+            await handle_bot_deleted(message, registry=registry, jobs=jobs, blobs=infra.blobs)
+        else:
             raise PermanentError(f"{type(message).__name__} does not belong on the training queue")
-        await train_job(message)
 
     return Worker.configured(infra.bus, TRAINING_QUEUE, handler, tuning, name="trainer")

@@ -15,6 +15,7 @@ import msgspec
 import structlog
 
 from parley_messages import ModelPublished, NluDataset, TrainModel
+from parley_nlu.deletion import refused_as_deleted
 from parley_nlu.encoder import Encoder
 from parley_nlu.history import described
 from parley_nlu.model import NluModel
@@ -106,8 +107,9 @@ async def _train_and_publish(
     The job is marked last: when announcing fails (an SQS or Redis error, a killed trainer), the job
     is still `running` and its redelivery announces again, without training again (the model is
     registered). A model is not published (the job ends `rejected`) when the bot was deleted after
-    the job was requested, when a job of the bot requested later has published one already, nor
-    when it scores below the bot's current one of the same intents, unless the command says `force`.
+    the job was requested (and what the job stored is deleted), when a job of the bot requested
+    later has published one already, nor when it scores below the bot's current one of the same
+    intents, unless the command says `force`.
     """
     record = await registry.get(message.bot, version_for(message.job_id))
     if record is None:
@@ -115,9 +117,14 @@ async def _train_and_publish(
         if record is None:
             return
     # Again once registered: the bot may have been deleted meanwhile (then its model is not served).
-    refusal = deleted_since(record, await registry.retired_at(record.bot))
-    if refusal is not None:
-        await _refuse(jobs, message, refusal, metrics=record.metrics)
+    if await refused_as_deleted(
+        message,
+        jobs=jobs,
+        registry=registry,
+        blobs=blobs,
+        metrics=record.metrics,
+        artifact_key=record.artifact_key,
+    ):
         return
     await bus.publish(published(record, correlation_id=message.correlation_id))
     await channel.announce(ModelChange(bot=record.bot, version=record.version))
@@ -142,15 +149,18 @@ async def _attempt_failed(jobs: TrainingJobs, job_id: str, error: str) -> None:
 async def _register(
     message: TrainModel, *, jobs: TrainingJobs, registry: ModelRegistry, blobs: BlobStore, encoder: Encoder
 ) -> ModelRecord | None:
-    """Train the job's model, store and register it; None when it is refused (the job is then `rejected`)."""
+    """Train the job's model, store and register it; None when it is refused (the job is then `rejected`).
+
+    A job of a bot deleted since it was requested is refused before training (its snapshot may be
+    gone with the bot's other blobs: `deletion`), and again after, should the deletion come meanwhile."""
+    if await refused_as_deleted(message, jobs=jobs, registry=registry, blobs=blobs):
+        return None
     model = await _train_job(message, blobs=blobs, encoder=encoder)
     record = model_record(model, job_id=message.job_id, requested_at=message.occurred_at)
+    if await refused_as_deleted(message, jobs=jobs, registry=registry, blobs=blobs, metrics=record.metrics):
+        return None
     current = await registry.latest(message.bot)
-    refusal = (
-        deleted_since(record, await registry.retired_at(message.bot))
-        or superseded(record, current)
-        or (None if message.force else worse_than(record, current))
-    )
+    refusal = superseded(record, current) or (None if message.force else worse_than(record, current))
     if refusal is not None:
         await _refuse(jobs, message, refusal, metrics=record.metrics)
         return None
@@ -159,17 +169,10 @@ async def _register(
 
 
 async def _refuse(
-    jobs: TrainingJobs, message: TrainModel, refusal: str, *, metrics: dict[str, float]
+    jobs: TrainingJobs, message: TrainModel, refusal: str, *, metrics: dict[str, float] | None
 ) -> None:
     await jobs.fail(message.job_id, status="rejected", error=refusal, metrics=metrics)
     log.info("training.refused", bot=message.bot, job_id=message.job_id, reason=refusal)
-
-
-def deleted_since(record: ModelRecord, retired_at: datetime | None) -> str | None:
-    """Why `record` must not be published: its bot was deleted after its training was requested."""
-    if retired_at is None or record.requested_at is None or record.requested_at > retired_at:
-        return None
-    return f"bot {record.bot!r} was deleted after this training job was requested"
 
 
 def superseded(record: ModelRecord, current: ModelRecord | None) -> str | None:

@@ -114,6 +114,10 @@ class TrainingJobs(Protocol):
 
     async def succeed(self, job_id: str, *, model_version: str, metrics: dict[str, Any]) -> None: ...
 
+    async def requested_through(self, bot: str, job_ids: list[str], through: datetime) -> set[str]:
+        """Those of `job_ids` that are training jobs of `bot` requested at `through` or earlier."""
+        ...
+
     async def fail(
         self, job_id: str, *, status: JobFailure, error: str, metrics: dict[str, Any] | None = None
     ) -> None:

@@ -154,6 +154,12 @@ class MongoTrainingJobs:
         finished = {"status": status, "finished_at": utc_now(), "error": error}
         await self._update(job_id, {"$set": finished | ({} if metrics is None else {"metrics": metrics})})
 
+    async def requested_through(self, bot: str, job_ids: list[str], through: datetime) -> set[str]:
+        """By `created_at`: when the gateway queued the job (or the trainer first saw it, if it did not)."""
+        query = {"_id": {"$in": job_ids}, "bot": bot, "created_at": {"$lte": through}}
+        async with translate_errors():
+            return {str(doc["_id"]) async for doc in self._jobs.find(query, projection={"_id": True})}
+
     async def _update(self, job_id: str, update: dict[str, Any]) -> None:
         async with translate_errors():
             await self._jobs.update_one({"_id": job_id}, update, upsert=True)
