@@ -18,6 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from parley_gateway.correlation import HEADER, correlation_middleware
 from parley_gateway.deps import Gateway
 from parley_gateway.errorpages import gateway_exception_handlers
+from parley_gateway.methods import HeadAsGet
 from parley_gateway.queries import QueryChecks
 from parley_gateway.routes.admin import admin_router
 from parley_gateway.routes.chat import chat_route
@@ -68,7 +69,7 @@ def create_app(
 
     query_checks = QueryChecks()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             chat_socket,
             chat_route(settings.max_frame_bytes),
@@ -82,7 +83,7 @@ def create_app(
         dependencies={"gateway": Provide(_gateway, sync_to_thread=False)},
         state=State({"gateway": gateway}),
         middleware=[correlation_middleware],
-        plugins=[query_checks],
+        plugins=[query_checks, HeadAsGet()],
         before_request=query_checks.check,
         request_class=CheckedRequest,
         cors_config=_cors(settings),
@@ -96,3 +97,5 @@ def create_app(
             components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         ),
     )
+    app.asgi_handler = HeadAsGet.around(app.asgi_handler)
+    return app

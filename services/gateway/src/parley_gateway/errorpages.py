@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from litestar import Request, Response
-from litestar.exceptions import ClientException, HTTPException, ValidationException
+from litestar.exceptions import ClientException, HTTPException, MethodNotAllowedException, ValidationException
 from litestar.handlers import BaseRouteHandler
 from litestar.params import ParameterKwarg
 
@@ -17,6 +17,7 @@ from parley_runtime.http import ErrorBody
 from parley_runtime.web import Handler, HandlerMap, error_response, exception_handlers
 
 _RUNTIME = exception_handlers()
+_WEBSOCKET_ONLY = "this address is a websocket: open it with a websocket client (ws:// or wss://)"
 _STATUS: dict[type[ParleyError], int] = {
     UnauthorizedError: 401,
     ForbiddenError: 403,
@@ -33,10 +34,34 @@ def _gateway_error(_: Request[Any, Any, Any], exc: ParleyError) -> Response[Erro
 
 
 def _client_error(request: Request[Any, Any, Any], exc: ClientException) -> Response[ErrorBody]:
-    """Litestar's own client errors; a 400 (such as malformed JSON) is `invalid_input` too."""
-    if exc.status_code != 400:
-        return _RUNTIME[HTTPException](request, exc)
-    return error_response(400, "invalid_input", exc.detail, getattr(exc, "extra", None))
+    """Litestar's own client errors, with the headers they were raised with; a 400 (such as
+    malformed JSON) is `invalid_input` too."""
+    if isinstance(exc, MethodNotAllowedException):
+        return _wrong_method(exc)
+    if exc.status_code == 400:
+        response = error_response(400, "invalid_input", exc.detail, getattr(exc, "extra", None))
+    else:
+        response = _RUNTIME[HTTPException](request, exc)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def _wrong_method(exc: MethodNotAllowedException) -> Response[ErrorBody]:
+    """A 405 names what the address answers in `Allow` (RFC 9110 15.5.6), which Litestar raised the
+    exception with and the runtime's mapping dropped: HEAD with GET (`methods.HeadAsGet`). An
+    address that is a websocket is a 426 asking for the upgrade (Litestar's `Allow` was
+    "websocket")."""
+    raised = {method.strip() for method in (exc.headers or {}).get("allow", "").split(",")}
+    methods = raised - {"", "websocket"}
+    if not methods:
+        response = error_response(426, "upgrade_required", _WEBSOCKET_ONLY)
+        response.headers["Upgrade"] = "websocket"
+        return response
+    allowed = sorted(methods | {"HEAD"} if "GET" in methods else methods)  # sorted, as OPTIONS lists them
+    message = f"this address answers {', '.join(allowed)}, not this method"
+    response = error_response(405, "method_not_allowed", message, {"allow": allowed})
+    response.headers["Allow"] = ", ".join(allowed)
+    return response
 
 
 def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
