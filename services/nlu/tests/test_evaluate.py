@@ -202,3 +202,108 @@ def test_the_json_report_is_written_only_with_output(
     code, printed = run(capsys, str(dataset_file))
     assert code == 0 and "cross-validation" in printed and "wrote" not in printed
     assert [p.name for p in tmp_path.iterdir()] == ["dataset.json"]
+
+
+def write_lines(path: Path, lines: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return path
+
+
+MISSES = [
+    {"text": "hello there friend", "intent": "greet"},
+    {"text": "xylophone quantum zebra", "intent": "greet"},
+    {"text": "weather in Rome", "intent": "weather", "entities": [
+        {"entity": "city", "value": "Rome", "start": 11, "end": 15}
+    ]},
+    {"text": "weather in NYC and Paris", "intent": "weather", "entities": [
+        {"entity": "city", "value": "New York", "start": 11, "end": 14}
+    ]},
+]  # fmt: skip
+
+
+def test_the_report_names_every_misclassified_utterance_and_entity_miss(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    test = write_lines(tmp_path / "test.jsonl", MISSES)
+    output = tmp_path / "report.json"
+    code, printed = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
+    report = json.loads(output.read_text())
+    assert code == 0
+    errors = {error["text"]: error for error in report["intent_errors"]}
+    assert "hello there friend" not in errors
+    error = errors["xylophone quantum zebra"]
+    assert error["expected"] == "greet" and error["predicted"] == "fallback"
+    assert 0 <= error["confidence"] < report["threshold"]
+    assert report["fallback_rate"] == len(errors) / 4  # none got a wrong intent
+    (line,) = [line.split() for line in printed.splitlines() if line.endswith('"xylophone quantum zebra"')]
+    assert line[:5] == ["greet", "->", "fallback", f"({error['top_intent']}", f"{error['confidence']:.2f})"]
+    assert [(e["text"], e["missed"], e["spurious"]) for e in report["entity_errors"]] == [
+        (
+            "weather in Rome",
+            [{"entity": "city", "value": "rome", "start": 11, "end": 15, "text": "Rome"}],
+            [],
+        ),
+        (
+            "weather in NYC and Paris",
+            [],
+            [{"entity": "city", "value": "paris", "start": 19, "end": 24, "text": "Paris"}],
+        ),
+    ]
+    assert "missed    city 'rome' at 11..15 \"Rome\"" in printed
+    assert "spurious  city 'paris' at 19..24 \"Paris\"" in printed
+
+
+def test_the_headline_is_what_users_get_at_the_bots_threshold(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    test = write_lines(tmp_path / "test.jsonl", MISSES)
+    output = tmp_path / "report.json"
+    _, printed = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
+    report = json.loads(output.read_text())
+    lines = printed.splitlines()
+    first = lines.index("shop: test-file, 4 in-scope and 0 out-of-scope test utterances")
+    right = round(report["in_scope_accuracy"] * 4)
+    assert 0 < right < 4
+    assert lines[first + 1 : first + 5] == [
+        "at this bot's fallback threshold 0.5 (what its users get):",
+        f"  in-scope accuracy   {right / 4:.1%} ({right} of 4 get the right intent;"
+        f" {4 - right} go to fallback, 0 to a wrong intent)",
+        "  out-of-scope recall n/a (no out-of-scope utterances)",
+        f"top intent right, were there no fallback: {report['accuracy']:.1%}"
+        f"   macro F1 {report['macro_f1']:.3f}",
+    ]
+
+
+def test_errors_prints_as_many_misses_as_asked_and_the_json_has_them_all(
+    dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [{"text": f"zzq{n} xylo{n}", "intent": "weather"} for n in range(12)]
+    test = write_lines(tmp_path / "test.jsonl", lines)
+    output = tmp_path / "report.json"
+    _, printed = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
+    assert len(json.loads(output.read_text())["intent_errors"]) == 12
+    assert printed.count("weather -> ") == 10 and "the 10 worst; --errors all prints every one" in printed
+    _, printed = run(capsys, str(dataset_file), "--test", str(test), "--errors", "3")
+    assert printed.count("weather -> ") == 3
+    _, printed = run(capsys, str(dataset_file), "--test", str(test), "--errors", "all")
+    assert printed.count("weather -> ") == 12 and "worst first" in printed
+
+
+def test_a_bad_errors_count_is_refused(dataset_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([str(dataset_file), "--errors", "some", "--encoder", "hashing"])
+    assert exited.value.code == 2
+    assert "'some' is not a count: give a whole number such as 20, or all" in capsys.readouterr().err
+
+
+def test_cross_validation_lists_the_held_out_examples_it_got_wrong(
+    dataset_file: Path, shop_dataset: NluDataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "report.json"
+    run(capsys, str(dataset_file), "--output", str(output))
+    report = json.loads(output.read_text())
+    texts = {e.text: i.name for i in shop_dataset.intents for e in i.examples}
+    wrong = round((1 - report["in_scope_accuracy"]) * report["in_scope"])
+    assert wrong and len(report["intent_errors"]) == wrong  # only in-scope: left-out intents are no errors
+    for error in report["intent_errors"]:
+        assert texts[error["text"]] == error["expected"] != error["predicted"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from parley_nlu.metrics import entity_key, entity_scores, intent_report
+from parley_nlu.metrics import entity_key, entity_misses, entity_scores, intent_report
 
 
 def test_per_intent_precision_recall_and_the_most_confused_pair() -> None:
@@ -21,3 +21,11 @@ def test_an_entity_matches_by_type_value_and_overlapping_span() -> None:
     found = [[entity_key("city", "paris", 0, 6), entity_key("city", "Milan", 9, 13)]]
     scores = entity_scores(gold, found)
     assert (scores.matched, scores.recall, scores.precision) == (1, 0.5, 0.5)
+
+
+def test_entity_misses_are_the_expected_entities_not_found_and_the_found_ones_not_expected() -> None:
+    gold = [entity_key("city", "Paris", 0, 5), entity_key("city", "Rome", 9, 13)]
+    found = [entity_key("city", "Milan", 9, 13), entity_key("city", "paris", 0, 6)]
+    missed, spurious = entity_misses(gold, found)
+    assert missed == [("city", "rome", 9, 13)] and spurious == [("city", "milan", 9, 13)]
+    assert entity_misses(gold, gold) == ([], [])

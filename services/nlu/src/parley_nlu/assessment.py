@@ -1,10 +1,13 @@
 """How well a bot's NLU works: k-fold cross-validation on its own examples, or a separate test set.
 
-Both produce one `Assessment`: intent accuracy with and without fallback, per-intent precision,
-recall and F1, the most confused pairs, out-of-scope recall (from test utterances of no intent, or
-in cross-validation from intents left out of training), how both would change with other fallback
-thresholds, and entity precision/recall/F1. Entities are scored only for the types the truth
-annotates, so built-in entities a bot does not use cannot count against it.
+Both produce one `Assessment`: intent accuracy at the bot's fallback threshold (and the share of
+in-scope utterances it sends to fallback) and without it, per-intent precision, recall and F1, the
+most confused pairs, out-of-scope recall (from test utterances of no intent, or in cross-validation
+from intents left out of training), how both would change with other fallback thresholds, entity
+precision/recall/F1, and every utterance it got wrong (`misses`). Entities are scored only for the
+types the truth annotates, so built-in entities a bot does not use cannot count against it. In
+cross-validation the left-out intents' examples are not listed as errors: they belong to intents
+the bot has, and stand for out-of-scope input only to measure its recall.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from parley_nlu.encoder import Encoder
 from parley_nlu.entities import EntityExtractor, known_words, learn_entities
 from parley_nlu.evaluation import OUTSIDE, assign_folds, evaluate
 from parley_nlu.metrics import EntityKey, EntityScores, entity_key, entity_scores, intent_report
+from parley_nlu.misses import EntityError, IntentError, entity_errors, intent_errors
 from parley_nlu.model import FALLBACK_INTENT
 from parley_nlu.tagger import fit_tagger
 from parley_nlu.trainer import check_dataset, dataset_arrays, train
@@ -75,7 +79,9 @@ class Assessment(msgspec.Struct, frozen=True, kw_only=True):
     bot: str
     threshold: float
     accuracy: float
+    """Top intent right, were there no fallback."""
     in_scope_accuracy: float
+    """Right and not sent to fallback: what the bot's users get."""
     oos_recall: float | None
     macro_f1: float
     in_scope: int
@@ -85,6 +91,18 @@ class Assessment(msgspec.Struct, frozen=True, kw_only=True):
     entities: EntityScores
     per_entity: dict[str, EntityScores]
     thresholds: list[ThresholdRow] = []
+    fallback_rate: float = 0.0
+    """Share of in-scope utterances sent to fallback (the rest of the misses got a wrong intent)."""
+    intent_errors: list[IntentError] = []
+    entity_errors: list[EntityError] = []
+
+
+class _Entities(msgspec.Struct, frozen=True):
+    """Per scored utterance: its text, the entities its truth annotates, and those found."""
+
+    texts: list[str]
+    gold: list[list[EntityKey]]
+    found: list[list[EntityKey]]
 
 
 def cross_validate(dataset: NluDataset, encoder: Encoder, *, today: date | None = None) -> Assessment:
@@ -102,9 +120,15 @@ def cross_validate(dataset: NluDataset, encoder: Encoder, *, today: date | None 
     tops: list[str | None] = [None] * len(examples)
     for example, top in zip(held.examples[k_fold], held.predicted[k_fold], strict=True):
         tops[int(example)] = intents[int(top)]
-    gold, found = _fold_entities(dataset, examples, assign_folds(labels), tops, today)
+    entities = _fold_entities(dataset, examples, assign_folds(labels), tops, today)
+    errors = intent_errors(
+        [texts[int(i)] for i in held.examples[k_fold]],
+        intents,
+        (held.labels[k_fold], held.predicted[k_fold], held.confidence[k_fold]),
+        dataset.fallback_threshold,
+    )
     arrays = (held.labels, held.predicted, held.confidence)
-    return _assessment("cross-validation", dataset, intents, arrays, gold=gold, found=found)
+    return _assessment("cross-validation", dataset, intents, arrays, entities=entities, errors=errors)
 
 
 def test_file(
@@ -125,8 +149,11 @@ def test_file(
         confidence.append(result.ranking[0].confidence)
         found.append([entity_key(e.entity, e.value, e.start, e.end) for e in result.entities])
     gold = [[entity_key(e.entity, e.value, e.start, e.end) for e in line.entities] for line in lines]
+    texts = [line.text for line in lines]
     arrays = (np.array(truth), np.array(top), np.array(confidence))
-    return _assessment("test-file", dataset, model.intents, arrays, gold=gold, found=found)
+    errors = intent_errors(texts, model.intents, arrays, dataset.fallback_threshold)
+    entities = _Entities(texts, gold, found)
+    return _assessment("test-file", dataset, model.intents, arrays, entities=entities, errors=errors)
 
 
 def _out_of_scope(line: TestLine) -> bool:
@@ -139,9 +166,10 @@ def _fold_entities(
     folds: np.ndarray,
     tops: list[str | None],
     today: date | None,
-) -> tuple[list[list[EntityKey]], list[list[EntityKey]]]:
+) -> _Entities:
     """Each held-out example's annotated entities, and what an extractor built without it finds,
     told the intent (`tops`) a classifier that never saw it predicted, as serving would be."""
+    texts: list[str] = []
     gold: list[list[EntityKey]] = []
     found: list[list[EntityKey]] = []
     owners = [intent.name for intent in dataset.intents for _ in intent.examples]
@@ -150,10 +178,11 @@ def _fold_entities(
         extractor = _extractor(dataset, [(owners[i], examples[i]) for i in kept])
         for i in np.flatnonzero(folds == fold):
             example = examples[int(i)]
+            texts.append(example.text)
             gold.append([_span_key(example, s.entity, s.value, s.start, s.end) for s in example.spans])
             entities = extractor.extract(example.text, today=today, intent=tops[int(i)])
             found.append([entity_key(e.entity, e.value, e.start, e.end) for e in entities])
-    return gold, found
+    return _Entities(texts, gold, found)
 
 
 def _span_key(example: Example, entity: str, value: str | None, start: int, end: int) -> EntityKey:
@@ -182,16 +211,17 @@ def _assessment(
     intents: list[str],
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
     *,
-    gold: list[list[EntityKey]],
-    found: list[list[EntityKey]],
+    entities: _Entities,
+    errors: list[IntentError],
 ) -> Assessment:
     """`arrays`: truth (-1 out of scope), top intent, and the confidence in it."""
     truth, top, confidence = arrays
     predicted = np.where(confidence >= dataset.fallback_threshold, top, OUTSIDE)
     inside = truth >= 0
     report = intent_report(truth[inside], predicted[inside], len(intents))
+    gold = entities.gold
     scored = {key[0] for keys in gold for key in keys}
-    found = [[k for k in keys if k[0] in scored] for keys in found]
+    found = [[k for k in keys if k[0] in scored] for keys in entities.found]
     return Assessment(
         mode=mode,
         bot=dataset.bot,
@@ -199,6 +229,7 @@ def _assessment(
         accuracy=float((top == truth)[inside].mean()) if inside.any() else 0.0,
         in_scope_accuracy=float((predicted == truth)[inside].mean()) if inside.any() else 0.0,
         oos_recall=float((predicted == OUTSIDE)[~inside].mean()) if (~inside).any() else None,
+        fallback_rate=float((predicted == OUTSIDE)[inside].mean()) if inside.any() else 0.0,
         macro_f1=report.macro_f1,
         in_scope=int(inside.sum()),
         out_of_scope=int((~inside).sum()),
@@ -219,6 +250,8 @@ def _assessment(
             for name in sorted(scored)
         },
         thresholds=[_at_threshold(t, truth, top, confidence) for t in SWEPT_THRESHOLDS],
+        intent_errors=errors,
+        entity_errors=entity_errors(entities.texts, gold, found),
     )
 
 

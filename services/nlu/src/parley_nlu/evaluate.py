@@ -10,9 +10,11 @@ An out-of-scope utterance (one the bot should answer with fallback) has intent n
 "fallback", "out_of_scope" or "oos"; any other intent must be one the dataset has, each entity one
 it knows (declared, annotated in its examples, or built in) and each span inside the text: a file
 that breaks these rules is refused with every problem listed, rather than scored.
-Prints per-intent precision/recall/F1, the most confused pairs, out-of-scope recall beside
-in-scope accuracy (at the dataset's fallback threshold and at others, to choose it by), and entity
-scores; with `--output`, writes the same as JSON there. The sentence model is the NLU's own
+Prints first what the bot's users get at its fallback threshold (in-scope accuracy, the share of
+in-scope utterances sent to fallback, out-of-scope recall), the same at other thresholds (to choose
+it by), per-intent precision/recall/F1, the most confused pairs, entity scores, and the utterances
+it got wrong, worst first (`--errors N`, default 10, or `all`); with `--output`, writes the same as
+JSON there, with every utterance it got wrong. The sentence model is the NLU's own
 (`NLU_ENCODER`, `NLU_MODEL_CACHE`) unless `--encoder` or `--model-cache` say otherwise. Exit status
 0, or 2 on bad input.
 """
@@ -26,13 +28,14 @@ import sys
 from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TextIO, cast
+from typing import cast
 
 import msgspec
 
 from parley_messages import BUILTIN_ENTITIES, NluDataset
-from parley_nlu.assessment import OUT_OF_SCOPE_LABELS, Assessment, TestLine, cross_validate, test_file
+from parley_nlu.assessment import OUT_OF_SCOPE_LABELS, TestLine, cross_validate, test_file
 from parley_nlu.bootstrap import build_encoder
+from parley_nlu.report import SHOWN_ERRORS, print_report
 from parley_nlu.settings import NluSettings, load_nlu_settings
 from parley_runtime.errors import InvalidInputError, SettingsError
 
@@ -70,7 +73,7 @@ def run(args: argparse.Namespace, dataset: NluDataset, *, out_of_scope: Collecti
             assessment = test_file(dataset, lines, encoder, today=today)
     except (InvalidInputError, ValueError) as exc:
         return _bad_input(exc)
-    print_report(assessment, sys.stdout)
+    print_report(assessment, sys.stdout, errors_shown=args.errors)
     if output is not None:
         try:
             output.write_bytes(msgspec.json.format(msgspec.json.encode(assessment)) + b"\n")
@@ -172,46 +175,6 @@ def _bad_input(exc: Exception) -> int:
     return 2
 
 
-def print_report(a: Assessment, out: TextIO) -> None:
-    held = "held-out examples" if a.mode == "cross-validation" else "test utterances"
-    print(f"{a.bot}: {a.mode}, {a.in_scope} in-scope and {a.out_of_scope} out-of-scope {held}", file=out)
-    oos = "n/a (no out-of-scope utterances)" if a.oos_recall is None else f"{a.oos_recall:.1%}"
-    print(
-        f"accuracy {a.accuracy:.1%} (top intent)   at threshold {a.threshold}: "
-        f"in-scope accuracy {a.in_scope_accuracy:.1%}, out-of-scope recall {oos}   macro F1 {a.macro_f1:.3f}",
-        file=out,
-    )
-    if a.mode == "cross-validation" and a.oos_recall is not None:
-        print("(out of scope here: examples of intents left out of training)", file=out)
-    print(
-        f"\n{'threshold':>9} {'in-scope accuracy':>17} {'out-of-scope recall':>19} {'fallback rate':>13}",
-        file=out,
-    )
-    for row in a.thresholds:
-        recall = "n/a" if row.oos_recall is None else f"{row.oos_recall:.1%}"
-        mark = "  <- this bot's" if abs(row.threshold - a.threshold) < 1e-9 else ""
-        scores = f"{row.in_scope_accuracy:>17.1%} {recall:>19} {row.fallback_rate:>13.1%}"
-        print(f"{row.threshold:>9.1f} {scores}{mark}", file=out)
-    print(f"\n{'intent':<32} {'precision':>9} {'recall':>7} {'F1':>6} {'n':>5}", file=out)
-    for row in sorted(a.per_intent, key=lambda r: (r.f1, r.intent)):
-        recall, f1 = (
-            (f"{row.recall:>7.3f}", f"{row.f1:>6.3f}") if row.support else (f"{'n/a':>7}", f"{'n/a':>6}")
-        )
-        print(f"{row.intent:<32} {row.precision:>9.3f} {recall} {f1} {row.support:>5}", file=out)
-    if a.confused_pairs:
-        print("\nmost confused (truth -> predicted)", file=out)
-        for pair in a.confused_pairs:
-            print(f"  {pair.count:>3}  {pair.truth} -> {pair.predicted}", file=out)
-    e = a.entities
-    print(
-        f"\nentities: precision {e.precision:.3f} recall {e.recall:.3f} F1 {e.f1:.3f} "
-        f"({e.matched} of {e.expected} expected found, {e.found} found)",
-        file=out,
-    )
-    for name, s in a.per_entity.items():
-        print(f"  {name:<30} P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f} n {s.expected}", file=out)
-
-
 def parser(*, bots: bool = False) -> argparse.ArgumentParser:
     """The command's arguments; with `bots` (`parley nlu evaluate`) the file may be a bot definition."""
     command = argparse.ArgumentParser(
@@ -240,7 +203,24 @@ def parser(*, bots: bool = False) -> argparse.ArgumentParser:
         " (a relative path is from the current directory)",
     )
     command.add_argument("--today", help="reference date for relative dates, YYYY-MM-DD (default: today)")
+    command.add_argument(
+        "--errors",
+        metavar="N|all",
+        type=_error_count,
+        default=SHOWN_ERRORS,
+        help=f"misclassified utterances and entity misses printed, worst first (default {SHOWN_ERRORS});"
+        " the JSON report has them all",
+    )
     return command
+
+
+def _error_count(value: str) -> int | None:
+    """`--errors`: a count of 0 or more, or `all` (None: no limit)."""
+    if value.strip().casefold() == "all":
+        return None
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a count: give a whole number such as 20, or all")
+    return int(value)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,7 @@ def entity_scores(expected: Iterable[list[EntityKey]], found: Iterable[list[Enti
     for gold, guess in zip(expected, found, strict=True):
         n_expected += len(gold)
         n_found += len(guess)
-        matched += _matches(gold, guess)
+        matched += len(guess) - len(entity_misses(gold, guess)[1])
     precision = matched / n_found if n_found else 1.0
     recall = matched / n_expected if n_expected else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -93,16 +93,26 @@ def entity_scores(expected: Iterable[list[EntityKey]], found: Iterable[list[Enti
     )
 
 
-def _matches(gold: list[EntityKey], guess: list[EntityKey]) -> int:
-    left = list(gold)
-    count = 0
-    for entity, value, start, end in guess:
-        for i, (g_entity, g_value, g_start, g_end) in enumerate(left):
-            if entity == g_entity and value == g_value and start < g_end and g_start < end:
-                del left[i]
-                count += 1
-                break
-    return count
+def entity_misses(gold: list[EntityKey], guess: list[EntityKey]) -> tuple[list[EntityKey], list[EntityKey]]:
+    """What `entity_scores` counts against one utterance: the expected entities nothing found
+    (missed), and the found ones that match none (spurious), each in its list's order."""
+    missed = list(gold)
+    spurious: list[EntityKey] = []
+    for key in guess:
+        entity, value, start, end = key
+        match = next(
+            (
+                i
+                for i, (e, v, s, t) in enumerate(missed)
+                if (e, v) == (entity, value) and start < t and s < end
+            ),
+            None,
+        )
+        if match is None:
+            spurious.append(key)
+        else:
+            del missed[match]
+    return missed, spurious
 
 
 def entity_key(entity: str, value: object, start: int, end: int) -> EntityKey:
