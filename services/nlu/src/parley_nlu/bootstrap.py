@@ -19,6 +19,7 @@ from parley_nlu.export import ensure_onnx
 from parley_nlu.handlers import handle_train
 from parley_nlu.service import NluService
 from parley_nlu.settings import NluSettings
+from parley_nlu.spelling import english_words
 from parley_nlu.stores import MongoModelRegistry, MongoTrainingJobs, RedisModelChannel
 from parley_runtime.errors import PermanentError
 from parley_runtime.infra import Infra
@@ -33,7 +34,13 @@ def build_encoder(settings: NluSettings) -> Encoder:
     """The encoder `NLU_ENCODER` names, warmed up (the first inference allocates its buffers)."""
     encoder = _load_encoder(settings)
     encoder.encode(["warm up"])
-    log.info("encoder.ready", encoder=settings.encoder, name=encoder.name, dim=encoder.dim)
+    log.info(
+        "encoder.ready",
+        encoder=settings.encoder,
+        adapter=type(encoder).__name__,
+        name=encoder.name,
+        dim=encoder.dim,
+    )
     return encoder
 
 
@@ -57,6 +64,7 @@ async def build_nlu_service(
 ) -> NluService:
     """The serving side; pass `encoder` to share one already loaded (embedded mode, tests)."""
     encoder = encoder or await asyncio.to_thread(build_encoder, settings)
+    await asyncio.to_thread(english_words)  # read once here, not by the first parse with a typo
     registry = MongoModelRegistry(infra.db)
     await registry.ensure_indexes()
     return NluService(
@@ -89,6 +97,7 @@ async def build_trainer_worker(
     `NLU_TRAINING_CONCURRENCY` sets how many jobs train at once.
     """
     encoder = encoder or await asyncio.to_thread(build_encoder, settings)
+    await asyncio.to_thread(english_words)  # read once here, not by the first parse with a typo
     registry = MongoModelRegistry(infra.db)
     await registry.ensure_indexes()
     tuning = msgspec.structs.replace(

@@ -14,6 +14,7 @@ import numpy as np
 from parley_messages import EntityDef, IntentScore, ParseResult
 from parley_nlu.classifier import ClassifierParams, Floats, IntentClassifier
 from parley_nlu.entities import EntityExtractor
+from parley_nlu.spelling import Spelling
 from parley_nlu.tagger import SpanTagger, TaggerParams
 from parley_runtime.errors import ModelFaultError
 
@@ -64,6 +65,7 @@ class NluModel:
         self.classifier = classifier
         self.tagger = tagger
         self.extractor = EntityExtractor(meta.entities, tagger=tagger, known_words=meta.known_words)
+        self.spelling = Spelling.of(classifier.params.wording)
 
     @property
     def bot(self) -> str:
@@ -94,10 +96,16 @@ class NluModel:
         renamed.meta = msgspec.structs.replace(self.meta, version=version)
         return renamed
 
+    def intent_text(self, text: str) -> str:
+        """The text whose embedding `parse` reads the intent from: `text` with its typos mended
+        toward the bot's words (see `spelling.py`)."""
+        return self.spelling.mend(text)
+
     def parse(self, text: str, embedding: Floats, *, today: date | None = None) -> ParseResult:
-        """Intent, ranking and entities of `text`, whose sentence embedding is `embedding`;
-        relative dates ("tomorrow") are resolved against `today` (default: today in UTC)."""
-        scores = self.classifier.scores(embedding, [text])[0]
+        """Intent, ranking and entities of `text`, where `embedding` is the sentence embedding of
+        `intent_text(text)`; relative dates ("tomorrow") are resolved against `today` (default:
+        today in UTC)."""
+        scores = self.classifier.scores(embedding, [self.intent_text(text)])[0]
         order = np.argsort(-scores, kind="stable")[:RANKING_SIZE]
         ranking = [IntentScore(name=self.intents[int(i)], confidence=float(scores[i])) for i in order]
         top = ranking[0]
