@@ -49,7 +49,7 @@ def test_console_builds_an_intent_trains_it_and_chats_with_it(page: Page, parley
     page.get_by_role("link", name="Train", exact=True).click()
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.locator(".job-status")).to_have_attribute("data-status", "succeeded", timeout=60_000)
-    expect(page.locator("[data-metric=accuracy] dd")).to_contain_text("%")
+    expect(page.locator("[data-metric=in_scope_accuracy] dd")).to_contain_text("%")
     page.get_by_role("button", name="Check examples").click()
     scores = page.get_by_role("table", name="Per-intent scores")
     expect(scores.get_by_role("rowheader", name="complain")).to_be_visible(timeout=30_000)

@@ -113,9 +113,32 @@ def test_a_rejected_model_shows_its_scores_and_can_be_published_anyway(
     expect(page.get_by_role("button", name="Train and publish anyway")).to_have_count(0)
 
 
-def stage_trained_job(page: Page, parley: EmbeddedParley) -> None:
+def test_the_evaluation_leads_with_what_users_get_and_keeps_trainings_settings_in_details(
+    page: Page, parley: EmbeddedParley
+) -> None:
+    metrics = {
+        "accuracy": 0.9545, "in_scope_accuracy": 0.7273, "fallback_rate": 0.2727, "macro_f1": 0.71,
+        "held_out": 22, "oos_recall": 0.8, "left_out": 22, "quality": 0.7636, "threshold": 0.5,
+        "examples": 26, "temperature": 0.278, "wording_weight": 0, "intents": 5, "train_seconds": 2.31,
+    }  # fmt: skip
+    stage_trained_job(page, parley, metrics)
+    evaluation = page.locator("section[aria-labelledby=metrics-title]")
+    expect(evaluation.locator(".metric:visible dt")).to_have_text(
+        ["Right intent", "Sent to fallback", "Wrong intent", "Left-out intents sent to fallback"]
+    )
+    expect(evaluation.locator("[data-metric=fallback_rate] dd")).to_have_text("27.3 %")
+    expect(evaluation).to_contain_text("What users get at the fallback threshold 0.50")
+    expect(evaluation.locator("[data-advice]")).to_contain_text("lower the fallback threshold in Settings")
+    temperature = evaluation.locator("[data-metric=temperature]")
+    expect(temperature).to_be_hidden()
+    evaluation.get_by_text("Details", exact=True).click()
+    expect(temperature).to_be_visible()
+    expect(temperature).to_contain_text("Calibration temperature (set by training)0.278")
+
+
+def stage_trained_job(page: Page, parley: EmbeddedParley, metrics: dict[str, float] | None = None) -> None:
     """The Train tab of pizzeria with a succeeded job, so the per-intent check is offered."""
-    succeeded = {"job_id": "staged", "status": "succeeded", "metrics": {"accuracy": 0.9}}
+    succeeded = {"job_id": "staged", "status": "succeeded", "metrics": metrics or {"accuracy": 0.9}}
     page.route("**/api/v1/bots/pizzeria/train/staged", lambda route: route.fulfill(json=succeeded))
     sign_in(page, parley)
     page.evaluate("([key]) => localStorage.setItem(key, 'staged')", [LAST_JOB])

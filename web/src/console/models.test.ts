@@ -40,9 +40,9 @@ const shop: BotDefinition = {
 
 describe("keyMetrics", () => {
   it("labels the key scores as the evaluation does, in a fixed order, skipping absent ones", () => {
-    expect(keyMetrics({ accuracy: 0.955, quality: 0.91, examples: 40 })).toEqual([
+    expect(keyMetrics({ accuracy: 0.955, quality: 0.91, examples: 40, in_scope_accuracy: 0.727 })).toEqual([
+      { key: "in_scope_accuracy", label: "Right intent", shown: "72.7 %" },
       { key: "quality", label: "Quality (what retraining compares)", shown: "91.0 %" },
-      { key: "accuracy", label: "Accuracy (held-out)", shown: "95.5 %" },
     ]);
     expect(keyMetrics(undefined)).toEqual([]);
   });

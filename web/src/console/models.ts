@@ -12,8 +12,8 @@ export const PAGE = 10;
 /** The server's largest `limit`. */
 const MAX_LIMIT = 200;
 
-/** The scores shown beside each model: what retraining compares, then the held-out figures. */
-export const KEY_METRICS = ["quality", "accuracy", "fallback_rate"] as const;
+/** The scores shown beside each model: what users get at the bot's threshold, then what retraining compares. */
+export const KEY_METRICS = ["in_scope_accuracy", "fallback_rate", "quality"] as const;
 
 /** A model's key scores it has, labelled and formatted as the training job's evaluation is. */
 export function keyMetrics(metrics: Record<string, number> | undefined): { key: string; label: string; shown: string }[] {

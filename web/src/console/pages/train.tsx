@@ -8,7 +8,7 @@ import { useApi } from "../context";
 import { useDraft } from "../draft";
 import { type Report, evaluate, mapLimit } from "../evaluation";
 import { exampleText } from "../examples";
-import { metricRow } from "../metrics";
+import { type MetricRow, evaluationAdvice, evaluationRows } from "../metrics";
 import { type StepState, TERMINAL, followJob, jobSteps } from "../training";
 import type { ModelSummary, TrainingJob } from "../types";
 import { ModelHistory } from "./model-history";
@@ -140,31 +140,55 @@ function JobStatus({ job, served }: { job: TrainingJob; served: ModelSummary | n
 const servesJobModel = (served: ModelSummary, version: string): boolean =>
   served.version === version || served.republished_from === version;
 
+/** The evaluation: what users get at the bot's fallback threshold, what to do about it, then the rest. */
 function Metrics({ metrics }: { metrics: Record<string, unknown> }) {
-  const scalars = Object.entries(metrics).filter((entry): entry is [string, number] => typeof entry[1] === "number");
+  const { headline, details } = evaluationRows(metrics);
   const nested = Object.entries(metrics).filter(([, v]) => typeof v === "object" && v !== null);
+  const heldOut = typeof metrics.held_out === "number" ? metrics.held_out : null;
+  const threshold = typeof metrics.threshold === "number" ? ` at the fallback threshold ${metrics.threshold.toFixed(2)}` : "";
   return (
     <section aria-labelledby="metrics-title">
       <h3 id="metrics-title">Evaluation</h3>
-      {metrics.held_out === 0 && <p class="muted">Too few examples per intent to hold any out: add examples for held-out scores.</p>}
-      <dl class="metrics">
-        {scalars.map(([key, value]) => {
-          const [label, shown] = metricRow(key, value);
-          return (
-            <div key={key} class="metric" data-metric={key}>
-              <dt>{label}</dt>
-              <dd>{shown}</dd>
-            </div>
-          );
-        })}
-      </dl>
-      {nested.map(([key, value]) => (
-        <details key={key}>
-          <summary>{key.replace(/_/g, " ")}</summary>
-          <pre>{JSON.stringify(value, null, 2)}</pre>
-        </details>
+      {heldOut === 0 && <p class="muted">Too few examples per intent to hold any out: add examples for held-out scores.</p>}
+      {headline.length > 0 && (
+        <>
+          <p class="muted small">
+            What users get{threshold}: each of the bot's {heldOut ? `${heldOut} ` : ""}examples predicted by a model trained without it.
+          </p>
+          <MetricList rows={headline} />
+        </>
+      )}
+      {evaluationAdvice(metrics).map((advice) => (
+        <p key={advice} class="notice" data-advice>
+          {advice}
+        </p>
       ))}
+      {(details.length > 0 || nested.length > 0) && (
+        <details class="metric-details" open={headline.length === 0}>
+          <summary>Details</summary>
+          <MetricList rows={details} />
+          {nested.map(([key, value]) => (
+            <details key={key}>
+              <summary>{key.replace(/_/g, " ")}</summary>
+              <pre>{JSON.stringify(value, null, 2)}</pre>
+            </details>
+          ))}
+        </details>
+      )}
     </section>
+  );
+}
+
+function MetricList({ rows }: { rows: MetricRow[] }) {
+  return (
+    <dl class="metrics">
+      {rows.map(({ key, label, shown }) => (
+        <div key={key} class="metric" data-metric={key}>
+          <dt>{label}</dt>
+          <dd>{shown}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
@@ -205,7 +229,7 @@ function ExampleCheck() {
   return (
     <section aria-labelledby="check-title" class="card">
       <h3 id="check-title">Per-intent check</h3>
-      <p class="muted small">Parses every training example with the model the bot serves now. Scores on training data are optimistic; use them to find intents that overlap.</p>
+      <p class="muted small">Parses every training example with the model the bot serves now, which learnt them: its scores are optimistic, and the Evaluation above says how new wording fares. Use it to find intents that overlap.</p>
       <button type="button" class="secondary" onClick={run} disabled={progress !== null}>
         {progress ? `Checking ${progress}…` : report ? "Check again" : "Check examples"}
       </button>
