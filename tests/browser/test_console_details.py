@@ -300,3 +300,30 @@ def _dismissing(page: Page) -> list[str]:
 
     page.on("dialog", answer)
     return questions
+
+
+def test_a_new_parameter_must_be_named_and_given_a_prompt_before_it_is_saved(
+    page: Page, parley: EmbeddedParley, admin: httpx.Client, bot: dict[str, Any]
+) -> None:
+    unsaved = page.get_by_role("region", name="Unsaved changes")
+    not_saved = page.get_by_role("alert").filter(has_text="Not saved")
+    sign_in(page, parley, f"#/bots/{BOT}/intents/book")
+    page.get_by_role("button", name="Add parameter").click()
+    added = page.get_by_role("group", name="parameter 4", exact=True)
+    name = added.get_by_label("Name")
+    expect(name).to_be_focused()
+    expect(name).to_have_value("")
+    expect(added).to_contain_text("Required, so the bot asks for it: write a prompt, or untick Required.")
+    unsaved.get_by_role("button", name="Save").click()
+    expect(not_saved).to_contain_text("Intent book: parameter 4 needs a name.")
+    expect(not_saved).to_contain_text("Intent book, parameter 4: prompt variant 1 is empty.")
+    assert len(_saved(admin)["intents"][0]["parameters"]) == 3
+
+    name.fill("phone")
+    phone = page.get_by_role("group", name="phone", exact=True)
+    phone.get_by_role("textbox", name="Prompts for phone 1").fill("What number can we call?")
+    expect(phone).not_to_contain_text("Required, so the bot asks for it")
+    unsaved.get_by_role("button", name="Save").click()
+    expect(unsaved).to_be_hidden()
+    saved = _saved(admin)["intents"][0]["parameters"][3]
+    assert (saved["name"], saved["prompt"]) == ("phone", ["What number can we call?"])

@@ -29,6 +29,31 @@ describe("emptyParts", () => {
     ]);
   });
 
+  it("names a parameter without a name, and a required one the bot would ask for with no prompt of its own", () => {
+    const problems = emptyParts({
+      name: "dentist",
+      intents: [
+        {
+          id: "hours",
+          replies: ["We open at 9."],
+          parameters: [
+            { name: "", entity: "service", prompt: [""] },
+            { name: "day", entity: "date" },
+            { name: "time", entity: "time", prompt: [] },
+            { name: "note", required: false },
+            { name: "phone", prompt: "What number can we call?" },
+          ],
+        },
+      ],
+    });
+    expect(problems).toEqual([
+      "Intent hours: parameter 1 needs a name.",
+      "Intent hours, parameter 1: prompt variant 1 is empty.",
+      "Intent hours, parameter day: it is required, so the bot asks for it: write a prompt, or untick Required.",
+      "Intent hours, parameter time: it is required, so the bot asks for it: write a prompt, or untick Required.",
+    ]);
+  });
+
   it("finds nothing wrong with a bot whose parts are filled in", () => {
     expect(emptyParts({ name: "b", intents: [{ id: "a", replies: ["Hi"], buttons: [{ title: "Go", payload: "/go" }] }] })).toEqual([]);
   });

@@ -9,6 +9,8 @@ import { useDraft } from "../draft";
 import { type HeadersBox, followDraft, headersBox, typeHeaders } from "../headers";
 import { intentRenameRefusal, renameIntent } from "../rename";
 import { replaceRoute } from "../router";
+import { promptPlaceholder } from "../placeholders";
+import { hasPrompt } from "../validation";
 import type { Action, Intent, Parameter } from "../types";
 
 type Change = (fn: (intent: Intent) => void) => void;
@@ -43,6 +45,12 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
   const ids = useId();
   const parameters = intent.parameters ?? [];
   const entities = (draft.entities ?? []).map((e) => e.name);
+  // The parameter "Add parameter" made, whose name box takes the focus: it starts empty, to be named.
+  // A new object each time, so adding at an index used before focuses again.
+  const [added, setAdded] = useState<{ index: number } | null>(null);
+  useEffect(() => {
+    if (added) document.getElementById(`${ids}-name-${added.index}`)?.focus();
+  }, [added]);
   const edit = (index: number, fn: (p: Parameter) => void): void =>
     change((i) => {
       const p = i.parameters?.[index];
@@ -51,7 +59,7 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
   return (
     <section aria-labelledby="parameters-title">
       <h3 id="parameters-title">Parameters</h3>
-      <p class="muted small">What the bot must know before it answers; it asks for each missing one with its prompt.</p>
+      <p class="muted small">What the bot must know before it answers; it asks for each missing required one with its prompt.</p>
       {parameters.map((param, index) => {
         const prompts = typeof param.prompt === "string" ? [param.prompt] : (param.prompt ?? []);
         const label = param.name || `parameter ${index + 1}`;
@@ -61,7 +69,13 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
             <div class="grid">
               <label class="field">
                 <span>Name</span>
-                <input type="text" value={param.name} onInput={(e) => { const v = e.currentTarget.value; edit(index, (p) => void (p.name = v)); }} />
+                <input
+                  type="text"
+                  value={param.name}
+                  id={`${ids}-name-${index}`}
+                  placeholder="e.g. day"
+                  onInput={(e) => { const v = e.currentTarget.value; edit(index, (p) => void (p.name = v)); }}
+                />
               </label>
               <label class="field">
                 <span>Entity</span>
@@ -76,7 +90,18 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
                 Several values
               </label>
             </div>
-            <StringList label={`Prompts for ${label}`} items={prompts} addLabel="Add prompt variant" onChange={(items) => edit(index, (p) => void (p.prompt = items))} />
+            <StringList
+              label={`Prompts for ${label}`}
+              items={prompts}
+              addLabel="Add prompt variant"
+              placeholder={promptPlaceholder(param.name)}
+              onChange={(items) => edit(index, (p) => void (p.prompt = items))}
+            />
+            {(param.required ?? true) && !hasPrompt(param) && (
+              <p class="field-error small">
+                Required, so the bot asks for it: write a prompt, or untick Required.
+              </p>
+            )}
             <div
               class="field"
               role="group"
@@ -100,7 +125,10 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
       <button
         type="button"
         class="secondary"
-        onClick={() => change((i) => void (i.parameters = [...(i.parameters ?? []), { name: `param${parameters.length + 1}`, entity: entities[0] ?? null, prompt: [] }]))}
+        onClick={() => {
+          setAdded({ index: parameters.length });
+          change((i) => void (i.parameters = [...(i.parameters ?? []), { name: "", entity: entities[0] ?? null, prompt: [""] }]));
+        }}
       >
         Add parameter
       </button>

@@ -6,6 +6,7 @@ import { useDraft } from "../draft";
 import { exampleText } from "../examples";
 import { deleteIntentQuestion } from "../intent-uses";
 import { ITEM_NAME, ITEM_NAME_RULE } from "../names";
+import { replyPlaceholder } from "../placeholders";
 import { roleIntent } from "../roles";
 import { href, navigate } from "../router";
 import type { Intent } from "../types";
@@ -138,7 +139,7 @@ function IntentEditor({ intent }: { intent: Intent }) {
         items={replies}
         multiline
         addLabel="Add reply variant"
-        placeholder="Great choice! ### A {{ parameters.size }} pizza is on its way."
+        placeholder={replyPlaceholder(intent)}
         onChange={(items) => change((i) => void (i.replies = items))}
       />
       <p class="muted small">One variant is picked at random. “###” splits a reply into several messages; {"{{ parameters.name }}"} inserts a parameter.</p>
