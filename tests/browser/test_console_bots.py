@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import poll, sign_in
 from tests.browser.test_console import ACF_EXPORT
@@ -79,3 +79,36 @@ def test_import_names_the_bot_after_the_chosen_file_and_asks_before_replacing(
     page.once("dialog", lambda dialog: dialog.accept())
     form.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Imported alpha-v1")).to_be_visible()
+
+
+def test_an_imported_bot_is_shown_untrained_with_the_way_to_train_it(
+    page: Page, parley: EmbeddedParley, made_bots: list[str], tmp_path: Path
+) -> None:
+    made_bots.append("delta")
+    upload = tmp_path / "delta.json"
+    upload.write_text(json.dumps(ACF_EXPORT))
+    sign_in(page, parley)
+    form = page.get_by_role("form", name="Import")
+    form.get_by_label("Definition file").set_input_files(upload)
+    form.get_by_role("button", name="Import", exact=True).click()
+    said = form.get_by_role("status")
+    expect(said).to_contain_text("Imported delta: 2 intents")
+    expect(said).to_contain_text(
+        "until a training succeeds, it answers with the model it had, or, never trained"
+    )
+
+    def model_cell(bot: str) -> Locator:
+        row = page.get_by_role("row").filter(has=page.get_by_role("link", name=bot, exact=True))
+        return row.locator("td[data-trained]")
+
+    expect(model_cell("delta")).to_have_attribute("data-trained", "untrained")
+    expect(model_cell("delta")).to_have_text("not trained")
+    expect(model_cell("pizzeria")).to_have_attribute("data-trained", "trained")
+
+    said.get_by_role("link", name="Train delta").click()
+    expect(page.get_by_role("heading", name="Train", exact=True)).to_be_visible()
+    expect(page.locator("[data-untrained]")).to_have_count(0)  # the Train tab's model history says it
+    page.get_by_role("link", name="Test chat", exact=True).click()
+    expect(page.locator("[data-untrained]")).to_contain_text(
+        "delta is not trained yet: it answers every message with its fallback reply"
+    )

@@ -1,12 +1,13 @@
 // One bot: its tabs, and the save bar for the draft all editing tabs share.
 
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type BotDraft, DraftContext, useBotDraftState } from "../draft";
 import { unsavedChanges } from "../changes";
 import { Empty, ErrorBox, Loading } from "../components/ui";
-import { useNotify } from "../context";
+import { useApi, useNotify } from "../context";
 import { guardLeaving, href, replaceRoute } from "../router";
 import { nameProblemPaths } from "../problems";
+import { type Trained, UNTRAINED, trainedState } from "../trained";
 import type { BotDefinition } from "../types";
 import { AnalyticsPage } from "./analytics";
 import { ConversationsPage } from "./conversations";
@@ -56,6 +57,28 @@ function BotHead({ bot, tab }: { bot: string; tab: string }) {
         ))}
       </nav>
     </div>
+  );
+}
+
+/**
+ * That the bot is not trained, on every tab but Train (whose model history says so): asked again on
+ * each tab, so a training that succeeded meanwhile takes it away.
+ */
+function NotTrained({ bot, tab }: { bot: string; tab: string }) {
+  const api = useApi();
+  const [state, setState] = useState<Trained | null>(null);
+  useEffect(() => {
+    setState(null);
+    if (tab === "train") return;
+    let current = true;
+    void trainedState(api, bot).then((found) => current && setState(found));
+    return () => void (current = false);
+  }, [api, bot, tab]);
+  if (state?.kind !== "untrained") return null;
+  return (
+    <p class="notice" role="status" data-untrained>
+      {bot} {UNTRAINED} <a href={href("bots", bot, "train")}>Train it</a>.
+    </p>
   );
 }
 
@@ -166,6 +189,7 @@ export function BotShell({ bot, path }: { bot: string; path: string[] }) {
   return (
     <DraftContext.Provider value={state}>
       <BotHead bot={bot} tab={tab} />
+      <NotTrained bot={bot} tab={tab} />
       {(state.dirty || state.saveError) && (
         <div class="savebar" role="region" aria-label="Unsaved changes">
           <span>{state.dirty ? "Unsaved changes" : "Not saved"}</span>

@@ -7,6 +7,7 @@ import { useApi, useNotify } from "../context";
 import { BOT_NAME, BOT_NAME_RULE, botNameFromFile } from "../names";
 import { href, navigate } from "../router";
 import { starterBot } from "../starter";
+import { type Trained, trainedStates } from "../trained";
 import type { BotSummary } from "../types";
 
 export function BotsPage() {
@@ -41,6 +42,12 @@ export function BotsPage() {
 function BotTable({ bots, onChanged }: { bots: BotSummary[]; onChanged: () => Promise<void> }) {
   const api = useApi();
   const notify = useNotify();
+  const [trained, setTrained] = useState<Record<string, Trained>>({});
+  useEffect(() => {
+    let current = true;
+    void trainedStates(api, bots.map((bot) => bot.name)).then((states) => current && setTrained(states));
+    return () => void (current = false);
+  }, [api, bots]);
   const exportBot = async (name: string, format: "native" | "acf"): Promise<void> => {
     try {
       const definition = await api.getBot(name, format);
@@ -67,6 +74,7 @@ function BotTable({ bots, onChanged }: { bots: BotSummary[]; onChanged: () => Pr
           <tr>
             <th scope="col">Bot</th>
             <th scope="col">Intents</th>
+            <th scope="col">Model</th>
             <th scope="col" class="optional">Entities</th>
             <th scope="col" class="optional">Version</th>
             <th scope="col" class="optional">Updated</th>
@@ -83,6 +91,9 @@ function BotTable({ bots, onChanged }: { bots: BotSummary[]; onChanged: () => Pr
                 {bot.description && <div class="muted small">{bot.description}</div>}
               </td>
               <td>{bot.intents}</td>
+              <td data-trained={trained[bot.name]?.kind}>
+                <ModelCell bot={bot.name} state={trained[bot.name]} />
+              </td>
               <td class="optional">{bot.entities}</td>
               <td class="optional">{bot.version}</td>
               <td class="optional">{when(bot.updated_at)}</td>
@@ -102,6 +113,18 @@ function BotTable({ bots, onChanged }: { bots: BotSummary[]; onChanged: () => Pr
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The model a bot is served by, or that it has none: it answers only with its fallback reply. */
+function ModelCell({ bot, state }: { bot: string; state: Trained | undefined }) {
+  if (!state) return <span class="muted">…</span>;
+  if (state.kind === "unknown") return <span class="muted" title={state.error}>?</span>;
+  if (state.kind === "trained") return <span class="small">trained {when(state.model.created_at)}</span>;
+  return (
+    <a href={href("bots", bot, "train")} class="badge warn" title="It answers every message with its fallback reply until its first training succeeds.">
+      not trained
+    </a>
   );
 }
 
@@ -151,7 +174,8 @@ function CreateBot() {
 
 function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
   const api = useApi();
-  const notify = useNotify();
+  // Said in the card, under the button, not in a toast over the form: what to do next goes with it.
+  const [imported, setImported] = useState<BotSummary | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
   const [typed, setTyped] = useState(false); // a name the user typed stays when another file is chosen
@@ -159,6 +183,7 @@ function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
   const [error, setError] = useState<string | null>(null);
   const choose = (chosen: File | null): void => {
     setFile(chosen);
+    setImported(null);
     if (chosen && !typed) setName(botNameFromFile(chosen.name));
   };
   const rename = (value: string): void => {
@@ -169,6 +194,7 @@ function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
     event.preventDefault();
     if (!file) return;
     setError(null);
+    setImported(null);
     if (!BOT_NAME.test(name)) {
       setNameError(BOT_NAME_RULE);
       return;
@@ -176,8 +202,7 @@ function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
     setNameError(null);
     try {
       if ((await botExists(api, name)) && !confirm(`A bot named “${name}” exists. Importing ${file.name} replaces its definition. Replace ${name}?`)) return;
-      const summary = await api.importBot(name, file);
-      notify(`Imported ${summary.name}: ${summary.intents} intents, ${summary.entities} entities`, "success");
+      setImported(await api.importBot(name, file));
       setError(null);
       setTyped(false);
       await onImported();
@@ -199,7 +224,22 @@ function ImportBot({ onImported }: { onImported: () => Promise<void> }) {
       <button type="submit" disabled={!file || !name}>
         Import
       </button>
+      <div role="status">{imported && <ImportedNotice summary={imported} />}</div>
     </form>
+  );
+}
+
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** What an import did, and that the bot answers with it only once trained. */
+function ImportedNotice({ summary }: { summary: BotSummary }) {
+  const { name } = summary;
+  return (
+    <p class="notice success">
+      Imported {name}: {count(summary.intents, "intent")}, {count(summary.entities, "entity", "entities")}. <a href={href("bots", name, "train")}>Train {name}</a> to
+      answer with this definition: until a training succeeds, it answers with the model it had, or, never trained, with its fallback reply
+      to every message.
+    </p>
   );
 }
 
