@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { labelEvery } from "./components/charts";
+import { axisTicks, labelEvery } from "./components/charts";
 
 describe("chart day labels", () => {
   it("labels every day when there is room", () => {
@@ -15,5 +15,18 @@ describe("chart day labels", () => {
 
   it("labels only the first day of a chart too narrow for two labels", () => {
     expect(labelEvery(30, 10)).toBe(30);
+  });
+});
+
+describe("chart y axis ticks", () => {
+  it("labels an axis of counts only at whole numbers", () => {
+    expect(axisTicks(1, true)).toEqual([0, 1]);
+    expect(axisTicks(5, true)).toEqual([0, 5]);
+    expect(axisTicks(2, true)).toEqual([0, 1, 2]);
+    expect(axisTicks(50, true)).toEqual([0, 25, 50]);
+  });
+
+  it("labels an axis of rates at its middle too", () => {
+    expect(axisTicks(1, false)).toEqual([0, 0.5, 1]);
   });
 });

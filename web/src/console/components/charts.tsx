@@ -14,16 +14,27 @@ interface ChartProps {
   title: string;
   labels: string[];
   series: Series[];
+  /** How values are shown; without one they are counts, rounded, and the y axis has only whole ticks. */
   format?: (value: number) => string;
   kind: "bars" | "stacked" | "line";
   max?: number;
   summary: string;
+  /** Name the series under the chart; by default only when there are several. */
+  legend?: boolean;
 }
 
 const H = 200; // as .chart svg in styles.css
 const PAD = { top: 10, right: 10, bottom: 24, left: 44 };
 /** The room a day's label ("11-29") needs on the x axis, in pixels. */
 const LABEL_ROOM = 40;
+
+/**
+ * The y axis's ticks for an axis from 0 to `peak`: its ends and its middle; on an axis of counts
+ * (`counts`) only whole numbers, so a peak of 1 is not labelled "0, 1, 1" (the middle, 0.5, rounded).
+ */
+export function axisTicks(peak: number, counts: boolean): number[] {
+  return [0, peak / 2, peak].filter((v, i, all) => (!counts || Number.isInteger(v)) && all.indexOf(v) === i);
+}
 
 /** Every how many days the x axis labels a day, so that `days` labels fit `plotWidth` pixels. */
 export function labelEvery(days: number, plotWidth: number): number {
@@ -68,11 +79,11 @@ export function Chart(props: ChartProps) {
       <figcaption id={`${id}-title`}>{props.title}</figcaption>
       <svg ref={svg} viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
         <desc id={`${id}-desc`}>{props.summary}</desc>
-        {[0, 0.5, 1].map((f) => (
-          <g key={f} class="tick">
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(peak * f)} y2={y(peak * f)} />
-            <text x={PAD.left - 6} y={y(peak * f) + 4} text-anchor="end">
-              {format(peak * f)}
+        {axisTicks(peak, props.format === undefined).map((v) => (
+          <g key={v} class="tick">
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
+            <text x={PAD.left - 6} y={y(v) + 4} text-anchor="end">
+              {format(v)}
             </text>
           </g>
         ))}
@@ -107,7 +118,7 @@ export function Chart(props: ChartProps) {
               );
             })}
       </svg>
-      {props.series.length > 1 && (
+      {(props.legend ?? props.series.length > 1) && props.series.length > 0 && (
         <ul class="legend" aria-hidden="true">
           {props.series.map((s, si) => (
             <li key={s.name}>

@@ -88,6 +88,7 @@ function Charts({ data }: { data: Analytics }) {
           kind="stacked"
           labels={days}
           series={intents}
+          legend
           summary={`Most frequent intents: ${intents.map((s) => `${s.name} (${s.values.reduce((a, b) => a + b, 0)})`).join(", ")}.`}
         />
       </div>
