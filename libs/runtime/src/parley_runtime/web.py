@@ -113,6 +113,8 @@ def _validation_error(_: AnyRequest, exc: ValidationException) -> Response[Error
 
 
 def _http_error(_: AnyRequest, exc: HTTPException) -> Response[ErrorBody]:
+    """Litestar's HTTP errors, with the headers they were raised with: a 405's `Allow` (RFC 9110
+    15.5.6), a 401's `WWW-Authenticate`."""
     code = {
         400: "invalid_input",
         401: "unauthorized",
@@ -122,7 +124,9 @@ def _http_error(_: AnyRequest, exc: HTTPException) -> Response[ErrorBody]:
         413: "too_large",
         429: "rate_limited",
     }.get(exc.status_code, "http_error")
-    return error_response(exc.status_code, code, exc.detail, getattr(exc, "extra", None))
+    response = error_response(exc.status_code, code, exc.detail, getattr(exc, "extra", None))
+    response.headers.update(exc.headers or {})
+    return response
 
 
 def _unexpected_error(request: AnyRequest, exc: Exception) -> Response[ErrorBody]:

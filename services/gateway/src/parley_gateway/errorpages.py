@@ -34,21 +34,16 @@ def _gateway_error(_: Request[Any, Any, Any], exc: ParleyError) -> Response[Erro
 
 
 def _client_error(request: Request[Any, Any, Any], exc: ClientException) -> Response[ErrorBody]:
-    """Litestar's own client errors, with the headers they were raised with; a 400 (such as
-    malformed JSON) is `invalid_input` too."""
+    """Litestar's own client errors as the runtime maps them (a 400 such as malformed JSON is
+    `invalid_input`, the headers they were raised with kept), but a 405, which `_wrong_method` words."""
     if isinstance(exc, MethodNotAllowedException):
         return _wrong_method(exc)
-    if exc.status_code == 400:
-        response = error_response(400, "invalid_input", exc.detail, getattr(exc, "extra", None))
-    else:
-        response = _RUNTIME[HTTPException](request, exc)
-    response.headers.update(exc.headers or {})
-    return response
+    return _RUNTIME[HTTPException](request, exc)
 
 
 def _wrong_method(exc: MethodNotAllowedException) -> Response[ErrorBody]:
-    """A 405 names what the address answers in `Allow` (RFC 9110 15.5.6), which Litestar raised the
-    exception with and the runtime's mapping dropped: HEAD with GET (`methods.HeadAsGet`). An
+    """A 405 names what the address answers in `Allow` (RFC 9110 15.5.6) and `details.allow`: what
+    Litestar raised the exception with, and HEAD with GET (`methods.HeadAsGet`). An
     address that is a websocket is a 426 asking for the upgrade (Litestar's `Allow` was
     "websocket")."""
     raised = {method.strip() for method in (exc.headers or {}).get("allow", "").split(",")}
