@@ -307,3 +307,18 @@ def test_cross_validation_lists_the_held_out_examples_it_got_wrong(
     assert wrong and len(report["intent_errors"]) == wrong  # only in-scope: left-out intents are no errors
     for error in report["intent_errors"]:
         assert texts[error["text"]] == error["expected"] != error["predicted"]
+
+
+def test_a_test_file_is_read_as_the_service_reads_it_with_typos_mended(shop_dataset: NluDataset) -> None:
+    class Recording(HashingEncoder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def encode(self, texts: list[str]) -> Any:
+            self.seen.extend(texts)
+            return super().encode(texts)
+
+    encoder = Recording()
+    assessment.test_file(shop_dataset, [assessment.TestLine(text="weathr todya", intent="weather")], encoder)
+    assert encoder.seen[-1] == "weather today"

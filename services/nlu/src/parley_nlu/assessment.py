@@ -136,7 +136,7 @@ def test_file(
 ) -> Assessment:
     """Train on the whole dataset, then predict every test line."""
     model = train(dataset, encoder, version="assessment")
-    embeddings = encoder.encode([line.text for line in lines])
+    embeddings = encoder.encode([model.intent_text(line.text) for line in lines])  # as the service parses
     index = {name: i for i, name in enumerate(model.intents)}
     truth: list[int] = []
     top: list[int] = []
