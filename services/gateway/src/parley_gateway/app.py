@@ -82,7 +82,6 @@ def create_app(
         ],
         dependencies={"gateway": Provide(_gateway, sync_to_thread=False)},
         state=State({"gateway": gateway}),
-        middleware=[correlation_middleware],
         plugins=[query_checks, HeadAsGet()],
         before_request=query_checks.check,
         request_class=CheckedRequest,
@@ -97,5 +96,7 @@ def create_app(
             components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         ),
     )
-    app.asgi_handler = HeadAsGet.around(app.asgi_handler)
+    # Around the whole handler, not as Litestar middleware, which runs only once a route is found:
+    # a 404, 405 or 426 names its correlation id too.
+    app.asgi_handler = correlation_middleware(HeadAsGet.around(app.asgi_handler))
     return app

@@ -29,7 +29,8 @@ def current_correlation_id() -> str:
 
 
 def correlation_middleware(app: ASGIApp) -> ASGIApp:
-    """ASGI middleware for HTTP requests (the websocket makes one id per turn itself)."""
+    """ASGI middleware for HTTP requests (the websocket makes one id per turn itself). The app wraps
+    its whole handler with it, so an answer to a request no route takes carries the header too."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
