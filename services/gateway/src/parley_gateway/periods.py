@@ -18,6 +18,8 @@ from parley_runtime.errors import InvalidInputError
 
 FORMS = "a date (2026-01-31) or an RFC 3339 time (2026-01-31T09:30:00Z)"
 """What `from` and `to` may be, as the errors and the API documentation say it."""
+BEFORE = "an RFC 3339 time such as 2026-01-31T09:30:00Z (the last listed conversation's last_turn_at)"
+"""What `before` may be, as its error and the API documentation say it."""
 DEFAULT_SPAN = timedelta(days=30)
 """The analytics period when `from` is not given: the 30 days up to `to`."""
 
@@ -64,6 +66,17 @@ def span_before(end: date) -> date:
     return end - DEFAULT_SPAN if end - date.min > DEFAULT_SPAN else date.min
 
 
+def instant(value: str, name: str) -> datetime:
+    """`value`, an RFC 3339 time, in UTC (one without an offset is in UTC); `InvalidInputError`
+    naming `name` for anything else: Litestar read `before=1700000000`, `1.7e9` and `-5` as Unix
+    timestamps, which no client of the listing sends."""
+    try:
+        moment = msgspec.convert(value, datetime)
+    except msgspec.ValidationError:
+        raise query_error(name, f"`{name}` must be {BEFORE}, not {value[:64]!r}") from None
+    return _in_utc(moment, name)
+
+
 def in_utc(moment: datetime) -> datetime:
     """`moment` in UTC; one without an offset is taken to be in UTC, as MongoDB takes it."""
     try:
@@ -83,6 +96,10 @@ def _bound(value: str | None, name: str) -> date | datetime | None:
         moment = msgspec.convert(value, datetime)
     except msgspec.ValidationError:
         raise query_error(name, f"`{name}` must be {FORMS}, not {value[:64]!r}") from None
+    return _in_utc(moment, name)
+
+
+def _in_utc(moment: datetime, name: str) -> datetime:
     try:
         return in_utc(moment)
     except InvalidInputError as exc:

@@ -10,14 +10,14 @@ import msgspec
 from litestar import Request, Response, Router, delete, get, post, put
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from parley_gateway.chat import within_timeout
 from parley_gateway.correlation import current_correlation_id
 from parley_gateway.deps import GatewayDep
 from parley_gateway.frames import FrameError, check_text
 from parley_gateway.names import BotPath, IdPath, check_bot_name, check_conversation_id, check_job_id
-from parley_gateway.periods import FORMS, in_utc, period
+from parley_gateway.periods import BEFORE, FORMS, instant, period
 from parley_gateway.preconditions import ExportFormat, IfMatch, IfNoneMatch, export_tag, saved_version
 from parley_gateway.queries import query_error
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
@@ -269,6 +269,11 @@ To = Annotated[
     QueryParameter(name="to", schema_extra=_DATE_OR_TIME, description=f"{FORMS}; a date includes its day"),
 ]
 
+Before = Annotated[
+    str | None,
+    QueryParameter(schema_extra={"format": OpenAPIFormat.DATE_TIME}, description=f"The next page: {BEFORE}"),
+]
+
 MAX_SEARCH_CHARS = 200
 _Q = f"Text a turn's user text or reply holds, in any case; trimmed, 1 to {MAX_SEARCH_CHARS} characters"
 
@@ -289,7 +294,7 @@ async def conversations(
     gateway: GatewayDep,
     *,
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-    before: FromQuery[datetime | None] = None,
+    before: Before = None,
     before_id: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
     start: From = None,
     end: To = None,
@@ -310,7 +315,7 @@ async def conversations(
     where = ConversationFilter(
         start=asked.since(),
         end=asked.until(),
-        before=None if before is None else in_utc(before),
+        before=None if before is None else instant(before, "before"),
         before_id=before_id,
         intent=intent,
         text=None if q is None else _search_text(q),
