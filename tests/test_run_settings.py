@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import structlog
 
 from parley.cli import main
 from parley.embedded import kept_admin_token, start_message
@@ -51,6 +52,20 @@ def test_values_of_the_right_type_but_out_of_range_are_reported_too(
     assert main(["run"]) == 2
     reported = capsys.readouterr().err
     assert [name for name in OUT_OF_RANGE if f"{name}=" in reported] == list(OUT_OF_RANGE)
+
+
+def test_run_warns_of_a_misspelt_variable_naming_the_setting_meant(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GATEWAY_PORT=8391 started on 8000 without a word (the port is PARLEY_PORT); a bad value makes
+    the run stop here, before anything heavy is loaded."""
+    monkeypatch.setenv("GATEWAY_PORT", "8391")
+    monkeypatch.setenv("NLU_ENCODER", "bogus")
+    with structlog.testing.capture_logs() as logs:
+        assert main(["run"]) == 2
+    assert "NLU_ENCODER" in capsys.readouterr().err
+    warned = [log for log in logs if log["event"] == "settings.unread_variable"]
+    assert [(log["variable"], log["did_you_mean"]) for log in warned] == [("GATEWAY_PORT", "PARLEY_PORT")]
 
 
 def test_the_console_is_announced_only_where_it_is_served(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import uvicorn
 from parley_runtime.health import serving_health
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.logging import configure_logging
-from parley_runtime.settings import check_settings, load_settings
+from parley_runtime.settings import check_settings, check_values, load_settings
 from parley_runtime.worker import Worker, install_signal_handlers
 from parley_runtime.worker_settings import WorkerSettings
 
@@ -52,7 +52,9 @@ def run_worker_process(
     With `WORKER_HEALTH_PORT` set, the process also serves `/health/live`, `/health/ready` and
     `/metrics` on that port while it runs.
     """
-    check_settings(InfraSettings, WorkerSettings)
+    # The entry point checked every group it reads (with the warning of unread variables); a
+    # second look at these two would find its own group's variables unread.
+    check_values(InfraSettings, WorkerSettings)
     infra_settings = load_settings(InfraSettings)
     settings = settings or load_settings(WorkerSettings)
     configure_logging(infra_settings.log_level)

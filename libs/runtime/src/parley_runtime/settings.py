@@ -8,18 +8,24 @@ named by its `env` metadata, or else the field name upper-cased::
 
 Lists, tuples and sets are written comma-separated (`10.0.0.0/8,192.168.0.0/16`); dicts and
 structs as JSON; everything else as text converted to the field's type (`30`, `true`, `0.5`).
+
+A process checks every group it reads with `check_settings`, which also warns of each variable
+under one of Parley's prefixes that none of them reads: a misspelt name (`GATEWAY_PORT` for
+`PARLEY_PORT`) would otherwise be ignored without a word.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import msgspec
 
 from parley_runtime.errors import SettingsError
+from parley_runtime.logging import early_logger
 
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -64,9 +70,81 @@ def load_settings(cls: type[S], environ: Mapping[str, str] | None = None) -> S:
     return cls(**values)
 
 
+PREFIXES = ("PARLEY_", "GATEWAY_", "DIALOGUE_", "NLU_", "LOGGER_", "ANALYTICS_", "WORKER_")
+"""The prefixes of Parley's own variables (infrastructure ones, `REDIS_URL`, `AWS_…`, are shared with
+other programs and not judged)."""
+NOT_SETTINGS = frozenset(
+    {
+        # The test suite's switches (libs/runtime/tests/conftest.py, tests/browser, scripts/test.sh).
+        "PARLEY_TEST_REDIS_URL",
+        "PARLEY_REQUIRE_REAL_BACKENDS",
+        "PARLEY_REQUIRE_BROWSER",
+        "PARLEY_SCREENSHOTS",
+        "PARLEY_LOCALSTACK_IMAGE",
+        # localstack/run.sh's cache, and LocalStack's own listen address, which it sets for LocalStack.
+        "PARLEY_CACHE",
+        "GATEWAY_LISTEN",
+        # The API the console's dev server proxies to (web/vite.config.ts) and docs/operations.md uses.
+        "PARLEY_URL",
+    }
+)
+"""Variables under Parley's prefixes that tools around it set for themselves, never a setting."""
+
+
+def unread_variables(
+    classes: Sequence[type[msgspec.Struct]], environ: Mapping[str, str]
+) -> list[tuple[str, str | None]]:
+    """Each variable of `environ` set under one of `PREFIXES` that no group of `classes` reads (and
+    no tool's, `NOT_SETTINGS`), sorted, with the name read that it most likely meant, if any."""
+    groups = [frozenset(env_names(cls).values()) for cls in classes]
+    read = frozenset[str]().union(*groups)
+    unread = sorted(
+        name
+        for name, value in environ.items()
+        if value and name.startswith(PREFIXES) and name not in read and name not in NOT_SETTINGS
+    )
+    return [(name, _meant(name, groups)) for name in unread]
+
+
+def _meant(name: str, groups: Sequence[frozenset[str]]) -> str | None:
+    """The name read that `name` most likely stands for: the one of a group that reads names with
+    its prefix and ends as it does (`GATEWAY_PORT`: the gateway's group reads `PARLEY_PORT`), else
+    the closest spelling (`NLU_ENCODERS`: `NLU_ENCODER`), else the only name ending as it does."""
+    prefix, _, rest = name.partition("_")
+    ending = sorted({known for group in groups for known in group if known.partition("_")[2] == rest})
+    for group in groups:
+        same = [known for known in ending if known in group]
+        if same and any(known.startswith(f"{prefix}_") for known in group):
+            return same[0]
+    close = difflib.get_close_matches(name, sorted(frozenset[str]().union(*groups)), n=1, cutoff=0.8)
+    if close:
+        return close[0]
+    return ending[0] if len(ending) == 1 else None
+
+
+def warn_of_unread_variables(
+    classes: Sequence[type[msgspec.Struct]], environ: Mapping[str, str] | None = None
+) -> None:
+    """Log a warning (`settings.unread_variable`) for each of `unread_variables`."""
+    log = early_logger()
+    for name, meant in unread_variables(classes, os.environ if environ is None else environ):
+        if meant is None:
+            log.warning("settings.unread_variable", variable=name)
+        else:
+            log.warning("settings.unread_variable", variable=name, did_you_mean=meant)
+
+
 def check_settings(*classes: type[msgspec.Struct], environ: Mapping[str, str] | None = None) -> None:
     """Raise one `SettingsError` naming every bad variable of every settings group a process reads
-    (loading one group after another reported one group's problems per start)."""
+    (loading one group after another reported one group's problems per start); first, warn of the
+    variables under Parley's prefixes that none of them reads. Pass every group the process reads."""
+    warn_of_unread_variables(classes, environ)
+    check_values(*classes, environ=environ)
+
+
+def check_values(*classes: type[msgspec.Struct], environ: Mapping[str, str] | None = None) -> None:
+    """`check_settings` without the warning, for a second look at some of the groups a process
+    reads (the others' variables would be unread by these)."""
     problems: list[str] = []
     for cls in classes:
         try:
