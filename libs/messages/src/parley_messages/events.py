@@ -23,12 +23,17 @@ class TurnCompleted(Event, frozen=True, kw_only=True, tag="conversation.turn_com
     entities: list[dict[str, Any]] = []
     slots: dict[str, Any] = {}
     complete: bool = True
+    """The turn ended its intent: answered, with its webhook run (false while a form asks, or
+    when the intent's webhook failed and its values wait for a retry)."""
     fallback: bool = False
     latency_ms: float = 0.0
     user_id: str | None = None
     welcome: bool = False
     """The bot's welcome of a new conversation, said before the user said anything (`user_text` is
     empty): a turn of its transcript, and the conversation for analytics, but no user turn."""
+    intent_source: str = "nlu"
+    """Who chose `intent`, as `ChatReply.intent_source` says; analytics' mean confidence counts
+    only the turns whose intent the NLU read (`nlu`)."""
 
 
 class BotDeleted(Event, frozen=True, kw_only=True, tag="dialogue.bot_deleted"):

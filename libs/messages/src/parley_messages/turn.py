@@ -111,6 +111,14 @@ class ChatReply(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag
     slots: dict[str, Any] = {}
     missing_slots: list[str] = []
     complete: bool = True
+    """The turn ended its intent: false while a form asks for a parameter (`missing_slots`), and
+    when the intent's webhook failed: its values (`slots`) are kept, and "try again" or naming
+    the intent again runs it with them."""
     fallback: bool = False
     """The bot did not understand the turn and answered with its fallback (its own fallback
     intent, whatever that is named, or the default reply)."""
+    intent_source: str = "nlu"
+    """Who chose `intent`: `nlu` (its confidence is the NLU's for the intent it read), `form` (the
+    open form took the reply as an answer, a correction or a retry: the intent is the form's, and
+    its confidence the NLU's for that intent, which the NLU did not choose) or `trigger` (named
+    by `/intent` or a greeting: confidence 1). Other values may be added."""

@@ -20,7 +20,8 @@ def user_key(event: TurnCompleted) -> str:
 def turn_increments(event: TurnCompleted) -> dict[str, float]:
     """The counters one turn adds (conversations and users are added by the store, once each). A
     welcome is counted apart: the user has said nothing yet, so it is no turn, intent or fallback,
-    but it starts the conversation, which a visitor who leaves after it still is."""
+    but it starts the conversation, which a visitor who leaves after it still is. The mean
+    confidence is the NLU's: a turn whose intent the open form or a trigger chose adds none."""
     if event.welcome:
         return {"welcomes": 1}
     increments: dict[str, float] = {
@@ -32,7 +33,7 @@ def turn_increments(event: TurnCompleted) -> dict[str, float]:
         f"{CHANNELS}.{field_name(event.channel)}": 1,
         f"latency_ms_buckets.{latency_bucket(event.latency_ms)}": 1,
     }
-    if event.confidence is not None:
+    if event.confidence is not None and event.intent_source == "nlu":
         increments["confidence_sum"] = event.confidence
         increments["confidence_count"] = 1
     return increments
