@@ -28,9 +28,11 @@ from pathlib import Path
 import msgspec
 
 from parley_dialogue import templates
+from parley_dialogue.completion import finish
+from parley_dialogue.conversation import ConversationState, new_state
 from parley_dialogue.definition import BotDefinition
 from parley_dialogue.documents import parse_document
-from parley_dialogue.engine import ConversationState, advance, finish, new_state
+from parley_dialogue.engine import advance
 from parley_dialogue.testing import parsed
 from parley_messages import EntityValue, IntentScore, ParseResult
 

@@ -230,7 +230,10 @@ def test_an_unusable_answer_gets_the_prompt_again(pizza: Any) -> None:
     say("I want a pizza")
     again = say("purple")
     assert (again.texts, again.missing, again.slots) == (
-        ["What size pizza would you like?"],
+        [
+            "Sorry, I didn't understand that. The options are large, medium, small.",
+            "What size pizza would you like?",
+        ],
         ["size", "toppings"],
         {},
     )
@@ -274,7 +277,7 @@ def test_buttons_offer_quick_replies_whose_payloads_trigger_intents(pizzeria: An
     ]
     asked = say(greeted.buttons[1]["payload"])
     assert (asked.texts, asked.buttons) == (["How many stars?"], [{"title": t, "payload": t} for t in "123"])
-    assert say("5").texts == ["How many stars?"]
+    assert say("5").texts == ["Sorry, I didn't understand that. The options are 1, 2, 3.", "How many stars?"]
     assert say("3").texts == ["Thanks for 3 stars."]
 
 

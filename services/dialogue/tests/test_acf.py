@@ -11,8 +11,8 @@ import pytest
 from parley_dialogue.acf import from_acf, is_acf
 from parley_dialogue.acf_export import to_acf
 from parley_dialogue.actions import build_request
+from parley_dialogue.conversation import PendingAction
 from parley_dialogue.documents import parse_document
-from parley_dialogue.engine import PendingAction
 from parley_dialogue.templates import render
 from parley_dialogue.validation import build_definition
 from parley_runtime.errors import InvalidInputError

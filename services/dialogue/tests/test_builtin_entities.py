@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+from parley_dialogue.conversation import ConversationState, Outcome, new_state
 from parley_dialogue.definition import BotDefinition
-from parley_dialogue.engine import ConversationState, Outcome, advance, new_state
+from parley_dialogue.engine import advance
 from parley_dialogue.slots import from_reply
 from parley_dialogue.testing import parsed
 from parley_dialogue.validation import build_definition, problems_of
@@ -67,7 +68,7 @@ def test_a_reply_without_a_number_asks_again_instead_of_storing_the_reply(bot):
     state, asked = say(new_state(bot, "c", 1, {}), bot, "book a table", "book")
     assert texts(asked) == ["For how many people?"]
     state, again = say(state, bot, "we are a few", "fallback")
-    assert texts(again) == ["For how many people?"]
+    assert texts(again) == ["Sorry, I didn't understand that.", "For how many people?"]
     assert again.slots == {}
     assert state.prompted == "guests"
 

@@ -10,7 +10,7 @@ import pytest
 
 from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState, lock_key
-from parley_dialogue.engine import ConversationState
+from parley_dialogue.conversation import ConversationState
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.service import DialogueService
 from parley_messages import ChatRequest

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from parley_dialogue.adapters.memory_conversations import MemoryConversationState
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
-from parley_dialogue.engine import ConversationState
+from parley_dialogue.conversation import ConversationState
 from parley_dialogue.ports import ConversationStore
 from parley_runtime.errors import TransientError
 

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
-from parley_dialogue.definition import BotDefinition
-from parley_dialogue.engine import ConversationState, Outcome, advance, finish, new_state, welcome
-from parley_dialogue.replies import DEFAULT_FALLBACK, SAFE_REPLY, WEBHOOK_FAILED
+from parley_dialogue.completion import finish, welcome
+from parley_dialogue.conversation import ConversationState, Outcome, new_state
+from parley_dialogue.definition import BotDefinition, Messages
+from parley_dialogue.engine import advance
+from parley_dialogue.replies import DEFAULT_FALLBACK, SAFE_REPLY
 from parley_dialogue.testing import parsed
 from parley_dialogue.validation import build_definition
 
@@ -139,7 +141,11 @@ def test_a_reply_to_a_prompt_is_matched_against_the_entity_synonyms(bot, start):
 def test_a_reply_that_fits_no_value_of_a_closed_entity_is_prompted_again(bot, start):
     state, _ = say(start, bot, "a pizza please", "order", 0.9)
     state, outcome = say(state, bot, "purple", "fallback", 0.1)
-    assert texts(outcome) == ["What size?", "Large or small?"]
+    assert texts(outcome) == [
+        "Sorry, I didn't understand that. The options are large, small.",
+        "What size?",
+        "Large or small?",
+    ]
     assert outcome.fallback
     assert state.active_intent == "order"
 
@@ -345,7 +351,7 @@ def test_completing_an_intent_with_an_action_defers_the_reply_to_the_webhook(bot
 def test_a_failed_webhook_gets_a_clear_reply(bot, start):
     state, _ = say(start, bot, "deliver it", "deliver", 0.9)
     _, outcome = say(state, bot, "Elm Street", "fallback", 0.1)
-    assert texts(finish(outcome, bot, None, failed=True)) == [WEBHOOK_FAILED]
+    assert texts(finish(outcome, bot, None, failed=True)) == [Messages().action_failed]
 
 
 def test_a_template_that_fails_gets_a_safe_reply_and_a_problem(bot, start):

@@ -11,8 +11,9 @@ import msgspec
 import pytest
 import yaml
 
+from parley_dialogue.conversation import ConversationState, Outcome, new_state
 from parley_dialogue.definition import BotDefinition
-from parley_dialogue.engine import ConversationState, Outcome, advance, new_state
+from parley_dialogue.engine import advance
 from parley_dialogue.testing import parsed
 from parley_dialogue.validation import build_definition
 
@@ -98,7 +99,7 @@ def test_a_correction_at_an_open_prompt_is_applied_and_the_prompt_is_asked_again
     state = asked_for(bot, "restaurant_search", "cuisine", location="Mumbai")
     state, outcome = say(state, bot, "actually make it in Delhi", ("location", "Delhi"))
     assert (outcome.slots, outcome.missing_slots) == ({"location": "Delhi"}, ["cuisine"])
-    assert (texts(outcome), state.prompted) == (["Which cuisine?"], "cuisine")
+    assert (texts(outcome), state.prompted) == (["OK, Delhi instead of Mumbai.", "Which cuisine?"], "cuisine")
 
 
 def test_a_value_given_ahead_is_not_also_the_whole_answer_to_an_open_prompt(bot):
@@ -112,7 +113,7 @@ def test_a_correction_at_a_free_text_prompt_is_applied_and_the_prompt_is_asked_a
     state = asked_for(bot, "buy_shirt", "address", color="red", qty=2, day="2026-12-01")
     _, outcome = say(state, bot, "actually make it azure", ("color", "blue"))
     assert outcome.slots == {"color": "blue", "qty": 2, "day": "2026-12-01"}
-    assert texts(outcome) == ["Where to?"]
+    assert texts(outcome) == ["OK, blue instead of red.", "Where to?"]
 
 
 def test_a_number_inside_a_free_text_answer_is_part_of_it(bot):
@@ -126,7 +127,7 @@ def test_a_bare_number_at_a_date_prompt_is_a_wrong_answer_not_a_new_quantity(bot
     state = asked_for(bot, "buy_shirt", "day", color="light green", qty=12)
     state, outcome = say(state, bot, "5", ("number", 5))
     assert state.slots == {"color": "light green", "qty": 12}
-    assert texts(outcome) == ["When should we deliver?"]
+    assert texts(outcome) == ["Sorry, I didn't understand that.", "When should we deliver?"]
     assert outcome.fallback
 
 
@@ -134,7 +135,7 @@ def test_a_value_of_the_bots_own_entity_corrects_a_filled_parameter_and_is_no_fa
     state = asked_for(bot, "buy_shirt", "qty", color="light green")
     state, outcome = say(state, bot, "azure please", ("color", "blue"))
     assert state.slots == {"color": "blue"}
-    assert texts(outcome) == ["How many?"]
+    assert texts(outcome) == ["OK, blue instead of light green.", "How many?"]
     assert not outcome.fallback
     assert outcome.intent is not None and outcome.intent.name == "buy_shirt"
 
@@ -145,7 +146,11 @@ def test_restating_the_forms_intent_corrects_a_number_too(bot):
         state, bot, "I want 3 red shirts", ("number", 3), ("color", "red"), intent="buy_shirt", confidence=0.9
     )
     assert outcome.slots == {"color": "red", "qty": 3}
-    assert texts(outcome) == ["When should we deliver?"]
+    assert texts(outcome) == [
+        "OK, red instead of light green.",
+        "OK, 3 instead of 12.",
+        "When should we deliver?",
+    ]
 
 
 def test_a_number_answering_its_own_prompt_replaces_nothing_else(bot):
@@ -157,7 +162,8 @@ def test_a_number_answering_its_own_prompt_replaces_nothing_else(bot):
 
 def test_a_number_at_an_unanswered_prompt_fills_no_other_missing_parameter(bot):
     state, outcome = say(asked_for(bot, "buy_shirt", "color"), bot, "the 5", ("number", 5))
-    assert (state.slots, texts(outcome), outcome.fallback) == ({}, ["Which color?"], True)
+    assert state.slots == {}
+    assert (texts(outcome)[-1], outcome.fallback) == ("Which color?", True)
     _, outcome = say(
         asked_for(bot, "buy_shirt", "color"),
         bot,
@@ -201,11 +207,11 @@ def test_a_refused_value_read_by_the_dialogue_itself_or_a_built_in_is_named_too(
 
 
 @pytest.mark.parametrize("reply", ["what do you mean?", "maybe"])
-def test_a_reply_that_names_no_value_only_repeats_the_prompt(bot, reply):
+def test_a_reply_that_names_no_value_is_not_understood_as_an_option(bot, reply):
     _, outcome = say(asked_for(bot, "order_coffee", "size"), bot, reply)
-    assert texts(outcome) == ["Which size?"]
+    assert texts(outcome) == ["Sorry, I didn't understand that. The options are small, large.", "Which size?"]
     _, outcome = say(asked_for(bot, "order_coffee", "milk", size="large", cups="1"), bot, reply)
-    assert texts(outcome) == ["Milk?"]
+    assert texts(outcome) == ["Sorry, I didn't understand that. The options are yes, no.", "Milk?"]
 
 
 def test_a_choice_is_accepted_without_a_word_about_the_options(bot):
@@ -281,7 +287,7 @@ def test_a_refused_built_in_value_is_named_only_where_it_would_have_filled_its_p
     assert (state.slots, state.prompted) == ({"size": "large"}, "qty")
     assert texts(outcome) == ["Sorry, 7 is not one of the options.", "How many?"]
     state, outcome = say(asked_for(bot, "buy_tee", "color", size="large"), bot, "the 7", ("number", 7))
-    assert (state.slots, texts(outcome), outcome.fallback) == ({"size": "large"}, ["How many?"], True)
+    assert (state.slots, texts(outcome)[-1], outcome.fallback) == ({"size": "large"}, "How many?", True)
 
 
 def test_the_prompts_own_refused_value_is_named_first_and_the_prompt_asked_again(bot):

@@ -4,7 +4,7 @@ each save, and no memory kept for conversations that expired."""
 from __future__ import annotations
 
 from parley_dialogue.adapters.memory_conversations import MemoryConversationState
-from parley_dialogue.engine import ConversationState
+from parley_dialogue.conversation import ConversationState
 
 
 class Clock:

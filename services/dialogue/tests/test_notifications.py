@@ -9,9 +9,9 @@ import pytest
 
 from parley_dialogue.adapters.redis_notifications import RedisSentNotifications
 from parley_dialogue.bootstrap import build_notification_worker
+from parley_dialogue.definition import Messages
 from parley_dialogue.errors import WebhookError, WebhookRefused
 from parley_dialogue.notifications import deliver
-from parley_dialogue.replies import WEBHOOK_FAILED
 from parley_dialogue.service import DialogueService
 from parley_dialogue.settings import DialogueSettings
 from parley_dialogue.testing import RecordingWebhooks
@@ -80,7 +80,7 @@ async def test_a_notify_action_replies_at_once_and_queues_the_rendered_request(n
 
 
 async def test_a_notification_that_cannot_be_queued_gets_the_failure_reply(notifying):
-    assert await order(notifying(RecordingWebhooks(), BrokenQueue())) == [WEBHOOK_FAILED]
+    assert await order(notifying(RecordingWebhooks(), BrokenQueue())) == [Messages().action_failed]
 
 
 async def test_the_worker_delivers_a_queued_notification_with_an_idempotency_key(notifying, redis, bus):

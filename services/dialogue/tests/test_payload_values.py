@@ -8,8 +8,9 @@ import random
 import pytest
 import yaml
 
+from parley_dialogue.conversation import ConversationState, Outcome, new_state
 from parley_dialogue.definition import BotDefinition
-from parley_dialogue.engine import ConversationState, Outcome, advance, new_state
+from parley_dialogue.engine import advance
 from parley_dialogue.payload_values import builtin_value, text_value
 from parley_dialogue.testing import parsed
 from parley_dialogue.validation import build_definition

@@ -10,9 +10,9 @@ import pytest
 
 from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
+from parley_dialogue.definition import Messages
 from parley_dialogue.errors import WebhookError
 from parley_dialogue.ports import WebhookRequest
-from parley_dialogue.replies import WEBHOOK_FAILED
 from parley_dialogue.service import REPLY_MARGIN_SECONDS, DialogueService
 from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu, parsed
 from parley_messages import MAX_TEXT_CHARS, ChatRequest, ParseRequest, ParseResult, WelcomeRequest
@@ -123,7 +123,11 @@ async def test_a_correction_at_an_acf_open_prompt_asks_the_prompt_again(service,
     for text in ("I'm looking for a restaurant", "Mumbai", "actually make it in Delhi"):
         reply = await service.turn(ChatRequest(bot="food", text=text, conversation_id="c1"))
     assert (reply.slots, reply.missing_slots, reply.complete) == ({"location": "Delhi"}, ["cuisine"], False)
-    assert [m.text for m in reply.messages] == ["Ok.", "What type cuisine are you looking for?"]
+    assert [m.text for m in reply.messages] == [
+        "OK, Delhi instead of Mumbai.",
+        "Ok.",
+        "What type cuisine are you looking for?",
+    ]
     assert not reply.fallback
     assert reply.intent is not None and reply.intent.name == "restaurant_search"
 
@@ -252,7 +256,7 @@ async def test_a_failing_webhook_gets_a_clear_reply(redis, nlu, mongo, acf):
     )
     await service.put_bot("orders", acf("order_status"))
     reply = await service.turn(ChatRequest(bot="orders", text='/check_order_status{"order_number": "A1"}'))
-    assert [m.text for m in reply.messages] == [WEBHOOK_FAILED]
+    assert [m.text for m in reply.messages] == [Messages().action_failed]
 
 
 @pytest.mark.parametrize("conversation_id", ["a:b", "", "x" * 65, "abc\n", "a.b"])

@@ -11,12 +11,11 @@ import pytest
 from parley_dialogue.actions import build_request
 from parley_dialogue.adapters.httpx_webhooks import HttpxWebhookCaller
 from parley_dialogue.adapters.redis_notifications import RedisSentNotifications
-from parley_dialogue.definition import ActionDef
-from parley_dialogue.engine import PendingAction
+from parley_dialogue.conversation import PendingAction
+from parley_dialogue.definition import ActionDef, Messages
 from parley_dialogue.errors import WebhookRefused
 from parley_dialogue.notifications import deliver
 from parley_dialogue.ports import WebhookRequest
-from parley_dialogue.replies import WEBHOOK_FAILED
 from parley_dialogue.service import DialogueService
 from parley_dialogue.testing import RecordingWebhooks
 from parley_dialogue.validation import problems_of
@@ -125,14 +124,14 @@ async def order(service: DialogueService, mode: str, answer: str) -> list[str]:
 
 async def test_a_called_webhook_whose_header_http_cannot_carry_gets_the_failure_reply(notifying):
     webhooks = RecordingWebhooks({"ok": True})
-    assert await order(notifying(webhooks), "call", "café ☕") == [WEBHOOK_FAILED]
+    assert await order(notifying(webhooks), "call", "café ☕") == [Messages().action_failed]
     assert webhooks.requests == []
 
 
 async def test_a_notification_whose_header_http_cannot_carry_is_not_queued(notifying):
     bus = MemoryBus()
     replies = await order(notifying(RecordingWebhooks(), bus), "notify", "café ☕")
-    assert replies == [WEBHOOK_FAILED]
+    assert replies == [Messages().action_failed]
     assert bus.depth(NOTIFICATIONS_QUEUE) == 0
 
 

@@ -10,10 +10,9 @@ import pytest
 from parley_dialogue.actions import build_request
 from parley_dialogue.adapters.mongo_bots import MongoBotStore
 from parley_dialogue.adapters.redis_conversations import RedisConversationState
-from parley_dialogue.definition import ActionDef
-from parley_dialogue.engine import PendingAction
+from parley_dialogue.conversation import PendingAction
+from parley_dialogue.definition import ActionDef, Messages
 from parley_dialogue.errors import WebhookRefused
-from parley_dialogue.replies import WEBHOOK_FAILED
 from parley_dialogue.service import DialogueService
 from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu
 from parley_dialogue.validation import problems_of
@@ -130,5 +129,5 @@ async def test_a_user_answering_dot_dot_gets_the_failure_reply_and_no_call_is_ma
     )
     await service.put_bot("shop", SHOP)
     reply = await service.turn(ChatRequest(bot="shop", text='/item{"pid": ".."}', correlation_id="r1"))
-    assert [m.text for m in reply.messages] == [WEBHOOK_FAILED]
+    assert [m.text for m in reply.messages] == [Messages().action_failed]
     assert webhooks.requests == []

@@ -13,8 +13,8 @@ import pytest
 
 from parley_dialogue.actions import build_request
 from parley_dialogue.adapters.httpx_webhooks import HttpxWebhookCaller, is_private
+from parley_dialogue.conversation import PendingAction
 from parley_dialogue.definition import ActionDef
-from parley_dialogue.engine import PendingAction
 from parley_dialogue.errors import WebhookError, WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.rewrites import UrlRewrites

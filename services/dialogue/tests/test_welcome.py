@@ -8,9 +8,11 @@ import json
 
 import pytest
 
-from parley_dialogue.engine import advance, finish, new_state, welcome
+from parley_dialogue.completion import finish, welcome
+from parley_dialogue.conversation import new_state
+from parley_dialogue.definition import Messages
+from parley_dialogue.engine import advance
 from parley_dialogue.errors import WebhookError
-from parley_dialogue.replies import WEBHOOK_FAILED
 from parley_dialogue.service import DialogueService
 from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu, parsed
 from parley_dialogue.validation import build_definition
@@ -84,7 +86,7 @@ async def test_a_failing_welcome_webhook_gets_the_failure_reply_on_both_channels
     service = notifying(RecordingWebhooks(error=WebhookError("refused")))
     await service.put_bot("shop", json.dumps(TRACKED).encode())
     welcomed, first = await greetings(service)
-    assert texts(welcomed) == texts(first) == [WEBHOOK_FAILED]
+    assert texts(welcomed) == texts(first) == [Messages().action_failed]
 
 
 async def test_init_conversation_without_a_welcome_intent_greets_with_nothing(service, nlu: ScriptedNlu):

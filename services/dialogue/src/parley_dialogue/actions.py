@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from parley_dialogue.conversation import PendingAction
 from parley_dialogue.definition import ActionDef
-from parley_dialogue.engine import PendingAction
 from parley_dialogue.errors import WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.replies import template_variables

@@ -1,6 +1,6 @@
 """Rules on a bot as a whole: the NLU has something to learn, the settings name intents the
-engine can use, and a parameter's choices are values its entity can give. Each problem is a
-(path, message) pair; `validation` reports them with the rest."""
+engine can use and hold sentences it can say, and a parameter's choices are values its entity
+can give. Each problem is a (path, message) pair; `validation` reports them with the rest."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from parley_dialogue.definition import BotDefinition, IntentDef, Settings, trained_intents
+import msgspec
+
+from parley_dialogue.definition import BotDefinition, IntentDef, Messages, Settings, trained_intents
+from parley_dialogue.replies import says_nothing
+from parley_dialogue.templates import template_problem
 
 Problem = tuple[str, str]
 
@@ -40,6 +44,7 @@ def bot_problems(bot: BotDefinition) -> Iterator[Problem]:
     yield from untrainable(bot)
     for role in _ROLES:
         yield from _role_problems(bot, role)
+    yield from _message_problems(bot.settings.messages)
     yield from _choice_problems(bot)
 
 
@@ -95,6 +100,26 @@ def _asks(intent: IntentDef, param: str, role: _Role) -> str:
         f" cannot ask for {param!r}: make the parameter optional (required: false) or choose another"
         f" {role.setting}"
     )
+
+
+_BEFORE_A_PROMPT = frozenset({"corrected", "not_a_choice", "not_understood"})
+"""The messages said before a prompt, which may be empty to say nothing: the prompt still answers."""
+
+
+def _message_problems(messages: Messages) -> Iterator[Problem]:
+    """Each message is a template; one said in place of an intent's reply must say something, and
+    one said before a prompt is empty or says something (blank, it would send an empty bubble)."""
+    for field in msgspec.structs.fields(Messages):
+        text: str = getattr(messages, field.name)
+        path = f"settings.messages.{field.name}"
+        if field.name in _BEFORE_A_PROMPT and text and says_nothing(text):
+            yield path, "is blank: write the sentence, or leave it empty to say nothing"
+        elif field.name not in _BEFORE_A_PROMPT and says_nothing(text):
+            yield path, "is empty: the bot would answer nothing; write the sentence or leave the setting out"
+        else:
+            problem = template_problem(text)
+            if problem is not None:
+                yield path, problem
 
 
 def _choice_problems(bot: BotDefinition) -> Iterator[Problem]:

@@ -33,6 +33,30 @@ class _Strict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     """User-authored documents: a misspelt field is an error, not silently ignored."""
 
 
+class Messages(_Strict, frozen=True, kw_only=True):
+    """What the bot says where none of its intents speaks: Jinja templates, as replies are, which
+    see `context` and `parameters` (alias `slots`) and the variables each names."""
+
+    corrected: str = "OK, {{ value }} instead of {{ previous }}."
+    """Said when a reply replaced a parameter's value, before the form goes on: `parameter` (its
+    name), `value` and `previous` (lists as "a, b"). Empty: nothing is said."""
+    not_a_choice: str = "Sorry, {{ value }} is not one of the options."
+    """Said before a parameter is asked for again because its choices do not offer `value`.
+    Empty: only the prompt is repeated."""
+    not_understood: str = (
+        "Sorry, I didn't understand that."
+        "{% if options %} The options are {{ options | join(', ') }}"
+        "{% if more %} and {{ more }} more{% endif %}.{% endif %}"
+    )
+    """Said before a prompt is repeated because the reply gave nothing the form could take:
+    `options` (up to five of the parameter's choices, or else of its entity's values; none for a
+    built-in, pattern or free-text parameter) and `more` (how many others). Empty: only the prompt
+    is repeated."""
+    action_failed: str = "Service is not available. Please try again later."
+    """Said when an intent's webhook failed or could not be queued; the form's values are kept,
+    and trying again runs it again. It must say something."""
+
+
 class Settings(_Strict, frozen=True, kw_only=True):
     fallback_threshold: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] = 0.5
     """Below this intent confidence the bot answers with the fallback intent."""
@@ -46,6 +70,8 @@ class Settings(_Strict, frozen=True, kw_only=True):
     """When another intent interrupts a form: `resume` asks for the form again, `drop` abandons it."""
     chat_access: ChatAccess = "public"
     """`public`: anyone may chat with the bot; `key`: the gateway asks for an API key (chat scope)."""
+    messages: Messages = Messages()
+    """The built-in sentences, each of which a bot may word its own way."""
 
 
 class SpanDef(_Strict, frozen=True, kw_only=True):

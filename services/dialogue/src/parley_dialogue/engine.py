@@ -1,14 +1,12 @@
 """The turn engine: pure functions from (state, what the user said, the bot) to (state, outcome).
 
 No I/O here. A webhook is not called: the outcome names it (`action`), the service calls it and
-hands the answer to `finish`, which renders the replies.
+hands the answer to `completion.finish`, which renders the replies.
 """
 
 from __future__ import annotations
 
-import json
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,107 +14,24 @@ from typing import Any
 
 import msgspec
 
+from parley_dialogue import notices
+from parley_dialogue.conversation import ConversationState, Outcome, PendingAction
+from parley_dialogue.cues import asks_again, corrects
 from parley_dialogue.definition import BotDefinition, IntentDef
+from parley_dialogue.payload_values import from_payload
 from parley_dialogue.replies import (
     DEFAULT_CANCEL,
     DEFAULT_FALLBACK,
-    NOT_A_CHOICE,
     NOTHING,
-    WEBHOOK_FAILED,
     Rendered,
     prompt_for,
     say,
     split,
     template_variables,
 )
-from parley_dialogue.slots import fill, from_payload, missing, refused_choice, reopened
-from parley_messages import EntityValue, IntentScore, OutMessage, ParseResult, utc_now
-
-WELCOME_TRIGGER = "init_conversation"
-_TRIGGER = re.compile(r"^\s*/([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*(\{.*\})?\s*$", re.DOTALL)
-
-
-class ConversationState(msgspec.Struct, frozen=True, kw_only=True):
-    """What a conversation remembers between turns (stored msgspec-encoded, with a sliding TTL)."""
-
-    conversation_id: str
-    bot: str
-    bot_version: int = 0
-    active_intent: str | None = None
-    slots: dict[str, Any] = {}
-    missing: list[str] = []
-    prompted: str | None = None
-    context: dict[str, Any] = {}
-    last_intent: str | None = None
-    turn_count: int = 0
-    updated_at: datetime = msgspec.field(default_factory=utc_now)
-
-
-class PendingAction(msgspec.Struct, frozen=True, kw_only=True):
-    """A completed intent whose webhook must be called before its replies can be rendered."""
-
-    intent: str
-    slots: dict[str, Any]
-    context: dict[str, Any]
-
-
-class Outcome(msgspec.Struct, frozen=True, kw_only=True):
-    messages: list[OutMessage]
-    intent: IntentScore | None = None
-    entities: list[EntityValue] = []
-    slots: dict[str, Any] = {}
-    missing_slots: list[str] = []
-    complete: bool = True
-    fallback: bool = False
-    action: PendingAction | None = None
-    after: list[OutMessage] = []
-    """Messages that follow the action's reply (a form resumed after an interruption)."""
-    problems: list[str] = []
-    """Template failures, answered with a safe reply; the service logs them."""
-
-
-class Trigger(msgspec.Struct, frozen=True, kw_only=True):
-    intent: str
-    slots: dict[str, Any] = {}
-
-
-def direct_trigger(text: str, bot: BotDefinition) -> Trigger | None:
-    """`/intent_id` (optionally `/intent_id{"slot": "value"}`) names an intent of the bot directly.
-    `/init_conversation`, which ACF clients send first, names the welcome intent whatever its id."""
-    match = _TRIGGER.match(text)
-    if match is None:
-        return None
-    name = match.group(1)
-    if name == WELCOME_TRIGGER and bot.intent(name) is None:
-        name = bot.settings.welcome_intent
-    if _intent(bot, name) is None:
-        return None
-    payload: object = None
-    if match.group(2):
-        try:
-            payload = json.loads(match.group(2))
-        except ValueError:
-            payload = None
-    slots: dict[str, Any] = payload if isinstance(payload, dict) else {}  # pyright: ignore[reportUnknownVariableType]
-    return Trigger(intent=name, slots=slots)
-
-
-def _intent(bot: BotDefinition, name: str | None) -> IntentDef | None:
-    """The bot's intent `name`. A welcome intent that the bot lacks (only the default name may name
-    none) is one that says nothing: `/init_conversation` is then a greeting without words, not text
-    for the NLU or an answer to the prompt of an open form."""
-    intent = bot.intent(name)
-    if intent is None and name is not None and name == bot.settings.welcome_intent:
-        return IntentDef(id=name)
-    return intent
-
-
-def new_state(
-    bot: BotDefinition, conversation_id: str, version: int, context: dict[str, Any]
-) -> ConversationState:
-    return ConversationState(
-        conversation_id=conversation_id, bot=bot.name, bot_version=version, context=context
-    )
+from parley_dialogue.slots import fill, missing, refused_choice, reopened
+from parley_dialogue.triggers import direct_trigger, intent_named
+from parley_messages import EntityValue, IntentScore, ParseResult, utc_now
 
 
 @dataclass
@@ -127,8 +42,18 @@ class _Turn:
     entities: list[EntityValue]
     text: str
     rng: random.Random
+    ranking: list[IntentScore] = field(default_factory=list[IntentScore])
     payload: dict[str, Any] = field(default_factory=dict[str, Any])
     triggered: bool = False
+    source: str = "nlu"
+
+    def chosen(self, intent: IntentDef) -> None:
+        """`intent` is the turn's though the NLU did not choose it: its score is the NLU's for it
+        (0 when not ranked), so a reply shows the NLU's real confidence beside its ranking."""
+        if self.triggered:
+            return
+        score = next((s.confidence for s in self.ranking if s.name == intent.id), 0.0)
+        self.score, self.source = IntentScore(name=intent.id, confidence=score), "form"
 
     @property
     def settings(self) -> Any:
@@ -155,11 +80,11 @@ def advance(
         bot_version=state.bot_version if version is None else version,
     )
     state = _reconciled(state, bot)
-    turn = _Turn(bot, state, parse.intent, list(parse.entities), text, rng or random.Random())
+    turn = _Turn(bot, state, parse.intent, list(parse.entities), text, rng or random.Random(), parse.ranking)
     trigger = direct_trigger(text, bot)
     if trigger is not None:
         turn.score, turn.entities = IntentScore(name=trigger.intent, confidence=1.0), []
-        turn.payload, turn.triggered = trigger.slots, True
+        turn.payload, turn.triggered, turn.source = trigger.slots, True, "trigger"
     form = bot.intent(state.active_intent)
     if form is not None and state.missing:
         return _during_form(turn, form)
@@ -183,11 +108,19 @@ def _reconciled(state: ConversationState, bot: BotDefinition) -> ConversationSta
 
 
 def _recognised(turn: _Turn) -> IntentDef | None:
+    """The intent the turn names: triggered, recognised by the NLU, or a failed action's when the
+    reply asks to try again."""
     settings = turn.bot.settings
+    failed = turn.state.failed_action
+    if failed is not None and not turn.triggered and asks_again(turn.text):
+        retried = turn.bot.intent(failed.intent)
+        if retried is not None:
+            turn.chosen(retried)
+            return retried
     name, confidence = turn.score.name, turn.score.confidence
     if not turn.triggered and (confidence < settings.fallback_threshold or name == settings.fallback_intent):
         return None
-    return _intent(turn.bot, name)
+    return intent_named(turn.bot, name)
 
 
 def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outcome]:
@@ -198,13 +131,21 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
     if target is not None and target.id != form.id:
         filling = fill(form, turn.bot, turn.state.slots, turn.entities, prompted=prompted)
         if filling.answered and not turn.triggered:
-            turn.score = IntentScore(name=form.id, confidence=1.0)
+            turn.chosen(form)
             return _proceed(turn, form, filling.slots, refused=filling.refused)
         return _interrupt(turn, form, target)
     reply = None if turn.triggered else turn.text
     restated = target is not None  # the form's own intent, recognised or named again
+    correcting = reply is not None and corrects(reply)
     filling = fill(
-        form, turn.bot, turn.state.slots, turn.entities, prompted=prompted, reply=reply, restated=restated
+        form,
+        turn.bot,
+        turn.state.slots,
+        turn.entities,
+        prompted=prompted,
+        reply=reply,
+        restated=restated,
+        corrects=correcting,
     )
     given = from_payload(form, turn.bot, turn.payload)
     slots = filling.slots | given
@@ -214,18 +155,30 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
         refused = refused if value is None else [(prompted, value), *refused]
     # An answer, a correction, or a value the bot understood but says it cannot take.
     understood = filling.answered or prompted in given or slots != turn.state.slots or bool(refused)
-    if understood or restated:
-        turn.score = IntentScore(name=form.id, confidence=1.0 if understood else turn.score.confidence)
-    else:
+    if understood and not restated:
+        turn.chosen(form)
+    elif not restated:
         turn.score = IntentScore(name=turn.settings.fallback_intent, confidence=turn.score.confidence)
-    return _proceed(turn, form, slots, fallback=not (understood or restated), refused=refused)
+    lost = not (understood or restated)
+    return _proceed(turn, form, slots, fallback=lost, refused=refused, lost=lost)
 
 
 def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
-    filling = fill(intent, turn.bot, {}, turn.entities)
+    """Open `intent`: with the turn's values or, after its webhook failed, with the values kept
+    (`failed_action`), which the turn's values correct."""
+    kept = _kept_values(turn.state, intent)
+    filling = fill(intent, turn.bot, kept, turn.entities, restated=True)
     given = from_payload(intent, turn.bot, turn.payload)
     refused = [(name, value) for name, value in filling.refused if name not in given]
+    turn.state = msgspec.structs.replace(turn.state, slots=kept)
     return _proceed(turn, intent, filling.slots | given, refused=refused)
+
+
+def _kept_values(state: ConversationState, intent: IntentDef) -> dict[str, Any]:
+    failed = state.failed_action
+    if failed is None or failed.intent != intent.id:
+        return {}
+    return {name: value for name, value in failed.slots.items() if intent.parameter(name) is not None}
 
 
 def _proceed(
@@ -235,36 +188,51 @@ def _proceed(
     *,
     fallback: bool = False,
     refused: Sequence[tuple[str, Any]] = (),
+    lost: bool = False,
 ) -> tuple[ConversationState, Outcome]:
-    """Ask for the first missing parameter, or complete. A value a parameter's choices `refused` is
-    named first, and its parameter asked for next: one that kept an earlier value loses it, since
-    the user asked for something else (`reopened`)."""
-    slots = reopened(slots, turn.state.slots, refused)
+    """Ask for the first missing parameter, or complete. A value that replaced another is said
+    first (`corrected`). A value a parameter's choices `refused` is named next, and its parameter
+    asked for next: one that kept an earlier value loses it, since the user asked for something
+    else (`reopened`). A reply the form could take nothing from (`lost`) is said to be so."""
+    before, context, rng = turn.state.slots, turn.state.context, turn.rng
+    slots = reopened(slots, before, refused)
+    said = notices.corrected(turn.bot, before, slots, context, rng)
     gaps = missing(intent, slots)
     if not gaps:
-        return _complete(turn, intent, slots, fallback=fallback)
-    ask = next((name for name, _ in refused if name in gaps), gaps[0])
-    variables = template_variables(slots, turn.state.context)
-    why = [message for _, value in refused for message in split(NOT_A_CHOICE.format(value=value))]
-    rendered = Rendered(why, []) + prompt_for(_param(intent, ask), variables, turn.rng)
+        return _complete(turn, intent, slots, fallback=fallback, said=said)
+    ask = _param(intent, next((name for name, _ in refused if name in gaps), gaps[0]))
+    for _, value in refused:
+        said += notices.not_a_choice(turn.bot, value, slots, context, rng)
+    if lost:
+        said += notices.not_understood(turn.bot, ask, slots, context, rng)
+    rendered = said + prompt_for(ask, template_variables(slots, context), rng)
     state = msgspec.structs.replace(
-        turn.state, active_intent=intent.id, slots=slots, missing=gaps, prompted=ask
+        turn.state, active_intent=intent.id, slots=slots, missing=gaps, prompted=ask.name
     )
     outcome = _outcome(turn, rendered, slots=slots, missing_slots=gaps, complete=False, fallback=fallback)
     return state, outcome
 
 
 def _complete(
-    turn: _Turn, intent: IntentDef, slots: dict[str, Any], *, fallback: bool = False
+    turn: _Turn, intent: IntentDef, slots: dict[str, Any], *, fallback: bool = False, said: Rendered = NOTHING
 ) -> tuple[ConversationState, Outcome]:
+    failed = turn.state.failed_action
+    if failed is not None and intent.id in (failed.intent, turn.settings.cancel_intent):
+        failed = None  # run again now, or abandoned
     state = msgspec.structs.replace(
-        turn.state, active_intent=None, slots={}, missing=[], prompted=None, last_intent=intent.id
+        turn.state,
+        active_intent=None,
+        slots={},
+        missing=[],
+        prompted=None,
+        last_intent=intent.id,
+        failed_action=failed,
     )
     if intent.action is not None:
         action = PendingAction(intent=intent.id, slots=slots, context=turn.state.context)
-        return state, _outcome(turn, NOTHING, slots=slots, fallback=fallback, action=action)
+        return state, _outcome(turn, said, slots=slots, fallback=fallback, action=action)
     variables = template_variables(slots, turn.state.context)
-    rendered = say(intent.replies, variables, turn.rng, intent.buttons)
+    rendered = said + say(intent.replies, variables, turn.rng, intent.buttons)
     return state, _outcome(turn, rendered, slots=slots, fallback=fallback)
 
 
@@ -321,49 +289,6 @@ def _outcome(turn: _Turn, rendered: Rendered, **fields: Any) -> Outcome:
         intent=turn.score,
         entities=turn.entities,
         problems=rendered.problems,
+        intent_source=turn.source,
         **fields,
     )
-
-
-def finish(
-    outcome: Outcome,
-    bot: BotDefinition,
-    result: object,
-    *,
-    failed: bool = False,
-    rng: random.Random | None = None,
-) -> Outcome:
-    """Render a completed intent's replies once its webhook answered `result` (or `failed`)."""
-    pending = outcome.action
-    intent = bot.intent(pending.intent) if pending is not None else None
-    if pending is None or intent is None:
-        return outcome
-    if failed:
-        rendered = Rendered(split(WEBHOOK_FAILED), [])
-    else:
-        variables = template_variables(pending.slots, pending.context, result)
-        rendered = say(intent.replies, variables, rng or random.Random(), intent.buttons)
-    return msgspec.structs.replace(
-        outcome,
-        messages=outcome.messages + rendered.messages + outcome.after,
-        action=None,
-        after=[],
-        problems=outcome.problems + rendered.problems,
-    )
-
-
-def welcome(
-    bot: BotDefinition, context: dict[str, Any], *, rng: random.Random | None = None
-) -> Outcome | None:
-    """The greeting of a new conversation, as `/init_conversation` answers it: the welcome intent's
-    replies or, when it has an action, the webhook to call first (`action`, then `finish`). None
-    without a welcome intent, or when it neither says nor does anything."""
-    intent = bot.intent(bot.settings.welcome_intent)
-    if intent is None or not (intent.replies or intent.action):
-        return None
-    score = IntentScore(name=intent.id, confidence=1.0)
-    if intent.action is not None:
-        action = PendingAction(intent=intent.id, slots={}, context=context)
-        return Outcome(messages=[], intent=score, action=action)
-    rendered = say(intent.replies, template_variables({}, context), rng or random.Random(), intent.buttons)
-    return Outcome(messages=rendered.messages, intent=score, problems=rendered.problems)

@@ -1,5 +1,6 @@
 """Values of a direct trigger's payload (`/book{"guests": 4, "day": "2026-12-01"}`), read as the NLU
-would have given them, so that a typed payload fills a slot only with what speaking could.
+would have given them, so that a typed payload fills a slot only with what speaking could
+(`from_payload`).
 
 The NLU's built-in entities give normalised values: `number` an int or a float, `ordinal` and
 `duration` (seconds) a non-negative int, `date` ISO `YYYY-MM-DD`, `time` `HH:MM` (24-hour). A
@@ -17,7 +18,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from parley_messages import is_blank
+from parley_dialogue.definition import BotDefinition, EntityDefinition, IntentDef, ParameterDef
+from parley_dialogue.patterns import matches_whole
+from parley_dialogue.slots import accept
+from parley_messages import BUILTIN_ENTITIES, is_blank
 
 _NUMERAL = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _DIGITS = re.compile(r"\d+")
@@ -83,3 +87,49 @@ _READERS: dict[str, Callable[[object], Any]] = {
     "date": _date,
     "time": _time,
 }
+
+
+def from_payload(intent: IntentDef, bot: BotDefinition, payload: dict[str, Any]) -> dict[str, Any]:
+    """The slots a direct trigger's payload (`/intent{"slot": "value"}`) gives `intent`.
+
+    Users can type a payload as well as click a button holding one, so each value is checked as a
+    spoken one would be: it must name one of its entity's values or synonyms or match its pattern
+    whole (ignoring case, as the NLU does), be a value of its built-in entity in the NLU's form (a
+    number for `number`, an ISO date for `date`: see `payload_values`) or, for an open entity or
+    free text, be text that is not blank; and it must pass the parameter's choices or pattern.
+    Keys that name no parameter and refused values are dropped: the parameter stays missing, and
+    the bot asks for it.
+    """
+    slots: dict[str, Any] = {}
+    for name, raw in payload.items():
+        param = intent.parameter(name)
+        if param is None:
+            continue
+        values = raw if isinstance(raw, list) else [raw]  # pyright: ignore[reportUnknownVariableType]
+        accepted = [v for v in (_payload_value(param, bot, r) for r in values) if v is not None]  # pyright: ignore[reportUnknownVariableType]
+        if accepted:
+            slots[name] = accepted if param.multiple else accepted[0]
+    return slots
+
+
+def _payload_value(param: ParameterDef, bot: BotDefinition, value: Any) -> Any:
+    entity = bot.entity(param.entity)
+    if entity is None and param.entity in BUILTIN_ENTITIES:
+        read = builtin_value(param.entity, value)
+    elif entity is None or entity.is_open:
+        read = text_value(value)
+    else:
+        return _dictionary_value(param, entity, value)
+    return None if read is None else accept(param, read)
+
+
+def _dictionary_value(param: ParameterDef, entity: EntityDefinition, value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    for known in entity.values:
+        if text.casefold() in {name.casefold() for name in (known.value, *known.synonyms)}:
+            return accept(param, known.value)
+    if entity.pattern is not None and matches_whole(entity.pattern, text, ignore_case=True):
+        return accept(param, text)  # as typed: the NLU gives a pattern's match so
+    return None

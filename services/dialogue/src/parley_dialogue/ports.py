@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 import msgspec
 
+from parley_dialogue.conversation import ConversationState
 from parley_dialogue.definition import BotDefinition
-from parley_dialogue.engine import ConversationState
 from parley_messages import BotSummary, Message, ParseRequest, ParseResult
 
 

@@ -15,9 +15,6 @@ SEPARATOR = "###"
 SAFE_REPLY = "Sorry, I can't answer that right now."
 DEFAULT_FALLBACK = "Sorry, I didn't understand that."
 DEFAULT_CANCEL = "Ok. Canceled."
-NOT_A_CHOICE = "Sorry, {value} is not one of the options."
-"""Said before a prompt is repeated because the answer named a value its choices do not offer."""
-WEBHOOK_FAILED = "Service is not available. Please try again later."
 _STRIP = " \t\r\n\ufeff"
 
 

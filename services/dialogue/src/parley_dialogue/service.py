@@ -14,11 +14,14 @@ from parley_dialogue.acf_export import to_acf
 from parley_dialogue.actions import build_request
 from parley_dialogue.bot_rules import untrainable
 from parley_dialogue.cache import DefinitionCache
+from parley_dialogue.completion import finish, kept_for_retry, welcome
+from parley_dialogue.conversation import Outcome, PendingAction, new_state
 from parley_dialogue.definition import BotDefinition, to_dataset, to_document
 from parley_dialogue.documents import parse_document
-from parley_dialogue.engine import Outcome, PendingAction, advance, direct_trigger, finish, new_state, welcome
+from parley_dialogue.engine import advance
 from parley_dialogue.errors import WEBHOOK_FAILURES
 from parley_dialogue.ports import BotStore, ConversationStore, Nlu, Publisher, WebhookCaller, WebhookRequest
+from parley_dialogue.triggers import direct_trigger
 from parley_messages import (
     ID_RULE,
     MAX_TEXT_CHARS,
@@ -129,15 +132,18 @@ class DialogueService:
             _check_merged_context(state.context, request.context)
             state, outcome = advance(state, parse, text, bot, request.context, version=version, rng=self._rng)
             deadline.check()
-            if outcome.action is not None:
+            pending = outcome.action
+            if pending is not None:
                 outcome = await self._run_action(
                     bot,
                     outcome,
-                    outcome.action,
+                    pending,
                     conversation_id,
                     correlation_id=request.correlation_id,
                     seconds_left=deadline.left(),
                 )
+                if outcome.action_failed:
+                    state = kept_for_retry(state, pending)
             await self._conversations.save(state)
         _log_problems(bot.name, outcome)
         return _reply(conversation_id, outcome)
@@ -327,6 +333,7 @@ def _reply(conversation_id: str, outcome: Outcome) -> ChatReply:
         missing_slots=outcome.missing_slots,
         complete=outcome.complete,
         fallback=outcome.fallback,
+        intent_source=outcome.intent_source,
     )
 
 

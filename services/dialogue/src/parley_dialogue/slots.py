@@ -7,10 +7,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from parley_dialogue.definition import BotDefinition, EntityDefinition, IntentDef, ParameterDef
-from parley_dialogue.patterns import first_match, matches_whole
-from parley_dialogue.payload_values import builtin_value, text_value
+from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
+from parley_dialogue.patterns import first_match
 from parley_messages import BUILTIN_ENTITIES, EntityValue
+
+EVIDENT = frozenset({"date", "time"})
+"""Built-in entities whose values cannot be a misread answer to another type's prompt: a day or a
+clock time the user wrote, where a number may be a day the NLU could not read ("5")."""
 
 
 def missing(intent: IntentDef, slots: dict[str, Any]) -> list[str]:
@@ -39,12 +42,13 @@ def fill(
     prompted: str | None = None,
     reply: str | None = None,
     restated: bool = False,
+    corrects: bool = False,
 ) -> Filling:
     """New slots, whether the prompted parameter got a value this turn, and the values refused.
 
     Entities go to parameters of their type: the prompted parameter first, then missing ones,
     then filled ones (a correction). A built-in entity's value (a number, a date...) corrects a
-    filled parameter only when the reply `restated` the intent: numbers and dates turn up in
+    filled parameter when the reply `restated` the intent, but not by chance: numbers turn up in
     answers to other questions, and "5" at a date prompt is a day the NLU could not read as one,
     not a new quantity. For the same reason, at a prompt, a built-in value fills another missing
     parameter only when the reply restated the intent or answered the prompt with a value in it
@@ -52,6 +56,13 @@ def fill(
     nothing, nor does "12 Main Street", all of it the address, at the address prompt). A value of
     the bot's own entities is the author's word for its parameter, so it corrects ("actually make
     it a margherita").
+
+    Where the prompt reads only a value of its own entity (not free text or an open entity, which
+    take the whole reply), two more are no accident: a date or a time that the prompted parameter
+    cannot take ("3 December" at the time prompt is no misread time) goes to its parameter,
+    missing or filled; and a reply that `corrects` ("no, make it 3", see `cues`) replaces a filled
+    parameter with a built-in value of its type. A correction takes a value other than the one it
+    replaces ("not Monday, Tuesday").
 
     If the prompted parameter got no entity, `reply` (the user's whole text) is tried against it,
     unless a value of the bot's own entities went to another parameter: "actually make it in Delhi"
@@ -67,13 +78,14 @@ def fill(
     out = dict(slots)
     filled: list[ParameterDef] = []
     refusers: dict[int, ParameterDef] = {}
-    for param in _in_filling_order(intent, bot, slots, prompted, restated=restated):
-        value = _take(param, pool, refusers)
+    prompted_param = intent.parameter(prompted) if prompted else None
+    reach = _Reach(bot, slots, prompted_param, restated=restated, corrects=corrects)
+    for param in _in_filling_order(intent, slots, prompted, reach):
+        value = _take(param, pool, refusers, avoid=slots.get(param.name) if reach.replaces(param) else None)
         if value is not None:
             out[param.name] = value
             filled.append(param)
     answered = any(param.name == prompted for param in filled)
-    prompted_param = intent.parameter(prompted) if prompted else None
     elsewhere = any(param.name != prompted and not _is_builtin(param, bot) for param in filled)
     whole_reply = False
     if prompted_param is not None and not answered and not elsewhere and reply is not None:
@@ -81,19 +93,19 @@ def fill(
         if value is not None:
             out[prompted_param.name] = [value] if prompted_param.multiple else value
             answered = True
-            whole_reply = _takes_whole_reply(prompted_param, bot)
+            whole_reply = _reads_whole_reply(prompted_param, bot)
     gap = prompted is not None and not restated and (whole_reply or not answered)
     if gap:
         for param in filled:
-            if param.name != prompted and _is_builtin(param, bot):  # a gap: `_in_filling_order`
-                _restore(out, slots, param.name)
+            if param.name != prompted and _is_builtin(param, bot) and not reach.loosened(param):
+                _restore(out, slots, param.name)  # a gap: `_in_filling_order`
     left = sorted(item for values in pool.values() for item in values)
     refused = [
         (refusers[index].name, value)
         for index, value in left
         if index in refusers
         and refusers[index].name != prompted
-        and not (gap and (whole_reply or _is_builtin(refusers[index], bot)))
+        and not (gap and (whole_reply or reach.bound(refusers[index])))
     ]
     return Filling(out, answered, refused)
 
@@ -112,10 +124,55 @@ def reopened(
     }
 
 
-def _takes_whole_reply(param: ParameterDef, bot: BotDefinition) -> bool:
+def _reads_whole_reply(param: ParameterDef, bot: BotDefinition) -> bool:
     """Whether `from_reply` gives `param` the whole reply: free text or an open entity."""
+    if param.entity is None:
+        return True
     entity = bot.entity(param.entity)
-    return entity is None or entity.is_open
+    return entity is not None and entity.is_open
+
+
+class _Reach:
+    """Which parameters a turn's built-in values may go to besides the prompted one (see `fill`)."""
+
+    def __init__(
+        self,
+        bot: BotDefinition,
+        slots: dict[str, Any],
+        prompted: ParameterDef | None,
+        *,
+        restated: bool,
+        corrects: bool,
+    ) -> None:
+        self._bot, self._slots, self._prompted = bot, slots, prompted
+        self._restated, self._corrects = restated, corrects
+
+    def loosened(self, param: ParameterDef) -> bool:
+        """Whether a built-in value goes to `param` although the reply neither restated the intent
+        nor answered the prompt: it cannot be a misread answer (`EVIDENT`), or it corrects."""
+        prompted = self._prompted
+        if prompted is None or param.name == prompted.name or _reads_whole_reply(prompted, self._bot):
+            return False
+        if param.entity in EVIDENT and param.entity != prompted.entity:
+            return True
+        return self._corrects and _has_value(self._slots, param.name)
+
+    def bound(self, param: ParameterDef) -> bool:
+        """Whether `param` takes a value only when the reply restated the intent or answered."""
+        return _is_builtin(param, self._bot) and not self.loosened(param)
+
+    def correctable(self, param: ParameterDef) -> bool:
+        """Whether a filled `param` may take a new value this turn."""
+        return self._restated or not _is_builtin(param, self._bot) or self.loosened(param)
+
+    def replaces(self, param: ParameterDef) -> bool:
+        """Whether a value for `param` would replace one it holds (a correction, not an answer)."""
+        prompted = self._prompted
+        return (prompted is None or param.name != prompted.name) and _has_value(self._slots, param.name)
+
+
+def _has_value(slots: dict[str, Any], name: str) -> bool:
+    return slots.get(name) not in (None, "", [])
 
 
 def _restore(out: dict[str, Any], slots: dict[str, Any], name: str) -> None:
@@ -126,7 +183,7 @@ def _restore(out: dict[str, Any], slots: dict[str, Any], name: str) -> None:
 
 
 def _in_filling_order(
-    intent: IntentDef, bot: BotDefinition, slots: dict[str, Any], prompted: str | None, *, restated: bool
+    intent: IntentDef, slots: dict[str, Any], prompted: str | None, reach: _Reach
 ) -> list[ParameterDef]:
     """The parameters an entity may go to, in the order they take one: the prompted one, the missing
     ones, then the filled ones that may be corrected."""
@@ -135,10 +192,10 @@ def _in_filling_order(
     def rank(param: ParameterDef) -> int:
         return 0 if param.name == prompted else 1 if param.name in gaps else 2
 
-    def correctable(param: ParameterDef) -> bool:
-        return rank(param) < 2 or restated or not _is_builtin(param, bot)
+    def takes(param: ParameterDef) -> bool:
+        return rank(param) < 2 or reach.correctable(param)
 
-    return sorted((p for p in intent.parameters if p.entity is not None and correctable(p)), key=rank)
+    return sorted((p for p in intent.parameters if p.entity is not None and takes(p)), key=rank)
 
 
 def _is_builtin(param: ParameterDef, bot: BotDefinition) -> bool:
@@ -147,15 +204,23 @@ def _is_builtin(param: ParameterDef, bot: BotDefinition) -> bool:
 
 
 def _take(
-    param: ParameterDef, pool: dict[str, list[tuple[int, Any]]], refusers: dict[int, ParameterDef]
+    param: ParameterDef,
+    pool: dict[str, list[tuple[int, Any]]],
+    refusers: dict[int, ParameterDef],
+    *,
+    avoid: Any = None,
 ) -> Any:
     """The parameter's value from its entity's values in `pool`, which loses the values it took;
-    each value its choices refuse stays there, and `refusers` remembers the first to refuse it."""
+    each value its choices refuse stays there, and `refusers` remembers the first to refuse it.
+    A correction `avoid`s the value it replaces: the parameter has it already, so it is taken
+    (gone from `pool`) but gives nothing."""
     candidates = pool.get(param.entity or "", [])
     accepted: list[Any] = []
     left: list[tuple[int, Any]] = []
     for index, value in candidates:
         stored = None if accepted and not param.multiple else accept(param, value)
+        if stored is not None and avoid is not None and stored == avoid:
+            continue
         if stored is None:
             left.append((index, value))
             if param.choices and (param.multiple or not accepted):  # refused, not left over
@@ -176,52 +241,6 @@ def accept(param: ParameterDef, value: Any) -> Any:
     if param.pattern is not None:
         return first_match(param.pattern, str(value))
     return value
-
-
-def from_payload(intent: IntentDef, bot: BotDefinition, payload: dict[str, Any]) -> dict[str, Any]:
-    """The slots a direct trigger's payload (`/intent{"slot": "value"}`) gives `intent`.
-
-    Users can type a payload as well as click a button holding one, so each value is checked as a
-    spoken one would be: it must name one of its entity's values or synonyms or match its pattern
-    whole (ignoring case, as the NLU does), be a value of its built-in entity in the NLU's form (a
-    number for `number`, an ISO date for `date`: see `payload_values`) or, for an open entity or
-    free text, be text that is not blank; and it must pass the parameter's choices or pattern.
-    Keys that name no parameter and refused values are dropped: the parameter stays missing, and
-    the bot asks for it.
-    """
-    slots: dict[str, Any] = {}
-    for name, raw in payload.items():
-        param = intent.parameter(name)
-        if param is None:
-            continue
-        values = raw if isinstance(raw, list) else [raw]  # pyright: ignore[reportUnknownVariableType]
-        accepted = [v for v in (_payload_value(param, bot, r) for r in values) if v is not None]  # pyright: ignore[reportUnknownVariableType]
-        if accepted:
-            slots[name] = accepted if param.multiple else accepted[0]
-    return slots
-
-
-def _payload_value(param: ParameterDef, bot: BotDefinition, value: Any) -> Any:
-    entity = bot.entity(param.entity)
-    if entity is None and param.entity in BUILTIN_ENTITIES:
-        read = builtin_value(param.entity, value)
-    elif entity is None or entity.is_open:
-        read = text_value(value)
-    else:
-        return _dictionary_value(param, entity, value)
-    return None if read is None else accept(param, read)
-
-
-def _dictionary_value(param: ParameterDef, entity: EntityDefinition, value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        return None
-    text = str(value).strip()
-    for known in entity.values:
-        if text.casefold() in {name.casefold() for name in (known.value, *known.synonyms)}:
-            return accept(param, known.value)
-    if entity.pattern is not None and matches_whole(entity.pattern, text, ignore_case=True):
-        return accept(param, text)  # as typed: the NLU gives a pattern's match so
-    return None
 
 
 def from_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:

@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 import msgspec
 
 from parley_dialogue.adapters.held_locks import HeldLocks
-from parley_dialogue.engine import ConversationState
+from parley_dialogue.conversation import ConversationState
 from parley_runtime.errors import TransientError
 
 Key = tuple[str, str]

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, WatchError
 
 from parley_dialogue.adapters.held_locks import HeldLocks
-from parley_dialogue.engine import ConversationState
+from parley_dialogue.conversation import ConversationState
 from parley_runtime.errors import TransientError
 
 _held: HeldLocks[bytes, bytes] = HeldLocks("parley_turn_locks")

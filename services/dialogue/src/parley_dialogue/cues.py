@@ -1,0 +1,34 @@
+"""Words that change how a reply in a form is read: a correction, or a request to try again.
+
+English, as the dialogue's built-in sentences are. They only widen what a reply may do where
+the reply's values are already known (a correction still needs a value the NLU read), so a cue
+read wrongly costs an acknowledged change, never a silent one.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CORRECTION = re.compile(
+    r"(?<!\w)(?:no|nope|not|actually|instead|rather|change|changed|make it|move it|switch|"
+    r"i meant|i mean|correction|wrong)(?!\w)",
+    re.IGNORECASE,
+)
+_AGAIN = re.compile(
+    r"(?:please,?\s+)?(?:try(?:\s+(?:it|that))?\s+again|retry|again|one more time|try once more)"
+    r"(?:,?\s+please)?",
+    re.IGNORECASE,
+)
+_TRAILING = " \t\r\n.!?,"
+
+
+def corrects(reply: str) -> bool:
+    """Whether `reply` says it changes something given before ("no, make it Tuesday", "change
+    the day to Wednesday", "Tuesday instead")."""
+    return _CORRECTION.search(reply) is not None
+
+
+def asks_again(reply: str) -> bool:
+    """Whether the whole of `reply` asks to try again ("try again", "Retry!", "again please"):
+    a phrase inside a longer reply ("no, don't try again") is not such a request."""
+    return _AGAIN.fullmatch(reply.strip(_TRAILING)) is not None

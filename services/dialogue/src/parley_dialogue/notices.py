@@ -1,0 +1,92 @@
+"""The bot's built-in sentences (`settings.messages`), rendered for one turn.
+
+Each says why the form does what it does next: a value was replaced, a value is not an option,
+nothing in the reply could be taken, or a webhook failed. They render as replies do (a template
+failure gives the safe reply and a problem to log), and one left empty says nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from parley_dialogue.definition import BotDefinition, ParameterDef
+from parley_dialogue.replies import NOTHING, Rendered, say, template_variables
+
+MAX_OPTIONS = 5
+"""How many options `not_understood` names; `more` counts the others."""
+
+
+def corrected(
+    bot: BotDefinition,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    context: Mapping[str, Any],
+    rng: random.Random,
+) -> Rendered:
+    """One `corrected` message for each parameter that had a value `before` and another `after`."""
+    rendered = NOTHING
+    for name, previous in before.items():
+        value = after.get(name)
+        if _has_value(previous) and _has_value(value) and value != previous:
+            extra = {"parameter": name, "value": _shown(value), "previous": _shown(previous)}
+            rendered += _said(bot.settings.messages.corrected, after, context, rng, extra)
+    return rendered
+
+
+def not_a_choice(
+    bot: BotDefinition, value: Any, slots: Mapping[str, Any], context: Mapping[str, Any], rng: random.Random
+) -> Rendered:
+    extra = {"value": _shown(value)}
+    return _said(bot.settings.messages.not_a_choice, slots, context, rng, extra)
+
+
+def not_understood(
+    bot: BotDefinition,
+    param: ParameterDef,
+    slots: Mapping[str, Any],
+    context: Mapping[str, Any],
+    rng: random.Random,
+) -> Rendered:
+    options = _options(bot, param)
+    extra = {"options": options[:MAX_OPTIONS], "more": max(0, len(options) - MAX_OPTIONS)}
+    return _said(bot.settings.messages.not_understood, slots, context, rng, extra)
+
+
+def action_failed(
+    bot: BotDefinition, slots: Mapping[str, Any], context: Mapping[str, Any], rng: random.Random
+) -> Rendered:
+    return _said(bot.settings.messages.action_failed, slots, context, rng, {})
+
+
+def _options(bot: BotDefinition, param: ParameterDef) -> list[str]:
+    """The answers a parameter takes, where it has a list of them: its choices, else its dictionary
+    entity's values."""
+    if param.choices:
+        return list(param.choices)
+    entity = bot.entity(param.entity)
+    return [value.value for value in entity.values] if entity is not None else []
+
+
+def _said(
+    template: str,
+    slots: Mapping[str, Any],
+    context: Mapping[str, Any],
+    rng: random.Random,
+    extra: dict[str, Any],
+) -> Rendered:
+    if not template:
+        return NOTHING
+    return say([template], {**template_variables(slots, context), **extra}, rng)
+
+
+def _shown(value: Any) -> str:
+    """A value as a sentence shows it: a list as "a, b"."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+    return str(value)
+
+
+def _has_value(value: Any) -> bool:
+    return value not in (None, "", [])
