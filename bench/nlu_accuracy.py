@@ -1,6 +1,7 @@
 """NLU accuracy on two intent sets, beside MiniLM + logistic regression in the same run.
 
     .venv/bin/python bench/nlu_accuracy.py [--data ours|public|both] [--encoder int8|fp32] [--export DIR]
+        [--entities-only] [--errors]
 
 "public" is Home Assistant's English intents (`public_intents.py`): 37 intents, 10 training and 20
 held-out utterances each, sampled from the templates of the PyPI package home-assistant-intents. Its
@@ -28,6 +29,9 @@ training split; the held-out figures below are reported, not tuned on.
   each parsed whole by a bot of the 40 intents' training examples and the annotated ones, so that
   the span tagger hears the intent the classifier predicts.
 
+`--entities-only` skips (a) and (b) (a minute instead of six); `--errors` lists, after (c), every
+annotated entity Parley missed and every entity it found that no annotation matches, by utterance.
+
 Baseline: sentence-transformers all-MiniLM-L6-v2 embeddings + scikit-learn `LogisticRegression()`
 (defaults), out of scope when its top probability is below 0.5. `--export DIR` also writes the data
 as `dataset.json` + `test.jsonl` for `python -m parley_nlu.evaluate`.
@@ -48,13 +52,13 @@ import numpy as np
 import public_intents
 from sklearn.linear_model import LogisticRegression
 
-from parley_messages import NluDataset
+from parley_messages import EntityValue, NluDataset
 from parley_nlu.candidates import Candidate, longest_first
 from parley_nlu.dictionary import DictionaryMatcher
 from parley_nlu.encoder import Encoder, OnnxEncoder, bundled_model_path, forbid_downloads
 from parley_nlu.entities import learn_entities
 from parley_nlu.export import ensure_onnx
-from parley_nlu.metrics import EntityScores, entity_key, entity_scores
+from parley_nlu.metrics import EntityKey, EntityScores, entity_key, entity_scores
 from parley_nlu.trainer import train
 
 DATA = Path(__file__).parent / "data"
@@ -185,27 +189,72 @@ def unseen_fifth(
 
 def entity_results(
     data: dict[str, Any], encoder: Encoder, intents: list[dict[str, Any]] | None = None
-) -> tuple[str, str]:
-    """Parley's and exact matching's scores on the annotated test lines. The bot holds the annotated
-    training examples and, unannotated, the training examples of `intents`; each test line is parsed
-    whole, so the tagger hears the intent the bot's classifier predicts."""
+) -> tuple[str, str, list[str]]:
+    """Parley's and exact matching's scores on the annotated test lines, and Parley's errors (see
+    `entity_errors`). The bot holds the annotated training examples and, unannotated, the training
+    examples of `intents`; each test line is parsed whole, so the tagger hears the intent the bot's
+    classifier predicts."""
     unannotated = [{"intent": i["name"], "text": t, "spans": []} for i in intents or [] for t in i["train"]]
     bot = entity_bot(data["entities"], [*data["train"], *unannotated])
     model = train(bot, encoder, version="bench")
     today = date.fromisoformat(data["today"])
     texts = [line["text"] for line in data["test"]]
     parsed = {
-        text: model.parse(text, embedding, today=today).entities
+        text: model.parse(text, embedding, today=today)
         for text, embedding in zip(texts, encoder.encode(texts), strict=True)
     }
-    exact = _exact_only(bot)
-    rows = []
-    for extract in (parsed.__getitem__, exact):
+
+    def found(text: str) -> list[EntityValue]:
+        return parsed[text].entities
+
+    rows: list[str] = []
+    for extract in (found, _exact_only(bot)):
         s = entity_match(data["test"], extract)
         rows.append(
             f"recall {s.recall:6.1%} precision {s.precision:6.1%} F1 {s.f1:.3f} ({s.matched}/{s.expected})"
         )
-    return rows[0], rows[1]
+    errors = entity_errors(data["test"], found)
+    intent_of = {text: parse.ranking[0].name for text, parse in parsed.items()}
+    return rows[0], rows[1], [f"{line}   [intent {intent_of[text]}]" for text, line in errors]
+
+
+def entity_errors(
+    lines: list[dict[str, Any]], extract: Callable[[str], Sequence[Any]]
+) -> list[tuple[str, str]]:
+    """(text, description) of each line with an annotated entity `extract` missed or an entity it
+    found that matches no annotation (of the types annotated anywhere in `lines`), matched as
+    `entity_match` does."""
+    types = {e["entity"] for line in lines for e in line["entities"]}
+    errors: list[tuple[str, str]] = []
+    for line in lines:
+        gold = [entity_key(e["entity"], e["value"], e["start"], e["end"]) for e in line["entities"]]
+        found = [
+            entity_key(e.entity, e.value, e.start, e.end) for e in extract(line["text"]) if e.entity in types
+        ]
+        missed, spurious = unmatched(gold, found)
+        if missed or spurious:
+            parts = [f"missed {_shown(k)}" for k in missed] + [f"spurious {_shown(k)}" for k in spurious]
+            errors.append((line["text"], f"{line['text']!r}: {'; '.join(parts)}"))
+    return errors
+
+
+def unmatched(gold: list[EntityKey], found: list[EntityKey]) -> tuple[list[EntityKey], list[EntityKey]]:
+    """The annotated entities no found one matches, and the found ones that match none, paired as
+    `parley_nlu.metrics.entity_scores` pairs them (same type and value, overlapping spans)."""
+    left = list(gold)
+    spurious: list[EntityKey] = []
+    for key in found:
+        match = next((g for g in left if g[:2] == key[:2] and key[2] < g[3] and g[2] < key[3]), None)
+        if match is None:
+            spurious.append(key)
+        else:
+            left.remove(match)
+    return left, spurious
+
+
+def _shown(key: EntityKey) -> str:
+    entity, value, start, end = key
+    return f"{entity}={value!r}@{start}-{end}"
 
 
 def entity_bot(definitions: list[Any], examples: list[dict[str, Any]]) -> NluDataset:
@@ -262,42 +311,61 @@ def main(args: argparse.Namespace) -> None:
     if args.export:
         export(Path(args.export), intents, oos, entity_data)
     forbid_downloads()
-    from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - after forbid_downloads
-
-    reference = SentenceTransformer(str(bundled_model_path()), device="cpu", local_files_only=True)
     encoder = OnnxEncoder.load(ensure_onnx(Path(args.model_cache), args.encoder))
-    systems = {
-        "MiniLM + LogisticRegression": baseline(reference),
-        f"Parley (onnx-{args.encoder})": parley(encoder),
-    }
+    systems = {} if args.entities_only else intent_systems(encoder, args.encoder)
     if args.data in ("public", "both"):
         public = public_intents.sample()
         print(f"Public: {public_intents.SOURCE}")
         held_out = sum(len(i["test"]) for i in public.intents)
         print(f"{len(public.intents)} intents x 10 examples, {held_out} held-out utterances")
         print(f"(left out, too few distinct wordings: {', '.join(public.left_out)})\n")
-        compare(systems, public.intents, [])
+        if systems:
+            compare(systems, public.intents, [])
         print_entities(
-            public.entities, encoder, "rooms, floors, devices listed; open values unseen in training"
+            public.entities,
+            encoder,
+            "rooms, floors, devices listed; open values unseen in training",
+            errors=args.errors,
         )
     if args.data in ("ours", "both"):
         print("Parley's own benchmark data (bench/data; not CLINC150, not the reviewers' set)")
         held_out = sum(len(i["test"]) for i in intents)
         print(f"{len(intents)} intents x 10 examples, {held_out} held-out paraphrases,", end=" ")
         print(f"{len(oos)} out-of-scope\n")
-        compare(systems, intents, oos)
-        print_entities(entity_data, encoder, "with the 40 intents' unannotated examples", intents)
+        if systems:
+            compare(systems, intents, oos)
+        print_entities(
+            entity_data, encoder, "with the 40 intents' unannotated examples", intents, errors=args.errors
+        )
+
+
+def intent_systems(encoder: Encoder, variant: str) -> dict[str, Callable[[list[dict[str, Any]]], Predict]]:
+    """The baseline and Parley, as intent classifiers to train."""
+    from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - after forbid_downloads
+
+    reference = SentenceTransformer(str(bundled_model_path()), device="cpu", local_files_only=True)
+    return {"MiniLM + LogisticRegression": baseline(reference), f"Parley (onnx-{variant})": parley(encoder)}
 
 
 def print_entities(
-    data: dict[str, Any], encoder: Encoder, about: str, intents: list[dict[str, Any]] | None = None
+    data: dict[str, Any],
+    encoder: Encoder,
+    about: str,
+    intents: list[dict[str, Any]] | None = None,
+    *,
+    errors: bool = False,
 ) -> None:
-    ours, before = entity_results(data, encoder, intents)
+    ours, before, mistakes = entity_results(data, encoder, intents)
     annotated = sum(len(line["entities"]) for line in data["test"])
     print(f"(c) entities ({annotated} in {len(data['test'])} utterances{'; ' + about if about else ''})")
     print(f"  {'exact dictionary + regex only':<30} {before}")
     print(f"  {'Parley':<30} {ours}")
-    print("  (MiniLM + LogisticRegression extracts no entities)\n")
+    print("  (MiniLM + LogisticRegression extracts no entities)")
+    if errors:
+        print(f"  Parley's errors ({len(mistakes)} utterances):")
+        for line in mistakes:
+            print(f"    {line}")
+    print()
 
 
 def compare(
@@ -323,6 +391,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--model-cache", default="var/models", help="ONNX export cache (NLU_MODEL_CACHE)")
     parser.add_argument(
         "--export", help="also write dataset.json and test.jsonl for parley_nlu.evaluate here"
+    )
+    parser.add_argument("--entities-only", action="store_true", help="skip (a) and (b)")
+    parser.add_argument(
+        "--errors", action="store_true", help="list the entities Parley missed or found wrongly in (c)"
     )
     return parser.parse_args()
 
