@@ -121,6 +121,14 @@ def test_the_turn_completed_event_counts_the_bots_own_fallback() -> None:
     assert not turn_completed(request, answered, 3.0).fallback
 
 
+def test_the_turn_completed_event_says_who_chose_the_intent() -> None:
+    """Analytics' mean confidence counts only the turns whose intent the NLU read."""
+    request = ChatRequest(bot="b", text="large")
+    book = IntentScore(name="book", confidence=0.04)
+    answer = ChatReply(conversation_id="c", messages=[], intent=book, intent_source="form")
+    assert turn_completed(request, answer, 3.0).intent_source == "form"
+
+
 async def test_metrics_count_turns_and_errors(client: Client) -> None:
     await client.post(CHAT, json={"text": "hi"})
     await client.get("/api/v1/bots")

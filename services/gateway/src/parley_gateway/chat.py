@@ -136,6 +136,7 @@ def _completed(
         replies=[m.text for m in reply.messages],
         intent=intent.name if intent else None,
         confidence=intent.confidence if intent else None,
+        intent_source=reply.intent_source,
         entities=[
             {"entity": e.entity, "value": e.value, "start": e.start, "end": e.end} for e in reply.entities
         ],
