@@ -45,7 +45,7 @@ async def test_text_with_half_a_surrogate_pair_is_not_unicode(
 def test_a_frame_with_half_a_surrogate_pair_gets_an_error_frame(app: Litestar) -> None:
     with (
         TestClient(app) as client,
-        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij") as ws,
     ):
         ws.send_text('{"type": "user_message", "text": "\\ud800"}')
         error = ws.receive_json()
@@ -81,7 +81,7 @@ def test_a_frame_nested_too_deep_gets_an_invalid_json_error_frame(app: Litestar)
     frame = b'{"type": "user_message", "text": "hi", "context": {"a": ' + b"[" * 3000 + b"]" * 3000 + b"}}"
     with (
         TestClient(app) as client,
-        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij") as ws,
     ):
         ws.send_text(frame.decode())
         error = ws.receive_json()
@@ -117,7 +117,7 @@ async def test_a_chat_body_that_gives_a_key_twice_is_invalid_input(client: Clien
 def test_a_frame_that_gives_a_key_twice_gets_an_invalid_json_error_frame(app: Litestar) -> None:
     with (
         TestClient(app) as client,
-        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij") as ws,
     ):
         ws.send_text('{"type": "user_message", "text": "yes", "context": {"a": 1, "a": 2}}')
         error = ws.receive_json()

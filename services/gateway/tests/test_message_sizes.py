@@ -33,7 +33,7 @@ def sync_client(app: Litestar) -> Iterator[Any]:
 def test_the_longest_text_escaped_as_pythons_json_does_is_answered(sync_client: Any) -> None:
     body = json.dumps({"text": EMOJI})  # ASCII-escaped: 24,000 bytes for 2,000 characters
     response = sync_client.post(CHAT, content=body, headers={"content-type": "application/json"})
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij") as ws:
         ws.send_text(json.dumps({"type": "user_message", "text": EMOJI}))
         reply = ws.receive_json()
     assert (response.status_code, reply["type"]) == (200, "bot_message")
@@ -55,7 +55,7 @@ async def test_a_chat_body_over_the_limit_is_told_the_limit_in_bytes_and_how_esc
 
 def test_a_frame_over_the_limit_is_told_its_size_and_the_limit_in_bytes(sync_client: Any) -> None:
     frame = json.dumps({"type": "user_message", "text": "hi", "context": {"pad": " " * LIMIT}})
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij") as ws:
         ws.send_text(frame)
         error = ws.receive_json()
     assert error["code"] == "frame_too_large"
@@ -69,7 +69,7 @@ def test_a_context_over_the_dialogues_limit_is_refused_at_the_edge(
 ) -> None:
     context = {"k": "a" * 16_384}
     response = sync_client.post(CHAT, json={"text": "hi", "context": context})
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij") as ws:
         ws.send_json({"type": "user_message", "text": "hi", "context": context})
         error = ws.receive_json()
     message = "context is larger than 16384 bytes encoded"
@@ -103,7 +103,7 @@ def test_the_default_limit_holds_any_valid_message_however_escaped(sync_client: 
     frame = _largest_valid(type="user_message")
     assert 120_000 < len(body) <= LIMIT
     response = sync_client.post(CHAT, content=body, headers={"content-type": "application/json"})
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij") as ws:
         ws.send_text(frame)
         reply = ws.receive_json()
     assert (response.status_code, reply["type"]) == (200, "bot_message")

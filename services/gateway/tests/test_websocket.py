@@ -43,20 +43,22 @@ def test_a_new_conversation_is_welcomed_with_its_id(sync_client: Any) -> None:
 
 
 def test_a_resumed_conversation_keeps_its_id_without_a_welcome(sync_client: Any) -> None:
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=abc123") as ws:
+    with sync_client.websocket_connect(
+        "/ws/chat?bot=pizzeria&conversation_id=abc123-0123456789abcdefghij"
+    ) as ws:
         reply = _say(ws, "hi again")
     assert reply["type"] == "bot_message"
-    assert reply["conversation_id"] == "abc123"
+    assert reply["conversation_id"] == "abc123-0123456789abcdefghij"
 
 
 def test_a_ping_frame_gets_a_pong(sync_client: Any) -> None:
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij") as ws:
         ws.send_json({"type": "ping"})
         assert ws.receive_json() == {"type": "pong"}
 
 
 def test_a_bad_frame_gets_an_error_and_the_socket_stays_usable(sync_client: Any) -> None:
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c2") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c2-0123456789abcdefghij") as ws:
         ws.send_text("not json")
         assert ws.receive_json()["code"] == "invalid_json"
         assert _say(ws, "hi")["type"] == "bot_message"
@@ -110,7 +112,7 @@ def test_an_empty_conversation_id_or_a_repeated_parameter_closes_with_4400(
 def test_a_frame_with_an_unknown_field_is_refused_naming_it(
     sync_client: Any, dialogue: InMemoryDialogue, frame: dict[str, Any]
 ) -> None:
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c9") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c9-0123456789abcdefghij") as ws:
         ws.send_json(frame)
         error = ws.receive_json()
         assert _say(ws, "hi")["type"] == "bot_message"
@@ -138,7 +140,7 @@ async def test_messages_over_the_connection_rate_are_refused(
     app = await _app(make_gateway, infra, ws_messages_per_second=0.001, ws_message_burst=2)
     with (
         TestClient(app) as client,
-        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c3") as ws,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c3-0123456789abcdefghij") as ws,
     ):
         replies = [_say(ws, "hi") for _ in range(3)]
     assert [r["type"] for r in replies] == ["bot_message", "bot_message", "error"]
@@ -175,7 +177,7 @@ async def test_a_user_message_over_the_connection_rate_is_refused_naming_its_id(
     app = await _app(make_gateway, infra, ws_messages_per_second=0.001, ws_message_burst=1)
     with (
         TestClient(app) as client,
-        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c3") as ws,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c3-0123456789abcdefghij") as ws,
     ):
         ws.send_json({"type": "user_message", "text": "hi", "id": "m1"})
         answered = ws.receive_json()
@@ -199,7 +201,7 @@ async def test_an_idle_connection_is_closed_with_4408(
     app = await _app(make_gateway, infra, ws_idle_seconds=0.05)
     with (
         TestClient(app) as client,
-        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c4") as ws,
+        client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c4-0123456789abcdefghij") as ws,
         pytest.raises(WebSocketDisconnect) as closed,
     ):
         ws.receive_json()
@@ -207,7 +209,7 @@ async def test_an_idle_connection_is_closed_with_4408(
 
 
 def test_the_active_websocket_gauge_returns_to_zero(sync_client: Any) -> None:
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c5") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c5-0123456789abcdefghij") as ws:
         _say(ws, "hi")
     deadline = time.monotonic() + 2  # the handler ends on the server's loop, after the client has left
     while "parley_active_websockets 0.0" not in (metrics := sync_client.get("/metrics").text):
@@ -229,7 +231,7 @@ def _slow_turns(dialogue: InMemoryDialogue, seconds: float) -> list[str]:
 
 def test_a_ping_is_answered_while_a_turn_runs(sync_client: Any, dialogue: InMemoryDialogue) -> None:
     _slow_turns(dialogue, 0.5)
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c6") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c6-0123456789abcdefghij") as ws:
         ws.send_json({"type": "user_message", "text": "slow one"})
         ws.send_json({"type": "ping"})
         ws.send_json({"type": "user_message", "text": "next one"})
@@ -247,7 +249,7 @@ def _burst(client: Any, dialogue: InMemoryDialogue, count: int, answers: int) ->
         await asyncio.to_thread(go_on.wait, 10)
 
     dialogue.hold = hold
-    with client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c7") as ws:
+    with client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c7-0123456789abcdefghij") as ws:
         for index in range(count):
             ws.send_json({"type": "user_message", "text": f"m{index}"})
         refused = [ws.receive_json(timeout=5) for _ in range(count - answers)]
@@ -279,7 +281,7 @@ def test_a_client_that_leaves_mid_turn_does_not_cancel_it(
     sync_client: Any, dialogue: InMemoryDialogue
 ) -> None:
     finished = _slow_turns(dialogue, 0.2)
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c8") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c8-0123456789abcdefghij") as ws:
         ws.send_json({"type": "user_message", "text": "left behind"})
         ws.send_json({"type": "ping"})
         assert ws.receive_json() == {"type": "pong"}  # the turn has started

@@ -19,7 +19,7 @@ from parley_runtime.infra import Infra
 
 from .conftest import InMemoryDialogue
 
-URL = "/ws/chat?bot=pizzeria&conversation_id=c1"
+URL = "/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij"
 
 
 @pytest.fixture
@@ -56,8 +56,10 @@ def test_a_message_sent_again_after_a_reconnect_is_answered_once(
     assert again == first
     assert [r.text for r in dialogue.requests] == ["one pizza please"]
 
-    elsewhere = _say(sync_client, "/ws/chat?bot=pizzeria&conversation_id=c2", text="hi", id="m-1")
-    assert elsewhere["conversation_id"] == "c2"  # ids belong to their conversation
+    elsewhere = _say(
+        sync_client, "/ws/chat?bot=pizzeria&conversation_id=c2-0123456789abcdefghij", text="hi", id="m-1"
+    )
+    assert elsewhere["conversation_id"] == "c2-0123456789abcdefghij"  # ids belong to their conversation
     assert len(dialogue.requests) == 2
 
 

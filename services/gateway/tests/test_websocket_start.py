@@ -82,7 +82,9 @@ def test_a_user_message_in_place_of_the_start_frame_is_welcomed_with_its_context
 def test_a_resumed_conversation_takes_the_start_frames_context_with_its_first_message(
     sync_client: Any, dialogue: InMemoryDialogue
 ) -> None:
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1&start=true") as ws:
+    with sync_client.websocket_connect(
+        "/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij&start=true"
+    ) as ws:
         ws.send_json(
             {"type": "start", "context": {"username": "Ann", "plan": "gold"}, "timezone": "Asia/Tokyo"}
         )
@@ -101,7 +103,9 @@ def test_on_a_resumed_conversation_the_start_frames_context_waits_for_a_turn_tha
 ) -> None:
     """A turn that fails changes nothing in the conversation, so the next message carries it."""
     dialogue.fail_next_turn(TransientError("the dialogue is restarting"))
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1&start=true") as ws:
+    with sync_client.websocket_connect(
+        "/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij&start=true"
+    ) as ws:
         ws.send_json({"type": "start", "context": {"username": "Ann"}})
         failed = _say(ws, "hi")
         _say(ws, "hi")

@@ -81,7 +81,7 @@ def test_the_welcome_comes_before_the_users_turns_in_what_is_published(
 def test_a_resumed_conversation_publishes_no_welcome(
     sync_client: Any, gateway: Gateway, infra: Infra, dialogue: InMemoryDialogue
 ) -> None:
-    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1") as ws:
+    with sync_client.websocket_connect("/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij") as ws:
         ws.send_json({"type": "user_message", "text": "back again"})
         ws.receive_json()
     events = _published(sync_client, gateway, infra)

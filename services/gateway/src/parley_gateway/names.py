@@ -19,6 +19,7 @@ __all__ = [
     "BotPath",
     "IdPath",
     "check_bot_name",
+    "check_chat_conversation_id",
     "check_conversation_id",
     "check_job_id",
     "check_key_id",
@@ -29,6 +30,29 @@ __all__ = [
 def check_conversation_id(conversation_id: str) -> str:
     if not is_id(conversation_id):
         raise InvalidInputError(f"invalid conversation_id: use {ID_RULE}")
+    return conversation_id
+
+
+CHOSEN_ID_MIN_LENGTH = 22
+"""The fewest characters of a conversation id a chat client gives: 128 random bits in base64url (a
+uuid4 is 32 hex digits, 36 with dashes; the server's own ids are 32). An id is the only thing that
+ties a message to a conversation, so whoever sends one continues that conversation and is answered
+its slots: one a client makes up must be as hard to guess as the server's."""
+SHORT_ID = (
+    f"conversation_id must be at least {CHOSEN_ID_MIN_LENGTH} characters, as hard to guess as the "
+    "server's: whoever sends it continues the conversation and is answered its slots. Leave it out "
+    "to have one assigned, or make one of 16 random bytes"
+)
+
+
+def check_chat_conversation_id(conversation_id: str) -> str:
+    """A conversation id a chat client sends (REST `conversation_id`, the websocket's query): the id
+    rule, and long enough to be unguessable (`CHOSEN_ID_MIN_LENGTH`)."""
+    check_conversation_id(conversation_id)
+    if len(conversation_id) < CHOSEN_ID_MIN_LENGTH:
+        raise InvalidInputError(
+            SHORT_ID, details={"field": "conversation_id", "min_length": CHOSEN_ID_MIN_LENGTH}
+        )
     return conversation_id
 
 

@@ -53,7 +53,7 @@ from parley_gateway.frames import (
     with_defaults,
 )
 from parley_gateway.keys import bearer
-from parley_gateway.names import check_bot_name, check_conversation_id
+from parley_gateway.names import check_bot_name, check_chat_conversation_id
 from parley_gateway.origins import origin_allowed
 from parley_gateway.queries import check_given_once
 from parley_gateway.replays import Answer
@@ -155,7 +155,7 @@ async def _open(
             raise InvalidInputError("the query parameter `bot` is required: /ws/chat?bot=<name>")
         bot = check_bot_name(query.bot)
         resumed = query.conversation_id
-        cid = new_id() if resumed is None else check_conversation_id(resumed)
+        cid = new_id() if resumed is None else check_chat_conversation_id(resumed)
         announced = _announced_start(query.start)
         await gateway.access.admit_chat(secret, client_address(socket), bot, count_key=False)
     except ParleyError as exc:
