@@ -107,7 +107,10 @@ class HttpxWebhookCaller:
             raise WebhookError(f"webhook host {url.host!r} does not resolve")
         for address in found:
             if is_private(address) and not any(address in net for net in self._allow):
-                raise WebhookRefused(f"webhook host {url.host!r} is a private address; refused")
+                raise WebhookRefused(
+                    f"webhook host {url.host!r} is a private address ({address}); refused: "
+                    "PARLEY_WEBHOOK_ALLOW_NETWORKS may list its network"
+                )
         return found[0]
 
 
