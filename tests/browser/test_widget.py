@@ -3,10 +3,11 @@ HTML from messages, keyboard use, and surviving a restart of the server it talks
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import poll, screenshot
 from tests.browser.server import Shop
 from tests.e2e.stack import EmbeddedParley
 
@@ -27,10 +28,11 @@ def open_shop(page: Page, parley: EmbeddedParley, shop: Shop) -> None:
 
 
 def stored_conversation(page: Page) -> str | None:
+    """The site's conversation, which every tab of it shows (localStorage)."""
     return page.evaluate(
         """() => {
-            const key = Object.keys(sessionStorage).find((k) => k.startsWith("parley-chat:"));
-            return key ? JSON.parse(sessionStorage.getItem(key)).conversationId : null;
+            const key = Object.keys(localStorage).find((k) => k.startsWith("parley-chat:"));
+            return key ? JSON.parse(localStorage.getItem(key)).conversationId : null;
         }"""
     )
 
@@ -98,6 +100,43 @@ def test_widget_keeps_the_conversation_across_pages_of_the_site(
     expect(chat.get_by_role("log")).to_contain_text("margherita")
     expect(chat.get_by_role("status")).to_have_text("Online")
     assert stored_conversation(page) == conversation
+
+
+def test_widget_shows_one_conversation_in_every_tab_of_the_site(
+    page: Page, parley: EmbeddedParley, shop: Shop, admin: httpx.Client
+) -> None:
+    open_shop(page, parley, shop)
+    page.get_by_role("button", name="Open chat").click()
+    first = page.get_by_role("dialog", name="Luigi's helper")
+    first.get_by_label("Message").fill("what's on the menu")
+    first.get_by_label("Message").press("Enter")
+    expect(first.get_by_role("log")).to_contain_text("margherita")
+    conversation = stored_conversation(page)
+
+    other = page.context.new_page()  # a second tab of the same site
+    open_shop(other, parley, shop)
+    other.get_by_role("button", name="Open chat").click()
+    second = other.get_by_role("dialog", name="Luigi's helper")
+    expect(second.get_by_role("log")).to_contain_text("margherita")  # what the first tab said
+    expect(second.get_by_role("status")).to_have_text("Online")
+    second.get_by_label("Message").fill("when are you open")
+    second.get_by_label("Message").press("Enter")
+    hours = second.get_by_role("log").locator(".msg.bot", has_text="11:00")
+    expect(hours).to_have_count(1)
+    # The first tab shows it too, at once, and each tab shows the answer once: only the tab that
+    # sent a message sends it and takes its answer.
+    expect(first.get_by_role("log").locator(".msg.user").last).to_have_text("You: when are you open")
+    expect(first.get_by_role("log").locator(".msg.bot", has_text="11:00")).to_have_count(1)
+    expect(first.get_by_role("log").locator(".msg.user.pending")).to_have_count(0)
+    assert stored_conversation(other) == conversation
+
+    def said() -> list[str]:
+        transcript = admin.get(f"/api/v1/bots/pizzeria/conversations/{conversation}")
+        turns = transcript.json()["turns"] if transcript.status_code == 200 else []
+        return [turn["user_text"] for turn in turns if not turn["welcome"]]
+
+    poll(page, lambda: "when are you open" in said(), "the turns recorded")
+    assert said() == ["what's on the menu", "when are you open"]  # one conversation, each message once
 
 
 def test_chat_page_is_served_with_the_widget(page: Page, parley: EmbeddedParley) -> None:

@@ -120,6 +120,18 @@ export class ChatConnection {
     this.setState("stopped");
   }
 
+  /**
+   * Continue conversation `id` instead (another tab of the site moved to it): connected, the
+   * connection reconnects to it.
+   */
+  follow(id: string): void {
+    if (id === this.id) return;
+    this.id = id;
+    if (this.stopped) return;
+    this.stop();
+    this.start();
+  }
+
   /** Start a new conversation: forget the id and reconnect. */
   restart(): void {
     this.stop();

@@ -30,6 +30,7 @@ describe("<parley-chat>", () => {
   beforeEach(() => {
     FakeSocket.all = [];
     sessionStorage.clear();
+    localStorage.clear();
     document.body.replaceChildren();
     vi.stubGlobal("WebSocket", FakeSocket);
   });
@@ -486,5 +487,80 @@ describe("<parley-chat>", () => {
     expect(texts(again, ".quick button")).toEqual([]);
     again.remove();
     expect(texts(mount(), ".quick button")).toEqual([]);
+  });
+
+  describe("in two tabs of the site", () => {
+    const KEY = "parley-chat:http://chat.test:pizzeria";
+    /** What another tab writes, and the `storage` event the browser gives this one. */
+    const otherTabSaves = (conversation: object): void => {
+      const value = JSON.stringify({ quickReplies: [], savedAt: Date.now(), ...conversation });
+      localStorage.setItem(KEY, value);
+      window.dispatchEvent(new StorageEvent("storage", { key: KEY, newValue: value }));
+    };
+
+    it("shows what another tab sent and was answered, live", () => {
+      const chat = mount();
+      last().serverOpens();
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+      otherTabSaves({
+        conversationId: "c1",
+        items: [
+          { from: "bot", text: "welcome" },
+          { from: "user", text: "menu please", id: "m1", tab: "other" },
+          { from: "bot", text: "the menu" },
+        ],
+        quickReplies: [{ title: "large", payload: "large" }],
+      });
+      expect(texts(chat, ".msg")).toEqual(["Bot: welcome", "You: menu please", "Bot: the menu"]);
+      expect(texts(chat, ".quick button")).toEqual(["large"]);
+      expect(FakeSocket.all).toHaveLength(1); // the same conversation: no new connection
+    });
+
+    it("never sends a message another tab is waiting on, nor takes its answer", () => {
+      otherTabSaves({
+        conversationId: "c1",
+        items: [{ from: "user", text: "menu please", id: "m1", tab: "other", unanswered: true, at: Date.now() }],
+      });
+      const chat = mount();
+      last().serverOpens();
+      expect(said(last())).toEqual([]);
+      chat.send("hours?");
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "11 to 23" }] }); // names no message
+      expect(texts(chat, ".msg.user.pending")).toEqual([]);
+      const stored = JSON.parse(localStorage.getItem(KEY)!) as { items: { text: string; unanswered?: boolean }[] };
+      expect(stored.items.filter((item) => item.unanswered).map((item) => item.text)).toEqual(["menu please"]);
+    });
+
+    it("shows an answer once when a duplicated tab sent the same message again", () => {
+      const chat = mount();
+      last().serverOpens();
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+      last().serverSends({ type: "pong" }); // the welcome is over
+      chat.send("menu please");
+      const [sent] = said(last());
+      const answer = { type: "bot_message", conversation_id: "c1", reply_to: sent!.id, messages: [{ text: "the menu" }] };
+      last().serverSends(answer);
+      last().serverSends(answer); // the kept reply, to the copy
+      expect(texts(chat, ".msg.bot")).toEqual(["Bot: welcome", "Bot: the menu"]);
+    });
+
+    it("follows the conversation another tab moved to", () => {
+      const chat = mount();
+      last().serverOpens();
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+      otherTabSaves({ conversationId: "c2", items: [{ from: "bot", text: "hello from c2" }] });
+      expect(texts(chat, ".msg")).toEqual(["Bot: hello from c2"]);
+      expect(FakeSocket.all).toHaveLength(2);
+      expect(new URL(last().url).searchParams.get("conversation_id")).toBe("c2");
+    });
+
+    it("ignores another site's conversation and a cleared storage", () => {
+      const chat = mount();
+      last().serverOpens();
+      last().serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+      window.dispatchEvent(new StorageEvent("storage", { key: "parley-chat:http://chat.test:other", newValue: "{}" }));
+      window.dispatchEvent(new StorageEvent("storage", { key: null, newValue: null }));
+      expect(texts(chat, ".msg")).toEqual(["Bot: welcome"]);
+    });
   });
 });

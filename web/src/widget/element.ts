@@ -4,7 +4,7 @@
 
 import { ChatConnection, type ConnectionState } from "../shared/connection";
 import { type BotMessageFrame, type Button, type ErrorFrame, usableButtons } from "../shared/protocol";
-import { History, type Item } from "./history";
+import { type Conversation, History, type Item } from "./history";
 import { Transcript } from "./transcript";
 import { UserMessages } from "./user-messages";
 import { el, svgIcon } from "./dom";
@@ -46,6 +46,10 @@ export class ParleyChatElement extends HTMLElement {
   private readonly log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
   private readonly quick = el("div", { class: "quick", role: "group", "aria-label": "Suggested replies" });
   private readonly input = el("input", { id: "message", type: "text", dir: "auto", autocomplete: "off", maxlength: "2000", placeholder: "Type a message…" });
+  /** Another tab of the site changed the conversation: show it here too. */
+  private readonly onStorage = (event: StorageEvent): void => {
+    if (this.history && event.key === this.history.key && event.newValue !== null) this.follow(this.history.current());
+  };
 
   connectedCallback(): void {
     if (!this.connection) this.setUp();
@@ -97,13 +101,19 @@ export class ParleyChatElement extends HTMLElement {
       onConversation: () => this.remember(),
       onGivenUp: (id) => this.messages?.givenUp(id),
     });
-    this.messages = new UserMessages(this.transcript, this.connection, {
-      changed: () => this.remember(),
-      failed: (item) => {
-        // Typed text comes back to be edited or sent again (a button's can be chosen again).
-        if (item.payload === undefined && !this.input.value) this.input.value = item.text;
+    this.messages = new UserMessages(
+      this.transcript,
+      this.connection,
+      {
+        changed: () => this.remember(),
+        failed: (item) => {
+          // Typed text comes back to be edited or sent again (a button's can be chosen again).
+          if (item.payload === undefined && !this.input.value) this.input.value = item.text;
+        },
       },
-    });
+      this.history.tab,
+    );
+    globalThis.addEventListener?.("storage", this.onStorage);
     this.showQuickReplies(saved.quickReplies);
     this.openChosen = saved.open;
     this.setOpen(saved.open ?? this.hasAttribute("open"), false);
@@ -200,7 +210,7 @@ export class ParleyChatElement extends HTMLElement {
       this.messages?.refused(frame);
       return;
     }
-    this.messages?.answered(frame, welcome);
+    if (this.messages?.answered(frame, welcome) === false) return; // shown already
     for (const message of frame.messages) {
       const buttons = usableButtons(message.buttons);
       const choices = buttons.filter(isQuickReply);
@@ -215,11 +225,22 @@ export class ParleyChatElement extends HTMLElement {
     this.remember();
   }
 
-  private showQuickReplies(buttons: Button[]): void {
+  private showQuickReplies(buttons: Button[], remember = true): void {
     this.quickReplies = usableButtons(buttons);
     this.quick.replaceChildren(...this.quickReplies.map((b) => this.transcript!.button(b)));
     this.transcript?.scrollDown(); // the bar takes its height from the log: keep the question they answer in view
-    this.remember();
+    if (remember) this.remember();
+  }
+
+  /**
+   * Show the conversation as another tab left it, and continue it: a tab that started its own at the
+   * same moment follows the one saved last. Nothing is saved back (the other tab has).
+   */
+  private follow(conversation: Conversation): void {
+    this.transcript?.replace(conversation.items);
+    this.showQuickReplies(conversation.quickReplies, false);
+    if (conversation.conversationId !== null) this.connection?.follow(conversation.conversationId);
+    if (this.connection?.state !== "open") this.messages?.disconnected(); // this tab's waiting messages stay dimmed
   }
 
   private setStatus(state: ConnectionState): void {

@@ -29,6 +29,14 @@ export class Transcript {
     this.show(item);
   }
 
+  /** Show `items` instead, as another tab left the conversation. */
+  replace(items: Item[]): void {
+    this.items.splice(0, this.items.length, ...items);
+    this.bubbles.clear();
+    this.log.replaceChildren();
+    for (const item of this.items) this.show(item);
+  }
+
   /**
    * Add a note unless the same one has been shown since the bot last spoke: a refusal repeated on
    * every retry is shown once.

@@ -3,6 +3,8 @@
 // words). Each has an id that its answer names (`reply_to`). One sent and not answered goes again on
 // the next connection, even from the site's next page, and the gateway answers that copy with the
 // reply it kept, so the visitor never waits forever on an answer that went to a dead socket.
+// Every tab of the site shows the conversation, but a message is sent, again or not, only by the
+// tab it was typed in (`tab`), and its answer goes to that tab's socket.
 
 import type { ChatConnection } from "../shared/connection";
 import { newMessageId } from "../shared/outbox";
@@ -33,6 +35,8 @@ export class UserMessages {
     private readonly transcript: Transcript,
     private readonly connection: ChatConnection,
     private readonly hooks: UserMessagesHooks,
+    /** This tab, which its messages carry. */
+    private readonly tab: string,
   ) {}
 
   /**
@@ -40,7 +44,7 @@ export class UserMessages {
    * when too many messages already wait for the connection: the visitor keeps it to send later.
    */
   send(text: string, shown: string): boolean {
-    const item: Item = { from: "user", text: shown, id: newMessageId() };
+    const item: Item = { from: "user", text: shown, id: newMessageId(), tab: this.tab };
     if (text !== shown) item.payload = text;
     const sent = this.connection.send(text, item.id);
     if (sent === "full") {
@@ -55,8 +59,9 @@ export class UserMessages {
   }
 
   /**
-   * What an earlier page left waiting: sent again, in order, under the same ids; one that has waited
-   * for its answer too long is marked instead. Whether anything is to be sent.
+   * What an earlier page of this tab left waiting: sent again, in order, under the same ids; one
+   * that has waited for its answer too long is marked instead, whichever tab sent it (a tab closed
+   * before the answer came would leave it waiting in the others). Whether anything is to be sent.
    */
   resume(now = Date.now()): boolean {
     let sending = false;
@@ -66,6 +71,7 @@ export class UserMessages {
         this.fail(item, LOST, true);
         continue;
       }
+      if (!this.mine(item)) continue;
       item.id ??= newMessageId();
       if (this.connection.send(item.payload ?? item.text, item.id) === "full") {
         this.fail(item, NOT_SENT_WAITING, true);
@@ -91,13 +97,19 @@ export class UserMessages {
     for (const item of this.waiting()) this.transcript.dim(item, true);
   }
 
-  answered(frame: BotMessageFrame, welcome: boolean): void {
-    if (welcome) return;
+  /**
+   * Whether the answer is new: not when the message it names was answered already (a duplicated
+   * tab, which shares this tab's id, sent it again and the gateway gave it the kept reply).
+   */
+  answered(frame: BotMessageFrame, welcome: boolean): boolean {
+    if (welcome) return true;
     const item = frame.reply_to !== undefined ? this.byId(frame.reply_to) : this.waiting()[0];
-    if (!item) return;
+    if (!item) return true;
+    if (!item.pending && !item.unanswered && !item.failed) return false;
     delete item.unanswered;
     delete item.at;
     this.hooks.changed();
+    return true;
   }
 
   /**
@@ -141,9 +153,13 @@ export class UserMessages {
     this.hooks.changed();
   }
 
-  /** The visitor's messages still to be sent or answered, oldest first. */
+  /** This tab's messages still to be sent or answered, oldest first. */
   private waiting(): Item[] {
-    return this.transcript.items.filter((item) => item.from === "user" && (item.pending || item.unanswered));
+    return this.transcript.items.filter((item) => item.from === "user" && this.mine(item) && (item.pending || item.unanswered));
+  }
+
+  private mine(item: Item): boolean {
+    return item.tab === undefined || item.tab === this.tab;
   }
 
   private byId(id: string): Item | undefined {
