@@ -4,23 +4,22 @@ A bot definition (native or AI Chatbot Framework export, JSON or YAML) is turned
 the trainer would get, and a test file may then also mark out-of-scope utterances with the bot's
 own fallback intent; `parley_nlu.evaluate` does the rest.
 
-The bot is named by its document (`name:`); a document without one (an ACF export) by its file
-name made a valid bot name (`order_status (1).json` is `order_status_1`), as a downloaded file
-is often renamed. A JSON file that is neither is reported as what it most looks like: a dataset
-(it names its `bot`, or its intents have a `name` but no `id`) by the dataset's error.
+The bot is named as `parley.botfiles.bot_name` reads its file. A JSON file that is neither is
+reported as what it most looks like: a dataset (it names its `bot`, or its intents have a `name`
+but no `id`) by the dataset's error.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, cast
 
 import msgspec
 
+from parley.botfiles import bot_name, content_type
 from parley_dialogue.definition import to_dataset
-from parley_dialogue.documents import load_document, parse_document
-from parley_messages import NluDataset, is_bot_name
+from parley_dialogue.documents import parse_document
+from parley_messages import NluDataset
 from parley_nlu.evaluate import parser, run
 from parley_runtime.errors import InvalidInputError
 
@@ -39,9 +38,7 @@ def evaluate(argv: list[str]) -> int:
     dataset = _as_dataset(raw, source)
     if dataset is not None:
         return run(args, dataset)
-    content_type = _content_type(source)
-    name = _own_name(load_document(raw, content_type)) or name_from_file(source)
-    definition = parse_document(raw, content_type, name=name)
+    definition = parse_document(raw, content_type(source), name=bot_name(raw, source))
     return run(args, to_dataset(definition), out_of_scope=[definition.settings.fallback_intent])
 
 
@@ -72,22 +69,3 @@ def _looks_like_dataset(raw: bytes) -> bool:
         return False
     items = cast(list[Any], intents)
     return all(isinstance(i, dict) and "name" in i and not {"id", "intentId"} & i.keys() for i in items)
-
-
-def _own_name(doc: object) -> str | None:
-    """The bot's name as the document gives it (native definitions do; ACF exports do not)."""
-    name = cast(dict[str, Any], doc).get("name") if isinstance(doc, dict) else None
-    return name if isinstance(name, str) and name else None
-
-
-def name_from_file(path: Path) -> str:
-    """A bot name made of the file's name: other characters as `_`, at most 64; `bot` if none is left."""
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_-")[:64]
-    return slug if is_bot_name(slug) else "bot"
-
-
-def _content_type(path: Path) -> str | None:
-    """By the file's suffix; without a known one `parse_document` goes by the first character."""
-    return {".yaml": "application/yaml", ".yml": "application/yaml", ".json": "application/json"}.get(
-        path.suffix.lower()
-    )
