@@ -11,6 +11,8 @@ from typing import cast
 
 import msgspec
 
+from parley import bots, shell
+from parley.api import DEFAULT_URL, Api, CommandError, admin_token
 from parley.settings import EmbeddedSettings, check_run_settings
 from parley_runtime.errors import InvalidInputError, ParleyError, SettingsError
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
@@ -25,6 +27,13 @@ archive would find no turns, each reporting success."""
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in ("bots", "chat"):
+        return _author(args)
+    return _operate(args)
+
+
+def _operate(args: argparse.Namespace) -> int:
+    """The commands run here rather than against a running Parley."""
     try:
         if args.command == "run":
             return _run()
@@ -73,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley", description="Parley, a self-hosted chatbot framework.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run every service in one process, with no infrastructure")
+    connection = _connection_options()
+    bots.add_parser(commands, parents=[connection])
+    shell.add_parser(commands, parents=[connection])
     nlu = commands.add_parser(
         "nlu",
         help="evaluate a bot's NLU: parley nlu evaluate BOT.yaml|DATASET.json [--test TEST.jsonl]",
@@ -103,6 +115,34 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup_id", nargs="?", default="latest", help="a backup id; default the newest")
     restore.add_argument("--force", action="store_true", help="upsert into a database that is not empty")
     return parser
+
+
+def _connection_options() -> argparse.ArgumentParser:
+    """Where `parley bots` and `parley chat` find Parley, and the admin token they send."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--url", default=DEFAULT_URL, help=f"the gateway; default {DEFAULT_URL}")
+    options.add_argument(
+        "--token",
+        help="the admin token; default PARLEY_ADMIN_TOKEN, or for a Parley on this machine"
+        " the one it kept in PARLEY_DATA_DIR/admin-token",
+    )
+    return options
+
+
+def _author(args: argparse.Namespace) -> int:
+    """`parley bots` and `parley chat`: each failure said in one line (and a refused definition's
+    problems after it), with a non-zero status."""
+    api = Api(args.url, admin_token(args.token, args.url))
+    try:
+        return (bots.run if args.command == "bots" else shell.run)(api, args)
+    except CommandError as exc:
+        print(f"{_name(args)}: {exc}", *(f"  {line}" for line in exc.problems), sep="\n", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:  # `bots train --wait` stops following; the job goes on
+        print(file=sys.stderr)
+        return 130
+    finally:
+        api.close()
 
 
 def _positive(text: str) -> int:

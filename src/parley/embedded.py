@@ -21,7 +21,7 @@ import uvicorn
 from litestar import Litestar
 
 from parley.recovery import fail_interrupted_jobs
-from parley.settings import EmbeddedSettings
+from parley.settings import ADMIN_TOKEN_FILE, EmbeddedSettings
 from parley_analytics.bootstrap import build_analytics_worker
 from parley_dialogue.bootstrap import build_dialogue_service, build_notification_worker
 from parley_dialogue.service import DialogueService
@@ -41,8 +41,6 @@ from parley_runtime.worker import Worker
 log = structlog.get_logger(__name__)
 
 DEMO_BOT = "pizzeria"
-ADMIN_TOKEN_FILE = "admin-token"  # noqa: S105 - a file name, not a secret
-"""Where `kept_admin_token` keeps a generated admin token, under PARLEY_DATA_DIR."""
 
 
 @dataclass

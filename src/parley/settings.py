@@ -16,6 +16,10 @@ from parley_runtime.infra import InfraSettings
 from parley_runtime.settings import check_settings, env, env_names, load_settings
 from parley_runtime.worker_settings import WorkerSettings
 
+ADMIN_TOKEN_FILE = "admin-token"  # noqa: S105 - a file name, not a secret
+"""Where the embedded runner keeps a generated admin token, under PARLEY_DATA_DIR (and where the
+author commands look for it)."""
+
 
 class EmbeddedSettings(msgspec.Struct, frozen=True, kw_only=True):
     host: Annotated[str, env("PARLEY_HOST")] = "127.0.0.1"
