@@ -277,3 +277,16 @@ def test_no_parley_listening_says_how_to_start_one(capsys: pytest.CaptureFixture
         f"parley bots list: cannot reach Parley at {url}: start it with `just run` or"
         " `python -m parley run`, or give --url"
     )
+
+
+def test_a_key_that_may_not_administer_says_so(
+    parley: EmbeddedParley, capsys: pytest.CaptureFixture[str]
+) -> None:
+    made = httpx.post(
+        parley.url("/api/v1/keys"), json={"name": "cli chat only", "scopes": ["chat"]}, headers=parley.admin
+    )
+    assert made.status_code == 201, made.text
+    assert main(["bots", "list", "--url", parley.base_url, "--token", made.json()["key"]]) == 1
+    line = _one_error_line(capsys)
+    assert line.startswith("parley bots list: ")
+    assert ": this key may not do that; give --token or set PARLEY_ADMIN_TOKEN" in line
