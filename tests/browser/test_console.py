@@ -114,6 +114,24 @@ def test_console_shows_conversations_and_analytics(page: Page, parley: EmbeddedP
     screenshot(page, "console-analytics")
 
 
+def test_console_transcript_shows_the_entities_read_in_each_message(
+    page: Page, parley: EmbeddedParley, admin: httpx.Client
+) -> None:
+    said = "a large margherita please"
+    chat = admin.post("/api/v1/bots/pizzeria/chat", json={"text": said}).raise_for_status()
+    conversation = chat.json()["conversation_id"]
+
+    def logged() -> bool:
+        turns = admin.get(f"/api/v1/bots/pizzeria/conversations/{conversation}").json().get("turns", [])
+        return any(turn["user_text"] == said for turn in turns)
+
+    wait_for(logged, "the logged turn")
+    sign_in(page, parley, f"#/bots/pizzeria/conversations/{conversation}")
+    turn = page.locator(".turn", has_text=said)
+    expect(turn.locator("[data-entity=size]")).to_have_text("size=large")
+    expect(turn.locator("[data-entity=pizza]")).to_have_text("pizza=margherita")
+
+
 def test_api_keys_are_created_and_revoked_or_reported_unavailable(page: Page, parley: EmbeddedParley) -> None:
     sign_in(page, parley)
     page.get_by_role("link", name="API keys").click()

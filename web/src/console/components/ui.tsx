@@ -3,6 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { useId, useState } from "preact/hooks";
 import { tokenize } from "../../shared/richtext";
+import { chipText, entitiesToShow, valueText } from "../entity-values";
 
 /** An error, titled; `children` are what the user can do about it (a Retry button). */
 export function ErrorBox({ error, title, children }: { error: string | null; title?: string; children?: ComponentChildren }) {
@@ -226,4 +227,23 @@ export function download(name: string, data: string, type = "application/json"):
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The entities the NLU read in a message, as chips: `entity=value`, the whole value in the title. */
+export function EntityChips({ entities }: { entities: readonly unknown[] | undefined }) {
+  const shown = entitiesToShow(entities);
+  if (shown.length === 0) return null;
+  return (
+    <p>
+      <span class="label">entities</span>{" "}
+      {shown.map((read) => {
+        const whole = `${read.entity}=${valueText(read.value)}`;
+        return (
+          <code key={whole} class="chip" data-entity={read.entity} title={whole}>
+            {chipText(read)}
+          </code>
+        );
+      })}
+    </p>
+  );
 }

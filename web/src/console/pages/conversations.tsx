@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from "preact/hooks";
 import { describe } from "../api";
-import { Empty, ErrorBox, Loading, RichText, percent, when } from "../components/ui";
+import { Empty, EntityChips, ErrorBox, Loading, RichText, percent, when } from "../components/ui";
 import { useApi } from "../context";
 import {
   ANY_CONVERSATION,
@@ -128,6 +128,7 @@ function Transcript({ id }: { id: string }) {
                 <span class="label">intent</span> <strong>{turn.intent ?? "–"}</strong> {percent(turn.confidence ?? null, 1)}
                 {turn.fallback && <span class="badge warn">fallback</span>}
               </p>
+              <EntityChips entities={turn.entities} />
               {Object.keys(turn.slots ?? {}).length > 0 && (
                 <p>
                   <span class="label">slots</span> <code>{JSON.stringify(turn.slots)}</code>

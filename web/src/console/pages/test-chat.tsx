@@ -3,7 +3,7 @@
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { describe } from "../api";
-import { RichText, percent } from "../components/ui";
+import { EntityChips, RichText, percent } from "../components/ui";
 import { type TurnView, placeFrame, placeParse, userTurn, waiting } from "../chat-turns";
 import { useApi } from "../context";
 import { useDraft } from "../draft";
@@ -174,16 +174,7 @@ function TurnDebug({ turn }: { turn: TurnView }) {
           ))}
         </ul>
       )}
-      {(reply?.entities ?? []).length > 0 && (
-        <p>
-          <span class="label">entities</span>{" "}
-          {reply!.entities!.map((e) => (
-            <code key={`${e.start}-${e.end}`} class="chip" data-entity={e.entity}>
-              {e.entity}={String(e.value)}
-            </code>
-          ))}
-        </p>
-      )}
+      <EntityChips entities={reply?.entities} />
       {slots.length > 0 && (
         <p>
           <span class="label">slots</span>{" "}
