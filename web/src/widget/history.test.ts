@@ -47,6 +47,7 @@ describe("History", () => {
     new History(KEY, site, new MemoryStorage()).save(conversation("c1"), 1000);
     const other = new History(KEY, site, new MemoryStorage()).load(1001 + JOIN_WITHIN_MS);
     expect(other).toEqual({ conversationId: null, items: [], quickReplies: [], open: undefined });
+    expect(site.getItem(KEY)).toBeNull(); // not kept on the device either
   });
 
   it("keeps a tab's own conversation however long it stayed idle", () => {

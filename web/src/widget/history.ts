@@ -81,6 +81,7 @@ export class History {
     const started = shared.conversationId !== null || shared.items.length > 0;
     const shown = mine.conversationId !== null && shared.conversationId === mine.conversationId;
     const joins = started && (shown || now - shared.savedAt <= JOIN_WITHIN_MS);
+    if (started && !joins) this.remove(this.shared); // not kept on the device for the next person either
     // A tab that remembered its whole conversation itself (before tabs shared it) keeps it.
     const conversation = joins ? shared : (legacyConversation(this.read(this.own)) ?? emptyConversation());
     return { ...conversation, open: mine.open };
@@ -121,6 +122,14 @@ export class History {
       return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
     } catch {
       return {};
+    }
+  }
+
+  private remove(storage: Storage | null): void {
+    try {
+      storage?.removeItem(this.key);
+    } catch {
+      // disabled storage holds nothing
     }
   }
 
