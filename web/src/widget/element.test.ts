@@ -531,6 +531,22 @@ describe("<parley-chat>", () => {
       expect(stored.items.filter((item) => item.unanswered).map((item) => item.text)).toEqual(["menu please"]);
     });
 
+    it("marks a message a closed tab never sent as not sent, once it has waited as long as an answer may", () => {
+      const typed = Date.now() - 3 * 60_000;
+      otherTabSaves({
+        conversationId: "c1",
+        items: [
+          { from: "user", text: "hours?", id: "m1", tab: "gone", pending: true, at: typed },
+          { from: "user", text: "menu?", id: "m2", tab: "alive", pending: true, at: Date.now() },
+        ],
+      });
+      const chat = mount("pizzeria", {}, { open: false });
+      expect(texts(chat, ".msg.user.failed")).toEqual(["You: hours?"]);
+      expect(texts(chat, ".failure")).toEqual(["Not sent: the tab it was typed in was closed. Please send it again. Send again"]);
+      expect(FakeSocket.all).toHaveLength(0); // neither is this tab's to send
+      expect(root(chat).querySelector<HTMLInputElement>("#message")!.value).toBe(""); // not typed here
+    });
+
     it("shows an answer once when a duplicated tab sent the same message again", () => {
       const chat = mount();
       last().serverOpens();

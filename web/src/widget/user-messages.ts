@@ -22,6 +22,8 @@ const NOT_SENT = "Not sent.";
 /** The connection holds as many messages as the gateway takes at once: a new one is refused, never an old one dropped. */
 const TOO_MANY_WAITING = "Too many messages are waiting to be sent. Wait for the connection, then send this one.";
 const NOT_SENT_WAITING = "Not sent: too many messages were waiting. Please send it again.";
+/** Under a message another tab queued and never sent: that tab was closed first. */
+const LEFT_UNSENT = "Not sent: the tab it was typed in was closed. Please send it again.";
 
 export interface UserMessagesHooks {
   /** Something changed that the tab should remember. */
@@ -51,8 +53,10 @@ export class UserMessages {
       this.transcript.noteOnce(TOO_MANY_WAITING); // remembered with the next change: it holds only until then
       return false;
     }
-    if (sent === "queued") item.pending = true;
-    else this.sent(item);
+    if (sent === "queued") {
+      item.pending = true;
+      item.at = Date.now(); // typed: another tab may mark it not sent once this one is long gone
+    } else this.sent(item);
     this.transcript.add(item);
     this.hooks.changed();
     return true;
@@ -60,18 +64,22 @@ export class UserMessages {
 
   /**
    * What an earlier page of this tab left waiting: sent again, in order, under the same ids; one
-   * that has waited for its answer too long is marked instead, whichever tab sent it (a tab closed
-   * before the answer came would leave it waiting in the others). Whether anything is to be sent.
+   * that has waited for its answer too long is marked instead, whichever tab sent it, and so is one
+   * another tab has kept waiting to be sent as long (a tab closed first would leave it waiting in
+   * the others for good). Whether anything is to be sent.
    */
   resume(now = Date.now()): boolean {
     let sending = false;
     for (const item of this.transcript.items) {
       if (item.from !== "user" || !(item.pending || item.unanswered)) continue;
       if (item.unanswered && now - (item.at ?? 0) > RESEND_WITHIN_MS) {
-        this.fail(item, LOST, true);
+        this.fail(item, LOST, true, this.mine(item));
         continue;
       }
-      if (!this.mine(item)) continue;
+      if (!this.mine(item)) {
+        if (item.pending && now - (item.at ?? now) > RESEND_WITHIN_MS) this.fail(item, LEFT_UNSENT, true, false);
+        continue;
+      }
       item.id ??= newMessageId();
       if (this.connection.send(item.payload ?? item.text, item.id) === "full") {
         this.fail(item, NOT_SENT_WAITING, true);
@@ -144,12 +152,13 @@ export class UserMessages {
     item.at = now;
   }
 
-  private fail(item: Item, note: string, retry: boolean): void {
+  /** `giveBack`: the message's text may come back into the input (not another tab's, unasked). */
+  private fail(item: Item, note: string, retry: boolean, giveBack = true): void {
     delete item.unanswered;
     delete item.at;
     if (item.id !== undefined) this.connection.forget(item.id);
     this.transcript.failed(item, { note, retry });
-    this.hooks.failed(item);
+    if (giveBack) this.hooks.failed(item);
     this.hooks.changed();
   }
 
