@@ -11,12 +11,15 @@ import re
 from pathlib import Path
 from typing import Any, cast
 
-from parley_dialogue.documents import load_document
 from parley_messages import is_bot_name
 
 
 def bot_name(raw: bytes, path: Path) -> str:
     """The bot `raw`, read from `path`, defines; `InvalidInputError` when it is not JSON or YAML."""
+    # Imported here: the dialogue's documents bring its template engine, which `parley --help` and
+    # the jobs' commands (the cli image) neither need nor have.
+    from parley_dialogue.documents import load_document  # noqa: PLC0415
+
     return own_name(load_document(raw, content_type(path))) or name_from_file(path)
 
 
