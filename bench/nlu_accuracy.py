@@ -28,8 +28,11 @@ training split; the held-out figures below are reported, not tuned on.
 - (c) entities: recall/precision/F1 on the annotated utterances (relative dates against 2024-05-15),
   each parsed whole by a bot of the 40 intents' training examples and the annotated ones, so that
   the span tagger hears the intent the classifier predicts.
+- (d) as (a), with one typo in every held-out utterance (one word of four letters or more: a letter
+  deleted, doubled, swapped with the next or changed to a keyboard neighbour; seeded), beside Parley
+  reading the typos as written: Parley mends them toward the bot's words (`spelling.py`).
 
-`--entities-only` skips (a) and (b) (a minute instead of six); `--errors` lists, after (c), every
+`--entities-only` skips (a), (b) and (d) (a minute instead of six); `--errors` lists, after (c), every
 annotated entity Parley missed and every entity it found that no annotation matches, by utterance.
 
 Baseline: sentence-transformers all-MiniLM-L6-v2 embeddings + scikit-learn `LogisticRegression()`
@@ -41,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -86,12 +90,16 @@ def dataset(intents: list[dict[str, Any]], entities: list[Any] | None = None) ->
     return msgspec.convert(raw, NluDataset)
 
 
-def parley(encoder: Encoder) -> Callable[[list[dict[str, Any]]], Predict]:
+def parley(encoder: Encoder, *, mend: bool = True) -> Callable[[list[dict[str, Any]]], Predict]:
+    """Parley's intent classifier, reading each text as the service does (typos mended toward the
+    bot's words, `spelling.py`), or as written with `mend=False`."""
+
     def fit(intents: list[dict[str, Any]]) -> Predict:
         model = train(dataset(intents), encoder, version="bench")
 
         def predict(texts: list[str]) -> tuple[list[str], np.ndarray]:
-            scores = model.classifier.scores(encoder.encode(texts), texts)
+            read = [model.intent_text(t) for t in texts] if mend else texts
+            scores = model.classifier.scores(encoder.encode(read), read)
             return [model.intents[i] for i in scores.argmax(axis=1)], scores.max(axis=1)
 
         return predict
@@ -201,7 +209,7 @@ def entity_results(
     texts = [line["text"] for line in data["test"]]
     parsed = {
         text: model.parse(text, embedding, today=today)
-        for text, embedding in zip(texts, encoder.encode(texts), strict=True)
+        for text, embedding in zip(texts, encoder.encode([model.intent_text(t) for t in texts]), strict=True)
     }
 
     def found(text: str) -> list[EntityValue]:
@@ -320,7 +328,7 @@ def main(args: argparse.Namespace) -> None:
         print(f"{len(public.intents)} intents x 10 examples, {held_out} held-out utterances")
         print(f"(left out, too few distinct wordings: {', '.join(public.left_out)})\n")
         if systems:
-            compare(systems, public.intents, [])
+            compare(systems, public.intents, [], parley(encoder, mend=False))
         print_entities(
             public.entities,
             encoder,
@@ -333,7 +341,7 @@ def main(args: argparse.Namespace) -> None:
         print(f"{len(intents)} intents x 10 examples, {held_out} held-out paraphrases,", end=" ")
         print(f"{len(oos)} out-of-scope\n")
         if systems:
-            compare(systems, intents, oos)
+            compare(systems, intents, oos, parley(encoder, mend=False))
         print_entities(
             entity_data, encoder, "with the 40 intents' unannotated examples", intents, errors=args.errors
         )
@@ -372,6 +380,7 @@ def compare(
     systems: dict[str, Callable[[list[dict[str, Any]]], Predict]],
     intents: list[dict[str, Any]],
     oos: list[str],
+    unmended: Callable[[list[dict[str, Any]]], Predict],
 ) -> None:
     print("(a) 10 examples per intent, all intents known")
     for name, fit in systems.items():
@@ -379,7 +388,38 @@ def compare(
     print("(b) a fifth of the intents unseen (5 splits, pooled)")
     for name, fit in systems.items():
         print(f"  {name:<30} {unseen_fifth(fit, intents, oos)}", flush=True)
+    print("(d) as (a), with one typo in every held-out utterance")
+    rng = random.Random(TYPO_SEED)
+    typed = [{**i, "test": [typo(t, rng) for t in i["test"]]} for i in intents]
+    for name, fit in {**systems, "Parley, typos not mended": unmended}.items():
+        print(f"  {name:<30} {ten_shot(fit, typed, oos)}", flush=True)
     print()
+
+
+TYPO_SEED = 7
+NEIGHBOURS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def typo(text: str, rng: random.Random) -> str:
+    """`text` with one typo in one word of four letters or more (none without such a word): a
+    letter inside it deleted, doubled, swapped with the next, or changed to a keyboard neighbour."""
+    words = list(re.finditer(r"[^\W\d_]{4,}", text))
+    if not words:
+        return text
+    found = rng.choice(words)
+    word, i = found.group(0), rng.randrange(1, len(found.group(0)) - 1)
+    kind = rng.choice(("delete", "swap", "double", "neighbour"))
+    if kind == "delete":
+        typed = word[:i] + word[i + 1 :]
+    elif kind == "swap":
+        typed = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    elif kind == "double":
+        typed = word[:i] + word[i] + word[i:]
+    else:
+        row = next((r for r in NEIGHBOURS if word[i].lower() in r), "aeiou")
+        at = row.find(word[i].lower())
+        typed = word[:i] + row[at - 1 if at > 0 else 1] + word[i + 1 :]
+    return text[: found.start()] + typed + text[found.end() :]
 
 
 def parse_args() -> argparse.Namespace:
@@ -392,7 +432,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--export", help="also write dataset.json and test.jsonl for parley_nlu.evaluate here"
     )
-    parser.add_argument("--entities-only", action="store_true", help="skip (a) and (b)")
+    parser.add_argument("--entities-only", action="store_true", help="skip (a), (b) and (d)")
     parser.add_argument(
         "--errors", action="store_true", help="list the entities Parley missed or found wrongly in (c)"
     )
