@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import msgspec
 import numpy as np
 import pytest
 
 from parley_messages import EntityDef, EntityValueDef, Example, Span
-from parley_nlu.tagger import SpanTagger, TaggerParams, fit_tagger, token_features
+from parley_nlu.tagger import SpanTagger, TaggerParams, fit_tagger, token_features, type_weights
 
 
 def annotated(text: str, *spans: tuple[str, str]) -> Example:
@@ -119,6 +120,52 @@ def test_the_intent_tells_the_type_when_the_words_do_not() -> None:
     assert found == {"shop": [("item", "bread")], "chores": [("task", "bread")]}
 
 
+def test_the_intent_s_examples_weigh_the_type_of_a_value_its_words_read_as_another() -> None:
+    """A single word reads as a shopping item by its words ("taxes" like "milk"), but an intent whose
+    examples annotate to-do tasks makes it a task."""
+    shopping = [
+        annotated(f"add {item} to my list", ("item", item)) for item in ("milk", "eggs", "rice", "cheese")
+    ]
+    shopping += [annotated(f"put {item} on my list", ("item", item)) for item in ("butter", "olive oil")]
+    chores = [
+        annotated(f"add {task} to my list", ("task", task))
+        for task in ("laundry", "pay rent", "call the plumber")
+    ]
+    chores += [annotated(f"put {task} on my list", ("task", task)) for task in ("ironing", "book dentist")]
+    examples = [*shopping, *chores, annotated("what is on my list")]
+    intents = ["shop"] * len(shopping) + ["chores"] * len(chores) + ["show"]
+    tagger = fit_tagger(examples, intents=intents)
+    assert tagger is not None
+    assert tagger.params.spans_by_intent == {"shop": {"item": 6}, "chores": {"task": 5}, "show": {}}
+    found = {intent: [(c.entity, c.value) for c in tagger.candidates("add taxes to my list", intent)]
+             for intent in ("shop", "chores", "show")}  # fmt: skip
+    assert found == {"shop": [("item", "taxes")], "chores": [("task", "taxes")], "show": [("item", "taxes")]}
+    unweighted = SpanTagger(msgspec.structs.replace(tagger.params, spans_by_intent={}), **tagger.arrays())
+    assert [(c.entity, c.value) for c in unweighted.candidates("add taxes to my list", "chores")] == [
+        ("item", "taxes")
+    ]
+
+
+def test_type_weights_are_how_much_likelier_an_intent_makes_each_open_entity() -> None:
+    weights = type_weights({"shop": {"item": 6}, "chores": {"task": 2, "item": 1}, "show": {}})
+    # Counts plus one: item 8/11 of all, task 3/11; shop 7/8 and 1/8, chores 2/5 and 3/5.
+    assert weights.keys() == {"shop", "chores"}  # "show" annotates no open value: it tells nothing
+    assert weights["shop"] == pytest.approx({"item": (7 / 8) / (8 / 11), "task": (1 / 8) / (3 / 11)})
+    assert weights["chores"] == pytest.approx({"item": (2 / 5) / (8 / 11), "task": (3 / 5) / (3 / 11)})
+    assert type_weights({"any": {"item": 6, "task": 2}}) == {"any": {"item": 1.0, "task": 1.0}}
+    assert type_weights({}) == {}
+
+
+def test_the_counts_are_stored_with_the_tagger_and_an_older_tagger_has_none() -> None:
+    tagger = fit_tagger(EXAMPLES, intents=["order"] * 4 + ["food"] * 4 + ["order", "greet"])
+    assert tagger is not None
+    stored = msgspec.json.encode(tagger.params)
+    assert msgspec.json.decode(stored, type=TaggerParams) == tagger.params
+    assert tagger.params.spans_by_intent["food"] == {"cuisine": 4, "location": 3}
+    older = b'{"labels": ["B-x", "O"], "features": ["w=zeta"], "closed": []}'
+    assert msgspec.json.decode(older, type=TaggerParams).spans_by_intent == {}
+
+
 def test_one_intent_per_example_or_none() -> None:
     with pytest.raises(ValueError, match="one intent per example"):
         fit_tagger(EXAMPLES, intents=["a"])
@@ -149,3 +196,9 @@ def test_serving_scores_each_word_by_the_features_training_gave_it() -> None:
     for _ in range(2):  # the second time from the indices remembered per word
         np.testing.assert_allclose(tagger._scores(words, "order"), expected, rtol=1e-5, atol=1e-5)  # pyright: ignore[reportPrivateUsage]
     assert tagger.arrays()["weights"].shape == (len(tagger.params.features), len(tagger.params.labels))
+
+
+def test_a_stored_tagger_with_a_negative_count_is_refused() -> None:
+    stored = b'{"labels": ["B-x", "O"], "features": [], "spans_by_intent": {"a": {"x": -1}}}'
+    with pytest.raises(msgspec.ValidationError, match="spans_by_intent"):
+        msgspec.json.decode(stored, type=TaggerParams)

@@ -13,6 +13,12 @@ bigram log-probabilities from the training examples, added at weight 0.3 or 1, r
 set's held-out misses from 60 to 78 or 110 (a value's first word is a rare transition). The value
 is the span's text; a span's confidence is the mean probability of its tokens' labels. A span of
 function words only ("the", "a") is never a value.
+
+The intent also weighs the types directly: before decoding, each word's probability of being some
+open value is shared among the open entities by how much likelier the told intent's examples make
+each of them than the bot's examples overall (`type_weights`). Its word features alone read "taxes"
+in "add taxes to my packing list" as a shopping item like "milk", although every example of that
+intent annotates a to-do item.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 import numpy as np
@@ -65,6 +71,9 @@ class TaggerParams(msgspec.Struct, frozen=True, kw_only=True):
     features: list[str]
     closed: list[str] = []
     """Entities learnt as context but never proposed (see `fit_tagger`)."""
+    spans_by_intent: dict[str, dict[str, Annotated[int, msgspec.Meta(ge=0)]]] = {}
+    """Per intent, how many spans of each open entity its examples annotate (see `type_weights`);
+    empty in a tagger trained without intents, or before this was kept."""
 
 
 class SpanTagger:
@@ -93,6 +102,11 @@ class SpanTagger:
         self._reweighted[self._closed] = 0.0
         if self._outside >= 0:
             self._reweighted[self._outside] = OUTSIDE_WEIGHT
+        is_open = np.array(
+            [label != OUTSIDE and i not in self._closed for i, label in enumerate(params.labels)]
+        )
+        self._reweighted_not_open = self._reweighted * ~is_open
+        self._type_weights = _label_weights(params, is_open)
 
     def candidates(self, text: str, intent: str | None = None) -> list[Candidate]:
         """The values in `text`, an utterance of `intent` (the classifier's top one when serving)."""
@@ -118,14 +132,21 @@ class SpanTagger:
         )
 
     def _probabilities(self, words: list[str], intent: str | None) -> Floats:
-        """Per word, the probability of each label; a closed entity's labels count as `O`, which is
-        then weighed down by `OUTSIDE_WEIGHT`."""
+        """Per word, the probability of each label; a closed entity's labels count as `O`, the open
+        entities' share their sum by the intent's `type_weights`, and `O` is then weighed down by
+        `OUTSIDE_WEIGHT`."""
         scores = self._scores(words, intent)
         shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
         probabilities = shifted / shifted.sum(axis=1, keepdims=True)
         if self._closed:
             probabilities[:, self._outside] += probabilities[:, self._closed].sum(axis=1)
-        probabilities *= self._reweighted
+        weights = self._type_weights.get(intent) if intent is not None else None
+        if weights is None:
+            probabilities *= self._reweighted
+        else:  # the same, and each open label's probability scaled by its weight and the word's
+            by_label, mass_and_weighted = weights  # open mass over its weighted sum
+            sums = probabilities @ mass_and_weighted
+            probabilities *= self._reweighted_not_open + by_label * (sums[:, :1] / (sums[:, 1:] + 1e-30))
         if self._outside >= 0:
             probabilities /= probabilities.sum(axis=1, keepdims=True)
         return probabilities
@@ -274,6 +295,41 @@ def _shapes(word: str) -> tuple[str, str]:
     return long_shape[:10], _collapse(long_shape)
 
 
+def type_weights(spans_by_intent: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
+    """Per intent, how much likelier its examples make each open entity than the bot's examples
+    overall: P(entity | intent) / P(entity), over the annotated spans of open entities, each count
+    plus one (so an entity an intent never annotates keeps some weight: the classifier's intent may
+    be wrong). An intent that annotates no open value tells nothing and has none; with one intent,
+    or one open entity, every weight is 1."""
+    entities = sorted({entity for counts in spans_by_intent.values() for entity in counts})
+    overall = {e: sum(counts.get(e, 0) for counts in spans_by_intent.values()) for e in entities}
+    total = sum(overall.values()) + len(entities)
+    weights: dict[str, dict[str, float]] = {}
+    for intent, counts in spans_by_intent.items():
+        annotated = sum(counts.values())
+        if annotated:
+            weights[intent] = {
+                e: (counts.get(e, 0) + 1) / (annotated + len(entities)) / ((overall[e] + 1) / total)
+                for e in entities
+            }
+    return weights
+
+
+def _label_weights(params: TaggerParams, is_open: npt.NDArray[np.bool_]) -> dict[str, tuple[Floats, Floats]]:
+    """Per intent whose `type_weights` differ (equal weights, as with one open entity, change
+    nothing): each label's weight (0 but for open entities' labels), and beside it a column of 1 for
+    those labels, so that one product gives each word's open mass and its weighted sum."""
+    arrays: dict[str, tuple[Floats, Floats]] = {}
+    for intent, weights in type_weights(params.spans_by_intent).items():
+        if len(set(weights.values())) > 1:
+            by_label = np.array(
+                [weights[label[2:]] if is_open[i] else 0.0 for i, label in enumerate(params.labels)],
+                dtype=np.float32,
+            )
+            arrays[intent] = (by_label, np.stack([is_open.astype(np.float32), by_label], axis=1))
+    return arrays
+
+
 def fit_tagger(
     examples: list[Example],
     *,
@@ -286,7 +342,9 @@ def fit_tagger(
     `intents`, when given, are the examples' intents: the tagger then also weighs the intent it is
     told at serving (the classifier's top one), which is what tells "add X to my list" in a shopping
     intent from the same words in a to-do intent. Each example is then seen once more without its
-    intent, so that an utterance of no or the wrong intent is still read by its words.
+    intent, so that an utterance of no or the wrong intent is still read by its words, and the
+    spans of each open entity are counted per intent, which weighs the types at serving
+    (`type_weights`).
 
     An entity whose `definitions` list its values or a pattern is closed: the tagger learns it, so
     that its contexts ("to London") are not read as open values ("to Mike"), but never proposes it
@@ -323,8 +381,26 @@ def fit_tagger(
             targets.extend(tags)
     labels = sorted(set(targets) | {OUTSIDE})
     features = sorted({f for row in rows for f in row})
-    params = TaggerParams(labels=labels, features=features, closed=sorted(closed))
+    params = TaggerParams(
+        labels=labels,
+        features=features,
+        closed=sorted(closed),
+        spans_by_intent=_spans_by_intent(examples, owners, closed),
+    )
     return _fit(rows, targets, params, regularisation)
+
+
+def _spans_by_intent(
+    examples: list[Example], intents: list[str | None], closed: Collection[str]
+) -> dict[str, dict[str, int]]:
+    """Per intent, how many spans of each open entity its examples annotate (none without intents)."""
+    counts: dict[str, dict[str, int]] = {}
+    for example, intent in zip(examples, intents, strict=True):
+        if intent is not None:
+            by_entity = counts.setdefault(intent, {})
+            for entity in (span.entity for span in example.spans if span.entity not in closed):
+                by_entity[entity] = by_entity.get(entity, 0) + 1
+    return counts
 
 
 def bio_labels(example: Example, tokens: list[tuple[str, int, int]]) -> list[str]:
