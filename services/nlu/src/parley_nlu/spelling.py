@@ -14,9 +14,10 @@ digits or apostrophes ("hasn't" is not "has"), and every word of the English wor
 (pyspellchecker's 160,000: "jot", "dine" and "beep" are words, not typos of "bot", "done" and
 "been").
 
-Measured (`bench/nlu_accuracy.py`, our set; one typo in one word of four letters or more per
-held-out paraphrase): see `TYPO_FIGURES` in the bench; the k-fold evaluation at training mends
-nothing, since its held-out examples are the bot's own, correctly spelt words.
+Measured (`bench/nlu_accuracy.py` (d): one typo in one word of four letters or more of every
+held-out utterance): 10-shot accuracy public 79.7 -> 90.5 %, ours 75.8 -> 81.5 %; clean utterances
+unchanged but for 2 of our 480 (decision 123). The k-fold evaluation at training mends nothing,
+since its held-out examples are the bot's own, correctly spelt words.
 """
 
 from __future__ import annotations
