@@ -189,6 +189,14 @@ def test_the_service_account_carries_the_services_own_irsa_role(
     assert pod["serviceAccountName"] == account["metadata"]["name"]
 
 
+@pytest.mark.parametrize(("deployable", "environment"), CASES, ids=IDS)
+def test_pods_get_no_service_link_variables(render: Render, deployable: Deployable, environment: str) -> None:
+    """Kubernetes would give every pod PARLEY_GATEWAY_SERVICE_HOST, PARLEY_NLU_PORT_8002_TCP... for
+    the releases' services: variables under Parley's prefixes that no setting reads (decision 132)."""
+    pod = one(render(deployable.chart, environment), "Deployment")["spec"]["template"]["spec"]
+    assert pod["enableServiceLinks"] is False
+
+
 def test_a_config_change_rolls_the_pods(render: Render) -> None:
     values = environment_values("parley-gateway", "prod")
     before = render("parley-gateway", "prod")

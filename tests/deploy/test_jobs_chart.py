@@ -121,6 +121,7 @@ def test_pods_run_as_non_root_with_a_read_only_root_filesystem_and_a_scratch_tmp
         assert pod["securityContext"]["runAsNonRoot"] is True
         assert pod["securityContext"]["runAsUser"] == 10001
         assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert pod["enableServiceLinks"] is False  # no PARLEY_* service variables (decision 132)
         (container,) = pod["containers"]
         assert container["securityContext"] == {
             "allowPrivilegeEscalation": False,

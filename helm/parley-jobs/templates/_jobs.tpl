@@ -87,6 +87,7 @@ spec:
         spec:
           restartPolicy: Never
           serviceAccountName: {{ include "parley.serviceAccountName" $ }}
+          enableServiceLinks: false  # as the services' pods (parley-lib's deployment)
           automountServiceAccountToken: false
           {{- with $.Values.priorityClassName }}
           priorityClassName: {{ . }}

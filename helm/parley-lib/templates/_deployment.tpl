@@ -34,6 +34,9 @@ spec:
         {{- end }}
     spec:
       serviceAccountName: {{ include "parley.serviceAccountName" . }}
+      # No <SERVICE>_PORT/_SERVICE_HOST variables: Parley reads its peers' addresses from its settings,
+      # and parley-gateway's would read as PARLEY_GATEWAY_* variables no setting reads (decision 132).
+      enableServiceLinks: false
       automountServiceAccountToken: false
       {{- with .Values.priorityClassName }}
       priorityClassName: {{ . }}
