@@ -207,9 +207,10 @@ def entity_results(
     model = train(bot, encoder, version="bench")
     today = date.fromisoformat(data["today"])
     texts = [line["text"] for line in data["test"]]
+    mended = [model.intent_text(t) for t in texts]
     parsed = {
-        text: model.parse(text, embedding, today=today)
-        for text, embedding in zip(texts, encoder.encode([model.intent_text(t) for t in texts]), strict=True)
+        text: model.parse(text, embedding, mended=read, today=today)
+        for text, read, embedding in zip(texts, mended, encoder.encode(mended), strict=True)
     }
 
     def found(text: str) -> list[EntityValue]:

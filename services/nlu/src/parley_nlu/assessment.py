@@ -136,14 +136,15 @@ def test_file(
 ) -> Assessment:
     """Train on the whole dataset, then predict every test line."""
     model = train(dataset, encoder, version="assessment")
-    embeddings = encoder.encode([model.intent_text(line.text) for line in lines])  # as the service parses
+    mended = [model.intent_text(line.text) for line in lines]
+    embeddings = encoder.encode(mended)  # as the service parses
     index = {name: i for i, name in enumerate(model.intents)}
     truth: list[int] = []
     top: list[int] = []
     confidence: list[float] = []
     found: list[list[EntityKey]] = []
-    for line, embedding in zip(lines, embeddings, strict=True):
-        result = model.parse(line.text, embedding, today=today)
+    for line, read, embedding in zip(lines, mended, embeddings, strict=True):
+        result = model.parse(line.text, embedding, mended=read, today=today)
         truth.append(OUTSIDE if _out_of_scope(line) else index.get(line.intent or "", OUTSIDE))
         top.append(index[result.ranking[0].name])
         confidence.append(result.ranking[0].confidence)

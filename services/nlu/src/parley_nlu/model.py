@@ -101,11 +101,14 @@ class NluModel:
         toward the bot's words (see `spelling.py`)."""
         return self.spelling.mend(text)
 
-    def parse(self, text: str, embedding: Floats, *, today: date | None = None) -> ParseResult:
+    def parse(
+        self, text: str, embedding: Floats, *, mended: str | None = None, today: date | None = None
+    ) -> ParseResult:
         """Intent, ranking and entities of `text`, where `embedding` is the sentence embedding of
-        `intent_text(text)`; relative dates ("tomorrow") are resolved against `today` (default:
-        today in UTC)."""
-        scores = self.classifier.scores(embedding, [self.intent_text(text)])[0]
+        `mended`, which is `intent_text(text)` (computed here when the caller has not); relative
+        dates ("tomorrow") are resolved against `today` (default: today in UTC)."""
+        read = self.intent_text(text) if mended is None else mended
+        scores = self.classifier.scores(embedding, [read])[0]
         order = np.argsort(-scores, kind="stable")[:RANKING_SIZE]
         ranking = [IntentScore(name=self.intents[int(i)], confidence=float(scores[i])) for i in order]
         top = ranking[0]

@@ -94,8 +94,9 @@ class NluService:
         text = check_text(request.text)
         today = today_in(request.timezone)
         model = self._recently_used(check_bot_name(request.bot)) or await self._first_load(request.bot)
-        embedding = await self._encoding.encode(model.intent_text(text))
-        return model.parse(text, embedding, today=today)
+        mended = model.intent_text(text)
+        embedding = await self._encoding.encode(mended)
+        return model.parse(text, embedding, mended=mended, today=today)
 
     def current_version(self, bot: str) -> str | None:
         model = self._models.get(bot)
