@@ -76,10 +76,11 @@ class Api:
 
     def __init__(self, url: str, token: str | None, *, transport: httpx.BaseTransport | None = None) -> None:
         self.url = url.rstrip("/")
-        headers = {"authorization": f"Bearer {token}"} if token else {}
+        self.headers = {"authorization": f"Bearer {token}"} if token else {}
+        """What every request carries: the token, if any (also the chat websocket's handshake)."""
         self._token_given = token is not None
         self._client = httpx.Client(
-            base_url=self.url, headers=headers, timeout=TIMEOUT_SECONDS, transport=transport
+            base_url=self.url, headers=self.headers, timeout=TIMEOUT_SECONDS, transport=transport
         )
 
     def close(self) -> None:
@@ -109,9 +110,10 @@ class Api:
         body = _json(response)
         if response.is_success:
             return Answer(response.status_code, body, response.headers)
-        raise self._refusal(response.status_code, body)
+        raise self.refusal(response.status_code, body)
 
-    def _refusal(self, status: int, body: object) -> CommandError:
+    def refusal(self, status: int, body: object) -> CommandError:
+        """The failure an answer of `status` with the error `body` says, for a person to act on."""
         error = cast(dict[str, Any], body).get("error") if isinstance(body, dict) else None
         fields = cast(dict[str, Any], error) if isinstance(error, dict) else {}
         message = str(

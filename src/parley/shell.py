@@ -1,8 +1,10 @@
 """`parley chat BOT`: a conversation with a bot in the terminal, over the REST chat API.
 
-The first message starts a new conversation, whose id the server assigns (as unguessable as any
-it gives); each later one continues it. A reply's buttons are numbered, and typing a number sends
-that button's payload. End-of-file (Ctrl-D) or Ctrl-C ends the conversation.
+It opens with the bot's welcome, as the web widget does (`welcome.py`), which starts a new
+conversation whose id the server assigns (as unguessable as any it gives); each message continues
+it (for a bot that greets with nothing, the first message starts it). A reply's buttons are
+numbered, and typing a number sends that button's payload. End-of-file (Ctrl-D) or Ctrl-C ends
+the conversation.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from typing import Any, TextIO, cast
 
 from parley.api import Api, CommandError, bot_path
+from parley.welcome import welcome
 
 RECOVERABLE = frozenset({400, 413, 429})
 """Refusals of one message (too long, too fast): said, and the conversation goes on."""
@@ -35,9 +38,10 @@ def run(api: Api, args: argparse.Namespace, *, stdin: TextIO | None = None) -> i
 
 
 def _converse(api: Api, args: argparse.Namespace, source: TextIO) -> int:
-    conversation_id: str | None = None
-    buttons: list[dict[str, Any]] = []
     print(f"chatting with {args.bot!r} at {api.url}; Ctrl-D or Ctrl-C to end", file=sys.stderr)
+    greeting = welcome(api, args.bot)
+    conversation_id: str | None = greeting["conversation_id"] if greeting else None
+    buttons = _show(greeting, debug=args.debug) if greeting else []
     while True:
         text = _read(source)
         if text is None:

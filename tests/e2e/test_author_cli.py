@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,6 +75,24 @@ def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1, err
     return err[0]
+
+
+def _turns_recorded(parley: EmbeddedParley, bot: str, count: int) -> list[tuple[str, bool]]:
+    """The user text and welcome flag of each turn of the bot's one conversation, once the
+    transcript worker has recorded `count` of them (it writes after the answers)."""
+    listing = parley.url(f"/api/v1/bots/{bot}/conversations")
+    deadline = time.monotonic() + 15
+    while True:
+        conversations = httpx.get(listing, headers=parley.admin).json()
+        transcripts = [
+            httpx.get(f"{listing}/{found['conversation_id']}", headers=parley.admin).json()
+            for found in conversations
+        ]
+        turns = [(t["user_text"], t.get("welcome", False)) for found in transcripts for t in found["turns"]]
+        if len(conversations) > 1 or len(turns) >= count or time.monotonic() > deadline:
+            assert len(conversations) == 1, conversations
+            return turns
+        time.sleep(0.1)
 
 
 def test_push_creates_the_bot_its_file_names_then_updates_it(
@@ -181,6 +200,38 @@ def test_chat_numbers_buttons_and_sends_the_one_picked(
     ]
     assert "bot> Every day from 9 to 5." in out  # "1" sent the first button's payload, /hours
     assert "  [intent hours 1.00 (trigger); entities none]" in out
+
+
+def test_chat_opens_with_the_welcome_the_widget_shows(
+    parley: EmbeddedParley,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = _bot_file(tmp_path, "cli-welcome")
+    welcome = '  - id: init_conversation\n    replies: ["Welcome to the shop!"]\n'
+    path.write_text(path.read_text() + welcome)
+    assert _cli(parley, "bots", "push", str(path)) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("/hours\n"))
+    assert _cli(parley, "chat", "cli-welcome") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == ["bot> Welcome to the shop!", "you> /hours", "bot> Every day from 9 to 5."]
+    # One conversation, the welcome's, which the message continued; the greeting is no user turn.
+    assert _turns_recorded(parley, "cli-welcome", 2) == [("", True), ("/hours", False)]
+
+
+def test_chat_with_a_bot_that_greets_with_nothing_starts_at_the_prompt(
+    parley: EmbeddedParley,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _cli(parley, "bots", "push", str(_bot_file(tmp_path, "cli-silent"))) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert _cli(parley, "chat", "cli-silent") == 0
+    assert capsys.readouterr().out == "you> \n"
 
 
 def test_delete_asks_first(
