@@ -1,5 +1,8 @@
-"""LocalStack for the repository-level suites: its endpoint, whether it answers, and Parley's queues
-under a fresh prefix, made and removed by the same init script that deployments run."""
+"""LocalStack for the test suites: its endpoint, whether it answers, Parley's queues under a fresh
+prefix (made and removed by the same init script that deployments run) and throwaway buckets.
+
+The service and library suites import it too (`from tests import localstack`: pytest puts the
+repository root on the path), so that each of these is written once."""
 
 from __future__ import annotations
 
@@ -50,6 +53,10 @@ def sqs_client(endpoint: str = ENDPOINT) -> Any:
     return boto3.client("sqs", endpoint_url=endpoint, region_name="us-east-1", **credentials())
 
 
+def s3_client(endpoint: str = ENDPOINT) -> Any:
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **credentials())
+
+
 def init_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("parley_init", INIT_SCRIPT)
     assert spec is not None and spec.loader is not None
@@ -71,3 +78,21 @@ def fresh_queues(name: str, queues: tuple[str, ...] = QUEUES, visibility_seconds
     finally:
         init.delete_queues(sqs, prefix, queues)
         sqs.close()
+
+
+@contextmanager
+def fresh_bucket(name: str, endpoint: str = ENDPOINT) -> Iterator[str]:
+    """A bucket of its own, named `name` and a random suffix, emptied and removed afterwards; yields
+    its name. The caller has made sure that LocalStack answers at `endpoint` (`require()`, or the
+    runtime suites' `real_backend`)."""
+    bucket = f"{name}-{uuid.uuid4().hex[:10]}"
+    s3 = s3_client(endpoint)
+    s3.create_bucket(Bucket=bucket)
+    try:
+        yield bucket
+    finally:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for item in page.get("Contents", []):
+                s3.delete_object(Bucket=bucket, Key=item["Key"])
+        s3.delete_bucket(Bucket=bucket)
+        s3.close()

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aioboto3
-import boto3
-import httpx
 import msgspec
 import pytest
 
@@ -25,11 +21,10 @@ from parley_runtime.blobs.s3 import S3BlobStore
 from parley_runtime.errors import ConflictError
 from parley_runtime.infra import InfraSettings
 from parley_runtime.mongo import connect_mongo
+from tests import localstack
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 27, 3, tzinfo=UTC)
-ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
 
 
 def _db() -> Any:
@@ -218,33 +213,11 @@ async def test_latest_is_the_newest_backup_that_has_a_manifest(local_blobs: Blob
 
 @pytest.fixture
 async def s3_blobs() -> AsyncIterator[BlobStore]:
-    try:
-        async with httpx.AsyncClient() as client:
-            await client.get(f"{ENDPOINT}/_localstack/health", timeout=2)
-    except httpx.TransportError:
-        if os.environ.get("PARLEY_REQUIRE_REAL_BACKENDS") == "1":
-            pytest.fail(f"LocalStack does not answer at {ENDPOINT}")
-        pytest.skip(f"LocalStack does not answer at {ENDPOINT}")
-    with _bucket() as bucket:
-        async with S3BlobStore(
-            bucket, endpoint_url=ENDPOINT, session=aioboto3.Session(**CREDENTIALS)
-        ) as store:
+    localstack.require()
+    session = aioboto3.Session(region_name="us-east-1", **localstack.credentials())
+    with localstack.fresh_bucket("parley-backup") as bucket:
+        async with S3BlobStore(bucket, endpoint_url=localstack.ENDPOINT, session=session) as store:
             yield store
-
-
-@contextmanager
-def _bucket() -> Iterator[str]:
-    s3 = boto3.client("s3", endpoint_url=ENDPOINT, **CREDENTIALS)
-    bucket = f"parley-backup-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=bucket)
-    try:
-        yield bucket
-    finally:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            for item in page.get("Contents", []):
-                s3.delete_object(Bucket=bucket, Key=item["Key"])
-        s3.delete_bucket(Bucket=bucket)
-        s3.close()
 
 
 @pytest.mark.integration

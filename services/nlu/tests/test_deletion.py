@@ -3,18 +3,15 @@ does. On the embedded blob store always, and on S3 (LocalStack) when it answers.
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aioboto3
-import boto3
-import httpx
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
+from tests import localstack
 
 from parley_messages import BotDeleted
 from parley_nlu.deletion import BlobsDeleted, handle_bot_deleted
@@ -25,46 +22,18 @@ from parley_runtime.blobs.local import LocalBlobStore
 from parley_runtime.blobs.ports import BlobStore
 from parley_runtime.blobs.s3 import S3BlobStore
 
-ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-CREDENTIALS = {
-    "aws_access_key_id": os.environ.get("AWS_ACCESS_KEY_ID", "test"),
-    "aws_secret_access_key": os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
-    "region_name": "us-east-1",
-}
-
-
-@pytest.fixture
-def s3_bucket() -> Iterator[str]:
-    """A fresh LocalStack bucket, emptied and removed afterwards; skipped when LocalStack is down."""
-    try:
-        httpx.get(f"{ENDPOINT}/_localstack/health", timeout=2).raise_for_status()
-    except httpx.HTTPError:
-        if os.environ.get("PARLEY_REQUIRE_REAL_BACKENDS") == "1":
-            pytest.fail(f"LocalStack does not answer at {ENDPOINT}")
-        pytest.skip(f"LocalStack does not answer at {ENDPOINT}")
-    s3 = boto3.client("s3", endpoint_url=ENDPOINT, **CREDENTIALS)
-    bucket = f"parley-deletion-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=bucket)
-    try:
-        yield bucket
-    finally:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            for item in page.get("Contents", []):
-                s3.delete_object(Bucket=bucket, Key=item["Key"])
-        s3.delete_bucket(Bucket=bucket)
-        s3.close()
-
 
 @pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.integration)])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BlobStore]:
     if request.param == "local":
         yield LocalBlobStore(tmp_path / "blobs")
         return
-    bucket = request.getfixturevalue("s3_bucket")
-    session = aioboto3.Session(**CREDENTIALS)
-    # Pages of two keys: every listing here spans several requests, as a busy bot's would.
-    async with S3BlobStore(bucket, endpoint_url=ENDPOINT, session=session, page_size=2) as s3:
-        yield s3
+    localstack.require()
+    session = aioboto3.Session(region_name="us-east-1", **localstack.credentials())
+    with localstack.fresh_bucket("parley-deletion") as bucket:
+        # Pages of two keys: every listing here spans several requests, as a busy bot's would.
+        async with S3BlobStore(bucket, endpoint_url=localstack.ENDPOINT, session=session, page_size=2) as s3:
+            yield s3
 
 
 class Bucket:

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
+from tests import localstack
 
 from parley_messages import QUEUES
 from parley_runtime.blobs.local import LocalBlobStore
@@ -80,17 +81,8 @@ async def bus(request: pytest.FixtureRequest, record_backend: Record) -> AsyncIt
 def s3_bucket(real_backend: FindBackend) -> Iterator[tuple[str, str]]:
     """(endpoint, bucket): a fresh bucket, emptied and removed afterwards."""
     backend = real_backend("localstack_server", "blobs", "s3", required=True)
-    bucket = f"parley-test-{uuid.uuid4().hex[:12]}"
-    s3 = boto3.client("s3", endpoint_url=backend.url, **aws_credentials())
-    s3.create_bucket(Bucket=bucket)
-    try:
+    with localstack.fresh_bucket("parley-test", backend.url) as bucket:
         yield backend.url, bucket
-    finally:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            for item in page.get("Contents", []):
-                s3.delete_object(Bucket=bucket, Key=item["Key"])
-        s3.delete_bucket(Bucket=bucket)
-        s3.close()
 
 
 @pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.integration)])
