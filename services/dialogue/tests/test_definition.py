@@ -163,7 +163,7 @@ def test_a_misspelt_field_is_an_error():
         {
             "path": "intents[0].parameters[0].promt",
             "message": "unknown field (did you mean 'prompt'?); a parameter has name, entity, required, "
-            "prompt, multiple, choices, pattern",
+            "prompt, multiple, choices, pattern, hours",
         }
     ]
 

@@ -27,7 +27,7 @@ from parley_runtime.errors import InvalidInputError
 EXTENSIONS = {
     "intent": ("name", "replies", "buttons"),
     "span": ("value", "text"),
-    "parameter": ("entity", "prompt", "multiple", "choices", "pattern"),
+    "parameter": ("entity", "prompt", "multiple", "choices", "pattern", "hours"),
     "action": ("json", "body", "send_slots", "timeout", "mode"),
     "entity": ("pattern",),
 }

@@ -1,6 +1,7 @@
 """Rules on a bot as a whole: the NLU has something to learn, the settings name intents the
-engine can use and hold sentences it can say, and a parameter's choices are values its entity
-can give. Each problem is a (path, message) pair; `validation` reports them with the rest."""
+engine can use and hold sentences it can say, a parameter's choices are values its entity
+can give, and its hours a range of the built-in time's values. Each problem is a (path, message)
+pair; `validation` reports them with the rest."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 import msgspec
 
 from parley_dialogue.definition import BotDefinition, IntentDef, Messages, Settings, trained_intents
+from parley_dialogue.hours import hours_problem
 from parley_dialogue.replies import says_nothing
 from parley_dialogue.templates import template_problem
 
@@ -46,6 +48,7 @@ def bot_problems(bot: BotDefinition) -> Iterator[Problem]:
         yield from _role_problems(bot, role)
     yield from _message_problems(bot.settings.messages)
     yield from _choice_problems(bot)
+    yield from _hours_problems(bot)
 
 
 def untrainable(bot: BotDefinition) -> Iterator[Problem]:
@@ -102,7 +105,7 @@ def _asks(intent: IntentDef, param: str, role: _Role) -> str:
     )
 
 
-_BEFORE_A_PROMPT = frozenset({"corrected", "not_a_choice", "not_understood"})
+_BEFORE_A_PROMPT = frozenset({"corrected", "not_a_choice", "not_understood", "outside_hours"})
 """The messages said before a prompt, which may be empty to say nothing: the prompt still answers."""
 
 
@@ -143,3 +146,14 @@ def _choice_problems(bot: BotDefinition) -> Iterator[Problem]:
                         f" {value!r}, which is not a choice, so choosing it could never fill {param.name!r};"
                         f" make the choice {value!r}",
                     )
+
+
+def _hours_problems(bot: BotDefinition) -> Iterator[Problem]:
+    """A parameter's hours are a range of the built-in time's `HH:MM` values (`hours.in_hours`):
+    on any other entity, or as another text, no value could ever be read in them."""
+    own_time = bot.entity("time") is not None
+    for n, intent in enumerate(bot.intents):
+        for m, param in enumerate(intent.parameters):
+            problem = None if param.hours is None else hours_problem(param.hours, param.entity, own_time)
+            if problem is not None:
+                yield f"intents[{n}].parameters[{m}].hours", problem

@@ -52,6 +52,9 @@ class Messages(_Strict, frozen=True, kw_only=True):
     `options` (up to five of the parameter's choices, or else of its entity's values; none for a
     built-in, pattern or free-text parameter) and `more` (how many others). Empty: only the prompt
     is repeated."""
+    outside_hours: str = "Sorry, {{ value }} is not between {{ earliest }} and {{ latest }}."
+    """Said before a time parameter is asked for again because `value` lies outside its `hours`
+    (`earliest` and `latest`, `HH:MM`; also `parameter`). Empty: only the prompt is repeated."""
     action_failed: str = "Service is not available. Please try again later."
     """Said when an intent's webhook failed or could not be queued; the form's values are kept,
     and trying again runs it again. It must say something."""
@@ -98,6 +101,11 @@ class ParameterDef(_Strict, frozen=True, kw_only=True):
     multiple: bool = False
     choices: list[str] = []
     pattern: str | None = None
+    hours: str | None = None
+    """For the built-in `time`: the times it takes, `HH:MM-HH:MM` ("08:00-20:00", both included;
+    "18:00-02:00" runs past midnight). A time said without am/pm outside them is read in the other
+    half of the day when that is inside ("at 3" is 15:00); any other time outside is refused
+    (`settings.messages.outside_hours`)."""
 
 
 class ActionDef(_Strict, frozen=True, kw_only=True):

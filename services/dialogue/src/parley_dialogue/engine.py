@@ -129,7 +129,7 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
         return _cancel(turn, target)
     prompted = turn.state.prompted
     if target is not None and target.id != form.id:
-        filling = fill(form, turn.bot, turn.state.slots, turn.entities, prompted=prompted)
+        filling = fill(form, turn.bot, turn.state.slots, turn.entities, prompted=prompted, text=turn.text)
         if filling.answered and not turn.triggered:
             turn.chosen(form)
             return _proceed(turn, form, filling.slots, refused=filling.refused)
@@ -146,6 +146,7 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
         reply=reply,
         restated=restated,
         corrects=correcting,
+        text=turn.text,
     )
     given = from_payload(form, turn.bot, turn.payload)
     slots = filling.slots | given
@@ -167,7 +168,7 @@ def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
     """Open `intent`: with the turn's values or, after its webhook failed, with the values kept
     (`failed_action`), which the turn's values correct."""
     kept = _kept_values(turn.state, intent)
-    filling = fill(intent, turn.bot, kept, turn.entities, restated=True)
+    filling = fill(intent, turn.bot, kept, turn.entities, restated=True, text=turn.text)
     given = from_payload(intent, turn.bot, turn.payload)
     refused = [(name, value) for name, value in filling.refused if name not in given]
     turn.state = msgspec.structs.replace(turn.state, slots=kept)
@@ -201,8 +202,8 @@ def _proceed(
     if not gaps:
         return _complete(turn, intent, slots, fallback=fallback, said=said)
     ask = _param(intent, next((name for name, _ in refused if name in gaps), gaps[0]))
-    for _, value in refused:
-        said += notices.not_a_choice(turn.bot, value, slots, context, rng)
+    for name, value in refused:
+        said += notices.refused(turn.bot, _param(intent, name), value, slots, context, rng=rng)
     if lost:
         said += notices.not_understood(turn.bot, ask, slots, context, rng)
     rendered = said + prompt_for(ask, template_variables(slots, context), rng)

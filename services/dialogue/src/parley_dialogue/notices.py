@@ -1,8 +1,9 @@
 """The bot's built-in sentences (`settings.messages`), rendered for one turn.
 
-Each says why the form does what it does next: a value was replaced, a value is not an option,
-nothing in the reply could be taken, or a webhook failed. They render as replies do (a template
-failure gives the safe reply and a problem to log), and one left empty says nothing.
+Each says why the form does what it does next: a value was replaced, a value is not an option or
+outside a time's hours, nothing in the reply could be taken, or a webhook failed. They render as
+replies do (a template failure gives the safe reply and a problem to log), and one left empty says
+nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from parley_dialogue.definition import BotDefinition, ParameterDef
+from parley_dialogue.hours import in_hours, parsed
 from parley_dialogue.replies import NOTHING, Rendered, say, template_variables
 
 MAX_OPTIONS = 5
@@ -35,9 +37,22 @@ def corrected(
     return rendered
 
 
-def not_a_choice(
-    bot: BotDefinition, value: Any, slots: Mapping[str, Any], context: Mapping[str, Any], rng: random.Random
+def refused(
+    bot: BotDefinition,
+    param: ParameterDef,
+    value: Any,
+    slots: Mapping[str, Any],
+    context: Mapping[str, Any],
+    *,
+    rng: random.Random,
 ) -> Rendered:
+    """Why `param` did not take `value`: outside its hours (`outside_hours`), else not one of its
+    choices (`not_a_choice`)."""
+    span = parsed(param.hours) if param.hours is not None else None
+    if span is not None and in_hours(param.hours or "", value, loose=False) is None:
+        earliest, latest = span.shown()
+        extra = {"parameter": param.name, "value": _shown(value), "earliest": earliest, "latest": latest}
+        return _said(bot.settings.messages.outside_hours, slots, context, rng, extra)
     extra = {"value": _shown(value)}
     return _said(bot.settings.messages.not_a_choice, slots, context, rng, extra)
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
+from parley_dialogue.hours import half_of_day_said, in_hours
 from parley_dialogue.patterns import first_match
 from parley_messages import BUILTIN_ENTITIES, EntityValue
 
@@ -43,6 +44,7 @@ def fill(
     reply: str | None = None,
     restated: bool = False,
     corrects: bool = False,
+    text: str = "",
 ) -> Filling:
     """New slots, whether the prompted parameter got a value this turn, and the values refused.
 
@@ -68,20 +70,25 @@ def fill(
     unless a value of the bot's own entities went to another parameter: "actually make it in Delhi"
     at the cuisine prompt is a location, not a cuisine, and the cuisine is asked for again.
 
-    A value a parameter's choices refuse stays for the next parameter of its entity; one that no
-    parameter takes is `refused` for the first whose choices refused it, where that parameter
-    would have taken an accepted value (not, then, when the whole reply answered the prompt).
+    A value a parameter's choices or hours refuse stays for the next parameter of its entity; one
+    that no parameter takes is `refused` for the first that refused it, where that parameter would
+    have taken an accepted value (not, then, when the whole reply answered the prompt). `text` is
+    what the entities were read from: a time said there without its half of the day is `loose`.
     """
     pool: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+    loose: set[int] = set()
     for index, entity in enumerate(sorted(entities, key=lambda e: e.start)):
         pool[entity.entity].append((index, entity.value))
+        if entity.entity == "time" and not half_of_day_said(text, entity):
+            loose.add(index)
     out = dict(slots)
     filled: list[ParameterDef] = []
     refusers: dict[int, ParameterDef] = {}
     prompted_param = intent.parameter(prompted) if prompted else None
     reach = _Reach(bot, slots, prompted_param, restated=restated, corrects=corrects)
     for param in _in_filling_order(intent, slots, prompted, reach):
-        value = _take(param, pool, refusers, avoid=slots.get(param.name) if reach.replaces(param) else None)
+        avoid = slots.get(param.name) if reach.replaces(param) else None
+        value = _take(param, pool, refusers, loose, avoid=avoid)
         if value is not None:
             out[param.name] = value
             filled.append(param)
@@ -207,6 +214,7 @@ def _take(
     param: ParameterDef,
     pool: dict[str, list[tuple[int, Any]]],
     refusers: dict[int, ParameterDef],
+    loose: set[int],
     *,
     avoid: Any = None,
 ) -> Any:
@@ -218,12 +226,12 @@ def _take(
     accepted: list[Any] = []
     left: list[tuple[int, Any]] = []
     for index, value in candidates:
-        stored = None if accepted and not param.multiple else accept(param, value)
+        stored = None if accepted and not param.multiple else accept(param, value, loose=index in loose)
         if stored is not None and avoid is not None and stored == avoid:
             continue
         if stored is None:
             left.append((index, value))
-            if param.choices and (param.multiple or not accepted):  # refused, not left over
+            if _restricted(param) and (param.multiple or not accepted):  # refused, not left over
                 refusers.setdefault(index, param)
         elif stored not in accepted:
             accepted.append(stored)
@@ -233,8 +241,13 @@ def _take(
     return accepted if param.multiple else accepted[0]
 
 
-def accept(param: ParameterDef, value: Any) -> Any:
-    """The value as the parameter stores it, or None when its choices or pattern refuse it."""
+def accept(param: ParameterDef, value: Any, *, loose: bool = False) -> Any:
+    """The value as the parameter stores it, or None when its hours, choices or pattern refuse it.
+    A `loose` time (said without am/pm) outside the hours may be read in the other half of the day."""
+    if param.hours is not None:
+        value = in_hours(param.hours, value, loose=loose)
+        if value is None:
+            return None
     if param.choices:
         wanted = str(value).strip().casefold()
         return next((c for c in param.choices if c.casefold() == wanted), None)
@@ -256,17 +269,29 @@ def from_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:
 def refused_choice(
     param: ParameterDef, bot: BotDefinition, entities: list[EntityValue], reply: str | None
 ) -> Any:
-    """A value the user gave for `param` that its choices refuse, for the re-prompt to name; None
-    when there is none. Values are what the NLU read of the parameter's entity and, for a
-    dictionary or pattern entity, what the reply names; the whole reply to free text or an open
+    """A value the user gave for `param` that its choices or hours refuse, for the re-prompt to
+    name; None when there is none. Values are what the NLU read of the parameter's entity and, for
+    a dictionary or pattern entity, what the reply names; the whole reply to free text or an open
     entity is not taken for one (it may be anything: a question, "what?")."""
-    if not param.choices or param.entity is None:
+    if not _restricted(param) or param.entity is None:
         return None
-    given = [e.value for e in sorted(entities, key=lambda e: e.start) if e.entity == param.entity]
+    given = [
+        (e.value, e.entity == "time" and not half_of_day_said(reply or "", e))
+        for e in sorted(entities, key=lambda e: e.start)
+        if e.entity == param.entity
+    ]
     entity = bot.entity(param.entity)
     if reply is not None and entity is not None and not entity.is_open:
-        given.append(_read_reply(param, bot, reply))
-    return next((value for value in given if value is not None and accept(param, value) is None), None)
+        given.append((_read_reply(param, bot, reply), False))
+    return next(
+        (value for value, loose in given if value is not None and accept(param, value, loose=loose) is None),
+        None,
+    )
+
+
+def _restricted(param: ParameterDef) -> bool:
+    """Whether values of the parameter's entity may be refused for it, and the refusal named."""
+    return bool(param.choices) or param.hours is not None
 
 
 def _read_reply(param: ParameterDef, bot: BotDefinition, reply: str) -> Any:
