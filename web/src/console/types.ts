@@ -21,6 +21,8 @@ export interface Parameter {
   multiple?: boolean;
   choices?: string[];
   pattern?: string | null;
+  /** For the built-in time: the times it takes, `HH:MM-HH:MM`. */
+  hours?: string | null;
 }
 
 export interface Action {

@@ -79,7 +79,16 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
               </label>
               <label class="field">
                 <span>Entity</span>
-                <EntitySelect declared={entities} value={param.entity ?? ""} onChange={(v) => edit(index, (p) => void (p.entity = v || null))} />
+                <EntitySelect
+                  declared={entities}
+                  value={param.entity ?? ""}
+                  onChange={(v) =>
+                    edit(index, (p) => {
+                      p.entity = v || null;
+                      if (!takesBuiltinTime(p, entities)) delete p.hours; // hours are the built-in time's only
+                    })
+                  }
+                />
               </label>
               <label class="check">
                 <input type="checkbox" checked={param.required ?? true} onChange={(e) => { const v = e.currentTarget.checked; edit(index, (p) => void (p.required = v)); }} />
@@ -116,6 +125,24 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
                 </small>
               ) : null}
             </div>
+            {takesBuiltinTime(param, entities) && (
+              <label class="field">
+                <span>Hours (optional: the times it takes)</span>
+                <input
+                  type="text"
+                  value={param.hours ?? ""}
+                  placeholder="e.g. 08:00-20:00"
+                  aria-describedby={`${ids}-hours-hint-${index}`}
+                  onInput={(e) => {
+                    const v = e.currentTarget.value;
+                    edit(index, (p) => (v.trim() ? void (p.hours = v) : void delete p.hours));
+                  }}
+                />
+                <small class="muted" id={`${ids}-hours-hint-${index}`}>
+                  HH:MM-HH:MM, both included (18:00-02:00 runs past midnight). A time said without am/pm outside them is taken in the other half of the day when that is inside (“at 3” is 15:00 for 08:00-20:00); any other time outside them is refused, and the bot names the hours.
+                </small>
+              </label>
+            )}
             <button type="button" class="link danger" onClick={() => change((i) => void i.parameters?.splice(index, 1))}>
               Remove parameter {label}
             </button>
@@ -134,6 +161,11 @@ export function ParametersEditor({ intent, change }: { intent: Intent; change: C
       </button>
     </section>
   );
+}
+
+/** Whether the parameter takes the built-in time (not an entity of the bot's own named `time`). */
+function takesBuiltinTime(param: Parameter, declared: readonly string[]): boolean {
+  return param.entity === "time" && !declared.includes("time");
 }
 
 /** A parameter's entity: free text, a built-in entity, or one of the bot's own. */
