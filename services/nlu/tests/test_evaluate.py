@@ -28,14 +28,26 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
+def run_with_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, *args: str
+) -> tuple[int, str, dict[str, Any]]:
+    """`run` with `--output`: also the JSON report it wrote."""
+    output = tmp_path / "report.json"
+    code, printed = run(capsys, *args, "--output", str(output))
+    return code, printed, json.loads(output.read_text())
+
+
+def write_lines(path: Path, lines: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return path
+
+
 def test_cross_validation_prints_and_writes_the_report(
     dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output = tmp_path / "report.json"
-    code, printed = run(capsys, str(dataset_file), "--output", str(output))
+    code, printed, report = run_with_report(capsys, tmp_path, str(dataset_file))
     assert code == 0
     assert "cross-validation" in printed and "out-of-scope recall" in printed and "entities:" in printed
-    report = json.loads(output.read_text())
     assert report["mode"] == "cross-validation" and report["in_scope"] == 13
     assert {row["intent"] for row in report["per_intent"]} == {"greet", "order_pizza", "weather"}
     assert 0 <= report["oos_recall"] <= 1
@@ -45,9 +57,7 @@ def test_cross_validation_prints_and_writes_the_report(
 def test_the_report_shows_what_other_fallback_thresholds_would_score(
     dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output = tmp_path / "report.json"
-    run(capsys, str(dataset_file), "--output", str(output))
-    report = json.loads(output.read_text())
+    _, _, report = run_with_report(capsys, tmp_path, str(dataset_file))
     rows = report["thresholds"]
     assert [row["threshold"] for row in rows] == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
     (own,) = [row for row in rows if row["threshold"] == report["threshold"]]
@@ -72,11 +82,8 @@ def test_a_test_file_scores_intents_out_of_scope_and_entities(
         ]},
         {"text": "xylophone quantum zebra", "intent": None},
     ]  # fmt: skip
-    test = tmp_path / "test.jsonl"
-    test.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    output = tmp_path / "report.json"
-    code, _ = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
-    report = json.loads(output.read_text())
+    test = write_lines(tmp_path / "test.jsonl", lines)
+    code, _, report = run_with_report(capsys, tmp_path, str(dataset_file), "--test", str(test))
     assert code == 0 and report["mode"] == "test-file"
     assert (report["in_scope"], report["out_of_scope"]) == (3, 1)
     assert report["entities"]["recall"] == 1.0 and list(report["per_entity"]) == ["city"]
@@ -85,8 +92,7 @@ def test_a_test_file_scores_intents_out_of_scope_and_entities(
 def test_an_intent_without_test_utterances_has_no_recall_to_show(
     dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    test = tmp_path / "test.jsonl"
-    test.write_text(json.dumps({"text": "hello there friend", "intent": "greet"}) + "\n")
+    test = write_lines(tmp_path / "test.jsonl", [{"text": "hello there friend", "intent": "greet"}])
     code, printed = run(capsys, str(dataset_file), "--test", str(test))
     (weather,) = [line.split() for line in printed.splitlines() if line.startswith("weather ")]
     assert code == 0 and weather[2:] == ["n/a", "n/a", "0"]
@@ -119,8 +125,7 @@ def test_a_test_file_that_names_what_the_dataset_lacks_is_refused_with_every_pro
             {"entity": "city", "value": "Paris", "start": 5, "end": 5}
         ]},
     ]  # fmt: skip
-    test = tmp_path / "test.jsonl"
-    test.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    test = write_lines(tmp_path / "test.jsonl", lines)
     output = tmp_path / "report.json"
     code = main([str(dataset_file), "--test", str(test), "--output", str(output), "--encoder", "hashing"])
     assert code == 2 and not output.exists()
@@ -149,12 +154,9 @@ def test_out_of_scope_utterances_are_marked_by_no_intent_or_a_fallback_label(
         {"text": "violin", "intent": "Out_Of_Scope"},
         {"text": "tuba", "intent": "oos"},
     ]  # fmt: skip
-    test = tmp_path / "test.jsonl"
-    test.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    output = tmp_path / "report.json"
-    code, _ = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
-    assert code == 0
-    assert json.loads(output.read_text())["out_of_scope"] == 5
+    test = write_lines(tmp_path / "test.jsonl", lines)
+    code, _, report = run_with_report(capsys, tmp_path, str(dataset_file), "--test", str(test))
+    assert code == 0 and report["out_of_scope"] == 5
 
 
 def test_the_tagger_evaluated_is_fitted_as_training_fits_it(
@@ -204,11 +206,6 @@ def test_the_json_report_is_written_only_with_output(
     assert [p.name for p in tmp_path.iterdir()] == ["dataset.json"]
 
 
-def write_lines(path: Path, lines: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    return path
-
-
 MISSES = [
     {"text": "hello there friend", "intent": "greet"},
     {"text": "xylophone quantum zebra", "intent": "greet"},
@@ -225,9 +222,7 @@ def test_the_report_names_every_misclassified_utterance_and_entity_miss(
     dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     test = write_lines(tmp_path / "test.jsonl", MISSES)
-    output = tmp_path / "report.json"
-    code, printed = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
-    report = json.loads(output.read_text())
+    code, printed, report = run_with_report(capsys, tmp_path, str(dataset_file), "--test", str(test))
     assert code == 0
     errors = {error["text"]: error for error in report["intent_errors"]}
     assert "hello there friend" not in errors
@@ -257,9 +252,7 @@ def test_the_headline_is_what_users_get_at_the_bots_threshold(
     dataset_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     test = write_lines(tmp_path / "test.jsonl", MISSES)
-    output = tmp_path / "report.json"
-    _, printed = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
-    report = json.loads(output.read_text())
+    _, printed, report = run_with_report(capsys, tmp_path, str(dataset_file), "--test", str(test))
     lines = printed.splitlines()
     first = lines.index("shop: test-file, 4 in-scope and 0 out-of-scope test utterances")
     right = round(report["in_scope_accuracy"] * 4)
@@ -279,9 +272,8 @@ def test_errors_prints_as_many_misses_as_asked_and_the_json_has_them_all(
 ) -> None:
     lines = [{"text": f"zzq{n} xylo{n}", "intent": "weather"} for n in range(12)]
     test = write_lines(tmp_path / "test.jsonl", lines)
-    output = tmp_path / "report.json"
-    _, printed = run(capsys, str(dataset_file), "--test", str(test), "--output", str(output))
-    assert len(json.loads(output.read_text())["intent_errors"]) == 12
+    _, printed, report = run_with_report(capsys, tmp_path, str(dataset_file), "--test", str(test))
+    assert len(report["intent_errors"]) == 12
     assert printed.count("weather -> ") == 10 and "the 10 worst; --errors all prints every one" in printed
     _, printed = run(capsys, str(dataset_file), "--test", str(test), "--errors", "3")
     assert printed.count("weather -> ") == 3
@@ -299,9 +291,7 @@ def test_a_bad_errors_count_is_refused(dataset_file: Path, capsys: pytest.Captur
 def test_cross_validation_lists_the_held_out_examples_it_got_wrong(
     dataset_file: Path, shop_dataset: NluDataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output = tmp_path / "report.json"
-    run(capsys, str(dataset_file), "--output", str(output))
-    report = json.loads(output.read_text())
+    _, _, report = run_with_report(capsys, tmp_path, str(dataset_file))
     texts = {e.text: i.name for i in shop_dataset.intents for e in i.examples}
     wrong = round((1 - report["in_scope_accuracy"]) * report["in_scope"])
     assert wrong and len(report["intent_errors"]) == wrong  # only in-scope: left-out intents are no errors
