@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import poll, screenshot
 from tests.browser.server import Shop
@@ -25,6 +25,18 @@ def open_shop(page: Page, parley: EmbeddedParley, shop: Shop) -> None:
     """The shop's page, on its own origin, as an unrelated website embedding the widget."""
     shop.pages["/"] = SHOP_PAGE.format(server=parley.base_url)
     page.goto(f"{shop.origin}/")
+
+
+def open_chat(page: Page, parley: EmbeddedParley, shop: Shop) -> Locator:
+    """The shop's page with its chat opened by the launcher; the chat's dialog."""
+    open_shop(page, parley, shop)
+    page.get_by_role("button", name="Open chat").click()
+    return page.get_by_role("dialog", name="Luigi's helper")
+
+
+def send(chat: Locator, text: str) -> None:
+    chat.get_by_label("Message").fill(text)
+    chat.get_by_label("Message").press("Enter")
 
 
 def stored_conversation(page: Page) -> str | None:
@@ -87,11 +99,8 @@ def test_widget_chats_renders_text_only_and_survives_a_server_restart(
 def test_widget_keeps_the_conversation_across_pages_of_the_site(
     page: Page, parley: EmbeddedParley, shop: Shop
 ) -> None:
-    open_shop(page, parley, shop)
-    page.get_by_role("button", name="Open chat").click()
-    chat = page.get_by_role("dialog", name="Luigi's helper")
-    chat.get_by_label("Message").fill("what's on the menu")
-    chat.get_by_label("Message").press("Enter")
+    chat = open_chat(page, parley, shop)
+    send(chat, "what's on the menu")
     expect(chat.get_by_role("log")).to_contain_text("margherita")
     conversation = stored_conversation(page)
     page.reload()
@@ -105,22 +114,16 @@ def test_widget_keeps_the_conversation_across_pages_of_the_site(
 def test_widget_shows_one_conversation_in_every_tab_of_the_site(
     page: Page, parley: EmbeddedParley, shop: Shop, admin: httpx.Client
 ) -> None:
-    open_shop(page, parley, shop)
-    page.get_by_role("button", name="Open chat").click()
-    first = page.get_by_role("dialog", name="Luigi's helper")
-    first.get_by_label("Message").fill("what's on the menu")
-    first.get_by_label("Message").press("Enter")
+    first = open_chat(page, parley, shop)
+    send(first, "what's on the menu")
     expect(first.get_by_role("log")).to_contain_text("margherita")
     conversation = stored_conversation(page)
 
     other = page.context.new_page()  # a second tab of the same site
-    open_shop(other, parley, shop)
-    other.get_by_role("button", name="Open chat").click()
-    second = other.get_by_role("dialog", name="Luigi's helper")
+    second = open_chat(other, parley, shop)
     expect(second.get_by_role("log")).to_contain_text("margherita")  # what the first tab said
     expect(second.get_by_role("status")).to_have_text("Online")
-    second.get_by_label("Message").fill("when are you open")
-    second.get_by_label("Message").press("Enter")
+    send(second, "when are you open")
     hours = second.get_by_role("log").locator(".msg.bot", has_text="11:00")
     expect(hours).to_have_count(1)
     # The first tab shows it too, at once, and each tab shows the answer once: only the tab that
@@ -151,14 +154,11 @@ def test_chat_page_is_served_with_the_widget(page: Page, parley: EmbeddedParley)
 
 
 def test_widget_keeps_working_when_the_page_moves_it(page: Page, parley: EmbeddedParley, shop: Shop) -> None:
-    open_shop(page, parley, shop)
-    chat = page.get_by_role("dialog", name="Luigi's helper")
-    page.get_by_role("button", name="Open chat").click()
+    chat = open_chat(page, parley, shop)
     expect(chat.get_by_role("status")).to_have_text("Online")
     page.evaluate("() => document.querySelector('h1').append(document.querySelector('parley-chat'))")
     expect(page.locator("h1 parley-chat")).to_have_count(1)
     expect(page.get_by_role("button", name="Close chat", exact=True)).to_have_count(2)  # launcher, close
-    chat.get_by_label("Message").fill("what's on the menu")
-    chat.get_by_label("Message").press("Enter")
+    send(chat, "what's on the menu")
     expect(chat.get_by_role("log")).to_contain_text("margherita")
     expect(chat.get_by_role("status")).to_have_text("Online")
