@@ -207,3 +207,35 @@ def new_key(client: AsyncTestClient[Litestar], admin: dict[str, str]) -> Callabl
         return str(response.json()["key"])
 
     return create
+
+
+async def sent_over_asgi(
+    app: Litestar, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes = b""
+) -> list[dict[str, Any]]:
+    """The ASGI messages `app` sends for one request, made exactly as given: the test client would
+    drop a HEAD's body and join a header given twice into one line, as a server does not."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)  # pyright: ignore[reportArgumentType]
+    return sent

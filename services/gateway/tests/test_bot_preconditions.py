@@ -14,6 +14,8 @@ from litestar.testing import AsyncTestClient
 
 from parley_gateway.bootstrap import app_for
 
+from .conftest import sent_over_asgi
+
 Client = AsyncTestClient[Litestar]
 BOT = "/api/v1/bots/pizzeria"
 DEFINITION = {"intents": []}
@@ -159,32 +161,8 @@ async def test_a_console_on_another_origin_may_send_the_preconditions_and_read_t
 
 
 async def _put_sent_as(app: Litestar, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, Any]:
-    """A PUT of the bot with `headers` exactly as listed: the test client joins a header given twice
-    into one line, as a server does not."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "PUT",
-        "scheme": "http",
-        "path": BOT,
-        "raw_path": BOT.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-type", b"application/json"), *headers],
-        "client": ("127.0.0.1", 1),
-        "server": ("testserver", 80),
-        "state": {},
-    }
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)  # pyright: ignore[reportArgumentType]
+    """A PUT of the bot with `headers` exactly as listed: its status and JSON answer."""
+    sent = await sent_over_asgi(app, "PUT", BOT, [(b"content-type", b"application/json"), *headers], body)
     return sent[0]["status"], json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
 
 

@@ -4,11 +4,11 @@ asking for the upgrade."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+
+from .conftest import sent_over_asgi
 
 Client = AsyncTestClient[Litestar]
 BOT = "/api/v1/bots/pizzeria"
@@ -41,30 +41,7 @@ async def test_head_is_guarded_as_get_is(client: Client) -> None:
 
 async def test_head_sends_no_body(app: Litestar, client: Client) -> None:
     """As the server receives it: the test client would drop a HEAD's body itself."""
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "HEAD",
-        "scheme": "http",
-        "path": "/health/live",
-        "raw_path": b"/health/live",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [],
-        "client": ("127.0.0.1", 1),
-        "server": ("testserver", 80),
-        "state": {},
-    }
-    await app(scope, receive, send)  # pyright: ignore[reportArgumentType]
+    sent = await sent_over_asgi(app, "HEAD", "/health/live", [])
     headers = dict(sent[0]["headers"])
     assert (sent[0]["status"], headers[b"content-length"]) == (200, b"15")  # {"status":"ok"}
     assert [m["body"] for m in sent[1:]] == [b""]
