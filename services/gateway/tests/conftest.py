@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 import pytest
 from litestar import Litestar
+from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import AsyncTestClient
 
 from parley_gateway.bootstrap import app_for, build_gateway
@@ -239,3 +240,12 @@ async def sent_over_asgi(
 
     await app(scope, receive, send)  # pyright: ignore[reportArgumentType]
     return sent
+
+
+def refused_websocket(client: Any, url: str) -> tuple[dict[str, Any], int]:
+    """A websocket to `url` that the gateway refuses: the error frame it sends, and the close code."""
+    with client.websocket_connect(url) as ws:
+        error = ws.receive_json()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    return error, closed.value.code

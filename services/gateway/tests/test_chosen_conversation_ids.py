@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 from litestar import Litestar
-from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import AsyncTestClient, TestClient
 
 from parley_gateway.names import CHOSEN_ID_MIN_LENGTH, SHORT_ID
 from parley_messages import new_id
 
-from .conftest import InMemoryDialogue
+from .conftest import InMemoryDialogue, refused_websocket
 
 Client = AsyncTestClient[Litestar]
 CHAT = "/api/v1/bots/pizzeria/chat"
@@ -67,11 +66,8 @@ async def test_the_id_a_new_conversation_is_given_continues_it(client: Client) -
 def test_a_short_id_closes_the_websocket_with_4400(
     sync_client: Any, dialogue: InMemoryDialogue, conversation_id: str
 ) -> None:
-    with sync_client.websocket_connect(f"/ws/chat?bot=pizzeria&conversation_id={conversation_id}") as ws:
-        error = ws.receive_json()
-        with pytest.raises(WebSocketDisconnect) as closed:
-            ws.receive_json()
-    assert (error["code"], error["message"], closed.value.code) == ("invalid_input", SHORT_ID, 4400)
+    error, code = refused_websocket(sync_client, f"/ws/chat?bot=pizzeria&conversation_id={conversation_id}")
+    assert (error["code"], error["message"], code) == ("invalid_input", SHORT_ID, 4400)
     assert dialogue.requests == []
     assert dialogue.welcomes == []
 

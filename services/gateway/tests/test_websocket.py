@@ -18,7 +18,7 @@ from parley_gateway.bootstrap import app_for
 from parley_gateway.settings import GatewaySettings
 from parley_runtime.infra import Infra
 
-from .conftest import InMemoryDialogue
+from .conftest import InMemoryDialogue, refused_websocket
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 
@@ -64,26 +64,18 @@ def test_a_bad_frame_gets_an_error_and_the_socket_stays_usable(sync_client: Any)
         assert _say(ws, "hi")["type"] == "bot_message"
 
 
-def _close_code(client: Any, url: str) -> tuple[dict[str, Any], int]:
-    with client.websocket_connect(url) as ws:
-        error = ws.receive_json()
-        with pytest.raises(WebSocketDisconnect) as closed:
-            ws.receive_json()
-    return error, closed.value.code
-
-
 def test_an_unknown_bot_closes_with_4404(sync_client: Any) -> None:
-    error, code = _close_code(sync_client, "/ws/chat?bot=nobody")
+    error, code = refused_websocket(sync_client, "/ws/chat?bot=nobody")
     assert (error["code"], code) == ("not_found", 4404)
 
 
 def test_a_key_protected_bot_without_a_key_closes_with_4401(sync_client: Any) -> None:
-    error, code = _close_code(sync_client, "/ws/chat?bot=vault")
+    error, code = refused_websocket(sync_client, "/ws/chat?bot=vault")
     assert (error["code"], code) == ("unauthorized", 4401)
 
 
 def test_a_bad_conversation_id_closes_with_4400(sync_client: Any) -> None:
-    error, code = _close_code(sync_client, "/ws/chat?bot=pizzeria&conversation_id=a%20b")
+    error, code = refused_websocket(sync_client, "/ws/chat?bot=pizzeria&conversation_id=a%20b")
     assert (error["code"], code) == ("invalid_input", 4400)
 
 
@@ -99,7 +91,7 @@ def test_a_bad_conversation_id_closes_with_4400(sync_client: Any) -> None:
 def test_an_empty_conversation_id_or_a_repeated_parameter_closes_with_4400(
     sync_client: Any, dialogue: InMemoryDialogue, query: str, message: str
 ) -> None:
-    error, code = _close_code(sync_client, f"/ws/chat?{query}")
+    error, code = refused_websocket(sync_client, f"/ws/chat?{query}")
     assert (error["code"], code) == ("invalid_input", 4400)
     assert message in error["message"]
     assert dialogue.requests == []

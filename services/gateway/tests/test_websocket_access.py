@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from litestar import Litestar
-from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
+
+from .conftest import refused_websocket
 
 ADMIN = {"authorization": "Bearer admin-secret"}
 
@@ -70,8 +71,5 @@ def test_a_key_revoked_while_its_socket_is_open_is_refused(sync_client: Any) -> 
 def test_a_socket_without_a_bot_gets_an_error_frame_and_closes_with_4400(
     sync_client: Any, query: str
 ) -> None:
-    with sync_client.websocket_connect(f"/ws/chat{query}") as ws:
-        error = ws.receive_json()
-        with pytest.raises(WebSocketDisconnect) as closed:
-            ws.receive_json()
-    assert (error["type"], error["code"], closed.value.code) == ("error", "invalid_input", 4400)
+    error, code = refused_websocket(sync_client, f"/ws/chat{query}")
+    assert (error["type"], error["code"], code) == ("error", "invalid_input", 4400)

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 import structlog
 from litestar import Litestar
-from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
 from parley_runtime.errors import TransientError
 
-from .conftest import InMemoryDialogue
+from .conftest import InMemoryDialogue, refused_websocket
 
 
 @pytest.fixture
@@ -171,11 +170,8 @@ def test_a_second_start_frame_is_refused_and_changes_nothing(
 def test_a_bad_or_repeated_start_parameter_closes_with_4400(
     sync_client: Any, dialogue: InMemoryDialogue, query: str, message: str
 ) -> None:
-    with sync_client.websocket_connect(f"/ws/chat?bot=pizzeria&{query}") as ws:
-        error = ws.receive_json()
-        with pytest.raises(WebSocketDisconnect) as closed:
-            ws.receive_json()
-    assert (error["code"], error["message"], closed.value.code) == ("invalid_input", message, 4400)
+    error, code = refused_websocket(sync_client, f"/ws/chat?bot=pizzeria&{query}")
+    assert (error["code"], error["message"], code) == ("invalid_input", message, 4400)
     assert dialogue.welcomes == []
 
 
