@@ -105,7 +105,7 @@ def _asks(intent: IntentDef, param: str, role: _Role) -> str:
     )
 
 
-_BEFORE_A_PROMPT = frozenset({"corrected", "not_a_choice", "not_understood", "outside_hours"})
+_BEFORE_A_PROMPT = frozenset({"corrected", "not_a_choice", "not_understood", "outside_hours", "so_far"})
 """The messages said before a prompt, which may be empty to say nothing: the prompt still answers."""
 
 

@@ -55,6 +55,11 @@ class Messages(_Strict, frozen=True, kw_only=True):
     outside_hours: str = "Sorry, {{ value }} is not between {{ earliest }} and {{ latest }}."
     """Said before a time parameter is asked for again because `value` lies outside its `hours`
     (`earliest` and `latest`, `HH:MM`; also `parameter`). Empty: only the prompt is repeated."""
+    so_far: str = (
+        "{% if chosen %}So far: {{ chosen | join(', ') }}.{% else %}Nothing is chosen yet.{% endif %}"
+    )
+    """Said before the prompt when a reply asks what has been chosen so far: `chosen` (the form's
+    filled parameters, each as "name value", in their order). Empty: only the prompt is repeated."""
     action_failed: str = "Service is not available. Please try again later."
     """Said when an intent's webhook failed or could not be queued; the form's values are kept,
     and trying again runs it again. It must say something."""

@@ -16,7 +16,7 @@ import msgspec
 
 from parley_dialogue import notices
 from parley_dialogue.conversation import ConversationState, Outcome, PendingAction
-from parley_dialogue.cues import asks_again, corrects
+from parley_dialogue.cues import asks_again, asks_so_far, corrects
 from parley_dialogue.definition import BotDefinition, IntentDef
 from parley_dialogue.payload_values import from_payload
 from parley_dialogue.replies import (
@@ -29,7 +29,7 @@ from parley_dialogue.replies import (
     split,
     template_variables,
 )
-from parley_dialogue.slots import fill, missing, refused_choice, reopened
+from parley_dialogue.slots import Filling, fill, missing, refused_choice, reopened
 from parley_dialogue.triggers import direct_trigger, intent_named
 from parley_messages import EntityValue, IntentScore, ParseResult, utc_now
 
@@ -46,6 +46,8 @@ class _Turn:
     payload: dict[str, Any] = field(default_factory=dict[str, Any])
     triggered: bool = False
     source: str = "nlu"
+    recap: bool = False
+    """The reply asks what the form holds so far: said before the prompt."""
 
     def chosen(self, intent: IntentDef) -> None:
         """`intent` is the turn's though the NLU did not choose it: its score is the NLU's for it
@@ -128,22 +130,31 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
     if target is not None and target.id == turn.settings.cancel_intent:
         return _cancel(turn, target)
     prompted = turn.state.prompted
+    reply = None if turn.triggered else turn.text
+    correcting = reply is not None and corrects(reply)
+    turn.recap = reply is not None and asks_so_far(reply)
     if target is not None and target.id != form.id:
-        filling = fill(form, turn.bot, turn.state.slots, turn.entities, prompted=prompted, text=turn.text)
-        if filling.answered and not turn.triggered:
+        filling = fill(
+            form,
+            turn.bot,
+            turn.state.slots,
+            turn.entities,
+            prompted=prompted,
+            corrects=correcting,
+            text=turn.text,
+        )
+        if _meant_for(form, turn, filling, correcting=correcting):
             turn.chosen(form)
             return _proceed(turn, form, filling.slots, refused=filling.refused)
         return _interrupt(turn, form, target)
-    reply = None if turn.triggered else turn.text
     restated = target is not None  # the form's own intent, recognised or named again
-    correcting = reply is not None and corrects(reply)
     filling = fill(
         form,
         turn.bot,
         turn.state.slots,
         turn.entities,
         prompted=prompted,
-        reply=reply,
+        reply=None if turn.recap else reply,  # a question, not a free-text answer
         restated=restated,
         corrects=correcting,
         text=turn.text,
@@ -155,13 +166,42 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
         value = refused_choice(_param(form, prompted), turn.bot, turn.entities, reply)
         refused = refused if value is None else [(prompted, value), *refused]
     # An answer, a correction, or a value the bot understood but says it cannot take.
-    understood = filling.answered or prompted in given or slots != turn.state.slots or bool(refused)
+    understood = (
+        filling.answered
+        or prompted in given
+        or slots != turn.state.slots
+        or bool(refused)
+        or bool(filling.held)
+        or turn.recap
+    )
     if understood and not restated:
         turn.chosen(form)
     elif not restated:
         turn.score = IntentScore(name=turn.settings.fallback_intent, confidence=turn.score.confidence)
     lost = not (understood or restated)
     return _proceed(turn, form, slots, fallback=lost, refused=refused, lost=lost)
+
+
+def _meant_for(form: IntentDef, turn: _Turn, filling: Filling, *, correcting: bool) -> bool:
+    """Whether a reply in which the NLU recognised another intent was meant for the open form: it
+    answered the prompt, or says it corrects and changed a value of one of the bot's own entities
+    (the author's word for its parameter: "no, make it a large" where the size was small)."""
+    if turn.triggered:
+        return False
+    before = turn.state.slots
+    return (
+        filling.answered
+        or turn.recap
+        or (
+            correcting
+            and any(
+                turn.bot.entity(p.entity) is not None
+                and before.get(p.name) not in (None, "", [])
+                and filling.slots.get(p.name) != before[p.name]
+                for p in form.parameters
+            )
+        )
+    )
 
 
 def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
@@ -204,6 +244,8 @@ def _proceed(
     ask = _param(intent, next((name for name, _ in refused if name in gaps), gaps[0]))
     for name, value in refused:
         said += notices.refused(turn.bot, _param(intent, name), value, slots, context, rng=rng)
+    if turn.recap:
+        said += notices.so_far(turn.bot, intent, slots, context, rng)
     if lost:
         said += notices.not_understood(turn.bot, ask, slots, context, rng)
     rendered = said + prompt_for(ask, template_variables(slots, context), rng)

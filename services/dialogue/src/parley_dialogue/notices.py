@@ -1,7 +1,8 @@
 """The bot's built-in sentences (`settings.messages`), rendered for one turn.
 
 Each says why the form does what it does next: a value was replaced, a value is not an option or
-outside a time's hours, nothing in the reply could be taken, or a webhook failed. They render as
+outside a time's hours, what has been chosen so far, nothing in the reply could be taken, or a
+webhook failed. They render as
 replies do (a template failure gives the safe reply and a problem to log), and one left empty says
 nothing.
 """
@@ -12,7 +13,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from parley_dialogue.definition import BotDefinition, ParameterDef
+from parley_dialogue.definition import BotDefinition, IntentDef, ParameterDef
 from parley_dialogue.hours import in_hours, parsed
 from parley_dialogue.replies import NOTHING, Rendered, say, template_variables
 
@@ -55,6 +56,18 @@ def refused(
         return _said(bot.settings.messages.outside_hours, slots, context, rng, extra)
     extra = {"value": _shown(value)}
     return _said(bot.settings.messages.not_a_choice, slots, context, rng, extra)
+
+
+def so_far(
+    bot: BotDefinition,
+    intent: IntentDef,
+    slots: Mapping[str, Any],
+    context: Mapping[str, Any],
+    rng: random.Random,
+) -> Rendered:
+    """What the form holds: each filled parameter as "name value", in the intent's order."""
+    chosen = [f"{p.name} {_shown(slots[p.name])}" for p in intent.parameters if _has_value(slots.get(p.name))]
+    return _said(bot.settings.messages.so_far, slots, context, rng, {"chosen": chosen})
 
 
 def not_understood(

@@ -32,6 +32,9 @@ class Filling(NamedTuple):
     """(parameter, value) for each value of the turn that no parameter took because the choices of
     a parameter that would have taken it refuse it, in filling order; never the prompted parameter
     (`refused_choice` reads its refusals, from the reply too)."""
+    held: list[str]
+    """Filled parameters whose value the reply named again ("large" where the size is large): the
+    reply was understood, though it changed nothing."""
 
 
 def fill(
@@ -84,11 +87,12 @@ def fill(
     out = dict(slots)
     filled: list[ParameterDef] = []
     refusers: dict[int, ParameterDef] = {}
+    held: list[str] = []
     prompted_param = intent.parameter(prompted) if prompted else None
     reach = _Reach(bot, slots, prompted_param, restated=restated, corrects=corrects)
     for param in _in_filling_order(intent, slots, prompted, reach):
         avoid = slots.get(param.name) if reach.replaces(param) else None
-        value = _take(param, pool, refusers, loose, avoid=avoid)
+        value = _take(param, pool, refusers, loose, avoid=avoid, held=held)
         if value is not None:
             out[param.name] = value
             filled.append(param)
@@ -114,7 +118,7 @@ def fill(
         and refusers[index].name != prompted
         and not (gap and (whole_reply or reach.bound(refusers[index])))
     ]
-    return Filling(out, answered, refused)
+    return Filling(out, answered, refused, held)
 
 
 def reopened(
@@ -217,17 +221,20 @@ def _take(
     loose: set[int],
     *,
     avoid: Any = None,
+    held: list[str] | None = None,
 ) -> Any:
     """The parameter's value from its entity's values in `pool`, which loses the values it took;
     each value its choices refuse stays there, and `refusers` remembers the first to refuse it.
     A correction `avoid`s the value it replaces: the parameter has it already, so it is taken
-    (gone from `pool`) but gives nothing."""
+    (gone from `pool`) but gives nothing, and the parameter is `held`."""
     candidates = pool.get(param.entity or "", [])
     accepted: list[Any] = []
     left: list[tuple[int, Any]] = []
     for index, value in candidates:
         stored = None if accepted and not param.multiple else accept(param, value, loose=index in loose)
         if stored is not None and avoid is not None and stored == avoid:
+            if held is not None and param.name not in held:
+                held.append(param.name)
             continue
         if stored is None:
             left.append((index, value))
