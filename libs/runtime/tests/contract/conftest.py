@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -10,7 +9,6 @@ from types import ModuleType
 from typing import Any
 
 import aioboto3
-import boto3
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
@@ -37,14 +35,6 @@ FindBackend = Callable[..., Any]
 """The `real_backend` fixture of tests/conftest.py."""
 
 
-def aws_credentials() -> dict[str, str]:
-    return {
-        "aws_access_key_id": os.environ.get("AWS_ACCESS_KEY_ID", "test"),
-        "aws_secret_access_key": os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
-        "region_name": "us-east-1",
-    }
-
-
 # --- bus ---------------------------------------------------------------------------------------------
 
 
@@ -53,7 +43,7 @@ def sqs_queues(real_backend: FindBackend, init_script: ModuleType) -> Iterator[t
     """(endpoint, prefix): every queue and its DLQ under a fresh prefix, as `parley_init` creates them."""
     backend = real_backend("localstack_server", "bus", "sqs", required=True)
     prefix = f"t{uuid.uuid4().hex[:12]}-"
-    sqs = boto3.client("sqs", endpoint_url=backend.url, **aws_credentials())
+    sqs = localstack.sqs_client(backend.url)
     try:
         init_script.ensure_queues(sqs, prefix, QUEUES, VISIBILITY_TIMEOUT)
         yield backend.url, prefix
@@ -69,7 +59,7 @@ async def bus(request: pytest.FixtureRequest, record_backend: Record) -> AsyncIt
         yield MemoryBus(max_receives=MAX_RECEIVES, visibility_timeout=VISIBILITY_TIMEOUT)
         return
     endpoint, prefix = request.getfixturevalue("sqs_queues")
-    session = aioboto3.Session(**aws_credentials())
+    session = aioboto3.Session(region_name="us-east-1", **localstack.credentials())
     async with SqsBus(endpoint_url=endpoint, queue_prefix=prefix, session=session) as sqs_bus:
         yield sqs_bus
 
@@ -94,7 +84,7 @@ async def blobs(
         yield LocalBlobStore(tmp_path / "blobs")
         return
     endpoint, bucket = request.getfixturevalue("s3_bucket")
-    session = aioboto3.Session(**aws_credentials())
+    session = aioboto3.Session(region_name="us-east-1", **localstack.credentials())
     # A small page size makes every listing test exercise pagination.
     async with S3BlobStore(bucket, endpoint_url=endpoint, session=session, page_size=2) as store:
         yield store
