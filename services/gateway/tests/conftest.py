@@ -3,7 +3,7 @@ bus), with an in-memory dialogue service behind it (a real class implementing th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import msgspec
 import pytest
 from litestar import Litestar
 from litestar.exceptions import WebSocketDisconnect
-from litestar.testing import AsyncTestClient
+from litestar.testing import AsyncTestClient, TestClient
 
 from parley_gateway.bootstrap import app_for, build_gateway
 from parley_gateway.deps import Gateway
@@ -189,6 +189,13 @@ def app(gateway: Gateway, infra: Infra) -> Litestar:
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def sync_client(app: Litestar) -> Iterator[TestClient[Litestar]]:
+    """Litestar's synchronous test client on the app, which the websocket tests talk through."""
+    with TestClient(app) as client:
         yield client
 
 

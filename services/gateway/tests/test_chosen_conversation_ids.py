@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient, TestClient
+from litestar.testing import AsyncTestClient
 
 from parley_gateway.names import CHOSEN_ID_MIN_LENGTH, SHORT_ID
 from parley_messages import new_id
@@ -21,12 +21,6 @@ Client = AsyncTestClient[Litestar]
 CHAT = "/api/v1/bots/pizzeria/chat"
 SHORT = ["conv-happy-1", "c1", "user-42", "a" * (CHOSEN_ID_MIN_LENGTH - 1)]
 LONG_ENOUGH = ["a" * CHOSEN_ID_MIN_LENGTH, str(uuid.uuid4()), uuid.uuid4().hex, "x" * 64]
-
-
-@pytest.fixture
-def sync_client(app: Litestar) -> Any:
-    with TestClient(app) as client:
-        yield client
 
 
 def test_the_server_assigns_ids_a_client_could_have_chosen() -> None:

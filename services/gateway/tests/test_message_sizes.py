@@ -4,13 +4,11 @@ holds any valid message however escaped; a refusal says the limit in bytes and h
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
-import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient, TestClient
+from litestar.testing import AsyncTestClient
 
 from parley_gateway.settings import GatewaySettings
 from parley_messages import MAX_TEXT_CHARS
@@ -22,12 +20,6 @@ CHAT = "/api/v1/bots/pizzeria/chat"
 EMOJI = "\N{GRINNING FACE}" * MAX_TEXT_CHARS
 """The longest text, of characters outside the BMP: 12 bytes each as Python's `json.dumps` writes them."""
 LIMIT = GatewaySettings().max_frame_bytes
-
-
-@pytest.fixture
-def sync_client(app: Litestar) -> Iterator[Any]:
-    with TestClient(app) as client:
-        yield client
 
 
 def test_the_longest_text_escaped_as_pythons_json_does_is_answered(sync_client: Any) -> None:

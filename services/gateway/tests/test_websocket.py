@@ -23,12 +23,6 @@ from .conftest import InMemoryDialogue, refused_websocket
 README = Path(__file__).resolve().parents[3] / "README.md"
 
 
-@pytest.fixture
-def sync_client(app: Litestar) -> Any:
-    with TestClient(app) as client:
-        yield client
-
-
 def _say(ws: Any, text: str) -> dict[str, Any]:
     ws.send_json({"type": "user_message", "text": text})
     return dict(ws.receive_json())

@@ -6,18 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
 
 from .conftest import refused_websocket
 
 ADMIN = {"authorization": "Bearer admin-secret"}
-
-
-@pytest.fixture
-def sync_client(app: Litestar) -> Any:
-    with TestClient(app) as client:
-        yield client
 
 
 def _chat_key(client: Any, **fields: Any) -> dict[str, Any]:

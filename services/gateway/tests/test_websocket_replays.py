@@ -5,12 +5,9 @@ connection died before the answer came) gets the reply kept for it instead of a 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
 
 from parley_gateway.adapters.redis_replies import RedisReplyLog
 from parley_gateway.replays import Answered, Replays
@@ -20,12 +17,6 @@ from parley_runtime.infra import Infra
 from .conftest import InMemoryDialogue
 
 URL = "/ws/chat?bot=pizzeria&conversation_id=c1-0123456789abcdefghij"
-
-
-@pytest.fixture
-def sync_client(app: Litestar) -> Iterator[Any]:
-    with TestClient(app) as client:
-        yield client
 
 
 def _say(client: Any, url: str, **message: Any) -> dict[str, Any]:

@@ -4,23 +4,14 @@ messages start from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import structlog
-from litestar import Litestar
-from litestar.testing import TestClient
 
 from parley_runtime.errors import TransientError
 
 from .conftest import InMemoryDialogue, refused_websocket
-
-
-@pytest.fixture
-def sync_client(app: Litestar) -> Iterator[Any]:
-    with TestClient(app) as client:
-        yield client
 
 
 def _say(ws: Any, text: str, **fields: Any) -> dict[str, Any]:

@@ -4,13 +4,8 @@ visitor who leaves after it is a conversation in the analytics."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import partial
 from typing import Any
-
-import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
 
 from parley_gateway.chat import welcome_completed
 from parley_gateway.deps import Gateway
@@ -27,12 +22,6 @@ from parley_messages import (
 from parley_runtime.infra import Infra
 
 from .conftest import InMemoryDialogue
-
-
-@pytest.fixture
-def sync_client(app: Litestar) -> Iterator[Any]:
-    with TestClient(app) as client:
-        yield client
 
 
 def _published(client: Any, gateway: Gateway, infra: Infra) -> list[AnyMessage]:
