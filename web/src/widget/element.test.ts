@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLOSED_IDLE_MS, ParleyChatElement } from "./element";
 import { FakeSocket } from "../shared/fake-socket";
+import { FakeChannel } from "./fake-channel";
+import { CLAIM_WAIT_MS } from "./tab-claim";
 
 const last = (): FakeSocket => FakeSocket.all[FakeSocket.all.length - 1]!;
 const TAG = "parley-chat-test";
@@ -33,6 +35,8 @@ describe("<parley-chat>", () => {
     localStorage.clear();
     document.body.replaceChildren();
     vi.stubGlobal("WebSocket", FakeSocket);
+    // A browser without it takes the tab's id as its own at once ("a duplicated tab" below has one).
+    vi.stubGlobal("BroadcastChannel", undefined);
   });
   afterEach(() => {
     document.body.replaceChildren();
@@ -577,6 +581,65 @@ describe("<parley-chat>", () => {
       window.dispatchEvent(new StorageEvent("storage", { key: "parley-chat:http://chat.test:other", newValue: "{}" }));
       window.dispatchEvent(new StorageEvent("storage", { key: null, newValue: null }));
       expect(texts(chat, ".msg")).toEqual(["Bot: welcome"]);
+    });
+  });
+  describe("a duplicated tab", () => {
+    beforeEach(() => {
+      FakeChannel.reset();
+      vi.stubGlobal("BroadcastChannel", FakeChannel);
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** The original tab's page, connected, with "menu please" sent and not answered yet. */
+    const originalWaiting = () => {
+      const original = mount();
+      vi.advanceTimersByTime(CLAIM_WAIT_MS); // its id is its own: nobody else holds it
+      const socket = last();
+      socket.serverOpens();
+      socket.serverSends({ type: "bot_message", conversation_id: "c1", messages: [{ text: "welcome" }] });
+      original.send("menu please");
+      return { original, socket, sent: said(socket)[0]! };
+    };
+
+    it("takes a new tab id, so it neither sends its original's messages nor takes their answers", () => {
+      const { original, socket, sent } = originalWaiting();
+      // Its sessionStorage is a copy of the original's (one sessionStorage here): the same tab id.
+      const duplicate = mount();
+      FakeChannel.deliver();
+      vi.advanceTimersByTime(CLAIM_WAIT_MS);
+      expect(FakeSocket.all).toHaveLength(2);
+      last().serverOpens();
+      expect(said(last())).toEqual([]); // "menu please" is the original's to send
+      duplicate.send("hours?");
+      const [asked] = said(last());
+      const stored = JSON.parse(localStorage.getItem("parley-chat:http://chat.test:pizzeria")!) as { items: { id?: string; tab?: string }[] };
+      const tabOf = (id: unknown) => stored.items.find((item) => item.id === id)?.tab;
+      expect(tabOf(asked!.id)).not.toBe(tabOf(sent.id));
+      socket.serverSends({ type: "bot_message", conversation_id: "c1", reply_to: sent.id, messages: [{ text: "the menu" }] });
+      expect(texts(original, ".msg.bot")).toEqual(["Bot: welcome", "Bot: the menu"]);
+    });
+
+    it("connects only once its id is known to be its own", () => {
+      originalWaiting();
+      mount();
+      expect(FakeSocket.all).toHaveLength(1); // the panel is open, but the claim is not settled
+      FakeChannel.deliver();
+      vi.advanceTimersByTime(CLAIM_WAIT_MS);
+      expect(FakeSocket.all).toHaveLength(2);
+    });
+
+    it("is not what the tab's next page is: that one keeps the id and sends what the page before left", async () => {
+      const { original, sent } = originalWaiting();
+      original.remove(); // a link followed before the answer came: that page is gone
+      await Promise.resolve();
+      mount("pizzeria", {}, { open: false });
+      FakeChannel.deliver();
+      vi.advanceTimersByTime(CLAIM_WAIT_MS);
+      last().serverOpens();
+      expect(said(last())).toEqual([sent]);
     });
   });
 });

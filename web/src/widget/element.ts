@@ -5,6 +5,7 @@
 import { ChatConnection, type ConnectionState } from "../shared/connection";
 import { type BotMessageFrame, type Button, type ErrorFrame, usableButtons } from "../shared/protocol";
 import { type Conversation, History, type Item } from "./history";
+import { TabClaim } from "./tab-claim";
 import { Transcript } from "./transcript";
 import { UserMessages } from "./user-messages";
 import { el, svgIcon } from "./dom";
@@ -33,6 +34,9 @@ export class ParleyChatElement extends HTMLElement {
   private live = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private history: History | null = null;
+  private claim: TabClaim | null = null;
+  /** Whether this tab's id is its own, as far as the claim can tell: only then does it connect. */
+  private claimed = false;
   private transcript: Transcript | null = null;
   private messages: UserMessages | null = null;
   private quickReplies: Button[] = [];
@@ -53,7 +57,11 @@ export class ParleyChatElement extends HTMLElement {
 
   connectedCallback(): void {
     if (!this.connection) this.setUp();
-    else if (this.live) this.connection.start(); // again when the element comes back after a removal
+    else {
+      // Again when the element comes back after a removal.
+      this.claim?.start(false);
+      if (this.live) this.connect();
+    }
   }
 
   /** A new `context` holds for the messages sent from then on (the welcome has had the first). */
@@ -68,6 +76,7 @@ export class ParleyChatElement extends HTMLElement {
       if (this.isConnected) return;
       clearTimeout(this.idleTimer);
       this.connection?.stop();
+      this.claim?.stop();
     });
   }
 
@@ -77,8 +86,8 @@ export class ParleyChatElement extends HTMLElement {
     const title = this.getAttribute("title") ?? "Chat";
     this.removeAttribute("title"); // otherwise the host shows it as a tooltip everywhere
     this.render(title);
-    this.history = new History(`parley-chat:${new URL(server, location.href).origin}:${bot}`);
-    const saved = this.history.load();
+    const history = (this.history = new History(`parley-chat:${new URL(server, location.href).origin}:${bot}`));
+    const saved = history.load();
     this.transcript = new Transcript(this.log, saved.items, {
       choose: (button) => {
         this.send(button.payload, button.title); // refused: the buttons stay, to be chosen later
@@ -111,14 +120,28 @@ export class ParleyChatElement extends HTMLElement {
           if (item.payload === undefined && !this.input.value) this.input.value = item.text;
         },
       },
-      this.history.tab,
+      () => history.tab,
     );
+    this.claim = new TabClaim(`parley-chat-tabs:${history.key}`, {
+      tab: () => history.tab,
+      renew: () => {
+        const previous = history.tab;
+        history.renewTab();
+        this.messages?.renewedTab(previous);
+      },
+    });
     globalThis.addEventListener?.("storage", this.onStorage);
     this.showQuickReplies(saved.quickReplies);
     this.openChosen = saved.open;
     this.setOpen(saved.open ?? this.hasAttribute("open"), false);
-    // What an earlier page left to send or unanswered goes now, whether the panel is open or not.
-    if (this.messages.resume()) this.connect();
+    this.claim.start(history.inherited);
+    this.claim.settled(() => {
+      this.claimed = true;
+      // What an earlier page of the tab left to send or unanswered goes now, whether the panel is
+      // open or not (a duplicated tab's were its original's, which sends them).
+      const resumed = this.messages?.resume() ?? false;
+      if (resumed || this.live) this.connect();
+    });
   }
 
   /**
@@ -164,7 +187,8 @@ export class ParleyChatElement extends HTMLElement {
   private connect(): void {
     clearTimeout(this.idleTimer);
     this.live = true;
-    if (this.isConnected) this.connection?.start();
+    // Not before the tab's id is its own: a duplicated tab would send its original's messages.
+    if (this.isConnected && this.claimed) this.connection?.start();
   }
 
   /** Close the connection once the panel has stayed closed for a while with nothing left to send. */

@@ -68,6 +68,19 @@ describe("History", () => {
     expect(new History(KEY, site, new MemoryStorage()).tab).not.toBe(first.tab);
   });
 
+  it("says whether the tab's id came from its sessionStorage, and keeps a new one it takes", () => {
+    const tab = new MemoryStorage();
+    const first = new History(KEY, new MemoryStorage(), tab);
+    expect(first.inherited).toBe(false);
+    first.save(conversation("c1"));
+    const next = new History(KEY, new MemoryStorage(), tab);
+    expect([next.inherited, next.tab]).toEqual([true, first.tab]);
+    next.renewTab(); // a duplicated tab: its original holds that id
+    expect(next.tab).not.toBe(first.tab);
+    expect(new History(KEY, new MemoryStorage(), tab).tab).toBe(next.tab);
+    expect(next.load().open).toBe(true); // the rest of the tab's record stays
+  });
+
   it("leaves the site's conversation alone while a tab has none of its own", () => {
     const site = new MemoryStorage();
     new History(KEY, site, new MemoryStorage()).save(conversation("c1"), 1000);

@@ -65,14 +65,31 @@ interface TabRecord {
 
 export class History {
   /** This tab's id, which its messages carry (kept across the site's pages, like the panel's state). */
-  readonly tab: string;
+  private tabId: string;
+  /**
+   * Whether the id came from the tab's sessionStorage: an earlier page of the tab left it, or the tab
+   * is a duplicate, whose sessionStorage is a copy of its original's (tab-claim.ts tells which).
+   */
+  readonly inherited: boolean;
 
   constructor(
     readonly key: string,
     private readonly shared: Storage | null = safeStorage("localStorage"),
     private readonly own: Storage | null = safeStorage("sessionStorage"),
   ) {
-    this.tab = this.ownRecord().tab;
+    const record = this.ownRecord();
+    this.tabId = record.tab;
+    this.inherited = record.inherited;
+  }
+
+  get tab(): string {
+    return this.tabId;
+  }
+
+  /** Take a new tab id (this tab is a duplicate: its original holds the one copied), kept from now on. */
+  renewTab(): void {
+    this.tabId = newMessageId();
+    this.write(this.own, { ...this.read(this.own), tab: this.tabId });
   }
 
   load(now = Date.now()): Saved {
@@ -94,7 +111,7 @@ export class History {
 
   save(saved: Saved, now = Date.now()): void {
     const { conversationId, quickReplies, open } = saved;
-    const mine: TabRecord = { tab: this.tab, open, conversationId };
+    const mine: TabRecord = { tab: this.tabId, open, conversationId };
     this.write(this.own, mine);
     // A tab that has not started a conversation yet leaves the site's conversation alone.
     if (conversationId === null && saved.items.length === 0) return;
@@ -102,10 +119,12 @@ export class History {
     this.write(this.shared, stored);
   }
 
-  private ownRecord(): TabRecord {
+  private ownRecord(): TabRecord & { inherited: boolean } {
     const raw = this.read(this.own);
+    const inherited = typeof raw.tab === "string" && raw.tab !== "";
     return {
-      tab: typeof raw.tab === "string" && raw.tab ? raw.tab : newMessageId(),
+      inherited,
+      tab: inherited ? (raw.tab as string) : newMessageId(),
       open: typeof raw.open === "boolean" ? raw.open : undefined,
       conversationId: typeof raw.conversationId === "string" ? raw.conversationId : null,
     };

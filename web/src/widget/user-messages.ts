@@ -33,12 +33,15 @@ export interface UserMessagesHooks {
 }
 
 export class UserMessages {
+  /** The messages this page typed, which are this tab's whatever id it takes. */
+  private readonly typedHere = new Set<string>();
+
   constructor(
     private readonly transcript: Transcript,
     private readonly connection: ChatConnection,
     private readonly hooks: UserMessagesHooks,
-    /** This tab, which its messages carry. */
-    private readonly tab: string,
+    /** This tab's id now, which its messages carry. */
+    private readonly tab: () => string,
   ) {}
 
   /**
@@ -46,7 +49,8 @@ export class UserMessages {
    * when too many messages already wait for the connection: the visitor keeps it to send later.
    */
   send(text: string, shown: string): boolean {
-    const item: Item = { from: "user", text: shown, id: newMessageId(), tab: this.tab };
+    const item: Item = { from: "user", text: shown, id: newMessageId(), tab: this.tab() };
+    this.typedHere.add(item.id!);
     if (text !== shown) item.payload = text;
     const sent = this.connection.send(text, item.id);
     if (sent === "full") {
@@ -89,6 +93,16 @@ export class UserMessages {
       sending = true;
     }
     return sending;
+  }
+
+  /**
+   * This tab took a new id, having found its original holding `previous` (a duplicated tab): what
+   * it typed since its page loaded is its own under the new one; the rest is its original's.
+   */
+  renewedTab(previous: string): void {
+    const typed = this.transcript.items.filter((item) => item.tab === previous && this.typedHere.has(item.id ?? ""));
+    for (const item of typed) item.tab = this.tab();
+    if (typed.length) this.hooks.changed();
   }
 
   /** The connection is open and has sent what waited. */
@@ -168,7 +182,7 @@ export class UserMessages {
   }
 
   private mine(item: Item): boolean {
-    return item.tab === undefined || item.tab === this.tab;
+    return item.tab === undefined || item.tab === this.tab();
   }
 
   private byId(id: string): Item | undefined {
