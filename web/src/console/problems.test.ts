@@ -31,6 +31,11 @@ describe("a refused save's problems", () => {
     expect(nameProblemPaths(`${path}: is wrong`, sent)).toBe(`${named}: is wrong`);
   });
 
+  it("name a built-in message as the Settings tab labels it", () => {
+    const text = "settings.messages.not_a_choice: unexpected end of template";
+    expect(nameProblemPaths(text, sent)).toBe("Settings, message “Not one of the options”: unexpected end of template");
+  });
+
   it("keep a path that leads nowhere in the definition, and lines without one", () => {
     const text = "intents[7].replies[0]: is empty\nsettings.welcome_intent: is no intent\nFill in or remove these first:";
     expect(nameProblemPaths(text, sent)).toBe(text);

@@ -1,5 +1,6 @@
 // A refused save's problems, named as the author knows the items rather than by their positions.
 
+import { messageLabel } from "./bot-messages";
 import type { BotDefinition, Entity, Intent } from "./types";
 
 /** What the server calls a list's items in its problem paths, as the editors name them. */
@@ -53,13 +54,17 @@ function namePath(path: string, definition: BotDefinition): string | null {
 /**
  * A refused save's text with the server's problem paths (`intents[2].replies[0]: …`), positions an
  * author would have to count out, named from the definition that was sent: "Intent cancel, reply
- * variant 1: …". Other lines, and paths that lead nowhere in it, stay as they are.
+ * variant 1: …"; a built-in message's as the Settings tab labels it. Other lines, and paths that
+ * lead nowhere in it, stay as they are.
  */
 export function nameProblemPaths(text: string, definition: BotDefinition | null): string {
   if (!definition) return text;
   return text
     .split("\n")
     .map((line) => {
+      const message = /^(settings\.messages\.\w+): (.*)$/s.exec(line);
+      const label = message ? messageLabel(message[1]!) : null;
+      if (label) return `Settings, message “${label}”: ${message![2]}`;
       const found = /^((?:intents|entities)\[\d+\][^\s:]*): (.*)$/s.exec(line);
       const named = found ? namePath(found[1]!, definition) : null;
       return named ? `${named}: ${found![2]}` : line;

@@ -3,6 +3,7 @@
 // param1?"), and webhook headers typed with a line that does not read (the draft holds only the
 // last headers that did).
 
+import { messageProblems } from "./bot-messages";
 import { type HeadersBox, unreadHeaders } from "./headers";
 import type { BotDefinition, Parameter } from "./types";
 
@@ -54,7 +55,7 @@ export function saveRefusal(definition: BotDefinition, headerBoxes: Readonly<Rec
 
 /**
  * One readable line per empty reply variant, prompt variant, choice or button, parameter without a
- * name, and required parameter without a prompt; none when all are filled in.
+ * name, required parameter without a prompt, and blank built-in message; none when all are filled in.
  */
 export function emptyParts(definition: BotDefinition): string[] {
   const problems: string[] = [];
@@ -70,5 +71,6 @@ export function emptyParts(definition: BotDefinition): string[] {
       if (!button.title?.trim() || !button.payload?.trim()) problems.push(`${where}: button ${i + 1} needs a title and a payload.`);
     });
   }
+  problems.push(...messageProblems(definition.settings));
   return problems;
 }

@@ -1,4 +1,5 @@
-// Bot settings: description, thresholds and the special intents; export and replace by import.
+// Bot settings: description, thresholds, the special intents and the built-in sentences; export and
+// replace by import.
 
 import { useState } from "preact/hooks";
 import { describe } from "../api";
@@ -8,6 +9,7 @@ import { useApi, useNotify } from "../context";
 import { useDraft } from "../draft";
 import { type IntentSetting, roleIntent, unsetIntent } from "../roles";
 import type { BotSettings } from "../types";
+import { BotMessagesEditor } from "./bot-messages";
 
 export function SettingsPage() {
   const { draft, saved, dirty, update, bot, reload } = useDraft();
@@ -87,6 +89,7 @@ export function SettingsPage() {
           <small class="muted">With a key: give the widget a chat-scoped key limited to this bot (data-key).</small>
         </label>
       </div>
+      <BotMessagesEditor />
       <h3>Import and export</h3>
       <div class="button-row">
         <button type="button" class="secondary" onClick={() => exportAs("native")}>Export (Parley JSON)</button>
