@@ -62,7 +62,9 @@ cosine-closer than 0.8 to a training example), (1) as one more class whose win i
 (67.8% / 95.4% -> 65.2% / 95.6%); (2) as a factor (1 - P(background)) on the confidence, the
 ranking untouched: at 90% out-of-scope recall 75.4% -> 77.9% (a fifth unseen 75.1% -> 75.5%), at
 the 0.5 threshold in-scope 66.7% -> 65.2%. Far-away messages were already rejected; the ones
-missed are near the bot's domain, which a generic background does not cover.
+missed are near the bot's domain, which a generic background does not cover. Also the intent's
+name read as words ("order_pizza" -> "order pizza", "HassTurnOn" -> "turn on") as one more example:
+10-shot public 92.4% -> 92.7%, ours 89.6% -> 89.2%, within noise and not adopted.
 """
 
 from __future__ import annotations
