@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -49,6 +50,8 @@ intents:
     replies: ["9 to 5."]
 """
 MONDAY, TUESDAY = "2026-11-30", "2026-12-01"
+SHOWN_MONDAY, SHOWN_TUESDAY = "Monday 30 November", "Tuesday 1 December"
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -78,9 +81,8 @@ def say(
     values = [EntityValue(entity=e, value=v, start=n, end=n + 1) for n, (e, v) in enumerate(entities)]
     scores = [IntentScore(name=name, confidence=confidence) for name, confidence in ranking]
     read = IntentScore(name=intent or "fallback", confidence=0.9 if intent else scores[0].confidence)
-    return advance(
-        state, ParseResult(intent=read, ranking=scores, entities=values), text, bot, rng=random.Random(1)
-    )
+    parse = ParseResult(intent=read, ranking=scores, entities=values)
+    return advance(state, parse, text, bot, now=NOW, rng=random.Random(1))
 
 
 def texts(outcome: Outcome) -> list[str]:
@@ -95,7 +97,7 @@ def test_a_date_at_the_time_prompt_replaces_the_day_and_says_so(bot, reply):
     state = at(bot, "time", service="cleaning", day=MONDAY)
     state, outcome = say(state, bot, reply, ("date", TUESDAY))
     assert state.slots == {"service": "cleaning", "day": TUESDAY}
-    assert texts(outcome) == [f"OK, {TUESDAY} instead of {MONDAY}.", "What time?"]
+    assert texts(outcome) == [f"OK, {SHOWN_TUESDAY} instead of {SHOWN_MONDAY}.", "What time?"]
     assert (state.prompted, outcome.fallback) == ("time", False)
     assert outcome.intent is not None and outcome.intent.name == "book"
 
@@ -111,7 +113,7 @@ def test_a_time_beside_the_answer_to_the_time_prompt_is_no_correction_of_it(bot)
     state = at(bot, "time", service="cleaning", day=MONDAY)
     state, outcome = say(state, bot, "3pm on Tuesday", ("time", "15:00"), ("date", TUESDAY))
     assert state.slots == {"service": "cleaning", "day": TUESDAY, "time": "15:00"}
-    assert texts(outcome) == [f"OK, {TUESDAY} instead of {MONDAY}.", "For how many?"]
+    assert texts(outcome) == [f"OK, {SHOWN_TUESDAY} instead of {SHOWN_MONDAY}.", "For how many?"]
 
 
 def test_a_correction_takes_the_value_it_does_not_name_as_wrong(bot):
@@ -169,7 +171,7 @@ def test_the_acknowledgement_is_the_bots_own_sentence_and_may_be_left_empty(bot)
     worded["settings"] = {"messages": {"corrected": "Changed the {{ parameter }} to {{ value }}."}}
     state = at(bot, "time", service="cleaning", day=MONDAY)
     _, outcome = say(state, build_definition(worded), "Tuesday", ("date", TUESDAY))
-    assert texts(outcome) == [f"Changed the day to {TUESDAY}.", "What time?"]
+    assert texts(outcome) == [f"Changed the day to {SHOWN_TUESDAY}.", "What time?"]
     worded["settings"] = {"messages": {"corrected": ""}}
     _, outcome = say(state, build_definition(worded), "Tuesday", ("date", TUESDAY))
     assert texts(outcome) == ["What time?"]

@@ -13,6 +13,7 @@ from parley_dialogue.adapters.redis_conversations import RedisConversationState
 from parley_dialogue.cues import asks_again
 from parley_dialogue.errors import WebhookError
 from parley_dialogue.service import DialogueService
+from parley_dialogue.shown import day
 from parley_dialogue.testing import RecordingWebhooks, ScriptedNlu, parsed
 from parley_messages import ChatReply, ChatRequest, EntityValue, IntentScore, ParseResult
 
@@ -110,7 +111,8 @@ async def test_naming_the_intent_again_retries_with_what_it_corrects(failing):
     nlu.says("book it for Tuesday instead", _read_day(TUESDAY, "book", 0.9))
     await _chat(service, "book an appointment", "Monday", "Ann")
     done = await _chat(service, "book it for Tuesday instead")
-    assert _texts(done) == [f"OK, {TUESDAY} instead of {MONDAY}.", f"Booked Ann on {TUESDAY}: B-1."]
+    corrected = f"OK, {day(TUESDAY)} instead of {day(MONDAY)}."  # the sentence shows dates as said
+    assert _texts(done) == [corrected, f"Booked Ann on {TUESDAY}: B-1."]
     assert webhooks.requests[-1].body == json.dumps({"day": TUESDAY}).encode()
 
 

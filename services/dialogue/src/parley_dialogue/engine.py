@@ -236,18 +236,19 @@ def _proceed(
     asked for next: one that kept an earlier value loses it, since the user asked for something
     else (`reopened`). A reply the form could take nothing from (`lost`) is said to be so."""
     before, context, rng = turn.state.slots, turn.state.context, turn.rng
+    today = turn.state.updated_at.date()
     slots = reopened(slots, before, refused)
-    said = notices.corrected(turn.bot, before, slots, context, rng)
+    said = notices.corrected(turn.bot, intent, before, slots, context, rng=rng, today=today)
     gaps = missing(intent, slots)
     if not gaps:
         return _complete(turn, intent, slots, fallback=fallback, said=said)
     ask = _param(intent, next((name for name, _ in refused if name in gaps), gaps[0]))
     for name, value in refused:
-        said += notices.refused(turn.bot, _param(intent, name), value, slots, context, rng=rng)
+        said += notices.refused(turn.bot, _param(intent, name), value, slots, context, rng=rng, today=today)
     if turn.recap:
-        said += notices.so_far(turn.bot, intent, slots, context, rng)
+        said += notices.so_far(turn.bot, intent, slots, context, rng, today=today)
     if lost:
-        said += notices.not_understood(turn.bot, ask, slots, context, rng)
+        said += notices.not_understood(turn.bot, ask, slots, context, rng, today=today)
     rendered = said + prompt_for(ask, template_variables(slots, context), rng)
     state = msgspec.structs.replace(
         turn.state, active_intent=intent.id, slots=slots, missing=gaps, prompted=ask.name

@@ -22,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from parley_dialogue.escaping import JsonEncoded, UrlEncoded, finalize, marking, printed
+from parley_dialogue.shown import day, duration
 from parley_dialogue.undefined import SilentUndefined, callee, json_default, missing_among, uncalled
 
 MAX_VALUE_SIZE = 20_000
@@ -273,6 +274,8 @@ def environment() -> _GuardedEnvironment:
         join=_guard_filter(_join),
         replace=_guard_filter(_replace),
         random=_guard_filter(_random),
+        day=_guard_filter(day),
+        duration=_guard_filter(duration),
         parley_loop=_bounded,
         parley_concat=_concat,
         parley_printed=printed,
