@@ -11,7 +11,7 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import SecurityScheme
 from litestar.static_files import create_static_files_router  # pyright: ignore[reportUnknownVariableType] - PathLike[Unknown] in its signature
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -21,6 +21,7 @@ from parley_gateway.errorpages import gateway_exception_handlers
 from parley_gateway.methods import HeadAsGet
 from parley_gateway.queries import QueryChecks
 from parley_gateway.routes.admin import admin_router
+from parley_gateway.routes.bot_schema import DefinitionComponents, schema_route
 from parley_gateway.routes.chat import chat_route
 from parley_gateway.routes.websocket import chat_socket
 from parley_gateway.settings import GatewaySettings
@@ -74,6 +75,7 @@ def create_app(
             chat_socket,
             chat_route(settings.max_frame_bytes),
             admin_router,
+            schema_route(),
             metrics,
             *health_routes(list(ready_checks)),
             create_static_files_router(
@@ -93,7 +95,9 @@ def create_app(
             title="Parley",
             version="1.0.0",
             path="/docs",
-            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
+            components=DefinitionComponents(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            ),
         ),
     )
     # Around the whole handler, not as Litestar middleware, which runs only once a route is found:

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Response, Router, delete, get, post, put
 from litestar.datastructures import ResponseHeader
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.params import JSONBody, QueryParameter
 
 from parley_gateway.chat import within_timeout
@@ -21,6 +29,7 @@ from parley_gateway.periods import BEFORE, FORMS, instant, period
 from parley_gateway.preconditions import ExportFormat, IfMatch, IfNoneMatch, export_tag, saved_version
 from parley_gateway.queries import query_error
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
+from parley_gateway.routes.bot_schema import DOCUMENTS, EXPORTED
 from parley_gateway.routes.guards import admin_guard, existing_bot
 from parley_gateway.routes.keys import key_routes
 from parley_gateway.routes.models import model_routes
@@ -65,17 +74,15 @@ _ETAG = ResponseHeader(
     documentation_only=True,
     required=True,
 )
-_DEFINITION = Schema(
-    type=OpenAPIType.OBJECT,
-    description="A bot definition: Parley's native format or an AI Chatbot Framework export (detected)",
-)
-_DOCUMENT = {
-    "application/json": OpenAPIMediaType(schema=_DEFINITION),
-    "application/yaml": OpenAPIMediaType(schema=_DEFINITION),
-}
 _UPLOAD = Schema(
     type=OpenAPIType.OBJECT,
-    properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)},
+    properties={
+        "file": Schema(
+            type=OpenAPIType.STRING,
+            format=OpenAPIFormat.BINARY,
+            description="A definition file, JSON or YAML, read as the body would be",
+        )
+    },
     required=["file"],
 )
 
@@ -89,6 +96,16 @@ def _documented_body(body: RequestBody) -> type[Operation]:
             self.request_body = body
 
     return WithBody
+
+
+@dataclass
+class _Exported(Operation):
+    """The export's operation: its answer is a definition (the handler returns a plain dictionary)."""
+
+    def __post_init__(self) -> None:
+        answer = self.responses["200"] if self.responses else None
+        if isinstance(answer, OpenAPIResponse) and answer.content:
+            answer.content["application/json"] = OpenAPIMediaType(schema=EXPORTED)
 
 
 @dataclass
@@ -112,7 +129,7 @@ async def list_bots(gateway: GatewayDep) -> list[BotSummary]:
     response_headers=[_ETAG],
     status_code=200,
     operation_class=_documented_body(
-        RequestBody(content=_DOCUMENT, required=True, description="The definition, as JSON or YAML")
+        RequestBody(content=DOCUMENTS, required=True, description="The definition, as JSON or YAML")
     ),
 )
 async def put_bot(
@@ -163,7 +180,7 @@ def _as_list(request: Request[Any, Any, Any], header: str, first: str | None) ->
     status_code=200,
     operation_class=_documented_body(
         RequestBody(
-            content={**_DOCUMENT, "multipart/form-data": OpenAPIMediaType(schema=_UPLOAD)},
+            content={**DOCUMENTS, "multipart/form-data": OpenAPIMediaType(schema=_UPLOAD)},
             required=True,
             description="The definition as the body (JSON or YAML), or uploaded as the `file` field",
         )
@@ -188,7 +205,7 @@ async def import_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: Gat
     return summary
 
 
-@get("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, response_headers=[_ETAG])
+@get("/bots/{bot:str}", tags=["bots"], responses=_ERRORS, response_headers=[_ETAG], operation_class=_Exported)
 async def get_bot(
     bot: BotPath,
     gateway: GatewayDep,
