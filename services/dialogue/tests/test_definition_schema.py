@@ -292,6 +292,8 @@ BEYOND_THE_SCHEMA = {
     "one word naming two values": ("entities.0.values.1", {"value": "huge", "synonyms": ["big"]}),
     "a built-in entity declared bare": ("entities.1", {"name": "date"}),
     "half a surrogate pair": ("description", "\ud800"),
+    "a right-to-left override in a reply": ("intents.0.replies", "Pay \u202e01$"),
+    "a stray tag character": ("description", "hi\U000e0041"),
 }
 """Documents the loader refuses for what JSON Schema cannot say (or not portably: editors' regular
 expressions read UTF-16, where any emoji is a surrogate pair): names that refer to other parts,

@@ -12,6 +12,7 @@ import msgspec
 
 from parley_dialogue.actions import action_problems
 from parley_dialogue.bot_rules import bot_problems
+from parley_dialogue.characters import with_refused_characters
 from parley_dialogue.definition import (
     BotDefinition,
     EntityDefinition,
@@ -26,13 +27,12 @@ from parley_dialogue.patterns import pattern_problem
 from parley_dialogue.replies import SEPARATOR, is_blank, says_nothing
 from parley_dialogue.shapes import shape_problems, unknown_field
 from parley_dialogue.templates import template_problem
-from parley_messages import BUILTIN_ENTITIES, CONTROL_CHARACTER, MAX_TEXT_CHARS, Button, EntityValueDef
+from parley_messages import BUILTIN_ENTITIES, MAX_TEXT_CHARS, Button, EntityValueDef
 from parley_runtime.errors import InvalidInputError
 
 MAX_INTENTS = 1_000
 MAX_EXAMPLES = 50_000
 _TRIGGER = re.compile(r"^/([A-Za-z0-9][A-Za-z0-9_.\-]*)")
-_CONTROL_RULE = "text may hold tabs and line breaks but no other control characters"
 _AUTHORED_WIRE_STRUCTS: tuple[tuple[str, str, type[msgspec.Struct], str], ...] = (
     ("entities", "values", EntityValueDef, "an entity value"),
     ("intents", "buttons", Button, "a button"),
@@ -59,36 +59,11 @@ def build_definition(doc: object) -> BotDefinition:
         definition = msgspec.convert(fields, BotDefinition)
     except msgspec.ValidationError as exc:
         shapes = [_problem(path, message) for path, message in shape_problems(fields, exc)]
-        raise refused(_with_control_characters([*shapes, *_unknown_fields(fields)], fields)) from exc
-    problems = _with_control_characters([*_unknown_fields(fields), *validate(definition)], fields)
+        raise refused(with_refused_characters([*shapes, *_unknown_fields(fields)], fields)) from exc
+    problems = with_refused_characters([*_unknown_fields(fields), *validate(definition)], fields)
     if problems:
         raise refused(problems)
     return definition
-
-
-def _with_control_characters(problems: list[Problem], doc: dict[str, Any]) -> list[Problem]:
-    """`problems`, and every text of `doc` that holds a control character, where no other problem
-    is: the chat refuses a user's message that holds one (`parley_nlu.validation`), so a bot's
-    examples could never be said and its replies would send clients what they refuse from users."""
-    named = {problem["path"] for problem in problems}
-    return problems + [problem for problem in _control_characters(doc, "") if problem["path"] not in named]
-
-
-def _control_characters(value: object, path: str) -> Iterator[Problem]:
-    if isinstance(value, str):
-        found = CONTROL_CHARACTER.search(value)
-        if found is not None:
-            character = f"U+{ord(found.group()):04X}"
-            yield _problem(
-                path or "$",
-                f"holds the control character {character} (at character {found.start()}); {_CONTROL_RULE}",
-            )
-    elif isinstance(value, dict):
-        for key, item in cast(dict[Any, Any], value).items():
-            yield from _control_characters(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for n, item in enumerate(cast(list[Any], value)):
-            yield from _control_characters(item, f"{path}[{n}]")
 
 
 def refused(problems: list[Problem]) -> InvalidInputError:
