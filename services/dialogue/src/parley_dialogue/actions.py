@@ -11,6 +11,10 @@ chat user's `context` and replies would otherwise pick the host that gets the au
 rendered path with a `.` or `..` segment is refused: clients, proxies and servers resolve those
 away, percent-encoded or not, so a reply of `..` would reach another path of the API. A header is
 sent only as HTTP can carry it: a token name, a value of visible ASCII, spaces and tabs.
+
+Every request also says where it comes from (`stamped`): the bot, the conversation, the turn's
+correlation id and an idempotency key that a retry of the same values keeps, since a call that
+timed out may still have been carried out.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+import msgspec
 
 from parley_dialogue.conversation import PendingAction
 from parley_dialogue.definition import ActionDef
@@ -40,6 +46,10 @@ _SEGMENT_SEPARATORS = re.compile(r"[/\\]")
 _HEADER_NAME = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
 _HEADER_TEXT = re.compile(r"[\t\x20-\x7e]*")
 _FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding"})
+IDEMPOTENCY_HEADER = "idempotency-key"
+CONVERSATION_HEADER = "x-parley-conversation-id"
+BOT_HEADER = "x-parley-bot"
+CORRELATION_HEADER = "x-correlation-id"
 
 
 def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
@@ -70,6 +80,26 @@ def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
         body=body,
         timeout=action.timeout,
     )
+
+
+def stamped(
+    request: WebhookRequest, *, bot: str, conversation_id: str, key: str, correlation_id: str | None
+) -> WebhookRequest:
+    """`request` with the headers Parley sends on every webhook, `call` and `notify` alike. A
+    header of the same name the author wrote is sent instead (any case), as notifications did."""
+    ours = {
+        IDEMPOTENCY_HEADER: key,
+        CONVERSATION_HEADER: conversation_id,
+        BOT_HEADER: bot,
+        CORRELATION_HEADER: correlation_id or "",
+    }
+    written = {name.lower() for name in request.headers}
+    added = {
+        name: value
+        for name, value in ours.items()
+        if value and name not in written and header_problem(name, value) is None  # a caller's odd id
+    }
+    return msgspec.structs.replace(request, headers={**request.headers, **added})
 
 
 def action_problems(action: ActionDef) -> Iterator[tuple[str, str]]:

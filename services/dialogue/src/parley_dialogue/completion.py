@@ -56,6 +56,15 @@ def kept_for_retry(state: ConversationState, pending: PendingAction) -> Conversa
     return msgspec.structs.replace(state, failed_action=pending)
 
 
+def keyed(pending: PendingAction, failed: PendingAction | None, fresh: str) -> PendingAction:
+    """`pending` with its idempotency key: `failed`'s when it tries the intent of the action that
+    failed again with the same values ("try again", or the intent named again), else `fresh`. A
+    corrected value ("for Tuesday instead") is another request, so it gets another key."""
+    if failed is not None and failed.key and (failed.intent, failed.slots) == (pending.intent, pending.slots):
+        return msgspec.structs.replace(pending, key=failed.key)
+    return msgspec.structs.replace(pending, key=fresh)
+
+
 def welcome(
     bot: BotDefinition, context: dict[str, Any], *, rng: random.Random | None = None
 ) -> Outcome | None:

@@ -17,6 +17,10 @@ class PendingAction(msgspec.Struct, frozen=True, kw_only=True):
     intent: str
     slots: dict[str, Any]
     context: dict[str, Any]
+    key: str = ""
+    """Sent as the webhook's `Idempotency-Key`: kept when the same values are tried again after a
+    failure (`completion.keyed`), so a receiver that did the work of a call that timed out can tell
+    the retry from a new request. Empty until the service gives it one."""
 
 
 class ConversationState(msgspec.Struct, frozen=True, kw_only=True):

@@ -11,12 +11,11 @@ from __future__ import annotations
 import httpx
 import structlog
 
+from parley_dialogue.actions import IDEMPOTENCY_HEADER
 from parley_dialogue.ports import SentNotifications, WebhookCaller, WebhookRequest
 from parley_messages import AnyMessage, SendWebhook
 
 log = structlog.get_logger(__name__)
-
-IDEMPOTENCY_HEADER = "idempotency-key"
 
 
 async def deliver(message: AnyMessage, *, webhooks: WebhookCaller, sent: SentNotifications) -> None:
@@ -37,7 +36,8 @@ async def deliver(message: AnyMessage, *, webhooks: WebhookCaller, sent: SentNot
 
 
 def webhook_request(message: SendWebhook) -> WebhookRequest:
-    """The request to make; the message id lets the receiver drop a rare duplicate delivery."""
+    """The request to make. The turn sent its idempotency key (`actions.stamped`); a message queued
+    before that carries none, and its message id lets the receiver drop a rare duplicate."""
     headers = dict(message.headers)
     if not any(name.lower() == IDEMPOTENCY_HEADER for name in headers):
         headers[IDEMPOTENCY_HEADER] = message.message_id

@@ -11,10 +11,10 @@ import msgspec
 import structlog
 
 from parley_dialogue.acf_export import to_acf
-from parley_dialogue.actions import build_request
+from parley_dialogue.actions import build_request, stamped
 from parley_dialogue.bot_rules import untrainable
 from parley_dialogue.cache import DefinitionCache
-from parley_dialogue.completion import finish, kept_for_retry, welcome
+from parley_dialogue.completion import finish, kept_for_retry, keyed, welcome
 from parley_dialogue.conversation import Outcome, PendingAction, new_state
 from parley_dialogue.definition import BotDefinition, to_dataset, to_document
 from parley_dialogue.documents import parse_document
@@ -130,10 +130,12 @@ class DialogueService:
             state = stored.continued(await self._conversations.load(bot.name, conversation_id))
             state = state or new_state(bot, conversation_id, version, {})
             _check_merged_context(state.context, request.context)
+            failed = state.failed_action
             state, outcome = advance(state, parse, text, bot, request.context, version=version, rng=self._rng)
             deadline.check()
             pending = outcome.action
             if pending is not None:
+                pending = keyed(pending, failed, new_id())
                 outcome = await self._run_action(
                     bot,
                     outcome,
@@ -165,8 +167,9 @@ class DialogueService:
             outcome = welcome(bot, state.context, rng=self._rng)
             deadline.check()
             if outcome is not None and outcome.action is not None:
+                pending = keyed(outcome.action, None, new_id())
                 outcome = await self._run_action(
-                    bot, outcome, outcome.action, conversation_id, seconds_left=deadline.left()
+                    bot, outcome, pending, conversation_id, seconds_left=deadline.left()
                 )
             await self._conversations.save(state)
         if outcome is None:
@@ -269,7 +272,13 @@ class DialogueService:
         if action is None:
             return finish(outcome, bot, None, failed=True, rng=self._rng)
         try:
-            request = build_request(action, pending)
+            request = stamped(
+                build_request(action, pending),
+                bot=bot.name,
+                conversation_id=conversation_id,
+                key=pending.key,
+                correlation_id=correlation_id,
+            )
             if action.mode == "notify":
                 await self._queue(bot.name, pending.intent, request, conversation_id, correlation_id)
                 result: object = {}
@@ -279,7 +288,12 @@ class DialogueService:
                 result = await self._call(request)
         except (*WEBHOOK_FAILURES, TransientError) as exc:
             log.warning(
-                "webhook.failed", bot=bot.name, intent=pending.intent, mode=action.mode, error=str(exc)
+                "webhook.failed",
+                bot=bot.name,
+                intent=pending.intent,
+                mode=action.mode,
+                conversation_id=conversation_id,
+                error=str(exc),
             )
             return finish(outcome, bot, None, failed=True, rng=self._rng)
         return finish(outcome, bot, result, rng=self._rng)

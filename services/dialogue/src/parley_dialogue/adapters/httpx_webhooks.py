@@ -6,6 +6,7 @@ goes to the checked address (with the original Host header and TLS server name),
 that changes between check and connect cannot redirect it. Redirects are not followed. Operator
 URL rewrites (`PARLEY_WEBHOOK_URL_REWRITES`) apply first, so the rewritten destination is checked.
 A request's `timeout` is a deadline for the whole exchange, resolution and answer included.
+Requests name Parley as their `User-Agent` unless their author wrote one.
 An answer that is not UTF-8 JSON nested at most `client_json.MAX_DEPTH` deep is a `WebhookError`.
 """
 
@@ -15,6 +16,8 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cache
+from importlib import metadata
 from typing import Any
 
 import httpx
@@ -79,6 +82,8 @@ class HttpxWebhookCaller:
     async def _exchange_unbounded(self, request: WebhookRequest, *, read: bool) -> bytes:
         url = _with_params(_absolute_url(self._rewrites.apply(request.url)), request.params)
         headers = _checked_headers(request.headers)
+        if not any(name.lower() == "user-agent" for name in headers):
+            headers["user-agent"] = user_agent()
         address = await self._checked_address(url)
         headers["host"] = url.netloc.decode("ascii")
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
@@ -112,6 +117,15 @@ class HttpxWebhookCaller:
                     "PARLEY_WEBHOOK_ALLOW_NETWORKS may list its network"
                 )
         return found[0]
+
+
+@cache
+def user_agent() -> str:
+    """`Parley/<version>`: a receiver's logs say who called, rather than `python-httpx/…`."""
+    try:
+        return f"Parley/{metadata.version('parley-dialogue')}"
+    except metadata.PackageNotFoundError:
+        return "Parley"
 
 
 def is_private(address: Address) -> bool:
