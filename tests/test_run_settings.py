@@ -20,6 +20,7 @@ BAD = {
     "GATEWAY_MAX_FRAME_BYTES": "big",
     "WORKER_CONCURRENCY": "0",
     "PARLEY_WEBHOOK_ALLOW_NETWORKS": "nowhere",
+    "GATEWAY_CORS_ORIGINS": "http://127.0.0.1:8312/",
 }
 
 

@@ -7,7 +7,9 @@ named by its `env` metadata, or else the field name upper-cased::
         redis_url: Annotated[str | None, env("REDIS_URL")] = None
 
 Lists, tuples and sets are written comma-separated (`10.0.0.0/8,192.168.0.0/16`); dicts and
-structs as JSON; everything else as text converted to the field's type (`30`, `true`, `0.5`).
+structs as JSON; everything else as text converted to the field's type (`30`, `true`, `0.5`). A
+group checks what a field's type cannot say in `__post_init__`, raising `SettingsError` with one line
+per problem (`GATEWAY_CORS_ORIGINS: 'http://shop.example/': …`); it is reported with the rest.
 
 A process checks every group it reads with `check_settings`, which also warns of each variable
 under one of Parley's prefixes that none of them reads: a misspelt name (`GATEWAY_PORT` for
@@ -65,9 +67,15 @@ def load_settings(cls: type[S], environ: Mapping[str, str] | None = None) -> S:
             values[field] = _convert(raw, hints[field])
         except msgspec.DecodeError as exc:
             problems.append(f"{var}={raw!r}: {exc}")
+    if required - values.keys():  # a required value missing or unreadable: nothing to build
+        raise SettingsError(problems)
+    try:
+        settings = cls(**values)  # with the values that read well, for the group's own check
+    except SettingsError as exc:
+        raise SettingsError([*problems, *exc.problems]) from None
     if problems:
         raise SettingsError(problems)
-    return cls(**values)
+    return settings
 
 
 PREFIXES = ("PARLEY_", "GATEWAY_", "DIALOGUE_", "NLU_", "LOGGER_", "ANALYTICS_", "WORKER_")

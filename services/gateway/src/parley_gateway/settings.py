@@ -7,6 +7,8 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from parley_gateway.origin_entries import origin_problems
+from parley_runtime.errors import SettingsError
 from parley_runtime.settings import env
 
 
@@ -53,4 +55,9 @@ class GatewaySettings(msgspec.Struct, frozen=True, kw_only=True):
     """Browser origins allowed to call the API and open the chat websocket from another site
     (comma-separated, `*` for any, `*` inside a name as a wildcard); empty: same origin only. The
     gateway's own pages always may; a websocket opened without an `Origin` header (not a browser) is
-    not checked. A page refused opening the websocket gets an error frame and close 4403."""
+    not checked. A page refused opening the websocket gets an error frame and close 4403. An entry no
+    origin a browser sends can match (`http://shop.example/`, `shop.example`) is refused at start."""
+
+    def __post_init__(self) -> None:
+        if problems := origin_problems(self.cors_origins):
+            raise SettingsError(problems)
