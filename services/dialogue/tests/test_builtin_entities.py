@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
+from parley_dialogue.acceptance import from_reply
 from parley_dialogue.conversation import ConversationState, Outcome, new_state
 from parley_dialogue.definition import BotDefinition
 from parley_dialogue.engine import advance
-from parley_dialogue.slots import from_reply
 from parley_dialogue.testing import parsed
 from parley_dialogue.validation import build_definition, problems_of
 from parley_messages import BUILTIN_ENTITIES

@@ -6,11 +6,11 @@ import random
 
 import pytest
 
+from parley_dialogue.acceptance import accept, from_reply
 from parley_dialogue.conversation import new_state
 from parley_dialogue.definition import BotDefinition
 from parley_dialogue.engine import advance
 from parley_dialogue.payload_values import from_payload
-from parley_dialogue.slots import accept, from_reply
 from parley_dialogue.testing import parsed
 from parley_dialogue.validation import build_definition, problems_of
 

@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from parley_dialogue import notices
+from parley_dialogue.acceptance import refused_choice
 from parley_dialogue.conversation import ConversationState, Outcome, PendingAction
 from parley_dialogue.cues import asks_again, asks_so_far, corrects
 from parley_dialogue.definition import BotDefinition, IntentDef
@@ -29,7 +30,7 @@ from parley_dialogue.replies import (
     split,
     template_variables,
 )
-from parley_dialogue.slots import Filling, fill, missing, refused_choice, reopened
+from parley_dialogue.slots import Filling, fill, missing, reopened
 from parley_dialogue.triggers import direct_trigger, intent_named
 from parley_messages import EntityValue, IntentScore, ParseResult, utc_now
 

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from parley_dialogue.acceptance import accept
 from parley_dialogue.definition import BotDefinition, EntityDefinition, IntentDef, ParameterDef
 from parley_dialogue.patterns import matches_whole
-from parley_dialogue.slots import accept
 from parley_messages import BUILTIN_ENTITIES, is_blank
 
 _NUMERAL = re.compile(r"[+-]?\d+(?:\.\d+)?")
