@@ -108,6 +108,16 @@ async def test_an_acf_export_is_valid_by_the_document(client: Client) -> None:
     assert not validator(spec, "BotDefinition.AcfExport").is_valid({"intents": [{"name": "no id"}]})
 
 
+async def test_the_documents_examples_are_valid(client: Client) -> None:
+    spec = await openapi(client)
+    put = spec["paths"][BOT]["put"]["requestBody"]["content"]["application/json"]["examples"]
+    exported = spec["paths"][BOT]["get"]["responses"]["200"]["content"]["application/json"]["examples"]
+    assert set(put) == {"native", "acf"}
+    assert validator(spec, "BotDefinition").is_valid(put["native"]["value"])
+    assert validator(spec, "BotDefinition.AcfExport").is_valid(put["acf"]["value"])
+    assert validator(spec, "BotDefinition").is_valid(exported["native"]["value"])
+
+
 async def test_the_schema_is_served_on_its_own_without_a_key(client: Client) -> None:
     response = await client.get(SCHEMA_PATH)
     assert response.status_code == 200

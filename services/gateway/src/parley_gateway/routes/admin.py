@@ -29,7 +29,7 @@ from parley_gateway.periods import BEFORE, FORMS, instant, period
 from parley_gateway.preconditions import ExportFormat, IfMatch, IfNoneMatch, export_tag, saved_version
 from parley_gateway.queries import query_error
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
-from parley_gateway.routes.bot_schema import DOCUMENTS, EXPORTED
+from parley_gateway.routes.bot_schema import DOCUMENTS, EXPORTS
 from parley_gateway.routes.guards import admin_guard, existing_bot
 from parley_gateway.routes.keys import key_routes
 from parley_gateway.routes.models import model_routes
@@ -105,7 +105,7 @@ class _Exported(Operation):
     def __post_init__(self) -> None:
         answer = self.responses["200"] if self.responses else None
         if isinstance(answer, OpenAPIResponse) and answer.content:
-            answer.content["application/json"] = OpenAPIMediaType(schema=EXPORTED)
+            answer.content["application/json"] = EXPORTS
 
 
 @dataclass

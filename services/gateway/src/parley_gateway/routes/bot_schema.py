@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.spec import Components, OpenAPIMediaType, OpenAPIType, Reference, Schema
+from litestar.openapi.spec import Components, Example, OpenAPIMediaType, OpenAPIType, Reference, Schema
 
 from parley_messages.definition_schema import bot_definition_schema
 
@@ -42,10 +42,43 @@ EXPORTED = Schema(
     description="The definition in Parley's native format, or with `format=acf` as an ACF export",
 )
 """What the export answers."""
-DOCUMENTS = {
-    "application/json": OpenAPIMediaType(schema=UPLOADED),
-    "application/yaml": OpenAPIMediaType(schema=UPLOADED),
+NATIVE_EXAMPLE: dict[str, Any] = {
+    "name": "pizza",
+    "entities": [{"name": "size", "values": [{"value": "large", "synonyms": ["big"]}, {"value": "small"}]}],
+    "intents": [
+        {"id": "greet", "examples": ["hi", "hello there"], "replies": "Hello! ### What would you like?"},
+        {
+            "id": "order",
+            "examples": [
+                "I want a pizza",
+                {"text": "a large pizza please", "entities": [{"entity": "size", "start": 2, "end": 7}]},
+            ],
+            "parameters": [{"name": "size", "entity": "size", "prompt": "Which size?"}],
+            "replies": ["One {{ parameters.size }} pizza, coming up."],
+        },
+    ],
 }
+"""A small bot in the native format, with its shorthands (the dialogue's tests load it)."""
+ACF_EXAMPLE: dict[str, Any] = {
+    "intents": [
+        {
+            "intentId": "greet",
+            "name": "Greet",
+            "speechResponse": "Hello!",
+            "trainingData": [{"text": "hi", "entities": []}, {"text": "hello there", "entities": []}],
+        }
+    ]
+}
+"""A small AI Chatbot Framework export."""
+_EXAMPLES: dict[str, Example | Reference] = {
+    "native": Example(summary="Parley's native format", value=NATIVE_EXAMPLE),
+    "acf": Example(summary="An AI Chatbot Framework export", value=ACF_EXAMPLE),
+}
+DOCUMENTS = {
+    "application/json": OpenAPIMediaType(schema=UPLOADED, examples=_EXAMPLES),
+    "application/yaml": OpenAPIMediaType(schema=UPLOADED, examples=_EXAMPLES),
+}
+EXPORTS = OpenAPIMediaType(schema=EXPORTED, examples={"native": _EXAMPLES["native"]})
 
 
 def _keyword(field: dataclasses.Field[Any]) -> str:
