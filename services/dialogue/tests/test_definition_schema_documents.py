@@ -1,18 +1,18 @@
 """Every bot document in the repository that the loader accepts is valid by the definition's JSON
 Schema, and so are its exports: the demo bot, the bots of the documentation, the AI Chatbot
-Framework examples, and every bot the tests write (a string, bytes or dictionary literal with
-`intents`), native or ACF."""
+Framework examples, and every bot the tests and the code write (a string, bytes or dictionary
+literal with `intents`, such as the OpenAPI document's examples), native or ACF."""
 
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
-import pytest
 from jsonschema import Draft202012Validator
 
 from parley_dialogue.acf import from_acf, is_acf
@@ -31,7 +31,12 @@ ACF_EXPORT = Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/Ac
 ACF_INTENTS = Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/AcfIntents"})
 DEMO = REPO / "src" / "parley" / "demo" / "pizzeria.yaml"
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), *sorted(REPO.glob("services/*/README.md"))]
-TESTS = [*sorted(REPO.glob("services/*/tests/**/*.py")), *sorted((REPO / "tests").glob("**/*.py"))]
+PYTHON = [
+    *sorted(REPO.glob("services/*/tests/**/*.py")),
+    *sorted((REPO / "tests").glob("**/*.py")),
+    *sorted(REPO.glob("services/*/src/**/*.py")),
+    *sorted((REPO / "src").glob("**/*.py")),
+]
 ACF_EXAMPLES = sorted((Path(__file__).parent / "acf_examples").glob("*.json"))
 _FENCED_YAML = re.compile(r"^```ya?ml\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
@@ -94,40 +99,42 @@ def documented_bots(path: Path) -> Iterator[tuple[str, object]]:
             yield f"{path.relative_to(REPO)}:{line}", load_document(found[1].encode(), "application/yaml")
 
 
+@functools.cache
 def accepted_documents() -> dict[str, object]:
-    """Every document of the repository the loader accepts, by where it is, each one once."""
+    """Every document of the repository the loader accepts, by where it is, each one once (read when
+    a test asks: scanning the repository takes seconds, which collecting the tests need not pay)."""
     found = [("demo", load_document(DEMO.read_bytes(), "application/yaml"))]
     found += [(path.name, json.loads(path.read_bytes())) for path in ACF_EXAMPLES]
     found += [bot for path in DOCS for bot in documented_bots(path)]
-    found += [bot for path in TESTS for bot in written_bots(path)]
+    found += [bot for path in PYTHON for bot in written_bots(path)]
     unique: dict[str, tuple[str, object]] = {}
     for where, doc in found:
         unique.setdefault(json.dumps(doc, sort_keys=True, default=str), (where, doc))
     return {where: doc for where, doc in unique.values() if loaded(doc) is not None}
 
 
-DOCUMENTS = accepted_documents()
+def test_the_documents_include_the_demo_the_docs_the_tests_and_the_openapi_examples() -> None:
+    places = [where.split(":")[0] for where in accepted_documents()]
+    assert {"demo", "services/dialogue/README.md", "order_status.json"} <= set(places)
+    assert places.count("services/gateway/src/parley_gateway/routes/bot_schema.py") == 2
+    assert sum(place.startswith("services/dialogue/tests/") for place in places) >= 20
+    assert any(place.startswith("tests/e2e/") for place in places)
 
 
-def test_the_documents_include_the_demo_the_docs_and_the_tests_bots() -> None:
-    places = {where.split(":")[0] for where in DOCUMENTS}
-    assert {"demo", "services/dialogue/README.md", "order_status.json"} <= places
-    assert sum(where.startswith("services/dialogue/tests/") for where in DOCUMENTS) >= 20
-    assert any(where.startswith("tests/e2e/") for where in DOCUMENTS)
+def test_every_document_the_loader_accepts_is_valid() -> None:
+    invalid = {where: problems(doc) for where, doc in accepted_documents().items() if problems(doc)}
+    assert invalid == {}
 
 
-@pytest.mark.parametrize("doc", DOCUMENTS.values(), ids=DOCUMENTS.keys())
-def test_every_document_the_loader_accepts_is_valid(doc: object) -> None:
-    assert problems(doc) == []
-
-
-@pytest.mark.parametrize("doc", DOCUMENTS.values(), ids=DOCUMENTS.keys())
-def test_its_exports_are_valid(doc: object) -> None:
-    definition = loaded(doc)
-    assert definition is not None
-    assert problems(to_document(definition)) == []
-    exported = to_acf(definition)
-    assert ACF_EXPORT.is_valid(exported), problems(exported)
+def test_their_exports_are_valid() -> None:
+    invalid: dict[str, list[str]] = {}
+    for where, doc in accepted_documents().items():
+        definition = loaded(doc)
+        assert definition is not None
+        found = problems(to_document(definition)) + problems(to_acf(definition))
+        if found:
+            invalid[where] = found
+    assert invalid == {}
 
 
 def test_the_shorthands_authors_may_write_are_valid() -> None:
