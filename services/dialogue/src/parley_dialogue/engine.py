@@ -1,66 +1,36 @@
 """The turn engine: pure functions from (state, what the user said, the bot) to (state, outcome).
 
 No I/O here. A webhook is not called: the outcome names it (`action`), the service calls it and
-hands the answer to `completion.finish`, which renders the replies.
+hands the answer to `completion.finish`, which renders the replies. The engine reads what the turn
+means (the intent it names, whether it answers the open form, corrects it, interrupts, cancels or
+falls back); `turn` says it.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
-from parley_dialogue import notices
 from parley_dialogue.acceptance import refused_choice
-from parley_dialogue.conversation import ConversationState, Outcome, PendingAction
+from parley_dialogue.conversation import ConversationState, Outcome
 from parley_dialogue.cues import asks_again, asks_so_far, corrects
 from parley_dialogue.definition import BotDefinition, IntentDef
 from parley_dialogue.payload_values import from_payload
 from parley_dialogue.replies import (
     DEFAULT_CANCEL,
     DEFAULT_FALLBACK,
-    NOTHING,
     Rendered,
     prompt_for,
-    say,
     split,
     template_variables,
 )
-from parley_dialogue.slots import Filling, fill, missing, reopened
+from parley_dialogue.slots import Filling, fill, missing
 from parley_dialogue.triggers import direct_trigger, intent_named
-from parley_messages import EntityValue, IntentScore, ParseResult, utc_now
-
-
-@dataclass
-class _Turn:
-    bot: BotDefinition
-    state: ConversationState
-    score: IntentScore
-    entities: list[EntityValue]
-    text: str
-    rng: random.Random
-    ranking: list[IntentScore] = field(default_factory=list[IntentScore])
-    payload: dict[str, Any] = field(default_factory=dict[str, Any])
-    triggered: bool = False
-    source: str = "nlu"
-    recap: bool = False
-    """The reply asks what the form holds so far: said before the prompt."""
-
-    def chosen(self, intent: IntentDef) -> None:
-        """`intent` is the turn's though the NLU did not choose it: its score is the NLU's for it
-        (0 when not ranked), so a reply shows the NLU's real confidence beside its ranking."""
-        if self.triggered:
-            return
-        score = next((s.confidence for s in self.ranking if s.name == intent.id), 0.0)
-        self.score, self.source = IntentScore(name=intent.id, confidence=score), "form"
-
-    @property
-    def settings(self) -> Any:
-        return self.bot.settings
+from parley_dialogue.turn import Turn, complete, declared, proceed
+from parley_messages import IntentScore, ParseResult, utc_now
 
 
 def advance(
@@ -83,7 +53,7 @@ def advance(
         bot_version=state.bot_version if version is None else version,
     )
     state = _reconciled(state, bot)
-    turn = _Turn(bot, state, parse.intent, list(parse.entities), text, rng or random.Random(), parse.ranking)
+    turn = Turn(bot, state, parse.intent, list(parse.entities), text, rng or random.Random(), parse.ranking)
     trigger = direct_trigger(text, bot)
     if trigger is not None:
         turn.score, turn.entities = IntentScore(name=trigger.intent, confidence=1.0), []
@@ -110,7 +80,7 @@ def _reconciled(state: ConversationState, bot: BotDefinition) -> ConversationSta
     return msgspec.structs.replace(state, missing=gaps, prompted=prompted)
 
 
-def _recognised(turn: _Turn) -> IntentDef | None:
+def _recognised(turn: Turn) -> IntentDef | None:
     """The intent the turn names: triggered, recognised by the NLU, or a failed action's when the
     reply asks to try again."""
     settings = turn.bot.settings
@@ -126,7 +96,7 @@ def _recognised(turn: _Turn) -> IntentDef | None:
     return intent_named(turn.bot, name)
 
 
-def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outcome]:
+def _during_form(turn: Turn, form: IntentDef) -> tuple[ConversationState, Outcome]:
     target = _recognised(turn)
     if target is not None and target.id == turn.settings.cancel_intent:
         return _cancel(turn, target)
@@ -146,7 +116,7 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
         )
         if _meant_for(form, turn, filling, correcting=correcting):
             turn.chosen(form)
-            return _proceed(turn, form, filling.slots, refused=filling.refused)
+            return proceed(turn, form, filling.slots, refused=filling.refused)
         return _interrupt(turn, form, target)
     restated = target is not None  # the form's own intent, recognised or named again
     filling = fill(
@@ -164,7 +134,7 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
     slots = filling.slots | given
     refused = [(name, value) for name, value in filling.refused if name not in given]
     if prompted is not None and not filling.answered and prompted not in given:
-        value = refused_choice(_param(form, prompted), turn.bot, turn.entities, reply)
+        value = refused_choice(declared(form, prompted), turn.bot, turn.entities, reply)
         refused = refused if value is None else [(prompted, value), *refused]
     # An answer, a correction, or a value the bot understood but says it cannot take.
     understood = (
@@ -180,10 +150,10 @@ def _during_form(turn: _Turn, form: IntentDef) -> tuple[ConversationState, Outco
     elif not restated:
         turn.score = IntentScore(name=turn.settings.fallback_intent, confidence=turn.score.confidence)
     lost = not (understood or restated)
-    return _proceed(turn, form, slots, fallback=lost, refused=refused, lost=lost)
+    return proceed(turn, form, slots, fallback=lost, refused=refused, lost=lost)
 
 
-def _meant_for(form: IntentDef, turn: _Turn, filling: Filling, *, correcting: bool) -> bool:
+def _meant_for(form: IntentDef, turn: Turn, filling: Filling, *, correcting: bool) -> bool:
     """Whether a reply in which the NLU recognised another intent was meant for the open form: it
     answered the prompt, or says it corrects and changed a value of one of the bot's own entities
     (the author's word for its parameter: "no, make it a large" where the size was small)."""
@@ -205,7 +175,7 @@ def _meant_for(form: IntentDef, turn: _Turn, filling: Filling, *, correcting: bo
     )
 
 
-def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
+def _start(turn: Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
     """Open `intent`: with the turn's values or, after its webhook failed, with the values kept
     (`failed_action`), which the turn's values correct."""
     kept = _kept_values(turn.state, intent)
@@ -213,7 +183,7 @@ def _start(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
     given = from_payload(intent, turn.bot, turn.payload)
     refused = [(name, value) for name, value in filling.refused if name not in given]
     turn.state = msgspec.structs.replace(turn.state, slots=kept)
-    return _proceed(turn, intent, filling.slots | given, refused=refused)
+    return proceed(turn, intent, filling.slots | given, refused=refused)
 
 
 def _kept_values(state: ConversationState, intent: IntentDef) -> dict[str, Any]:
@@ -223,72 +193,14 @@ def _kept_values(state: ConversationState, intent: IntentDef) -> dict[str, Any]:
     return {name: value for name, value in failed.slots.items() if intent.parameter(name) is not None}
 
 
-def _proceed(
-    turn: _Turn,
-    intent: IntentDef,
-    slots: dict[str, Any],
-    *,
-    fallback: bool = False,
-    refused: Sequence[tuple[str, Any]] = (),
-    lost: bool = False,
-) -> tuple[ConversationState, Outcome]:
-    """Ask for the first missing parameter, or complete. A value that replaced another is said
-    first (`corrected`). A value a parameter's choices `refused` is named next, and its parameter
-    asked for next: one that kept an earlier value loses it, since the user asked for something
-    else (`reopened`). A reply the form could take nothing from (`lost`) is said to be so."""
-    before, context, rng = turn.state.slots, turn.state.context, turn.rng
-    today = turn.state.updated_at.date()
-    slots = reopened(slots, before, refused)
-    said = notices.corrected(turn.bot, intent, before, slots, context, rng=rng, today=today)
-    gaps = missing(intent, slots)
-    if not gaps:
-        return _complete(turn, intent, slots, fallback=fallback, said=said)
-    ask = _param(intent, next((name for name, _ in refused if name in gaps), gaps[0]))
-    for name, value in refused:
-        said += notices.refused(turn.bot, _param(intent, name), value, slots, context, rng=rng, today=today)
-    if turn.recap:
-        said += notices.so_far(turn.bot, intent, slots, context, rng, today=today)
-    if lost:
-        said += notices.not_understood(turn.bot, ask, slots, context, rng, today=today)
-    rendered = said + prompt_for(ask, template_variables(slots, context), rng)
-    state = msgspec.structs.replace(
-        turn.state, active_intent=intent.id, slots=slots, missing=gaps, prompted=ask.name
-    )
-    outcome = _outcome(turn, rendered, slots=slots, missing_slots=gaps, complete=False, fallback=fallback)
-    return state, outcome
-
-
-def _complete(
-    turn: _Turn, intent: IntentDef, slots: dict[str, Any], *, fallback: bool = False, said: Rendered = NOTHING
-) -> tuple[ConversationState, Outcome]:
-    failed = turn.state.failed_action
-    if failed is not None and intent.id in (failed.intent, turn.settings.cancel_intent):
-        failed = None  # run again now, or abandoned
-    state = msgspec.structs.replace(
-        turn.state,
-        active_intent=None,
-        slots={},
-        missing=[],
-        prompted=None,
-        last_intent=intent.id,
-        failed_action=failed,
-    )
-    if intent.action is not None:
-        action = PendingAction(intent=intent.id, slots=slots, context=turn.state.context)
-        return state, _outcome(turn, said, slots=slots, fallback=fallback, action=action)
-    variables = template_variables(slots, turn.state.context)
-    rendered = said + say(intent.replies, variables, turn.rng, intent.buttons)
-    return state, _outcome(turn, rendered, slots=slots, fallback=fallback)
-
-
-def _cancel(turn: _Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
-    state, outcome = _complete(turn, intent, {})
+def _cancel(turn: Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
+    state, outcome = complete(turn, intent, {})
     if not outcome.messages and outcome.action is None:
         outcome = msgspec.structs.replace(outcome, messages=split(DEFAULT_CANCEL))
     return state, outcome
 
 
-def _interrupt(turn: _Turn, form: IntentDef, target: IntentDef) -> tuple[ConversationState, Outcome]:
+def _interrupt(turn: Turn, form: IntentDef, target: IntentDef) -> tuple[ConversationState, Outcome]:
     """Another intent while a form is open: answer it, then resume the form or drop it."""
     saved = turn.state
     turn.state = msgspec.structs.replace(saved, active_intent=None, slots={}, missing=[], prompted=None)
@@ -296,7 +208,7 @@ def _interrupt(turn: _Turn, form: IntentDef, target: IntentDef) -> tuple[Convers
     if not outcome.complete or turn.settings.interruption == "drop":
         return state, outcome
     resume = prompt_for(
-        _param(form, saved.missing[0]), template_variables(saved.slots, saved.context), turn.rng
+        declared(form, saved.missing[0]), template_variables(saved.slots, saved.context), turn.rng
     )
     state = msgspec.structs.replace(
         state, active_intent=form.id, slots=saved.slots, missing=saved.missing, prompted=saved.missing[0]
@@ -313,27 +225,10 @@ def _interrupt(turn: _Turn, form: IntentDef, target: IntentDef) -> tuple[Convers
     )
 
 
-def _fallback(turn: _Turn) -> tuple[ConversationState, Outcome]:
+def _fallback(turn: Turn) -> tuple[ConversationState, Outcome]:
     settings = turn.bot.settings
     turn.score = IntentScore(name=settings.fallback_intent, confidence=turn.score.confidence)
     intent = turn.bot.intent(settings.fallback_intent)
     if intent is not None:
-        return _complete(turn, intent, {}, fallback=True)
-    return turn.state, _outcome(turn, Rendered(split(DEFAULT_FALLBACK), []), fallback=True)
-
-
-def _param(intent: IntentDef, name: str) -> Any:
-    param = intent.parameter(name)
-    assert param is not None, "missing() only names declared parameters"
-    return param
-
-
-def _outcome(turn: _Turn, rendered: Rendered, **fields: Any) -> Outcome:
-    return Outcome(
-        messages=rendered.messages,
-        intent=turn.score,
-        entities=turn.entities,
-        problems=rendered.problems,
-        intent_source=turn.source,
-        **fields,
-    )
+        return complete(turn, intent, {}, fallback=True)
+    return turn.state, turn.outcome(Rendered(split(DEFAULT_FALLBACK), []), fallback=True)
