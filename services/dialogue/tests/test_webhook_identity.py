@@ -27,6 +27,7 @@ from parley_messages import (
     IntentScore,
     ParseResult,
     SendWebhook,
+    WelcomeRequest,
     decode,
 )
 from parley_runtime.bus.memory import MemoryBus
@@ -165,3 +166,33 @@ async def test_the_webhook_client_names_parley_as_its_user_agent():
     await webhooks.aclose()
     assert seen[0].headers["user-agent"].startswith("Parley/")
     assert seen[1].headers["user-agent"] == "mine"
+
+
+HANDOFF = b"""
+intents:
+  - id: human
+    examples: [talk to a human]
+    action:
+      url: https://shop.example.com/handoff
+      body: '{"conversation": "{{ conversation_id }}", "bot": "{{ bot }}"}'
+    replies: ["Staff will read {{ bot }}/{{ conversation_id }}."]
+  - id: init_conversation
+    replies: ["Hi! This is {{ bot }}, conversation {{ conversation_id }}."]
+"""
+
+
+async def test_a_webhook_and_its_replies_see_the_conversation_id_and_the_bot(shop):
+    webhooks = RecordingWebhooks({})
+    service = shop(webhooks)
+    await service.put_bot("handoff", HANDOFF)
+    reply = await service.turn(ChatRequest(bot="handoff", text="/human", conversation_id="conv-7"))
+    assert json.loads(webhooks.requests[0].body or b"") == {"conversation": "conv-7", "bot": "handoff"}
+    assert [m.text for m in reply.messages] == ["Staff will read handoff/conv-7."]
+
+
+async def test_a_greeting_sees_the_conversation_id_and_the_bot(shop):
+    service = shop(RecordingWebhooks({}))
+    await service.put_bot("handoff", HANDOFF)
+    reply = await service.welcome(WelcomeRequest(bot="handoff", conversation_id="conv-8"))
+    assert reply is not None
+    assert [m.text for m in reply.messages] == ["Hi! This is handoff, conversation conv-8."]

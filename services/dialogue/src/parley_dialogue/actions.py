@@ -52,12 +52,14 @@ BOT_HEADER = "x-parley-bot"
 CORRELATION_HEADER = "x-correlation-id"
 
 
-def build_request(action: ActionDef, pending: PendingAction) -> WebhookRequest:
-    """The webhook request for a completed intent; `TemplateError` if a template fails,
-    `WebhookRefused` if the request could not go out as its author meant."""
+def build_request(
+    action: ActionDef, pending: PendingAction, *, bot: str = "", conversation_id: str = ""
+) -> WebhookRequest:
+    """The webhook request for a completed intent of `bot` in a conversation; `TemplateError` if a
+    template fails, `WebhookRefused` if the request could not go out as its author meant."""
     if origin_problem(action.url) is not None:
         raise WebhookRefused(TEMPLATED_ORIGIN)
-    variables = template_variables(pending.slots, pending.context)
+    variables = template_variables(pending.slots, pending.context, conversation_id=conversation_id, bot=bot)
     url = render(action.url, variables, landing="url").strip()
     if not url.startswith(_SCHEMES):
         raise WebhookRefused("the webhook URL must start with http:// or https://")

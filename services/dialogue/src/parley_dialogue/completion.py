@@ -26,6 +26,7 @@ def finish(
     *,
     failed: bool = False,
     rng: random.Random | None = None,
+    conversation_id: str = "",
 ) -> Outcome:
     """Render a completed intent's replies once its webhook answered `result`; or, when it
     `failed`, the bot's `action_failed` message, and the intent is not complete: its values are
@@ -38,7 +39,9 @@ def finish(
     if failed:
         rendered = notices.action_failed(bot, pending.slots, pending.context, rng)
     else:
-        variables = template_variables(pending.slots, pending.context, result)
+        variables = template_variables(
+            pending.slots, pending.context, result, conversation_id=conversation_id, bot=bot.name
+        )
         rendered = say(intent.replies, variables, rng, intent.buttons)
     return msgspec.structs.replace(
         outcome,
@@ -66,7 +69,11 @@ def keyed(pending: PendingAction, failed: PendingAction | None, fresh: str) -> P
 
 
 def welcome(
-    bot: BotDefinition, context: dict[str, Any], *, rng: random.Random | None = None
+    bot: BotDefinition,
+    context: dict[str, Any],
+    *,
+    rng: random.Random | None = None,
+    conversation_id: str = "",
 ) -> Outcome | None:
     """The greeting of a new conversation, as `/init_conversation` answers it: the welcome intent's
     replies or, when it has an action, the webhook to call first (`action`, then `finish`). None
@@ -78,7 +85,8 @@ def welcome(
     if intent.action is not None:
         action = PendingAction(intent=intent.id, slots={}, context=context)
         return Outcome(messages=[], intent=score, action=action, intent_source="trigger")
-    rendered = say(intent.replies, template_variables({}, context), rng or random.Random(), intent.buttons)
+    variables = template_variables({}, context, conversation_id=conversation_id, bot=bot.name)
+    rendered = say(intent.replies, variables, rng or random.Random(), intent.buttons)
     return Outcome(
         messages=rendered.messages, intent=score, problems=rendered.problems, intent_source="trigger"
     )

@@ -1,4 +1,5 @@
-"""Rendering what the bot says: pick a variant, render it, split `###` into bubbles."""
+"""Rendering what the bot says: pick a variant, render it, split into bubbles where its author
+wrote `###` (`templates.render_parts`: a `###` in a value the template prints is text)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from parley_dialogue.definition import ParameterDef
 from parley_dialogue.errors import TemplateError
-from parley_dialogue.templates import render
+from parley_dialogue.templates import render_parts
 from parley_messages import Button, OutMessage
 
 SEPARATOR = "###"
@@ -31,14 +32,22 @@ def says_nothing(variant: str) -> bool:
 
 
 def template_variables(
-    slots: Mapping[str, Any], context: Mapping[str, Any], result: object = None
+    slots: Mapping[str, Any],
+    context: Mapping[str, Any],
+    result: object = None,
+    *,
+    conversation_id: str = "",
+    bot: str = "",
 ) -> dict[str, Any]:
-    """What templates see: `context`, `parameters` (alias `slots`) and the webhook's `result`."""
+    """What templates see: `context`, `parameters` (alias `slots`), the webhook's `result`, and
+    the `conversation_id` and `bot` (its name) a webhook needs to point staff at the transcript."""
     return {
         "context": context,
         "parameters": slots,
         "slots": slots,
         "result": {} if result is None else result,
+        "conversation_id": conversation_id,
+        "bot": bot,
     }
 
 
@@ -69,15 +78,21 @@ def say(
         return NOTHING
     problems: list[str] = []
     try:
-        text = render(rng.choice(list(variants)), variables, rng=rng)
+        parts = render_parts(rng.choice(list(variants)), variables, separator=SEPARATOR, rng=rng)
     except TemplateError as exc:
-        text, problems = SAFE_REPLY, [str(exc)]
-    return Rendered(split(text, buttons), problems)
+        parts, problems = [SAFE_REPLY], [str(exc)]
+    return Rendered(_messages(parts, buttons), problems)
 
 
 def split(text: str, buttons: Sequence[Button] = ()) -> list[OutMessage]:
-    parts = [p.strip(_STRIP) for p in text.split(SEPARATOR)]
-    messages = [OutMessage(text=p) for p in parts if p]
+    """The messages of a text the bot wrote itself: a bubble at each `###`."""
+    return _messages(text.split(SEPARATOR), buttons)
+
+
+def _messages(parts: Sequence[str], buttons: Sequence[Button]) -> list[OutMessage]:
+    """A message of each part that shows something; buttons go on the last one."""
+    stripped = (p.strip(_STRIP) for p in parts)
+    messages = [OutMessage(text=p) for p in stripped if p]
     if buttons and messages:
         messages[-1] = OutMessage(text=messages[-1].text, buttons=list(buttons))
     elif buttons:

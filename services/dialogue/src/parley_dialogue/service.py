@@ -164,7 +164,7 @@ class DialogueService:
             state = msgspec.structs.replace(
                 state, context=_check_merged_context(state.context, request.context)
             )
-            outcome = welcome(bot, state.context, rng=self._rng)
+            outcome = welcome(bot, state.context, rng=self._rng, conversation_id=conversation_id)
             deadline.check()
             if outcome is not None and outcome.action is not None:
                 pending = keyed(outcome.action, None, new_id())
@@ -273,7 +273,7 @@ class DialogueService:
             return finish(outcome, bot, None, failed=True, rng=self._rng)
         try:
             request = stamped(
-                build_request(action, pending),
+                build_request(action, pending, bot=bot.name, conversation_id=conversation_id),
                 bot=bot.name,
                 conversation_id=conversation_id,
                 key=pending.key,
@@ -296,7 +296,7 @@ class DialogueService:
                 error=str(exc),
             )
             return finish(outcome, bot, None, failed=True, rng=self._rng)
-        return finish(outcome, bot, result, rng=self._rng)
+        return finish(outcome, bot, result, rng=self._rng, conversation_id=conversation_id)
 
     async def _call(self, request: WebhookRequest) -> object:
         if self._webhooks is None:

@@ -4,12 +4,17 @@ Bot authors are not trusted. Templates are checked when a bot is saved (no Pytho
 allow-list of filters, no macros or includes, loops nested at most twice) and every render runs
 under a budget: a deadline, a cap on loop iterations, on the size of every intermediate value
 and on the output. Missing values are empty wherever they are used (ACF behaviour, `undefined.py`).
+
+A message template splits into bubbles where its author wrote `###`, in its text or in a string it
+prints (ACF's fallback picks one of `["Sorry ### I'm having trouble…", …] | random`), never where a
+printed value holds one: a user's reply or a webhook's answer cannot forge a bubble of the bot's.
 """
 
 from __future__ import annotations
 
 import random
 import re
+import secrets
 from collections.abc import Generator, Mapping
 from functools import lru_cache
 from typing import Any, cast
@@ -136,13 +141,52 @@ def _loop_depth(node: nodes.Node) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _compile(source: str) -> Template:
+def _compile(source: str, separator: str | None = None) -> Template:
+    """`source` compiled; with a `separator`, each one its text and string constants hold is
+    compiled as `_bubble_break()` instead."""
     problem = template_problem(source)
     if problem is not None:
         raise TemplateError(f"unsafe or invalid template: {problem}")
     env = environment()
     tree = guarded(env.parse(source))
+    if separator is not None:
+        _mark_breaks(tree, separator, _bubble_break())
     return env.template_class.from_code(env, env.compile(tree), env.make_globals(None), None)
+
+
+@lru_cache(maxsize=1)
+def _bubble_break() -> str:
+    """What an author's separator renders as: a value cannot hold it (control characters and an
+    unguessable word), so splitting at it splits only where the author wrote the separator."""
+    return f"\x1e{secrets.token_hex(8)}\x1e"
+
+
+def _mark_breaks(tree: nodes.Template, separator: str, mark: str) -> None:
+    for node in tree.find_all((nodes.TemplateData, nodes.Const)):
+        if isinstance(node, nodes.TemplateData) and separator in node.data:
+            node.data = node.data.replace(separator, mark)
+        elif isinstance(node, nodes.Const) and isinstance(node.value, str) and separator in node.value:
+            node.value = node.value.replace(separator, mark)
+
+
+def render_parts(
+    source: str, variables: Mapping[str, Any], *, separator: str, rng: random.Random | None = None
+) -> list[str]:
+    """`source` rendered and split where its author wrote `separator` (module docstring); a
+    separator in a printed value is text. `TemplateError` as for `render`."""
+    if "{" not in source:
+        return source.split(separator)
+    mark = _bubble_break()
+    text = _rendered(source, variables, rng=rng, landing="text", separator=separator)
+    return _without_cut_mark(text, mark).split(mark)
+
+
+def _without_cut_mark(text: str, mark: str) -> str:
+    """`text` without the start of a mark the output limit cut short."""
+    for n in range(len(mark) - 1, 0, -1):
+        if text.endswith(mark[:n]):
+            return text[:-n]
+    return text
 
 
 def render(
@@ -156,8 +200,19 @@ def render(
     `TemplateError` when it is unsafe or exceeds its budget."""
     if "{" not in source:
         return source
+    return _rendered(source, variables, rng=rng, landing=landing)
+
+
+def _rendered(
+    source: str,
+    variables: Mapping[str, Any],
+    *,
+    rng: random.Random | None,
+    landing: Landing,
+    separator: str | None = None,
+) -> str:
     try:
-        template = _compile(source)
+        template = _compile(source, separator if separator is not None and separator in source else None)
         with budget(RENDER_SECONDS, rng or random.Random()), escaped_for(landing):
             return _render(template, variables)
     except TemplateError:
