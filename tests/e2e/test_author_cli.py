@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from parley import bots
 from parley.api import Api
 from parley.cli import main
+from parley.welcome import NO_CLIENT
 from tests.e2e.stack import EmbeddedParley, embedded_parley, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -232,6 +234,25 @@ def test_chat_with_a_bot_that_greets_with_nothing_starts_at_the_prompt(
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert _cli(parley, "chat", "cli-silent") == 0
     assert capsys.readouterr().out == "you> \n"
+
+
+def test_chat_without_a_websocket_client_goes_on_ungreeted(
+    parley: EmbeddedParley,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = _bot_file(tmp_path, "cli-no-ws")
+    path.write_text(path.read_text() + '  - id: init_conversation\n    replies: ["Welcome!"]\n')
+    assert _cli(parley, "bots", "push", str(path)) == 0
+    capsys.readouterr()
+    for module in ("websockets", "websockets.exceptions", "websockets.sync.client"):
+        monkeypatch.setitem(sys.modules, module, None)  # as in the cli image: not importable
+    monkeypatch.setattr("sys.stdin", io.StringIO("/hours\n"))
+    assert _cli(parley, "chat", "cli-no-ws") == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[:2] == ["you> /hours", "bot> Every day from 9 to 5."]
+    assert captured.err.splitlines()[1:] == [NO_CLIENT]
 
 
 def test_delete_asks_first(
