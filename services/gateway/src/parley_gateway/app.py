@@ -19,6 +19,7 @@ from parley_gateway.correlation import HEADER, correlation_middleware
 from parley_gateway.deps import Gateway
 from parley_gateway.errorpages import gateway_exception_handlers
 from parley_gateway.methods import HeadAsGet
+from parley_gateway.preflight import json_preflight_refusals
 from parley_gateway.queries import QueryChecks
 from parley_gateway.routes.admin import admin_router
 from parley_gateway.routes.bot_schema import DefinitionComponents, schema_route
@@ -101,6 +102,6 @@ def create_app(
         ),
     )
     # Around the whole handler, not as Litestar middleware, which runs only once a route is found:
-    # a 404, 405 or 426 names its correlation id too.
-    app.asgi_handler = correlation_middleware(HeadAsGet.around(app.asgi_handler))
+    # a 404, 405 or 426 names its correlation id too, and so does a refused CORS preflight.
+    app.asgi_handler = correlation_middleware(HeadAsGet.around(json_preflight_refusals(app.asgi_handler)))
     return app
