@@ -90,7 +90,7 @@ def test_a_date_is_shown_with_its_weekday_and_its_year_only_when_not_this_year(v
 
 @pytest.mark.parametrize("value", ["tomorrow", "2026-02-30", "20261201", "2026-W49-2", 5, None])
 def test_what_is_no_iso_date_is_shown_as_given(value):
-    assert day(value, TODAY) == value
+    assert day(value, today=TODAY) == value
 
 
 @pytest.mark.parametrize(
@@ -204,7 +204,7 @@ def test_replies_see_values_as_stored(bot):
 
 def test_templates_show_a_day_and_a_duration_with_filters():
     variables = {"slots": {"day": "2026-12-01", "length": 5400}}
-    this_year = date.today().year == 2026  # the filter has no turn: its year is the clock's
+    this_year = datetime.now(UTC).year == 2026  # the filter has no turn: its year is the clock's (UTC)
     expected = "Tuesday 1 December" if this_year else "Tuesday 1 December 2026"
     assert (
         render("{{ slots.day | day }}, {{ slots.length | duration }}", variables)

@@ -40,7 +40,7 @@ def shown(value: Any, entity: str | None, today: date) -> str:
     if isinstance(value, list):
         return ", ".join(shown(item, entity, today) for item in value)  # pyright: ignore[reportUnknownVariableType]
     if entity == "date":
-        return str(day(value, today))
+        return str(day(value, today=today))
     if entity == "duration":
         return str(duration(value))
     if entity == "ordinal" and _is_count(value):
@@ -48,7 +48,7 @@ def shown(value: Any, entity: str | None, today: date) -> str:
     return str(value)
 
 
-def day(value: Any, today: date | None = None) -> Any:
+def day(value: Any, *, today: date | None = None) -> Any:
     """An ISO date as "Tuesday 1 December", with its year when that is not `today`'s (UTC by
     default); anything else as given. The `day` filter of templates."""
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
