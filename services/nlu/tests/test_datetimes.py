@@ -269,6 +269,22 @@ def test_ordinal_words_that_are_no_day_of_a_month_are_no_date(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on the 31st of february", [("ordinal", 31, "31st")]),
+        ("book it on the 31st of june please", [("ordinal", 31, "31st")]),
+        ("june 31st", [("ordinal", 31, "31st")]),
+    ],
+)
+def test_a_day_the_month_named_does_not_have_is_no_date_not_another_months(
+    text: str, expected: list[tuple[str, object, str]]
+) -> None:
+    # "on the 31st" alone is the next 31st; with a month that has none it is no date at all
+    assert found(text) == expected
+    assert found("on the 31st") == [("date", "2026-12-31", "on the 31st")]
+
+
+@pytest.mark.parametrize(
     ("text", "value", "surface"),
     [
         ("25/12", "2026-12-25", "25/12"),

@@ -7,7 +7,8 @@ today. A week or weekend is its first day still ahead: "this week" is today, "ne
 Monday, "this weekend" the coming Saturday (today on a Saturday or Sunday) and "next weekend" the
 Saturday after that weekend. A weekday with a day of the month ("monday the 7th", "friday, march
 13") is that day of the month, the next one for "the 7th", and no date at all unless it is that
-weekday: which of the two was meant is not known.
+weekday: which of the two was meant is not known. A day its month does not have ("the 31st of
+february", "2026-02-31") is no date either, never the next month that has it.
 
 Dates in digits: ISO `2026-12-03` and year first `2026/12/03`; else day and month in either order
 ("25/12/2026", "12.25.2026", "on 25/12"), read only when one of them is over 12 or both are the
@@ -23,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
-from itertools import chain
+from typing import NamedTuple
 
 from parley_nlu.candidates import Candidate
 from parley_nlu.keywords import DIGIT_KEYWORDS, KeywordPattern
@@ -102,21 +103,37 @@ _IN_DAYS = KeywordPattern(
 )
 
 
+class _NoDate(NamedTuple):
+    """A span worded as a day of a month that is none: "the 31st of february", "2026-02-31", "3/12"
+    (either order fits), a weekday the day of the month is not. No other date is read inside it:
+    "on the 31st of february" is not the next 31st."""
+
+    start: int
+    end: int
+
+
 def date_candidates(text: str, today: date) -> Iterator[Candidate]:
-    contradicted = bytearray(len(text))  # 1 where a weekday and a day of the month disagree
-    checked: list[Candidate] = []
-    for start, end, value in _weekdays_with_days(text, today):
-        if value is None:
-            contradicted[start:end] = b"\x01" * (end - start)
-        else:
-            checked.append(Candidate(start, end, "date", value.isoformat(), "builtin"))
+    contradicted = bytearray(len(text))  # 1 inside a `_NoDate`
+    checked: list[Candidate] = []  # a weekday's day of the month: the weekday told which date it is
+    found: list[Candidate] = []
+    for readings, kept in ((_weekdays_with_days(text, today), checked), (_dates(text, today), found)):
+        for reading in readings:
+            if isinstance(reading, _NoDate):
+                contradicted[reading.start : reading.end] = b"\x01" * (reading.end - reading.start)
+            else:
+                kept.append(reading)
     yield from checked
-    for candidate in chain(_dates(text, today), _numeric_dates(text, today)):
+    for candidate in found:
         if contradicted.find(1, candidate.start, candidate.end) < 0:
             yield candidate
 
 
-def _dates(text: str, today: date) -> Iterator[Candidate]:
+def _dates(text: str, today: date) -> Iterator[Candidate | _NoDate]:
+    yield from _worded_dates(text, today)
+    yield from _numeric_dates(text, today)
+
+
+def _worded_dates(text: str, today: date) -> Iterator[Candidate | _NoDate]:
     for match in _RELATIVE.finditer(text):
         yield _date(match, today + timedelta(days=_relative_days(match.group(1))))
     for match in _WEEKDAY.finditer(text):
@@ -137,7 +154,7 @@ def _dates(text: str, today: date) -> Iterator[Candidate]:
             yield _date(match, today + timedelta(days=count * unit))
 
 
-def _numeric_dates(text: str, today: date) -> Iterator[Candidate]:
+def _numeric_dates(text: str, today: date) -> Iterator[Candidate | _NoDate]:
     if not DIGIT_KEYWORDS.found_in(text):
         return  # every pattern here needs one
     for match in _ISO.finditer(text):
@@ -154,15 +171,18 @@ def _numeric_dates(text: str, today: date) -> Iterator[Candidate]:
             yield Candidate(match.start(1), match.end(2), "date", value.isoformat(), "builtin", 0.9)
 
 
-def _weekdays_with_days(text: str, today: date) -> Iterator[tuple[int, int, date | None]]:
-    """Spans of a weekday and a day of the month ("monday the 7th"), with the date if it is that weekday."""
+def _weekdays_with_days(text: str, today: date) -> Iterator[Candidate | _NoDate]:
+    """A weekday and a day of the month ("monday the 7th"): the date if it is that weekday."""
     for match in _WEEKDAY_AND.finditer(text):
         found = _days_at(text, match.end(), today)
         if found is not None and (match.group(1) or "").casefold() != "last":  # "last monday": past
             end, dates = found
             weekday = WEEKDAYS.index(match.group(2).casefold())
             fitting = [d for d in dates if d.weekday() == weekday]
-            yield match.start(), end, fitting[0] if len(fitting) == 1 else None
+            if len(fitting) == 1:
+                yield Candidate(match.start(), end, "date", fitting[0].isoformat(), "builtin")
+            else:
+                yield _NoDate(match.start(), end)
 
 
 def _days_at(text: str, at: int, today: date) -> tuple[int, list[date]] | None:
@@ -190,9 +210,10 @@ def _date(match: re.Match[str], value: date, confidence: float = 1.0) -> Candida
     return Candidate(match.start(), match.end(), "date", value.isoformat(), "builtin", confidence)
 
 
-def _dated(match: re.Match[str], value: date | None, confidence: float = 1.0) -> Iterator[Candidate]:
-    if value is not None:
-        yield _date(match, value, confidence)
+def _dated(
+    match: re.Match[str], value: date | None, confidence: float = 1.0
+) -> Iterator[Candidate | _NoDate]:
+    yield _NoDate(match.start(), match.end()) if value is None else _date(match, value, confidence)
 
 
 def _relative_days(word: str) -> int:
