@@ -16,7 +16,7 @@ import msgspec
 
 from parley_dialogue.acceptance import refused_choice
 from parley_dialogue.conversation import ConversationState, Outcome
-from parley_dialogue.cues import asks_again, asks_so_far, corrects
+from parley_dialogue.cues import asks_again, asks_so_far, corrects, only_values
 from parley_dialogue.definition import BotDefinition, IntentDef
 from parley_dialogue.payload_values import from_payload
 from parley_dialogue.replies import (
@@ -25,12 +25,11 @@ from parley_dialogue.replies import (
     Rendered,
     prompt_for,
     split,
-    template_variables,
 )
 from parley_dialogue.slots import Filling, fill, missing
 from parley_dialogue.triggers import direct_trigger, intent_named
 from parley_dialogue.turn import Turn, complete, declared, proceed
-from parley_messages import IntentScore, ParseResult, utc_now
+from parley_messages import BUILTIN_ENTITIES, IntentScore, ParseResult, utc_now
 
 
 def advance(
@@ -67,17 +66,19 @@ def advance(
 
 def _reconciled(state: ConversationState, bot: BotDefinition) -> ConversationState:
     """The open form as the bot defines it now: an edit since the last turn may have removed the
-    form, or renamed, added or dropped its parameters."""
+    form, or renamed, added or dropped its parameters. A value of a parameter the form no longer
+    has is dropped: clients and transcripts would show it as a slot of the bot."""
     if state.active_intent is None:
         return state
     form = bot.intent(state.active_intent)
     gaps = missing(form, state.slots) if form is not None else []
-    if not gaps:
+    if form is None or not gaps:
         return msgspec.structs.replace(state, active_intent=None, slots={}, missing=[], prompted=None)
-    if gaps == state.missing and state.prompted in gaps:
+    slots = {name: value for name, value in state.slots.items() if form.parameter(name) is not None}
+    if gaps == state.missing and state.prompted in gaps and slots == state.slots:
         return state
     prompted = state.prompted if state.prompted in gaps else gaps[0]
-    return msgspec.structs.replace(state, missing=gaps, prompted=prompted)
+    return msgspec.structs.replace(state, slots=slots, missing=gaps, prompted=prompted)
 
 
 def _recognised(turn: Turn) -> IntentDef | None:
@@ -155,14 +156,16 @@ def _during_form(turn: Turn, form: IntentDef) -> tuple[ConversationState, Outcom
 
 def _meant_for(form: IntentDef, turn: Turn, filling: Filling, *, correcting: bool) -> bool:
     """Whether a reply in which the NLU recognised another intent was meant for the open form: it
-    answered the prompt, or says it corrects and changed a value of one of the bot's own entities
-    (the author's word for its parameter: "no, make it a large" where the size was small)."""
+    answered the prompt, is nothing but built-in values the form was missing ("at 10am" at another
+    prompt), or says it corrects and changed a value of one of the bot's own entities (the
+    author's word for its parameter: "no, make it a large" where the size was small)."""
     if turn.triggered:
         return False
     before = turn.state.slots
     return (
         filling.answered
         or turn.recap
+        or _only_missing_values(form, turn, filling)
         or (
             correcting
             and any(
@@ -173,6 +176,22 @@ def _meant_for(form: IntentDef, turn: Turn, filling: Filling, *, correcting: boo
             )
         )
     )
+
+
+def _only_missing_values(form: IntentDef, turn: Turn, filling: Filling) -> bool:
+    """Whether the whole reply is values of built-in entities that filled parameters the form was
+    missing, with filler words ("at 10am", "saturday please"). A longer reply holding such a value
+    may be a question ("are you open Tuesday?"): the intent the NLU heard answers it (decision 137)."""
+    filled = {
+        p.entity
+        for p in form.parameters
+        if p.name in turn.state.missing
+        and filling.slots.get(p.name) not in (None, "", [])
+        and p.entity in BUILTIN_ENTITIES
+        and turn.bot.entity(p.entity) is None
+    }
+    spans = [(e.start, e.end) for e in turn.entities if e.entity in filled]
+    return bool(spans) and only_values(turn.text, spans)
 
 
 def _start(turn: Turn, intent: IntentDef) -> tuple[ConversationState, Outcome]:
@@ -208,7 +227,7 @@ def _interrupt(turn: Turn, form: IntentDef, target: IntentDef) -> tuple[Conversa
     if not outcome.complete or turn.settings.interruption == "drop":
         return state, outcome
     resume = prompt_for(
-        declared(form, saved.missing[0]), template_variables(saved.slots, saved.context), turn.rng
+        declared(form, saved.missing[0]), turn.variables(saved.slots, saved.context), turn.rng
     )
     state = msgspec.structs.replace(
         state, active_intent=form.id, slots=saved.slots, missing=saved.missing, prompted=saved.missing[0]

@@ -6,7 +6,7 @@ intent completes with its replies or, when it has a webhook, the action to call 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,12 @@ class Turn:
     def settings(self) -> Any:
         return self.bot.settings
 
+    def variables(self, slots: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+        """What the templates of the turn's prompts and replies see."""
+        return template_variables(
+            slots, context, conversation_id=self.state.conversation_id, bot=self.bot.name
+        )
+
     def outcome(self, rendered: Rendered, **fields: Any) -> Outcome:
         """What the turn answers: `rendered`, with the intent and entities as read."""
         return Outcome(
@@ -90,7 +96,7 @@ def proceed(
         said += notices.so_far(turn.bot, intent, slots, context, rng, today=today)
     if lost:
         said += notices.not_understood(turn.bot, ask, slots, context, rng, today=today)
-    rendered = said + prompt_for(ask, template_variables(slots, context), rng)
+    rendered = said + prompt_for(ask, turn.variables(slots, context), rng)
     state = msgspec.structs.replace(
         turn.state, active_intent=intent.id, slots=slots, missing=gaps, prompted=ask.name
     )
@@ -118,8 +124,7 @@ def complete(
     if intent.action is not None:
         action = PendingAction(intent=intent.id, slots=slots, context=turn.state.context)
         return state, turn.outcome(said, slots=slots, fallback=fallback, action=action)
-    variables = template_variables(slots, turn.state.context)
-    rendered = said + say(intent.replies, variables, turn.rng, intent.buttons)
+    rendered = said + say(intent.replies, turn.variables(slots, turn.state.context), turn.rng, intent.buttons)
     return state, turn.outcome(rendered, slots=slots, fallback=fallback)
 
 
