@@ -9,7 +9,7 @@ import pytest
 import structlog
 
 from parley.cli import main
-from parley.embedded import kept_admin_token, start_message
+from parley.embedded import chat_page_bot, kept_admin_token, start_message
 from parley.settings import EmbeddedSettings
 from parley_runtime.errors import PermanentError
 
@@ -71,15 +71,30 @@ def test_run_warns_of_a_misspelt_variable_naming_the_setting_meant(
 
 def test_the_console_is_announced_only_where_it_is_served(tmp_path: Path) -> None:
     settings = EmbeddedSettings(port=8123)
-    assert "/console/" not in start_message(settings, None, None)
-    assert "/console/" not in start_message(settings, str(tmp_path), None)
+    assert "/console/" not in start_message(settings, None, None, bot="pizzeria")
+    assert "/console/" not in start_message(settings, str(tmp_path), None, bot="pizzeria")
     (tmp_path / "console").mkdir()
     (tmp_path / "console" / "index.html").write_text("<!doctype html>")
-    assert "console: http://127.0.0.1:8123/console/" in start_message(settings, str(tmp_path), None)
+    assert "console: http://127.0.0.1:8123/console/" in start_message(settings, str(tmp_path), None, bot=None)
+
+
+def test_the_chat_page_is_linked_for_a_bot_that_is_there_or_not_at_all() -> None:
+    """With PARLEY_DEMO=false the message linked /?bot=pizzeria, which answered 'no bot'."""
+    assert chat_page_bot(["bikeshop", "pizzeria"]) == "pizzeria"
+    assert chat_page_bot(["repairs", "bikeshop"]) == "bikeshop"
+    assert chat_page_bot([]) is None
+    linked = start_message(EmbeddedSettings(port=8123), None, None, bot="bikeshop").splitlines()[0]
+    assert linked == (
+        "Parley is running at http://127.0.0.1:8123  "
+        "(chat page: http://127.0.0.1:8123/?bot=bikeshop, API docs: http://127.0.0.1:8123/docs)"
+    )
+    unlinked = start_message(EmbeddedSettings(port=8123), None, None, bot=None).splitlines()[0]
+    assert "?bot=" not in unlinked
+    assert "no bot yet: parley bots push BOT.yaml" in unlinked
 
 
 def test_a_kept_admin_token_is_printed_with_the_addresses() -> None:
-    message = start_message(EmbeddedSettings(), None, "secret-token")
+    message = start_message(EmbeddedSettings(), None, "secret-token", bot="pizzeria")
     assert message.splitlines()[0].startswith("Parley is running at http://127.0.0.1:8000")
     assert message.splitlines()[1].endswith(": secret-token")
     assert "PARLEY_DATA_DIR/admin-token" in message.splitlines()[1]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import msgspec
 import structlog
 import uvicorn
 from litestar import Litestar
@@ -76,8 +77,7 @@ async def build_stack(settings: EmbeddedSettings, infra: Infra | None = None) ->
     nlu = await build_nlu_service(infra, nlu_settings, encoder=encoder)
     dialogue = await build_dialogue_service(infra, load_settings(DialogueSettings), nlu=nlu)
     token = settings.admin_token or kept_admin_token(Path(infra.settings.data_dir))
-    gateway_settings = load_settings(GatewaySettings)
-    gateway_settings = GatewaySettings(**{**_fields(gateway_settings), "admin_token": token})
+    gateway_settings = msgspec.structs.replace(load_settings(GatewaySettings), admin_token=token)
     gateway = await build_gateway(infra, gateway_settings, dialogue=dialogue, parser=nlu)
     workers = [
         await build_logger_worker(infra),
@@ -94,10 +94,6 @@ async def build_stack(settings: EmbeddedSettings, infra: Infra | None = None) ->
         workers=workers,
         admin_token=token,
     )
-
-
-def _fields(settings: GatewaySettings) -> dict[str, object]:
-    return {name: getattr(settings, name) for name in settings.__struct_fields__}
 
 
 async def ensure_demo_bot(stack: EmbeddedStack, *, wait_seconds: float) -> None:
@@ -149,7 +145,8 @@ async def serve(settings: EmbeddedSettings) -> None:
         )
         server = uvicorn.Server(config)
         kept = None if settings.admin_token else stack.admin_token
-        print(start_message(settings, stack.gateway.settings.static_dir, kept), flush=True)
+        bot = chat_page_bot([bot.name for bot in await stack.dialogue.list_bots()])
+        print(start_message(settings, stack.gateway.settings.static_dir, kept, bot=bot), flush=True)
         signals.active = False  # uvicorn handles them while it serves, and stops gracefully
         await server.serve()
     except asyncio.CancelledError:
@@ -213,12 +210,24 @@ def kept_admin_token(data_dir: Path) -> str:
     return token
 
 
-def start_message(settings: EmbeddedSettings, static_dir: str | None, kept_token: str | None) -> str:
-    """Where everything is (the console only when `static_dir` holds its build: the built-in page
-    has none), and the admin token when Parley keeps it (none was set)."""
+def chat_page_bot(bots: list[str]) -> str | None:
+    """The bot the start message links the chat page to: the demo bot if it is there (with
+    `PARLEY_DEMO=false` it may not be), else the first of the bots there are, else none."""
+    return DEMO_BOT if DEMO_BOT in bots else min(bots, default=None)
+
+
+def start_message(
+    settings: EmbeddedSettings, static_dir: str | None, kept_token: str | None, *, bot: str | None
+) -> str:
+    """Where everything is: the chat page only for a `bot` there is, the console only when
+    `static_dir` holds its build (the built-in page has none); and the admin token when Parley keeps
+    it (none was set)."""
     url = f"http://{settings.host}:{settings.port}"
-    console = f" console: {url}/console/," if static_dir and _holds_console(Path(static_dir)) else ""
-    lines = [f"Parley is running at {url}  (chat page: {url}/?bot={DEMO_BOT},{console} API docs: {url}/docs)"]
+    served = [f"chat page: {url}/?bot={bot}"] if bot else ["no bot yet: parley bots push BOT.yaml"]
+    if static_dir and _holds_console(Path(static_dir)):
+        served.append(f"console: {url}/console/")
+    served.append(f"API docs: {url}/docs")
+    lines = [f"Parley is running at {url}  ({', '.join(served)})"]
     if kept_token is not None:
         hint = f"kept in PARLEY_DATA_DIR/{ADMIN_TOKEN_FILE}; set PARLEY_ADMIN_TOKEN to choose your own"
         lines.append(f"Admin token ({hint}): {kept_token}")
