@@ -3,8 +3,9 @@
 It opens with the bot's welcome, as the web widget does (`welcome.py`), which starts a new
 conversation whose id the server assigns (as unguessable as any it gives); each message continues
 it (for a bot that greets with nothing, the first message starts it). A reply's buttons are
-numbered, and typing a number sends that button's payload. End-of-file (Ctrl-D) or Ctrl-C ends
-the conversation.
+numbered, and typing a number sends that button's payload. Each message carries this machine's
+time zone (`parley.localzone`), as the widget sends the browser's, so dates are read where the
+author is. End-of-file (Ctrl-D) or Ctrl-C ends the conversation.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 from typing import Any, TextIO, cast
 
 from parley.api import Api, CommandError, bot_path
+from parley.localzone import local_zone
 from parley.welcome import welcome
 
 RECOVERABLE = frozenset({400, 413, 429})
@@ -38,7 +40,9 @@ def run(api: Api, args: argparse.Namespace, *, stdin: TextIO | None = None) -> i
 
 
 def _converse(api: Api, args: argparse.Namespace, source: TextIO) -> int:
-    print(f"chatting with {args.bot!r} at {api.url}; Ctrl-D or Ctrl-C to end", file=sys.stderr)
+    zone = local_zone()
+    dates = f"dates in {zone}" if zone else "dates in UTC"
+    print(f"chatting with {args.bot!r} at {api.url} ({dates}); Ctrl-D or Ctrl-C to end", file=sys.stderr)
     greeting = welcome(api, args.bot)
     conversation_id: str | None = greeting["conversation_id"] if greeting else None
     buttons = _show(greeting, debug=args.debug) if greeting else []
@@ -51,6 +55,8 @@ def _converse(api: Api, args: argparse.Namespace, source: TextIO) -> int:
         body: dict[str, Any] = {"text": _chosen(text.strip(), buttons)}
         if conversation_id is not None:
             body["conversation_id"] = conversation_id
+        if zone is not None:
+            body["timezone"] = zone
         try:
             reply = cast(dict[str, Any], api.call("POST", bot_path(args.bot, "chat"), json=body).body)
         except CommandError as exc:
