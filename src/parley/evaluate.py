@@ -2,7 +2,9 @@
 
 A bot definition (native or AI Chatbot Framework export, JSON or YAML) is turned into the dataset
 the trainer would get, and a test file may then also mark out-of-scope utterances with the bot's
-own fallback intent; `parley_nlu.evaluate` does the rest.
+own fallback intent; `parley_nlu.evaluate` does the rest. With neither `--model-cache` nor
+`NLU_MODEL_CACHE`, the sentence model's export is `var/models` here if there is one, else the
+checkout's, which `parley run` made (`parley.checkout`).
 
 The bot is named as `parley.botfiles.bot_name` reads its file. A JSON file that is neither is
 reported as what it most looks like: a dataset (it names its `bot`, or its intents have a `name`
@@ -11,25 +13,32 @@ but no `id`) by the dataset's error.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, cast
 
 import msgspec
 
 from parley.botfiles import bot_name, content_type
+from parley.checkout import located
 from parley_dialogue.definition import to_dataset
 from parley_dialogue.documents import parse_document
 from parley_messages import NluDataset
 from parley_nlu.evaluate import parser, run
+from parley_nlu.settings import NluSettings
 from parley_runtime.errors import InvalidInputError
+from parley_runtime.settings import env_names
 
 _dataset_decoder = msgspec.json.Decoder(NluDataset)
+_MODEL_CACHE = env_names(NluSettings)["model_cache"]
 
 
 def evaluate(argv: list[str]) -> int:
     """Run the evaluation; the file may be a bot definition or a dataset. A bad bot definition or a
     bad dataset raises `InvalidInputError`; a bad test file is reported by `run` (exit status 2)."""
     args = parser(bots=True).parse_args(argv)
+    if not args.model_cache and not os.environ.get(_MODEL_CACHE):  # as `parley run` in the checkout
+        args.model_cache = str(located(NluSettings().model_cache))
     source = Path(args.dataset)
     try:
         raw = source.read_bytes()
