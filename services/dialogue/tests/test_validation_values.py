@@ -53,6 +53,11 @@ def test_a_value_that_is_another_values_synonym_is_refused_whatever_its_case_or_
     assert [p["path"] for p in problems_of(doc)] == ["entities[0].values[1].value"]
 
 
+def test_a_hyphen_between_words_names_what_a_space_does():
+    doc = sizes({"value": "x-large"}, {"value": "huge", "synonyms": ["X Large"]})
+    assert [p["path"] for p in problems_of(doc)] == ["entities[0].values[1].synonyms[0]"]
+
+
 def test_a_value_listed_twice_is_refused():
     doc = sizes({"value": "large", "synonyms": ["big"]}, {"value": "Large"})
     assert problems_of(doc) == [

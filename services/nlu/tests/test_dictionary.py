@@ -54,3 +54,19 @@ def test_typo_matches_are_less_confident_than_exact_ones() -> None:
 def test_edit_distance_counts_an_adjacent_swap_as_one() -> None:
     assert edit_distance("london", "lodnon") == 1
     assert edit_distance("kitten", "sitting") == 3
+
+
+def test_a_hyphen_between_words_is_a_space_either_way() -> None:
+    bikes = EntityDef(
+        name="bike",
+        values=[EntityValueDef(value="ebike", synonyms=["e-bike"]), EntityValueDef(value="road bike")],
+    )
+    matcher = DictionaryMatcher([bikes])
+
+    def exact(text: str) -> list[tuple[str, str]]:
+        return [(c.value, text[c.start : c.end]) for c in matcher.exact(text)]
+
+    assert exact("my e bike and my E-Bikes") == [("ebike", "e bike"), ("ebike", "E-Bikes")]
+    assert exact("a road-bike") == [("road bike", "road-bike")]
+    assert exact("an ebike, not an e - bike") == [("ebike", "ebike")]
+    assert [(c.value, c.start, c.end) for c in matcher.fuzzy("my e-bkie")] == [("ebike", 3, 9)]

@@ -33,6 +33,7 @@ from parley_runtime.errors import InvalidInputError
 MAX_INTENTS = 1_000
 MAX_EXAMPLES = 50_000
 _TRIGGER = re.compile(r"^/([A-Za-z0-9][A-Za-z0-9_.\-]*)")
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _AUTHORED_WIRE_STRUCTS: tuple[tuple[str, str, type[msgspec.Struct], str], ...] = (
     ("entities", "values", EntityValueDef, "an entity value"),
     ("intents", "buttons", Button, "a button"),
@@ -118,9 +119,10 @@ def _named_twice(form: str, other: str, index: int) -> str:
 
 def _surface(text: str) -> str:
     """A value or synonym as the NLU looks it up (`parley_nlu.folding.surface_key`): without case
-    or accents, words separated by single spaces."""
+    or accents, words separated by single spaces, a hyphen between two words being one."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(_HYPHEN.sub(" ", folded).split())
 
 
 def _unknown_fields(doc: dict[str, Any]) -> Iterator[Problem]:

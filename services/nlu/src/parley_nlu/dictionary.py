@@ -1,6 +1,7 @@
 """Dictionary entities: values with synonyms, matched exactly (ignoring case and accents) or with a typo.
 
-Exact matching allows any whitespace between the words of a multi-word synonym and the plural of
+Exact matching allows any whitespace or a hyphen between the words of a multi-word synonym ("e
+bike" is "e-bike", and the other way round) and the plural of
 its last word ("two lattes" is `coffee` when "latte" is a synonym), and only matches whole words (a
 symbol such as "$" or "€" needs no space: "$1,200"). Typo-tolerant matching finds words within a
 small edit distance of a synonym's words (one edit from 5 letters, two from 9, only a swap of two
@@ -20,8 +21,8 @@ from parley_messages import EntityDef
 from parley_nlu.candidates import Candidate
 from parley_nlu.folding import Word, fold, original_span, surface_key, words
 
-_SPACES = re.compile(r"\s+")
-_GAP = re.compile(r"\s+")
+_GAP = re.compile(r"\s+|-")
+"""What may separate the words of a synonym in a text (`surface_key` reads a hyphen as a space)."""
 _WORD_CHAR = re.compile(r"\w")
 _PLURAL_FROM = 3
 """Letters from which a synonym's last word also matches its plural: "lattes", "teas", "cities"
@@ -69,7 +70,7 @@ class DictionaryMatcher:
         folded, origin = fold(text)
         found: list[Candidate] = []
         for match in self._exact.finditer(folded):
-            matched = _SPACES.sub(" ", match.group())
+            matched = surface_key(match.group())
             entity, value = next(self._values[f] for f in _singulars(matched) if f in self._values)
             start, end = original_span(origin, match.start(), match.end())
             found.append(Candidate(start, end, entity, value, "dictionary"))
@@ -159,7 +160,7 @@ def _form_pattern(form: str) -> str:
         last_pattern = re.escape(stem) + ending
     else:
         last_pattern = re.escape(last)
-    body = r"\s+".join([*(re.escape(word) for word in first), last_pattern])
+    body = r"(?:\s+|-)".join([*(re.escape(word) for word in first), last_pattern])
     return body + r"(?!\w)" if _WORD_CHAR.match(form[-1]) else body
 
 

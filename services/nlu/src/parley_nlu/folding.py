@@ -9,6 +9,7 @@ import msgspec
 
 _SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"\w+")
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 class Word(msgspec.Struct, frozen=True):
@@ -36,8 +37,9 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 
 def surface_key(text: str) -> str:
-    """How a synonym is looked up: folded, with single spaces between words."""
-    return _SPACES.sub(" ", fold(text)[0].strip())
+    """How a synonym is looked up: folded, with single spaces between words, a hyphen between two
+    words being one too ("e-bike" is "e bike", so either spelling finds the other)."""
+    return _SPACES.sub(" ", _HYPHEN.sub(" ", fold(text)[0]).strip())
 
 
 def words(folded: str) -> list[Word]:
