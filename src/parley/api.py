@@ -15,12 +15,12 @@ from urllib.parse import quote, urlsplit
 import httpx
 import msgspec
 
-from parley.settings import ADMIN_TOKEN_FILE
+from parley.checkout import located
+from parley.settings import ADMIN_TOKEN_FILE, EmbeddedSettings
 from parley_runtime.infra import InfraSettings
-from parley_runtime.settings import load_settings
+from parley_runtime.settings import env_names, load_settings
 
-DEFAULT_URL = "http://127.0.0.1:8000"
-"""Where `parley run` listens unless PARLEY_HOST or PARLEY_PORT say otherwise."""
+_ANY_INTERFACE = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104 - read, not bound
 
 TIMEOUT_SECONDS = 30.0
 START_HINT = "start it with `just run` or `python -m parley run`, or give --url"
@@ -28,6 +28,7 @@ ADMIN_KEY_HINT = (
     "give --token or set PARLEY_ADMIN_TOKEN: the admin token `parley run` prints at start, kept in"
     " PARLEY_DATA_DIR/admin-token (var/data/admin-token) when it generated it"
 )
+_DATA_DIR = env_names(InfraSettings)["data_dir"]
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -35,7 +36,13 @@ class CommandError(Exception):
     """A failure said in one line (`problems`, if any, on the lines after it)."""
 
     def __init__(
-        self, message: str, *, problems: list[str] | None = None, status: int = 1, http_status: int = 0
+        self,
+        message: str,
+        *,
+        problems: list[str] | None = None,
+        status: int = 1,
+        http_status: int = 0,
+        details: object = None,
     ) -> None:
         super().__init__(message)
         self.problems = problems or []
@@ -43,6 +50,8 @@ class CommandError(Exception):
         """The command's exit status."""
         self.http_status = http_status
         """The API's answer, when it refused the request."""
+        self.details = details
+        """The refusal's `error.details` as the API gave them (`{"current_version": 7}` for a 412)."""
 
 
 @dataclass(frozen=True)
@@ -54,13 +63,24 @@ class Answer:
     headers: httpx.Headers
 
 
+def default_url(settings: EmbeddedSettings) -> str:
+    """Where `parley run` listens with these settings (PARLEY_HOST, PARLEY_PORT): the variables that
+    moved the server move its author commands with it. A server on every interface is reached on
+    this machine's loopback."""
+    host = _ANY_INTERFACE.get(settings.host, settings.host)
+    return f"http://[{host}]:{settings.port}" if ":" in host else f"http://{host}:{settings.port}"
+
+
 def admin_token(given: str | None, url: str) -> str | None:
     """`--token`, else PARLEY_ADMIN_TOKEN, else, for a Parley on this machine, the token it kept in
     PARLEY_DATA_DIR/admin-token (what the embedded runner generated and printed)."""
     token = given or os.environ.get("PARLEY_ADMIN_TOKEN")
     if token or urlsplit(url).hostname not in _LOOPBACK:
         return token or None
-    path = Path(load_settings(InfraSettings).data_dir) / ADMIN_TOKEN_FILE
+    data_dir = load_settings(InfraSettings).data_dir
+    # Unset, it is `var/data` where `parley run` ran: here, or in the checkout (`parley.checkout`).
+    folder = Path(data_dir) if os.environ.get(_DATA_DIR) else located(data_dir)
+    path = folder / ADMIN_TOKEN_FILE
     try:
         return path.read_text(encoding="utf-8").strip() or None
     except OSError:
@@ -124,7 +144,8 @@ class Api:
             return CommandError(f"{message} ({given}): {ADMIN_KEY_HINT}", http_status=status)
         if status == 403:
             return CommandError(f"{message}: this key may not do that; {ADMIN_KEY_HINT}", http_status=status)
-        return CommandError(message, problems=problem_lines(fields.get("details")), http_status=status)
+        details = fields.get("details")
+        return CommandError(message, problems=problem_lines(details), http_status=status, details=details)
 
 
 def problem_lines(details: object) -> list[str]:

@@ -12,7 +12,7 @@ from typing import cast
 import msgspec
 
 from parley import bots, shell
-from parley.api import DEFAULT_URL, Api, CommandError, admin_token
+from parley.api import Api, CommandError, admin_token, default_url
 from parley.settings import EmbeddedSettings, check_run_settings
 from parley_runtime.errors import InvalidInputError, ParleyError, SettingsError
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
@@ -120,7 +120,11 @@ def _parser() -> argparse.ArgumentParser:
 def _connection_options() -> argparse.ArgumentParser:
     """Where `parley bots` and `parley chat` find Parley, and the admin token they send."""
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--url", default=DEFAULT_URL, help=f"the gateway; default {DEFAULT_URL}")
+    options.add_argument(
+        "--url",
+        help="the gateway; default where `parley run` listens: http://127.0.0.1:8000, or as PARLEY_HOST"
+        " and PARLEY_PORT say",
+    )
     options.add_argument(
         "--token",
         help="the admin token; default PARLEY_ADMIN_TOKEN, or for a Parley on this machine"
@@ -132,7 +136,12 @@ def _connection_options() -> argparse.ArgumentParser:
 def _author(args: argparse.Namespace) -> int:
     """`parley bots` and `parley chat`: each failure said in one line (and a refused definition's
     problems after it), with a non-zero status."""
-    api = Api(args.url, admin_token(args.token, args.url))
+    try:
+        url = args.url or default_url(load_settings(EmbeddedSettings))
+    except SettingsError as exc:
+        print(f"{_name(args)}: {exc}", file=sys.stderr)
+        return 2
+    api = Api(url, admin_token(args.token, url))
     try:
         return (bots.run if args.command == "bots" else shell.run)(api, args)
     except CommandError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from parley import bots
+from parley import bots, shell
 from parley.api import Api
 from parley.cli import main
 from parley.welcome import NO_CLIENT
@@ -77,6 +78,31 @@ def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1, err
     return err[0]
+
+
+class _Recorded(httpx.HTTPTransport):
+    """Passes every request on, keeping the JSON bodies of those to `path`."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path, self.bodies = path, list[dict[str, object]]()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == self.path:
+            self.bodies.append(json.loads(request.content))
+        return super().handle_request(request)
+
+
+def _console_edit(parley: EmbeddedParley, bot: str, version: int, description: str) -> None:
+    """Save the bot as the console does: over the version it loaded."""
+    other = BOT.format(name=bot, description=description)
+    headers = {**parley.admin, "if-match": f'"{version}"'}
+    saved = httpx.put(parley.url(f"/api/v1/bots/{bot}"), content=other, headers=headers)
+    assert saved.status_code == 200, saved.text
+
+
+def _described(parley: EmbeddedParley, bot: str) -> str:
+    return httpx.get(parley.url(f"/api/v1/bots/{bot}"), headers=parley.admin).json()["description"]
 
 
 def _turns_recorded(parley: EmbeddedParley, bot: str, count: int) -> list[tuple[str, bool]]:
@@ -146,7 +172,7 @@ def test_push_is_refused_when_someone_saves_between_its_read_and_its_save(
     path = _bot_file(tmp_path, "cli-raced")
     assert _cli(parley, "bots", "push", str(path)) == 0
     api = Api(parley.base_url, parley.token, transport=_EditsFirst(parley, "cli-raced"))
-    args = argparse.Namespace(action="push", file=path, bot=None, if_match=None)
+    args = argparse.Namespace(action="push", file=path, bot=None, if_match=None, force=False)
     try:
         with pytest.raises(bots.CommandError, match="saved by someone else") as refused:
             bots.run(api, args)
@@ -171,6 +197,86 @@ def test_pull_writes_yaml_that_pushes_back_unchanged(
     assert after == before
 
 
+def test_push_after_pull_refuses_an_edit_saved_since_and_force_overwrites_it(
+    parley: EmbeddedParley, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli(parley, "bots", "push", str(_bot_file(tmp_path, "cli-since"))) == 0
+    pulled = tmp_path / "pulled.yaml"
+    assert _cli(parley, "bots", "pull", "cli-since", "-o", str(pulled)) == 0
+    assert pulled.read_text().startswith("# parley: version 1 of bot cli-since\nname: cli-since\n")
+    capsys.readouterr()
+    _console_edit(parley, "cli-since", 1, "edited in the console")
+    pulled.write_text(pulled.read_text().replace("description: first", "description: edited in my file"))
+    assert _cli(parley, "bots", "push", str(pulled)) == 1
+    assert _one_error_line(capsys) == (
+        "parley bots push: bot 'cli-since' was changed since you pulled version 1 (now version 2): nothing"
+        f" was saved; pull it again (parley bots pull cli-since -o FILE --url {parley.base_url}) and merge"
+        " your edits, or push --force"
+    )
+    assert _described(parley, "cli-since") == "edited in the console"
+    assert _cli(parley, "bots", "push", str(pulled), "--force") == 0
+    assert "updated bot 'cli-since': version 3" in capsys.readouterr().out
+    assert _described(parley, "cli-since") == "edited in my file"
+    assert pulled.read_text().startswith("# parley: version 3 of bot cli-since\n")
+
+
+def test_a_push_records_its_save_in_the_file_so_the_next_push_saves_over_it(
+    parley: EmbeddedParley, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli(parley, "bots", "push", str(_bot_file(tmp_path, "cli-again"))) == 0
+    pulled = tmp_path / "pulled.yaml"
+    assert _cli(parley, "bots", "pull", "cli-again", "-o", str(pulled)) == 0
+    assert "to " + str(pulled) + ": push saves it only over version 1" in capsys.readouterr().err
+    for version in (2, 3):
+        assert _cli(parley, "bots", "push", str(pulled)) == 0
+        assert f"updated bot 'cli-again': version {version}" in capsys.readouterr().out
+        assert pulled.read_text().startswith(f"# parley: version {version} of bot cli-again\n")
+
+
+def test_a_file_pulled_from_another_bot_creates_its_own(
+    parley: EmbeddedParley, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli(parley, "bots", "push", str(_bot_file(tmp_path, "cli-origin"))) == 0
+    _console_edit(parley, "cli-origin", 1, "edited in the console")
+    mine = tmp_path / "mine.yaml"
+    assert _cli(parley, "bots", "pull", "cli-origin", "-o", str(mine)) == 0
+    mine.write_text(mine.read_text().replace("name: cli-origin", "name: cli-copy"))
+    assert _cli(parley, "bots", "push", str(mine)) == 0
+    assert "created bot 'cli-copy': version 1" in capsys.readouterr().out
+    assert mine.read_text().startswith("# parley: version 1 of bot cli-copy\n")
+
+
+def test_a_push_over_a_bot_deleted_since_the_pull_is_refused(
+    parley: EmbeddedParley, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli(parley, "bots", "push", str(_bot_file(tmp_path, "cli-gone"))) == 0
+    pulled = tmp_path / "pulled.yaml"
+    assert _cli(parley, "bots", "pull", "cli-gone", "-o", str(pulled)) == 0
+    assert _cli(parley, "bots", "delete", "cli-gone", "--yes") == 0
+    capsys.readouterr()
+    assert _cli(parley, "bots", "push", str(pulled)) == 1
+    assert _one_error_line(capsys) == (
+        "parley bots push: there is no bot 'cli-gone' now (you pulled version 1): nothing was saved;"
+        " push --force creates it"
+    )
+    assert _cli(parley, "bots", "push", str(pulled), "--force") == 0
+    assert "created bot 'cli-gone': version 2" in capsys.readouterr().out  # versions go on
+
+
+def test_a_json_pull_says_which_version_to_push_over(
+    parley: EmbeddedParley, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli(parley, "bots", "push", str(_bot_file(tmp_path, "cli-json"))) == 0
+    pulled = tmp_path / "pulled.json"
+    capsys.readouterr()
+    assert _cli(parley, "bots", "pull", "cli-json", "-o", str(pulled)) == 0
+    assert capsys.readouterr().err == (
+        f"wrote bot 'cli-json' version 1 to {pulled}: push --if-match 1 saves it only over that version"
+        " (JSON cannot record it)\n"
+    )
+    assert json.loads(pulled.read_text())["name"] == "cli-json"
+
+
 def test_train_wait_reports_what_users_get(
     parley: EmbeddedParley, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -181,6 +287,24 @@ def test_train_wait_reports_what_users_get(
     assert out.startswith("cli-trained: model ")
     assert "At the fallback threshold, of 15 held-out examples" in out
     assert "get the right intent" in out
+
+
+def test_push_says_how_the_served_model_differs_after_a_rename(
+    parley: EmbeddedParley, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _bot_file(tmp_path, "cli-renamed")
+    assert _cli(parley, "bots", "push", str(path)) == 0
+    capsys.readouterr()
+    assert _cli(parley, "bots", "train", "cli-renamed", "--wait") == 0
+    model = capsys.readouterr().out.split()[2]
+    path.write_text(path.read_text().replace("id: bye", "id: farewell").replace("/bye", "/farewell"))
+    assert _cli(parley, "bots", "push", str(path)) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"  the served model {model} was not trained on farewell: until you train, messages for it get"
+        " another intent or the fallback",
+        f"  the served model {model} still gives bye, which the bot no longer has: until you train,"
+        " messages read as it get the fallback",
+    ]
 
 
 def test_chat_numbers_buttons_and_sends_the_one_picked(
@@ -255,6 +379,26 @@ def test_chat_without_a_websocket_client_goes_on_ungreeted(
     assert captured.err.splitlines()[1:] == [NO_CLIENT]
 
 
+def test_chat_sends_the_local_time_zone(
+    parley: EmbeddedParley,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _cli(parley, "bots", "push", str(_bot_file(tmp_path, "cli-zone"))) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    sent = _Recorded("/api/v1/bots/cli-zone/chat")
+    api = Api(parley.base_url, parley.token, transport=sent)
+    args = argparse.Namespace(bot="cli-zone", debug=False)
+    try:
+        assert shell.run(api, args, stdin=io.StringIO("/hello\n/hours\n")) == 0
+    finally:
+        api.close()
+    assert [body["timezone"] for body in sent.bodies] == ["Asia/Tokyo", "Asia/Tokyo"]
+    assert "(dates in Asia/Tokyo)" in capsys.readouterr().err
+
+
 def test_delete_asks_first(
     parley: EmbeddedParley,
     tmp_path: Path,
@@ -278,6 +422,21 @@ def test_the_token_parley_run_kept_is_used_for_a_parley_on_this_machine(
     (data / "admin-token").write_text(parley.token + "\n")
     monkeypatch.setenv("PARLEY_DATA_DIR", str(data))
     assert main(["bots", "list", "--url", parley.base_url]) == 0
+
+
+def test_the_commands_find_parley_where_parley_port_moved_it(
+    parley: EmbeddedParley,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PARLEY_HOST", "0.0.0.0")
+    monkeypatch.setenv("PARLEY_PORT", str(parley.port))
+    path = _bot_file(tmp_path, "cli-moved")
+    assert main(["bots", "push", str(path), "--token", parley.token]) == 0
+    assert capsys.readouterr().out.endswith("train it with: parley bots train cli-moved --wait\n")
+    assert main(["bots", "list", "--token", parley.token]) == 0
+    assert "cli-moved" in capsys.readouterr().out
 
 
 def test_a_refused_definition_lists_its_problems(
