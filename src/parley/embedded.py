@@ -138,6 +138,7 @@ async def serve(settings: EmbeddedSettings) -> None:
             port=settings.port,
             log_config=None,
             access_log=False,
+            forwarded_allow_ips=stack.gateway.settings.forwarded_allow_ips,
             ws_max_size=1 << 20,
             # Chat frames are a few hundred bytes: deflating them costs both ends more CPU than
             # the bytes it saves on a single host.

@@ -4,6 +4,7 @@ and what it renders agrees with the services: ports, settings, queues, scaling, 
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 from typing import Any
 
@@ -11,7 +12,9 @@ import helm_python as helm
 import kubernetes_validate
 import pytest
 
+from parley_gateway.settings import GatewaySettings
 from parley_messages import QUEUES
+from parley_runtime.settings import load_settings
 from parley_runtime.worker import SETTLE_SECONDS
 from parley_runtime.worker_settings import WorkerSettings
 from tests.deploy.charts import KUBERNETES_VERSIONS, Manifest, Render, environment_values, of_kind, one
@@ -157,6 +160,19 @@ def test_the_services_find_each_other_at_their_release_names(render: Render) -> 
         env = process_environment(render(deployable.chart, "prod"))
         urls = {env[name] for name in ("DIALOGUE_URL", "NLU_URL") if name in env}
         assert urls <= services, f"{deployable.chart}: {urls - services} is no Parley Service"
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_gateway_believes_the_load_balancers_forwarded_addresses(
+    render: Render, environment: str
+) -> None:
+    """Behind the ALB the gateway's peer is an ALB node's private address: unless the release trusts
+    it, every visitor counts as that one address in the per-address rate limit."""
+    env = process_environment(render("parley-gateway", environment))
+    settings = load_settings(GatewaySettings, {k: v for k, v in env.items() if v != "<secret>"})
+    networks = [ipaddress.ip_network(entry) for entry in settings.forwarded_allow_ips]
+    assert any(ipaddress.ip_address("10.0.3.17") in network for network in networks)
+    assert not any(ipaddress.ip_address("203.0.113.1") in network for network in networks)
 
 
 @pytest.mark.parametrize(("deployable", "environment"), CASES, ids=IDS)

@@ -21,23 +21,40 @@ from parley_runtime.worker_settings import WorkerSettings
 S = TypeVar("S", bound=msgspec.Struct)
 
 
-def serve_http(settings_cls: type[S], build_app: Callable[[Infra, S], Awaitable[Any]]) -> None:
-    """Serve the ASGI app that `build_app` makes, until SIGTERM; then close the infrastructure."""
+def serve_http(
+    settings_cls: type[S],
+    build_app: Callable[[Infra, S], Awaitable[Any]],
+    *,
+    proxies: Callable[[S], list[str]] | None = None,
+) -> None:
+    """Serve the ASGI app that `build_app` makes, until SIGTERM; then close the infrastructure.
+    `proxies` names the peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (the
+    public edge's setting); without it, uvicorn's default (this host's, or `FORWARDED_ALLOW_IPS`)."""
     check_settings(InfraSettings, settings_cls)
     infra_settings = load_settings(InfraSettings)
     settings = load_settings(settings_cls)
     configure_logging(infra_settings.log_level)
-    asyncio.run(_serve(infra_settings, settings, build_app))
+    trusted = proxies(settings) if proxies else None
+    asyncio.run(_serve(infra_settings, settings, build_app, trusted))
 
 
 async def _serve(
-    infra_settings: InfraSettings, settings: Any, build_app: Callable[[Infra, Any], Awaitable[Any]]
+    infra_settings: InfraSettings,
+    settings: Any,
+    build_app: Callable[[Infra, Any], Awaitable[Any]],
+    proxies: list[str] | None,
 ) -> None:
     infra = await connect_infra(infra_settings)
     try:
         app = await build_app(infra, settings)
         config = uvicorn.Config(
-            app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on"
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            forwarded_allow_ips=proxies,
         )
         await uvicorn.Server(config).serve()
     finally:

@@ -5,4 +5,4 @@ from parley_gateway.settings import GatewaySettings
 from parley_runtime.process import serve_http
 
 if __name__ == "__main__":
-    serve_http(GatewaySettings, build_app)
+    serve_http(GatewaySettings, build_app, proxies=lambda settings: settings.forwarded_allow_ips)

@@ -8,6 +8,7 @@ import msgspec
 from msgspec import Meta
 
 from parley_gateway.origin_entries import origin_problems
+from parley_gateway.proxies import proxy_problems
 from parley_runtime.errors import SettingsError
 from parley_runtime.settings import env
 
@@ -58,6 +59,16 @@ class GatewaySettings(msgspec.Struct, frozen=True, kw_only=True):
     not checked. A page refused opening the websocket gets an error frame and close 4403. An entry no
     origin a browser sends can match (`http://shop.example/`, `shop.example`) is refused at start."""
 
+    forwarded_allow_ips: Annotated[list[str], env("GATEWAY_FORWARDED_ALLOW_IPS")] = msgspec.field(
+        default_factory=lambda: ["127.0.0.1", "::1"]
+    )
+    """Addresses and networks of the reverse proxies or load balancers in front of the gateway,
+    comma-separated (`10.0.0.0/16`; `*` for any peer, only where nothing but the proxy can reach the
+    gateway). A request from one of them is taken to come from the address its `X-Forwarded-For`
+    names (the last one there that is not itself a proxy), and its scheme from `X-Forwarded-Proto`;
+    that address is what the per-address rate limit counts. From any other peer
+    the headers are ignored. Unlisted, every visitor behind a proxy is the proxy's one address."""
+
     def __post_init__(self) -> None:
-        if problems := origin_problems(self.cors_origins):
+        if problems := origin_problems(self.cors_origins) + proxy_problems(self.forwarded_allow_ips):
             raise SettingsError(problems)
