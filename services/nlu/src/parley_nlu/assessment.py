@@ -53,9 +53,13 @@ class TestLine(msgspec.Struct, frozen=True, kw_only=True):
 class IntentRow(msgspec.Struct, frozen=True, kw_only=True):
     intent: str
     precision: float
+    """0 when nothing was `predicted` as the intent (then it has no precision)."""
     recall: float
+    """0 when the intent has no `support` (then it has no recall)."""
     f1: float
     support: int
+    predicted: int = 0
+    """Utterances predicted as the intent (not sent to fallback)."""
 
 
 class ConfusedPair(msgspec.Struct, frozen=True, kw_only=True):
@@ -235,7 +239,14 @@ def _assessment(
         in_scope=int(inside.sum()),
         out_of_scope=int((~inside).sum()),
         per_intent=[
-            IntentRow(intent=name, precision=s.precision, recall=s.recall, f1=s.f1, support=s.support)
+            IntentRow(
+                intent=name,
+                precision=s.precision,
+                recall=s.recall,
+                f1=s.f1,
+                support=s.support,
+                predicted=s.predicted,
+            )
             for name, s in zip(intents, report.per_intent, strict=True)
         ],
         confused_pairs=[

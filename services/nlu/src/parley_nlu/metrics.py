@@ -19,9 +19,12 @@ FALLBACK_LABEL = -1
 
 class IntentScores(msgspec.Struct, frozen=True, kw_only=True):
     precision: float
+    """0 when nothing was `predicted` as the intent (then it has no precision)."""
     recall: float
+    """0 when the intent has no `support` (then it has no recall)."""
     f1: float
     support: int
+    predicted: int = 0
 
 
 class Confusion(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,7 +73,7 @@ def _scores(hits: int, guessed: int, expected: int) -> IntentScores:
     precision = hits / guessed if guessed else 0.0
     recall = hits / expected if expected else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return IntentScores(precision=precision, recall=recall, f1=f1, support=expected)
+    return IntentScores(precision=precision, recall=recall, f1=f1, support=expected, predicted=guessed)
 
 
 EntityKey = tuple[str, str, int, int]

@@ -63,10 +63,10 @@ def _thresholds(a: Assessment, out: TextIO) -> None:
 def _intents(a: Assessment, out: TextIO) -> None:
     print(f"\n{'intent':<32} {'precision':>9} {'recall':>7} {'F1':>6} {'n':>5}", file=out)
     for row in sorted(a.per_intent, key=lambda r: (r.f1, r.intent)):
-        recall, f1 = (
-            (f"{row.recall:>7.3f}", f"{row.f1:>6.3f}") if row.support else (f"{'n/a':>7}", f"{'n/a':>6}")
-        )
-        print(f"{row.intent:<32} {row.precision:>9.3f} {recall} {f1} {row.support:>5}", file=out)
+        precision = f"{row.precision:>9.3f}" if row.predicted else f"{'n/a':>9}"
+        recall = f"{row.recall:>7.3f}" if row.support else f"{'n/a':>7}"
+        f1 = f"{row.f1:>6.3f}" if row.support else f"{'n/a':>6}"
+        print(f"{row.intent:<32} {precision} {recall} {f1} {row.support:>5}", file=out)
     if a.confused_pairs:
         print("\nmost confused (truth -> predicted)", file=out)
         for pair in a.confused_pairs:
