@@ -92,7 +92,7 @@ NOT_SETTINGS = frozenset(
         # localstack/run.sh's cache, and LocalStack's own listen address, which it sets for LocalStack.
         "PARLEY_CACHE",
         "GATEWAY_LISTEN",
-        # The API the console's dev server proxies to (web/vite.config.ts) and docs/operations.md uses.
+        # The API the console's dev server proxies to (web/vite.config.ts).
         "PARLEY_URL",
     }
 )
