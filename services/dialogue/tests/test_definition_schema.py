@@ -220,6 +220,8 @@ PARAMETER = "intents.0.parameters.0"
 ACTION = "intents.0.action"
 REFUSED = {
     "not an object": ("", "hello"),
+    "a right-to-left override in a reply": ("intents.0.replies", "Pay \u202e01$"),
+    "a right-to-left isolate in a title": ("intents.0.buttons", [{"title": "\u2067x", "payload": "/order"}]),
     "a misspelt field": ("intent", []),
     "a name with a space": ("name", "my bot"),
     "an intent id ending in a line break": ("intents.0.id", "order\n"),
@@ -292,7 +294,6 @@ BEYOND_THE_SCHEMA = {
     "one word naming two values": ("entities.0.values.1", {"value": "huge", "synonyms": ["big"]}),
     "a built-in entity declared bare": ("entities.1", {"name": "date"}),
     "half a surrogate pair": ("description", "\ud800"),
-    "a right-to-left override in a reply": ("intents.0.replies", "Pay \u202e01$"),
     "a stray tag character": ("description", "hi\U000e0041"),
 }
 """Documents the loader refuses for what JSON Schema cannot say (or not portably: editors' regular
