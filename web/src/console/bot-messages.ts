@@ -39,8 +39,8 @@ export const BUILT_IN_MESSAGES: readonly BuiltInMessage[] = [
     default: "OK, {{ value }} instead of {{ previous }}.",
     variables: [
       { name: "parameter", meaning: "the parameter's name" },
-      { name: "value", meaning: "its new value (a list as “a, b”)" },
-      { name: "previous", meaning: "the value it replaced" },
+      { name: "value", meaning: "its new value as a user says it (a date “Tuesday 1 December”, a list “a, b”)" },
+      { name: "previous", meaning: "the value it replaced, shown the same way" },
     ],
     nothing: "the form goes on without a word",
   },
@@ -49,7 +49,10 @@ export const BUILT_IN_MESSAGES: readonly BuiltInMessage[] = [
     label: "Not one of the options",
     when: "Said before a parameter is asked for again because its choices do not offer the value given.",
     default: "Sorry, {{ value }} is not one of the options.",
-    variables: [{ name: "value", meaning: "the value given" }],
+    variables: [
+      { name: "parameter", meaning: "the parameter's name" },
+      { name: "value", meaning: "the value given, as a user says it" },
+    ],
     nothing: "only the prompt is repeated",
   },
   {
