@@ -1,7 +1,7 @@
 """A booking bot through the public API against a local booking service: every webhook names the
 conversation and the turn, "try again" after a failure sends the same idempotency key, a handoff
 webhook's body can carry the conversation id, and a lone "at 10am" at another prompt fills the
-time whatever intent the NLU hears in it."""
+time whatever intent the NLU hears in it, and a 422 declining the time asks for another."""
 
 from __future__ import annotations
 
@@ -107,3 +107,16 @@ def test_a_lone_time_at_the_bike_prompt_fills_the_time(parley: Parley, text: str
     reply = say(text)
     assert reply.slots == {"at": "10:00"}
     assert reply.texts == ["What kind of bike is it?"]
+
+
+def test_a_webhook_declining_a_time_makes_the_bot_ask_for_another(parley: Parley, shop: StubApi) -> None:
+    shop.answers["/bookings"] = (422, {"parameter": "at", "message": "Sorry, 10:00 is taken."})
+    say = parley.conversation("bikeshop")
+    say("book a repair")
+    say("road")
+    say("tomorrow")
+    declined = say("10:00")
+    assert declined.texts == ["Sorry, 10:00 is taken.", "What time?"]
+    assert (declined.complete, declined.missing) == (False, ["at"])
+    shop.answers["/bookings"] = (200, {"ref": "B-2"})
+    assert say("14:00").texts == ["Booked: B-2."]

@@ -2,7 +2,7 @@
 
 The engine names the webhook to call (`Outcome.action`); the service calls it and hands the
 answer to `finish`, which renders the replies, or the failure, after which `kept_for_retry` keeps
-the values. No I/O here.
+the values; a webhook that declined the values (a 422) gets `declined`. No I/O here.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import msgspec
 
 from parley_dialogue import notices
 from parley_dialogue.conversation import ConversationState, Outcome, PendingAction
-from parley_dialogue.definition import BotDefinition
-from parley_dialogue.replies import say, template_variables
-from parley_messages import IntentScore
+from parley_dialogue.definition import BotDefinition, IntentDef
+from parley_dialogue.replies import prompt_for, say, template_variables
+from parley_dialogue.slots import missing
+from parley_messages import MAX_TEXT_CHARS, IntentScore, OutMessage, is_blank
 
 
 def finish(
@@ -66,6 +67,66 @@ def keyed(pending: PendingAction, failed: PendingAction | None, fresh: str) -> P
     if failed is not None and failed.key and (failed.intent, failed.slots) == (pending.intent, pending.slots):
         return msgspec.structs.replace(pending, key=failed.key)
     return msgspec.structs.replace(pending, key=fresh)
+
+
+def declined(
+    state: ConversationState,
+    outcome: Outcome,
+    bot: BotDefinition,
+    answer: object,
+    *,
+    rng: random.Random | None = None,
+    conversation_id: str = "",
+) -> tuple[ConversationState, Outcome] | None:
+    """The turn after the completed intent's webhook declined its values with `answer`, a 422's
+    JSON: `{"parameter": "at", "message": "10:00 is taken."}` says the message and asks for that
+    (required) parameter again, the other values kept; `{"message": "No order SC-00000."}` says
+    it and drops the values. The message is the webhook's text, shown as it is. None when `answer`
+    is no such refusal: the webhook failed."""
+    pending = outcome.action
+    intent = bot.intent(pending.intent) if pending is not None else None
+    refusal = _refusal(answer, intent)
+    if pending is None or intent is None or refusal is None:
+        return None
+    parameter, message = refusal
+    said = [OutMessage(text=message)] if message else []
+    done = msgspec.structs.replace(
+        outcome, messages=outcome.messages + said, action=None, after=[], complete=False, missing_slots=[]
+    )
+    if parameter is None:
+        return state, done
+    slots = {name: value for name, value in pending.slots.items() if name != parameter}
+    gaps = [parameter, *(name for name in missing(intent, slots) if name != parameter)]
+    param = intent.parameter(parameter)
+    assert param is not None, "_refusal names a parameter of the intent"
+    variables = template_variables(slots, pending.context, conversation_id=conversation_id, bot=bot.name)
+    asked = prompt_for(param, variables, rng or random.Random())
+    state = msgspec.structs.replace(
+        state, active_intent=intent.id, slots=slots, missing=gaps, prompted=parameter
+    )
+    return state, msgspec.structs.replace(
+        done,
+        messages=done.messages + asked.messages,
+        slots=slots,
+        missing_slots=gaps,
+        problems=done.problems + asked.problems,
+    )
+
+
+def _refusal(answer: object, intent: IntentDef | None) -> tuple[str | None, str] | None:
+    """(parameter or None, message) of a webhook's refusal; None when `answer` is none."""
+    if intent is None or not isinstance(answer, dict):
+        return None
+    fields: dict[str, object] = answer  # pyright: ignore[reportUnknownVariableType]
+    parameter, message = fields.get("parameter"), fields.get("message", "")
+    if not isinstance(message, str) or (parameter is None and is_blank(message)):
+        return None
+    if parameter is None:
+        return None, message.strip()[:MAX_TEXT_CHARS]
+    param = intent.parameter(parameter) if isinstance(parameter, str) else None
+    if param is None or not param.required:
+        return None
+    return param.name, message.strip()[:MAX_TEXT_CHARS]
 
 
 def welcome(

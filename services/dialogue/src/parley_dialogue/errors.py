@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from parley_runtime.errors import PermanentError, TransientError
 
 
@@ -24,6 +26,17 @@ class WebhookRefused(PermanentError):
     header is one HTTP cannot carry, or it answered a client error (4xx other than 408 and 429)."""
 
     code = "webhook_refused"
+
+
+class WebhookDeclined(WebhookRefused):
+    """A `call` webhook answered 422 with JSON (`answer`): it refuses the request's values, and
+    may say which one and why (`completion.declined`)."""
+
+    code = "webhook_declined"
+
+    def __init__(self, message: str, answer: Any) -> None:
+        super().__init__(message)
+        self.answer = answer
 
 
 WEBHOOK_FAILURES = (WebhookError, WebhookRefused, TemplateError)

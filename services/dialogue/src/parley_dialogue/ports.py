@@ -90,7 +90,8 @@ class WebhookRequest(msgspec.Struct, frozen=True, kw_only=True):
 class WebhookCaller(Protocol):
     async def call(self, request: WebhookRequest) -> Any:
         """The decoded JSON answer. `WebhookError` when trying again may succeed, `WebhookRefused`
-        when it cannot (refused destination, 4xx answer)."""
+        when it cannot (refused destination, 4xx answer): `WebhookDeclined`, with the answer's
+        JSON, for a 422 that has some."""
         ...
 
     async def send(self, request: WebhookRequest) -> None:

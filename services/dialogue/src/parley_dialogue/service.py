@@ -14,12 +14,12 @@ from parley_dialogue.acf_export import to_acf
 from parley_dialogue.actions import build_request, stamped
 from parley_dialogue.bot_rules import untrainable
 from parley_dialogue.cache import DefinitionCache
-from parley_dialogue.completion import finish, kept_for_retry, keyed, welcome
-from parley_dialogue.conversation import Outcome, PendingAction, new_state
-from parley_dialogue.definition import BotDefinition, to_dataset, to_document
+from parley_dialogue.completion import declined, finish, kept_for_retry, keyed, welcome
+from parley_dialogue.conversation import ConversationState, Outcome, PendingAction, new_state
+from parley_dialogue.definition import ActionDef, BotDefinition, to_dataset, to_document
 from parley_dialogue.documents import parse_document
 from parley_dialogue.engine import advance
-from parley_dialogue.errors import WEBHOOK_FAILURES
+from parley_dialogue.errors import WEBHOOK_FAILURES, WebhookDeclined
 from parley_dialogue.ports import BotStore, ConversationStore, Nlu, Publisher, WebhookCaller, WebhookRequest
 from parley_dialogue.triggers import direct_trigger
 from parley_messages import (
@@ -136,11 +136,11 @@ class DialogueService:
             pending = outcome.action
             if pending is not None:
                 pending = keyed(pending, failed, new_id())
-                outcome = await self._run_action(
+                state, outcome = await self._run_action(
                     bot,
+                    state,
                     outcome,
                     pending,
-                    conversation_id,
                     correlation_id=request.correlation_id,
                     seconds_left=deadline.left(),
                 )
@@ -168,8 +168,8 @@ class DialogueService:
             deadline.check()
             if outcome is not None and outcome.action is not None:
                 pending = keyed(outcome.action, None, new_id())
-                outcome = await self._run_action(
-                    bot, outcome, pending, conversation_id, seconds_left=deadline.left()
+                state, outcome = await self._run_action(
+                    bot, state, outcome, pending, seconds_left=deadline.left()
                 )
             await self._conversations.save(state)
         if outcome is None:
@@ -258,45 +258,65 @@ class DialogueService:
     async def _run_action(
         self,
         bot: BotDefinition,
+        state: ConversationState,
         outcome: Outcome,
         pending: PendingAction,
-        conversation_id: str,
         *,
         correlation_id: str | None = None,
         seconds_left: float | None,
-    ) -> Outcome:
-        """Call the completed intent's webhook (or queue it: `mode: notify`), then render its replies.
+    ) -> tuple[ConversationState, Outcome]:
+        """Call the completed intent's webhook (or queue it: `mode: notify`), then render its replies;
+        a webhook that declined the values (a 422) reopens the form (`completion.declined`).
         A call ends by the turn's deadline (`seconds_left`) if that comes before its own timeout."""
+        conversation_id = state.conversation_id
         intent = bot.intent(pending.intent)
         action = intent.action if intent is not None else None
         if action is None:
-            return finish(outcome, bot, None, failed=True, rng=self._rng)
+            return state, finish(outcome, bot, None, failed=True, rng=self._rng)
         try:
-            request = stamped(
-                build_request(action, pending, bot=bot.name, conversation_id=conversation_id),
-                bot=bot.name,
+            result = await self._send(
+                bot,
+                action,
+                pending,
                 conversation_id=conversation_id,
-                key=pending.key,
                 correlation_id=correlation_id,
+                seconds_left=seconds_left,
             )
-            if action.mode == "notify":
-                await self._queue(bot.name, pending.intent, request, conversation_id, correlation_id)
-                result: object = {}
-            else:
-                if seconds_left is not None:
-                    request = msgspec.structs.replace(request, timeout=min(request.timeout, seconds_left))
-                result = await self._call(request)
         except (*WEBHOOK_FAILURES, TransientError) as exc:
-            log.warning(
-                "webhook.failed",
-                bot=bot.name,
-                intent=pending.intent,
-                mode=action.mode,
-                conversation_id=conversation_id,
-                error=str(exc),
-            )
-            return finish(outcome, bot, None, failed=True, rng=self._rng)
-        return finish(outcome, bot, result, rng=self._rng, conversation_id=conversation_id)
+            answer = exc.answer if isinstance(exc, WebhookDeclined) else None
+            reopened = declined(state, outcome, bot, answer, rng=self._rng, conversation_id=conversation_id)
+            fields = {"bot": bot.name, "intent": pending.intent, "conversation_id": conversation_id}
+            if reopened is not None:
+                log.info("webhook.declined", **fields, parameter=reopened[0].prompted)
+                return reopened
+            log.warning("webhook.failed", **fields, mode=action.mode, error=str(exc))
+            return state, finish(outcome, bot, None, failed=True, rng=self._rng)
+        return state, finish(outcome, bot, result, rng=self._rng, conversation_id=conversation_id)
+
+    async def _send(
+        self,
+        bot: BotDefinition,
+        action: ActionDef,
+        pending: PendingAction,
+        *,
+        conversation_id: str,
+        correlation_id: str | None,
+        seconds_left: float | None,
+    ) -> object:
+        """The webhook's answer (`call`), or `{}` once it is queued (`notify`)."""
+        request = stamped(
+            build_request(action, pending, bot=bot.name, conversation_id=conversation_id),
+            bot=bot.name,
+            conversation_id=conversation_id,
+            key=pending.key,
+            correlation_id=correlation_id,
+        )
+        if action.mode == "notify":
+            await self._queue(bot.name, pending.intent, request, conversation_id, correlation_id)
+            return {}
+        if seconds_left is not None:
+            request = msgspec.structs.replace(request, timeout=min(request.timeout, seconds_left))
+        return await self._call(request)
 
     async def _call(self, request: WebhookRequest) -> object:
         if self._webhooks is None:

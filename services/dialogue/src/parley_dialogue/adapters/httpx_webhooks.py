@@ -8,6 +8,8 @@ URL rewrites (`PARLEY_WEBHOOK_URL_REWRITES`) apply first, so the rewritten desti
 A request's `timeout` is a deadline for the whole exchange, resolution and answer included.
 Requests name Parley as their `User-Agent` unless their author wrote one.
 An answer that is not UTF-8 JSON nested at most `client_json.MAX_DEPTH` deep is a `WebhookError`.
+A called webhook's 422 with such JSON is a `WebhookDeclined` carrying it: the webhook refuses the
+values it was sent, which the turn may ask for again.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 import httpx
 
 from parley_dialogue.actions import header_problem
-from parley_dialogue.errors import WebhookError, WebhookRefused
+from parley_dialogue.errors import WebhookDeclined, WebhookError, WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.rewrites import UrlRewrites
 from parley_runtime.client_json import decode_json
@@ -34,6 +36,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 MAX_RESPONSE_BYTES = 262_144
 _RETRYABLE_STATUS = frozenset({408, 425, 429})
+DECLINED = 422
 
 
 async def resolve_host(host: str, port: int) -> list[str]:
@@ -97,6 +100,8 @@ class HttpxWebhookCaller:
                 timeout=request.timeout,
                 extensions=extensions,
             ) as response:
+                if read and response.status_code == DECLINED:
+                    raise await _declined(response)
                 _check_status(response.status_code)
                 return await _read_capped(response) if read else b""
         except httpx.HTTPError as exc:
@@ -179,6 +184,17 @@ def _check_status(status: int) -> None:
     if status < 500 and status not in _RETRYABLE_STATUS:
         raise WebhookRefused(f"webhook answered HTTP {status}")
     raise WebhookError(f"webhook answered HTTP {status}")
+
+
+async def _declined(response: httpx.Response) -> WebhookRefused:
+    """What a 422 answer means: a `WebhookDeclined` with its JSON, or, when it has none to read,
+    the refusal any other 4xx is."""
+    refused = f"webhook answered HTTP {DECLINED}"
+    try:
+        answer = _decoded(await _read_capped(response))
+    except WebhookError:
+        return WebhookRefused(refused)
+    return WebhookDeclined(refused, answer)
 
 
 def _decoded(body: bytes) -> Any:
