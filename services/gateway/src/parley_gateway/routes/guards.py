@@ -20,10 +20,13 @@ def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
 
 async def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     gateway: Gateway = connection.app.state.gateway
+    bot: str | None = connection.path_params.get("bot")
     principal = await gateway.access.admit_admin(
         bearer(connection.headers.get("authorization")),
         client_address(connection),
-        connection.path_params.get("bot"),
+        # Checked here, as the chat's guard does, before it is counted under (a Redis key) and before
+        # Litestar's check of the path pattern, which answered "Expected `str` matching regex ...".
+        None if bot is None else check_bot_name(bot),
     )
     structlog.contextvars.bind_contextvars(key_id=principal.key_id)
 
