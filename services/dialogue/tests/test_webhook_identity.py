@@ -196,3 +196,14 @@ async def test_a_greeting_sees_the_conversation_id_and_the_bot(shop):
     reply = await service.welcome(WelcomeRequest(bot="handoff", conversation_id="conv-8"))
     assert reply is not None
     assert [m.text for m in reply.messages] == ["Hi! This is handoff, conversation conv-8."]
+
+
+async def test_the_failure_sentence_sees_the_conversation_id(shop):
+    service = shop(RecordingWebhooks(error=WebhookError("connection refused")))
+    failure = "Our diary is offline: call us and quote {{ conversation_id }}."
+    document = json.loads(bikeshop())
+    document["settings"] = {"messages": {"action_failed": failure}}
+    await service.put_bot("bikeshop", json.dumps(document).encode())
+    await service.turn(ChatRequest(bot="bikeshop", text="/book", conversation_id="conv-3"))
+    reply = await service.turn(ChatRequest(bot="bikeshop", text="Monday", conversation_id="conv-3"))
+    assert [m.text for m in reply.messages] == ["Our diary is offline: call us and quote conv-3."]

@@ -38,7 +38,9 @@ def finish(
         return outcome
     rng = rng or random.Random()
     if failed:
-        rendered = notices.action_failed(bot, pending.slots, pending.context, rng)
+        rendered = notices.action_failed(
+            bot, pending.slots, pending.context, rng, conversation_id=conversation_id
+        )
     else:
         variables = template_variables(
             pending.slots, pending.context, result, conversation_id=conversation_id, bot=bot.name

@@ -106,9 +106,17 @@ def not_understood(
 
 
 def action_failed(
-    bot: BotDefinition, slots: Mapping[str, Any], context: Mapping[str, Any], rng: random.Random
+    bot: BotDefinition,
+    slots: Mapping[str, Any],
+    context: Mapping[str, Any],
+    rng: random.Random,
+    *,
+    conversation_id: str = "",
 ) -> Rendered:
-    return _said(bot.settings.messages.action_failed, slots, context, rng, {})
+    """Also sees `conversation_id` and `bot`, as the intent's replies would: a user may quote the
+    conversation to staff when the webhook is down ("Call us and quote {{ conversation_id }}.")."""
+    extra = {"conversation_id": conversation_id, "bot": bot.name}
+    return _said(bot.settings.messages.action_failed, slots, context, rng, extra)
 
 
 def _options(bot: BotDefinition, param: ParameterDef) -> list[str]:

@@ -272,7 +272,9 @@ class DialogueService:
         intent = bot.intent(pending.intent)
         action = intent.action if intent is not None else None
         if action is None:
-            return state, finish(outcome, bot, None, failed=True, rng=self._rng)
+            return state, finish(
+                outcome, bot, None, failed=True, rng=self._rng, conversation_id=conversation_id
+            )
         try:
             result = await self._send(
                 bot,
@@ -290,7 +292,8 @@ class DialogueService:
                 log.info("webhook.declined", **fields, parameter=reopened[0].prompted)
                 return reopened
             log.warning("webhook.failed", **fields, mode=action.mode, error=str(exc))
-            return state, finish(outcome, bot, None, failed=True, rng=self._rng)
+            failed = finish(outcome, bot, None, failed=True, rng=self._rng, conversation_id=conversation_id)
+            return state, failed
         return state, finish(outcome, bot, result, rng=self._rng, conversation_id=conversation_id)
 
     async def _send(
