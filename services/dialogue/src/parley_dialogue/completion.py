@@ -97,22 +97,48 @@ def declined(
     )
     if parameter is None:
         return state, done
+    rng = rng or random.Random()
+    return _asked_again(
+        state,
+        done,
+        bot=bot,
+        intent=intent,
+        pending=pending,
+        parameter=parameter,
+        rng=rng,
+        conversation_id=conversation_id,
+    )
+
+
+def _asked_again(
+    state: ConversationState,
+    done: Outcome,
+    *,
+    bot: BotDefinition,
+    intent: IntentDef,
+    pending: PendingAction,
+    parameter: str,
+    rng: random.Random,
+    conversation_id: str,
+) -> tuple[ConversationState, Outcome]:
+    """The form of `intent` open again without `parameter`'s value, which it asks for first."""
     slots = {name: value for name, value in pending.slots.items() if name != parameter}
     gaps = [parameter, *(name for name in missing(intent, slots) if name != parameter)]
     param = intent.parameter(parameter)
     assert param is not None, "_refusal names a parameter of the intent"
     variables = template_variables(slots, pending.context, conversation_id=conversation_id, bot=bot.name)
-    asked = prompt_for(param, variables, rng or random.Random())
+    asked = prompt_for(param, variables, rng)
     state = msgspec.structs.replace(
         state, active_intent=intent.id, slots=slots, missing=gaps, prompted=parameter
     )
-    return state, msgspec.structs.replace(
+    outcome = msgspec.structs.replace(
         done,
         messages=done.messages + asked.messages,
         slots=slots,
         missing_slots=gaps,
         problems=done.problems + asked.problems,
     )
+    return state, outcome
 
 
 def _refusal(answer: object, intent: IntentDef | None) -> tuple[str | None, str] | None:
