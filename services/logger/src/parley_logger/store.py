@@ -7,6 +7,11 @@ turn is written first and checked against the purges after, so a purge that land
 seen by one of the two, whichever runs last. `parley transcripts archive` carries each purge into
 the archives in blob storage and records how far it has in the same document
 (`archives_purged_through`, parley_logger.archive_purge).
+
+One conversation erased at an admin's request is handled alike: the gateway records the erasure in
+`conversation_erasures` (`_id` = bot:conversation, `through`; it expires after 15 days) and deletes
+the transcript; a turn of that time or earlier that arrives later is written, found there and taken
+out again.
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ SQS redelivers within minutes (a dead-letter replay: a turn that was never count
 conversation has 100 newer turns; the ids stay out of every listing."""
 
 
-Appended = Literal["stored", "duplicate", "purged"]
-"""What became of a turn: stored now, stored before (a redelivery), or dropped (its bot was deleted since)."""
+Appended = Literal["stored", "duplicate", "purged", "erased"]
+"""What became of a turn: stored now, stored before (a redelivery), or dropped: its bot was deleted
+since, or its conversation erased."""
 
 
 class Purged(msgspec.Struct, frozen=True, kw_only=True):
@@ -40,7 +46,8 @@ class Purged(msgspec.Struct, frozen=True, kw_only=True):
 
 class TranscriptStore(Protocol):
     async def append(self, turn: TurnCompleted) -> Appended:
-        """Store one turn, unless it was stored before or its bot was deleted after it."""
+        """Store one turn, unless it was stored before, or its bot was deleted or its conversation
+        erased after it."""
         ...
 
     async def purge(self, bot: str, through: datetime) -> Purged:
@@ -54,6 +61,7 @@ class MongoTranscriptStore:
         self._turns = db["turns"]
         self._conversations = db["conversations"]
         self._purges = db["bot_purges"]
+        self._erasures = db["conversation_erasures"]
 
     async def ensure_indexes(self) -> None:
         async with translate_errors():
@@ -77,10 +85,10 @@ class MongoTranscriptStore:
             except DuplicateKeyError:
                 outcome = "duplicate"
             await self._update_conversation(turn)
-            through = await self._purged_through(turn.bot)
-            if through is not None and stored_time(turn.occurred_at) <= through:
-                await self._purge_conversation(turn.bot, turn.conversation_id, through)
-                return "purged"
+            for dropped, through in await self._dropped_through(turn):
+                if stored_time(turn.occurred_at) <= through:
+                    await self._purge_conversation(turn.bot, turn.conversation_id, through)
+                    return dropped
         return outcome
 
     async def purge(self, bot: str, through: datetime) -> Purged:
@@ -141,9 +149,13 @@ class MongoTranscriptStore:
         async with translate_errors():
             await self._purges.update_one({"_id": bot}, {"$max": {"archives_purged_through": through}})
 
-    async def _purged_through(self, bot: str) -> datetime | None:
-        doc = await self._purges.find_one({"_id": bot})
-        return None if doc is None else doc["through"]
+    async def _dropped_through(self, turn: TurnCompleted) -> list[tuple[Appended, datetime]]:
+        """Up to when the turn's bot was deleted, and its conversation erased (the gateway's
+        `DELETE .../conversations/{id}` records it in `conversation_erasures`)."""
+        purge = await self._purges.find_one({"_id": turn.bot})
+        erasure = await self._erasures.find_one({"_id": f"{turn.bot}:{turn.conversation_id}"})
+        records: list[tuple[Appended, dict[str, Any] | None]] = [("purged", purge), ("erased", erasure)]
+        return [(dropped, doc["through"]) for dropped, doc in records if doc is not None]
 
     async def _purge_conversation(self, bot: str, conversation_id: str, through: datetime) -> None:
         """Delete one conversation's turns up to `through`; count what is left of it again, or
