@@ -15,6 +15,7 @@ from parley_gateway.app import create_app
 from parley_gateway.chat import ChatTurns
 from parley_gateway.clients import HttpDialogue, HttpParser
 from parley_gateway.deps import Gateway
+from parley_gateway.erasures import TranscriptErasures
 from parley_gateway.limits import RateLimits
 from parley_gateway.metrics import GatewayMetrics
 from parley_gateway.outbox import BackgroundPublisher
@@ -47,7 +48,8 @@ async def build_gateway(
     publisher = BackgroundPublisher(infra.bus)
     training = TrainingJobs(infra.db, catalog=dialogue, blobs=infra.blobs, publisher=publisher)
     transcripts = Transcripts(infra.db)
-    for store in (training, transcripts):
+    erasures = TranscriptErasures(infra.db)
+    for store in (training, transcripts, erasures):
         await store.ensure_indexes()
     return Gateway(
         settings=settings,
@@ -58,6 +60,7 @@ async def build_gateway(
         parser=parser,
         training=training,
         transcripts=transcripts,
+        erasures=erasures,
         analytics=Analytics(infra.db),
         metrics=metrics,
         publisher=publisher,

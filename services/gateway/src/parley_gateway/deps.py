@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 
 from parley_gateway.access import Gatekeeper
 from parley_gateway.chat import ChatTurns
+from parley_gateway.erasures import TranscriptErasures
 from parley_gateway.metrics import GatewayMetrics
 from parley_gateway.outbox import BackgroundPublisher
 from parley_gateway.ports import BotCatalog, Parser
@@ -25,6 +26,7 @@ class Gateway:
     parser: Parser
     training: TrainingJobs
     transcripts: Transcripts
+    erasures: TranscriptErasures
     analytics: Analytics
     metrics: GatewayMetrics
     publisher: BackgroundPublisher

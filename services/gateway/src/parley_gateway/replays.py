@@ -47,6 +47,10 @@ class ReplyLog(Protocol):
         """Drop the mark of a message whose answer is not kept, so a copy is answered afresh."""
         ...
 
+    async def forget(self, prefix: str) -> int:
+        """Drop every reply kept or being answered under a key starting with `prefix`; how many."""
+        ...
+
 
 class Replays:
     def __init__(
@@ -78,6 +82,12 @@ class Replays:
             if time.monotonic() > deadline:
                 return None
             await asyncio.sleep(self._poll_seconds)
+
+    async def forget_conversation(self, bot: str, conversation_id: str) -> int:
+        """Drop the replies kept for the conversation's messages (an erasure): keys are
+        `bot:conversation:id:text digest` (routes.websocket's `_replay_key`), and neither a bot name
+        nor a conversation id holds `:`."""
+        return await self._log.forget(f"{bot}:{conversation_id}:")
 
     async def _answered(self, key: str, answer: Callable[[], Awaitable[Answer]]) -> Answered:
         try:

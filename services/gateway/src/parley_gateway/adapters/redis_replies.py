@@ -5,7 +5,8 @@ same code)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator
+from collections.abc import AsyncIterator, Generator
+from typing import cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -35,6 +36,15 @@ class RedisReplyLog:
     async def release(self, key: str) -> None:
         with _translated():
             await self._redis.delete(_PREFIX + key)
+
+    async def forget(self, prefix: str) -> int:
+        """SCAN, not KEYS: an erasure is rare, and must not block Redis. `prefix` is made of names
+        and ids, which hold none of the pattern's special characters."""
+        scan = self._redis.scan_iter  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        found = cast("AsyncIterator[bytes]", scan(match=f"{_PREFIX}{prefix}*", count=1000))
+        with _translated():
+            keys = [key async for key in found]
+            return int(await self._redis.delete(*keys)) if keys else 0
 
 
 @contextlib.contextmanager

@@ -30,6 +30,7 @@ from parley_gateway.preconditions import ExportFormat, IfMatch, IfNoneMatch, exp
 from parley_gateway.queries import query_error
 from parley_gateway.readmodels import ConversationFilter, ConversationSummary, DayStats, Transcript
 from parley_gateway.routes.bot_schema import DOCUMENTS, EXPORTS
+from parley_gateway.routes.erasures import erasure_routes
 from parley_gateway.routes.guards import admin_guard, existing_bot
 from parley_gateway.routes.keys import key_routes
 from parley_gateway.routes.models import model_routes
@@ -375,6 +376,7 @@ admin_router = Router(
         parse,
         conversations,
         conversation,
+        *erasure_routes,
         analytics,
         *model_routes,
         *key_routes,

@@ -1,0 +1,81 @@
+"""One conversation's transcript erased at an admin's request (a user's right to erasure).
+
+The logger writes transcripts from its queue, so a turn of the conversation can still be on its
+way when the erasure runs, and SQS keeps no order: deleting alone would let it write the transcript
+again. The erasure is therefore recorded first, in `conversation_erasures` (`_id` = bot:conversation,
+`through` = the time of the erasure, `$max`), then the turns of that time or earlier and the
+conversation are deleted. The logger checks each turn it stores against the record, after the write,
+as it checks a deleted bot's (`bot_purges`), and takes an erased one out again: a write that lands
+in between is seen by one of the two. Turns stamped after the erasure are a new transcript under the
+same id. The record expires after `ERASURE_KEPT_DAYS`, longer than SQS keeps any message, dead-letter
+queues included; it holds no text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import msgspec
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from parley_runtime.errors import NotFoundError
+from parley_runtime.mongo import stored_time, translate_errors
+
+ERASURE_KEPT_DAYS = 15
+"""How long an erasure is remembered: SQS keeps a message 14 days at most, in a dead-letter queue too
+(it keeps the time it was first sent), so no turn of an erased conversation can arrive later."""
+
+RECENT_TURN_IDS = 100
+"""As the logger keeps them (`parley_logger.store.RECENT_TURN_IDS`), for a conversation recounted."""
+
+
+class Erased(msgspec.Struct, frozen=True, kw_only=True):
+    turns: int
+    """Turns deleted from MongoDB."""
+    later_turns: int
+    """Turns stamped after the erasure, kept as the conversation's new transcript (usually none)."""
+
+
+class TranscriptErasures:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._erasures = db["conversation_erasures"]
+        self._conversations = db["conversations"]
+        self._turns = db["turns"]
+
+    async def ensure_indexes(self) -> None:
+        async with translate_errors():
+            await self._erasures.create_index("expires_at", expireAfterSeconds=0)
+
+    async def erase(self, bot: str, conversation_id: str, through: datetime) -> Erased:
+        """Delete the conversation's turns up to `through`, and the conversation unless later turns
+        are left; `NotFoundError` when the bot has no such conversation (nothing is recorded)."""
+        through = stored_time(through)
+        key = {"bot": bot, "conversation_id": conversation_id}
+        record = {"$max": {"through": through, "expires_at": through + timedelta(days=ERASURE_KEPT_DAYS)}}
+        async with translate_errors():
+            if await self._conversations.find_one(key, {"_id": 1}) is None:
+                raise NotFoundError(f"no conversation {conversation_id!r} for bot {bot!r}")
+            await self._erasures.update_one(
+                {"_id": f"{bot}:{conversation_id}"}, {**record, "$setOnInsert": key}, upsert=True
+            )
+            deleted = await self._turns.delete_many({**key, "at": {"$lte": through}})
+            later = await self._recount(key, through)
+        return Erased(turns=deleted.deleted_count, later_turns=later)
+
+    async def _recount(self, key: dict[str, str], through: datetime) -> int:
+        """Count what is left of the conversation (turns stamped after the erasure), or delete it."""
+        cursor = self._turns.find(key, {"at": 1}).sort([("at", ASCENDING), ("_id", ASCENDING)])
+        left = [doc async for doc in cursor]
+        if not left:
+            await self._conversations.delete_one({**key, "last_turn_at": {"$lte": through}})
+            return 0
+        recount = {
+            "first_turn_at": left[0]["at"],
+            "last_turn_at": left[-1]["at"],
+            "turn_count": len(left),
+            "turn_ids": [doc["_id"] for doc in left[-RECENT_TURN_IDS:]],
+        }
+        await self._conversations.update_one(key, {"$set": recount})
+        return len(left)
