@@ -378,6 +378,28 @@ async def test_the_users_time_zone_is_passed_to_the_nlu(service, nlu):
     assert nlu.calls[-1].timezone == "America/Lima"
 
 
+async def test_the_bots_time_zone_holds_when_a_message_names_none(service, nlu):
+    await service.put_bot(
+        "greeter", GREETER.replace(b"name: ignored", b"name: ignored\nsettings:\n  timezone: Europe/Berlin")
+    )
+    await service.turn(ChatRequest(bot="greeter", text="hi"))
+    assert nlu.calls[-1].timezone == "Europe/Berlin"
+    await service.turn(ChatRequest(bot="greeter", text="hi", timezone="America/Lima"))
+    assert nlu.calls[-1].timezone == "America/Lima"
+
+
+async def test_a_bot_whose_time_zone_the_tz_database_does_not_list_is_refused(service):
+    doc = GREETER.replace(b"name: ignored", b"name: ignored\nsettings:\n  timezone: Berlin")
+    with pytest.raises(InvalidInputError) as refused:
+        await service.put_bot("greeter", doc)
+    assert refused.value.details == [
+        {
+            "path": "settings.timezone",
+            "message": "unknown time zone 'Berlin': use an IANA name such as 'Europe/Paris' or 'UTC'",
+        }
+    ]
+
+
 async def test_an_unknown_time_zone_is_invalid_input_and_parses_nothing(service, nlu):
     await service.put_bot("greeter", GREETER)
     with pytest.raises(InvalidInputError, match="unknown time zone"):

@@ -1,6 +1,7 @@
 """Rules on a bot as a whole: the NLU has something to learn, the settings name intents the
 engine can use and hold sentences it can say, a parameter's choices are values its entity
-can give, and its hours a range of the built-in time's values. Each problem is a (path, message)
+can give, its hours a range of the built-in time's values, and its time zone one the tz database
+lists. Each problem is a (path, message)
 pair; `validation` reports them with the rest."""
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from parley_dialogue.definition import BotDefinition, IntentDef, Messages, Setti
 from parley_dialogue.hours import hours_problem
 from parley_dialogue.replies import says_nothing
 from parley_dialogue.templates import template_problem
+from parley_runtime.errors import InvalidInputError
+from parley_runtime.timezones import check_timezone
 
 Problem = tuple[str, str]
 
@@ -49,6 +52,7 @@ def bot_problems(bot: BotDefinition) -> Iterator[Problem]:
     yield from _message_problems(bot.settings.messages)
     yield from _choice_problems(bot)
     yield from _hours_problems(bot)
+    yield from _timezone_problems(bot)
 
 
 def untrainable(bot: BotDefinition) -> Iterator[Problem]:
@@ -157,3 +161,10 @@ def _hours_problems(bot: BotDefinition) -> Iterator[Problem]:
             problem = None if param.hours is None else hours_problem(param.hours, param.entity, own_time)
             if problem is not None:
                 yield f"intents[{n}].parameters[{m}].hours", problem
+
+
+def _timezone_problems(bot: BotDefinition) -> Iterator[Problem]:
+    try:
+        check_timezone(bot.settings.timezone)
+    except InvalidInputError as exc:
+        yield "settings.timezone", str(exc)

@@ -78,6 +78,9 @@ class Settings(_Strict, frozen=True, kw_only=True):
     """When another intent interrupts a form: `resume` asks for the form again, `drop` abandons it."""
     chat_access: ChatAccess = "public"
     """`public`: anyone may chat with the bot; `key`: the gateway asks for an API key (chat scope)."""
+    timezone: str | None = None
+    """The IANA time zone ("Europe/Berlin") in which relative dates ("tomorrow") are read when a
+    message names none (the widget names the browser's; a REST client may not). None: UTC."""
     messages: Messages = Messages()
     """The built-in sentences, each of which a bot may word its own way."""
 

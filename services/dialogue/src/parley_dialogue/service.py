@@ -245,7 +245,10 @@ class DialogueService:
             return _unparsed(bot)
         try:
             parse = ParseRequest(
-                bot=bot.name, text=text, correlation_id=turn.correlation_id, timezone=turn.timezone
+                bot=bot.name,
+                text=text,
+                correlation_id=turn.correlation_id,
+                timezone=turn.timezone or bot.settings.timezone,
             )
             return await self._nlu.parse(parse)
         except NotTrainedError:
