@@ -38,14 +38,16 @@ COLLECTIONS = (
     "conversations",
     "turns",
     "bot_purges",
+    "conversation_erasures",
     "analytics_daily",
     "analytics_conversations",
     "analytics_users",
     "analytics_purges",
 )
 """Every collection Parley keeps: bot definitions (dialogue); API keys, as their digests (gateway);
-the model registry, deleted bots' retirements and training jobs (NLU); transcripts and deleted
-bots' purges (logger); daily aggregates, their first-sighting markers and purges (analytics)."""
+the model registry, deleted bots' retirements and training jobs (NLU); transcripts, deleted
+bots' purges and erased conversations (logger; the gateway records the erasures); daily
+aggregates, their first-sighting markers and purges (analytics)."""
 PREFIX = "backups/"
 BLOBS = "blobs/"
 """Where in a backup the model artifacts are, under their own keys."""

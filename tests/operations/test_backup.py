@@ -65,6 +65,9 @@ async def _populate(db: Any) -> None:
     await db["training_jobs"].insert_one({"_id": "job-2", "bot": "pizzeria", "status": "succeeded"})
     await db["model_retirements"].insert_one({"_id": "florist", "retired_order": 1, "retired_at": NOW})
     await db["bot_purges"].insert_one({"_id": "florist", "through": NOW})
+    await db["conversation_erasures"].insert_one(
+        {"_id": "pizzeria:c9", "bot": "pizzeria", "conversation_id": "c9", "since": NOW, "through": NOW}
+    )
     await db["analytics_daily"].insert_one(
         {"_id": "pizzeria:2026-11-27:03", "bot": "pizzeria", "by_intent": {"order%2Epizza": 2}}
     )

@@ -124,7 +124,12 @@ def test_replaying_an_unknown_queue_is_refused(sqs_prefix: str, capsys: pytest.C
 
 def test_archiving_a_day_reports_what_it_archived(database: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["transcripts", "archive", "--day", "2026-11-26"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"archived": [], "deleted_turns": 0, "purged": []}
+    assert json.loads(capsys.readouterr().out) == {
+        "archived": [],
+        "deleted_turns": 0,
+        "purged": [],
+        "erased": [],
+    }
 
 
 async def test_archiving_takes_a_deleted_bots_turns_out_of_its_archives(

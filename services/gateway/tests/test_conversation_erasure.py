@@ -60,6 +60,7 @@ async def test_the_erasure_is_recorded_for_the_logger_with_its_expiry(
     record = await infra.db["conversation_erasures"].find_one({"_id": f"pizzeria:{CONVERSATION}"})
     assert record is not None
     assert record["through"] > START
+    assert record["since"] == START  # its first turn: the archive job looks from that day on
     assert record["expires_at"] - record["through"] == timedelta(days=ERASURE_KEPT_DAYS)
 
 

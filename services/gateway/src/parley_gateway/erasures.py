@@ -38,6 +38,17 @@ class Erased(msgspec.Struct, frozen=True, kw_only=True):
     """Turns stamped after the erasure, kept as the conversation's new transcript (usually none)."""
 
 
+def _record(key: dict[str, str], conversation: dict[str, Any], through: datetime) -> dict[str, Any]:
+    """The erasure as the logger reads it: `through` for the turns still queued, and `since`, the
+    conversation's first turn, for the archive job (the days whose archives may hold it)."""
+    since = conversation.get("first_turn_at") or through
+    return {
+        "$setOnInsert": key,
+        "$max": {"through": through, "expires_at": through + timedelta(days=ERASURE_KEPT_DAYS)},
+        "$min": {"since": since},
+    }
+
+
 class TranscriptErasures:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self._erasures = db["conversation_erasures"]
@@ -53,12 +64,12 @@ class TranscriptErasures:
         are left; `NotFoundError` when the bot has no such conversation (nothing is recorded)."""
         through = stored_time(through)
         key = {"bot": bot, "conversation_id": conversation_id}
-        record = {"$max": {"through": through, "expires_at": through + timedelta(days=ERASURE_KEPT_DAYS)}}
         async with translate_errors():
-            if await self._conversations.find_one(key, {"_id": 1}) is None:
+            found = await self._conversations.find_one(key, {"first_turn_at": 1})
+            if found is None:
                 raise NotFoundError(f"no conversation {conversation_id!r} for bot {bot!r}")
             await self._erasures.update_one(
-                {"_id": f"{bot}:{conversation_id}"}, {**record, "$setOnInsert": key}, upsert=True
+                {"_id": f"{bot}:{conversation_id}"}, _record(key, found, through), upsert=True
             )
             deleted = await self._turns.delete_many({**key, "at": {"$lte": through}})
             later = await self._recount(key, through)

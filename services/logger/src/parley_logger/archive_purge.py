@@ -11,8 +11,9 @@ deletion of the name is carried in its turn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import msgspec
 import structlog
@@ -81,8 +82,14 @@ async def purge_bot_archives(purge: BotPurge, *, purges: PendingPurges, blobs: B
 async def purge_archive(blobs: BlobStore, key: str, through: datetime) -> ArchivePurged:
     """Drop the lines of `through` or earlier from one archive: rewrite it with the others, or
     delete it when there are none."""
+    return await drop_lines(blobs, key, lambda line: line_time(line) <= through)
+
+
+async def drop_lines(blobs: BlobStore, key: str, dropped: Callable[[dict[str, Any]], bool]) -> ArchivePurged:
+    """Drop the `dropped` lines from one archive: rewrite it with the others, or delete it when
+    there are none (also for a conversation erased: parley_logger.archive_erasure)."""
     lines = await read_archive(blobs, key)
-    kept = [line for line in lines if line_time(line) > through]
+    kept = [line for line in lines if not dropped(line)]
     if len(kept) == len(lines):
         return "untouched"
     if kept:

@@ -24,6 +24,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from parley_logger.archive_erasure import ConversationErasure
 from parley_logger.archive_purge import BotPurge
 from parley_messages import TurnCompleted
 from parley_runtime.mongo import stored_time, translate_errors
@@ -148,6 +149,21 @@ class MongoTranscriptStore:
         """Record that `bot`'s archives hold nothing of `through` or earlier (`$max`: never back)."""
         async with translate_errors():
             await self._purges.update_one({"_id": bot}, {"$max": {"archives_purged_through": through}})
+
+    async def erasures_not_archived(self) -> list[ConversationErasure]:
+        """Erasures not carried into the archives yet: never carried, or erased again since."""
+        carried_earlier = {"$expr": {"$lt": ["$archives_erased_through", "$through"]}}
+        query = {"$or": [{"archives_erased_through": None}, carried_earlier]}
+        async with translate_errors():
+            cursor = self._erasures.find(query).sort("_id", ASCENDING)
+            return [msgspec.convert(doc, ConversationErasure, strict=False) async for doc in cursor]
+
+    async def mark_archives_erased(self, bot: str, conversation_id: str, through: datetime) -> None:
+        """Record that `bot`'s archives hold nothing of the conversation of `through` or earlier."""
+        async with translate_errors():
+            await self._erasures.update_one(
+                {"_id": f"{bot}:{conversation_id}"}, {"$max": {"archives_erased_through": through}}
+            )
 
     async def _dropped_through(self, turn: TurnCompleted) -> list[tuple[Appended, datetime]]:
         """Up to when the turn's bot was deleted, and its conversation erased (the gateway's
