@@ -196,10 +196,12 @@ def parser(*, bots: bool = False) -> argparse.ArgumentParser:
         choices=["onnx-int8", "onnx", "torch", "hashing"],
         help=f"sentence model; default NLU_ENCODER, else {defaults.encoder}",
     )
+    # `parley nlu evaluate` looks for the default in the checkout too, from elsewhere (parley.checkout).
+    elsewhere = " here if there is one, else the checkout's" if bots else ""
     command.add_argument(
         "--model-cache",
         metavar="DIR",
-        help=f"ONNX export cache; default NLU_MODEL_CACHE, else {defaults.model_cache}"
+        help=f"ONNX export cache; default NLU_MODEL_CACHE, else {defaults.model_cache}{elsewhere}"
         " (a relative path is from the current directory)",
     )
     command.add_argument("--today", help="reference date for relative dates, YYYY-MM-DD (default: today)")
