@@ -30,8 +30,9 @@ async def erase_conversation(bot: BotPath, conversation_id: IdPath, gateway: Gat
     """Erase one conversation's transcript (its turns and its entry in the listing) and the replies
     kept for its resent messages; 404 when the bot has no such conversation. Turns of the
     conversation still queued for the logger are not stored; turns after the erasure start a new
-    transcript under the same id. Not erased: transcript archives already written to blob storage,
-    backups, and the conversation's counts in analytics (which hold no text)."""
+    transcript under the same id. Transcript archives already written lose it at the archive job's
+    next run. Not erased: the conversation's state (it expires a day after its last turn), backups,
+    and its counts in analytics (which hold no text)."""
     name = await existing_bot(gateway, bot)
     conversation = check_conversation_id(conversation_id)
     # The kept replies first: they are gone in minutes anyway, and should this fail, the transcript
