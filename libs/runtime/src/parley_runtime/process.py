@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 import msgspec
 import uvicorn
 
+from parley_runtime.errors import SettingsError
 from parley_runtime.health import serving_health
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.logging import configure_logging
@@ -19,6 +21,21 @@ from parley_runtime.worker import Worker, install_signal_handlers
 from parley_runtime.worker_settings import WorkerSettings
 
 S = TypeVar("S", bound=msgspec.Struct)
+
+SETTINGS_EXIT_STATUS = 2
+"""How a process ends when its settings are wrong (as `parley run` and the `parley` commands do):
+a usage error, which no restart mends, unlike a crash's 1."""
+
+
+def run_process(main: Callable[[], object]) -> None:
+    """Run an entry point's `main`. Settings found wrong, at the check at start or while the app is
+    built from them, end the process as they end `parley run`: every problem listed on stderr,
+    exit status 2, no traceback (which would bury the list and say the code failed)."""
+    try:
+        main()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(SETTINGS_EXIT_STATUS)
 
 
 def serve_http(

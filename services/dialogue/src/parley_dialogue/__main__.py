@@ -2,7 +2,12 @@
 
 from parley_dialogue.bootstrap import build_app
 from parley_dialogue.settings import DialogueSettings
-from parley_runtime.process import serve_http
+from parley_runtime.process import run_process, serve_http
+
+
+def main() -> None:
+    serve_http(DialogueSettings, build_app)
+
 
 if __name__ == "__main__":
-    serve_http(DialogueSettings, build_app)
+    run_process(main)

@@ -6,7 +6,7 @@ from functools import partial
 from parley_dialogue.bootstrap import build_notification_worker
 from parley_dialogue.settings import DialogueSettings
 from parley_runtime.infra import InfraSettings
-from parley_runtime.process import run_worker_process
+from parley_runtime.process import run_process, run_worker_process
 from parley_runtime.settings import check_settings, load_settings
 from parley_runtime.worker_settings import WorkerSettings
 
@@ -19,4 +19,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_process(main)

@@ -2,7 +2,12 @@
 
 from parley_gateway.bootstrap import build_app
 from parley_gateway.settings import GatewaySettings
-from parley_runtime.process import serve_http
+from parley_runtime.process import run_process, serve_http
+
+
+def main() -> None:
+    serve_http(GatewaySettings, build_app, proxies=lambda settings: settings.forwarded_allow_ips)
+
 
 if __name__ == "__main__":
-    serve_http(GatewaySettings, build_app, proxies=lambda settings: settings.forwarded_allow_ips)
+    run_process(main)

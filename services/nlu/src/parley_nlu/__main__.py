@@ -2,7 +2,12 @@
 
 from parley_nlu.bootstrap import build_app
 from parley_nlu.settings import NluSettings
-from parley_runtime.process import serve_http
+from parley_runtime.process import run_process, serve_http
+
+
+def main() -> None:
+    serve_http(NluSettings, build_app)
+
 
 if __name__ == "__main__":
-    serve_http(NluSettings, build_app)
+    run_process(main)

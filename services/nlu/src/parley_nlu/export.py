@@ -229,4 +229,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from parley_runtime.process import run_process
+
+    run_process(main)
