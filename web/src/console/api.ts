@@ -134,6 +134,9 @@ export class Api {
     this.request<ConversationSummary[]>("GET", `api/v1/bots/${enc(bot)}/conversations`, { query });
   conversation = (bot: string, id: string) =>
     this.request<Conversation>("GET", `api/v1/bots/${enc(bot)}/conversations/${enc(id)}`);
+  /** Erase one conversation for a user who asks: its transcript, now and from the archives at their next run. */
+  deleteConversation = (bot: string, id: string) =>
+    this.request<void>("DELETE", `api/v1/bots/${enc(bot)}/conversations/${enc(id)}`);
   analytics = (bot: string, from: string, to: string) =>
     this.request<Analytics>("GET", `api/v1/bots/${enc(bot)}/analytics`, { query: { from, to } });
 

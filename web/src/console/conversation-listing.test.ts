@@ -194,6 +194,15 @@ describe("useConversationListing", () => {
     expect(listing.loading).toBe(true);
   });
 
+  it("takes a deleted conversation off the list without asking again", async () => {
+    const server = new FakeServer();
+    await show(server, ANY_CONVERSATION);
+    await server.asked[0]?.answer([summary("c4"), summary("c3")]);
+    await act(() => listing.drop("c4"));
+    expect(ids()).toEqual(["c3"]);
+    expect(server.asked).toHaveLength(1);
+  });
+
   it("starts again when the filters change, dropping the answer for the old ones", async () => {
     const server = new FakeServer();
     await show(server, ANY_CONVERSATION);

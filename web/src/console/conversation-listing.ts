@@ -100,10 +100,12 @@ export interface Listing {
   error: string | null;
   /** Ask for the page after the last listed conversation; nothing while a page is on its way. */
   loadMore: () => void;
+  /** Take a conversation off the list (it was deleted), without asking for the pages again. */
+  drop: (id: string) => void;
 }
 
 type Load = (query: ConversationQuery) => Promise<ConversationSummary[]>;
-type State = Omit<Listing, "loadMore">;
+type State = Omit<Listing, "loadMore" | "drop">;
 
 /** `value` once it has stayed the same for `ms` milliseconds. */
 export function useSettled<T>(value: T, ms: number): T {
@@ -160,5 +162,7 @@ export function useConversationListing(
     if (busy.current || !state.more || !last) return;
     fetchPage(last);
   };
-  return { ...state, loadMore };
+  const drop = (id: string) =>
+    setState((s) => ({ ...s, conversations: s.conversations?.filter((c) => c.conversation_id !== id) ?? null }));
+  return { ...state, loadMore, drop };
 }

@@ -13,7 +13,7 @@ import {
   useConversationListing,
 } from "../conversation-listing";
 import { useDraft } from "../draft";
-import { href } from "../router";
+import { href, navigate } from "../router";
 import type { Conversation } from "../types";
 
 export function ConversationsPage({ selected }: { selected: string | undefined }) {
@@ -48,7 +48,13 @@ export function ConversationsPage({ selected }: { selected: string | undefined }
           </button>
         )}
       </aside>
-      <div class="content">{selected ? <Transcript key={selected} id={selected} /> : <Empty>Choose a conversation to read it.</Empty>}</div>
+      <div class="content">
+        {selected ? (
+          <Transcript key={selected} id={selected} onDeleted={() => listing.drop(selected)} />
+        ) : (
+          <Empty>Choose a conversation to read it.</Empty>
+        )}
+      </div>
     </div>
   );
 }
@@ -96,7 +102,37 @@ function Filters({ filters, onChange }: { filters: ConversationFilters; onChange
   );
 }
 
-function Transcript({ id }: { id: string }) {
+/** Erase the conversation for a user who asks (services/gateway/README.md, "Erasing a conversation"). */
+function DeleteConversation({ id, onDeleted }: { id: string; onDeleted: () => void }) {
+  const api = useApi();
+  const { bot } = useDraft();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    const gone = "Its transcript is deleted now, and from the transcript archives at their next run.";
+    if (!confirm(`Delete conversation ${id}? ${gone} This cannot be undone.`)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.deleteConversation(bot, id);
+      onDeleted();
+      navigate("bots", bot, "conversations");
+    } catch (err) {
+      setError(describe(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" class="danger" disabled={busy} onClick={remove}>
+        {busy ? "Deleting…" : "Delete conversation"}
+      </button>
+      <ErrorBox error={error} />
+    </>
+  );
+}
+
+function Transcript({ id, onDeleted }: { id: string; onDeleted: () => void }) {
   const api = useApi();
   const { bot } = useDraft();
   const [conversation, setConversation] = useState<Conversation | null>(null);
@@ -112,6 +148,7 @@ function Transcript({ id }: { id: string }) {
       <p class="muted small">
         {conversation.channel} · {when(conversation.first_turn_at)} – {when(conversation.last_turn_at)}
       </p>
+      <DeleteConversation id={id} onDeleted={onDeleted} />
       <ol class="turns">
         {conversation.turns.map((turn) => (
           <li key={turn.event_id} class={`turn${turn.fallback ? " fallback" : ""}`}>
