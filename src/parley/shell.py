@@ -5,7 +5,8 @@ conversation whose id the server assigns (as unguessable as any it gives); each 
 it (for a bot that greets with nothing, the first message starts it). A reply's buttons are
 numbered, and typing a number sends that button's payload. Each message carries this machine's
 time zone (`parley.localzone`), as the widget sends the browser's, so dates are read where the
-author is. End-of-file (Ctrl-D) or Ctrl-C ends the conversation.
+author is; `--timezone` sends another, or `none` sends none, so the bot's own (`settings.timezone`),
+else UTC, applies. End-of-file (Ctrl-D) or Ctrl-C ends the conversation.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def add_parser(commands: Any, *, parents: list[argparse.ArgumentParser]) -> None
     )
     chat.add_argument("bot")
     chat.add_argument("--debug", action="store_true", help="show each turn's intent, confidence and entities")
+    chat.add_argument(
+        "--timezone",
+        metavar="ZONE|none",
+        help="the IANA time zone dates are read in (Europe/Berlin); default this machine's; none: the"
+        " bot's settings.timezone, else UTC",
+    )
 
 
 def run(api: Api, args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
@@ -40,8 +47,8 @@ def run(api: Api, args: argparse.Namespace, *, stdin: TextIO | None = None) -> i
 
 
 def _converse(api: Api, args: argparse.Namespace, source: TextIO) -> int:
-    zone = local_zone()
-    dates = f"dates in {zone}" if zone else "dates in UTC"
+    zone = _zone(args.timezone)
+    dates = f"dates in {zone}" if zone else "dates in the bot's time zone, else UTC"
     print(f"chatting with {args.bot!r} at {api.url} ({dates}); Ctrl-D or Ctrl-C to end", file=sys.stderr)
     greeting = welcome(api, args.bot)
     conversation_id: str | None = greeting["conversation_id"] if greeting else None
@@ -66,6 +73,13 @@ def _converse(api: Api, args: argparse.Namespace, source: TextIO) -> int:
             continue
         conversation_id = reply["conversation_id"]
         buttons = _show(reply, debug=args.debug)
+
+
+def _zone(given: str | None) -> str | None:
+    """The zone to send: `--timezone`'s (the server checks it), none for `none`, else this machine's."""
+    if given is None:
+        return local_zone()
+    return None if given == "none" else given
 
 
 def _read(source: TextIO) -> str | None:

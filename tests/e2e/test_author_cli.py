@@ -379,7 +379,18 @@ def test_chat_without_a_websocket_client_goes_on_ungreeted(
     assert captured.err.splitlines()[1:] == [NO_CLIENT]
 
 
-def test_chat_sends_the_local_time_zone(
+@pytest.mark.parametrize(
+    ("given", "sent_zone", "said"),
+    [
+        (None, "Asia/Tokyo", "(dates in Asia/Tokyo)"),  # this machine's: TZ
+        ("Europe/Paris", "Europe/Paris", "(dates in Europe/Paris)"),
+        ("none", None, "(dates in the bot's time zone, else UTC)"),
+    ],
+)
+def test_chat_sends_the_local_time_zone_or_the_one_given(
+    given: str | None,
+    sent_zone: str | None,
+    said: str,
     parley: EmbeddedParley,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -390,13 +401,13 @@ def test_chat_sends_the_local_time_zone(
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     sent = _Recorded("/api/v1/bots/cli-zone/chat")
     api = Api(parley.base_url, parley.token, transport=sent)
-    args = argparse.Namespace(bot="cli-zone", debug=False)
+    args = argparse.Namespace(bot="cli-zone", debug=False, timezone=given)
     try:
         assert shell.run(api, args, stdin=io.StringIO("/hello\n/hours\n")) == 0
     finally:
         api.close()
-    assert [body["timezone"] for body in sent.bodies] == ["Asia/Tokyo", "Asia/Tokyo"]
-    assert "(dates in Asia/Tokyo)" in capsys.readouterr().err
+    assert [body.get("timezone") for body in sent.bodies] == [sent_zone, sent_zone]
+    assert said in capsys.readouterr().err
 
 
 def test_delete_asks_first(
