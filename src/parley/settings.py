@@ -57,10 +57,12 @@ def check_run_settings(environ: Mapping[str, str] | None = None) -> None:
     environ = os.environ if environ is None else environ
     problems = _problems(lambda: check_settings(*RUN_SETTINGS, environ=environ))
     names = env_names(DialogueSettings)
-    webhooks = [names["webhook_allow_networks"], names["webhook_url_rewrites"]]
+    parsed = ("webhook_allow_networks", "webhook_url_rewrites", "webhook_secrets")
+    webhooks = [names[field] for field in parsed]
     # Text fields: they load whatever else is wrong, and their parsers list what is wrong in them.
     dialogue = load_settings(DialogueSettings, {name: environ[name] for name in webhooks if name in environ})
     problems += _problems(dialogue.allowed_networks) + _problems(dialogue.url_rewrites)
+    problems += _problems(dialogue.secrets)
     if problems:
         raise SettingsError(problems)
 

@@ -12,6 +12,11 @@ rendered path with a `.` or `..` segment is refused: clients, proxies and server
 away, percent-encoded or not, so a reply of `..` would reach another path of the API. A header is
 sent only as HTTP can carry it: a token name, a value of visible ASCII, spaces and tabs.
 
+A header may name an operator's secret, `Bearer {{ secrets.SHOP_TOKEN }}`, beside literal text
+only: the reference is kept as written and the webhook adapter puts the value in as it sends
+(`webhook_secrets.py`). Nothing else may put a reference in a header: a value a template printed,
+or an id a caller gave, that reads as one is refused, so a user cannot have another secret sent.
+
 Every request also says where it comes from (`stamped`): the bot, the conversation, the turn's
 correlation id and an idempotency key that a retry of the same values keeps, since a call that
 timed out may still have been carried out.
@@ -32,6 +37,14 @@ from parley_dialogue.errors import WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.replies import template_variables
 from parley_dialogue.templates import literal_start, literal_texts, render
+from parley_dialogue.webhook_secrets import (
+    NAME,
+    REFERENCE,
+    SECRET_NAME_RULE,
+    SIGNATURE_HEADER,
+    references,
+    without_references,
+)
 
 TEMPLATED_ORIGIN = (
     "a template may not print the scheme, host or port of a webhook URL: write them out"
@@ -50,6 +63,10 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 CONVERSATION_HEADER = "x-parley-conversation-id"
 BOT_HEADER = "x-parley-bot"
 CORRELATION_HEADER = "x-correlation-id"
+NAMED_BESIDE_TEMPLATES = (
+    "names a secret beside a template: a header naming a secret holds only text besides"
+    " (`Bearer {{ secrets.SHOP_TOKEN }}`)"
+)
 
 
 def build_request(
@@ -65,7 +82,7 @@ def build_request(
         raise WebhookRefused("the webhook URL must start with http:// or https://")
     if has_dot_segment(urlsplit(url).path):
         raise WebhookRefused(f"the webhook URL {DOT_SEGMENT}")
-    headers = {name: _header_value(name, render(value, variables)) for name, value in action.headers.items()}
+    headers = {name: _header(name, value, variables) for name, value in action.headers.items()}
     body: bytes | None = None
     if action.body is not None:
         body = render(action.body, variables, landing="json" if action.json else "text").encode()
@@ -99,7 +116,7 @@ def stamped(
     added = {
         name: value
         for name, value in ours.items()
-        if value and name not in written and header_problem(name, value) is None  # a caller's odd id
+        if value and name not in written and _sendable(name, value)  # a caller's odd id
     }
     return msgspec.structs.replace(request, headers={**request.headers, **added})
 
@@ -112,7 +129,7 @@ def action_problems(action: ActionDef) -> Iterator[tuple[str, str]]:
         yield "url", problem
     for name, value in action.headers.items():
         texts = (header_text_problem(text) for text in literal_texts(value))
-        problem = header_name_problem(name) or next(filter(None, texts), None)
+        problem = header_name_problem(name) or _secret_problem(name, value) or next(filter(None, texts), None)
         if problem is not None:
             yield f"headers.{name}", problem
 
@@ -196,6 +213,36 @@ def _path_problem(literal: str, templated: bool) -> str | None:
 
 def _shortened(text: str) -> str:
     return text if len(text) <= 40 else f"{text[:40]}…"
+
+
+def _secret_problem(name: str, value: str) -> str | None:
+    """Why the secrets `value` names cannot be sent as written; None when they can (or it names none)."""
+    if name.lower() == SIGNATURE_HEADER:
+        return "is Parley's signature header: name the secret to sign with in the action's `sign`"
+    named = references(value)
+    wrong = next((n for n in named if not NAME.fullmatch(n)), None)
+    if wrong is not None:
+        return f"names the secret {wrong!r}: {SECRET_NAME_RULE}"
+    if named and literal_start(without_references(value)) != without_references(value):
+        return NAMED_BESIDE_TEMPLATES
+    return None
+
+
+def _header(name: str, source: str, variables: dict[str, Any]) -> str:
+    """A header's value as sent: a value naming secrets as written, any other rendered."""
+    if references(source):
+        rest = without_references(source)
+        if literal_start(rest) != rest:  # stored before saving refused it
+            raise WebhookRefused(f"webhook header {name!r} {NAMED_BESIDE_TEMPLATES}")
+        return _header_value(name, source)
+    value = _header_value(name, render(source, variables))
+    if REFERENCE.search(value):
+        raise WebhookRefused(f"webhook header {name!r} printed a reference to a secret: only text names one")
+    return value
+
+
+def _sendable(name: str, value: str) -> bool:
+    return header_problem(name, value) is None and not REFERENCE.search(value)
 
 
 def _header_value(name: str, rendered: str) -> str:

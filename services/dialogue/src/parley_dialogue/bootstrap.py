@@ -69,9 +69,12 @@ def _conversations(infra: Infra, settings: DialogueSettings) -> ConversationStor
 
 
 def _webhooks(infra: Infra, settings: DialogueSettings) -> HttpxWebhookCaller:
-    """Webhooks behind the SSRF guard, with the operator's URL rewrites; closed with `infra`."""
+    """Webhooks behind the SSRF guard, with the operator's URL rewrites and secrets; closed with
+    `infra`."""
     webhooks = HttpxWebhookCaller(
-        allow_networks=settings.allowed_networks(), rewrites=settings.url_rewrites()
+        allow_networks=settings.allowed_networks(),
+        rewrites=settings.url_rewrites(),
+        secrets=settings.secrets(),
     )
     infra.on_close(webhooks.aclose)
     return webhooks

@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 
 from parley_dialogue.rewrites import UrlRewrites
+from parley_dialogue.webhook_secrets import WebhookSecrets
 from parley_runtime.errors import SettingsError
 from parley_runtime.settings import env
 
@@ -37,6 +38,9 @@ class DialogueSettings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_url_rewrites: Annotated[str, env("PARLEY_WEBHOOK_URL_REWRITES")] = ""
     """Comma-separated `from=to` base URLs: webhook URLs starting with `from` go to `to` instead
     (staging or test stubs for imported bots, whose documents stay unchanged)."""
+    webhook_secrets: Annotated[str, env("PARLEY_WEBHOOK_SECRETS")] = ""
+    """Secrets that webhook headers name (`{{ secrets.NAME }}`) and actions sign with (`sign`): a
+    JSON object of names to values, or the path of a file holding one. Read once, at start."""
 
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         """`webhook_allow_networks` parsed; `SettingsError` names every malformed entry."""
@@ -57,3 +61,10 @@ class DialogueSettings(msgspec.Struct, frozen=True, kw_only=True):
             return UrlRewrites.parse(self.webhook_url_rewrites)
         except ValueError as exc:
             raise SettingsError([f"PARLEY_WEBHOOK_URL_REWRITES: {exc}"]) from exc
+
+    def secrets(self) -> WebhookSecrets:
+        """`webhook_secrets` parsed (a file's read); `SettingsError` names the problems, never a value."""
+        try:
+            return WebhookSecrets.parse(self.webhook_secrets)
+        except ValueError as exc:
+            raise SettingsError([f"PARLEY_WEBHOOK_SECRETS: {exc}"]) from None

@@ -61,6 +61,12 @@ _FORBIDDEN_NAMES = frozenset(
     ]
 )
 
+SECRETS = "secrets"
+SECRETS_ONLY_IN_HEADERS = (
+    "'secrets' is named only in a webhook header's value, as {{ secrets.NAME }} beside text:"
+    " a secret is never printed into a reply, a URL or a body"
+)
+
 
 def template_problem(source: str) -> str | None:
     """Why `source` may not be saved as a template, or None when it may."""
@@ -112,6 +118,8 @@ def _node_problem(node: nodes.Node) -> str | None:  # noqa: PLR0911 - one check 
         return f"'{type(node).__name__.lower()}' is not allowed in templates"
     if isinstance(node, nodes.Name) and node.name in _FORBIDDEN_NAMES:
         return f"'{node.name}' is not available in templates"
+    if isinstance(node, nodes.Name) and node.name == SECRETS:
+        return SECRETS_ONLY_IN_HEADERS
     if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
         return f"attribute '{node.attr}' is not accessible"
     if isinstance(node, nodes.Call) and _calls_forbidden_method(node):

@@ -27,6 +27,7 @@ from parley_dialogue.patterns import pattern_problem
 from parley_dialogue.replies import SEPARATOR, is_blank, says_nothing
 from parley_dialogue.shapes import shape_problems, unknown_field
 from parley_dialogue.templates import template_problem
+from parley_dialogue.webhook_secrets import without_references
 from parley_messages import BUILTIN_ENTITIES, MAX_TEXT_CHARS, Button, EntityValueDef
 from parley_runtime.errors import InvalidInputError
 
@@ -162,8 +163,8 @@ def _intent_problems(
         yield from _template_problems(f"{path}.action.url", action.url)
         if action.body is not None:
             yield from _template_problems(f"{path}.action.body", action.body)
-        for key, value in action.headers.items():
-            yield from _template_problems(f"{path}.action.headers.{key}", value)
+        for key, value in action.headers.items():  # secret references are no template's
+            yield from _template_problems(f"{path}.action.headers.{key}", without_references(value))
         for field, message in action_problems(action):
             yield _problem(f"{path}.action.{field}", message)
 

@@ -7,6 +7,9 @@ that changes between check and connect cannot redirect it. Redirects are not fol
 URL rewrites (`PARLEY_WEBHOOK_URL_REWRITES`) apply first, so the rewritten destination is checked.
 A request's `timeout` is a deadline for the whole exchange, resolution and answer included.
 Requests name Parley as their `User-Agent` unless their author wrote one.
+A header's secret references (`{{ secrets.NAME }}`) get their values here, as the request goes
+out, and a request holding an `X-Parley-Signature` reference is signed with that secret
+(`webhook_secrets.py`): the values are in no request the turn built or queued.
 An answer that is not UTF-8 JSON nested at most `client_json.MAX_DEPTH` deep is a `WebhookError`.
 A called webhook's 422 with such JSON is a `WebhookDeclined` carrying it: the webhook refuses the
 values it was sent, which the turn may ask for again.
@@ -17,17 +20,20 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cache
 from importlib import metadata
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
-from parley_dialogue.actions import header_problem
+from parley_dialogue.actions import IDEMPOTENCY_HEADER, header_problem
 from parley_dialogue.errors import WebhookDeclined, WebhookError, WebhookRefused
 from parley_dialogue.ports import WebhookRequest
 from parley_dialogue.rewrites import UrlRewrites
+from parley_dialogue.webhook_secrets import SIGNATURE_HEADER, WebhookSecrets, references
 from parley_runtime.client_json import decode_json
 from parley_runtime.errors import InvalidInputError
 
@@ -37,6 +43,7 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 MAX_RESPONSE_BYTES = 262_144
 _RETRYABLE_STATUS = frozenset({408, 425, 429})
 DECLINED = 422
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 async def resolve_host(host: str, port: int) -> list[str]:
@@ -53,8 +60,12 @@ class HttpxWebhookCaller:
         rewrites: UrlRewrites | None = None,
         client: httpx.AsyncClient | None = None,
         resolve: Resolver = resolve_host,
+        secrets: WebhookSecrets | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._allow = list(allow_networks)
+        self._secrets = secrets or WebhookSecrets()
+        self._clock = clock
         self._rewrites = rewrites or UrlRewrites()
         self._client = client or httpx.AsyncClient(follow_redirects=False)
         self._resolve = resolve
@@ -84,9 +95,7 @@ class HttpxWebhookCaller:
 
     async def _exchange_unbounded(self, request: WebhookRequest, *, read: bool) -> bytes:
         url = _with_params(_absolute_url(self._rewrites.apply(request.url)), request.params)
-        headers = _checked_headers(request.headers)
-        if not any(name.lower() == "user-agent" for name in headers):
-            headers["user-agent"] = user_agent()
+        headers, body = self._outgoing(request)
         address = await self._checked_address(url)
         headers["host"] = url.netloc.decode("ascii")
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
@@ -95,8 +104,7 @@ class HttpxWebhookCaller:
                 request.method,
                 url.copy_with(host=str(address)),
                 headers=headers,
-                data=request.form or None,
-                content=request.body,
+                content=body,
                 timeout=request.timeout,
                 extensions=extensions,
             ) as response:
@@ -106,6 +114,38 @@ class HttpxWebhookCaller:
                 return await _read_capped(response) if read else b""
         except httpx.HTTPError as exc:
             raise WebhookError(f"webhook call failed: {type(exc).__name__}") from exc
+
+    def _outgoing(self, request: WebhookRequest) -> tuple[dict[str, str], bytes | None]:
+        """The headers and body to send: a form encoded, secrets put in, the request signed."""
+        headers, body = dict(request.headers), request.body
+        if request.form:
+            body = _form_body(request.form)
+            if not any(name.lower() == "content-type" for name in headers):
+                headers["content-type"] = FORM_TYPE
+        headers = _checked_headers(self._with_secrets(headers, body or b""))
+        if not any(name.lower() == "user-agent" for name in headers):
+            headers["user-agent"] = user_agent()
+        return headers, body
+
+    def _with_secrets(self, headers: dict[str, str], body: bytes) -> dict[str, str]:
+        """`headers` with their secrets' values put in, and the signature made when one names
+        the secret to sign with; `WebhookRefused` for a secret this process does not have."""
+        resolved = {
+            name: self._secrets.resolved(value)
+            for name, value in headers.items()
+            if name.lower() != SIGNATURE_HEADER
+        }
+        for name, value in headers.items():
+            if name.lower() == SIGNATURE_HEADER:
+                resolved[name] = self._signature(value, headers, body)
+        return resolved
+
+    def _signature(self, value: str, headers: dict[str, str], body: bytes) -> str:
+        named = references(value)
+        if len(named) != 1:
+            raise WebhookRefused(f"webhook header {SIGNATURE_HEADER!r} is Parley's: actions sign with `sign`")
+        key = next((v for k, v in headers.items() if k.lower() == IDEMPOTENCY_HEADER), "")
+        return self._secrets.signature(named[0], timestamp=int(self._clock()), key=key, body=body)
 
     async def _checked_address(self, url: httpx.URL) -> Address:
         port = url.port or (443 if url.scheme == "https" else 80)
@@ -175,6 +215,11 @@ def _checked_headers(headers: dict[str, str]) -> dict[str, str]:
         if problem is not None:
             raise WebhookRefused(f"webhook header {name!r} {problem}")
     return {name: value for name, value in headers.items() if name.lower() != "host"}
+
+
+def _form_body(form: dict[str, str]) -> bytes:
+    """A form as httpx encodes one, made here so that a signature covers the bytes sent."""
+    return urlencode(form).encode("ascii")
 
 
 def _check_status(status: int) -> None:
