@@ -17,7 +17,7 @@ from parley.settings import EmbeddedSettings, check_run_settings
 from parley_runtime.errors import InvalidInputError, ParleyError, SettingsError
 from parley_runtime.infra import Infra, InfraSettings, connect_infra
 from parley_runtime.logging import configure_logging
-from parley_runtime.settings import load_settings
+from parley_runtime.settings import check_settings, load_settings
 
 NEEDS_DATABASE = frozenset({"transcripts", "backup", "restore"})
 """Commands that read or write Parley's documents, so need MONGODB_URL: on a fresh emulation a
@@ -176,6 +176,7 @@ def _run() -> int:
 
 
 async def _with_infra(args: argparse.Namespace) -> int:
+    check_settings(*_settings_read(args.command))
     settings = load_settings(InfraSettings)
     configure_logging(settings.log_level)
     commands: dict[str, Callable[[Infra, argparse.Namespace], Awaitable[int]]] = {
@@ -199,6 +200,17 @@ async def _with_infra(args: argparse.Namespace) -> int:
         return await commands[args.command](infra, args)
     finally:
         await infra.aclose()
+
+
+def _settings_read(command: str) -> tuple[type[msgspec.Struct], ...]:
+    """The settings groups an operations command reads, checked at its start as a service checks
+    its own: every bad value listed at once, and each variable under Parley's prefixes that none of
+    them reads warned of with the setting it likely meant (decision 132)."""
+    if command == "transcripts":
+        from parley_logger.settings import LoggerSettings  # noqa: PLC0415 - as _transcripts
+
+        return (InfraSettings, LoggerSettings)
+    return (InfraSettings,)
 
 
 async def _queues(infra: Infra, args: argparse.Namespace) -> int:
