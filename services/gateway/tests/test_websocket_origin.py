@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 import pytest
+import structlog
 from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
@@ -65,6 +66,40 @@ async def test_with_the_setting_empty_only_the_gateways_own_pages_may_chat(chat_
     assert own.first["type"] == "bot_message"
     assert (refused.first["code"], refused.first["message"], refused.code) == ("forbidden", REFUSAL, 4403)
     assert refused.reason == REFUSAL.encode()[:123].decode()  # a browser's CloseEvent.reason
+
+
+async def test_the_operators_log_says_what_entry_would_let_a_refused_page_in(chat_from: Any) -> None:
+    with structlog.testing.capture_logs() as logs:
+        refused = await chat_from(["https://shop.example.com"], "https://www.shop.example.com")
+    assert refused.first["message"] == (  # the page is told neither the entries nor how to add one
+        "pages on 'https://www.shop.example.com' may not open this chat: "
+        "only the gateway's own pages and origins in GATEWAY_CORS_ORIGINS may"
+    )
+    [line] = [log for log in logs if log["event"] == "websocket.origin_refused"]
+    assert line["origin"] == "https://www.shop.example.com"
+    assert line["allowed"] == ["https://shop.example.com"]
+    assert line["hint"] == (
+        "to allow it, add 'https://www.shop.example.com' to GATEWAY_CORS_ORIGINS"
+        " (entries are scheme://host[:port])"
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "hint"),
+    [
+        ("https://shop.example/cart", "entries of GATEWAY_CORS_ORIGINS are scheme://host[:port]"),
+        ("https://*.example", "entries of GATEWAY_CORS_ORIGINS are scheme://host[:port]"),
+        ("null", "a 'null' entry would let every such page in"),
+    ],
+)
+async def test_an_origin_no_browser_sends_or_null_is_not_offered_as_an_entry(
+    chat_from: Any, origin: str, hint: str
+) -> None:
+    """A client that is not a browser may send any `Origin`; a pattern or a path is not one to add."""
+    with structlog.testing.capture_logs() as logs:
+        await chat_from([SHOP], origin)
+    [line] = [log for log in logs if log["event"] == "websocket.origin_refused"]
+    assert hint in line["hint"] and "to allow it" not in line["hint"]
 
 
 async def test_a_listed_origin_may_chat_and_another_may_not(chat_from: Any) -> None:

@@ -21,7 +21,8 @@ their id, as do user messages beyond `GATEWAY_WS_MESSAGES_PER_SECOND` once the b
 Opening counts against the client address's request limit; each user message counts against the
 key's, as each REST chat request does (over it: a `rate_limited` error frame, the socket stays open).
 A browser page may open it from the gateway's own origin or one `GATEWAY_CORS_ORIGINS` allows (as
-REST's CORS reads it); a handshake without `Origin` (not a browser) is not checked.
+REST's CORS reads it); a handshake without `Origin` (not a browser) is not checked. A refused
+page is told the setting; the operator's log line (`websocket.origin_refused`) the entry to add.
 Close codes: 4400 bad request, 4401 key needed, 4403 key or page origin not allowed, 4404 unknown
 bot, 4408 idle, 4429 too many connections from the address, 1008 not reading, 1013 try again later.
 A refusal's error frame says why, and so does its close frame's reason.
@@ -54,6 +55,7 @@ from parley_gateway.frames import (
 )
 from parley_gateway.keys import bearer
 from parley_gateway.names import check_bot_name, check_chat_conversation_id
+from parley_gateway.origin_entries import origin_problems
 from parley_gateway.origins import origin_allowed
 from parley_gateway.queries import check_given_once
 from parley_gateway.replays import Answer
@@ -208,11 +210,25 @@ def _check_origin(socket: WebSocket[Any, Any, Any], allowed: list[str]) -> None:
     """Refuse a page whose origin `GATEWAY_CORS_ORIGINS` does not allow (CORS, which guards REST,
     does not apply to websockets: a browser opens one from any page)."""
     origin = socket.headers.get("origin")
-    if origin is not None and not origin_allowed(origin, socket.headers.get("host"), tuple(allowed)):
-        raise ForbiddenError(
-            f"pages on {origin[:100]!r} may not open this chat: "
-            "only the gateway's own pages and origins in GATEWAY_CORS_ORIGINS may"
-        )
+    if origin is None or origin_allowed(origin, socket.headers.get("host"), tuple(allowed)):
+        return
+    # The page's visitor is told which setting refuses it, never its entries nor how to add one:
+    # only the operator can, so the operator's line says it.
+    log.info("websocket.origin_refused", origin=origin[:100], allowed=allowed, hint=_entry_hint(origin))
+    raise ForbiddenError(
+        f"pages on {origin[:100]!r} may not open this chat: "
+        "only the gateway's own pages and origins in GATEWAY_CORS_ORIGINS may"
+    )
+
+
+def _entry_hint(origin: str) -> str:
+    """How the operator would let pages of `origin` open the chat: the entry to add, when a browser
+    could have sent it (a client that is not a browser may send any text)."""
+    if origin == "null":
+        return "a sandboxed frame or a local file: a 'null' entry would let every such page in"
+    if len(origin) > 100 or "*" in origin or origin_problems([origin]):
+        return "entries of GATEWAY_CORS_ORIGINS are scheme://host[:port], as a browser sends an origin"
+    return f"to allow it, add {origin!r} to GATEWAY_CORS_ORIGINS (entries are scheme://host[:port])"
 
 
 def _announced_start(start: str | None) -> bool:
