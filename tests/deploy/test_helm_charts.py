@@ -175,6 +175,24 @@ def test_the_gateway_believes_the_load_balancers_forwarded_addresses(
     assert not any(ipaddress.ip_address("203.0.113.1") in network for network in networks)
 
 
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_dialogue_and_the_notifier_read_the_same_optional_webhook_secrets(
+    render: Render, environment: str
+) -> None:
+    """Both send webhooks, so both need the values bots' headers name; a release without the
+    Secret starts, and only the webhooks that name a secret fail."""
+    refs = [
+        next(
+            item
+            for item in container(render(chart, environment))["env"]
+            if item["name"] == "PARLEY_WEBHOOK_SECRETS"
+        )
+        for chart in ("parley-dialogue", "parley-notifier")
+    ]
+    expected = {"name": "parley-webhooks", "key": "secrets.json", "optional": True}
+    assert [ref["valueFrom"]["secretKeyRef"] for ref in refs] == [expected, expected]
+
+
 @pytest.mark.parametrize(("deployable", "environment"), CASES, ids=IDS)
 def test_pods_run_as_non_root_with_a_read_only_root_filesystem(
     render: Render, deployable: Deployable, environment: str

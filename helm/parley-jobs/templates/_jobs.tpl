@@ -120,6 +120,9 @@ spec:
                     secretKeyRef:
                       name: {{ $ref.secret }}
                       key: {{ $ref.key }}
+                      {{- if $ref.optional }}
+                      optional: true
+                      {{- end }}
                 {{- end }}
                 {{- range $name, $value := $values.config }}
                 - name: {{ $name }}

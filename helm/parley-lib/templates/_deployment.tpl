@@ -70,6 +70,9 @@ spec:
                 secretKeyRef:
                   name: {{ $ref.secret }}
                   key: {{ $ref.key }}
+                  {{- if $ref.optional }}
+                  optional: true
+                  {{- end }}
             {{- end }}
           {{- end }}
           {{- $health := .Values.health | default dict }}
