@@ -340,6 +340,15 @@ async def test_a_save_cannot_expect_both_a_version_and_no_bot(dialogue: Dialogue
 # Deleting, and bots that do not exist
 
 
+async def test_a_forgotten_conversation_goes_on_as_a_new_one(dialogue: Dialogue) -> None:
+    await dialogue.put_bot(BOT, SHOP_YAML, "application/yaml")
+    conversation = (await dialogue.turn(ChatRequest(bot=BOT, text="hi"))).conversation_id
+    assert await dialogue.forget_conversation(BOT, conversation) is None
+    assert await dialogue.forget_conversation(BOT, "c" * 32) is None  # one without state
+    again = await dialogue.turn(ChatRequest(bot=BOT, text="hi", conversation_id=conversation))
+    assert again.conversation_id == conversation
+
+
 async def test_a_deleted_bot_is_gone(dialogue: Dialogue) -> None:
     await dialogue.put_bot(BOT, SHOP_YAML, "application/yaml")
     await dialogue.delete_bot(BOT)

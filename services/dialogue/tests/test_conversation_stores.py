@@ -76,6 +76,16 @@ async def test_a_saved_state_loads_back_equal(make_store: MakeStore, bot: str) -
     assert await store.load(bot, "other") is None
 
 
+async def test_a_forgotten_state_is_gone_and_the_others_stay(make_store: MakeStore, bot: str) -> None:
+    store = make_store(ttl_seconds=60)
+    for conversation in ("c", "d"):
+        await store.save(ConversationState(conversation_id=conversation, bot=bot, slots={"name": "Ann"}))
+    assert await store.forget(bot, "c") is True
+    assert await store.load(bot, "c") is None
+    assert await store.load(bot, "d") is not None
+    assert await store.forget(bot, "c") is False
+
+
 async def test_a_state_expires_after_its_time_to_live(make_store: MakeStore, bot: str) -> None:
     store = make_store(ttl_seconds=1)
     await store.save(ConversationState(conversation_id="c", bot=bot))

@@ -54,6 +54,8 @@ class InMemoryDialogue:
         self.welcomes: list[WelcomeRequest] = []
         self.hold: Callable[[], Awaitable[None]] | None = None
         self.retired: list[str] = []
+        self.forgotten: list[tuple[str, str]] = []
+        """Conversations whose state was deleted (an erasure)."""
 
     def fail_next_turn(self, error: Exception) -> None:
         """Make the next turn raise `error`, as a dialogue restarting would; the ones after answer."""
@@ -83,6 +85,10 @@ class InMemoryDialogue:
         name = request.context.get("username")
         text = "welcome" if name is None else f"welcome, {name}"
         return ChatReply(conversation_id=request.conversation_id, messages=[OutMessage(text=text)])
+
+    async def forget_conversation(self, bot: str, conversation_id: str) -> None:
+        self._known(bot)
+        self.forgotten.append((bot, conversation_id))
 
     async def put_bot(
         self,

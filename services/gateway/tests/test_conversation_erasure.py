@@ -16,6 +16,8 @@ from parley_gateway.erasures import ERASURE_KEPT_DAYS, TranscriptErasures
 from parley_runtime.errors import NotFoundError
 from parley_runtime.infra import Infra
 
+from .conftest import InMemoryDialogue
+
 CONVERSATION = "c" * 32
 OTHER = "d" * 32
 START = datetime(2026, 11, 27, 12, tzinfo=UTC)
@@ -50,6 +52,14 @@ async def test_an_erased_conversation_is_gone_from_the_transcripts_and_the_listi
     assert [c["conversation_id"] for c in listed] == [OTHER]
     assert await _turns(infra, CONVERSATION) == []
     assert len(await _turns(infra, OTHER)) == 1
+
+
+async def test_the_dialogue_forgets_the_conversations_state(
+    client: AsyncTestClient[Litestar], admin: dict[str, str], infra: Infra, dialogue: InMemoryDialogue
+) -> None:
+    await _seed(infra, CONVERSATION, START)
+    await client.delete(_url(CONVERSATION), headers=admin)
+    assert dialogue.forgotten == [("pizzeria", CONVERSATION)]
 
 
 async def test_the_erasure_is_recorded_for_the_logger_with_its_expiry(

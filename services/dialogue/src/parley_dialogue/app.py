@@ -68,11 +68,25 @@ def _routes(service: DialogueService) -> list[HTTPRouteHandler]:
     async def delete_bot(bot: FromPath[str]) -> None:
         await service.delete_bot(bot)
 
+    @delete("/v1/bots/{bot:str}/conversations/{conversation_id:str}", status_code=204)
+    async def forget_conversation(bot: FromPath[str], conversation_id: FromPath[str]) -> None:
+        await service.forget_conversation(bot, conversation_id)
+
     @get("/v1/bots/{bot:str}/dataset")
     async def training_dataset(bot: FromPath[str]) -> NluDataset:
         return await service.training_dataset(bot)
 
-    return [turn, welcome, put_bot, get_bot, export_bot, list_bots, delete_bot, training_dataset]
+    return [
+        turn,
+        welcome,
+        put_bot,
+        get_bot,
+        export_bot,
+        list_bots,
+        delete_bot,
+        forget_conversation,
+        training_dataset,
+    ]
 
 
 def create_app(

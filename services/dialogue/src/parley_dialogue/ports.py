@@ -76,6 +76,10 @@ class ConversationStore(Protocol):
         """Store `state` (restarting its time-to-live)."""
         ...
 
+    async def forget(self, bot: str, conversation_id: str) -> bool:
+        """Delete the conversation's state (an erasure); whether there was one."""
+        ...
+
 
 class WebhookRequest(msgspec.Struct, frozen=True, kw_only=True):
     method: str

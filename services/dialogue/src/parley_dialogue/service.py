@@ -177,6 +177,15 @@ class DialogueService:
         _log_problems(bot.name, outcome)
         return _reply(conversation_id, outcome)
 
+    async def forget_conversation(self, bot: str, conversation_id: str) -> None:
+        """Delete a conversation's state (its slots, context and open form) for an erasure, after
+        the turn it may be running. A message sent under its id later starts it anew."""
+        name = check_bot_name(bot)
+        conversation = _checked_conversation_id(conversation_id) or ""
+        async with self._conversations.turn_lock(name, conversation):
+            forgotten = await self._conversations.forget(name, conversation)
+        log.info("conversation.forgotten", bot=name, conversation_id=conversation, state=forgotten)
+
     async def put_bot(
         self,
         bot: str,

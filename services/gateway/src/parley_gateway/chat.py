@@ -75,6 +75,12 @@ class ChatTurns:
             self._publisher.submit(event)
         return reply
 
+    async def forget(self, bot: str, conversation_id: str) -> None:
+        """Have the dialogue delete the conversation's state (an erasure), after a turn it runs."""
+        await within_timeout(
+            self._conversations.forget_conversation(bot, conversation_id), self._timeout, "dialogue"
+        )
+
 
 async def within_timeout(call: Awaitable[T], seconds: float, upstream: str) -> T:
     """The upstream answer, or an error fit to show a user (the cause goes to the log)."""

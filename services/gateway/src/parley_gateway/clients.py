@@ -83,6 +83,10 @@ class HttpDialogue:
     async def delete_bot(self, bot: str) -> None:
         await self._client.call("DELETE", f"/v1/bots/{check_bot_name(bot)}", type(None), idempotent=True)
 
+    async def forget_conversation(self, bot: str, conversation_id: str) -> None:
+        path = f"/v1/bots/{check_bot_name(bot)}/conversations/{conversation_id}"
+        await self._client.call("DELETE", path, type(None), idempotent=True)
+
     async def training_dataset(self, bot: str) -> NluDataset:
         return await self._client.call(
             "GET", f"/v1/bots/{check_bot_name(bot)}/dataset", NluDataset, idempotent=True

@@ -25,6 +25,11 @@ class Conversations(Protocol):
 
     async def welcome(self, request: WelcomeRequest) -> ChatReply | None: ...
 
+    async def forget_conversation(self, bot: str, conversation_id: str) -> None:
+        """Delete the conversation's state (slots, context, open form), after a turn it is running:
+        an erasure. Nothing happens for a conversation without state."""
+        ...
+
 
 class BotExport(Protocol):
     """A bot's exported document and the version it is (its `ETag`)."""

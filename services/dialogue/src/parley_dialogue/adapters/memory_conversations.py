@@ -69,6 +69,10 @@ class MemoryConversationState:
             return None
         return _decoder.decode(stored[1])
 
+    async def forget(self, bot: str, conversation_id: str) -> bool:
+        stored = self._states.pop((bot, conversation_id), None)
+        return stored is not None and stored[0] > self._clock()
+
     async def save(self, state: ConversationState) -> None:
         key = (state.bot, state.conversation_id)
         token = _held.token(key)

@@ -65,6 +65,12 @@ class RedisConversationState:
             raise TransientError(f"redis: {type(exc).__name__}") from exc
         return None if data is None else _decoder.decode(data)
 
+    async def forget(self, bot: str, conversation_id: str) -> bool:
+        try:
+            return bool(await self._redis.delete(state_key(bot, conversation_id)))
+        except (RedisError, OSError) as exc:
+            raise TransientError(f"redis: {type(exc).__name__}") from exc
+
     async def save(self, state: ConversationState) -> None:
         key = state_key(state.bot, state.conversation_id)
         data = _encoder.encode(state)

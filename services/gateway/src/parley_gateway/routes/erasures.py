@@ -2,8 +2,9 @@
 `DELETE /api/v1/bots/{bot}/conversations/{id}`.
 
 What Parley keeps per conversation and what becomes of it is listed in the gateway README
-("Erasing a conversation"); what this route erases: the replies kept for resent messages (Redis) and
-the transcript (MongoDB), recorded so that a turn still queued for the logger is not stored again.
+("Erasing a conversation"); what this route erases: the conversation's state (the dialogue's), the
+replies kept for resent messages (Redis) and the transcript (MongoDB), recorded so that a turn still
+queued for the logger is not stored again.
 """
 
 from __future__ import annotations
@@ -27,16 +28,17 @@ log = structlog.get_logger(__name__)
     status_code=204,
 )
 async def erase_conversation(bot: BotPath, conversation_id: IdPath, gateway: GatewayDep) -> None:
-    """Erase one conversation's transcript (its turns and its entry in the listing) and the replies
-    kept for its resent messages; 404 when the bot has no such conversation. Turns of the
-    conversation still queued for the logger are not stored; turns after the erasure start a new
-    transcript under the same id. Transcript archives already written lose it at the archive job's
-    next run. Not erased: the conversation's state (it expires a day after its last turn), backups,
-    and its counts in analytics (which hold no text)."""
+    """Erase one conversation: its state (slots, context, an open form), the replies kept for its
+    resent messages and its transcript (its turns and its entry in the listing); 404 when the bot
+    has no such transcript. Turns of the conversation still queued for the logger are not stored;
+    a message sent under its id later starts the conversation and its transcript anew. Transcript
+    archives already written lose it at the archive job's next run. Not erased: backups, and its
+    counts in analytics (which hold no text)."""
     name = await existing_bot(gateway, bot)
     conversation = check_conversation_id(conversation_id)
-    # The kept replies first: they are gone in minutes anyway, and should this fail, the transcript
-    # is still there for the erasure to be tried again.
+    # The state and the kept replies first: should either fail, the transcript is still there for
+    # the erasure to be tried again. The state goes after a turn running in the conversation.
+    await gateway.chat.forget(name, conversation)
     replies = await gateway.replays.forget_conversation(name, conversation)
     erased = await gateway.erasures.erase(name, conversation, utc_now())
     log.info(
