@@ -1,7 +1,7 @@
 """API keys, Settings, Analytics on a phone and a bot that fails to load: creating a key is one
 request however often the button is pressed, focus stays on the page after a revoke, replacing a
 bot from a file says which unsaved changes it loses, the charts fit 375 px, and a failed load can be
-retried (and is, when the user moves to another tab)."""
+retried (and is, when the user moves to another tab); the time zone is set in Settings, and a bad one refused by name."""
 
 from __future__ import annotations
 
@@ -309,3 +309,22 @@ def test_a_refused_bot_name_marks_the_field_invalid(page: Page, parley: Embedded
     expect(error).to_contain_text("letters, digits")
     assert error.get_attribute("id") in (name.get_attribute("aria-describedby") or "").split()
     expect(name).to_have_accessible_description(re.compile("letters, digits"))
+
+
+def test_the_time_zone_is_set_in_settings_and_a_bad_one_refused_by_name(
+    page: Page, parley: EmbeddedParley, admin: httpx.Client, cafe: str
+) -> None:
+    sign_in(page, parley, f"#/bots/{cafe}/settings")
+    zone = page.get_by_label("Time zone")
+    save = page.get_by_role("region", name="Unsaved changes").get_by_role("button", name="Save")
+    zone.fill("Berlin")
+    save.click()
+    refusal = page.get_by_role("alert").filter(has_text="Not saved")
+    expect(refusal).to_contain_text("unknown time zone 'Berlin'")
+    zone.fill("Europe/Berlin")
+    save.click()
+
+    def saved() -> bool:
+        return admin.get(f"/api/v1/bots/{cafe}").json().get("settings", {}).get("timezone") == "Europe/Berlin"
+
+    poll(page, saved, "the time zone saved")

@@ -63,6 +63,8 @@ export interface BotSettings {
   cancel_intent?: string;
   interruption?: "resume" | "drop";
   chat_access?: "public" | "key";
+  /** IANA name: where relative dates are read when a message names no zone (absent: UTC). */
+  timezone?: string | null;
   /** The built-in sentences by name (bot-messages.ts): left out, the default; empty, nothing. */
   messages?: Record<string, string>;
 }

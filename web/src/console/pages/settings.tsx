@@ -11,6 +11,10 @@ import { type IntentSetting, roleIntent, unsetIntent } from "../roles";
 import type { BotSettings } from "../types";
 import { BotMessagesEditor } from "./bot-messages";
 
+/** The browser's list of IANA zones, offered as suggestions (the server checks the name). */
+const TIME_ZONES: string[] =
+  (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
+
 export function SettingsPage() {
   const { draft, saved, dirty, update, bot, reload } = useDraft();
   const api = useApi();
@@ -87,6 +91,18 @@ export function SettingsPage() {
             <option value="key">Only clients with a chat key</option>
           </select>
           <small class="muted">With a key: give the widget a chat-scoped key limited to this bot (data-key).</small>
+        </label>
+        <label class="field">
+          <span>Time zone</span>
+          <input
+            type="text"
+            list="time-zones"
+            placeholder="UTC"
+            value={settings.timezone ?? ""}
+            onInput={(e) => { const v = e.currentTarget.value.trim(); set("timezone", v === "" ? undefined : v); }}
+          />
+          <datalist id="time-zones">{TIME_ZONES.map((zone) => <option key={zone} value={zone} />)}</datalist>
+          <small class="muted">Where “tomorrow” is read when a message names no zone (the widget names the visitor’s; REST clients may not). An IANA name, such as Europe/Berlin.</small>
         </label>
       </div>
       <BotMessagesEditor />
