@@ -1,7 +1,8 @@
 """API keys, Settings, Analytics on a phone and a bot that fails to load: creating a key is one
 request however often the button is pressed, focus stays on the page after a revoke, replacing a
 bot from a file says which unsaved changes it loses, the charts fit 375 px, and a failed load can be
-retried (and is, when the user moves to another tab); the time zone is set in Settings, and a bad one refused by name."""
+retried (and is, when the user moves to another tab); the time zone is set in Settings, and a bad
+one refused by name."""
 
 from __future__ import annotations
 
