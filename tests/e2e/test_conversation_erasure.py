@@ -1,5 +1,5 @@
-"""Erasing one conversation through the admin API, for a user who asks: its transcript goes, the
-bot's other conversations stay, and the user chatting on under the id starts a new transcript."""
+"""Erasing one conversation through the admin API, for a user who asks: its transcript and its state
+go, the bot's other conversations stay, and the user chatting on under the id starts anew."""
 
 from __future__ import annotations
 
@@ -15,16 +15,20 @@ from tests.e2e.stack import EmbeddedParley
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 BOT = "e2e-erasure"
-DEFINITION = {"intents": [{"id": "hello", "examples": ["hello there", "hi"], "replies": ["Hi"]}]}
+DEFINITION = {
+    "intents": [{"id": "hello", "examples": ["hello there", "hi"], "replies": ["Hi {{ context.name }}"]}]
+}
 
 
-def _chat(parley: EmbeddedParley, conversation_id: str | None = None) -> str:
-    body: dict[str, Any] = {"text": "/hello"}
+def _chat(parley: EmbeddedParley, conversation_id: str | None = None, **body: Any) -> tuple[str, str]:
+    """The conversation's id and the reply's text."""
+    body = {"text": "/hello", **body}
     if conversation_id is not None:
         body["conversation_id"] = conversation_id
     reply = httpx.post(parley.url(f"/api/v1/bots/{BOT}/chat"), json=body)
     assert reply.status_code == 200, reply.text
-    return reply.json()["conversation_id"]
+    answer = reply.json()
+    return answer["conversation_id"], " ".join(message["text"] for message in answer["messages"])
 
 
 def _conversations(parley: EmbeddedParley) -> dict[str, int]:
@@ -46,9 +50,10 @@ def test_an_erased_conversation_is_gone_and_chatting_on_starts_a_new_transcript(
 ) -> None:
     created = httpx.put(parley.url(f"/api/v1/bots/{BOT}"), json=DEFINITION, headers=parley.admin)
     assert created.status_code in (200, 201), created.text
-    erased = _chat(parley)
+    erased, said = _chat(parley, context={"name": "Ann"})
+    assert said == "Hi Ann"
     _chat(parley, erased)
-    kept = _chat(parley)
+    kept, _ = _chat(parley)
     _eventually(lambda: _conversations(parley), {erased: 2, kept: 1})
 
     url = parley.url(f"/api/v1/bots/{BOT}/conversations/{erased}")
@@ -57,7 +62,7 @@ def test_an_erased_conversation_is_gone_and_chatting_on_starts_a_new_transcript(
     assert _conversations(parley) == {kept: 1}
     assert httpx.delete(url, headers=parley.admin).status_code == 404
 
-    _chat(parley, erased)
+    assert "Ann" not in _chat(parley, erased)[1]  # the conversation's context went with it
     _eventually(lambda: _conversations(parley), {erased: 1, kept: 1})
     turns = httpx.get(url, headers=parley.admin).json()["turns"]
     assert [turn["user_text"] for turn in turns] == ["/hello"]
