@@ -21,20 +21,27 @@ from parley_dialogue.adapters.redis_notifications import RedisSentNotifications
 from parley_dialogue.errors import WebhookRefused
 from parley_dialogue.notifications import deliver
 from parley_dialogue.ports import WebhookRequest
+from parley_dialogue.rewrites import UrlRewrites
 from parley_dialogue.service import DialogueService
 from parley_dialogue.testing import ScriptedNlu, parsed
-from parley_dialogue.webhook_secrets import WebhookSecrets
+from parley_dialogue.webhook_secrets import Secret, WebhookSecrets
 from parley_messages import NOTIFICATIONS_QUEUE, ChatRequest, SendWebhook, decode
 from parley_runtime.bus.memory import MemoryBus
 from parley_runtime.errors import InvalidInputError
 
 TOKEN = "sk_live_9f8e7d6c5b4a"
-SECRETS = WebhookSecrets({"SHOP_TOKEN": TOKEN})
+SECRETS = WebhookSecrets({"SHOP_TOKEN": Secret(TOKEN, frozenset({"shop.example.com"}))})
 
 
-def shop_bot(headers: dict[str, str], *, mode: str = "call", reply: str = "Booked.") -> bytes:
+def shop_bot(
+    headers: dict[str, str],
+    *,
+    mode: str = "call",
+    reply: str = "Booked.",
+    url: str = "https://shop.example.com/bookings",
+) -> bytes:
     action = {
-        "url": "https://shop.example.com/bookings",
+        "url": url,
         "body": '{"bike": "{{ slots.bike }}"}',
         "headers": headers,
         "mode": mode,
@@ -213,3 +220,26 @@ async def test_the_adapter_refuses_a_secret_it_does_not_have(receiver):
     with pytest.raises(WebhookRefused, match="'MISSING' is not configured"):
         await caller.call(request)
     await caller.aclose()
+
+
+async def test_a_secret_goes_only_to_the_hosts_it_is_bound_to(service, receiver):
+    dialogue = service()
+    headers = {"Authorization": "Bearer {{ secrets.SHOP_TOKEN }}"}
+    await dialogue.put_bot("shop", shop_bot(headers, url="https://collector.example.net/x"))
+    with capture_logs() as logs:
+        replies = await _book(dialogue)
+    assert replies == ["Service is not available. Please try again later."]
+    assert receiver.requests == []
+    [failed] = [line for line in logs if line["event"] == "webhook.failed"]
+    assert "'SHOP_TOKEN' is not for host 'collector.example.net'" in failed["error"]
+
+
+async def test_an_operators_rewrite_takes_a_bound_secret_to_its_destination(receiver):
+    rewrites = UrlRewrites.parse("https://shop.example.com=https://staging.shop.example.com")
+    caller = receiver.caller(rewrites=rewrites)
+    headers = {"Authorization": "Bearer {{ secrets.SHOP_TOKEN }}"}
+    await caller.call(WebhookRequest(method="GET", url="https://shop.example.com/x", headers=headers))
+    await caller.aclose()
+    [request] = receiver.requests
+    assert request.headers["host"] == "staging.shop.example.com"
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"

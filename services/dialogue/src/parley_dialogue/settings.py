@@ -40,7 +40,8 @@ class DialogueSettings(msgspec.Struct, frozen=True, kw_only=True):
     (staging or test stubs for imported bots, whose documents stay unchanged)."""
     webhook_secrets: Annotated[str, env("PARLEY_WEBHOOK_SECRETS")] = ""
     """Secrets that webhook headers name (`{{ secrets.NAME }}`) and actions sign with (`sign`): a
-    JSON object of names to values, or the path of a file holding one. Read once, at start."""
+    JSON object of names to `{"value": ..., "hosts": [...]}` (the hosts it may go to), or the path of
+    a file holding one. Read once, at start."""
 
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         """`webhook_allow_networks` parsed; `SettingsError` names every malformed entry."""

@@ -95,7 +95,7 @@ class HttpxWebhookCaller:
 
     async def _exchange_unbounded(self, request: WebhookRequest, *, read: bool) -> bytes:
         url = _with_params(_absolute_url(self._rewrites.apply(request.url)), request.params)
-        headers, body = self._outgoing(request)
+        headers, body = self._outgoing(request, host=_absolute_url(request.url).host)
         address = await self._checked_address(url)
         headers["host"] = url.netloc.decode("ascii")
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
@@ -115,37 +115,40 @@ class HttpxWebhookCaller:
         except httpx.HTTPError as exc:
             raise WebhookError(f"webhook call failed: {type(exc).__name__}") from exc
 
-    def _outgoing(self, request: WebhookRequest) -> tuple[dict[str, str], bytes | None]:
-        """The headers and body to send: a form encoded, secrets put in, the request signed."""
+    def _outgoing(self, request: WebhookRequest, *, host: str) -> tuple[dict[str, str], bytes | None]:
+        """The headers and body to send: a form encoded, secrets put in, the request signed. The
+        secrets must be bound to `host`, the bot's own URL's: an operator's rewrite may send them
+        on to its destination."""
         headers, body = dict(request.headers), request.body
         if request.form:
             body = _form_body(request.form)
             if not any(name.lower() == "content-type" for name in headers):
                 headers["content-type"] = FORM_TYPE
-        headers = _checked_headers(self._with_secrets(headers, body or b""))
+        headers = _checked_headers(self._with_secrets(headers, body or b"", host))
         if not any(name.lower() == "user-agent" for name in headers):
             headers["user-agent"] = user_agent()
         return headers, body
 
-    def _with_secrets(self, headers: dict[str, str], body: bytes) -> dict[str, str]:
+    def _with_secrets(self, headers: dict[str, str], body: bytes, host: str) -> dict[str, str]:
         """`headers` with their secrets' values put in, and the signature made when one names
         the secret to sign with; `WebhookRefused` for a secret this process does not have."""
         resolved = {
-            name: self._secrets.resolved(value)
+            name: self._secrets.resolved(value, host=host)
             for name, value in headers.items()
             if name.lower() != SIGNATURE_HEADER
         }
         for name, value in headers.items():
             if name.lower() == SIGNATURE_HEADER:
-                resolved[name] = self._signature(value, headers, body)
+                resolved[name] = self._signature(value, headers, body, host)
         return resolved
 
-    def _signature(self, value: str, headers: dict[str, str], body: bytes) -> str:
+    def _signature(self, value: str, headers: dict[str, str], body: bytes, host: str) -> str:
         named = references(value)
         if len(named) != 1:
             raise WebhookRefused(f"webhook header {SIGNATURE_HEADER!r} is Parley's: actions sign with `sign`")
         key = next((v for k, v in headers.items() if k.lower() == IDEMPOTENCY_HEADER), "")
-        return self._secrets.signature(named[0], timestamp=int(self._clock()), key=key, body=body)
+        timestamp = int(self._clock())
+        return self._secrets.signature(named[0], host=host, timestamp=timestamp, key=key, body=body)
 
     async def _checked_address(self, url: httpx.URL) -> Address:
         port = url.port or (443 if url.scheme == "https" else 80)
