@@ -72,3 +72,15 @@ async def test_the_examples_are_what_the_server_answers(
             assert set(answered.details) == set(examples[status].details), status
     assert answers[400].json()["error"] == msgspec.to_builtins(examples[400])
     assert answers[401].json()["error"] == msgspec.to_builtins(examples[401])
+
+
+async def test_every_query_parameter_says_what_it_does(client: Client) -> None:
+    spec = (await client.get("/docs/openapi.json")).json()
+    undescribed = [
+        f"{method.upper()} {path} ?{parameter['name']}"
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query" and not parameter.get("description")
+    ]
+    assert undescribed == []

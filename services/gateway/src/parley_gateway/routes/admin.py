@@ -210,7 +210,12 @@ async def import_bot(bot: BotPath, request: Request[Any, Any, Any], gateway: Gat
 async def get_bot(
     bot: BotPath,
     gateway: GatewayDep,
-    export_format: Annotated[ExportFormat, QueryParameter(name="format")] = "native",
+    export_format: Annotated[
+        ExportFormat,
+        QueryParameter(
+            name="format", description="`native` (Parley's format) or `acf` (an AI Chatbot Framework export)"
+        ),
+    ] = "native",
 ) -> Response[dict[str, Any]]:
     """Export a bot's definition (`format=acf` for the AI Chatbot Framework format); `ETag` is its
     version (`"5"`, `"5-acf"` for ACF), for `If-Match` on the save that follows an edit."""
@@ -311,12 +316,27 @@ async def conversations(
     bot: BotPath,
     gateway: GatewayDep,
     *,
-    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    limit: Annotated[int, QueryParameter(ge=1, le=200, description="Conversations on a page")] = 50,
     before: Before = None,
-    before_id: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
+    before_id: Annotated[
+        str | None,
+        QueryParameter(
+            min_length=1,
+            max_length=64,
+            description="The next page, with `before`: the last listed conversation's `conversation_id`",
+        ),
+    ] = None,
     start: From = None,
     end: To = None,
-    intent: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
+    intent: Annotated[
+        str | None,
+        QueryParameter(
+            min_length=1,
+            max_length=64,
+            description="Only conversations with a turn of this intent in the period (the fallback intent: "
+            "those with a message the bot did not understand)",
+        ),
+    ] = None,
     q: Annotated[str | None, QueryParameter(description=_Q)] = None,
 ) -> list[ConversationSummary]:
     """Conversations, newest first, whose last turn is from `from` up to `to` (each a date or a

@@ -36,7 +36,10 @@ _CONTEXT = (
     f"conversation keeps each key given until a message gives it again. At most {MAX_CONTEXT_BYTES:,} "
     "bytes encoded."
 )
-_TIMEZONE = 'The user\'s IANA time zone ("Europe/Paris"): dates such as "tomorrow" are read as theirs.'
+_TIMEZONE = (
+    'The user\'s IANA time zone ("Europe/Paris"): dates such as "tomorrow" are read as theirs. '
+    "Without one, the bot's `settings.timezone`, else UTC."
+)
 
 
 class ChatBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -44,8 +44,11 @@ async def list_models(
     bot: BotPath,
     gateway: GatewayDep,
     *,
-    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-    before_version: Annotated[str | None, QueryParameter(pattern=ID_PATTERN)] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=200, description="Models on a page")] = 50,
+    before_version: Annotated[
+        str | None,
+        QueryParameter(pattern=ID_PATTERN, description="The next page: the last listed model's `version`"),
+    ] = None,
 ) -> list[ModelSummary]:
     """The bot's trained models, newest first: ordered by when their training was requested, or
     they were published again. `served` marks the one the bot is served by; models of a deleted
