@@ -259,6 +259,7 @@ REFUSED = {
     "a timeout over 10 s": (f"{ACTION}.timeout", 11),
     "an unknown slot placement": (f"{ACTION}.send_slots", "body"),
     "an unknown mode": (f"{ACTION}.mode", "later"),
+    "a signing secret that is no name": (f"{ACTION}.sign", "shop-signing"),
     "a header name with a space": (f"{ACTION}.headers", {"X Shop": "1"}),
     "an entity without a name": ("entities.0.name", GONE),
     "an entity value without its value": ("entities.0.values.0", {"synonyms": ["big"]}),

@@ -1,9 +1,13 @@
 """Signed webhooks: `X-Parley-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "t.key.body">`, made
 with an operator's secret as the request goes out, and verified here by the receiver's code the
-dialogue README gives (run as written), so the documentation and the signing cannot drift apart."""
+dialogue README gives (run as written), so the documentation and the signing cannot drift apart.
+An action's `sign: NAME` asks for it: the turn keeps the name, a notification is queued with it,
+and the bot's exports (native and ACF) carry the name only and import to the same bot."""
 
 from __future__ import annotations
 
+import json
+import random
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,11 +15,21 @@ from typing import Any
 
 import httpx
 import pytest
+from redis.asyncio import Redis
 
 from parley_dialogue.adapters.httpx_webhooks import HttpxWebhookCaller
+from parley_dialogue.adapters.mongo_bots import MongoBotStore
+from parley_dialogue.adapters.redis_conversations import RedisConversationState
+from parley_dialogue.adapters.redis_notifications import RedisSentNotifications
 from parley_dialogue.errors import WebhookRefused
+from parley_dialogue.notifications import deliver
 from parley_dialogue.ports import WebhookRequest
+from parley_dialogue.service import DialogueService
+from parley_dialogue.testing import ScriptedNlu
 from parley_dialogue.webhook_secrets import Secret, WebhookSecrets, reference
+from parley_messages import NOTIFICATIONS_QUEUE, ChatRequest, SendWebhook, decode
+from parley_runtime.bus.memory import MemoryBus
+from parley_runtime.errors import InvalidInputError
 
 README = Path(__file__).parents[1] / "README.md"
 SIGNING = "whsec-3b1f0c9a7e"
@@ -119,3 +133,126 @@ async def test_a_secret_signs_only_requests_to_its_hosts():
         WebhookRefused, match=re.escape("'SHOP_SIGNING' is not for host 'collector.example.net'")
     ):
         await sent(signed_request(url="https://collector.example.net/replay-me"))
+
+
+SECRETS = WebhookSecrets({"SHOP_SIGNING": Secret(SIGNING, frozenset({"shop.example.com"}))})
+
+
+def signed_bot(mode: str = "call", sign: str = "SHOP_SIGNING", **action: Any) -> bytes:
+    webhook = {
+        "url": "https://shop.example.com/bookings",
+        "body": '{"bike": "{{ slots.bike }}"}',
+        "mode": mode,
+        "sign": sign,
+        **action,
+    }
+    intent = {
+        "id": "book",
+        "examples": ["book a repair"],
+        "parameters": [{"name": "bike", "prompt": "Which bike?"}],
+        "action": webhook,
+        "replies": ["Booked."],
+    }
+    return json.dumps({"intents": [{"id": "fallback", "replies": ["Sorry?"]}, intent]}).encode()
+
+
+class Receiver:
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+
+    def caller(self) -> HttpxWebhookCaller:
+        async def resolve(host: str, port: int) -> list[str]:
+            return ["93.184.216.34"]
+
+        client = httpx.AsyncClient(transport=httpx.MockTransport(self._answer))
+        return HttpxWebhookCaller(client=client, resolve=resolve, secrets=SECRETS)
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return httpx.Response(200, json={})
+
+    def verifies(self) -> bool:
+        return all(
+            verified(
+                SIGNING,
+                request.headers["x-parley-signature"],
+                request.headers["idempotency-key"],
+                request.content,
+            )
+            for request in self.requests
+        )
+
+
+@pytest.fixture
+def receiver() -> Receiver:
+    return Receiver()
+
+
+@pytest.fixture
+def service(mongo: Any, redis: Redis, receiver: Receiver) -> Any:
+    def make(publisher: MemoryBus | None = None) -> DialogueService:
+        return DialogueService(
+            bots=MongoBotStore(mongo),
+            conversations=RedisConversationState(redis, ttl_seconds=60),
+            nlu=ScriptedNlu(),
+            webhooks=receiver.caller(),
+            publisher=publisher,
+            rng=random.Random(1),
+        )
+
+    return make
+
+
+async def _book(service: DialogueService) -> list[str]:
+    reply = await service.turn(ChatRequest(bot="shop", text='/book{"bike": "road"}', conversation_id="c-1"))
+    return [m.text for m in reply.messages]
+
+
+async def test_a_signed_actions_call_verifies_with_the_secret(service, receiver):
+    dialogue = service()
+    await dialogue.put_bot("shop", signed_bot())
+    assert await _book(dialogue) == ["Booked."]
+    [request] = receiver.requests
+    assert request.content == b'{"bike": "road"}'
+    assert receiver.verifies()
+
+
+async def test_a_signed_notification_is_queued_with_the_name_and_signed_when_sent(service, receiver, redis):
+    bus = MemoryBus()
+    dialogue = service(bus)
+    await dialogue.put_bot("shop", signed_bot(mode="notify"))
+    await _book(dialogue)
+    [delivery] = await bus.receive(NOTIFICATIONS_QUEUE, wait_seconds=0)
+    message = decode(delivery.body)
+    assert isinstance(message, SendWebhook)
+    assert message.headers["x-parley-signature"] == "{{ secrets.SHOP_SIGNING }}"
+    await deliver(message, webhooks=receiver.caller(), sent=RedisSentNotifications(redis))
+    assert receiver.verifies()
+
+
+async def test_a_signed_form_verifies_as_sent(service, receiver):
+    dialogue = service()
+    await dialogue.put_bot("shop", signed_bot(body=None, send_slots="form"))
+    await _book(dialogue)
+    assert receiver.requests[0].content == b"bike=road"
+    assert receiver.verifies()
+
+
+@pytest.mark.parametrize("export_format", ["native", "acf"])
+async def test_the_exports_carry_the_name_and_import_to_the_same_bot(service, export_format):
+    dialogue = service()
+    await dialogue.put_bot("shop", signed_bot())
+    exported = await dialogue.get_bot("shop", export_format)
+    assert SIGNING not in json.dumps(exported)
+    await dialogue.put_bot("copy", json.dumps(exported).encode())
+    original, copy = await dialogue.get_bot("shop"), await dialogue.get_bot("copy")
+    assert copy["intents"] == original["intents"]
+    assert original["intents"][1]["action"]["sign"] == "SHOP_SIGNING"
+
+
+async def test_a_sign_that_is_no_secret_name_is_refused(service):
+    with pytest.raises(InvalidInputError) as refused:
+        await service().put_bot("shop", signed_bot(sign="shop-signing"))
+    [detail] = refused.value.details
+    assert detail["path"] == "intents[1].action.sign"
+    assert "names the secret 'shop-signing'" in detail["message"]

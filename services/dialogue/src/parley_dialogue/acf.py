@@ -28,7 +28,7 @@ EXTENSIONS = {
     "intent": ("name", "replies", "buttons"),
     "span": ("value", "text"),
     "parameter": ("entity", "prompt", "multiple", "choices", "pattern", "hours"),
-    "action": ("json", "body", "send_slots", "timeout", "mode"),
+    "action": ("json", "body", "send_slots", "timeout", "mode", "sign"),
     "entity": ("pattern",),
 }
 """The native fields each kind of ACF item may carry in its `parley` object: a span's normalised

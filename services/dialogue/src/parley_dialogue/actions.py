@@ -42,6 +42,7 @@ from parley_dialogue.webhook_secrets import (
     REFERENCE,
     SECRET_NAME_RULE,
     SIGNATURE_HEADER,
+    reference,
     references,
     without_references,
 )
@@ -88,6 +89,9 @@ def build_request(
         body = render(action.body, variables, landing="json" if action.json else "text").encode()
         if not any(name.lower() == "content-type" for name in headers):  # authors write `Content-Type`
             headers["content-type"] = "application/json" if action.json else "text/plain"
+    if action.sign is not None:
+        headers = {k: v for k, v in headers.items() if k.lower() != SIGNATURE_HEADER}
+        headers[SIGNATURE_HEADER] = reference(action.sign)  # signed by the adapter as it sends
     placement = _slot_placement(action) if body is None else None
     slots = {k: _flat(v) for k, v in pending.slots.items()} if placement else {}
     return WebhookRequest(
@@ -127,6 +131,8 @@ def action_problems(action: ActionDef) -> Iterator[tuple[str, str]]:
     problem = _url_problem(action.url)
     if problem is not None:
         yield "url", problem
+    if action.sign is not None and not NAME.fullmatch(action.sign):
+        yield "sign", f"names the secret {action.sign!r}: {SECRET_NAME_RULE}"
     for name, value in action.headers.items():
         texts = (header_text_problem(text) for text in literal_texts(value))
         problem = header_name_problem(name) or _secret_problem(name, value) or next(filter(None, texts), None)

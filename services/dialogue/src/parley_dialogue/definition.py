@@ -134,6 +134,9 @@ class ActionDef(_Strict, frozen=True, kw_only=True):
     """`call`: the turn waits for the answer, which the replies see as `result`. `notify`: the
     request is queued and the replies render at once (`result` is empty); the notification
     worker delivers it, retrying transient failures."""
+    sign: str | None = None
+    """The name of an operator's secret (`PARLEY_WEBHOOK_SECRETS`) that signs each request, sent
+    as `X-Parley-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "t.Idempotency-Key.body">`."""
 
 
 class IntentDef(_Strict, frozen=True, kw_only=True):
