@@ -155,6 +155,18 @@ async def test_a_secret_the_dialogue_lacks_is_saved_and_fails_the_call_saying_wh
     assert "'SHOP_TOKEN' is not configured" in failed["error"]
 
 
+async def test_a_notification_naming_a_secret_the_dialogue_lacks_is_not_queued(service, receiver):
+    bus = MemoryBus()
+    dialogue = service(WebhookSecrets(), publisher=bus)
+    await dialogue.put_bot("shop", shop_bot({"X-Api-Key": "{{ secrets.SHOP_TOKEN }}"}, mode="notify"))
+    with capture_logs() as logs:
+        replies = await _book(dialogue)
+    assert replies == ["Service is not available. Please try again later."]  # not "Booked."
+    assert await bus.receive(NOTIFICATIONS_QUEUE, wait_seconds=0) == []
+    [failed] = [line for line in logs if line["event"] == "webhook.failed"]
+    assert "'SHOP_TOKEN' is not configured" in failed["error"]
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [

@@ -102,6 +102,12 @@ class WebhookCaller(Protocol):
         """Deliver without reading the answer (any 2xx succeeds); errors as for `call`."""
         ...
 
+    def check(self, request: WebhookRequest) -> None:
+        """`WebhookRefused` when `request` could not go out as it stands (a secret it names is not
+        configured, or not for its host): a notification is checked before it is queued, since the
+        user is told it went and only the notification worker would find out otherwise."""
+        ...
+
 
 class Publisher(Protocol):
     async def publish(self, message: Message) -> None:

@@ -327,6 +327,8 @@ class DialogueService:
             correlation_id=correlation_id,
         )
         if action.mode == "notify":
+            if self._webhooks is not None:
+                self._webhooks.check(request)  # as the notifier will send it, which shares its settings
             await self._queue(bot.name, pending.intent, request, conversation_id, correlation_id)
             return {}
         if seconds_left is not None:

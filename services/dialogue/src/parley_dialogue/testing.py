@@ -57,3 +57,6 @@ class RecordingWebhooks:
 
     async def send(self, request: WebhookRequest) -> None:
         await self.call(request)
+
+    def check(self, request: WebhookRequest) -> None:
+        """Every request can go out."""

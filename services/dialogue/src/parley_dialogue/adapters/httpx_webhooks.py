@@ -80,6 +80,9 @@ class HttpxWebhookCaller:
     async def send(self, request: WebhookRequest) -> None:
         await self._exchange(request, read=False)
 
+    def check(self, request: WebhookRequest) -> None:
+        self._outgoing(request, host=_absolute_url(request.url).host)
+
     async def _exchange(self, request: WebhookRequest, *, read: bool) -> bytes:
         """The answer's body (when `read`), once a 2xx answered; typed errors otherwise.
 
