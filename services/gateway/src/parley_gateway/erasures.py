@@ -17,18 +17,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
-from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from parley_runtime.errors import NotFoundError
 from parley_runtime.mongo import stored_time, translate_errors
+from parley_runtime.transcripts import delete_turns_through
 
 ERASURE_KEPT_DAYS = 15
 """How long an erasure is remembered: SQS keeps a message 14 days at most, in a dead-letter queue too
 (it keeps the time it was first sent), so no turn of an erased conversation can arrive later."""
-
-RECENT_TURN_IDS = 100
-"""As the logger keeps them (`parley_logger.store.RECENT_TURN_IDS`), for a conversation recounted."""
 
 
 class Erased(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,22 +68,7 @@ class TranscriptErasures:
             await self._erasures.update_one(
                 {"_id": f"{bot}:{conversation_id}"}, _record(key, found, through), upsert=True
             )
-            deleted = await self._turns.delete_many({**key, "at": {"$lte": through}})
-            later = await self._recount(key, through)
-        return Erased(turns=deleted.deleted_count, later_turns=later)
-
-    async def _recount(self, key: dict[str, str], through: datetime) -> int:
-        """Count what is left of the conversation (turns stamped after the erasure), or delete it."""
-        cursor = self._turns.find(key, {"at": 1}).sort([("at", ASCENDING), ("_id", ASCENDING)])
-        left = [doc async for doc in cursor]
-        if not left:
-            await self._conversations.delete_one({**key, "last_turn_at": {"$lte": through}})
-            return 0
-        recount = {
-            "first_turn_at": left[0]["at"],
-            "last_turn_at": left[-1]["at"],
-            "turn_count": len(left),
-            "turn_ids": [doc["_id"] for doc in left[-RECENT_TURN_IDS:]],
-        }
-        await self._conversations.update_one(key, {"$set": recount})
-        return len(left)
+            deleted, later = await delete_turns_through(
+                self._turns, self._conversations, bot, conversation_id, through
+            )
+        return Erased(turns=deleted, later_turns=later)

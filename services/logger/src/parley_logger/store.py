@@ -28,8 +28,8 @@ from parley_logger.archive_erasure import ConversationErasure
 from parley_logger.archive_purge import BotPurge
 from parley_messages import TurnCompleted
 from parley_runtime.mongo import stored_time, translate_errors
+from parley_runtime.transcripts import RECENT_TURN_IDS, delete_turns_through
 
-RECENT_TURN_IDS = 100
 """Ids of its latest turns a conversation keeps, so that a redelivered turn is not counted again.
 SQS redelivers within minutes (a dead-letter replay: a turn that was never counted), long before a
 conversation has 100 newer turns; the ids stay out of every listing."""
@@ -174,24 +174,10 @@ class MongoTranscriptStore:
         return [(dropped, doc["through"]) for dropped, doc in records if doc is not None]
 
     async def _purge_conversation(self, bot: str, conversation_id: str, through: datetime) -> None:
-        """Delete one conversation's turns up to `through`; count what is left of it again, or
-        delete it when nothing is. A turn stored meanwhile may be left out of the count: this runs
-        only when a conversation id outlived its bot's deletion or a turn arrived after it."""
-        key = {"bot": bot, "conversation_id": conversation_id}
-        await self._turns.delete_many({**key, "at": {"$lte": through}})
-        cursor = self._turns.find(key, {"at": 1}).sort([("at", ASCENDING), ("_id", ASCENDING)])
-        left = [doc async for doc in cursor]
-        conversation = {"_id": f"{bot}:{conversation_id}"}
-        if not left:
-            await self._conversations.delete_one({**conversation, "last_turn_at": {"$lte": through}})
-            return
-        recount = {
-            "first_turn_at": left[0]["at"],
-            "last_turn_at": left[-1]["at"],
-            "turn_count": len(left),
-            "turn_ids": [doc["_id"] for doc in left[-RECENT_TURN_IDS:]],
-        }
-        await self._conversations.update_one(conversation, {"$set": recount})
+        """Delete one conversation's turns up to `through`, and count what is left of it again. A turn
+        stored meanwhile may be left out of the count: this runs only when a conversation id outlived
+        its bot's deletion or a turn arrived after it."""
+        await delete_turns_through(self._turns, self._conversations, bot, conversation_id, through)
 
     async def _update_conversation(self, turn: TurnCompleted) -> None:
         """Count the turn exactly once, whatever the order and number of its deliveries: "add it,
